@@ -1,0 +1,7 @@
+"""Allows `python -m povdesk`."""
+
+from __future__ import annotations
+
+from povdesk.cli import main
+
+raise SystemExit(main())

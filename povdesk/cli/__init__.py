@@ -1,0 +1,94 @@
+"""The `povdesk` command: with no subcommand it opens the window; subcommands run headless jobs.
+
+Each module in this package that defines `register(subparsers)` adds one subcommand; its parser's
+`run(args, db)` does the work and returns the exit code. Modules are found, not listed, so adding a
+command touches no shared file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import locale
+import logging
+import os
+import pkgutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from povdesk import __version__
+from povdesk.config import DATA_DIR_ENV, Settings, default_database_path
+from povdesk.errors import PovdeskError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_UNUSABLE_INPUT = 2
+
+
+def system_language() -> str:
+    lang = os.environ.get("LANG") or os.environ.get("LC_ALL") or ""
+    if not lang:
+        try:
+            lang = locale.getlocale()[0] or ""
+        except ValueError:
+            lang = ""
+    return "zh_CN" if lang.lower().startswith(("zh", "chinese")) else "en"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="povdesk",
+        description="County workstation for registered poor-household data. "
+                    "Without a subcommand, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"povdesk {__version__}")
+    parser.add_argument("--db", metavar="PATH_OR_URL",
+                        help="database file or SQLAlchemy URL (default: the demo county in the "
+                             "user data folder; created and migrated when missing)")
+    parser.add_argument("--lang", choices=("zh_CN", "en"), help="language of the window and messages")
+    parser.add_argument("--data-dir", metavar="DIR", help="folder for settings, backups and the default database")
+    parser.add_argument("--user", help="operator name recorded in the change journal")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(sub)
+    return parser
+
+
+def open_database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from povdesk.services.database import Database
+
+    return Database.open(args.db or default_database_path(), user=args.user or None)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        os.environ[DATA_DIR_ENV] = str(Path(args.data_dir).resolve())
+    settings = Settings.load()
+    args.lang = args.lang or settings.language or system_language()
+    args.user = args.user or settings.user or None
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if args.command is None:
+        from povdesk.app import run_gui
+
+        return run_gui(args)
+    try:
+        db = open_database(args) if getattr(args, "needs_db", True) else None
+        try:
+            return int(args.run(args, db) or 0)
+        finally:
+            if db is not None:
+                db.close()
+    except PovdeskError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return EXIT_UNUSABLE_INPUT if exc.code.startswith("input.") else EXIT_FAILED
+    except KeyboardInterrupt:
+        print("已取消。" if args.lang.startswith("zh") else "Cancelled.", file=sys.stderr)
+        return 130

@@ -1,0 +1,74 @@
+"""Bring a database to the newest schema, after a backup copy of a SQLite file that is behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from povdesk.db.engine import sqlite_path
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision(engine: Engine) -> str:
+    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations have {len(heads)} heads: {heads}")
+    return heads[0]
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def is_empty(engine: Engine) -> bool:
+    return not inspect(engine).get_table_names()
+
+
+def backup_sqlite(path: Path, backups: Path, label: str) -> Path:
+    """A consistent copy through SQLite's backup API (safe with WAL and other readers)."""
+    backups.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = backups / f"{path.stem}-{label}-{stamp}.sqlite"
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(engine: Engine, *, backups: Path | None = None) -> Path | None:
+    """Migrate to head. Returns the backup written, if any (only when an existing file was behind)."""
+    head = head_revision(engine)
+    current = current_revision(engine)
+    if current == head:
+        return None
+    backup: Path | None = None
+    path = sqlite_path(str(engine.url))
+    if path is not None and path.exists() and not is_empty(engine) and backups is not None:
+        backup = backup_sqlite(path, backups, f"before-{head}")
+        log.info("backed up %s to %s before upgrading from %s", path, backup, current)
+    command.upgrade(alembic_config(engine), "head")
+    return backup

@@ -1,0 +1,1 @@
+"""Alembic migrations, configured in code (see povdesk.db.migrate)."""

@@ -1,0 +1,450 @@
+"""The database tables. Column names of the registry tables are the data dictionary's columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from povdesk.db.base import Base, utcnow
+
+Code = String(8)
+
+
+# --------------------------------------------------------------------------- places
+class County(Base):
+    __tablename__ = "county"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    province: Mapped[str] = mapped_column(String(40), default="")
+    prefecture: Mapped[str] = mapped_column(String(40), default="")
+    townships: Mapped[list[Township]] = relationship(back_populates="county", order_by="Township.code")
+
+
+class Township(Base):
+    __tablename__ = "township"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("county.id"), index=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    county: Mapped[County] = relationship(back_populates="townships")
+    villages: Mapped[list[Village]] = relationship(back_populates="township", order_by="Village.code")
+
+
+class Village(Base):
+    __tablename__ = "village"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    is_poverty_village: Mapped[bool] = mapped_column(default=False)
+    exit_year: Mapped[int | None]
+    #: True for demo villages whose names and codes were invented (domain.md §6.2).
+    synthetic: Mapped[bool] = mapped_column(default=False)
+    township: Mapped[Township] = relationship(back_populates="villages")
+    groups: Mapped[list[VillagerGroup]] = relationship(back_populates="village", order_by="VillagerGroup.name")
+
+
+class VillagerGroup(Base):
+    """A villager group (村民小组 / 自然村); households name theirs in `Household.group_name`."""
+
+    __tablename__ = "villager_group"
+    __table_args__ = (UniqueConstraint("village_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    village: Mapped[Village] = relationship(back_populates="groups")
+
+
+# --------------------------------------------------------------------------- registry
+class Household(Base):
+    __tablename__ = "household"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    household_no: Mapped[str] = mapped_column(String(32), unique=True)
+    group_name: Mapped[str | None] = mapped_column(String(40))
+    head_name: Mapped[str | None] = mapped_column(String(40), index=True)
+    head_id_number: Mapped[str | None] = mapped_column(String(24))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    size: Mapped[int | None]
+    first_identified_year: Mapped[int | None]
+    standard: Mapped[str | None] = mapped_column(Code)
+    attribute: Mapped[str | None] = mapped_column(Code)
+    status: Mapped[str | None] = mapped_column(Code, index=True)
+    exit_year: Mapped[int | None]
+    return_year: Mapped[int | None]
+    main_cause: Mapped[str | None] = mapped_column(Code)
+    other_causes: Mapped[str | None] = mapped_column(String(64))
+    return_cause: Mapped[str | None] = mapped_column(Code)
+    military_family: Mapped[bool | None]
+    bank_name: Mapped[str | None] = mapped_column(String(60))
+    bank_account: Mapped[str | None] = mapped_column(String(40))
+    relocation_wish: Mapped[bool | None]
+    relocation_mode: Mapped[str | None] = mapped_column(Code)
+    relocation_moved_in: Mapped[bool | None]
+    #: Bumped on every change of the household or anything it owns; printed forms carry it.
+    version: Mapped[int] = mapped_column(default=1)
+    #: False once the whole household is cancelled (整户消亡 / 清退); the rows stay.
+    active: Mapped[bool] = mapped_column(default=True)
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    cancel_date: Mapped[dt.date | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    village: Mapped[Village] = relationship()
+    members: Mapped[list[Member]] = relationship(back_populates="household", order_by="Member.sort_order")
+    incomes: Mapped[list[Income]] = relationship(back_populates="household", order_by="Income.year")
+    conditions: Mapped[list[Conditions]] = relationship(back_populates="household", order_by="Conditions.year")
+    measures: Mapped[list[Measure]] = relationship(back_populates="household", order_by="Measure.year")
+    pairings: Mapped[list[Pairing]] = relationship(back_populates="household")
+
+
+MEMBER_CURRENT = "1"
+MEMBER_DECREASED = "2"
+MEMBER_REMOVED = "3"
+
+
+class Member(Base):
+    __tablename__ = "member"
+    __table_args__ = (Index("ix_member_household_order", "household_id", "sort_order"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    person_no: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(40), index=True)
+    sex: Mapped[str | None] = mapped_column(Code)
+    id_type: Mapped[str | None] = mapped_column(Code)
+    id_number: Mapped[str | None] = mapped_column(String(24), index=True)
+    birth_date: Mapped[dt.date | None]
+    relation: Mapped[str | None] = mapped_column(Code)
+    ethnicity: Mapped[str | None] = mapped_column(Code)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    education: Mapped[str | None] = mapped_column(Code)
+    school_status: Mapped[str | None] = mapped_column(Code)
+    school_exemption: Mapped[str | None] = mapped_column(Code)
+    dropout_reason: Mapped[str | None] = mapped_column(String(100))
+    health: Mapped[str | None] = mapped_column(Code)
+    disability_category: Mapped[str | None] = mapped_column(Code)
+    disability_cert_no: Mapped[str | None] = mapped_column(String(24))
+    labour_skill: Mapped[str | None] = mapped_column(Code)
+    work_status: Mapped[str | None] = mapped_column(Code)
+    work_months: Mapped[int | None]
+    work_company: Mapped[str | None] = mapped_column(String(100))
+    political_status: Mapped[str | None] = mapped_column(Code)
+    is_soldier: Mapped[bool | None]
+    speaks_mandarin: Mapped[bool | None]
+    dibao: Mapped[bool | None]
+    tekun: Mapped[bool | None]
+    ins_medical: Mapped[bool | None]
+    ins_employee_medical: Mapped[bool | None]
+    ins_major_illness: Mapped[bool | None]
+    ins_pension: Mapped[bool | None]
+    ins_employee_pension: Mapped[bool | None]
+    ins_commercial: Mapped[bool | None]
+    medical_assistance: Mapped[bool | None]
+    #: member_status code list: 1 current, 2 naturally decreased, 3 removed. Rows are never deleted.
+    status: Mapped[str] = mapped_column(Code, default=MEMBER_CURRENT)
+    change_reason: Mapped[str | None] = mapped_column(String(100))
+    change_date: Mapped[dt.date | None]
+    household: Mapped[Household] = relationship(back_populates="members")
+
+
+class Income(Base):
+    __tablename__ = "income"
+    __table_args__ = (UniqueConstraint("household_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    year: Mapped[int]
+    total_income: Mapped[float | None]
+    wage: Mapped[float | None]
+    business: Mapped[float | None]
+    property: Mapped[float | None]
+    transfer: Mapped[float | None]
+    business_cost: Mapped[float | None]
+    net_income: Mapped[float | None]
+    per_capita_net: Mapped[float | None]
+    dibao_money: Mapped[float | None]
+    tekun_money: Mapped[float | None]
+    family_planning: Mapped[float | None]
+    pension: Mapped[float | None]
+    eco_compensation: Mapped[float | None]
+    other_transfer: Mapped[float | None]
+    dividend: Mapped[float | None]
+    other_property: Mapped[float | None]
+    public_post_income: Mapped[float | None]
+    household: Mapped[Household] = relationship(back_populates="incomes")
+
+
+class Conditions(Base):
+    """Production and living conditions of a household in a year (AC30)."""
+
+    __tablename__ = "conditions"
+    __table_args__ = (UniqueConstraint("household_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    year: Mapped[int]
+    farmland: Mapped[float | None]
+    irrigated: Mapped[float | None]
+    forest: Mapped[float | None]
+    grain_for_green: Mapped[float | None]
+    orchard: Mapped[float | None]
+    pasture: Mapped[float | None]
+    water_area: Mapped[float | None]
+    electricity: Mapped[bool | None]
+    production_power: Mapped[bool | None]
+    radio_tv: Mapped[bool | None]
+    cooperative: Mapped[bool | None]
+    road_distance: Mapped[float | None]
+    road_type: Mapped[str | None] = mapped_column(Code)
+    house_area: Mapped[float | None]
+    drinking_difficult: Mapped[bool | None]
+    drinking_safe: Mapped[bool | None]
+    dangerous_house: Mapped[bool | None]
+    house_grade: Mapped[str | None] = mapped_column(Code)
+    fuel: Mapped[str | None] = mapped_column(Code)
+    toilet: Mapped[bool | None]
+    leading_enterprise: Mapped[bool | None]
+    entrepreneur_help: Mapped[bool | None]
+    household: Mapped[Household] = relationship(back_populates="conditions")
+
+
+class Measure(Base):
+    """One assistance measure a household (or one member) received in a year."""
+
+    __tablename__ = "measure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    year: Mapped[int]
+    category: Mapped[str] = mapped_column(Code)
+    item: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[float | None]
+    quantity: Mapped[float | None]
+    unit: Mapped[str | None] = mapped_column(String(20))
+    start_date: Mapped[dt.date | None]
+    end_date: Mapped[dt.date | None]
+    implementer: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(String(200))
+    #: Category-specific extras (loan bank, resettlement site, …).
+    extra: Mapped[dict[str, Any] | None]
+    household: Mapped[Household] = relationship(back_populates="measures")
+
+
+class Cadre(Base):
+    """An assistance cadre (帮扶责任人)."""
+
+    __tablename__ = "cadre"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    sex: Mapped[str | None] = mapped_column(Code)
+    id_number: Mapped[str | None] = mapped_column(String(24), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    org_name: Mapped[str | None] = mapped_column(String(100))
+    org_type: Mapped[str | None] = mapped_column(Code)
+    affiliation: Mapped[str | None] = mapped_column(Code)
+    position: Mapped[str | None] = mapped_column(String(60))
+    rank: Mapped[str | None] = mapped_column(Code)
+    political_status: Mapped[str | None] = mapped_column(Code)
+    education: Mapped[str | None] = mapped_column(Code)
+    specialty: Mapped[str | None] = mapped_column(String(60))
+    is_first_secretary: Mapped[bool | None]
+    is_team_leader: Mapped[bool | None]
+    is_resident: Mapped[bool | None]
+
+
+class Pairing(Base):
+    """A cadre responsible for a household over a period (结对帮扶)."""
+
+    __tablename__ = "pairing"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), index=True)
+    start_date: Mapped[dt.date | None]
+    end_date: Mapped[dt.date | None]
+    valid: Mapped[bool] = mapped_column(default=True)
+    household: Mapped[Household] = relationship(back_populates="pairings")
+    cadre: Mapped[Cadre] = relationship()
+
+
+# --------------------------------------------------------------------------- history and people
+class ChangeLog(Base):
+    """One changed field: the registry's history is these rows, never silent overwrites."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_household_at", "household_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user: Mapped[str] = mapped_column(String(40))
+    #: edit, provincial import, demo, adjustment, feedback, …
+    source: Mapped[str] = mapped_column(String(30))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    #: The changed row: entity of the data dictionary and its primary key.
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None]
+    #: Data-dictionary key (`member.relation`), or an event name (`member.added`).
+    field: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    #: What carried the change in: an import run, a print batch, an adjustment id.
+    reference: Mapped[str | None] = mapped_column(String(60))
+
+
+class AppUser(Base):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(40))
+    #: clerk (录入员), reviewer (审核员), director (签发)
+    role: Mapped[str] = mapped_column(String(20), default="clerk")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# --------------------------------------------------------------------------- office settings
+class CodeItemRow(Base):
+    """An office's edit of a shipped code list, or an added item (domain.md §8)."""
+
+    __tablename__ = "code_item"
+    __table_args__ = (UniqueConstraint("list_key", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_key: Mapped[str] = mapped_column(String(40))
+    code: Mapped[str] = mapped_column(String(8))
+    zh: Mapped[str] = mapped_column(String(60))
+    en: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class YearSetting(Base):
+    """Per-year figures the clerk maintains: exit income line, school ages, reference date."""
+
+    __tablename__ = "year_setting"
+    year: Mapped[int] = mapped_column(primary_key=True)
+    exit_income_line: Mapped[float]
+    national_line: Mapped[float | None]
+    source: Mapped[str | None] = mapped_column(String(200))
+    school_age_from: Mapped[int] = mapped_column(default=6)
+    school_age_to: Mapped[int] = mapped_column(default=15)
+    reference_date: Mapped[dt.date | None]
+
+
+class Meta(Base):
+    """Small key/value facts about this database (data year, demo seed, county code)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class DemoFault(Base):
+    """What the demo generator broke on purpose, so the checks can be measured against it."""
+
+    __tablename__ = "demo_fault"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str | None] = mapped_column(String(60))
+    detail: Mapped[str | None] = mapped_column(String(200))
+
+
+# --------------------------------------------------------------------------- data-quality checks
+class CheckRun(Base):
+    __tablename__ = "check_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    user: Mapped[str] = mapped_column(String(40))
+    scope: Mapped[str] = mapped_column(String(60), default="county")
+    catalogue_version: Mapped[str] = mapped_column(String(20), default="")
+    counts: Mapped[dict[str, Any] | None]
+
+
+class Problem(Base):
+    """A rule's finding on a household or member, tracked until rectified or accepted."""
+
+    __tablename__ = "problem"
+    __table_args__ = (Index("ix_problem_fingerprint_status", "fingerprint", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(20), index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(10))
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    #: rule + household + member: at most one open problem per fingerprint.
+    fingerprint: Mapped[str] = mapped_column(String(80))
+    fields: Mapped[str] = mapped_column(String(200), default="")
+    message_zh: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+    values: Mapped[dict[str, Any] | None]
+    #: open, rectified, accepted
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    first_run_id: Mapped[int | None] = mapped_column(ForeignKey("check_run.id"))
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("check_run.id"))
+    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[dt.datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(40))
+    resolution: Mapped[str | None] = mapped_column(String(200))
+    remark: Mapped[str | None] = mapped_column(String(200))
+
+
+class ProblemEvent(Base):
+    __tablename__ = "problem_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(ForeignKey("problem.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user: Mapped[str] = mapped_column(String(40))
+    old_status: Mapped[str | None] = mapped_column(String(12))
+    new_status: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+# --------------------------------------------------------------------------- printing and exchange
+class PrintBatch(Base):
+    __tablename__ = "print_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user: Mapped[str] = mapped_column(String(40))
+    #: The choices that selected the households (township, village, sample %, seed, …).
+    params: Mapped[dict[str, Any] | None]
+    household_count: Mapped[int] = mapped_column(default=0)
+    file_name: Mapped[str | None] = mapped_column(String(260))
+
+
+class PrintBatchItem(Base):
+    """A household as printed in a batch: its record version and the snapshot on the paper."""
+
+    __tablename__ = "print_batch_item"
+    __table_args__ = (UniqueConstraint("batch_id", "household_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("print_batch.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    household_version: Mapped[int]
+    serial: Mapped[str] = mapped_column(String(40))
+    snapshot: Mapped[dict[str, Any] | None]
+
+
+class HeaderMapping(Base):
+    """A spreadsheet header the user mapped to a dictionary field; remembered for next time."""
+
+    __tablename__ = "header_mapping"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    header: Mapped[str] = mapped_column(String(120), unique=True)
+    field_key: Mapped[str] = mapped_column(String(60))  # "" = ignore this column
+    user: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ImportRun(Base):
+    __tablename__ = "import_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String(260))
+    sha256: Mapped[str] = mapped_column(String(64))
+    layout: Mapped[str] = mapped_column(String(20))
+    counts: Mapped[dict[str, Any] | None]

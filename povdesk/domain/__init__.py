@@ -1,0 +1,1 @@
+"""Pure-Python core: the data dictionary, code lists, records, ID numbers and rules."""

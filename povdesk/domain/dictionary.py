@@ -1,0 +1,307 @@
+"""The data dictionary: every field described once, for import, editors, checks, forms and exports.
+
+A field's `key` is `entity.column`; the column is the attribute of the database model with the
+same name, and a test holds the two together.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    NUMBER = "number"  # areas, distances: non-money decimals
+    MONEY = "money"  # yuan, 2 decimals
+    DATE = "date"
+    YEAR = "year"
+    BOOL = "bool"  # stored as True/False; files carry 1/0 or 是/否
+    CODE = "code"  # one code of `codelist`
+    CODES = "codes"  # several codes, stored comma-separated
+    ID_NUMBER = "id_number"
+    PHONE = "phone"
+
+
+class Entity(StrEnum):
+    LOCATION = "location"
+    HOUSEHOLD = "household"
+    MEMBER = "member"
+    INCOME = "income"
+    CONDITIONS = "conditions"
+    MEASURE = "measure"
+    CADRE = "cadre"
+    PAIRING = "pairing"
+
+
+@dataclass(frozen=True)
+class Field:
+    entity: Entity
+    column: str
+    zh: str
+    en: str
+    type: FieldType
+    codelist: str | None = None
+    unit: str | None = None  # Chinese unit as printed: 元, 亩, 平方米, 公里, 月
+    unit_en: str | None = None
+    national: str | None = None  # field code in the national tables (AAB006 …)
+    synonyms: tuple[str, ...] = ()  # other header texts seen in exports
+    required: bool = False  # an empty value is a data-quality problem
+    editable: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"{self.entity}.{self.column}"
+
+    def label(self, lang: str = "zh") -> str:
+        return self.en if lang.startswith("en") else self.zh
+
+    def label_with_unit(self, lang: str = "zh") -> str:
+        unit = self.unit_en if lang.startswith("en") else self.unit
+        return f"{self.label(lang)}({unit})" if unit else self.label(lang)
+
+
+T = FieldType
+E = Entity
+
+
+def _f(entity: Entity, column: str, zh: str, en: str, type_: FieldType, **kw: object) -> Field:
+    return Field(entity, column, zh, en, type_, **kw)  # type: ignore[arg-type]
+
+
+_MONEY = {"unit": "元", "unit_en": "yuan"}
+_MU = {"unit": "亩", "unit_en": "mu"}
+
+FIELDS: tuple[Field, ...] = (
+    # --- where the household lives (village table; printed and imported with the household)
+    _f(E.LOCATION, "province", "省", "Province", T.TEXT, synonyms=("省份",), editable=False),
+    _f(E.LOCATION, "prefecture", "市", "Prefecture", T.TEXT, synonyms=("市(州)", "地市"), editable=False),
+    _f(E.LOCATION, "county", "县(市、区、旗)", "County", T.TEXT, synonyms=("县", "县(市、区)", "旗区", "县区"), editable=False),
+    _f(E.LOCATION, "township", "乡(镇)", "Township", T.TEXT, synonyms=("乡", "乡镇", "苏木乡", "乡(镇、街道)"), editable=False),
+    _f(E.LOCATION, "village", "行政村", "Village", T.TEXT, synonyms=("村", "所在村", "噶查村"), national="AAR008", editable=False),
+    _f(E.LOCATION, "village_code", "村代码", "Village code", T.TEXT, synonyms=("行政区划代码", "村行政区划代码"), editable=False),
+    # --- household (AC01)
+    _f(E.HOUSEHOLD, "household_no", "户编号", "Household number", T.TEXT, national="AAC001",
+       synonyms=("家庭编号", "户号"), required=True, editable=False),
+    _f(E.HOUSEHOLD, "group_name", "自然村", "Villager group", T.TEXT, national="AAR007",
+       synonyms=("所在组", "村民小组", "组")),
+    _f(E.HOUSEHOLD, "head_name", "户主姓名", "Head's name", T.TEXT, national="AAC029", required=True),
+    _f(E.HOUSEHOLD, "head_id_number", "户主证件号码", "Head's ID number", T.ID_NUMBER, national="AAC031",
+       synonyms=("户主身份证号", "户主身份证号码")),
+    _f(E.HOUSEHOLD, "phone", "户联系电话", "Household phone", T.PHONE, national="AAR012",
+       synonyms=("联系电话", "户主联系电话")),
+    _f(E.HOUSEHOLD, "size", "家庭人口数", "Household size", T.INT, national="AAC017",
+       synonyms=("人数", "家庭人数"), unit="人", unit_en="persons", required=True),
+    _f(E.HOUSEHOLD, "first_identified_year", "首次识别时间", "Year first identified", T.YEAR,
+       national="AAR041", synonyms=("识别年度", "首次识别年度")),
+    _f(E.HOUSEHOLD, "standard", "识别标准", "Identification standard", T.CODE, codelist="identification_standard"),
+    _f(E.HOUSEHOLD, "attribute", "贫困户属性", "Household attribute", T.CODE, national="AAC006",
+       codelist="household_attribute", synonyms=("户类型", "户属性"), required=True),
+    _f(E.HOUSEHOLD, "status", "脱贫状态", "Poverty status", T.CODE, national="AAR010",
+       codelist="poverty_status", synonyms=("脱贫属性", "脱贫标志"), required=True),
+    _f(E.HOUSEHOLD, "exit_year", "脱贫年度", "Exit year", T.YEAR, national="AAC023"),
+    _f(E.HOUSEHOLD, "return_year", "返贫年度", "Year of return to poverty", T.YEAR, national="AAC024"),
+    _f(E.HOUSEHOLD, "main_cause", "主要致贫原因", "Main cause of poverty", T.CODE, national="AAC007",
+       codelist="poverty_cause", synonyms=("致贫原因1", "致贫原因"), required=True),
+    _f(E.HOUSEHOLD, "other_causes", "其他致贫原因", "Other causes of poverty", T.CODES, national="AAC008",
+       codelist="poverty_cause", synonyms=("次要致贫原因", "致贫原因2")),
+    _f(E.HOUSEHOLD, "return_cause", "返贫原因", "Cause of return to poverty", T.CODE, national="AAC009",
+       codelist="return_cause"),
+    _f(E.HOUSEHOLD, "military_family", "是否军烈属", "Military or martyr family", T.BOOL, national="AAC012",
+       codelist="yes_no"),
+    _f(E.HOUSEHOLD, "bank_name", "开户银行名称", "Bank", T.TEXT, synonyms=("开户银行",)),
+    _f(E.HOUSEHOLD, "bank_account", "银行卡号", "Bank account", T.TEXT, synonyms=("银行账号",)),
+    _f(E.HOUSEHOLD, "relocation_wish", "是否有搬迁意愿", "Wishes to relocate", T.BOOL, national="ACR077",
+       codelist="yes_no"),
+    _f(E.HOUSEHOLD, "relocation_mode", "安置方式", "Resettlement mode", T.CODE, national="ACR078",
+       codelist="relocation_mode"),
+    _f(E.HOUSEHOLD, "relocation_moved_in", "搬迁是否已入住", "Relocation: moved in", T.BOOL, codelist="yes_no"),
+    # --- member (AB01)
+    _f(E.MEMBER, "person_no", "人编号", "Person number", T.TEXT, national="AAB001",
+       synonyms=("人口编号", "个人编号"), editable=False),
+    _f(E.MEMBER, "name", "姓名", "Name", T.TEXT, national="AAB002", required=True),
+    _f(E.MEMBER, "sex", "性别", "Sex", T.CODE, national="AAB003", codelist="sex", required=True),
+    _f(E.MEMBER, "id_type", "证件类型", "ID document type", T.CODE, national="AAB018", codelist="id_type"),
+    _f(E.MEMBER, "id_number", "证件号码", "ID number", T.ID_NUMBER, national="AAB004",
+       synonyms=("身份证号", "身份证号码", "公民身份号码"), required=True),
+    _f(E.MEMBER, "birth_date", "出生日期", "Date of birth", T.DATE, national="AAB005"),
+    _f(E.MEMBER, "relation", "与户主关系", "Relation to head", T.CODE, national="AAB006",
+       codelist="relation", required=True),
+    _f(E.MEMBER, "ethnicity", "民族", "Ethnicity", T.CODE, national="AAB007", codelist="ethnicity", required=True),
+    _f(E.MEMBER, "phone", "成员联系电话", "Member phone", T.PHONE, national="AAB031",
+       synonyms=("人联系电话", "个人联系电话")),
+    _f(E.MEMBER, "education", "文化程度", "Education level", T.CODE, national="AAB008", codelist="education"),
+    _f(E.MEMBER, "school_status", "在校生状况", "School status", T.CODE, national="AAB009",
+       codelist="school_status", synonyms=("在校生情况",)),
+    _f(E.MEMBER, "school_exemption", "免于入学说明", "School exemption", T.CODE, codelist="school_exemption",
+       synonyms=("义务教育阶段未上学原因",)),
+    _f(E.MEMBER, "dropout_reason", "失学或辍学原因", "Reason for dropping out", T.TEXT),
+    _f(E.MEMBER, "health", "健康状况", "Health", T.CODE, national="AAB017", codelist="health", required=True),
+    _f(E.MEMBER, "disability_category", "残疾类别", "Disability category", T.CODE, codelist="disability_category"),
+    _f(E.MEMBER, "disability_cert_no", "残疾证号", "Disability certificate number", T.TEXT,
+       synonyms=("残疾人证号",)),
+    _f(E.MEMBER, "labour_skill", "劳动技能", "Labour capacity", T.CODE, national="AAB010",
+       codelist="labour_skill", synonyms=("劳动能力",)),
+    _f(E.MEMBER, "work_status", "务工状况", "Migrant work", T.CODE, codelist="work_status",
+       synonyms=("务工所在地",)),
+    _f(E.MEMBER, "work_months", "务工时间(月)", "Months worked away", T.INT, unit="月", unit_en="months",
+       synonyms=("务工时间",)),
+    _f(E.MEMBER, "work_company", "务工企业名称", "Employer", T.TEXT),
+    _f(E.MEMBER, "political_status", "政治面貌", "Political status", T.CODE, national="AAK033",
+       codelist="political_status"),
+    _f(E.MEMBER, "is_soldier", "是否现役军人", "Serving soldier", T.BOOL, national="AAB019", codelist="yes_no"),
+    _f(E.MEMBER, "speaks_mandarin", "是否会讲普通话", "Speaks Mandarin", T.BOOL, codelist="yes_no"),
+    _f(E.MEMBER, "dibao", "是否享受低保", "Receives minimum living allowance", T.BOOL, national="AAB030",
+       codelist="yes_no", synonyms=("是否享受农村居民最低生活保障",)),
+    _f(E.MEMBER, "tekun", "是否特困供养人员", "Destitute-support person", T.BOOL, codelist="yes_no"),
+    _f(E.MEMBER, "ins_medical", "是否参加城乡居民基本医疗保险", "Resident basic medical insurance", T.BOOL,
+       national="AAB013", codelist="yes_no",
+       synonyms=("是否参加新型农村合作医疗", "是否参加新农合",
+                 "是否参加新型农村合作医疗(城乡居民基本医疗保险)")),
+    _f(E.MEMBER, "ins_employee_medical", "是否参加城镇职工基本医疗保险", "Employee medical insurance",
+       T.BOOL, codelist="yes_no"),
+    _f(E.MEMBER, "ins_major_illness", "是否参加大病保险", "Major-illness insurance", T.BOOL, national="AAB022",
+       codelist="yes_no", synonyms=("参加大病医疗", "是否参加大病医疗保险")),
+    _f(E.MEMBER, "ins_pension", "是否参加城乡居民基本养老保险", "Resident pension insurance", T.BOOL,
+       national="AAB014", codelist="yes_no", synonyms=("是否参加新型养老保险",)),
+    _f(E.MEMBER, "ins_employee_pension", "是否参加城镇职工基本养老保险", "Employee pension insurance",
+       T.BOOL, national="AAB021", codelist="yes_no"),
+    _f(E.MEMBER, "ins_commercial", "是否参加商业补充医疗保险", "Commercial supplementary insurance", T.BOOL,
+       national="AAB067", codelist="yes_no"),
+    _f(E.MEMBER, "medical_assistance", "是否接受大病医疗救助", "Receives major-illness assistance", T.BOOL,
+       codelist="yes_no"),
+    _f(E.MEMBER, "status", "人员状态", "Member status", T.CODE, national="AAB015", codelist="member_status",
+       editable=False),
+    _f(E.MEMBER, "change_reason", "变动原因", "Reason of change", T.TEXT, editable=False),
+    _f(E.MEMBER, "change_date", "变动日期", "Date of change", T.DATE, editable=False),
+    # --- yearly income (AC07)
+    _f(E.INCOME, "year", "年度", "Year", T.YEAR, national="AAR040", synonyms=("分区年度", "数据年度"), editable=False),
+    _f(E.INCOME, "total_income", "年收入", "Annual income", T.MONEY, national="AAC081", **_MONEY),
+    _f(E.INCOME, "wage", "工资性收入", "Wage income", T.MONEY, national="AAC073", **_MONEY),
+    _f(E.INCOME, "business", "生产经营性收入", "Business income", T.MONEY, national="AAC071", **_MONEY),
+    _f(E.INCOME, "property", "财产性收入", "Property income", T.MONEY, national="AAC072", **_MONEY),
+    _f(E.INCOME, "transfer", "转移性收入", "Transfer income", T.MONEY, national="AAC085", **_MONEY),
+    _f(E.INCOME, "business_cost", "生产经营性支出", "Business costs", T.MONEY, national="AAC074",
+       synonyms=("生产(经营)性支出",), **_MONEY),
+    _f(E.INCOME, "net_income", "纯收入", "Net income", T.MONEY, national="AAC079", synonyms=("年纯收入",), **_MONEY),
+    _f(E.INCOME, "per_capita_net", "人均纯收入", "Per-capita net income", T.MONEY, national="AAC082",
+       synonyms=("年人均纯收入",), required=True, **_MONEY),
+    _f(E.INCOME, "dibao_money", "低保金", "Minimum living allowance", T.MONEY, national="AAC077",
+       synonyms=("一年期以上低保金",), **_MONEY),
+    _f(E.INCOME, "tekun_money", "五保金", "Destitute-support payment", T.MONEY, national="AAC086",
+       synonyms=("特困供养金",), **_MONEY),
+    _f(E.INCOME, "family_planning", "计划生育金", "Family-planning payment", T.MONEY, national="AAC076", **_MONEY),
+    _f(E.INCOME, "pension", "养老保险金", "Pension", T.MONEY, national="AAC087", **_MONEY),
+    _f(E.INCOME, "eco_compensation", "生态补偿金", "Ecological compensation", T.MONEY, national="AAC078", **_MONEY),
+    _f(E.INCOME, "other_transfer", "其他转移性收入", "Other transfer income", T.MONEY, **_MONEY),
+    _f(E.INCOME, "dividend", "资产收益扶贫分红收入", "Asset-income dividend", T.MONEY, **_MONEY),
+    _f(E.INCOME, "other_property", "其他财产性收入", "Other property income", T.MONEY, **_MONEY),
+    _f(E.INCOME, "public_post_income", "公益性岗位收入", "Public-welfare post income", T.MONEY, **_MONEY),
+    # --- production and living conditions (AC30)
+    _f(E.CONDITIONS, "farmland", "耕地面积", "Farmland", T.NUMBER, national="AAC301", required=True, **_MU),
+    _f(E.CONDITIONS, "irrigated", "有效灌溉面积", "Irrigated land", T.NUMBER, national="AAC302", **_MU),
+    _f(E.CONDITIONS, "forest", "林地面积", "Forest land", T.NUMBER, national="AAC303", **_MU),
+    _f(E.CONDITIONS, "grain_for_green", "退耕还林面积", "Grain-for-green land", T.NUMBER, national="AAC304",
+       synonyms=("退耕还林(草)面积",), **_MU),
+    _f(E.CONDITIONS, "orchard", "林果面积", "Orchard", T.NUMBER, national="AAC305", **_MU),
+    _f(E.CONDITIONS, "pasture", "牧草地面积", "Pasture", T.NUMBER, national="AAC306", **_MU),
+    _f(E.CONDITIONS, "water_area", "水面面积", "Water surface", T.NUMBER, national="AAC307", **_MU),
+    _f(E.CONDITIONS, "electricity", "是否通生活用电", "Household electricity", T.BOOL, national="AAC308",
+       codelist="yes_no", required=True),
+    _f(E.CONDITIONS, "production_power", "是否通生产用电", "Production electricity", T.BOOL, codelist="yes_no",
+       required=True),
+    _f(E.CONDITIONS, "radio_tv", "是否通广播电视", "Radio and TV", T.BOOL, national="AAC314", codelist="yes_no",
+       required=True),
+    _f(E.CONDITIONS, "cooperative", "是否加入农民专业合作社", "Member of a cooperative", T.BOOL,
+       national="AAC084", codelist="yes_no",
+       synonyms=("是否加入农民专业合作组织", "是否加入农民合作社", "加入合作社"), required=True),
+    _f(E.CONDITIONS, "road_distance", "与村主干路距离", "Distance to main road", T.NUMBER, national="AAC315",
+       unit="公里", unit_en="km", required=True),
+    _f(E.CONDITIONS, "road_type", "入户路类型", "Access road", T.CODE, national="AAC316", codelist="road_type",
+       required=True),
+    _f(E.CONDITIONS, "house_area", "住房面积", "Floor area", T.NUMBER, national="AAC317",
+       unit="平方米", unit_en="m²", required=True),
+    _f(E.CONDITIONS, "drinking_difficult", "饮水是否困难", "Difficult access to water", T.BOOL,
+       national="AAC311", codelist="yes_no", synonyms=("饮水困难",), required=True),
+    _f(E.CONDITIONS, "drinking_safe", "饮水是否安全", "Safe drinking water", T.BOOL, national="AAC312",
+       codelist="yes_no", synonyms=("饮水安全", "是否解决安全饮用水"), required=True),
+    _f(E.CONDITIONS, "dangerous_house", "是否危房户", "Dangerous house", T.BOOL, national="AAC318",
+       codelist="yes_no", synonyms=("危房户",), required=True),
+    _f(E.CONDITIONS, "house_grade", "危房等级", "House safety grade", T.CODE, national="AAC322",
+       codelist="house_grade", synonyms=("危房级别",)),
+    _f(E.CONDITIONS, "fuel", "主要燃料类型", "Main fuel", T.CODE, national="AAC320", codelist="fuel", required=True),
+    _f(E.CONDITIONS, "toilet", "有无卫生厕所", "Sanitary toilet", T.BOOL, national="AAC319", codelist="yes_no",
+       synonyms=("是否有卫生厕所",), required=True),
+    _f(E.CONDITIONS, "leading_enterprise", "是否有龙头企业带动", "Led by a leading enterprise", T.BOOL,
+       codelist="yes_no"),
+    _f(E.CONDITIONS, "entrepreneur_help", "是否有创业致富带头人带动", "Led by an entrepreneur", T.BOOL,
+       codelist="yes_no"),
+    # --- assistance measures (one generic row per measure, domain.md §2.2)
+    _f(E.MEASURE, "year", "年度", "Year", T.YEAR),
+    _f(E.MEASURE, "category", "措施类别", "Category", T.CODE, codelist="measure_category"),
+    _f(E.MEASURE, "item", "措施内容", "Measure", T.TEXT, synonyms=("帮扶措施", "项目名称")),
+    _f(E.MEASURE, "amount", "金额", "Amount", T.MONEY, **_MONEY),
+    _f(E.MEASURE, "quantity", "数量", "Quantity", T.NUMBER),
+    _f(E.MEASURE, "unit", "单位", "Unit", T.TEXT),
+    _f(E.MEASURE, "start_date", "开始日期", "Start date", T.DATE),
+    _f(E.MEASURE, "end_date", "结束日期", "End date", T.DATE),
+    _f(E.MEASURE, "implementer", "实施单位", "Implementing unit", T.TEXT),
+    _f(E.MEASURE, "note", "备注", "Note", T.TEXT),
+    # --- assistance cadres (帮扶责任人) and their pairings
+    _f(E.CADRE, "name", "帮扶责任人姓名", "Cadre's name", T.TEXT, national="AAB002", required=True),
+    _f(E.CADRE, "sex", "性别", "Sex", T.CODE, national="AAB003", codelist="sex"),
+    _f(E.CADRE, "id_number", "证件号码", "ID number", T.ID_NUMBER, national="AAB004"),
+    _f(E.CADRE, "phone", "联系电话", "Phone", T.PHONE, national="AAR012"),
+    _f(E.CADRE, "org_name", "帮扶单位名称", "Assisting unit", T.TEXT, national="AAP001"),
+    _f(E.CADRE, "org_type", "帮扶单位类型", "Assisting unit type", T.CODE, codelist="cadre_org_type"),
+    _f(E.CADRE, "affiliation", "隶属关系", "Affiliation level", T.CODE, national="AAP004", codelist="cadre_affiliation"),
+    _f(E.CADRE, "position", "派出单位职务", "Position", T.TEXT, national="AAK888"),
+    _f(E.CADRE, "rank", "职务级别", "Rank", T.CODE, codelist="cadre_rank"),
+    _f(E.CADRE, "political_status", "政治面貌", "Political status", T.CODE, national="AAK033",
+       codelist="political_status"),
+    _f(E.CADRE, "education", "学历", "Education", T.CODE, national="AAK036", codelist="cadre_education"),
+    _f(E.CADRE, "specialty", "技术特长", "Specialty", T.TEXT, national="AAK037"),
+    _f(E.CADRE, "is_first_secretary", "是否第一书记", "First secretary", T.BOOL, codelist="yes_no"),
+    _f(E.CADRE, "is_team_leader", "是否工作队队长", "Work-team leader", T.BOOL, codelist="yes_no"),
+    _f(E.CADRE, "is_resident", "是否驻村队员", "Resident team member", T.BOOL, national="AAK039", codelist="yes_no"),
+    _f(E.PAIRING, "start_date", "帮扶开始时间", "Pairing start", T.DATE, national="AAR020"),
+    _f(E.PAIRING, "end_date", "帮扶结束时间", "Pairing end", T.DATE, national="AAR021"),
+)
+
+
+@cache
+def _by_key() -> dict[str, Field]:
+    return {f.key: f for f in FIELDS}
+
+
+def field(key: str) -> Field:
+    """The field with this key (`member.relation`); KeyError names the unknown key."""
+    return _by_key()[key]
+
+
+def fields_of(entity: Entity | str) -> tuple[Field, ...]:
+    return tuple(f for f in FIELDS if f.entity == entity)
+
+
+def normalise_header(text: object) -> str:
+    """Fold a spreadsheet header so that spelling variants meet: widths, brackets, spaces, breaks."""
+    s = unicodedata.normalize("NFKC", str(text or ""))
+    s = s.replace("（", "(").replace("）", ")").replace("【", "(").replace("】", ")")
+    s = "".join(s.split())  # spaces and line breaks inside a cell
+    return s.strip("*：: ").casefold()
+
+
+@cache
+def header_index() -> dict[str, tuple[Field, ...]]:
+    """Normalised header text -> fields it may name (more than one where labels coincide)."""
+    index: dict[str, list[Field]] = {}
+    for f in FIELDS:
+        names = {f.zh, f.label_with_unit("zh"), *f.synonyms}
+        for name in names:
+            bucket = index.setdefault(normalise_header(name), [])
+            if f not in bucket:
+                bucket.append(f)
+    return {k: tuple(v) for k, v in index.items()}

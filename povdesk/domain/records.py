@@ -1,0 +1,173 @@
+"""Plain frozen records that services hand to the UI, reports and exports (never ORM objects)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+
+def frozen_map(values: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(values or {}))
+
+
+@dataclass(frozen=True)
+class Row:
+    """A record whose fields are the data dictionary's columns of one entity."""
+
+    id: int
+    values: Mapping[str, Any] = field(default_factory=frozen_map)
+
+    def __getitem__(self, column: str) -> Any:
+        return self.values.get(column)
+
+    def get(self, column: str, default: Any = None) -> Any:
+        return self.values.get(column, default)
+
+
+@dataclass(frozen=True)
+class VillageNode:
+    id: int
+    code: str
+    name: str
+    households: int
+    members: int
+    synthetic: bool = False
+
+
+@dataclass(frozen=True)
+class TownshipNode:
+    id: int
+    code: str
+    name: str
+    villages: tuple[VillageNode, ...]
+
+    @property
+    def households(self) -> int:
+        return sum(v.households for v in self.villages)
+
+    @property
+    def members(self) -> int:
+        return sum(v.members for v in self.villages)
+
+
+@dataclass(frozen=True)
+class CountyNode:
+    code: str
+    name: str
+    townships: tuple[TownshipNode, ...]
+
+    @property
+    def households(self) -> int:
+        return sum(t.households for t in self.townships)
+
+    @property
+    def members(self) -> int:
+        return sum(t.members for t in self.townships)
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    """One line of the household table."""
+
+    id: int
+    household_no: str
+    head_name: str
+    township: str
+    village: str
+    group_name: str
+    size: int | None
+    members: int
+    attribute: str | None
+    status: str | None
+    per_capita_net: float | None
+    version: int
+
+
+@dataclass(frozen=True)
+class Location:
+    county_code: str
+    county: str
+    township_code: str
+    township: str
+    village_code: str
+    village: str
+    village_synthetic: bool = False
+
+
+@dataclass(frozen=True)
+class MemberRecord(Row):
+    household_id: int = 0
+
+    @property
+    def current(self) -> bool:
+        return self.values.get("status", "1") == "1"
+
+
+@dataclass(frozen=True)
+class CadreRecord(Row):
+    pairing_start: dt.date | None = None
+    pairing_end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    id: int
+    at: dt.datetime
+    user: str
+    source: str
+    entity: str
+    entity_id: int | None
+    member_id: int | None
+    field: str
+    old_value: str | None
+    new_value: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class HouseholdDetail:
+    household: Row
+    location: Location
+    members: tuple[MemberRecord, ...]
+    incomes: tuple[Row, ...]  # one per year, oldest first
+    conditions: tuple[Row, ...]
+    measures: tuple[Row, ...]
+    cadres: tuple[CadreRecord, ...]
+    history: tuple[ChangeRecord, ...]
+
+    @property
+    def version(self) -> int:
+        return int(self.household["version"] or 1)
+
+    @property
+    def current_members(self) -> tuple[MemberRecord, ...]:
+        return tuple(m for m in self.members if m.current)
+
+    def income_for(self, year: int) -> Row | None:
+        return next((r for r in self.incomes if r["year"] == year), None)
+
+    def conditions_for(self, year: int) -> Row | None:
+        return next((r for r in self.conditions if r["year"] == year), None)
+
+    @property
+    def latest_income(self) -> Row | None:
+        return self.incomes[-1] if self.incomes else None
+
+    @property
+    def latest_conditions(self) -> Row | None:
+        return self.conditions[-1] if self.conditions else None
+
+
+@dataclass(frozen=True)
+class YearSettingRecord:
+    year: int
+    exit_income_line: float
+    national_line: float | None
+    source: str | None
+    school_age_from: int
+    school_age_to: int
+    reference_date: dt.date
+

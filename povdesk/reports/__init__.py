@@ -1,0 +1,1 @@
+"""Printed forms and Excel reports: no Qt, no sessions of their own."""

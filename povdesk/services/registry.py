@@ -1,0 +1,365 @@
+"""The household registry: navigate, list, search, read and edit, with every edit journalled."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from povdesk.db.models import (
+    MEMBER_CURRENT,
+    MEMBER_DECREASED,
+    Cadre,
+    ChangeLog,
+    Conditions,
+    County,
+    Household,
+    Income,
+    Measure,
+    Member,
+    Pairing,
+    Township,
+    Village,
+)
+from povdesk.domain import dictionary as dd
+from povdesk.domain import idnumber, values
+from povdesk.domain.dictionary import Entity
+from povdesk.domain.records import (
+    CadreRecord,
+    ChangeRecord,
+    CountyNode,
+    HouseholdDetail,
+    HouseholdRow,
+    Location,
+    MemberRecord,
+    Row,
+    TownshipNode,
+    VillageNode,
+    frozen_map,
+)
+from povdesk.errors import Conflict, InvalidValue, NotFound
+from povdesk.services.database import Database
+
+SOURCE_EDIT = "edit"
+
+_MODELS: dict[Entity, type] = {
+    Entity.HOUSEHOLD: Household,
+    Entity.MEMBER: Member,
+    Entity.INCOME: Income,
+    Entity.CONDITIONS: Conditions,
+    Entity.MEASURE: Measure,
+    Entity.CADRE: Cadre,
+    Entity.PAIRING: Pairing,
+}
+
+#: Columns the household table can sort by, as SQL expressions.
+SORT_KEYS = ("household_no", "head_name", "township", "village", "group_name", "size",
+             "members", "attribute", "status")
+
+
+@dataclass(frozen=True)
+class HouseholdQuery:
+    """Which households the table shows: a place, a search text, a status; and the order."""
+
+    township_id: int | None = None
+    village_id: int | None = None
+    text: str = ""
+    status: str | None = None
+    include_inactive: bool = False
+    sort: str = "household_no"
+    descending: bool = False
+
+
+def row_of(obj: Any, entity: Entity, *extra: str) -> dict[str, Any]:
+    cols = [f.column for f in dd.fields_of(entity)]
+    return {c: getattr(obj, c, None) for c in (*cols, *extra)}
+
+
+def _member_count():  # type: ignore[no-untyped-def]
+    return (select(func.count(Member.id))
+            .where(Member.household_id == Household.id, Member.status == MEMBER_CURRENT)
+            .correlate(Household).scalar_subquery())
+
+
+class RegistryService:
+    def __init__(self, *, db: Database) -> None:
+        self.db = db
+
+    # ------------------------------------------------------------------ navigation
+    def navigator(self) -> list[CountyNode]:
+        """County → township → village with household and current-member counts."""
+        with self.db.reading() as s:
+            hh = dict(s.execute(select(Household.village_id, func.count(Household.id))
+                                .where(Household.active.is_(True)).group_by(Household.village_id)).all())
+            mm = dict(s.execute(
+                select(Household.village_id, func.count(Member.id))
+                .join(Member, Member.household_id == Household.id)
+                .where(Household.active.is_(True), Member.status == MEMBER_CURRENT)
+                .group_by(Household.village_id)).all())
+            counties = []
+            for county in s.scalars(select(County).order_by(County.code)):
+                towns = []
+                for t in county.townships:
+                    villages = tuple(VillageNode(v.id, v.code, v.name, hh.get(v.id, 0), mm.get(v.id, 0),
+                                                 v.synthetic) for v in t.villages)
+                    towns.append(TownshipNode(t.id, t.code, t.name, villages))
+                counties.append(CountyNode(county.code, county.name, tuple(towns)))
+            return counties
+
+    # ------------------------------------------------------------------ listing and search
+    def _filtered(self, q: HouseholdQuery) -> Select[tuple[int]]:
+        stmt = select(Household.id).join(Village, Village.id == Household.village_id)
+        if not q.include_inactive:
+            stmt = stmt.where(Household.active.is_(True))
+        if q.village_id is not None:
+            stmt = stmt.where(Household.village_id == q.village_id)
+        elif q.township_id is not None:
+            stmt = stmt.where(Village.township_id == q.township_id)
+        if q.status:
+            stmt = stmt.where(Household.status == q.status)
+        text = q.text.strip()
+        if text:
+            stmt = stmt.where(Household.id.in_(self._search_ids(text)))
+        return stmt
+
+    @staticmethod
+    def _search_ids(text: str) -> Select[tuple[int]]:
+        """Prefix search through indexes: ID number or household number when it looks like one."""
+        prefix = idnumber.normalise(text) if text[:1].isdigit() else text
+        upper = prefix + "\uffff"
+
+        def starts(col):  # type: ignore[no-untyped-def]
+            return and_(col >= prefix, col < upper)
+
+        if prefix[:1].isdigit():
+            by_member = select(Member.household_id).where(starts(Member.id_number))
+            by_household = select(Household.id).where(starts(Household.household_no))
+            return by_member.union(by_household)  # type: ignore[return-value]
+        by_member = select(Member.household_id).where(starts(Member.name))
+        by_head = select(Household.id).where(starts(Household.head_name))
+        return by_member.union(by_head)  # type: ignore[return-value]
+
+    def household_ids(self, q: HouseholdQuery = HouseholdQuery()) -> list[int]:
+        """The ordered ids of every household the query selects (the table pages rows from these)."""
+        stmt = self._filtered(q)
+        key = {
+            "household_no": Household.household_no,
+            "head_name": Household.head_name,
+            "township": Village.township_id,
+            "village": Village.code,
+            "group_name": Household.group_name,
+            "size": Household.size,
+            "members": _member_count(),
+            "attribute": Household.attribute,
+            "status": Household.status,
+        }.get(q.sort, Household.household_no)
+        order = key.desc() if q.descending else key.asc()
+        stmt = stmt.order_by(order, Household.household_no)
+        with self.db.reading() as s:
+            return list(s.scalars(stmt))
+
+    def household_rows(self, ids: Sequence[int]) -> list[HouseholdRow]:
+        """Table rows for these ids, in the order given (missing ids are left out)."""
+        if not ids:
+            return []
+        year = self.db.data_year
+        stmt = (
+            select(Household.id, Household.household_no, Household.head_name, Township.name,
+                   Village.name, Household.group_name, Household.size, _member_count(),
+                   Household.attribute, Household.status, Income.per_capita_net, Household.version)
+            .join(Village, Village.id == Household.village_id)
+            .join(Township, Township.id == Village.township_id)
+            .outerjoin(Income, and_(Income.household_id == Household.id, Income.year == year))
+            .where(Household.id.in_(list(ids)))
+        )
+        with self.db.reading() as s:
+            found = {r[0]: HouseholdRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or "", r[6], r[7],
+                                        r[8], r[9], r[10], r[11]) for r in s.execute(stmt)}
+        return [found[i] for i in ids if i in found]
+
+    def find_household_id(self, household_no: str) -> int | None:
+        with self.db.reading() as s:
+            return s.scalar(select(Household.id).where(Household.household_no == household_no))
+
+    # ------------------------------------------------------------------ one household
+    def household(self, household_id: int, *, history_limit: int = 500) -> HouseholdDetail:
+        with self.db.reading() as s:
+            h = s.get(Household, household_id)
+            if h is None:
+                raise NotFound("household.missing", f"No household with id {household_id}.",
+                               f"找不到编号为 {household_id} 的户。")
+            return self._detail(s, h, history_limit)
+
+    def _detail(self, s: Session, h: Household, history_limit: int) -> HouseholdDetail:
+        v = h.village
+        t = v.township
+        c = t.county
+        loc = Location(c.code, c.name, t.code, t.name, v.code, v.name, v.synthetic)
+        household = Row(h.id, frozen_map(row_of(h, Entity.HOUSEHOLD, "version", "active",
+                                                   "cancel_reason", "cancel_date", "village_id")))
+        members = tuple(MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), h.id)
+                        for m in h.members)
+        incomes = tuple(Row(i.id, frozen_map(row_of(i, Entity.INCOME))) for i in h.incomes)
+        conds = tuple(Row(x.id, frozen_map(row_of(x, Entity.CONDITIONS, "year"))) for x in h.conditions)
+        measures = tuple(Row(m.id, frozen_map(row_of(m, Entity.MEASURE, "member_id", "extra")))
+                         for m in sorted(h.measures, key=lambda m: (m.year, m.category, m.id)))
+        cadres = tuple(CadreRecord(p.cadre.id, frozen_map(row_of(p.cadre, Entity.CADRE)),
+                                   p.start_date, p.end_date)
+                       for p in h.pairings if p.valid)
+        logs = s.scalars(select(ChangeLog).where(ChangeLog.household_id == h.id)
+                         .order_by(ChangeLog.at.desc(), ChangeLog.id.desc()).limit(history_limit))
+        history = tuple(ChangeRecord(x.id, x.at, x.user, x.source, x.entity, x.entity_id, x.member_id,
+                                     x.field, x.old_value, x.new_value, x.reason) for x in logs)
+        return HouseholdDetail(household, loc, members, incomes, conds, measures, cadres, history)
+
+    def history(self, household_id: int) -> list[ChangeRecord]:
+        return list(self.household(household_id, history_limit=100_000).history)
+
+    # ------------------------------------------------------------------ edits
+    def update_field(self, *, entity: Entity | str, entity_id: int, key: str, value: Any,
+                     reason: str | None = None, source: str = SOURCE_EDIT,
+                     expected_version: int | None = None, reference: str | None = None) -> HouseholdDetail:
+        """Set one field, journal old → new in the same transaction and bump the household version.
+
+        `expected_version` guards against editing a household someone else changed meanwhile.
+        """
+        entity = Entity(entity)
+        f = dd.field(key)
+        if f.entity != entity:
+            raise InvalidValue("field.entity", f"Field {key} does not belong to {entity}.",
+                               f"字段 {key} 不属于 {entity}。")
+        if not f.editable:
+            raise InvalidValue("field.readonly", f"{f.en} cannot be edited here.", f"“{f.zh}”不能在此修改。")
+        new = values.coerce(f, value, self.db.codebook())
+        model = _MODELS[entity]
+        with self.db.transaction() as s:
+            obj = s.get(model, entity_id)
+            if obj is None:
+                raise NotFound("record.missing", f"No {entity} with id {entity_id}.",
+                               f"找不到记录 {entity}#{entity_id}。")
+            household = self._household_of(s, entity, obj)
+            if expected_version is not None and household is not None and household.version != expected_version:
+                raise Conflict("household.version",
+                               f"Household {household.household_no} was changed by someone else; reload it.",
+                               f"户 {household.household_no} 已被他人修改，请重新载入后再改。")
+            old = getattr(obj, f.column)
+            if values.to_text(f, old) == values.to_text(f, new):
+                return self._detail(s, household, 500) if household else self.household(entity_id)
+            setattr(obj, f.column, new)
+            self.journal(s, household=household, entity=entity, entity_id=entity_id,
+                         member_id=obj.id if entity == Entity.MEMBER else getattr(obj, "member_id", None),
+                         field=key, old=values.to_text(f, old), new=values.to_text(f, new),
+                         reason=reason, source=source, reference=reference)
+            s.flush()
+            assert household is not None
+            return self._detail(s, household, 500)
+
+    def set_income_field(self, *, household_id: int, year: int, key: str, value: Any,
+                         reason: str | None = None, source: str = SOURCE_EDIT) -> HouseholdDetail:
+        """Edit a yearly income or conditions figure, creating that year's row when absent."""
+        f = dd.field(key)
+        model = {Entity.INCOME: Income, Entity.CONDITIONS: Conditions}[f.entity]
+        with self.db.transaction() as s:
+            row = s.scalar(select(model).where(model.household_id == household_id, model.year == year))
+            if row is None:
+                row = model(household_id=household_id, year=year)
+                s.add(row)
+                s.flush()
+            row_id = row.id
+        return self.update_field(entity=f.entity, entity_id=row_id, key=key, value=value,
+                                 reason=reason, source=source)
+
+    def add_member(self, *, household_id: int, values_by_key: dict[str, Any], reason: str,
+                   date: dt.date, source: str = SOURCE_EDIT) -> MemberRecord:
+        """Natural increase (birth, marriage in, …): a new member row, journalled field by field."""
+        books = self.db.codebook()
+        typed = {}
+        for key, raw in values_by_key.items():
+            f = dd.field(key)
+            if f.entity != Entity.MEMBER:
+                raise InvalidValue("field.entity", f"{key} is not a member field.", f"{key} 不是成员字段。")
+            typed[f.column] = values.coerce(f, raw, books)
+        if not typed.get("name"):
+            raise InvalidValue("member.name", "A new member needs a name.", "新增成员必须填写姓名。")
+        if typed.get("id_number") and not typed.get("birth_date"):
+            typed["birth_date"] = idnumber.birth_date(typed["id_number"])
+        if typed.get("id_number") and not typed.get("sex"):
+            typed["sex"] = idnumber.sex_code(typed["id_number"])
+        with self.db.transaction() as s:
+            h = s.get(Household, household_id)
+            if h is None:
+                raise NotFound("household.missing", f"No household with id {household_id}.",
+                               f"找不到编号为 {household_id} 的户。")
+            order = (s.scalar(select(func.max(Member.sort_order)).where(Member.household_id == h.id)) or 0) + 1
+            m = Member(household_id=h.id, sort_order=order, status=MEMBER_CURRENT,
+                       change_reason=reason, change_date=date, **typed)
+            s.add(m)
+            s.flush()
+            self.journal(s, household=h, entity=Entity.MEMBER, entity_id=m.id, member_id=m.id,
+                         field="member.added", old=None, new=m.name, reason=reason, source=source)
+            for col, val in typed.items():
+                f = dd.field(f"member.{col}")
+                self.journal(s, household=h, entity=Entity.MEMBER, entity_id=m.id, member_id=m.id,
+                             field=f.key, old=None, new=values.to_text(f, val), reason=reason,
+                             source=source, bump=False)
+            self._sync_size(s, h, reason, source)
+            return MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), h.id)
+
+    def decrease_member(self, *, member_id: int, reason: str, date: dt.date,
+                        source: str = SOURCE_EDIT) -> MemberRecord:
+        """Natural decrease (death, marriage out, …): the row stays, flagged with reason and date."""
+        with self.db.transaction() as s:
+            m = s.get(Member, member_id)
+            if m is None:
+                raise NotFound("member.missing", f"No member with id {member_id}.", f"找不到成员 {member_id}。")
+            if m.status != MEMBER_CURRENT:
+                raise Conflict("member.not_current", f"{m.name} is no longer a current member.",
+                               f"{m.name} 已不是在册成员。")
+            if m.relation == "01":
+                raise Conflict("member.is_head",
+                               f"{m.name} is the head of household; designate a new head first.",
+                               f"{m.name} 是户主，请先变更户主再办理减少。")
+            h = m.household
+            self.journal(s, household=h, entity=Entity.MEMBER, entity_id=m.id, member_id=m.id,
+                         field="member.status", old=m.status, new=MEMBER_DECREASED, reason=reason,
+                         source=source)
+            m.status = MEMBER_DECREASED
+            m.change_reason = reason
+            m.change_date = date
+            self._sync_size(s, h, reason, source)
+            s.flush()
+            return MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), h.id)
+
+    # ------------------------------------------------------------------ helpers shared with imports
+    def journal(self, s: Session, *, household: Household | None, entity: Entity | str,
+                entity_id: int | None, member_id: int | None, field: str, old: str | None,
+                new: str | None, reason: str | None, source: str, reference: str | None = None,
+                bump: bool = True) -> None:
+        s.add(ChangeLog(user=self.db.user, source=source,
+                        household_id=household.id if household else None, member_id=member_id,
+                        entity=str(entity), entity_id=entity_id, field=field, old_value=old,
+                        new_value=new, reason=reason, reference=reference))
+        if bump and household is not None:
+            household.version = (household.version or 0) + 1
+
+    def _sync_size(self, s: Session, h: Household, reason: str | None, source: str) -> None:
+        s.flush()
+        count = s.scalar(select(func.count(Member.id)).where(
+            Member.household_id == h.id, Member.status == MEMBER_CURRENT)) or 0
+        if h.size != count:
+            self.journal(s, household=h, entity=Entity.HOUSEHOLD, entity_id=h.id, member_id=None,
+                         field="household.size", old=None if h.size is None else str(h.size),
+                         new=str(count), reason=reason, source=source, bump=False)
+            h.size = count
+
+    @staticmethod
+    def _household_of(s: Session, entity: Entity, obj: Any) -> Household | None:
+        if entity == Entity.HOUSEHOLD:
+            return obj
+        hid = getattr(obj, "household_id", None)
+        return s.get(Household, hid) if hid is not None else None
+

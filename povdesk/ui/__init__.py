@@ -1,0 +1,1 @@
+"""The PySide6 user interface; it talks to services only."""

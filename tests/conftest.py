@@ -1,0 +1,44 @@
+"""Shared fixtures: every test gets a fresh data folder and settings, never the real profile."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+from povdesk.config import DATA_DIR_ENV  # noqa: E402
+from povdesk.services.database import Database  # noqa: E402
+from tests.factories import build_small_county  # noqa: E402
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/ui/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path_factory.mktemp("povdesk-data")
+    monkeypatch.setenv(DATA_DIR_ENV, str(path))
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database.open(tmp_path / "test.sqlite", user="tester")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def county_db(db: Database) -> Database:
+    """A small hand-made county: 2 townships, 3 villages, 6 households with known facts."""
+    build_small_county(db)
+    return db

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Set up and run povdesk from a fresh clone: `python3 tools/dev.py run` or `python3 tools/dev.py test`.
+
+Creates `.venv`, installs the package with its test tools when pyproject.toml changed, installs the
+system tools the tests use (Debian, as root), compiles the translations, then runs the
+application or the whole check suite. Works on Windows with `py tools\\dev.py run`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+WINDOWS = platform.system() == "Windows"
+BIN = VENV / ("Scripts" if WINDOWS else "bin")
+PY = BIN / ("python.exe" if WINDOWS else "python")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+#: Debian packages the tests and screenshots use, and a command that proves each is there.
+DEBIAN_TOOLS = {
+    "xvfb": "Xvfb",
+    "xauth": "xauth",
+    "poppler-utils": "pdftoppm",
+    "zbar-tools": "zbarimg",
+    "fonts-wqy-microhei": None,  # checked by file below
+    "libegl1": None,
+    "libxkbcommon-x11-0": None,
+    "libxcb-cursor0": None,
+    "libfontconfig1": None,
+    "libgl1": None,
+    "libdbus-1-3": None,
+}
+FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+def say(msg: str) -> None:
+    print(f"[dev] {msg}", flush=True)
+
+
+def run(cmd: list[str | Path], **kw: object) -> int:
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, **kw)  # type: ignore[arg-type]
+
+
+def check(cmd: list[str | Path], **kw: object) -> None:
+    code = run(cmd, **kw)
+    if code:
+        say(f"failed ({code}): {' '.join(map(str, cmd))}")
+        raise SystemExit(code)
+
+
+def ensure_system_tools() -> None:
+    if platform.system() != "Linux" or not Path("/etc/debian_version").exists():
+        return
+    missing = []
+    for pkg, cmd in DEBIAN_TOOLS.items():
+        if cmd and shutil.which(cmd):
+            continue
+        if pkg == "fonts-wqy-microhei" and FONT_FILE.exists():
+            continue
+        if cmd is None and pkg != "fonts-wqy-microhei":
+            status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
+            if "install ok installed" in status.stdout:
+                continue
+        missing.append(pkg)
+    if not missing:
+        return
+    if os.geteuid() != 0:
+        say(f"missing Debian packages (install as root): {' '.join(missing)}")
+        if IN_CI:
+            raise SystemExit(1)
+        return
+    say(f"installing {' '.join(missing)}")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    check(["apt-get", "update", "-qq"], env=env)
+    check(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
+
+
+def ensure_venv() -> None:
+    if not PY.exists():
+        say("creating .venv")
+        check([sys.executable, "-m", "venv", VENV])
+    stamp = VENV / ".povdesk-installed"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say("installing povdesk and its test tools into .venv")
+    check([PY, "-m", "pip", "install", "-q", "--upgrade", "pip"])
+    check([PY, "-m", "pip", "install", "-q", "-e", ".[test]"])
+    stamp.write_text(digest)
+
+
+def build_translations() -> None:
+    check([PY, ROOT / "tools" / "i18n.py", "compile"])
+
+
+def cmd_run(args: list[str]) -> int:
+    ensure_system_tools()
+    ensure_venv()
+    build_translations()
+    argv = [BIN / ("povdesk.exe" if WINDOWS else "povdesk"), *args]
+    if platform.system() == "Linux" and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        if shutil.which("xvfb-run"):
+            say("no display here: running on a virtual screen (Xvfb); screenshots work, nothing is shown")
+            argv = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", *argv]
+    return run(argv)
+
+
+def cmd_test(args: list[str]) -> int:
+    ensure_system_tools()
+    ensure_venv()
+    build_translations()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONDONTWRITEBYTECODE": "1"}
+    say("ruff (lint)")
+    check([PY, "-m", "ruff", "check", "povdesk", "tests", "tools", "benchmarks"], env=env)
+    say("import-linter (layer contracts)")
+    check([BIN / ("lint-imports.exe" if WINDOWS else "lint-imports")], env=env)
+    say("translations complete")
+    check([PY, ROOT / "tools" / "i18n.py", "verify"], env=env)
+    say("core tests without PySide6 (Qt blocked at import)")
+    check([PY, "-m", "pytest", "-q", "-p", "tests.noqt", "-p", "no:pytestqt", "-m", "not gui",
+           "--ignore=tests/ui", *args], env=env)
+    say("all tests")
+    return run([PY, "-m", "pytest", "-q", *args], env=env)
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test", "setup"):
+        print(__doc__)
+        return 2
+    what, rest = sys.argv[1], sys.argv[2:]
+    if what == "setup":
+        ensure_system_tools()
+        ensure_venv()
+        build_translations()
+        return 0
+    return cmd_run(rest) if what == "run" else cmd_test(rest)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
