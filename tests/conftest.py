@@ -11,9 +11,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
-from povdesk.config import DATA_DIR_ENV  # noqa: E402
-from povdesk.services.database import Database  # noqa: E402
-from tests.factories import build_small_county  # noqa: E402
+from povdesk.config import DATA_DIR_ENV
+from povdesk.services.database import Database
+from tests.factories import build_small_county
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

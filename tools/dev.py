@@ -105,10 +105,10 @@ def cmd_run(args: list[str]) -> int:
     ensure_venv()
     build_translations()
     argv = [BIN / ("povdesk.exe" if WINDOWS else "povdesk"), *args]
-    if platform.system() == "Linux" and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        if shutil.which("xvfb-run"):
-            say("no display here: running on a virtual screen (Xvfb); screenshots work, nothing is shown")
-            argv = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", *argv]
+    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if platform.system() == "Linux" and headless and shutil.which("xvfb-run"):
+        say("no display here: running on a virtual screen (Xvfb); screenshots work, nothing is shown")
+        argv = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", *argv]
     return run(argv)
 
 
@@ -124,7 +124,7 @@ def cmd_test(args: list[str]) -> int:
     say("translations complete")
     check([PY, ROOT / "tools" / "i18n.py", "verify"], env=env)
     say("core tests without PySide6 (Qt blocked at import)")
-    check([PY, "-m", "pytest", "-q", "-p", "tests.noqt", "-p", "no:pytestqt", "-m", "not gui",
+    check([PY, "-m", "pytest", "-q", "-p", "tests.noqt", "-p", "no:pytest-qt", "-m", "not gui",
            "--ignore=tests/ui", *args], env=env)
     say("all tests")
     return run([PY, "-m", "pytest", "-q", *args], env=env)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("db", help="database maintenance (upgrade, info)")
     actions = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")

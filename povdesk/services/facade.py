@@ -1,0 +1,31 @@
+"""One object the window holds: every service over one database (Anki's core-through-one-object)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from povdesk.services.database import Database
+from povdesk.services.maintenance import MaintenanceService
+from povdesk.services.registry import RegistryService
+
+
+class Services:
+    def __init__(self, *, db: Database) -> None:
+        self.db = db
+
+    @cached_property
+    def registry(self) -> RegistryService:
+        return RegistryService(db=self.db)
+
+    @cached_property
+    def maintenance(self) -> MaintenanceService:
+        return MaintenanceService(db=self.db)
+
+    @cached_property
+    def demo(self):  # type: ignore[no-untyped-def]
+        from povdesk.services.demo import DemoService
+
+        return DemoService(db=self.db)
+
+    def close(self) -> None:
+        self.db.close()
