@@ -1,0 +1,69 @@
+"""Shared benchmark helpers: the scale county, medians, peak memory, one JSON line per result.
+
+Benchmarks measure; they never assert. Each `bench_*.py` has `main()` and can run alone
+(`python -m benchmarks.bench_registry`); `python -m benchmarks.run` runs them all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "benchmarks" / "results"
+SCALE_HOUSEHOLDS = 20_000
+SCALE_SEED = 2019
+
+
+def scale_county_path(households: int = SCALE_HOUSEHOLDS, seed: int = SCALE_SEED) -> Path:
+    """A demo county of `households`, built once and reused (same seed, same database)."""
+    from povdesk.services.database import Database
+    from povdesk.services.demo import DemoService
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"scale-{households}-{seed}.sqlite"
+    if not path.exists():
+        tmp = path.with_suffix(".building")
+        for p in tmp.parent.glob(tmp.name + "*"):
+            p.unlink()
+        db = Database.open(tmp, user="bench")
+        DemoService(db=db).build(households=households, seed=seed)
+        db.close()
+        tmp.rename(path)
+    return path
+
+
+def timed(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, list[float]]:
+    """Median seconds over `repeat` runs, and all runs."""
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs), runs
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def report(name: str, **figures: Any) -> dict[str, Any]:
+    row = {"benchmark": name, "python": platform.python_version(), "cpus": os.cpu_count(), **figures}
+    print(json.dumps(row, ensure_ascii=False), flush=True)
+    return row
