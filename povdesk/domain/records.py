@@ -171,3 +171,32 @@ class YearSettingRecord:
     school_age_to: int
     reference_date: dt.date
 
+
+
+@dataclass(frozen=True)
+class ProblemRecord:
+    """A data-quality problem as lists, panels and printed forms show it."""
+
+    id: int
+    rule: str
+    category: str
+    severity: str  # "error" or "warning"
+    household_id: int
+    household_no: str
+    member_id: int | None
+    member_name: str | None
+    id_number: str | None
+    fields: tuple[str, ...]  # data-dictionary keys the rule read
+    message_zh: str
+    message_en: str
+    status: str  # "open", "rectified" or "accepted"
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None = None
+    closed_by: str | None = None
+    resolution: str | None = None
+    remark: str | None = None
+    township: str = ""
+    village: str = ""
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang.startswith("en") else self.message_zh
