@@ -51,8 +51,11 @@ class CodeList:
 
     def __post_init__(self) -> None:
         index: dict[str, str] = {}
+        for item in self.items:  # current labels win over synonyms and former labels
+            for token in (item.zh, item.en):
+                index.setdefault(normalise_token(token).casefold(), item.code)
         for item in self.items:
-            for token in (item.zh, item.en, *item.synonyms):
+            for token in item.synonyms:
                 index.setdefault(normalise_token(token).casefold(), item.code)
         for item in self.items:  # codes win over labels that look like codes
             index[normalise_token(item.code).casefold()] = item.code

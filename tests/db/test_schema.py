@@ -1,0 +1,83 @@
+"""Models, migrations and the data dictionary stay in step; upgrades back up first."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from povdesk.db import migrate, models
+from povdesk.db.engine import make_engine
+from povdesk.domain import dictionary as dd
+from povdesk.domain.dictionary import Entity
+
+ENTITY_MODELS = {
+    Entity.HOUSEHOLD: models.Household, Entity.MEMBER: models.Member, Entity.INCOME: models.Income,
+    Entity.CONDITIONS: models.Conditions, Entity.MEASURE: models.Measure, Entity.CADRE: models.Cadre,
+    Entity.PAIRING: models.Pairing,
+}
+
+
+def test_every_dictionary_field_is_a_column() -> None:
+    for entity, model in ENTITY_MODELS.items():
+        columns = set(inspect(model).columns.keys())
+        for f in dd.fields_of(entity):
+            assert f.column in columns, f.key
+
+
+def test_upgrade_of_an_empty_database_reaches_head_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "new.sqlite")
+    assert migrate.upgrade(engine, backups=tmp_path / "b") is None  # nothing to back up
+    assert migrate.current_revision(engine) == migrate.head_revision(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    assert not (tmp_path / "b").exists()
+
+
+def test_migrations_match_the_models(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "m.sqlite")
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
+    assert diff == []
+
+
+def test_upgrade_is_idempotent(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "x.sqlite")
+    migrate.upgrade(engine)
+    assert migrate.upgrade(engine, backups=tmp_path / "b") is None
+
+
+def test_a_database_that_is_behind_is_backed_up_before_upgrading(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A copy of the real migrations plus one newer revision, so the file below is "behind".
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    engine = make_engine(tmp_path / "office.sqlite")
+    migrate.upgrade(engine)
+    old_head = migrate.head_revision(engine)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO meta(key, value) VALUES ('office', '雷波县扶贫办')"))
+    (scripts / "versions" / "9999_test_newer.py").write_text(
+        f"""revision = "9999"\ndown_revision = "{old_head}"\nbranch_labels = None\ndepends_on = None\n"""
+        "import sqlalchemy as sa\nfrom alembic import op\n"
+        "def upgrade():\n    op.add_column('meta', sa.Column('note', sa.Text(), nullable=True))\n"
+        "def downgrade():\n    op.drop_column('meta', 'note')\n", encoding="utf-8")
+    monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
+
+    backup = migrate.upgrade(engine, backups=tmp_path / "backups")
+
+    assert migrate.current_revision(engine) == "9999"
+    assert backup is not None and backup.parent == tmp_path / "backups"
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='office'").fetchone() == ("雷波县扶贫办",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (old_head,)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT value, note FROM meta WHERE key='office'")).one() == (
+            "雷波县扶贫办", None)
