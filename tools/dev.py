@@ -8,6 +8,7 @@ application or the whole check suite. Works on Windows with `py tools\\dev.py ru
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import platform
@@ -23,13 +24,15 @@ BIN = VENV / ("Scripts" if WINDOWS else "bin")
 PY = BIN / ("python.exe" if WINDOWS else "python")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-#: Debian packages the tests and screenshots use, and a command that proves each is there.
-DEBIAN_TOOLS = {
+#: Debian packages the tests and screenshots use, each with a probe that proves it is there:
+#: a command on PATH, or an absolute path pattern; None = ask dpkg.
+DEBIAN_TOOLS: dict[str, str | None] = {
     "xvfb": "Xvfb",
     "xauth": "xauth",
     "poppler-utils": "pdftoppm",
     "zbar-tools": "zbarimg",
-    "fonts-wqy-microhei": None,  # checked by file below
+    "fonts-wqy-microhei": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "postgresql": "/usr/lib/postgresql/*/bin/pg_ctl",
     "libegl1": None,
     "libxkbcommon-x11-0": None,
     "libxcb-cursor0": None,
@@ -37,7 +40,6 @@ DEBIAN_TOOLS = {
     "libgl1": None,
     "libdbus-1-3": None,
 }
-FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 
 def say(msg: str) -> None:
@@ -55,20 +57,19 @@ def check(cmd: list[str | Path], **kw: object) -> None:
         raise SystemExit(code)
 
 
+def _present(pkg: str, probe: str | None) -> bool:
+    if probe is None:
+        status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
+        return "install ok installed" in status.stdout
+    if probe.startswith("/"):
+        return bool(glob.glob(probe))
+    return shutil.which(probe) is not None
+
+
 def ensure_system_tools() -> None:
     if platform.system() != "Linux" or not Path("/etc/debian_version").exists():
         return
-    missing = []
-    for pkg, cmd in DEBIAN_TOOLS.items():
-        if cmd and shutil.which(cmd):
-            continue
-        if pkg == "fonts-wqy-microhei" and FONT_FILE.exists():
-            continue
-        if cmd is None and pkg != "fonts-wqy-microhei":
-            status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
-            if "install ok installed" in status.stdout:
-                continue
-        missing.append(pkg)
+    missing = [pkg for pkg, probe in DEBIAN_TOOLS.items() if not _present(pkg, probe)]
     if not missing:
         return
     if os.geteuid() != 0:

@@ -1,0 +1,59 @@
+"""The same schema and registry work on PostgreSQL, for offices with several workstations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from povdesk.db import migrate, models
+from povdesk.domain.dictionary import Entity
+from povdesk.services.database import Database
+from povdesk.services.registry import HouseholdQuery, RegistryService
+from tests.factories import build_small_county
+from tests.helpers.postgres import find_bin, temporary_server
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    if not (find_bin("initdb") and find_bin("pg_ctl")):
+        if IN_CI:
+            pytest.fail("PostgreSQL server binaries are missing; tools/dev.py installs them")
+        pytest.skip("PostgreSQL server binaries not installed (tools/dev.py test installs them)")
+    with temporary_server() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[Database]:
+    db = Database.open(pg_url, user="pg-tester")
+    yield db
+    with db.engine.begin() as conn:  # leave an empty database for the next test
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    db.close()
+
+
+def test_migrations_create_the_model_schema_on_postgres(pg_db: Database) -> None:
+    assert migrate.current_revision(pg_db.engine) == migrate.head_revision(pg_db.engine)
+    with pg_db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), models.Base.metadata) == []
+
+
+def test_registry_search_and_journalled_edit_on_postgres(pg_db: Database) -> None:
+    build_small_county(pg_db)
+    registry = RegistryService(db=pg_db)
+    (hid,) = registry.household_ids(HouseholdQuery(text="沙马"))
+    detail = registry.household(hid)
+    assert registry.household_ids(HouseholdQuery(text=detail.members[0]["id_number"][:10])) == [hid]
+    after = registry.update_field(entity=Entity.MEMBER, entity_id=detail.members[1].id,
+                                  key="member.health", value="患有大病", reason="核实")
+    assert after.history[0].new_value == "03" and after.version == detail.version + 1
+    registry.decrease_member(member_id=detail.members[2].id, reason="迁出", date=dt.date(2019, 5, 1))
+    assert registry.household(hid).household["size"] == 4
