@@ -5,33 +5,99 @@ sets up Qt, the translation and the main window. The only module that sees ui an
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from pathlib import Path
+from typing import Any
 
 from povdesk.config import Settings, default_database_path
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from povdesk.ui.application import create_application
+    """`povdesk` without a subcommand: the window on `--db` or the demo county (built first time)."""
+    from PySide6.QtCore import QTimer
+
+    from povdesk.ui.application import create_application, demo_build_label
     from povdesk.ui.main_window import MainWindow
+    from povdesk.ui.messages import error_text
+    from povdesk.ui.tasks import run_in_background
 
     app = create_application(sys.argv[:1], language=args.lang)
-    services = open_services(args)
-    window = MainWindow(services=services)
-    window.show()
-    return app.exec()
+    path = args.db or default_database_path()
+    fresh_demo = args.db is None and not Path(path).exists()
+    state: dict[str, Any] = {}
+
+    def show(services: Any) -> None:
+        window = MainWindow(services=services)
+        state["window"] = window
+        window.show()
+
+    def failed(exc: BaseException) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, app.applicationDisplayName(), error_text(exc))
+        app.exit(1)
+
+    if not fresh_demo:
+        try:
+            services = open_services(args)
+        except Exception as exc:
+            failed(exc)
+            return 1
+        show(services)
+        code = app.exec()
+        services.close()
+        return code
+
+    settings = Settings.load()
+
+    def build(progress: Any, cancel: Any) -> Any:
+        return open_services(args, progress=progress, cancel=cancel, build_demo=settings)
+
+    def start() -> None:
+        label = demo_build_label(settings.demo_households)
+        run_in_background(build, parent=None, on_done=show, on_error=failed,
+                          on_cancelled=lambda: app.exit(0), progress_label=label, writes=True)
+
+    QTimer.singleShot(0, start)
+    code = app.exec()
+    window = state.get("window")
+    if window is not None:
+        window.services.close()
+    return code
 
 
-def open_services(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """The services the window uses, on `--db` or the demo county (built on first run)."""
+def open_services(args: argparse.Namespace, *, progress: Any = None, cancel: Any = None,
+                  build_demo: Settings | None = None):  # type: ignore[no-untyped-def]
+    """The services the window uses, on `--db` or the demo county (built when `build_demo`)."""
     from povdesk.services.database import Database
     from povdesk.services.facade import Services
 
     path = args.db or default_database_path()
-    fresh_demo = args.db is None and not Path(path).exists()
-    db = Database.open(path, user=args.user or None)
+    target = Path(path)
+    if build_demo is not None:
+        # build beside the final file, so a cancelled or failed build leaves no half county behind
+        target = target.with_name(target.name + ".building")
+        for leftover in target.parent.glob(target.name + "*"):
+            leftover.unlink()
+    db = Database.open(target if build_demo is not None else path, user=args.user or None)
     services = Services(db=db)
-    if fresh_demo:
-        settings = Settings.load()
-        services.demo.build(households=settings.demo_households, seed=settings.demo_seed)
-    return services
+    if build_demo is None:
+        return services
+    try:
+        build = services.demo.build
+        kwargs: dict[str, Any] = {"households": build_demo.demo_households, "seed": build_demo.demo_seed}
+        params = inspect.signature(build).parameters
+        if "progress" in params:
+            kwargs["progress"] = progress
+        if "cancel" in params:
+            kwargs["cancel"] = cancel
+        build(**kwargs)
+    except BaseException:
+        db.close()
+        for leftover in target.parent.glob(target.name + "*"):
+            leftover.unlink()
+        raise
+    db.close()
+    target.rename(path)
+    return Services(db=Database.open(path, user=args.user or None))

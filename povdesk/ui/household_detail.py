@@ -1,0 +1,628 @@
+"""One household read-only, as the clerk checks it: facts, members, money, conditions, help, history.
+
+Field labels and code labels come from the data dictionary and the code book (already bilingual,
+so they are not tr()'d); only the window's own words go through Qt translation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QLabel,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from povdesk.domain import dictionary as dd
+from povdesk.domain import values
+from povdesk.domain.codelists import CodeBook
+from povdesk.domain.dictionary import Entity, FieldType
+from povdesk.domain.records import HouseholdDetail, ProblemRecord
+from povdesk.domain.yearsettings import default_year_settings
+from povdesk.ui.application import lang_key
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+HIGHLIGHT = QColor(255, 226, 122)
+MUTED = QColor(130, 130, 130)
+BAD = QColor(176, 32, 32)
+GOOD = QColor(24, 120, 48)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_NUMERIC = (FieldType.MONEY, FieldType.NUMBER, FieldType.INT)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    numeric: bool = False
+    colour: QColor | None = None
+    tooltip: str | None = None
+
+
+def _cell(text: Any, numeric: bool = False, colour: QColor | None = None, tooltip: str | None = None) -> Cell:
+    return Cell("" if text is None else str(text), numeric, colour, tooltip)
+
+
+class FieldRowsModel(QAbstractTableModel):
+    """One field per row (label first), one value column per record or year."""
+
+    def __init__(self, *, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._headers: list[str] = []
+        self._rows: list[tuple[str, str | None, list[Cell]]] = []  # label, field key, cells
+        self._highlight: str | None = None
+
+    def set_content(self, headers: Sequence[str], rows: Sequence[tuple[str, str | None, Sequence[Cell]]]) -> None:
+        self.beginResetModel()
+        self._headers = list(headers)
+        self._rows = [(label, key, list(cells)) for label, key, cells in rows]
+        self._highlight = None
+        self.endResetModel()
+
+    def row_of_key(self, key: str) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r[1] == key), None)
+
+    def set_highlight(self, key: str | None) -> int | None:
+        self._highlight = key
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
+        return self.row_of_key(key) if key else None
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        label, key, cells = self._rows[index.row()]
+        col = index.column()
+        cell = cells[col - 1] if 0 < col <= len(cells) else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return label if col == 0 else (cell.text if cell else "")
+        if role == Qt.ItemDataRole.BackgroundRole and key is not None and key == self._highlight:
+            return QBrush(HIGHLIGHT)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if cell is not None and cell.numeric else _LEFT
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == 0:
+                return QBrush(MUTED)
+            if cell is not None and cell.colour is not None:
+                return QBrush(cell.colour)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 0 and key:
+                return key
+            return cell.tooltip if cell else None
+        if role == Qt.ItemDataRole.UserRole:
+            return key
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section] if 0 <= section < len(self._headers) else None
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+class RecordTableModel(QAbstractTableModel):
+    """One record per row; columns carry field keys so one column can be highlighted."""
+
+    def __init__(self, *, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._headers: list[str] = []
+        self._keys: list[str | None] = []
+        self._rows: list[list[Cell]] = []
+        self._row_ids: list[Any] = []
+        self._muted_rows: set[int] = set()
+        self._highlight: str | None = None
+
+    def set_content(self, headers: Sequence[str], keys: Sequence[str | None], rows: Sequence[Sequence[Cell]],
+                    row_ids: Sequence[Any] | None = None, muted_rows: set[int] | None = None) -> None:
+        self.beginResetModel()
+        self._headers = list(headers)
+        self._keys = list(keys)
+        self._rows = [list(r) for r in rows]
+        self._row_ids = list(row_ids) if row_ids is not None else [None] * len(self._rows)
+        self._muted_rows = set(muted_rows or ())
+        self._highlight = None
+        self.endResetModel()
+
+    def column_of_key(self, key: str) -> int | None:
+        return next((i for i, k in enumerate(self._keys) if k == key), None)
+
+    def set_highlight(self, key: str | None) -> int | None:
+        self._highlight = key
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
+        return self.column_of_key(key) if key else None
+
+    def row_id(self, row: int) -> Any:
+        return self._row_ids[row] if 0 <= row < len(self._row_ids) else None
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        cell = row[index.column()] if index.column() < len(row) else Cell("")
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell.text
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if cell.numeric else _LEFT
+        if role == Qt.ItemDataRole.BackgroundRole and self._highlight is not None \
+                and self._keys[index.column()] == self._highlight:
+            return QBrush(HIGHLIGHT)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if cell.colour is not None:
+                return QBrush(cell.colour)
+            if index.row() in self._muted_rows:
+                return QBrush(MUTED)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cell.tooltip or (cell.text if len(cell.text) > 24 else None)
+        if role == Qt.ItemDataRole.UserRole:
+            return self.row_id(index.row())
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._headers):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._keys[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+def _table(model: QAbstractTableModel, *, object_name: str, stretch_last: bool = True) -> QTableView:
+    view = QTableView()
+    view.setObjectName(object_name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.horizontalHeader().setStretchLastSection(stretch_last)
+    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    return view
+
+
+class HouseholdDetailView(QWidget):
+    """Tabs of one household; `show_detail` fills them, `highlight` points at one field."""
+
+    problem_activated = Signal(object)  # ProblemRecord the user double-clicked
+
+    TAB_HOUSEHOLD, TAB_MEMBERS, TAB_INCOME, TAB_CONDITIONS, TAB_MEASURES, TAB_CADRES, TAB_HISTORY, \
+        TAB_PROBLEMS = range(8)
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("householdDetail")
+        self.detail: HouseholdDetail | None = None
+        self.problems: list[ProblemRecord] | None = None
+        self._highlighted: str | None = None
+
+        self.title = QLabel()
+        self.title.setObjectName("detailTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("detailSubtitle")
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        self.subtitle.setStyleSheet("color: #555;")
+
+        self.facts_model = FieldRowsModel(parent=self)
+        self.members_model = RecordTableModel(parent=self)
+        self.income_model = FieldRowsModel(parent=self)
+        self.assurance_model = RecordTableModel(parent=self)
+        self.conditions_model = FieldRowsModel(parent=self)
+        self.measures_model = RecordTableModel(parent=self)
+        self.cadres_model = RecordTableModel(parent=self)
+        self.history_model = RecordTableModel(parent=self)
+        self.problems_model = RecordTableModel(parent=self)
+
+        self.facts_view = _table(self.facts_model, object_name="factsView")
+        self.members_view = _table(self.members_model, object_name="membersView", stretch_last=False)
+        self.income_view = _table(self.income_model, object_name="incomeView")
+        self.assurance_view = _table(self.assurance_model, object_name="assuranceView")
+        self.conditions_view = _table(self.conditions_model, object_name="conditionsView")
+        self.measures_view = _table(self.measures_model, object_name="measuresView")
+        self.cadres_view = _table(self.cadres_model, object_name="cadresView", stretch_last=False)
+        self.history_view = _table(self.history_model, object_name="historyView")
+        self.problems_view = _table(self.problems_model, object_name="problemsView")
+        self.problems_view.doubleClicked.connect(self._problem_double_clicked)
+
+        conditions_tab = QWidget()
+        lay = QVBoxLayout(conditions_tab)
+        lay.setContentsMargins(0, 0, 0, 0)
+        box = QGroupBox(self.tr("Two assurances and three guarantees"))
+        box_lay = QVBoxLayout(box)
+        box_lay.setContentsMargins(4, 4, 4, 4)
+        box_lay.addWidget(self.assurance_view)
+        self.assurance_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        lay.addWidget(box)
+        lay.addWidget(self.conditions_view, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("detailTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.facts_view, self.tr("Household"))
+        self.tabs.addTab(self.members_view, self.tr("Members"))
+        self.tabs.addTab(self.income_view, self.tr("Income"))
+        self.tabs.addTab(conditions_tab, self.tr("Conditions"))
+        self.tabs.addTab(self.measures_view, self.tr("Measures"))
+        self.tabs.addTab(self.cadres_view, self.tr("Cadres"))
+        self.tabs.addTab(self.history_view, self.tr("History"))
+        self.tabs.addTab(self.problems_view, self.tr("Problems"))
+        self.tabs.setTabVisible(self.TAB_PROBLEMS, False)
+
+        self.placeholder = QLabel(self.tr("Select a household in the list to see its details."))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: #777;")
+        body = QWidget()
+        body_lay = QVBoxLayout(body)
+        body_lay.setContentsMargins(0, 0, 0, 0)
+        body_lay.setSpacing(2)
+        body_lay.addWidget(self.title)
+        body_lay.addWidget(self.subtitle)
+        body_lay.addWidget(self.tabs, 1)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.addWidget(self.stack)
+
+    # ------------------------------------------------------------------ content
+    def clear(self) -> None:
+        self.detail = None
+        self.problems = None
+        self._highlighted = None
+        self.stack.setCurrentIndex(0)
+
+    def household_id(self) -> int | None:
+        return self.detail.household.id if self.detail is not None else None
+
+    def show_detail(self, detail: HouseholdDetail, *, codebook: CodeBook, data_year: int,
+                    problems: list[ProblemRecord] | None = None) -> None:
+        self.detail = detail
+        self.problems = problems
+        self._highlighted = None
+        lang = lang_key()
+        h = detail.household
+        loc = detail.location
+        self.title.setText(f"{h['head_name'] or ''}  ·  {h['household_no'] or ''}")
+        place = " ".join(x for x in (loc.county, loc.township, loc.village, h["group_name"] or "") if x)
+        status = values.display(dd.field("household.status"), h["status"], lang, codebook)
+        parts = [place, status]
+        if not h["active"]:
+            parts.append(self.tr("Cancelled household"))
+        self.subtitle.setText("  ·  ".join(p for p in parts if p))
+        self._fill_facts(detail, codebook, lang)
+        self._fill_members(detail, codebook, lang)
+        self._fill_years(self.income_model, Entity.INCOME, detail.incomes, data_year, codebook, lang)
+        self._fill_years(self.conditions_model, Entity.CONDITIONS, detail.conditions, data_year, codebook,
+                         lang)
+        self._fill_assurances(detail, data_year, codebook, lang)
+        self._fill_measures(detail, codebook, lang)
+        self._fill_cadres(detail, codebook, lang)
+        self._fill_history(detail, codebook, lang)
+        self._fill_problems(problems, lang)
+        for view in (self.members_view, self.cadres_view, self.measures_view, self.history_view,
+                     self.problems_view):
+            self._fit_columns(view)
+        for view in (self.facts_view, self.income_view, self.conditions_view):
+            view.resizeColumnToContents(0)
+        self._fit_columns(self.assurance_view)
+        rows = self.assurance_model.rowCount()
+        self.assurance_view.setFixedHeight(self.assurance_view.horizontalHeader().height()
+                                           + rows * self.assurance_view.verticalHeader().defaultSectionSize()
+                                           + 4)
+        self.stack.setCurrentIndex(1)
+
+    @staticmethod
+    def _fit_columns(view: QTableView) -> None:
+        header = view.horizontalHeader()
+        for col in range(view.model().columnCount()):
+            view.resizeColumnToContents(col)
+            if header.sectionSize(col) > 320:
+                header.resizeSection(col, 320)
+
+    def _fill_facts(self, d: HouseholdDetail, books: CodeBook, lang: str) -> None:
+        loc = d.location
+        rows: list[tuple[str, str | None, list[Cell]]] = [
+            (dd.field("location.county").label(lang), "location.county", [_cell(loc.county)]),
+            (dd.field("location.township").label(lang), "location.township", [_cell(loc.township)]),
+            (dd.field("location.village").label(lang), "location.village",
+             [_cell(loc.village + ("" if not loc.village_synthetic else " *"),
+                    tooltip=self.tr("Invented village of the demo county") if loc.village_synthetic else None)]),
+            (dd.field("location.village_code").label(lang), "location.village_code", [_cell(loc.village_code)]),
+        ]
+        for f in dd.fields_of(Entity.HOUSEHOLD):
+            value = d.household[f.column]
+            text = values.display(f, value, lang, books)
+            colour = None
+            if f.column == "size" and value is not None and value != len(d.current_members):
+                colour = BAD
+                text = self.tr("{0} (members listed: {1})").format(text, len(d.current_members))
+            rows.append((f.label_with_unit(lang), f.key, [_cell(text, colour=colour)]))
+        if not d.household["active"]:
+            rows.append((self.tr("Cancellation"), None,
+                         [_cell(f"{d.household['cancel_date'] or ''} {d.household['cancel_reason'] or ''}",
+                                colour=BAD)]))
+        self.facts_model.set_content([self.tr("Field"), self.tr("Value")], rows)
+
+    def _fill_members(self, d: HouseholdDetail, books: CodeBook, lang: str) -> None:
+        fields = [f for f in dd.fields_of(Entity.MEMBER) if f.column != "person_no"]
+        rows = []
+        muted = set()
+        for i, m in enumerate(d.members):
+            rows.append([_cell(values.display(f, m[f.column], lang, books), f.type in _NUMERIC) for f in fields])
+            if not m.current:
+                muted.add(i)
+        self.members_model.set_content([f.label(lang) for f in fields], [f.key for f in fields], rows,
+                                       [m.id for m in d.members], muted)
+
+    def _fill_years(self, model: FieldRowsModel, entity: Entity, rows_by_year: Sequence[Any], data_year: int,
+                    books: CodeBook, lang: str) -> None:
+        years = sorted((r for r in rows_by_year if r["year"] is not None and int(r["year"]) <= data_year),
+                       key=lambda r: int(r["year"]), reverse=True)
+        headers = [self.tr("Field"), *(str(r["year"]) for r in years)]
+        if not years:
+            headers.append(str(data_year))
+        out = []
+        for f in dd.fields_of(entity):
+            if f.column == "year":
+                continue
+            cells = [_cell(values.display(f, r[f.column], lang, books), f.type in _NUMERIC) for r in years]
+            out.append((f.label_with_unit(lang), f.key, cells or [_cell(self.tr("not recorded"),
+                                                                        colour=MUTED)]))
+        model.set_content(headers, out)
+
+    def _fill_assurances(self, d: HouseholdDetail, data_year: int, books: CodeBook, lang: str) -> None:
+        met, not_met, unknown = self.tr("Met"), self.tr("Not met"), self.tr("Unknown")
+
+        def verdict(ok: bool | None) -> Cell:
+            if ok is None:
+                return _cell(unknown, colour=MUTED)
+            return _cell(met if ok else not_met, colour=GOOD if ok else BAD)
+
+        setting = next((s for s in default_year_settings() if s.year == data_year), None)
+        income = d.income_for(data_year)
+        per_capita = income["per_capita_net"] if income is not None else None
+        line = setting.exit_income_line if setting else None
+        income_ok = None if per_capita is None or line is None else float(per_capita) >= line
+        income_basis = (self.tr("per-capita net income {0} yuan, exit line {1} yuan").format(
+            f"{float(per_capita):,.2f}", f"{line:,.0f}") if per_capita is not None and line is not None
+            else self.tr("no income recorded for {0}").format(data_year))
+
+        ref = setting.reference_date if setting else dt.date(data_year, 12, 31)
+        age_from = setting.school_age_from if setting else 6
+        age_to = setting.school_age_to if setting else 15
+        out_of_school = []
+        for m in d.current_members:
+            born = m["birth_date"]
+            if not isinstance(born, dt.date):
+                continue
+            age = ref.year - born.year - ((ref.month, ref.day) < (born.month, born.day))
+            if age_from <= age <= age_to and m["school_status"] in (None, "", "01") and not m["school_exemption"]:
+                out_of_school.append(m["name"] or "")
+        school_ok = not out_of_school
+        school_basis = (self.tr("out of school: {0}").format("、".join(out_of_school)) if out_of_school
+                        else self.tr("every child of compulsory-school age is in school or exempt"))
+
+        uninsured = [m["name"] or "" for m in d.current_members
+                     if not (m["ins_medical"] or m["ins_employee_medical"])]
+        medical_ok = None if not d.current_members else not uninsured
+        medical_basis = (self.tr("without medical insurance: {0}").format("、".join(uninsured)) if uninsured
+                         else self.tr("every member has basic medical insurance"))
+
+        cond = d.conditions_for(data_year) or d.latest_conditions
+        if cond is None:
+            house_ok = water_ok = None
+            house_basis = water_basis = self.tr("no living conditions recorded")
+        else:
+            grade = cond["house_grade"]
+            house_ok = None if cond["dangerous_house"] is None else (
+                not cond["dangerous_house"] and grade not in ("3", "4"))
+            house_basis = "；".join(x for x in (
+                f"{dd.field('conditions.dangerous_house').label(lang)}: "
+                f"{values.display(dd.field('conditions.dangerous_house'), cond['dangerous_house'], lang, books)}",
+                values.display(dd.field("conditions.house_grade"), grade, lang, books)) if x)
+            safe, difficult = cond["drinking_safe"], cond["drinking_difficult"]
+            water_ok = None if safe is None else bool(safe) and not difficult
+            water_basis = "；".join((
+                f"{dd.field('conditions.drinking_safe').label(lang)}: "
+                f"{values.display(dd.field('conditions.drinking_safe'), safe, lang, books)}",
+                f"{dd.field('conditions.drinking_difficult').label(lang)}: "
+                f"{values.display(dd.field('conditions.drinking_difficult'), difficult, lang, books)}"))
+        rows = [
+            ([_cell(self.tr("Food and clothing (income above the exit line)")), verdict(income_ok),
+              _cell(income_basis)], "income.per_capita_net"),
+            ([_cell(self.tr("Compulsory education")), verdict(school_ok), _cell(school_basis)],
+             "member.school_status"),
+            ([_cell(self.tr("Basic medical care")), verdict(medical_ok), _cell(medical_basis)],
+             "member.ins_medical"),
+            ([_cell(self.tr("Safe housing")), verdict(house_ok), _cell(house_basis)],
+             "conditions.dangerous_house"),
+            ([_cell(self.tr("Safe drinking water")), verdict(water_ok), _cell(water_basis)],
+             "conditions.drinking_safe"),
+        ]
+        self.assurance_model.set_content([self.tr("Indicator"), self.tr("Status"), self.tr("Basis")],
+                                         [None, None, None], [r[0] for r in rows], [r[1] for r in rows])
+
+    def _fill_measures(self, d: HouseholdDetail, books: CodeBook, lang: str) -> None:
+        fields = list(dd.fields_of(Entity.MEASURE))
+        ordered = sorted(d.measures, key=lambda m: (-(m["year"] or 0), m["category"] or "", m.id))
+        rows = [[_cell(values.display(f, m[f.column], lang, books), f.type in _NUMERIC) for f in fields]
+                for m in ordered]
+        self.measures_model.set_content([f.label_with_unit(lang) if f.type == FieldType.MONEY else f.label(lang)
+                                         for f in fields], [f.key for f in fields], rows,
+                                        [m.id for m in ordered])
+
+    def _fill_cadres(self, d: HouseholdDetail, books: CodeBook, lang: str) -> None:
+        fields = list(dd.fields_of(Entity.CADRE))
+        start, end = dd.field("pairing.start_date"), dd.field("pairing.end_date")
+        rows = [[*(_cell(values.display(f, c[f.column], lang, books)) for f in fields),
+                 _cell(values.display(start, c.pairing_start, lang, books)),
+                 _cell(values.display(end, c.pairing_end, lang, books))] for c in d.cadres]
+        self.cadres_model.set_content([*(f.label(lang) for f in fields), start.label(lang), end.label(lang)],
+                                      [*(f.key for f in fields), start.key, end.key], rows,
+                                      [c.id for c in d.cadres])
+
+    def _fill_history(self, d: HouseholdDetail, books: CodeBook, lang: str) -> None:
+        names = {m.id: m["name"] for m in d.members}
+        rows = []
+        for c in d.history:
+            label, old, new = _journal_texts(c.field, c.old_value, c.new_value, books, lang)
+            who = names.get(c.member_id) if c.member_id else None
+            rows.append([_cell(c.at.strftime("%Y-%m-%d %H:%M") if c.at else ""), _cell(c.user),
+                         _cell(self._source_label(c.source)), _cell(f"{label}（{who}）" if who else label,
+                                                                    tooltip=c.field),
+                         _cell(old), _cell(new), _cell(c.reason or "")])
+        self.history_model.set_content(
+            [self.tr("When"), self.tr("Who"), self.tr("Source"), self.tr("Field"), self.tr("Old value"),
+             self.tr("New value"), self.tr("Reason")],
+            [None, None, None, None, None, None, None], rows, [c.id for c in d.history])
+
+    def _source_label(self, source: str) -> str:
+        known = {
+            "edit": self.tr("Edit"),
+            "import": self.tr("Import"),
+            "demo": self.tr("Demo"),
+            "check": self.tr("Check"),
+        }
+        return known.get(source, source)
+
+    def _fill_problems(self, problems: list[ProblemRecord] | None, lang: str) -> None:
+        visible = problems is not None
+        self.tabs.setTabVisible(self.TAB_PROBLEMS, visible)
+        problems = problems or []
+        if visible:
+            title = self.tr("Problems ({0})").format(len(problems)) if problems else self.tr("Problems")
+            self.tabs.setTabText(self.TAB_PROBLEMS, title)
+        rows = []
+        for p in problems:
+            severity = self.tr("Error") if p.severity == "error" else self.tr("Warning")
+            fields = "、".join(_field_label(k, lang) for k in p.fields)
+            rows.append([_cell(severity, colour=BAD if p.severity == "error" else None),
+                         _cell(p.member_name or ""), _cell(p.message(lang)), _cell(fields), _cell(p.rule)])
+        self.problems_model.set_content(
+            [self.tr("Severity"), self.tr("Member"), self.tr("Problem"), self.tr("Fields"), self.tr("Rule")],
+            [None] * 5, rows, list(problems))
+
+    def _problem_double_clicked(self, index: QModelIndex) -> None:
+        problem = self.problems_model.row_id(index.row())
+        if problem is not None:
+            if problem.fields:
+                self.highlight(problem.fields[0])
+            self.problem_activated.emit(problem)
+
+    # ------------------------------------------------------------------ highlight
+    def highlighted_field(self) -> str | None:
+        return self._highlighted
+
+    def highlight(self, field_key: str | None) -> bool:
+        """Show the tab holding `field_key` and mark that field; False when it is not shown here."""
+        for model in (self.facts_model, self.members_model, self.income_model, self.conditions_model,
+                      self.measures_model, self.cadres_model):
+            model.set_highlight(None)
+        self._highlighted = None
+        if not field_key or self.detail is None:
+            return False
+        targets: list[tuple[int, QTableView, Any]] = [
+            (self.TAB_HOUSEHOLD, self.facts_view, self.facts_model),
+            (self.TAB_MEMBERS, self.members_view, self.members_model),
+            (self.TAB_INCOME, self.income_view, self.income_model),
+            (self.TAB_CONDITIONS, self.conditions_view, self.conditions_model),
+            (self.TAB_MEASURES, self.measures_view, self.measures_model),
+            (self.TAB_CADRES, self.cadres_view, self.cadres_model),
+        ]
+        for tab, view, model in targets:
+            where = model.set_highlight(field_key)
+            if where is None:
+                model.set_highlight(None)
+                continue
+            self.tabs.setCurrentIndex(tab)
+            if isinstance(model, FieldRowsModel):
+                index = model.index(where, min(1, model.columnCount() - 1))
+            else:
+                index = model.index(0, where) if model.rowCount() else QModelIndex()
+            if index.isValid():
+                view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+                view.setCurrentIndex(index)
+            elif isinstance(model, RecordTableModel):
+                view.horizontalScrollBar().setValue(view.columnViewportPosition(where))
+            self._highlighted = field_key
+            return True
+        return False
+
+
+def _field_label(key: str, lang: str) -> str:
+    try:
+        return dd.field(key).label(lang)
+    except KeyError:
+        return key
+
+
+def _journal_texts(key: str, old: str | None, new: str | None, books: CodeBook,
+                   lang: str) -> tuple[str, str, str]:
+    """Journal values are stable texts (codes, 1/0); show them as labels where the field is known."""
+    try:
+        f = dd.field(key)
+    except KeyError:
+        return key, old or "", new or ""
+
+    def show(text: str | None) -> str:
+        if text is None or text == "":
+            return ""
+        if f.type == FieldType.BOOL:
+            return values.display(f, text == "1", lang, books)
+        if f.type in (FieldType.CODE, FieldType.CODES):
+            return values.display(f, text, lang, books)
+        return text
+
+    return f.label(lang), show(old), show(new)

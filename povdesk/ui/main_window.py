@@ -1,0 +1,515 @@
+"""The main window: places on the left, the household list with search, one household's detail.
+
+Public API other features plug into (keep it stable):
+
+* ``menus: dict[str, QMenu]`` with keys "file", "data", "checks", "print", "view", "help";
+* ``add_dock(widget, title, area)`` -> QDockWidget (its toggle appears in the View menu);
+* signal ``household_selected(int)``;
+* ``current_household_id()``, ``selected_household_ids()``, ``current_place()``;
+* ``open_household(household_id, field_key=None)``: select it, show it, highlight that field;
+* ``refresh()``: reload counts, list and detail after data changed;
+* ``_wire_features()``: where each feature adds its few lines (menus, docks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from povdesk import APP_DISPLAY_NAME, __version__
+from povdesk.config import data_dir
+from povdesk.domain.records import ProblemRecord
+from povdesk.services.facade import Services
+from povdesk.ui.household_detail import HouseholdDetailView
+from povdesk.ui.household_table import COLUMNS, HouseholdTableModel
+from povdesk.ui.messages import show_error
+from povdesk.ui.navigator import NavigatorModel
+from povdesk.ui.tasks import run_in_background
+
+SEARCH_DELAY_MS = 250
+MENU_KEYS = ("file", "data", "checks", "print", "view", "help")
+
+_windows: list[MainWindow] = []  # windows opened from File > Open stay alive here
+
+
+def ui_state() -> QSettings:
+    """Window geometry, splitters and column widths: UI state, kept apart from the app settings."""
+    return QSettings(str(data_dir() / "ui-state.ini"), QSettings.Format.IniFormat)
+
+
+def optional_service(services: Any, name: str) -> Any:
+    """A service that a later feature adds (``services.checks``), or None before it exists."""
+    try:
+        return getattr(services, name, None)
+    except (ImportError, AttributeError):
+        return None
+
+
+class MainWindow(QMainWindow):
+    household_selected = Signal(int)
+
+    def __init__(self, *, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setObjectName("mainWindow")
+        self._pending: tuple[int, str | None] | None = None
+        self._docks: list[QDockWidget] = []
+        self._first_load = True
+
+        # ---------------------------------------------------------------- navigator
+        self.navigator_model = NavigatorModel(parent=self)
+        self.navigator = QTreeView()
+        self.navigator.setObjectName("navigator")
+        self.navigator.setModel(self.navigator_model)
+        self.navigator.setUniformRowHeights(True)
+        self.navigator.setAlternatingRowColors(True)
+        self.navigator.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.navigator.header().setStretchLastSection(False)
+
+        # ---------------------------------------------------------------- list and search
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("Search by name, ID number or household number"))
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search.returnPressed.connect(self._run_search)
+        self.place_label = QLabel()
+        self.place_label.setObjectName("placeLabel")
+        self.place_label.setStyleSheet("color: #555;")
+        self.count_label = QLabel()
+
+        self.table_model = HouseholdTableModel(services=services, parent=self)
+        self.table = QTableView()
+        self.table.setObjectName("householdTable")
+        self.table.setModel(self.table_model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        self.table.setSortingEnabled(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self._default_column_widths()
+
+        list_pane = QWidget()
+        lay = QVBoxLayout(list_pane)
+        lay.setContentsMargins(6, 6, 6, 0)
+        lay.setSpacing(4)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.place_label)
+        lay.addLayout(top)
+        lay.addWidget(self.table, 1)
+
+        # ---------------------------------------------------------------- detail
+        self.detail = HouseholdDetailView()
+        self.detail.problem_activated.connect(self._problem_activated)
+
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.right_splitter.setObjectName("rightSplitter")
+        self.right_splitter.addWidget(list_pane)
+        self.right_splitter.addWidget(self.detail)
+        self.right_splitter.setStretchFactor(0, 5)
+        self.right_splitter.setStretchFactor(1, 6)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.navigator)
+        self.main_splitter.addWidget(self.right_splitter)
+        self.main_splitter.setStretchFactor(0, 0)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([330, 1100])
+        self.setCentralWidget(self.main_splitter)
+
+        # ---------------------------------------------------------------- status bar
+        self.db_label = QLabel()
+        self.db_label.setObjectName("databaseLabel")
+        self.db_label.setStyleSheet("color: #555;")
+        self.statusBar().addWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.db_label)
+
+        # ---------------------------------------------------------------- menus
+        self.menus: dict[str, QMenu] = {}
+        self._build_menus()
+
+        # ---------------------------------------------------------------- wiring
+        self.navigator.selectionModel().currentChanged.connect(self._place_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_counts())
+        self.table_model.loaded.connect(self._list_loaded)
+        self.table_model.load_failed.connect(lambda exc: show_error(self, exc))
+
+        self._wire_features()
+        self._hide_empty_menus()
+        self.setWindowTitle(self._title())
+        self.resize(1440, 900)
+        self._restore_state()
+        self._load_navigator()
+        self.table_model.load()
+
+    # ================================================================== features plug in here
+    def _wire_features(self) -> None:
+        """Each feature adds its few lines here: its menu actions (self.menus[...]) and docks.
+
+        Keep each block short and import inside it, so one broken feature shows its own error.
+        """
+        # --- import wizard (data menu) -------------------------------------------------------
+        # --- checks panel (checks menu, problems dock) ----------------------------------------
+        # --- printing (print menu) -------------------------------------------------------------
+
+    # ================================================================== public API
+    def add_dock(self, widget: QWidget, title: str,
+                 area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
+        """Dock a feature's panel; its show/hide toggle goes into the View menu."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{widget.objectName() or len(self._docks)}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.menus["view"].addAction(dock.toggleViewAction())
+        self.menus["view"].menuAction().setVisible(True)
+        self._docks.append(dock)
+        return dock
+
+    def current_household_id(self) -> int | None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            return self.table_model.household_id(index.row())
+        return self.detail.household_id()
+
+    def selected_household_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        ids = [self.table_model.household_id(r) for r in rows]
+        return [i for i in ids if i is not None]
+
+    def current_place(self) -> tuple[str, int] | None:
+        return self.navigator_model.place(self.navigator.currentIndex())
+
+    def open_household(self, household_id: int, field_key: str | None = None) -> None:
+        """Select the household in the list (widening the list if needed), show it, mark the field."""
+        row = self.table_model.row_of(household_id)
+        if row is None:
+            self._pending = (household_id, field_key)
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.search_timer.stop()
+            self.navigator.selectionModel().clearCurrentIndex()
+            self.navigator.clearSelection()
+            self.place_label.setText("")
+            self.table_model.load(replace(self.table_model.query, township_id=None, village_id=None,
+                                          text="", include_inactive=True))
+            self._show_household(household_id, field_key)
+            return
+        self._select_row(row)
+        self._show_household(household_id, field_key)
+
+    def refresh(self) -> None:
+        """Data changed: reload counts, the list (keeping the current household) and the detail."""
+        self.services.db.invalidate_codebook()
+        current = self.current_household_id()
+        self._load_navigator()
+        if current is not None:
+            self._pending = (current, self.detail.highlighted_field())
+        self.table_model.reload()
+        if current is not None:
+            self._show_household(current, self.detail.highlighted_field())
+
+    # ================================================================== menus
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        titles = {
+            "file": self.tr("&File"),
+            "data": self.tr("&Data"),
+            "checks": self.tr("&Checks"),
+            "print": self.tr("&Print"),
+            "view": self.tr("&View"),
+            "help": self.tr("&Help"),
+        }
+        for key in MENU_KEYS:
+            menu = bar.addMenu(titles[key])
+            menu.setObjectName(f"menu_{key}")
+            self.menus[key] = menu
+
+        open_action = QAction(self.tr("&Open database…"), self)
+        open_action.setShortcut(QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(self._choose_database)
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        self.menus["file"].addAction(open_action)
+        self.menus["file"].addSeparator()
+        self.menus["file"].addAction(quit_action)
+
+        refresh_action = QAction(self.tr("&Refresh"), self)
+        refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh_action.triggered.connect(self.refresh)
+        self.menus["data"].addAction(refresh_action)
+        self.actions_by_name = {"open": open_action, "quit": quit_action, "refresh": refresh_action}
+
+        find_action = QAction(self.tr("&Find household"), self)
+        find_action.setShortcut(QKeySequence.StandardKey.Find)
+        find_action.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find_action)
+        nav_action = QAction(self.tr("&Places"), self)
+        nav_action.setCheckable(True)
+        nav_action.setChecked(True)
+        nav_action.toggled.connect(self.navigator.setVisible)
+        self.menus["view"].addAction(nav_action)
+        self.actions_by_name.update(find=find_action, places=nav_action)
+
+        about_action = QAction(self.tr("&About povdesk"), self)
+        about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        about_action.triggered.connect(self.show_about)
+        self.menus["help"].addAction(about_action)
+        self.actions_by_name["about"] = about_action
+
+    def _hide_empty_menus(self) -> None:
+        for menu in self.menus.values():
+            menu.menuAction().setVisible(bool(menu.actions()))
+
+    def about_text(self) -> str:
+        status = self.services.maintenance.status()
+        counts = status.counts
+        return self.tr(
+            "<h3>{0} {1}</h3><p>The county workstation for the registered poor-household data.</p>"
+            "<p>Database: {2}<br>Schema revision: {3}<br>Households: {4} · Members: {5} · "
+            "Journal entries: {6}</p>").format(
+            APP_DISPLAY_NAME, __version__, status.url, status.revision or "-",
+            f"{counts.get('households', 0):,}", f"{counts.get('members', 0):,}",
+            f"{counts.get('changes', 0):,}")
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("About povdesk"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(self.about_text())
+        box.setIcon(QMessageBox.Icon.Information)
+        box.open()
+
+    def _choose_database(self) -> None:
+        start = str(self.services.db.path.parent) if self.services.db.path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open database"), start,
+                                              self.tr("povdesk databases (*.sqlite *.db);;All files (*)"))
+        if path:
+            self.open_database(path)
+
+    def open_database(self, path: str) -> None:
+        """Open another database (migrating it after a backup) in a new window; this one closes."""
+        from povdesk.services.database import Database
+
+        user = self.services.db.user
+
+        def work(_progress: Any, _cancel: Any) -> Services:
+            return Services(db=Database.open(path, user=user))
+
+        def opened(services: Services) -> None:
+            window = MainWindow(services=services)
+            _windows.append(window)
+            window.show()
+            self.close()
+
+        run_in_background(work, parent=self, on_done=opened,
+                          progress_label=self.tr("Opening {0}…").format(Path(path).name),
+                          cancellable=False, writes=True)
+
+    # ================================================================== loading
+    def _title(self) -> str:
+        path = self.services.db.path
+        name = path.name if path is not None else self.services.db.url
+        return f"{name} — {APP_DISPLAY_NAME}"
+
+    def _load_navigator(self) -> None:
+        counties = self.services.registry.navigator()
+        problems = None
+        checks = optional_service(self.services, "checks")
+        if checks is not None and hasattr(checks, "open_problem_counts"):
+            try:
+                problems = checks.open_problem_counts()
+            except Exception as exc:  # a failing feature must not keep the window from opening
+                show_error(self, exc)
+        place = self.current_place()
+        self.navigator_model.set_tree(counties, problems)
+        self.navigator.expandToDepth(0)
+        header = self.navigator.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, self.navigator_model.columnCount()):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        if place is not None:
+            index = self.navigator_model.index_of(*place)
+            if index.isValid():
+                self.navigator.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+        path = self.services.db.path
+        self.db_label.setText(self.tr("Database: {0}").format(str(path) if path else self.services.db.url))
+        self._totals = (sum(c.households for c in counties), sum(c.members for c in counties))
+
+    def _place_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        place = self.navigator_model.place(current)
+        township_id = place[1] if place and place[0] == "township" else None
+        village_id = place[1] if place and place[0] == "village" else None
+        node = self.navigator_model.node(current)
+        self.place_label.setText(node.name if node is not None and place is not None else "")
+        self.table_model.load(replace(self.table_model.query, township_id=township_id,
+                                      village_id=village_id, include_inactive=False))
+
+    def _run_search(self) -> None:
+        self.search_timer.stop()
+        text = self.search.text().strip()
+        if text == self.table_model.query.text:
+            return
+        self.table_model.load(replace(self.table_model.query, text=text))
+
+    def _list_loaded(self, count: int) -> None:
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        order = Qt.SortOrder.DescendingOrder if self.table_model.query.descending else Qt.SortOrder.AscendingOrder
+        header.setSortIndicator(self.table_model.sort_column(), order)
+        header.blockSignals(False)
+        self._update_counts()
+        if self._pending is not None:
+            household_id, field_key = self._pending
+            self._pending = None
+            row = self.table_model.row_of(household_id)
+            if row is not None:
+                self._select_row(row, emit=self.detail.household_id() != household_id)
+                if field_key:
+                    self.detail.highlight(field_key)
+            return
+        if count and (self._first_load or not self.table.currentIndex().isValid()):
+            self._select_row(0)
+        elif not count:
+            self.detail.clear()
+        self._first_load = False
+
+    def _update_counts(self) -> None:
+        shown = self.table_model.rowCount()
+        households, members = getattr(self, "_totals", (0, 0))
+        text = self.tr("{0} households shown · {1} households, {2} members in the database").format(
+            f"{shown:,}", f"{households:,}", f"{members:,}")
+        selected = len(self.table.selectionModel().selectedRows())
+        if selected > 1:
+            text += " · " + self.tr("{0} selected").format(f"{selected:,}")
+        self.count_label.setText(text)
+
+    def _select_row(self, row: int, *, emit: bool = True) -> None:
+        index = self.table_model.index(row, 0)
+        sel = self.table.selectionModel()
+        if not emit:
+            sel.blockSignals(True)
+        sel.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                            | QItemSelectionModel.SelectionFlag.Rows)
+        if not emit:
+            sel.blockSignals(False)
+            self.table.viewport().update()
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        household_id = self.table_model.household_id(current.row()) if current.isValid() else None
+        if household_id is not None and household_id != self.detail.household_id():
+            self._show_household(household_id, None)
+
+    def _show_household(self, household_id: int, field_key: str | None) -> None:
+        try:
+            detail = self.services.registry.household(household_id)
+        except Exception as exc:
+            self.detail.clear()
+            show_error(self, exc)
+            return
+        problems: list[ProblemRecord] | None = None
+        checks = optional_service(self.services, "checks")
+        if checks is not None and hasattr(checks, "open_problems"):
+            try:
+                problems = list(checks.open_problems(household_id))
+            except Exception as exc:
+                show_error(self, exc)
+        self.detail.show_detail(detail, codebook=self.services.db.codebook(),
+                                data_year=self.services.db.data_year, problems=problems)
+        if field_key:
+            self.detail.highlight(field_key)
+        self.household_selected.emit(household_id)
+
+    def _problem_activated(self, problem: ProblemRecord) -> None:
+        if problem.fields:
+            self.detail.highlight(problem.fields[0])
+
+    # ================================================================== UI state
+    def _default_column_widths(self) -> None:
+        fm = self.table.fontMetrics()
+        widths = {"household_no": "51343720420100001", "head_name": "阿约日哈某某", "township": "西宁镇西宁",
+                  "village": "某某某某村", "group_name": "某某组", "size": "家庭人口数",
+                  "members": "在册人数", "attribute": "一般贫困户", "status": "已脱贫(享受政策)",
+                  "per_capita_net": "人均纯收入(元)"}
+        for col, (attr, *_rest) in enumerate(COLUMNS):
+            sample = widths.get(attr, "某某某某")
+            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 28)
+
+    def _restore_state(self) -> None:
+        s = ui_state()
+        geometry = s.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for key, widget in (("main/state", None), ("main/mainSplitter", self.main_splitter),
+                            ("main/rightSplitter", self.right_splitter),
+                            ("main/tableHeader", self.table.horizontalHeader())):
+            value = s.value(key)
+            if not isinstance(value, QByteArray):
+                continue
+            if widget is None:
+                self.restoreState(value)
+            else:
+                widget.restoreState(value)
+
+    def save_state(self) -> None:
+        s = ui_state()
+        s.setValue("main/geometry", self.saveGeometry())
+        s.setValue("main/state", self.saveState())
+        s.setValue("main/mainSplitter", self.main_splitter.saveState())
+        s.setValue("main/rightSplitter", self.right_splitter.saveState())
+        s.setValue("main/tableHeader", self.table.horizontalHeader().saveState())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

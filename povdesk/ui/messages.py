@@ -1,0 +1,46 @@
+"""Turns errors from deep code into translated sentences and message boxes (qutebrowser's bridge)."""
+
+from __future__ import annotations
+
+import traceback
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from povdesk.errors import PovdeskError
+
+
+def ui_language() -> str:
+    app = QCoreApplication.instance()
+    value = app.property("povdesk_language") if app is not None else None
+    return str(value) if value in ("zh_CN", "en") else "en"
+
+
+def error_text(exc: BaseException, lang: str | None = None) -> str:
+    """A sentence for a person: a PovdeskError in the UI language, anything else with its type."""
+    lang = lang or ui_language()
+    if isinstance(exc, PovdeskError):
+        return exc.message(lang)
+    return QCoreApplication.translate("Messages", "Unexpected error: {0}").format(
+        f"{type(exc).__name__}: {exc}")
+
+
+def show_error(parent: QWidget | None, exc: BaseException, *, title: str | None = None) -> QMessageBox:
+    """A non-blocking warning box with the readable text (and the traceback for unexpected errors)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title or QCoreApplication.translate("Messages", "Something went wrong"))
+    box.setText(error_text(exc))
+    if not isinstance(exc, PovdeskError):
+        box.setDetailedText("".join(traceback.format_exception(exc)))
+    box.open()
+    return box
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.open()
+    return box
