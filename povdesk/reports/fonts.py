@@ -1,0 +1,69 @@
+"""The CJK font printed forms embed, found in the repository, the installed package or the system."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from povdesk.errors import NotFound
+
+#: The name forms use; WenQuanYi Micro Hei is TrueType (reportlab cannot embed CFF fonts such as Noto CJK).
+FONT_NAME = "WQYMicroHei"
+FONT_FILE = "wqy-microhei.ttc"
+#: Lets an office point at another TrueType collection without a code change.
+FONT_ENV = "POVDESK_FORM_FONT"
+
+
+def font_candidates() -> list[Path]:
+    """Where the font may be: override, source tree (resources/fonts), installed package, system."""
+    here = Path(__file__).resolve()
+    found = []
+    if os.environ.get(FONT_ENV):
+        found.append(Path(os.environ[FONT_ENV]))
+    found += [
+        here.parents[2] / "resources" / "fonts" / FONT_FILE,  # source checkout and PyInstaller layout
+        here.parents[1] / "resources" / "fonts" / FONT_FILE,  # povdesk/resources/fonts in a wheel
+        Path("/usr/share/fonts/truetype/wqy") / FONT_FILE,
+    ]
+    return found
+
+
+def font_path() -> Path:
+    for path in font_candidates():
+        if path.is_file():
+            return path
+    raise NotFound("font.missing",
+                   f"The form font {FONT_FILE} was not found (looked in: "
+                   + ", ".join(str(p) for p in font_candidates()) + ").",
+                   f"找不到打印字体 {FONT_FILE}，请重新安装本程序。")
+
+
+@cache
+def register() -> str:
+    """Register the font with reportlab once and return its name (subsetted and embedded on save)."""
+    pdfmetrics.registerFont(TTFont(FONT_NAME, str(font_path()), subfontIndex=0))
+    return FONT_NAME
+
+
+@cache
+def _widths() -> dict[int, float]:
+    return {}
+
+
+def char_width(ch: str) -> float:
+    """Advance of one character at size 1 (cached: wrapping measures every cell's characters)."""
+    widths = _widths()
+    code = ord(ch)
+    w = widths.get(code)
+    if w is None:
+        w = pdfmetrics.stringWidth(ch, register(), 1000) / 1000
+        widths[code] = w
+    return w
+
+
+def text_width(text: str, size: float) -> float:
+    return sum(char_width(ch) for ch in text) * size

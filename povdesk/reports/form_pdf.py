@@ -1,0 +1,486 @@
+"""Draw comparison tables to one PDF: a small layout engine straight on the reportlab canvas.
+
+Platypus would do, but a form is a few fixed tables; laying them out here keeps the cost close to
+drawing the strings (benchmarks/bench_forms.py measures the ratio), knows each household's page count
+before drawing ("本户第 x 页 共 y 页") and keeps the signature block with the last table row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from povdesk.errors import Cancelled
+from povdesk.reports import fonts, qr
+from povdesk.reports.forms import BatchInfo, Column, FormTable, HouseholdForm, sort_key
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 32.0
+MARGIN_TOP = 28.0
+MARGIN_BOTTOM = 30.0
+CONTENT_W = PAGE_W - 2 * MARGIN_X
+
+QR_SIZE = 62.0
+HEADER_H = 84.0  # title, sub-title line and the 3-row header grid
+BODY_TOP = PAGE_H - MARGIN_TOP - HEADER_H - 4
+BODY_BOTTOM = MARGIN_BOTTOM + 6
+
+FONT_SIZE = 7.6
+LEADING = 9.4
+PAD_X = 2.4
+PAD_Y = 2.6
+MIN_ROW_H = 15.5  # room to write a correction by hand
+SECTION_H = 17.0
+SUBTITLE_H = 13.5
+SIGNATURE_H = 78.0
+
+GREY_HEADER = (0.88, 0.88, 0.88)
+GREY_LABEL = (0.95, 0.95, 0.95)
+GREY_SECTION = (0.80, 0.80, 0.80)
+
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+# ------------------------------------------------------------------ text measuring
+def wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:
+    """Break text into lines no wider than `width` (by character: Chinese has no spaces)."""
+    if not text:
+        return [""]
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line_start = 0
+        used = 0.0
+        last_space = -1
+        i = 0
+        while i < len(para):
+            ch = para[i]
+            w = fonts.char_width(ch) * size
+            if ch == " ":
+                last_space = i
+            if used + w > width and i > line_start:
+                cut = i
+                if last_space > line_start and para[i - 1].isascii() and ch.isascii():
+                    cut = last_space + 1  # do not split a Latin word or number if a space allows
+                lines.append(para[line_start:cut].rstrip())
+                line_start = cut
+                used = sum(fonts.char_width(c) * size for c in para[line_start:i + 1])
+                last_space = -1
+            else:
+                used += w
+            i += 1
+        lines.append(para[line_start:])
+    return lines
+
+
+# ------------------------------------------------------------------ table layout
+@dataclass
+class RowBox:
+    cells: list[list[str]]
+    height: float
+    header: bool = False
+
+
+@dataclass
+class TableBox:
+    table: FormTable
+    xs: list[float]  # left edge of each column, then the right edge
+    header: RowBox
+    rows: list[RowBox]
+
+    @property
+    def widths(self) -> list[float]:
+        return [b - a for a, b in itertools.pairwise(self.xs)]
+
+
+def layout_table(table: FormTable, width: float = CONTENT_W, x0: float = MARGIN_X) -> TableBox:
+    total = sum(c.width for c in table.columns)
+    xs = [x0]
+    for c in table.columns:
+        xs.append(xs[-1] + width * c.width / total)
+    xs[-1] = x0 + width
+    widths = [b - a for a, b in itertools.pairwise(xs)]
+
+    def box(texts: Sequence[str], header: bool) -> RowBox:
+        cells = [wrap(t, w - 2 * PAD_X) for t, w in zip(texts, widths, strict=True)]
+        height = max(len(c) for c in cells) * LEADING + 2 * PAD_Y
+        return RowBox(cells, max(height, 13.0 if header else MIN_ROW_H), header)
+
+    header = box([c.title for c in table.columns], True)
+    if table.key_value:  # key-value tables: the labels are in the rows, no header row
+        header = RowBox([[""] for _ in table.columns], 0.0, True)
+    return TableBox(table, xs, header, [box(r, False) for r in table.rows])
+
+
+# ------------------------------------------------------------------ page layout
+@dataclass
+class Op:
+    kind: str  # band, subtitle, rows, signature
+    y: float  # top edge
+    text: str = ""
+    table: TableBox | None = None
+    rows: list[RowBox] = field(default_factory=list)
+
+
+@dataclass
+class _Atom:
+    kind: str
+    height: float
+    keep_next: bool = False
+    text: str = ""
+    table: TableBox | None = None
+    row: RowBox | None = None
+    first_row: bool = False
+
+
+def _atoms(form: HouseholdForm) -> list[_Atom]:
+    atoms: list[_Atom] = []
+    for section in form.sections:
+        atoms.append(_Atom("band", SECTION_H, True, section.title))
+        for t in section.tables:
+            tb = layout_table(t)
+            if t.title:
+                atoms.append(_Atom("subtitle", SUBTITLE_H, True, t.title))
+            if tb.header.height:
+                atoms.append(_Atom("header", tb.header.height, True, table=tb, row=tb.header))
+            for n, r in enumerate(tb.rows):
+                atoms.append(_Atom("row", r.height, False, table=tb, row=r, first_row=n == 0))
+    # the signature never stands alone: the last table row goes with it
+    for a in reversed(atoms):
+        if a.kind == "row":
+            a.keep_next = True
+            break
+    atoms.append(_Atom("signature", SIGNATURE_H))
+    return atoms
+
+
+def paginate(form: HouseholdForm) -> list[list[Op]]:
+    """Place the form's pieces on pages; a table cut by a page break repeats its header."""
+    atoms = _atoms(form)
+    pages: list[list[Op]] = [[]]
+    y = BODY_TOP
+    body_h = BODY_TOP - BODY_BOTTOM
+
+    def needed(i: int) -> float:
+        total = 0.0
+        while i < len(atoms):
+            total += atoms[i].height
+            if not atoms[i].keep_next:
+                break
+            i += 1
+        return total
+
+    last_subtitle: dict[int, str] = {}
+    for i, a in enumerate(atoms):
+        need = needed(i)
+        fresh = y == BODY_TOP
+        if y - need < BODY_BOTTOM and not fresh and need <= body_h:
+            pages.append([])
+            y = BODY_TOP
+            if a.kind == "row" and not a.first_row:
+                tb = a.table
+                assert tb is not None
+                title = last_subtitle.get(id(tb))
+                if title:
+                    pages[-1].append(Op("subtitle", y, f"{title}(续)"))
+                    y -= SUBTITLE_H
+                if tb.header.height:
+                    pages[-1].append(Op("rows", y, table=tb, rows=[tb.header]))
+                    y -= tb.header.height
+        page = pages[-1]
+        if a.kind in ("header", "row"):
+            assert a.table is not None and a.row is not None
+            last = page[-1] if page else None
+            if last is not None and last.kind == "rows" and last.table is a.table:
+                last.rows.append(a.row)
+            else:
+                page.append(Op("rows", y, table=a.table, rows=[a.row]))
+        else:
+            page.append(Op(a.kind, y, a.text))
+            if a.kind == "subtitle" and i + 1 < len(atoms) and atoms[i + 1].table is not None:
+                last_subtitle[id(atoms[i + 1].table)] = a.text
+        y -= a.height
+    return pages
+
+
+# ------------------------------------------------------------------ drawing
+class FormPainter:
+    """Draws laid-out pages; one per PDF, so the font is set up once."""
+
+    def __init__(self, canvas: Canvas, batch: BatchInfo) -> None:
+        self.c = canvas
+        self.batch = batch
+        self.font = fonts.register()
+        self._size = -1.0
+        self.printed = f"{batch.printed_at:%Y-%m-%d %H:%M}"
+
+    def set_font(self, size: float) -> None:
+        if size != self._size:
+            self.c.setFont(self.font, size)
+            self._size = size
+
+    def text(self, x: float, y: float, s: str, size: float, align: str = "left") -> None:
+        if not s:
+            return
+        self.set_font(size)
+        if align != "left":
+            w = fonts.text_width(s, size)
+            x = x - w if align == "right" else x - w / 2
+        self.c.drawString(x, y, s)
+
+    def new_page(self) -> None:
+        self.c.showPage()
+        self._size = -1.0
+
+    # ---------------------------------------------------------------- one household
+    def draw_form(self, form: HouseholdForm, pages: list[list[Op]] | None = None) -> int:
+        pages = pages if pages is not None else paginate(form)
+        matrix = qr.encode(form.payload)
+        total = len(pages)
+        for n, ops in enumerate(pages, start=1):
+            self.draw_header(form, matrix)
+            for op in ops:
+                self.draw_op(op, form)
+            self.footer(f"本户第 {n} 页 共 {total} 页", form.payload)
+            self.new_page()
+        return total
+
+    def draw_header(self, form: HouseholdForm, matrix: qr.QrMatrix) -> None:
+        c = self.c
+        top = PAGE_H - MARGIN_TOP
+        grid_w = CONTENT_W - QR_SIZE - 8
+        self.text(MARGIN_X + grid_w / 2, top - 15, form.title, 14.5, "center")
+        self.text(MARGIN_X + grid_w / 2, top - 28,
+                  f"{form.year}年度 · 户编号 {form.household_no} · 记录版本 {form.version} · "
+                  f"打印批次 {form.batch_id}", 7.6, "center")
+        qr.draw(c, matrix, PAGE_W - MARGIN_X - QR_SIZE, top - QR_SIZE, QR_SIZE)
+        self.text(PAGE_W - MARGIN_X - QR_SIZE / 2, top - QR_SIZE - 8, form.payload, 5.2, "center")
+        # header grid: 3 rows of 3 label/value pairs
+        pairs = list(form.header)
+        rows = [pairs[i:i + 3] for i in range(0, len(pairs), 3)]
+        row_h = 15.0
+        y_top = top - 34
+        label_w = 52.0
+        value_w = (grid_w - 3 * label_w) / 3
+        x = MARGIN_X
+        c.setLineWidth(0.6)
+        c.setFillColorRGB(*GREY_LABEL)
+        for r in range(len(rows)):
+            for k in range(3):
+                c.rect(x + k * (label_w + value_w), y_top - (r + 1) * row_h, label_w, row_h,
+                       stroke=0, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+        path = c.beginPath()
+        for r in range(len(rows) + 1):
+            path.moveTo(x, y_top - r * row_h)
+            path.lineTo(x + grid_w, y_top - r * row_h)
+        for k in range(3):
+            for dx in (k * (label_w + value_w), k * (label_w + value_w) + label_w):
+                path.moveTo(x + dx, y_top)
+                path.lineTo(x + dx, y_top - len(rows) * row_h)
+        path.moveTo(x + grid_w, y_top)
+        path.lineTo(x + grid_w, y_top - len(rows) * row_h)
+        c.drawPath(path, stroke=1, fill=0)
+        for r, row in enumerate(rows):
+            base = y_top - (r + 1) * row_h + 4.6
+            for k, (label, value) in enumerate(row):
+                x0 = x + k * (label_w + value_w)
+                size = 7.6 if fonts.text_width(label, 7.6) < label_w - 4 else 6.4
+                self.text(x0 + 2.5, base, label, size)
+                vsize = 8.2 if fonts.text_width(value, 8.2) < value_w - 4 else 6.8
+                self.text(x0 + label_w + 2.5, base, value, vsize)
+
+    def footer(self, centre: str, right: str = "") -> None:
+        y = MARGIN_BOTTOM - 12
+        self.text(PAGE_W / 2, y, centre, 8.5, "center")
+        self.text(MARGIN_X, y, f"打印：{self.printed} {self.batch.user}", 6.5)
+        if right:
+            self.text(PAGE_W - MARGIN_X, y, f"扫码查询：{right}", 6.5, "right")
+
+    def draw_op(self, op: Op, form: HouseholdForm) -> None:
+        c = self.c
+        if op.kind == "band":
+            c.setFillColorRGB(*GREY_SECTION)
+            c.rect(MARGIN_X, op.y - SECTION_H + 2, CONTENT_W, SECTION_H - 3, stroke=0, fill=1)
+            c.setFillColorRGB(0, 0, 0)
+            self.text(MARGIN_X + 4, op.y - SECTION_H + 6.5, op.text, 9.8)
+        elif op.kind == "subtitle":
+            self.text(MARGIN_X + 1, op.y - SUBTITLE_H + 4, op.text, 8.4)
+        elif op.kind == "rows":
+            assert op.table is not None
+            self.draw_rows(op.table, op.rows, op.y)
+        elif op.kind == "signature":
+            self.draw_signature(op.y, form)
+
+    def draw_rows(self, tb: TableBox, rows: list[RowBox], y_top: float) -> None:
+        c = self.c
+        xs = tb.xs
+        height = sum(r.height for r in rows)
+        cols = tb.table.columns
+        # shading: header row, and label cells of key-value tables
+        y = y_top
+        for r in rows:
+            if r.header:
+                c.setFillColorRGB(*GREY_HEADER)
+                c.rect(xs[0], y - r.height, xs[-1] - xs[0], r.height, stroke=0, fill=1)
+            elif tb.table.key_value:
+                c.setFillColorRGB(*GREY_LABEL)
+                for k in range(0, len(cols), 3):
+                    c.rect(xs[k], y - r.height, xs[k + 1] - xs[k], r.height, stroke=0, fill=1)
+            y -= r.height
+        c.setFillColorRGB(0, 0, 0)
+        c.setLineWidth(0.5)
+        path = c.beginPath()
+        y = y_top
+        path.moveTo(xs[0], y)
+        path.lineTo(xs[-1], y)
+        for r in rows:
+            y -= r.height
+            path.moveTo(xs[0], y)
+            path.lineTo(xs[-1], y)
+        for x in xs:
+            path.moveTo(x, y_top)
+            path.lineTo(x, y_top - height)
+        c.drawPath(path, stroke=1, fill=0)
+        y = y_top
+        for r in rows:
+            n_lines = max(len(cell) for cell in r.cells)
+            block = n_lines * LEADING
+            for k, cell in enumerate(r.cells):
+                col = cols[k]
+                align = "center" if r.header else col.align
+                x = {"left": xs[k] + PAD_X, "center": (xs[k] + xs[k + 1]) / 2,
+                     "right": xs[k + 1] - PAD_X}[align]
+                # vertically centred within the row
+                base = y - (r.height - block) / 2 - LEADING + 2.3
+                for line in cell:
+                    self.text(x, base, line, FONT_SIZE, align)
+                    base -= LEADING
+            y -= r.height
+
+    def draw_signature(self, y_top: float, form: HouseholdForm) -> None:
+        c = self.c
+        y = y_top - 10
+        self.text(MARGIN_X + 1, y, "说明：请入户逐项核对登记内容，与实际不符的在“核实情况/更正”栏填写实际情况；"
+                  "核实无误的可打“√”。", 7.2)
+        c.setLineWidth(0.5)
+        names = list(form.signatures)
+        col_w = CONTENT_W / 2
+        y = y_top - 36
+        for i, name in enumerate(names):
+            row, col = divmod(i, 2)
+            x = MARGIN_X + col * col_w
+            yy = y - row * 28
+            label = f"{name}：" if name != "核实日期" else "核实日期："
+            self.text(x + 2, yy, label, 9)
+            lx = x + 4 + fonts.text_width(label, 9)
+            if name == "核实日期":
+                self.text(lx + 6, yy, "        年      月      日", 9)
+                c.line(lx, yy - 3, x + col_w - 14, yy - 3)
+            else:
+                c.line(lx, yy - 3, x + col_w - 14, yy - 3)
+
+    # ---------------------------------------------------------------- cover list per village
+    def draw_cover(self, forms: Sequence[HouseholdForm]) -> int:
+        first = forms[0]
+        columns = (("序号", 4, "center"), ("户编号", 17, "left"), ("户主姓名", 11, "left"),
+                   ("自然村", 9, "left"), ("人口", 5, "center"), ("脱贫状态", 13, "left"),
+                   ("表单编号", 10, "left"), ("待核实问题", 7, "center"), ("已入户核实", 8, "center"),
+                   ("已签字收回", 8, "center"), ("备注", 12, "left"))
+        table = FormTable("cover", "", tuple(Column(t, w, a) for t, w, a in columns), tuple(
+            (str(n), f.household_no, f.head_name, f.group_name, str(f.members), f.status, f.serial,
+             str(f.open_problems) if f.open_problems else "", "", "", "")
+            for n, f in enumerate(forms, start=1)))
+        tb = layout_table(table)
+        top = PAGE_H - MARGIN_TOP
+        body_top = top - 62
+        chunks: list[list[RowBox]] = [[]]
+        y = body_top - tb.header.height
+        for r in tb.rows:
+            if y - r.height < BODY_BOTTOM and chunks[-1]:
+                chunks.append([])
+                y = body_top - tb.header.height
+            chunks[-1].append(r)
+            y -= r.height
+        total = len(chunks)
+        for n, rows in enumerate(chunks, start=1):
+            self.text(PAGE_W / 2, top - 18, f"{first.township}{first.village} 入户核实名单", 15, "center")
+            self.text(PAGE_W / 2, top - 34,
+                      f"{first.year}年度 · 打印批次 {self.batch.batch_id} · 本村 {len(forms)} 户 · "
+                      f"村代码 {first.village_code}", 8.5, "center")
+            if self.batch.params_text:
+                self.text(PAGE_W / 2, top - 46, f"选取条件：{self.batch.params_text}", 7.2, "center")
+            self.draw_rows(tb, [tb.header, *rows], body_top)
+            # tick boxes
+            y = body_top - tb.header.height
+            c = self.c
+            c.setLineWidth(0.6)
+            for r in rows:
+                for k in (8, 9):
+                    cx = (tb.xs[k] + tb.xs[k + 1]) / 2
+                    c.rect(cx - 4, y - r.height / 2 - 4, 8, 8, stroke=1, fill=0)
+                y -= r.height
+            self.footer(f"名单第 {n} 页 共 {total} 页")
+            self.new_page()
+        return total
+
+
+# ------------------------------------------------------------------ the whole batch
+@dataclass(frozen=True)
+class PdfResult:
+    path: Path
+    pages: int
+    households: int
+    #: household number -> (first page, page count), 1-based
+    form_pages: dict[str, tuple[int, int]]
+
+
+def by_village(forms: Sequence[HouseholdForm]) -> Iterator[list[HouseholdForm]]:
+    ordered = sorted(forms, key=sort_key)
+    for _, group in itertools.groupby(ordered, key=lambda f: f.village_code):
+        yield list(group)
+
+
+def write_pdf(path: str | Path, forms: Sequence[HouseholdForm], *, batch: BatchInfo,
+              cover: bool = True, progress: Progress | None = None,
+              cancel: CancelCheck | None = None) -> PdfResult:
+    """One PDF: per village a cover list, then each household's form, village/group/number order."""
+    path = Path(path)
+    c = Canvas(str(path), pagesize=A4, pageCompression=1, invariant=0,
+               initialFontName=fonts.register(), initialFontSize=FONT_SIZE)
+    c.setTitle(f"{forms[0].title if forms else ''} 批次 {batch.batch_id}")
+    c.setAuthor(batch.user)
+    c.setCreator("povdesk")
+    c.setSubject(f"print batch {batch.batch_id}")
+    painter = FormPainter(c, batch)
+    page = 1
+    done = 0
+    form_pages: dict[str, tuple[int, int]] = {}
+    for village_forms in by_village(forms):
+        if cover:
+            page += painter.draw_cover(village_forms)
+        for form in village_forms:
+            if cancel is not None and cancel():
+                raise Cancelled()
+            n = painter.draw_form(form)
+            form_pages[form.household_no] = (page, n)
+            page += n
+            done += 1
+            if progress is not None:
+                progress(done, len(forms))
+    if page == 1:  # an empty batch still makes a readable file
+        painter.text(PAGE_W / 2, PAGE_H / 2, "本批次没有选中任何户", 14, "center")
+        c.showPage()
+        page += 1
+    c.save()
+    return PdfResult(path, page - 1, len(forms), form_pages)
+
+
+def printed_at_now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)

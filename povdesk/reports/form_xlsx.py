@@ -1,0 +1,165 @@
+"""The comparison tables as an Excel workbook: one printable, protected sheet per household.
+
+Only the correction column (核实情况/更正) is unlocked, so a clerk can type what the family said
+without disturbing the recorded values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from povdesk.errors import Cancelled
+from povdesk.reports.forms import BatchInfo, HouseholdForm, sort_key
+
+#: Sheet columns; every table is spread over this many columns (narrow tables merge cells).
+SHEET_COLUMNS = 13
+SHEET_WIDTH_CHARS = 118.0
+FONT = "SimSun"
+
+_thin = Side(style="thin", color="000000")
+_border = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+_wrap = Alignment(wrap_text=True, vertical="center")
+_head_fill = PatternFill("solid", fgColor="DDDDDD")
+_label_fill = PatternFill("solid", fgColor="F2F2F2")
+_unlocked = Protection(locked=False)
+
+
+def sheet_name(form: HouseholdForm, used: set[str]) -> str:
+    base = (form.household_no or str(form.household_id))[:28]
+    name, n = base, 2
+    while name in used:
+        name = f"{base[:25]}-{n}"
+        n += 1
+    used.add(name)
+    return name
+
+
+def _spans(weights: Sequence[float]) -> list[tuple[int, int]]:
+    """Map a table's relative column widths to runs of sheet columns (1-based, inclusive)."""
+    total = sum(weights)
+    bounds = [0]
+    acc = 0.0
+    for w in weights:
+        acc += w
+        bounds.append(round(acc / total * SHEET_COLUMNS))
+    spans = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        b = max(b, a + 1)
+        spans.append((a + 1, min(b, SHEET_COLUMNS)))
+    # keep spans increasing even when widths round together
+    fixed = []
+    start = 1
+    for k, (_a, b) in enumerate(spans):
+        remaining = len(spans) - k - 1
+        end = min(max(b, start), SHEET_COLUMNS - remaining)
+        fixed.append((start, end))
+        start = end + 1
+    return fixed
+
+
+def write_sheet(ws: Worksheet, form: HouseholdForm) -> None:
+    for c in range(1, SHEET_COLUMNS + 1):
+        ws.column_dimensions[get_column_letter(c)].width = SHEET_WIDTH_CHARS / SHEET_COLUMNS
+    row = 1
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=SHEET_COLUMNS)
+    ws.cell(row, 1, form.title).font = Font(name=FONT, size=14, bold=True)
+    ws.cell(row, 1).alignment = Alignment(horizontal="center")
+    row += 1
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=SHEET_COLUMNS)
+    ws.cell(row, 1, f"{form.year}年度  户编号 {form.household_no}  记录版本 {form.version}  "
+                    f"打印批次 {form.batch_id}  查询码 {form.payload}").font = Font(name=FONT, size=9)
+    row += 1
+    pairs = list(form.header)
+    for i in range(0, len(pairs), 3):
+        spans = _spans([1.0, 1.4] * 3)
+        cells: list[str] = []
+        for label, value in pairs[i:i + 3]:
+            cells += [label, value]
+        for k, (a, b) in enumerate(spans):
+            text = cells[k] if k < len(cells) else ""
+            _cell(ws, row, a, b, text, fill=_label_fill if k % 2 == 0 else None)
+        row += 1
+    for section in form.sections:
+        row += 1
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=SHEET_COLUMNS)
+        ws.cell(row, 1, section.title).font = Font(name=FONT, size=11, bold=True)
+        row += 1
+        for table in section.tables:
+            if table.title:
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=SHEET_COLUMNS)
+                ws.cell(row, 1, table.title).font = Font(name=FONT, size=10)
+                row += 1
+            spans = _spans([c.width for c in table.columns])
+            if not table.key_value:
+                for (a, b), col in zip(spans, table.columns, strict=True):
+                    _cell(ws, row, a, b, col.title, fill=_head_fill, bold=True)
+                row += 1
+            for values in table.rows:
+                for k, ((a, b), col) in enumerate(zip(spans, table.columns, strict=True)):
+                    label = table.key_value and k % 3 == 0
+                    _cell(ws, row, a, b, values[k], fill=_label_fill if label else None,
+                          unlocked=col.correction)
+                ws.row_dimensions[row].height = 30 if max(len(v) for v in values) > 14 else 20
+                row += 1
+    row += 1
+    for i in range(0, len(form.signatures), 2):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
+        ws.merge_cells(start_row=row, start_column=7, end_row=row, end_column=SHEET_COLUMNS)
+        for k, name in enumerate(form.signatures[i:i + 2]):
+            ws.cell(row, 1 + 6 * k, f"{name}：").font = Font(name=FONT, size=10)
+        ws.row_dimensions[row].height = 30
+        row += 1
+    ws.print_title_rows = "1:2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "本户第 &P 页 共 &N 页"
+    ws.oddFooter.right.text = form.payload
+    ws.protection.sheet = True
+    ws.protection.formatRows = False  # rows may grow for long handwritten notes
+
+
+def _cell(ws: Worksheet, row: int, first: int, last: int, text: str, *, fill: PatternFill | None = None,
+          bold: bool = False, unlocked: bool = False) -> None:
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    for c in range(first, last + 1):
+        cell = ws.cell(row, c)
+        cell.border = _border
+        if unlocked:
+            cell.protection = _unlocked
+    cell = ws.cell(row, first, text)
+    cell.alignment = _wrap
+    cell.font = Font(name=FONT, size=9, bold=bold)
+    if fill is not None:
+        cell.fill = fill
+
+
+def write_xlsx(path: str | Path, forms: Sequence[HouseholdForm], *, batch: BatchInfo,
+               progress: Callable[[int, int], None] | None = None,
+               cancel: Callable[[], bool] | None = None) -> Path:
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    ordered = sorted(forms, key=sort_key)
+    for n, form in enumerate(ordered, start=1):
+        if cancel is not None and cancel():
+            raise Cancelled()
+        write_sheet(wb.create_sheet(sheet_name(form, used)), form)
+        if progress is not None:
+            progress(n, len(ordered))
+    wb.properties.title = f"对照表 批次 {batch.batch_id}"
+    wb.properties.creator = batch.user
+    wb.save(path)
+    return path

@@ -1,0 +1,519 @@
+"""What one household's comparison table (基础信息与帮扶措施对照表) says, as plain text tables.
+
+The builders here are pure: a household record in, a `HouseholdForm` out. The same object is drawn
+to PDF (`form_pdf`), written to Excel (`form_xlsx`) and stored as the batch's JSON snapshot, so the
+snapshot is exactly what was on paper. Labels come from the data dictionary and code labels from the
+office's code book; nothing is retyped here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from povdesk.domain import dictionary as dd
+from povdesk.domain import idnumber, values
+from povdesk.domain.codelists import CodeBook
+from povdesk.domain.records import HouseholdDetail, MemberRecord, ProblemRecord, Row
+
+FORM_TITLE = "建档立卡贫困户基础信息与帮扶措施对照表"
+CORRECTION = "核实情况/更正"
+PAYLOAD_PREFIX = "PD1"
+SNAPSHOT_VERSION = 1
+
+# ------------------------------------------------------------------ fields printed, in order
+HEADER_FIELDS = ("location.county", "location.township", "location.village", "household.group_name",
+                 "household.household_no", "household.head_name", "household.attribute",
+                 "household.status")
+FACT_FIELDS = ("household.head_id_number", "household.phone", "household.size",
+               "household.first_identified_year", "household.standard", "household.main_cause",
+               "household.other_causes", "household.exit_year", "household.return_year",
+               "household.return_cause", "household.military_family", "household.relocation_wish",
+               "household.relocation_mode", "household.relocation_moved_in", "household.bank_name",
+               "household.bank_account")
+MEMBER_FIELDS = ("member.name", "member.id_number", "member.relation", "member.sex", "AGE",
+                 "member.ethnicity", "member.education", "member.school_status", "member.health",
+                 "member.labour_skill", "member.work_status")
+#: relative widths of the member table (序号, the fields above, then the correction column)
+MEMBER_WIDTHS = (3.2, 9.6, 16.4, 6.4, 3.8, 3.8, 5, 7, 7.2, 7.4, 8.6, 7.6, 14)
+INSURANCE_FIELDS = ("member.ins_medical", "member.ins_major_illness", "member.ins_pension",
+                    "member.ins_employee_medical", "member.ins_employee_pension",
+                    "member.ins_commercial", "member.dibao", "member.tekun")
+INCOME_FIELDS = ("income.total_income", "income.wage", "income.business", "income.property",
+                 "income.transfer", "income.business_cost", "income.net_income",
+                 "income.per_capita_net", "income.dibao_money", "income.tekun_money",
+                 "income.family_planning", "income.pension", "income.eco_compensation",
+                 "income.other_transfer", "income.dividend", "income.other_property",
+                 "income.public_post_income")
+CONDITION_FIELDS = tuple(f.key for f in dd.fields_of(dd.Entity.CONDITIONS))
+MEASURE_FIELDS = ("measure.year", "measure.category", "measure.item", "BENEFICIARY",
+                  "measure.quantity", "measure.amount", "measure.implementer")
+MEASURE_WIDTHS = (5, 9, 20, 7, 6, 8, 13, 16)
+CADRE_FIELDS = ("cadre.name", "cadre.org_name", "cadre.position", "cadre.phone", "pairing.start_date")
+CADRE_WIDTHS = (9, 22, 11, 11, 10, 16)
+#: 两不愁三保障 grade codes that count as an unsafe house (domain.md §3: C and D)
+UNSAFE_HOUSE_GRADES = frozenset({"3", "4"})
+SIGNATURES = ("户主签字或按手印", "帮扶责任人签字", "村干部签字", "核实日期")
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: float  # relative weight within the table
+    align: str = "left"  # left, center, right
+    correction: bool = False  # the empty column written in by hand
+
+
+@dataclass(frozen=True)
+class FormTable:
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    #: key-value tables pair (label, value, correction) cells; labels are shaded
+    key_value: bool = False
+
+
+@dataclass(frozen=True)
+class FormSection:
+    title: str
+    tables: tuple[FormTable, ...]
+
+
+@dataclass(frozen=True)
+class FormOptions:
+    """What the office chose for this print run."""
+
+    year: int
+    exit_income_line: float | None = None
+    school_age_from: int = 6
+    school_age_to: int = 15
+    reference_date: dt.date | None = None
+    mask_ids: bool = False
+
+    @property
+    def age_date(self) -> dt.date:
+        return self.reference_date or dt.date(self.year, 12, 31)
+
+
+@dataclass(frozen=True)
+class HouseholdForm:
+    """One household's form: the header, the sections and the keys that find it again."""
+
+    household_id: int
+    household_no: str
+    version: int
+    batch_id: int
+    serial: str
+    year: int
+    header: tuple[tuple[str, str], ...]
+    sections: tuple[FormSection, ...]
+    village_code: str = ""
+    village: str = ""
+    township: str = ""
+    group_name: str = ""
+    head_name: str = ""
+    members: int = 0
+    status: str = ""
+    open_problems: int = 0
+    signatures: tuple[str, ...] = SIGNATURES
+    title: str = FORM_TITLE
+
+    @property
+    def payload(self) -> str:
+        return form_payload(self.batch_id, self.household_no, self.version)
+
+    def snapshot(self) -> dict[str, Any]:
+        """JSON-ready copy of everything printed (stored with the batch item)."""
+        return {
+            "snapshot_version": SNAPSHOT_VERSION,
+            "household_id": self.household_id, "household_no": self.household_no,
+            "version": self.version, "batch_id": self.batch_id, "serial": self.serial,
+            "year": self.year, "title": self.title,
+            "header": [list(p) for p in self.header],
+            "sections": [{"title": s.title, "tables": [_table_json(t) for t in s.tables]}
+                         for s in self.sections],
+            "village_code": self.village_code, "village": self.village, "township": self.township,
+            "group_name": self.group_name, "head_name": self.head_name, "members": self.members,
+            "status": self.status, "open_problems": self.open_problems,
+            "signatures": list(self.signatures), "payload": self.payload,
+        }
+
+    @classmethod
+    def from_snapshot(cls, data: Mapping[str, Any]) -> HouseholdForm:
+        sections = tuple(
+            FormSection(s["title"], tuple(
+                FormTable(t["key"], t["title"],
+                          tuple(Column(c["title"], c["width"], c["align"], c["correction"])
+                                for c in t["columns"]),
+                          tuple(tuple(r) for r in t["rows"]), t.get("key_value", False))
+                for t in s["tables"]))
+            for s in data["sections"])
+        return cls(
+            household_id=data["household_id"], household_no=data["household_no"],
+            version=data["version"], batch_id=data["batch_id"], serial=data["serial"],
+            year=data["year"], header=tuple((a, b) for a, b in data["header"]), sections=sections,
+            village_code=data.get("village_code", ""), village=data.get("village", ""),
+            township=data.get("township", ""), group_name=data.get("group_name", ""),
+            head_name=data.get("head_name", ""), members=data.get("members", 0),
+            status=data.get("status", ""), open_problems=data.get("open_problems", 0),
+            signatures=tuple(data.get("signatures", SIGNATURES)), title=data.get("title", FORM_TITLE))
+
+    def table(self, key: str) -> FormTable | None:
+        return next((t for s in self.sections for t in s.tables if t.key == key), None)
+
+    def texts(self) -> Iterable[str]:
+        """Every printed string (benchmarks and searches)."""
+        for a, b in self.header:
+            yield a
+            yield b
+        for s in self.sections:
+            yield s.title
+            for t in s.tables:
+                yield t.title
+                for c in t.columns:
+                    yield c.title
+                for r in t.rows:
+                    yield from r
+
+
+def _table_json(t: FormTable) -> dict[str, Any]:
+    return {"key": t.key, "title": t.title, "key_value": t.key_value,
+            "columns": [{"title": c.title, "width": c.width, "align": c.align,
+                         "correction": c.correction} for c in t.columns],
+            "rows": [list(r) for r in t.rows]}
+
+
+# ------------------------------------------------------------------ payload (QR and scanner)
+_PAYLOAD_RE = re.compile(rf"^\s*{PAYLOAD_PREFIX}-B(\d+)-H([0-9A-Za-z]+)-V(\d+)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FormKey:
+    batch_id: int
+    household_no: str
+    version: int
+
+
+def form_payload(batch_id: int, household_no: str, version: int) -> str:
+    """Short, upper-case text (QR alphanumeric mode) a keyboard-wedge scanner types back."""
+    return f"{PAYLOAD_PREFIX}-B{batch_id}-H{household_no}-V{version}"
+
+
+def parse_payload(text: str) -> FormKey | None:
+    m = _PAYLOAD_RE.match(text or "")
+    if not m:
+        return None
+    return FormKey(int(m[1]), m[2].upper(), int(m[3]))
+
+
+def form_serial(batch_id: int, sequence: int) -> str:
+    return f"B{batch_id}-{sequence:04d}"
+
+
+# ------------------------------------------------------------------ small pure helpers
+def mask_id(number: str | None) -> str:
+    """Keep the region (6) and the last 4 characters: 513437********123X."""
+    if not number:
+        return ""
+    if len(number) <= 10:
+        return number
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def short_label(f: dd.Field) -> str:
+    """A column header for a yes/no field: its label without 是否参加 / 是否享受 / 是否."""
+    for prefix in ("是否参加", "是否享受", "是否接受", "是否"):
+        if f.zh.startswith(prefix) and len(f.zh) > len(prefix):
+            return f.zh[len(prefix):]
+    return f.zh
+
+
+def _show(key: str, value: Any, books: CodeBook, *, mask: bool = False) -> str:
+    f = dd.field(key)
+    if f.type == dd.FieldType.ID_NUMBER and mask:
+        return mask_id(value)
+    return values.display(f, value, "zh", books)
+
+
+def age(member: Row, on: dt.date) -> str:
+    born = member["birth_date"]
+    if born is None and member["id_number"]:
+        born = idnumber.birth_date(str(member["id_number"]))
+    return "" if born is None else str(idnumber.age_on(born, on))
+
+
+def key_value_table(key: str, title: str, pairs: Sequence[tuple[str, str]], *,
+                    per_row: int = 2) -> FormTable:
+    """Pairs laid out `per_row` to a line, each with its own empty correction cell."""
+    columns: list[Column] = []
+    for _ in range(per_row):
+        columns += [Column("项目", 10.5), Column("登记内容", 11), Column(CORRECTION, 11.5, correction=True)]
+    rows = []
+    for i in range(0, len(pairs), per_row):
+        row: list[str] = []
+        for label, value in pairs[i:i + per_row]:
+            row += [label, value, ""]
+        row += [""] * (3 * per_row - len(row))
+        rows.append(tuple(row))
+    return FormTable(key, title, tuple(columns), tuple(rows), key_value=True)
+
+
+def _pairs(keys: Sequence[str], row: Row | None, books: CodeBook, *, mask: bool = False
+           ) -> list[tuple[str, str]]:
+    out = []
+    for key in keys:
+        f = dd.field(key)
+        value = row[f.column] if row is not None else None
+        out.append((f.label_with_unit("zh"), _show(key, value, books, mask=mask)))
+    return out
+
+
+# ------------------------------------------------------------------ the tables
+def header_pairs(detail: HouseholdDetail, books: CodeBook, serial: str) -> tuple[tuple[str, str], ...]:
+    loc = detail.location
+    by_location = {"location.county": loc.county, "location.township": loc.township,
+                   "location.village": loc.village}
+    pairs = []
+    for key in HEADER_FIELDS:
+        f = dd.field(key)
+        value = by_location[key] if key in by_location else _show(key, detail.household[f.column], books)
+        pairs.append((f.zh, value or ""))
+    pairs.append(("表单编号", serial))
+    return tuple(pairs)
+
+
+def facts_table(detail: HouseholdDetail, books: CodeBook, opts: FormOptions) -> FormTable:
+    return key_value_table("facts", "家庭基本情况",
+                           _pairs(FACT_FIELDS, detail.household, books, mask=opts.mask_ids))
+
+
+def member_rows(members: Sequence[MemberRecord], books: CodeBook, opts: FormOptions
+                ) -> list[tuple[str, ...]]:
+    rows = []
+    for n, m in enumerate(members, start=1):
+        row = [str(n)]
+        for key in MEMBER_FIELDS:
+            if key == "AGE":
+                row.append(age(m, opts.age_date))
+            else:
+                row.append(_show(key, m[dd.field(key).column], books, mask=opts.mask_ids))
+        row.append("")
+        rows.append(tuple(row))
+    return rows
+
+
+def members_table(detail: HouseholdDetail, books: CodeBook, opts: FormOptions) -> FormTable:
+    titles = ["序号"] + ["年龄" if k == "AGE" else dd.field(k).zh for k in MEMBER_FIELDS] + [CORRECTION]
+    aligns = {"序号": "center", "性别": "center", "年龄": "center"}
+    columns = tuple(Column(t, w, aligns.get(t, "left"), correction=t == CORRECTION)
+                    for t, w in zip(titles, MEMBER_WIDTHS, strict=True))
+    return FormTable("members", f"家庭成员(在册；年龄计算至 {opts.age_date:%Y年%m月%d日})", columns,
+                     tuple(member_rows(detail.current_members, books, opts)))
+
+
+def insurance_table(detail: HouseholdDetail, books: CodeBook) -> FormTable:
+    fs = [dd.field(k) for k in INSURANCE_FIELDS]
+    columns = (Column(dd.field("member.name").zh, 9), *(Column(short_label(f), 6.5, "center") for f in fs),
+               Column(CORRECTION, 16, correction=True))
+    rows = tuple((m["name"] or "", *(values.display(f, m[f.column], "zh", books) for f in fs), "")
+                 for m in detail.current_members)
+    return FormTable("insurance", "参保及社会保障", columns, rows)
+
+
+def decreased_table(detail: HouseholdDetail, books: CodeBook, opts: FormOptions) -> FormTable | None:
+    gone = [m for m in detail.members if not m.current]
+    if not gone:
+        return None
+    keys = ("member.name", "member.id_number", "member.relation", "member.status",
+            "member.change_reason", "member.change_date")
+    columns = (*(Column(dd.field(k).zh, w) for k, w in zip(keys, (9, 16, 7, 7, 14, 9), strict=True)),
+               Column(CORRECTION, 16, correction=True))
+    rows = tuple((*(_show(k, m[dd.field(k).column], books, mask=opts.mask_ids) for k in keys), "")
+                 for m in gone)
+    return FormTable("decreased", "已减少成员", columns, rows)
+
+
+def _yes(value: Any) -> bool:
+    return value is True
+
+
+def indicator_rows(detail: HouseholdDetail, books: CodeBook, opts: FormOptions
+                   ) -> list[tuple[str, str, str, str]]:
+    """两不愁三保障 (and 六有) as the record states them, with whether each meets the standard."""
+    yes_no = books["yes_no"]
+
+    def ok(flag: bool | None) -> str:
+        return "" if flag is None else yes_no.label("1" if flag else "0")
+
+    def show(key: str, row: Row | None) -> str:
+        f = dd.field(key)
+        return f"{f.zh}：{_show(key, row[f.column] if row else None, books) or '未填'}"
+
+    income = detail.income_for(opts.year)
+    cond = detail.conditions_for(opts.year)
+    rows: list[tuple[str, str, str, str]] = []
+    pcn = income["per_capita_net"] if income else None
+    line = opts.exit_income_line
+    text = show("income.per_capita_net", income) + "元"
+    if line is not None:
+        text += f"（{opts.year}年标准 {line:,.0f} 元）"
+    rows.append(("不愁吃、不愁穿(收入)", text, ok(None if pcn is None or line is None else pcn > line), ""))
+
+    school_age = []
+    out_of_school = []
+    for m in detail.current_members:
+        a = age(m, opts.age_date)
+        if a and opts.school_age_from <= int(a) <= opts.school_age_to:
+            school_age.append(m)
+            if (m["school_status"] in (None, "01")) and not m["school_exemption"]:
+                out_of_school.append(m["name"] or "")
+    text = f"{opts.school_age_from}—{opts.school_age_to}周岁 {len(school_age)} 人，在校 " \
+           f"{len(school_age) - len(out_of_school)} 人"
+    if out_of_school:
+        text += "；未在校：" + "、".join(out_of_school)
+    rows.append(("义务教育有保障", text, ok(not out_of_school), ""))
+
+    members = detail.current_members
+    insured = sum(1 for m in members if _yes(m["ins_medical"]) or _yes(m["ins_employee_medical"]))
+    major = sum(1 for m in members if _yes(m["ins_major_illness"]))
+    rows.append(("基本医疗有保障",
+                 f"{short_label(dd.field('member.ins_medical'))} {insured}/{len(members)} 人；"
+                 f"{short_label(dd.field('member.ins_major_illness'))} {major}/{len(members)} 人",
+                 ok(bool(members) and insured == len(members)), ""))
+
+    unsafe = None if cond is None or cond["dangerous_house"] is None else (
+        _yes(cond["dangerous_house"]) or cond["house_grade"] in UNSAFE_HOUSE_GRADES)
+    rows.append(("住房安全有保障", "；".join((show("conditions.dangerous_house", cond),
+                                          show("conditions.house_grade", cond))),
+                 ok(None if unsafe is None else not unsafe), ""))
+    water = None if cond is None or cond["drinking_safe"] is None else (
+        _yes(cond["drinking_safe"]) and not _yes(cond["drinking_difficult"]))
+    rows.append(("饮水安全有保障", "；".join((show("conditions.drinking_safe", cond),
+                                          show("conditions.drinking_difficult", cond))), ok(water), ""))
+    power = None if cond is None or cond["electricity"] is None else (
+        _yes(cond["electricity"]) and _yes(cond["radio_tv"]))
+    rows.append(("通生活用电、广播电视", "；".join((show("conditions.electricity", cond),
+                                              show("conditions.radio_tv", cond))), ok(power), ""))
+    return rows
+
+
+def indicators_table(detail: HouseholdDetail, books: CodeBook, opts: FormOptions) -> FormTable:
+    columns = (Column("指标", 14), Column("登记情况", 48), Column("是否达标", 8, "center"),
+               Column(CORRECTION, 30, correction=True))
+    return FormTable("indicators", "“两不愁三保障”及饮水、用电", columns,
+                     tuple(indicator_rows(detail, books, opts)))
+
+
+def measure_rows(detail: HouseholdDetail, books: CodeBook) -> list[tuple[str, ...]]:
+    names = {m.id: m["name"] or "" for m in detail.members}
+    ordered = sorted(detail.measures, key=lambda r: (str(r["category"] or ""), r["year"] or 0, r.id))
+    rows = []
+    for r in ordered:
+        row = []
+        for key in MEASURE_FIELDS:
+            if key == "BENEFICIARY":
+                row.append(names.get(r["member_id"], "全户") if r["member_id"] else "全户")
+                continue
+            f = dd.field(key)
+            text = _show(key, r[f.column], books)
+            if key == "measure.quantity" and text and r["unit"]:
+                text += str(r["unit"])
+            row.append(text)
+        row.append("")
+        rows.append(tuple(row))
+    return rows
+
+
+def measures_table(detail: HouseholdDetail, books: CodeBook) -> FormTable:
+    titles = []
+    for key in MEASURE_FIELDS:
+        titles.append("受益对象" if key == "BENEFICIARY" else dd.field(key).label_with_unit("zh"))
+    aligns = {"measure.amount": "right", "measure.year": "center", "measure.quantity": "right"}
+    columns = tuple(Column(t, w, aligns.get(k, "left")) for t, w, k in
+                    zip(titles, MEASURE_WIDTHS, MEASURE_FIELDS, strict=False))
+    columns += (Column(CORRECTION, MEASURE_WIDTHS[-1], correction=True),)
+    rows = measure_rows(detail, books)
+    if not rows:
+        rows = [("", "", "(未登记帮扶措施)", "", "", "", "", "")]
+    return FormTable("measures", "帮扶措施(按类别、年度)", columns, tuple(rows))
+
+
+def cadre_table(detail: HouseholdDetail, books: CodeBook) -> FormTable:
+    columns = tuple(Column(dd.field(k).zh, w) for k, w in zip(CADRE_FIELDS, CADRE_WIDTHS, strict=False))
+    columns += (Column(CORRECTION, CADRE_WIDTHS[-1], correction=True),)
+    rows = []
+    for c in detail.cadres:
+        row = []
+        for key in CADRE_FIELDS:
+            f = dd.field(key)
+            value = c.pairing_start if key == "pairing.start_date" else c[f.column]
+            row.append(_show(key, value, books))
+        rows.append((*row, ""))
+    if not rows:
+        rows.append(("(未登记)", "", "", "", "", ""))
+    return FormTable("cadres", "帮扶责任人", columns, tuple(rows))
+
+
+def problems_table(problems: Sequence[ProblemRecord]) -> FormTable | None:
+    if not problems:
+        return None
+    columns = (Column("序号", 4, "center"), Column("问题", 52), Column("涉及成员", 12),
+               Column(CORRECTION, 32, correction=True))
+    rows = tuple((str(n), p.message_zh, p.member_name or "全户", "")
+                 for n, p in enumerate(problems, start=1))
+    return FormTable("problems", "", columns, rows)
+
+
+def build_form(detail: HouseholdDetail, *, problems: Sequence[ProblemRecord] = (), books: CodeBook,
+               opts: FormOptions, batch_id: int, serial: str) -> HouseholdForm:
+    """The whole form of one household, ready to draw, write or store."""
+    h = detail.household
+    sections: list[FormSection] = []
+    ptable = problems_table(problems)
+    if ptable is not None:
+        sections.append(FormSection("请重点核实", (ptable,)))
+    basic = [facts_table(detail, books, opts), members_table(detail, books, opts),
+             insurance_table(detail, books)]
+    gone = decreased_table(detail, books, opts)
+    if gone is not None:
+        basic.append(gone)
+    sections.append(FormSection("一、基础信息", tuple(basic)))
+    income = detail.income_for(opts.year)
+    cond = detail.conditions_for(opts.year)
+    sections.append(FormSection(f"二、收入与生活条件({opts.year}年度)", (
+        key_value_table("income", "家庭收入", _pairs(INCOME_FIELDS, income, books)),
+        indicators_table(detail, books, opts),
+        key_value_table("conditions", "生产生活条件", _pairs(CONDITION_FIELDS, cond, books)),
+    )))
+    sections.append(FormSection("三、帮扶措施及帮扶责任人", (measures_table(detail, books),
+                                                     cadre_table(detail, books))))
+    loc = detail.location
+    return HouseholdForm(
+        household_id=detail.household.id, household_no=str(h["household_no"]),
+        version=detail.version, batch_id=batch_id, serial=serial, year=opts.year,
+        header=header_pairs(detail, books, serial), sections=tuple(sections),
+        village_code=loc.village_code, village=loc.village, township=loc.township,
+        group_name=h["group_name"] or "", head_name=h["head_name"] or "",
+        members=len(detail.current_members),
+        status=_show("household.status", h["status"], books), open_problems=len(problems))
+
+
+def sort_key(form: HouseholdForm) -> tuple[str, str, str]:
+    """Village, villager group, household number: the order the team walks the village."""
+    return (form.village_code, form.group_name, form.household_no)
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    """What the cover lists and page footers say about the print run."""
+
+    batch_id: int
+    printed_at: dt.datetime
+    user: str
+    year: int
+    params_text: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)

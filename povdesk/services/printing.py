@@ -1,0 +1,363 @@
+"""Print runs of the comparison tables: choose households, record the batch, write PDF and Excel.
+
+Each run is one transaction: the batch, its items (record version and the JSON snapshot of what
+was printed) and the files appear together, or not at all when the work fails or is cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import selectinload
+
+from povdesk.config import Settings
+from povdesk.db.models import (
+    Household,
+    Member,
+    Pairing,
+    PrintBatch,
+    PrintBatchItem,
+    Problem,
+    Township,
+    Village,
+    YearSetting,
+)
+from povdesk.domain.dictionary import Entity
+from povdesk.domain.records import (
+    CadreRecord,
+    HouseholdDetail,
+    Location,
+    MemberRecord,
+    ProblemRecord,
+    Row,
+    frozen_map,
+)
+from povdesk.errors import BadInput, Cancelled, NotFound
+from povdesk.reports import form_pdf, form_xlsx
+from povdesk.reports.forms import (
+    BatchInfo,
+    FormOptions,
+    HouseholdForm,
+    build_form,
+    form_serial,
+    parse_payload,
+    sort_key,
+)
+from povdesk.services.database import Database
+from povdesk.services.registry import row_of
+
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class PrintSelection:
+    """Which households a print run takes; every given criterion narrows the choice."""
+
+    township: str | None = None  # township code
+    village: str | None = None  # village code
+    township_id: int | None = None
+    village_id: int | None = None
+    group_name: str | None = None
+    status: str | None = None  # poverty_status code
+    open_problems_only: bool = False
+    household_nos: tuple[str, ...] = ()
+    household_ids: tuple[int, ...] = ()
+    sample_pct: float | None = None
+    seed: int | None = None
+
+    def described(self) -> str:
+        """The choice in words, for the cover list."""
+        parts = []
+        for label, value in (("乡镇", self.township), ("村", self.village), ("组", self.group_name),
+                             ("脱贫状态", self.status)):
+            if value:
+                parts.append(f"{label} {value}")
+        if self.open_problems_only:
+            parts.append("有待核实问题")
+        if self.household_nos or self.household_ids:
+            parts.append(f"指定 {len(self.household_nos) + len(self.household_ids)} 户")
+        if self.sample_pct:
+            parts.append(f"随机抽取 {self.sample_pct:g}%（种子 {self.seed}）")
+        return "，".join(parts) or "全县"
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    batch_id: int
+    households: int
+    pages: int
+    pdf: Path
+    xlsx: Path | None
+    seed: int | None
+    household_nos: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PrintedSnapshot:
+    """A form as printed, found again from its QR payload."""
+
+    batch_id: int
+    printed_at: dt.datetime
+    printed_by: str
+    household_id: int
+    household_no: str
+    version: int
+    current_version: int | None
+    serial: str
+    form: HouseholdForm
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def changed_since(self) -> bool:
+        return self.current_version is not None and self.current_version != self.version
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    id: int
+    created_at: dt.datetime
+    user: str
+    households: int
+    file_name: str | None
+    params: dict[str, Any]
+
+
+class PrintService:
+    def __init__(self, *, db: Database, settings: Settings | None = None) -> None:
+        self.db = db
+        self.settings = settings
+
+    # ------------------------------------------------------------------ choosing households
+    def select(self, selection: PrintSelection) -> list[int]:
+        """Household ids in print order (village, group, household number), sample applied."""
+        stmt = (select(Household.id, Village.code, Household.group_name, Household.household_no)
+                .join(Village, Village.id == Household.village_id)
+                .join(Township, Township.id == Village.township_id)
+                .where(Household.active.is_(True)))
+        s = selection
+        if s.township:
+            stmt = stmt.where(Township.code == s.township)
+        if s.township_id is not None:
+            stmt = stmt.where(Township.id == s.township_id)
+        if s.village:
+            stmt = stmt.where(Village.code == s.village)
+        if s.village_id is not None:
+            stmt = stmt.where(Village.id == s.village_id)
+        if s.group_name:
+            stmt = stmt.where(Household.group_name == s.group_name)
+        if s.status:
+            stmt = stmt.where(Household.status == s.status)
+        if s.household_nos:
+            stmt = stmt.where(Household.household_no.in_(list(s.household_nos)))
+        if s.household_ids:
+            stmt = stmt.where(Household.id.in_(list(s.household_ids)))
+        if s.open_problems_only:
+            stmt = stmt.where(Household.id.in_(
+                select(Problem.household_id).where(Problem.status == "open")))
+        with self.db.reading() as session:
+            rows = session.execute(stmt).all()
+        if s.household_nos:
+            found = {r[3] for r in rows}
+            missing = [n for n in s.household_nos if n not in found]
+            if missing:
+                raise BadInput("input.household_missing",
+                               f"No active household with number {', '.join(missing[:5])}.",
+                               f"没有户编号为 {'、'.join(missing[:5])} 的在册户。")
+        rows.sort(key=lambda r: (r[1], r[2] or "", r[3]))
+        ids = [r[0] for r in rows]
+        if s.sample_pct is not None:
+            ids = self.sample(ids, s.sample_pct, s.seed if s.seed is not None else 0)
+        return ids
+
+    @staticmethod
+    def sample(ids: Sequence[int], pct: float, seed: int) -> list[int]:
+        """A reproducible N % sample (at least one household), kept in print order."""
+        if not 0 < pct <= 100:
+            raise BadInput("input.sample_pct", "The sample must be between 0 and 100 per cent.",
+                           "抽样比例须大于 0 且不超过 100%。")
+        if not ids:
+            return []
+        k = max(1, math.ceil(len(ids) * pct / 100 - 1e-9))
+        chosen = set(random.Random(seed).sample(list(ids), k))
+        return [i for i in ids if i in chosen]
+
+    # ------------------------------------------------------------------ reading what is printed
+    def details(self, ids: Sequence[int]) -> list[HouseholdDetail]:
+        """Full records of many households in a few queries (no change history: forms skip it)."""
+        out: dict[int, HouseholdDetail] = {}
+        with self.db.reading() as s:
+            for chunk in _chunks(list(ids), 500):
+                stmt = (select(Household).where(Household.id.in_(chunk)).options(
+                    selectinload(Household.members), selectinload(Household.incomes),
+                    selectinload(Household.conditions), selectinload(Household.measures),
+                    selectinload(Household.pairings).selectinload(Pairing.cadre),
+                    selectinload(Household.village).selectinload(Village.township)
+                    .selectinload(Township.county)))
+                for h in s.scalars(stmt):
+                    out[h.id] = _detail(h)
+        return [out[i] for i in ids if i in out]
+
+    def open_problems(self, ids: Sequence[int]) -> dict[int, list[ProblemRecord]]:
+        """Open problems of these households (table `problem`, filled by the checks)."""
+        found: dict[int, list[ProblemRecord]] = {}
+        with self.db.reading() as s:
+            for chunk in _chunks(list(ids), 500):
+                stmt = (select(Problem, Household.household_no, Member.name, Member.id_number)
+                        .join(Household, Household.id == Problem.household_id)
+                        .outerjoin(Member, Member.id == Problem.member_id)
+                        .where(Problem.household_id.in_(chunk), Problem.status == "open")
+                        .order_by(Problem.household_id, Problem.severity, Problem.rule, Problem.id))
+                for p, no, name, idn in s.execute(stmt):
+                    found.setdefault(p.household_id, []).append(ProblemRecord(
+                        id=p.id, rule=p.rule, category=p.category, severity=p.severity,
+                        household_id=p.household_id, household_no=no, member_id=p.member_id,
+                        member_name=name, id_number=idn,
+                        fields=tuple(x for x in (p.fields or "").split(",") if x),
+                        message_zh=p.message_zh, message_en=p.message_en, status=p.status,
+                        opened_at=p.opened_at, closed_at=p.closed_at, closed_by=p.closed_by,
+                        resolution=p.resolution, remark=p.remark))
+        return found
+
+    def form_options(self, *, mask_ids: bool | None = None) -> FormOptions:
+        year = self.db.data_year
+        with self.db.reading() as s:
+            ys = s.get(YearSetting, year)
+            line = ys.exit_income_line if ys else None
+            ages = (ys.school_age_from, ys.school_age_to) if ys else (6, 15)
+            ref = ys.reference_date if ys else None
+        if mask_ids is None:
+            mask_ids = (self.settings or Settings.load()).mask_id_on_print
+        return FormOptions(year=year, exit_income_line=line, school_age_from=ages[0],
+                           school_age_to=ages[1], reference_date=ref, mask_ids=mask_ids)
+
+    # ------------------------------------------------------------------ a print run
+    def print_batch(self, selection: PrintSelection, *, pdf: str | Path, xlsx: str | Path | None = None,
+                    mask_ids: bool | None = None, progress: Progress | None = None,
+                    cancel: CancelCheck | None = None) -> PrintResult:
+        """Record a batch and write its files; on failure or cancel nothing is kept."""
+        if selection.sample_pct is not None and selection.seed is None:
+            selection = PrintSelection(**{**asdict(selection), "seed": random.SystemRandom().randrange(1, 10**6)})
+        pdf = Path(pdf)
+        xlsx = Path(xlsx) if xlsx else None
+        ids = self.select(selection)
+        if not ids:
+            raise BadInput("input.no_households", "No household matches these choices.",
+                           "没有符合条件的户。")
+        n_ids = len(ids)
+        total = n_ids * 2 + (n_ids if xlsx else 0)
+
+        def report(done: int) -> None:
+            if progress is not None:
+                progress(min(done, total), total)
+
+        details: list[HouseholdDetail] = []
+        for chunk in _chunks(ids, 200):
+            if cancel is not None and cancel():
+                raise Cancelled()
+            details += self.details(chunk)
+            report(len(details))
+        problems = self.open_problems(ids)
+        opts = self.form_options(mask_ids=mask_ids)
+        books = self.db.codebook()
+        params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(selection).items()
+                  if v not in (None, (), False)}
+        params.update(year=opts.year, mask_ids=opts.mask_ids)
+        now = form_pdf.printed_at_now()
+        tmp_pdf = pdf.with_name(pdf.name + ".part")
+        tmp_xlsx = xlsx.with_name(xlsx.name + ".part") if xlsx else None
+        try:
+            with self.db.transaction() as s:
+                batch = PrintBatch(user=self.db.user, params=params, household_count=len(details),
+                                   file_name=str(pdf), created_at=now.astimezone(dt.UTC).replace(tzinfo=None))
+                s.add(batch)
+                s.flush()
+                forms: list[HouseholdForm] = []
+                for n, d in enumerate(details, start=1):
+                    forms.append(build_form(d, problems=problems.get(d.household.id, ()), books=books,
+                                            opts=opts, batch_id=batch.id, serial=form_serial(batch.id, n)))
+                forms.sort(key=sort_key)
+                s.add_all(PrintBatchItem(batch_id=batch.id, household_id=f.household_id,
+                                         household_version=f.version, serial=f.serial,
+                                         snapshot=f.snapshot()) for f in forms)
+                info = BatchInfo(batch_id=batch.id, printed_at=now, user=self.db.user, year=opts.year,
+                                 params_text=selection.described())
+                result = form_pdf.write_pdf(tmp_pdf, forms, batch=info, progress=lambda d, _t: report(n_ids + d),
+                                            cancel=cancel)
+                if tmp_xlsx is not None:
+                    form_xlsx.write_xlsx(tmp_xlsx, forms, batch=info, cancel=cancel,
+                                         progress=lambda d, _t: report(2 * n_ids + d))
+                s.flush()
+                tmp_pdf.replace(pdf)
+                if tmp_xlsx is not None and xlsx is not None:
+                    tmp_xlsx.replace(xlsx)
+                batch_id = batch.id
+        finally:
+            for tmp in (tmp_pdf, tmp_xlsx):
+                if tmp is not None and tmp.exists():
+                    tmp.unlink()
+        report(total)
+        return PrintResult(batch_id, len(forms), result.pages, pdf, xlsx, selection.seed,
+                           tuple(f.household_no for f in forms))
+
+    # ------------------------------------------------------------------ coming back to a form
+    def find_snapshot(self, payload: str) -> PrintedSnapshot:
+        """The form exactly as printed, from the text a scanner types (the QR payload)."""
+        key = parse_payload(payload)
+        if key is None:
+            raise BadInput("input.payload", f"'{payload.strip()}' is not a povdesk form code.",
+                           f"“{payload.strip()}”不是本系统打印的表单二维码。")
+        with self.db.reading() as s:
+            row = s.execute(
+                select(PrintBatchItem, PrintBatch, Household.household_no, Household.version)
+                .join(PrintBatch, PrintBatch.id == PrintBatchItem.batch_id)
+                .join(Household, Household.id == PrintBatchItem.household_id)
+                .where(and_(PrintBatchItem.batch_id == key.batch_id,
+                            Household.household_no == key.household_no))).first()
+            if row is None or row[0].household_version != key.version:
+                raise NotFound("print.snapshot_missing",
+                               f"No printed form for household {key.household_no} in batch "
+                               f"{key.batch_id} (version {key.version}).",
+                               f"找不到批次 {key.batch_id} 中户 {key.household_no}（版本 {key.version}）"
+                               "的打印记录。")
+            item, batch, no, current = row
+            return PrintedSnapshot(
+                batch_id=batch.id, printed_at=batch.created_at, printed_by=batch.user,
+                household_id=item.household_id, household_no=no, version=item.household_version,
+                current_version=current, serial=item.serial,
+                form=HouseholdForm.from_snapshot(item.snapshot or {}), params=dict(batch.params or {}))
+
+    def batches(self, limit: int = 50) -> list[BatchRecord]:
+        with self.db.reading() as s:
+            rows = s.scalars(select(PrintBatch).order_by(PrintBatch.id.desc()).limit(limit))
+            return [BatchRecord(b.id, b.created_at, b.user, b.household_count, b.file_name,
+                                dict(b.params or {})) for b in rows]
+
+
+# ------------------------------------------------------------------ helpers
+def _chunks(ids: list[int], size: int) -> list[list[int]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def _detail(h: Household) -> HouseholdDetail:
+    v = h.village
+    t = v.township
+    c = t.county
+    loc = Location(c.code, c.name, t.code, t.name, v.code, v.name, v.synthetic)
+    household = Row(h.id, frozen_map(row_of(h, Entity.HOUSEHOLD, "version", "active", "village_id")))
+    members = tuple(MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), h.id)
+                    for m in h.members)
+    incomes = tuple(Row(i.id, frozen_map(row_of(i, Entity.INCOME))) for i in h.incomes)
+    conds = tuple(Row(x.id, frozen_map(row_of(x, Entity.CONDITIONS, "year"))) for x in h.conditions)
+    measures = tuple(Row(m.id, frozen_map(row_of(m, Entity.MEASURE, "member_id", "extra")))
+                     for m in sorted(h.measures, key=lambda m: (m.year, m.category, m.id)))
+    cadres = tuple(CadreRecord(p.cadre.id, frozen_map(row_of(p.cadre, Entity.CADRE)), p.start_date,
+                               p.end_date) for p in h.pairings if p.valid)
+    return HouseholdDetail(household, loc, members, incomes, conds, measures, cadres, ())
