@@ -66,6 +66,7 @@ class HouseholdTableModel(QAbstractTableModel):
         self._codebook = services.db.codebook()
         self._lang = lang_key()
         self.page_fetches = 0  # how many SQL page reads so far (benchmarks, tests)
+        self.loading = False  # a query is running; `loaded` or `load_failed` follows
 
     # ------------------------------------------------------------------ query
     @property
@@ -80,6 +81,7 @@ class HouseholdTableModel(QAbstractTableModel):
         generation = self._generation
         q = self._query
         registry = self._services.registry
+        self.loading = True
         if not background:
             self._set_ids(registry.household_ids(q))
             return
@@ -90,6 +92,7 @@ class HouseholdTableModel(QAbstractTableModel):
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
+                self.loading = False
                 self.load_failed.emit(exc)
 
         run_in_background(lambda _progress, _cancel: registry.household_ids(q),
@@ -100,6 +103,7 @@ class HouseholdTableModel(QAbstractTableModel):
         self.load()
 
     def _set_ids(self, ids: list[int]) -> None:
+        self.loading = False
         self.beginResetModel()
         self._ids = ids
         self._row_of = None

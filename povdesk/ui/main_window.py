@@ -391,8 +391,10 @@ class MainWindow(QMainWindow):
         village_id = place[1] if place and place[0] == "village" else None
         node = self.navigator_model.node(current)
         self.place_label.setText(node.name if node is not None and place is not None else "")
-        self.table_model.load(replace(self.table_model.query, township_id=township_id,
-                                      village_id=village_id, include_inactive=False))
+        query = replace(self.table_model.query, township_id=township_id, village_id=village_id,
+                        include_inactive=False)
+        if query != self.table_model.query:
+            self.table_model.load(query)
 
     def _run_search(self) -> None:
         self.search_timer.stop()

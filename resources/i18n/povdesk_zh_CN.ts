@@ -1,0 +1,379 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>Application</name>
+    <message>
+        <source>Building the demo county ({0} households)…</source>
+        <extracomment>CJK fonts we can ship or find, in order of preference (WenQuanYi renders under Xvfb too). Families to fall back on where the system has them (Windows, macOS).</extracomment>
+        <translation>正在生成演示县数据（{0} 户）…</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdDetailView</name>
+    <message>
+        <source>Two assurances and three guarantees</source>
+        <translation>两不愁三保障</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>户基本信息</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>Income</source>
+        <translation>收入情况</translation>
+    </message>
+    <message>
+        <source>Conditions</source>
+        <translation>生产生活条件</translation>
+    </message>
+    <message>
+        <source>Measures</source>
+        <translation>帮扶措施</translation>
+    </message>
+    <message>
+        <source>Cadres</source>
+        <translation>帮扶责任人</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>变更记录</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Select a household in the list to see its details.</source>
+        <translation>在列表中选择一户即可查看详细信息。</translation>
+    </message>
+    <message>
+        <source>Cancelled household</source>
+        <translation>已注销户</translation>
+    </message>
+    <message>
+        <source>Invented village of the demo county</source>
+        <translation>演示县虚构的村</translation>
+    </message>
+    <message>
+        <source>{0} (members listed: {1})</source>
+        <translation>{0}（在册成员 {1} 人）</translation>
+    </message>
+    <message>
+        <source>Cancellation</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>未填报</translation>
+    </message>
+    <message>
+        <source>Met</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <source>Not met</source>
+        <translation>未达标</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>无法判断</translation>
+    </message>
+    <message>
+        <source>per-capita net income {0} yuan, exit line {1} yuan</source>
+        <translation>人均纯收入 {0} 元，退出标准 {1} 元</translation>
+    </message>
+    <message>
+        <source>no income recorded for {0}</source>
+        <translation>{0} 年无收入信息</translation>
+    </message>
+    <message>
+        <source>out of school: {0}</source>
+        <translation>失学辍学：{0}</translation>
+    </message>
+    <message>
+        <source>every child of compulsory-school age is in school or exempt</source>
+        <translation>义务教育阶段适龄儿童均在校或免于入学</translation>
+    </message>
+    <message>
+        <source>without medical insurance: {0}</source>
+        <translation>未参加医疗保险：{0}</translation>
+    </message>
+    <message>
+        <source>every member has basic medical insurance</source>
+        <translation>成员均参加基本医疗保险</translation>
+    </message>
+    <message>
+        <source>no living conditions recorded</source>
+        <translation>无生产生活条件信息</translation>
+    </message>
+    <message>
+        <source>Food and clothing (income above the exit line)</source>
+        <translation>不愁吃、不愁穿（收入达到退出标准）</translation>
+    </message>
+    <message>
+        <source>Compulsory education</source>
+        <translation>义务教育有保障</translation>
+    </message>
+    <message>
+        <source>Basic medical care</source>
+        <translation>基本医疗有保障</translation>
+    </message>
+    <message>
+        <source>Safe housing</source>
+        <translation>住房安全有保障</translation>
+    </message>
+    <message>
+        <source>Safe drinking water</source>
+        <translation>饮水安全有保障</translation>
+    </message>
+    <message>
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状况</translation>
+    </message>
+    <message>
+        <source>Basis</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Old value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>核查</translation>
+    </message>
+    <message>
+        <source>Problems ({0})</source>
+        <translation>问题（{0}）</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>涉及字段</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdTableModel</name>
+    <message>
+        <source>Household size says {0}, but {1} current members are listed</source>
+        <extracomment>(row attribute, dictionary key or None, service sort key or None, numeric)</extracomment>
+        <translation>家庭人口数为 {0}，但在册成员为 {1} 人</translation>
+    </message>
+    <message>
+        <source>Current members</source>
+        <translation>在册人数</translation>
+    </message>
+    <message>
+        <source>This column cannot be sorted</source>
+        <translation>此列不能排序</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Search by name, ID number or household number</source>
+        <translation>按姓名、证件号码或户编号查找</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Data</source>
+        <translation>数据(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Checks</source>
+        <translation>核查(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Print</source>
+        <translation>打印(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Open database…</source>
+        <translation>打开数据库(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Find household</source>
+        <translation>查找农户(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Places</source>
+        <translation>行政区划(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;About povdesk</source>
+        <translation>关于 povdesk(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;{0} {1}&lt;/h3&gt;&lt;p&gt;The county workstation for the registered poor-household data.&lt;/p&gt;&lt;p&gt;Database: {2}&lt;br&gt;Schema revision: {3}&lt;br&gt;Households: {4} · Members: {5} · Journal entries: {6}&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;{0} {1}&lt;/h3&gt;&lt;p&gt;县级建档立卡贫困户数据工作站。&lt;/p&gt;&lt;p&gt;数据库：{2}&lt;br&gt;数据库结构版本：{3}&lt;br&gt;户数：{4} · 人数：{5} · 变更记录：{6} 条&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>About povdesk</source>
+        <translation>关于 povdesk</translation>
+    </message>
+    <message>
+        <source>Open database</source>
+        <translation>打开数据库</translation>
+    </message>
+    <message>
+        <source>povdesk databases (*.sqlite *.db);;All files (*)</source>
+        <translation>povdesk 数据库 (*.sqlite *.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Opening {0}…</source>
+        <translation>正在打开 {0}…</translation>
+    </message>
+    <message>
+        <source>Database: {0}</source>
+        <translation>数据库：{0}</translation>
+    </message>
+    <message>
+        <source>{0} households shown · {1} households, {2} members in the database</source>
+        <translation>列表 {0} 户 · 库内共 {1} 户 {2} 人</translation>
+    </message>
+    <message>
+        <source>{0} selected</source>
+        <translation>已选 {0} 户</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>Unexpected error: {0}</source>
+        <translation>意外错误：{0}</translation>
+    </message>
+    <message>
+        <source>Something went wrong</source>
+        <translation>出错了</translation>
+    </message>
+</context>
+<context>
+    <name>NavigatorModel</name>
+    <message>
+        <source>Invented village of the demo county</source>
+        <translation>演示县虚构的村</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>行政区划</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>Open problems</source>
+        <translation>待整改问题</translation>
+    </message>
+</context>
+<context>
+    <name>Tasks</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Please wait</source>
+        <translation>请稍候</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,67 @@
+"""GUI fixtures: the application in a chosen language and main windows that close cleanly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from povdesk.services.database import Database
+from povdesk.services.facade import Services
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations() -> None:
+    """The .qm files are build output; compile them when a test run starts without them."""
+    qm = ROOT / "povdesk" / "ui" / "i18n" / "povdesk_zh_CN.qm"
+    ts = ROOT / "resources" / "i18n" / "povdesk_zh_CN.ts"
+    if ts.exists() and (not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime):
+        subprocess.check_call([sys.executable, str(ROOT / "tools" / "i18n.py"), "compile"])
+
+
+@pytest.fixture
+def ui_language(qapp) -> Iterator[Callable[[str], None]]:  # type: ignore[no-untyped-def]
+    """Switch the application's language (translators, locale, CJK font); English again after."""
+    from povdesk.ui.application import create_application, set_language
+
+    def switch(language: str) -> None:
+        create_application([], language=language)
+
+    yield switch
+    set_language(qapp, "en")
+
+
+@pytest.fixture
+def make_window(qtbot, ui_language) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
+    """make_window(db_or_services, language="zh_CN") -> a shown MainWindow with its list loaded."""
+    from povdesk.ui.main_window import MainWindow
+    from povdesk.ui.tasks import wait_for_tasks
+
+    windows: list[MainWindow] = []
+
+    def make(source: Database | Services, language: str = "zh_CN") -> MainWindow:
+        ui_language(language)
+        services = source if isinstance(source, Services) else Services(db=source)
+        window = MainWindow(services=services)
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.show()
+        wait_loaded(qtbot, window)
+        return window
+
+    yield make
+    wait_for_tasks()
+    for window in windows:
+        window.close()
+
+
+def wait_loaded(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the household list has the result of its last query."""
+    if window.table_model.loading:
+        with qtbot.waitSignal(window.table_model.loaded, timeout=10_000):
+            pass
