@@ -27,5 +27,11 @@ class Services:
 
         return DemoService(db=self.db)
 
+    @cached_property
+    def importer(self):  # type: ignore[no-untyped-def]
+        from povdesk.services.importer import ImportService
+
+        return ImportService(db=self.db)
+
     def close(self) -> None:
         self.db.close()

@@ -1,0 +1,401 @@
+"""Recognise a roster's layout by its header names and turn its rows into households, faithfully.
+
+Headers are matched through the data dictionary (`header_index`), so full-width brackets, spaces,
+line breaks and known synonyms all meet; title rows and merged title cells above the header are
+skipped. Values go through `values.coerce`: a value that cannot be stored as it is (an ID number a
+spreadsheet turned into a float, a code outside its list, an impossible date) is a format error of
+its row, and a household with any such row is skipped whole by the importer. Domain problems
+(a wrong check digit, an inconsistent family) are not import errors.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from povdesk.domain import dictionary as dd
+from povdesk.domain import values
+from povdesk.domain.codelists import CodeBook
+from povdesk.domain.dictionary import Entity, Field, FieldType
+from povdesk.errors import BadInput, Cancelled, InvalidValue, Where
+from povdesk.exchange.readers import SheetSource, open_sources
+
+#: Entities a roster row can fill; earlier ones win where two fields share a header text.
+IMPORTABLE = (Entity.LOCATION, Entity.HOUSEHOLD, Entity.MEMBER, Entity.INCOME, Entity.CONDITIONS)
+PERSON = "person"  # domain.md §7 (a)/(c)/(e): one row per member, household facts repeated
+HOUSEHOLD = "household"  # §7 (d): one row per household
+HEADER_SCAN_ROWS = 30
+MIN_HEADERS = 3
+#: Spreadsheet formula neutralisation (see roster_export): an apostrophe before = + - @.
+FORMULA_PREFIX = "'"
+FORMULA_STARTS = ("=", "+", "-", "@")
+_TEXTUAL = (FieldType.TEXT, FieldType.PHONE, FieldType.ID_NUMBER)
+
+
+def importable_fields() -> tuple[Field, ...]:
+    """Fields a column may be mapped to (the choices of the wizard's mapping combo)."""
+    return tuple(f for f in dd.FIELDS if f.entity in IMPORTABLE)
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will never run as a formula; `restore` gives the original back."""
+    return FORMULA_PREFIX + text if text.startswith(FORMULA_STARTS) else text
+
+
+def restore(text: str) -> str:
+    if text.startswith(FORMULA_PREFIX) and text[1:2] in FORMULA_STARTS and len(text) > 1:
+        return text[1:]
+    return text
+
+
+def field_for_header(header: object) -> Field | None:
+    """The importable field a header names, preferring location/household/member/income/conditions."""
+    hits = dd.header_index().get(dd.normalise_header(header), ())
+    for entity in IMPORTABLE:
+        for f in hits:
+            if f.entity == entity:
+                return f
+    return None
+
+
+# --------------------------------------------------------------------------- header map
+@dataclass(frozen=True)
+class Column:
+    index: int
+    header: str
+    field_key: str | None
+    #: dictionary (matched by name), remembered (a mapping the user saved), unknown, ignored
+    source: str
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    source: SheetSource
+    header_row: int
+    columns: tuple[Column, ...]
+    layout: str
+
+    @property
+    def mapped(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.field_key)
+
+    @property
+    def unknown(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.source == "unknown")
+
+    def has(self, key: str) -> bool:
+        return any(c.field_key == key for c in self.columns)
+
+    def keys(self) -> set[str]:
+        return {c.field_key for c in self.columns if c.field_key}
+
+
+def _classify(header: object, mappings: dict[str, str]) -> tuple[str | None, str]:
+    norm = dd.normalise_header(header)
+    if norm in mappings:
+        key = mappings[norm]
+        return (key or None), ("remembered" if key else "ignored")
+    f = field_for_header(header)
+    return (f.key, "dictionary") if f else (None, "unknown")
+
+
+def read_header(path: str, mappings: dict[str, str] | None = None) -> HeaderMap:
+    """Find the header row in the first sheet that has one; BadInput when none is recognisable."""
+    hmap, _rows = scan(path, mappings)
+    return hmap
+
+
+def scan(path: str, mappings: dict[str, str] | None = None,
+         on_total: Callable[[int], None] | None = None
+         ) -> tuple[HeaderMap, Iterator[tuple[int, list[Any]]]]:
+    """The header map and the sheet's rows (header and title rows included), reading the file once."""
+    mappings = {dd.normalise_header(k): v for k, v in (mappings or {}).items()}
+    sources = open_sources(path)
+    any_rows = False
+    for source in sources:
+        rows = source.rows(on_total)
+        head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+        any_rows = any_rows or bool(head)
+        hmap = _header_in(source, head, mappings)
+        if hmap is not None:
+            return hmap, itertools.chain(head, rows)
+        rows.close()
+    first = sources[0]
+    if not any_rows:
+        raise BadInput("input.empty_sheet", "The sheet is empty.", "工作表是空的，没有任何数据。",
+                       Where(file=first.path.name))
+    raise BadInput("input.no_header",
+                   "No recognisable roster header was found (it needs at least 户编号 and two other "
+                   "known column names in one of the first 30 rows).",
+                   "找不到可识别的花名册表头（前 30 行中应有一行包含“户编号”及至少两个已知列名）。",
+                   Where(file=first.path.name))
+
+
+def _header_in(source: SheetSource, head: list[tuple[int, list[Any]]],
+               mappings: dict[str, str]) -> HeaderMap | None:
+    best: tuple[int, int, list[Any]] | None = None
+    for row_no, cells in head:
+        hits = sum(1 for c in cells if c is not None and _classify(c, mappings)[0])
+        if hits >= MIN_HEADERS and (best is None or hits > best[0]):
+            best = (hits, row_no, cells)
+    if best is None:
+        return None
+    _, row_no, cells = best
+    columns = []
+    for i, cell in enumerate(cells):
+        if cell is None:
+            continue
+        header = " ".join(str(cell).split())
+        key, how = _classify(cell, mappings)
+        columns.append(Column(i, header, key, how))
+    hmap = HeaderMap(source, row_no, tuple(columns), PERSON)
+    if not hmap.has("household.household_no"):
+        return None
+    _check_duplicates(hmap)
+    layout = PERSON if hmap.has("member.name") or hmap.has("member.id_number") else HOUSEHOLD
+    return HeaderMap(source, row_no, hmap.columns, layout)
+
+
+def _check_duplicates(hmap: HeaderMap) -> None:
+    seen: dict[str, Column] = {}
+    for c in hmap.columns:
+        if not c.field_key:
+            continue
+        if c.field_key in seen:
+            f = dd.field(c.field_key)
+            other = seen[c.field_key]
+            raise BadInput("input.duplicate_columns",
+                           f"Columns '{other.header}' and '{c.header}' both hold {f.en}; remove one.",
+                           f"“{other.header}”列与“{c.header}”列都是“{f.zh}”，请删去其中一列。",
+                           Where(file=hmap.source.path.name, row=hmap.header_row, column=c.header))
+        seen[c.field_key] = c
+
+
+def require_columns(hmap: HeaderMap) -> None:
+    """BadInput naming the columns without which nothing can be imported."""
+    needed = ["household.household_no"]
+    if hmap.layout == PERSON:
+        needed.append("member.name")
+    missing = [dd.field(k) for k in needed if not hmap.has(k)]
+    if missing:
+        raise BadInput("input.missing_columns",
+                       "Required columns missing: " + ", ".join(f"{f.zh} ({f.en})" for f in missing),
+                       "缺少必需的列：" + "、".join(f.zh for f in missing),
+                       Where(file=hmap.source.path.name, row=hmap.header_row))
+
+
+# --------------------------------------------------------------------------- parsed rows
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str | None  # header text as in the file
+    col_index: int | None
+    household_no: str | None
+    zh: str
+    en: str
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang.startswith("en") else self.zh
+
+
+@dataclass
+class ParsedMember:
+    row: int
+    values: dict[str, Any]  # member column -> typed value
+
+
+@dataclass
+class ParsedHousehold:
+    household_no: str
+    rows: list[int] = field(default_factory=list)
+    place: dict[str, Any] = field(default_factory=dict)  # location column -> text
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)  # entity -> column -> value
+    value_rows: dict[str, int] = field(default_factory=dict)  # field key -> first row that set it
+    members: list[ParsedMember] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def year(self) -> int | None:
+        return self.values.get(Entity.INCOME, {}).get("year")
+
+
+@dataclass
+class ParsedRoster:
+    header: HeaderMap
+    households: dict[str, ParsedHousehold]
+    orphan_errors: list[RowError]  # rows without a household number
+    data_rows: int
+
+    @property
+    def errors(self) -> list[RowError]:
+        out = list(self.orphan_errors)
+        for h in self.households.values():
+            out.extend(h.errors)
+        return sorted(out, key=lambda e: (e.row, e.col_index or 0))
+
+
+_MEMO_TYPES = (FieldType.CODE, FieldType.CODES, FieldType.BOOL, FieldType.INT, FieldType.YEAR,
+               FieldType.MONEY, FieldType.NUMBER, FieldType.DATE)
+
+
+def _converter(f: Field, books: CodeBook) -> Callable[[Any], Any]:
+    """coerce() for one column, remembering answers for the repetitive columns (codes, flags, money)."""
+    coerce = values.coerce
+    if f.type in _TEXTUAL:
+        def convert(raw: Any) -> Any:
+            if raw.__class__ is str and raw[:1] == FORMULA_PREFIX:
+                raw = restore(raw)
+            return coerce(f, raw, books)
+        return convert
+    if f.type not in _MEMO_TYPES:
+        return lambda raw: coerce(f, raw, books)
+    memo: dict[Any, Any] = {}
+
+    def cached(raw: Any) -> Any:
+        try:
+            hit = memo[raw]
+        except KeyError:
+            try:
+                hit = coerce(f, raw, books)
+            except InvalidValue as exc:
+                hit = exc
+            except (TypeError, ValueError, OverflowError):
+                hit = values._invalid(f, raw, "cannot be read", "无法识别")
+            if len(memo) < 200_000:
+                memo[raw] = hit
+        except TypeError:  # unhashable raw value
+            return coerce(f, raw, books)
+        if hit.__class__ is InvalidValue:
+            raise hit
+        return hit
+    return cached
+
+
+def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: CodeBook, *,
+               progress: Callable[[int], None] | None = None,
+               cancel: Callable[[], bool] | None = None) -> ParsedRoster:
+    """Group the data rows under the header into households, collecting every format error."""
+    cols = []
+    hn_index = -1
+    for c in hmap.mapped:
+        f = dd.field(c.field_key or "")
+        if f.key == "household.household_no":
+            hn_index = c.index
+        cols.append((c.index, c.header, f, f.entity, f.column, f.key, _converter(f, books)))
+    hn_convert = _converter(dd.field("household.household_no"), books)
+    name_index = next((c.index for c in hmap.mapped if c.field_key == "member.name"), None)
+    person = hmap.layout == PERSON
+    households: dict[str, ParsedHousehold] = {}
+    orphans: list[RowError] = []
+    count = 0
+    for row_no, cells in rows:
+        if row_no <= hmap.header_row:
+            continue
+        count += 1
+        if count % 2000 == 0:
+            if cancel is not None and cancel():
+                raise Cancelled()
+            if progress is not None:
+                progress(count)
+        width = len(cells)
+        raw_no = cells[hn_index] if hn_index < width else None
+        try:
+            no = hn_convert(raw_no)
+        except InvalidValue as exc:
+            orphans.append(RowError(row_no, _header(hmap, hn_index), hn_index, None, exc.zh, exc.en))
+            continue
+        if not no:
+            if any(cells[c[0]] is not None for c in cols if c[0] < width):
+                orphans.append(RowError(row_no, _header(hmap, hn_index), hn_index, None,
+                                        "户编号为空，该行无法归户", "Household number is empty"))
+            continue
+        h = households.get(no)
+        if h is None:
+            h = households[no] = ParsedHousehold(no)
+        h.rows.append(row_no)
+        member: dict[str, Any] = {}
+        hvalues = h.values
+        for index, header, f, entity, column, key, convert in cols:
+            raw = cells[index] if index < width else None
+            try:
+                value = convert(raw)
+            except InvalidValue as exc:
+                h.errors.append(RowError(row_no, header, index, no, exc.zh, exc.en))
+                continue
+            if entity is Entity.MEMBER:
+                member[column] = value
+            elif entity is Entity.LOCATION:
+                _household_fact(h, h.place, column, key, value, f, row_no, header, index)
+            else:
+                bucket = hvalues.get(entity)
+                if bucket is None:
+                    bucket = hvalues[entity] = {}
+                _household_fact(h, bucket, column, key, value, f, row_no, header, index)
+        if person:
+            if member.get("name") is None and not any(e.row == row_no for e in h.errors[-3:]):
+                index = name_index
+                h.errors.append(RowError(row_no, _header(hmap, index), index, no,
+                                         "姓名为空", "Name is empty"))
+            h.members.append(ParsedMember(row_no, member))
+    if progress is not None:
+        progress(count)
+    return ParsedRoster(hmap, households, orphans, count)
+
+
+def _household_fact(h: ParsedHousehold, bucket: dict[str, Any], column: str, key: str, value: Any,
+                    f: Field, row_no: int, header: str, index: int) -> None:
+    if column not in bucket:
+        bucket[column] = value
+        h.value_rows[key] = row_no
+        return
+    old = bucket[column]
+    if old == value or (value is None and old is None):
+        return
+    first = h.value_rows.get(key)
+    if old is None:  # blank on the first rows, given later: take it
+        bucket[column] = value
+        return
+    if value is None:
+        return
+    h.errors.append(RowError(
+        row_no, header, index, h.household_no,
+        f"{f.zh}：“{values.display(f, value)}”与本户第 {first} 行的“{values.display(f, old)}”不一致",
+        f"{f.en}: '{values.display(f, value, 'en')}' differs from row {first} of the same household "
+        f"('{values.display(f, old, 'en')}')"))
+
+
+def _header(hmap: HeaderMap, index: int) -> str | None:
+    for c in hmap.columns:
+        if c.index == index:
+            return c.header
+    return None
+
+
+def read_roster(path: str, books: CodeBook, *, mappings: dict[str, str] | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                cancel: Callable[[], bool] | None = None) -> ParsedRoster:
+    """Header detection, required columns and every data row, in one pass over the file."""
+    total = [0]
+
+    def on_total(n: int) -> None:
+        total[0] = n
+
+    hmap, rows = scan(path, mappings, on_total)
+    require_columns(hmap)
+
+    def tick(done: int) -> None:
+        if progress is not None:
+            progress(done, max(total[0], done))
+
+    roster = parse_rows(hmap, rows, books, progress=tick, cancel=cancel)
+    if roster.data_rows == 0:
+        raise BadInput("input.no_data", "The sheet has a header but no data rows.",
+                       "工作表只有表头，没有数据行。", Where(file=hmap.source.path.name))
+    return roster
+
+
+def iter_file_rows(hmap: HeaderMap) -> Iterator[tuple[int, list[Any]]]:
+    """All rows of the sheet the header was found in (for the error report)."""
+    return hmap.source.rows()

@@ -1,0 +1,131 @@
+"""Write the registry back in the national person-list layout (domain.md §7 (a)) for the province.
+
+Codes are written as their Chinese labels and flags as 是/否, as the national system's own export
+does, so the file reads like the one the county received and imports back unchanged. Household
+numbers, person numbers, ID numbers and phones are text cells formatted as text (`@`), never
+numbers. Text beginning with = + - or @ gets a leading apostrophe (`layouts.neutralise`) so no
+spreadsheet runs it as a formula; the importer removes that apostrophe again (`layouts.restore`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from povdesk.domain import dictionary as dd
+from povdesk.domain import values
+from povdesk.domain.codelists import CodeBook
+from povdesk.domain.dictionary import FieldType
+from povdesk.errors import Cancelled
+from povdesk.exchange.layouts import neutralise
+
+#: Layout (a): header as the national system prints it, the field it holds, column width.
+PERSON_LIST: tuple[tuple[str, str, float], ...] = (
+    ("县(市、区、旗)", "location.county", 12),
+    ("乡(镇)", "location.township", 12),
+    ("行政村", "location.village", 12),
+    ("自然村", "household.group_name", 10),
+    ("户编号", "household.household_no", 20),
+    ("人编号", "member.person_no", 20),
+    ("姓名", "member.name", 12),
+    ("证件号码", "member.id_number", 21),
+    ("人数", "household.size", 6),
+    ("与户主关系", "member.relation", 11),
+    ("民族", "member.ethnicity", 8),
+    ("文化程度", "member.education", 12),
+    ("在校生状况", "member.school_status", 12),
+    ("健康状况", "member.health", 12),
+    ("劳动技能", "member.labour_skill", 12),
+    ("务工状况", "member.work_status", 14),
+    ("务工时间（月）", "member.work_months", 9),
+    ("参加大病医疗", "member.ins_major_illness", 9),
+    ("脱贫属性", "household.status", 16),
+    ("脱贫年度", "household.exit_year", 9),
+    ("贫困户属性", "household.attribute", 14),
+    ("主要致贫原因", "household.main_cause", 14),
+    ("危房户", "conditions.dangerous_house", 7),
+    ("饮水安全", "conditions.drinking_safe", 8),
+    ("饮水困难", "conditions.drinking_difficult", 8),
+    ("人均纯收入", "income.per_capita_net", 11),
+    ("联系电话", "household.phone", 14),
+)
+TEXT_FORMAT = "@"
+SHEET_TITLE = "贫困人口花名册"
+
+
+def _cell_writer(key: str, books: CodeBook) -> Callable[[Any], Any]:
+    f = dd.field(key)
+    if f.type in (FieldType.CODE, FieldType.CODES, FieldType.BOOL):
+        memo: dict[Any, str] = {}
+
+        def label(value: Any) -> Any:
+            if value is None:
+                return None
+            try:
+                return memo[value]
+            except KeyError:
+                memo[value] = text = neutralise(values.display(f, value, "zh", books))
+                return text
+        return label
+    if f.type in (FieldType.MONEY, FieldType.NUMBER):
+        return lambda v: None if v is None else round(float(v), 2)
+    if f.type in (FieldType.INT, FieldType.YEAR):
+        return lambda v: None if v is None else int(v)
+    return lambda v: None if v is None or v == "" else neutralise(str(v))
+
+
+def write_person_list(out: Path, rows: Iterable[dict[str, Any]], books: CodeBook, *, total: int = 0,
+                      progress: Callable[[int, int], None] | None = None,
+                      cancel: Callable[[], bool] | None = None) -> int:
+    """Write `rows` (dicts keyed by the dictionary column of each PERSON_LIST field); returns the count."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET_TITLE)
+    ws.freeze_panes = "A2"
+    for i, (_, _, width) in enumerate(PERSON_LIST, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    header = []
+    for title, _, _ in PERSON_LIST:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font, cell.fill, cell.alignment = bold, fill, wrap
+        header.append(cell)
+    ws.append(header)
+    writers = []
+    for _, key, _ in PERSON_LIST:
+        f = dd.field(key)
+        textual = f.type in (FieldType.TEXT, FieldType.ID_NUMBER, FieldType.PHONE) and key != "member.name"
+        writers.append((key.split(".", 1)[1], _cell_writer(key, books), textual))
+    count = 0
+    for row in rows:
+        out_row: list[Any] = []
+        for column, write, textual in writers:
+            value = write(row.get(column))
+            if textual and value is not None:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = TEXT_FORMAT
+                cell.data_type = "s"
+                out_row.append(cell)
+            else:
+                out_row.append(value)
+        ws.append(out_row)
+        count += 1
+        if count % 2000 == 0:
+            if cancel is not None and cancel():
+                raise Cancelled()
+            if progress is not None:
+                progress(count, max(total, count))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    wb.save(tmp)
+    tmp.replace(out)
+    if progress is not None:
+        progress(count, max(total, count))
+    return count

@@ -1,0 +1,772 @@
+"""Import the provincial roster into the registry in one transaction, preview it, and export it back.
+
+The file is read and checked first (exchange.layouts); then existing households, members and the
+data year's income and conditions rows are fetched in bulk and compared in memory; new rows go in
+with executemany, each difference becomes a change-journal row with source "provincial import",
+and the whole write is one transaction, so a cancel or a crash leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.orm import Session
+
+from povdesk.db.models import (
+    MEMBER_CURRENT,
+    ChangeLog,
+    Conditions,
+    County,
+    HeaderMapping,
+    Household,
+    ImportRun,
+    Income,
+    Member,
+    Township,
+    Village,
+)
+from povdesk.domain import dictionary as dd
+from povdesk.domain import idnumber, values
+from povdesk.domain.dictionary import Entity
+from povdesk.errors import BadInput, Cancelled, PovdeskError, Where
+from povdesk.exchange import error_report, layouts, roster_export
+from povdesk.exchange.layouts import Column, ParsedHousehold, ParsedMember, ParsedRoster
+from povdesk.services.database import Database
+
+SOURCE_IMPORT = "provincial import"
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+_CHUNK = 500
+_SCALE = 1000  # progress is reported as permille across the phases
+
+
+# --------------------------------------------------------------------------- records
+@dataclass(frozen=True)
+class ImportIssue:
+    """A format error of one row (and cell) of the file."""
+
+    row: int | None
+    column: str | None
+    household_no: str | None
+    zh: str
+    en: str
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang.startswith("en") else self.zh
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    household_no: str
+    member: str | None  # member's name for member fields
+    field_key: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class MissingMember:
+    """A current member of an imported household that the file no longer lists: for review."""
+
+    household_no: str
+    member_id: int
+    name: str
+    id_number: str | None
+
+
+@dataclass(frozen=True)
+class CreatedPlace:
+    level: str  # county, township, village
+    name: str
+    code: str
+    placeholder_code: bool
+
+
+@dataclass(frozen=True)
+class HeaderPreview:
+    """What the wizard's mapping page shows: the header row found and how each column maps."""
+
+    file: str
+    sheet: str | None
+    header_row: int
+    layout: str
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file: str
+    layout: str
+    dry_run: bool
+    year: int
+    data_rows: int
+    households_in_file: int
+    households_new: int
+    households_changed: int
+    households_unchanged: int
+    members_new: int
+    members_changed: int
+    fields_changed: int
+    households_skipped: tuple[str, ...]
+    errors: tuple[ImportIssue, ...]
+    changes: tuple[FieldChange, ...]
+    missing_members: tuple[MissingMember, ...]
+    places_created: tuple[CreatedPlace, ...]
+    columns: tuple[Column, ...]
+    run_id: int | None = None
+
+    @property
+    def unknown_columns(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns if c.source == "unknown")
+
+    @property
+    def imported_anything(self) -> bool:
+        return self.households_in_file > len(self.households_skipped)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.households_new or self.members_new or self.fields_changed)
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "layout": self.layout,
+            "dry_run": self.dry_run,
+            "year": self.year,
+            "rows": self.data_rows,
+            "households_in_file": self.households_in_file,
+            "households_new": self.households_new,
+            "households_changed": self.households_changed,
+            "households_unchanged": self.households_unchanged,
+            "members_new": self.members_new,
+            "members_changed": self.members_changed,
+            "fields_changed": self.fields_changed,
+            "households_skipped": list(self.households_skipped),
+            "errors": [{"row": e.row, "column": e.column, "household_no": e.household_no,
+                        "message": e.message(lang), "message_zh": e.zh, "message_en": e.en}
+                       for e in self.errors],
+            "changes": [{"household_no": c.household_no, "member": c.member, "field": c.field_key,
+                         "old": c.old, "new": c.new} for c in self.changes],
+            "members_missing": [{"household_no": m.household_no, "name": m.name,
+                                 "id_number": m.id_number} for m in self.missing_members],
+            "places_created": [{"level": p.level, "name": p.name, "code": p.code,
+                                "placeholder_code": p.placeholder_code} for p in self.places_created],
+            "unknown_columns": list(self.unknown_columns),
+            "run_id": self.run_id,
+        }
+
+
+# --------------------------------------------------------------------------- the service
+class ImportService:
+    def __init__(self, *, db: Database) -> None:
+        self.db = db
+
+    # ------------------------------------------------------------------ header mappings
+    def header_mappings(self) -> dict[str, str]:
+        """Remembered user mappings: normalised header -> field key ("" = ignore the column)."""
+        with self.db.reading() as s:
+            return {r.header: r.field_key for r in s.scalars(select(HeaderMapping))}
+
+    def remember_mapping(self, header: str, field_key: str | None) -> None:
+        if field_key:
+            dd.field(field_key)  # KeyError for a key that does not exist
+        norm = dd.normalise_header(header)
+        with self.db.transaction() as s:
+            row = s.scalar(select(HeaderMapping).where(HeaderMapping.header == norm))
+            if row is None:
+                s.add(HeaderMapping(header=norm, field_key=field_key or "", user=self.db.user))
+            else:
+                row.field_key = field_key or ""
+                row.user = self.db.user
+
+    def _mappings(self, extra: dict[str, str | None] | None) -> dict[str, str]:
+        mappings = self.header_mappings()
+        for header, key in (extra or {}).items():
+            mappings[dd.normalise_header(header)] = key or ""
+        return mappings
+
+    def inspect(self, path: str | Path, *, mapping: dict[str, str | None] | None = None) -> HeaderPreview:
+        """Header row and column mapping of a file, without reading its data rows."""
+        hmap = layouts.read_header(str(path), self._mappings(mapping))
+        return HeaderPreview(Path(path).name, hmap.source.sheet, hmap.header_row, hmap.layout, hmap.columns)
+
+    # ------------------------------------------------------------------ import
+    def preview(self, path: str | Path, *, mapping: dict[str, str | None] | None = None,
+                progress: Progress | None = None, cancel: CancelCheck | None = None) -> ImportResult:
+        """What an import would do (dry run); the database is not touched."""
+        return self.run(path, dry_run=True, mapping=mapping, progress=progress, cancel=cancel)
+
+    def run(self, path: str | Path, *, dry_run: bool = False,
+            mapping: dict[str, str | None] | None = None, progress: Progress | None = None,
+            cancel: CancelCheck | None = None) -> ImportResult:
+        """Import the file; BadInput when it cannot be used at all, Cancelled when stopped."""
+        path = Path(path)
+        books = self.db.codebook()
+        report = progress or (lambda done, total: None)
+        stop = cancel or (lambda: False)
+
+        def read_progress(done: int, total: int) -> None:
+            report(int(600 * done / max(total, 1)), _SCALE)
+
+        roster = layouts.read_roster(str(path), books, mappings=self._mappings(mapping),
+                                     progress=read_progress, cancel=stop)
+        if stop():
+            raise Cancelled()
+        report(600, _SCALE)
+        plan = _Plan(roster, self.db.data_year, self.db.user, path.name)
+        if dry_run:
+            with self.db.reading() as s:
+                plan.compute(s, report, stop)
+                return plan.result(dry_run=True)
+        with self.db.transaction() as s:
+            plan.compute(s, report, stop)
+            plan.write(s, report, stop, sha256=_sha256(path))
+            if stop():
+                raise Cancelled()
+            result = plan.result(dry_run=False)
+        report(_SCALE, _SCALE)
+        return result
+
+    # ------------------------------------------------------------------ error report
+    def write_error_report(self, path: str | Path, out: str | Path, result: ImportResult | None = None,
+                           *, mapping: dict[str, str | None] | None = None) -> Path:
+        """A copy of the input with every faulty cell highlighted and a message column (Chinese)."""
+        path, out = Path(path), Path(out)
+        try:
+            hmap, rows = layouts.scan(str(path), self._mappings(mapping))
+        except PovdeskError as exc:
+            error_report.write_message_only(out, path.name, exc.zh, exc.where)
+            return out
+        if result is None:
+            result = self.preview(path, mapping=mapping)
+        issues = [error_report.CellIssue(e.row, _col_index(hmap.columns, e.column), e.zh)
+                  for e in result.errors if e.row is not None]
+        error_report.write(out, rows, issues, header_row=hmap.header_row, file_name=path.name,
+                           summary=_summary_zh(result))
+        return out
+
+    # ------------------------------------------------------------------ export
+    def export_roster(self, out: str | Path, *, year: int | None = None,
+                      progress: Progress | None = None, cancel: CancelCheck | None = None) -> int:
+        """Write the registry's current members in the national person-list layout (a)."""
+        year = year or self.db.data_year
+        with self.db.reading() as s:
+            total = s.query(Member.id).filter(Member.status == MEMBER_CURRENT).count()
+            rows = _export_rows(s, year)
+            return roster_export.write_person_list(Path(out), rows, self.db.codebook(), total=total,
+                                                   progress=progress, cancel=cancel)
+
+
+def _col_index(columns: Sequence[Column], header: str | None) -> int | None:
+    if header is None:
+        return None
+    for c in columns:
+        if c.header == header:
+            return c.index
+    return None
+
+
+def _summary_zh(result: ImportResult) -> list[str]:
+    lines = [f"文件：{result.file}", f"数据行数：{result.data_rows}",
+             f"有格式错误而整户跳过的户数：{len(result.households_skipped)}",
+             f"格式错误数：{len(result.errors)}"]
+    if result.households_skipped:
+        lines.append("跳过的户编号：" + "、".join(result.households_skipped[:200]))
+    return lines
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _text(key: str, value: Any) -> str | None:
+    return values.to_text(dd.field(key), value)
+
+
+# --------------------------------------------------------------------------- the plan
+@dataclass
+class _Place:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass
+class _Places:
+    """Counties, townships and villages by code and by name within the parent; creates the missing."""
+
+    counties: dict[str, _Place] = field(default_factory=dict)
+    county_names: dict[str, _Place] = field(default_factory=dict)
+    townships: dict[str, _Place] = field(default_factory=dict)
+    township_names: dict[tuple[int, str], _Place] = field(default_factory=dict)
+    villages: dict[str, _Place] = field(default_factory=dict)
+    village_names: dict[tuple[int, str], _Place] = field(default_factory=dict)
+    codes: set[str] = field(default_factory=set)
+    created: list[tuple[str, dict[str, Any], _Place, bool]] = field(default_factory=list)
+    _next_id: int = -1
+
+    @classmethod
+    def load(cls, s: Session) -> _Places:
+        p = cls()
+        for cid, code, name in s.execute(select(County.id, County.code, County.name)):
+            p.counties[code] = p.county_names[name] = _Place(cid, code, name)
+        for tid, cid, code, name in s.execute(select(Township.id, Township.county_id, Township.code,
+                                                     Township.name)):
+            p.townships[code] = p.township_names[(cid, name)] = _Place(tid, code, name)
+        for vid, tid, code, name in s.execute(select(Village.id, Village.township_id, Village.code,
+                                                     Village.name)):
+            p.villages[code] = p.village_names[(tid, name)] = _Place(vid, code, name)
+        p.codes = set(p.counties) | set(p.townships) | set(p.villages)
+        return p
+
+    def _new(self, level: str, row: dict[str, Any], code: str | None, name: str, prefix: str,
+             width: int) -> _Place:
+        placeholder = not code
+        if not code:
+            n = 1
+            while True:
+                code = f"{prefix}X{_base36(n, width)}"
+                if code not in self.codes:
+                    break
+                n += 1
+        self.codes.add(code)
+        place = _Place(self._next_id, code, name)
+        self._next_id -= 1
+        self.created.append((level, {**row, "code": code, "name": name}, place, placeholder))
+        return place
+
+    def resolve(self, place: dict[str, Any]) -> _Place | tuple[str, str]:
+        """The village of a new household, creating what is missing; (zh, en) when it cannot."""
+        vcode = place.get("village_code") or None
+        vname = place.get("village")
+        if vcode and vcode in self.villages:
+            return self.villages[vcode]
+        if not vname:
+            return ("未填写所在村（行政村），新户无法落户", "No village given; a new household needs one")
+        cname = place.get("county")
+        county = None
+        if vcode and len(vcode) >= 6:
+            county = self.counties.get(vcode[:6])
+        if county is None and cname:
+            county = self.county_names.get(cname)
+        if county is None and not cname and len(self.counties) == 1:
+            county = next(iter(self.counties.values()))
+        if county is None:
+            if not cname:
+                return ("未填写县（市、区），新户无法落户", "No county given; a new household needs one")
+            code = vcode[:6] if vcode and len(vcode) >= 6 and vcode[:6].isdigit() else None
+            county = self._new("county", {"province": place.get("province") or "",
+                                          "prefecture": place.get("prefecture") or ""},
+                               code, cname, "", 5)
+            self.counties[county.code] = self.county_names[cname] = county
+        tname = place.get("township")
+        township = self.townships.get(vcode[:9]) if vcode and len(vcode) >= 9 else None
+        if township is None and tname:
+            township = self.township_names.get((county.id, tname))
+        if township is None:
+            if not tname:
+                return ("未填写乡（镇），新户无法落户", "No township given; a new household needs one")
+            code = vcode[:9] if vcode and len(vcode) >= 9 and vcode[:9].isdigit() else None
+            township = self._new("township", {"county_id": county.id}, code, tname, county.code[:6], 2)
+            self.townships[township.code] = self.township_names[(county.id, tname)] = township
+        village = self.village_names.get((township.id, vname))
+        if village is None:
+            village = self._new("village", {"township_id": township.id}, vcode, vname,
+                                township.code[:9], 2)
+            self.villages[village.code] = self.village_names[(township.id, vname)] = village
+        return village
+
+    def write(self, s: Session) -> None:
+        """Insert the created places in order (parents first), replacing the provisional ids."""
+        real: dict[int, int] = {}
+        models = {"county": County, "township": Township, "village": Village}
+        parent = {"township": "county_id", "village": "township_id"}
+        for level, row, place, _ in self.created:
+            data = dict(row)
+            if level in parent:
+                pid = data[parent[level]]
+                data[parent[level]] = real.get(pid, pid)
+            obj = models[level](**data)
+            s.add(obj)
+            s.flush()
+            real[place.id] = obj.id
+            place.id = obj.id
+
+
+def _base36(n: int, width: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+    return out.rjust(width, "0")
+
+
+_TABLES: dict[Entity, Table] = {
+    Entity.HOUSEHOLD: Household.__table__,  # type: ignore[dict-item]
+    Entity.MEMBER: Member.__table__,  # type: ignore[dict-item]
+    Entity.INCOME: Income.__table__,  # type: ignore[dict-item]
+    Entity.CONDITIONS: Conditions.__table__,  # type: ignore[dict-item]
+}
+
+
+class _Plan:
+    """Everything one import will do, computed against the database before anything is written."""
+
+    def __init__(self, roster: ParsedRoster, data_year: int, user: str, file_name: str) -> None:
+        self.roster = roster
+        self.data_year = data_year
+        self.user = user
+        self.file_name = file_name
+        hmap = roster.header
+        self.present: dict[Entity, list[str]] = {e: [] for e in _TABLES}
+        for key in sorted(hmap.keys()):
+            f = dd.field(key)
+            if f.entity in _TABLES and key not in ("household.household_no", "income.year"):
+                self.present[f.entity].append(f.column)
+        self.skipped = sorted(no for no, h in roster.households.items() if h.errors)
+        self.errors: list[layouts.RowError] = roster.errors
+        self.new_households: list[tuple[ParsedHousehold, _Place]] = []
+        self.existing: list[tuple[ParsedHousehold, int]] = []
+        self.changes: list[FieldChange] = []
+        self.journal: list[dict[str, Any]] = []
+        self.updates: dict[tuple[Entity, int], dict[str, Any]] = {}
+        self.new_yearly: list[tuple[Entity, int, dict[str, Any]]] = []  # existing household, new row
+        self.new_members: list[tuple[int, ParsedMember, int]] = []  # household id, member, sort
+        self.missing: list[MissingMember] = []
+        self.changed_households: set[int] = set()
+        self.changed_members: set[int] = set()
+        self.places: _Places | None = None
+
+    # ------------------------------------------------------------------ compare
+    def compute(self, s: Session, report: Progress, stop: CancelCheck) -> None:
+        good = [h for h in self.roster.households.values() if not h.errors]
+        known = {no: hid for hid, no in s.execute(select(Household.id, Household.household_no))}
+        self.places = _Places.load(s)
+        for h in good:
+            hid = known.get(h.household_no)
+            if hid is None:
+                place = self.places.resolve(h.place)
+                if isinstance(place, tuple):
+                    zh, en = place
+                    self._household_error(h, zh, en)
+                    continue
+                self.new_households.append((h, place))
+            else:
+                self.existing.append((h, hid))
+        report(650, _SCALE)
+        done = 0
+        for chunk in _chunks(self.existing):
+            if stop():
+                raise Cancelled()
+            self._compare_chunk(s, chunk)
+            done += len(chunk)
+            report(650 + int(150 * done / max(len(self.existing), 1)), _SCALE)
+
+    def _household_error(self, h: ParsedHousehold, zh: str, en: str) -> None:
+        row = h.rows[0] if h.rows else None
+        column = next((c.header for c in self.roster.header.columns if c.field_key == "location.village"),
+                      None)
+        self.errors.append(layouts.RowError(row or 0, column, None, h.household_no, zh, en))
+        self.skipped.append(h.household_no)
+        self.skipped.sort()
+
+    def _compare_chunk(self, s: Session, chunk: Sequence[tuple[ParsedHousehold, int]]) -> None:
+        ids = [hid for _, hid in chunk]
+        t_h = _TABLES[Entity.HOUSEHOLD]
+        hcols = self.present[Entity.HOUSEHOLD]
+        households = {r.id: r for r in s.execute(
+            select(t_h.c.id, *(t_h.c[c] for c in hcols)).where(t_h.c.id.in_(ids)))}
+        yearly: dict[Entity, dict[tuple[int, int], Any]] = {}
+        for entity in (Entity.INCOME, Entity.CONDITIONS):
+            t = _TABLES[entity]
+            cols = self.present[entity]
+            yearly[entity] = {(r.household_id, r.year): r for r in s.execute(
+                select(t.c.id, t.c.household_id, t.c.year, *(t.c[c] for c in cols))
+                .where(t.c.household_id.in_(ids)))}
+        t_m = _TABLES[Entity.MEMBER]
+        mcols = self.present[Entity.MEMBER]
+        base = ["id", "household_id", "sort_order", "status", "name", "id_number", "person_no"]
+        members: dict[int, list[Any]] = {}
+        for r in s.execute(select(*(t_m.c[c] for c in dict.fromkeys(base + mcols)))
+                           .where(t_m.c.household_id.in_(ids))
+                           .order_by(t_m.c.household_id, t_m.c.sort_order, t_m.c.id)):
+            members.setdefault(r.household_id, []).append(r)
+        for h, hid in chunk:
+            no = h.household_no
+            old = households[hid]
+            for column, new in h.values.get(Entity.HOUSEHOLD, {}).items():
+                if column == "household_no":
+                    continue
+                self._compare(Entity.HOUSEHOLD, hid, hid, None, no, None, column, getattr(old, column), new)
+            year = h.year or self.data_year
+            for entity in (Entity.INCOME, Entity.CONDITIONS):
+                given = {c: v for c, v in h.values.get(entity, {}).items() if c != "year"}
+                if not given:
+                    continue
+                row = yearly[entity].get((hid, year))
+                if row is None:
+                    if any(v is not None for v in given.values()):
+                        self.new_yearly.append((entity, hid, {"household_id": hid, "year": year, **given}))
+                        for column, v in given.items():
+                            if v is not None:
+                                self._change(hid, None, no, None, f"{entity}.{column}", None, v,
+                                             entity, None)
+                    continue
+                for column, v in given.items():
+                    self._compare(entity, row.id, hid, None, no, None, column, getattr(row, column), v)
+            if self.roster.header.layout == layouts.PERSON:
+                self._compare_members(hid, no, h.members, members.get(hid, []))
+
+    def _compare_members(self, hid: int, no: str, parsed: list[ParsedMember], rows: list[Any]) -> None:
+        unmatched = list(rows)
+        matches: list[tuple[ParsedMember, Any]] = []
+        pending: list[ParsedMember] = []
+        for pm in parsed:  # by ID number first
+            idn = pm.values.get("id_number")
+            hit = next((r for r in unmatched if idn and r.id_number == idn), None) if idn else None
+            if hit is not None:
+                unmatched.remove(hit)
+                matches.append((pm, hit))
+            else:
+                pending.append(pm)
+        new: list[ParsedMember] = []
+        for pm in pending:  # then person number, then name
+            pno, name = pm.values.get("person_no"), pm.values.get("name")
+            hit = next((r for r in unmatched if pno and r.person_no == pno), None)
+            if hit is None:
+                hit = next((r for r in unmatched if name and r.name == name), None)
+            if hit is None:
+                new.append(pm)
+            else:
+                unmatched.remove(hit)
+                matches.append((pm, hit))
+        for pm, r in matches:
+            for column, v in pm.values.items():
+                self._compare(Entity.MEMBER, r.id, hid, r.id, no, r.name, column, getattr(r, column), v)
+        order = max((r.sort_order for r in rows), default=-1)
+        for pm in new:
+            order += 1
+            self.new_members.append((hid, pm, order))
+            self._change(hid, None, no, pm.values.get("name"), "member.added", None,
+                         pm.values.get("name"), Entity.MEMBER, None, text=True)
+        for r in unmatched:
+            if r.status == MEMBER_CURRENT:
+                self.missing.append(MissingMember(no, r.id, r.name, r.id_number))
+
+    def _compare(self, entity: Entity, row_id: int, hid: int, member_id: int | None, no: str,
+                 member_name: str | None, column: str, old: Any, new: Any) -> None:
+        key = f"{entity}.{column}"
+        f = dd.field(key)
+        old_text, new_text = values.to_text(f, old), values.to_text(f, new)
+        if old_text == new_text:
+            return
+        self.updates.setdefault((entity, row_id), {})[column] = new
+        if member_id is not None:
+            self.changed_members.add(member_id)
+        self._change(hid, member_id, no, member_name, key, old_text, new_text, entity, row_id, text=True)
+
+    def _change(self, hid: int, member_id: int | None, no: str, member_name: str | None, key: str,
+                old: Any, new: Any, entity: Entity, row_id: int | None, *, text: bool = False) -> None:
+        if not text:
+            f = dd.field(key)
+            old, new = values.to_text(f, old), values.to_text(f, new)
+        self.changed_households.add(hid)
+        self.changes.append(FieldChange(no, member_name, key, old, new))
+        self.journal.append({"household_id": hid, "member_id": member_id, "entity": str(entity),
+                             "entity_id": row_id, "field": key, "old_value": old, "new_value": new})
+
+    # ------------------------------------------------------------------ write
+    def write(self, s: Session, report: Progress, stop: CancelCheck, *, sha256: str) -> None:
+        assert self.places is not None
+        run = ImportRun(user=self.user, file_name=self.file_name, sha256=sha256,
+                        layout=self.roster.header.layout)
+        s.add(run)
+        s.flush()
+        self.run_id = run.id
+        reference = f"import_run:{run.id}"
+        reason = f"省级花名册导入 {self.file_name}"[:200]
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        self.places.write(s)
+        conn = s.connection()
+        # new households and everything they hold
+        if self.new_households:
+            rows = [self._household_row(h, place.id, now) for h, place in self.new_households]
+            for chunk in _chunks(rows, 5000):
+                if stop():
+                    raise Cancelled()
+                conn.execute(insert(_TABLES[Entity.HOUSEHOLD]), list(chunk))
+            report(850, _SCALE)
+            numbers = {h.household_no for h, _ in self.new_households}
+            ids = {no: hid for hid, no in conn.execute(select(Household.id, Household.household_no))
+                   if no in numbers}
+            members: list[dict[str, Any]] = []
+            yearly: dict[Entity, list[dict[str, Any]]] = {Entity.INCOME: [], Entity.CONDITIONS: []}
+            logs: list[dict[str, Any]] = []
+            for h, _ in self.new_households:
+                hid = ids[h.household_no]
+                for order, pm in enumerate(h.members):
+                    members.append(self._member_row(hid, pm, order, derive=True))
+                year = h.year or self.data_year
+                for entity in yearly:
+                    given = {c: v for c, v in h.values.get(entity, {}).items() if c != "year"}
+                    if any(v is not None for v in given.values()):
+                        yearly[entity].append(self._yearly_row(entity, hid, year, given))
+                logs.append({"at": now, "user": self.user, "source": SOURCE_IMPORT, "household_id": hid,
+                             "member_id": None, "entity": str(Entity.HOUSEHOLD), "entity_id": hid,
+                             "field": "household.imported", "old_value": None,
+                             "new_value": h.household_no, "reason": reason, "reference": reference})
+            if stop():
+                raise Cancelled()
+            for chunk in _chunks(members, 10_000):
+                if stop():
+                    raise Cancelled()
+                conn.execute(insert(_TABLES[Entity.MEMBER]), list(chunk))
+            report(930, _SCALE)
+            for entity, rows_ in yearly.items():
+                if rows_:
+                    conn.execute(insert(_TABLES[entity]), rows_)
+            conn.execute(insert(ChangeLog.__table__), logs)
+        report(960, _SCALE)
+        # existing households: new yearly rows, new members, changed fields, journal, version
+        for entity, _hid, row in self.new_yearly:
+            full = self._yearly_row(entity, row["household_id"], row["year"],
+                                    {k: v for k, v in row.items() if k not in ("household_id", "year")})
+            conn.execute(insert(_TABLES[entity]), [full])
+        member_ids: dict[int, int] = {}
+        for hid, pm, order in self.new_members:
+            result = conn.execute(insert(_TABLES[Entity.MEMBER]).values(**self._member_row(
+                hid, pm, order, derive=True)))
+            member_ids[id(pm)] = result.inserted_primary_key[0]
+        for (entity, row_id), cols in self.updates.items():
+            t = _TABLES[entity]
+            conn.execute(update(t).where(t.c.id == row_id).values(**cols))
+        if self.journal:
+            logs = []
+            new_iter = iter(self.new_members)
+            for j in self.journal:
+                row = {"at": now, "user": self.user, "source": SOURCE_IMPORT, "reason": reason,
+                       "reference": reference, **j}
+                if j["field"] == "member.added":
+                    _hid, pm, _ = next(new_iter)
+                    row["member_id"] = row["entity_id"] = member_ids[id(pm)]
+                logs.append(row)
+            conn.execute(insert(ChangeLog.__table__), logs)
+        t_h = _TABLES[Entity.HOUSEHOLD]
+        for hids in _chunks(sorted(self.changed_households)):
+            conn.execute(update(t_h).where(t_h.c.id.in_(hids))
+                         .values(version=t_h.c.version + 1, updated_at=now))
+        run.counts = self.counts()
+        s.flush()
+
+    def _household_row(self, h: ParsedHousehold, village_id: int, now: dt.datetime) -> dict[str, Any]:
+        row: dict[str, Any] = {c: None for c in self._household_columns()}
+        row.update(h.values.get(Entity.HOUSEHOLD, {}))
+        row.update(household_no=h.household_no, village_id=village_id, version=1, active=True,
+                   created_at=now, updated_at=now)
+        if "size" not in self.present[Entity.HOUSEHOLD] and h.members:
+            row["size"] = len(h.members)
+        head = next((m.values for m in h.members if m.values.get("relation") == "01"), None)
+        if head is not None:
+            if row.get("head_name") is None:
+                row["head_name"] = head.get("name")
+            if row.get("head_id_number") is None:
+                row["head_id_number"] = head.get("id_number")
+        return row
+
+    def _household_columns(self) -> list[str]:
+        cols = list(self.present[Entity.HOUSEHOLD])
+        for extra in ("size", "head_name", "head_id_number", "group_name"):
+            if extra not in cols:
+                cols.append(extra)
+        return cols
+
+    def _member_row(self, hid: int, pm: ParsedMember, order: int, *, derive: bool) -> dict[str, Any]:
+        row: dict[str, Any] = {c: None for c in self.present[Entity.MEMBER]}
+        row.update(sex=None, birth_date=None)
+        row.update(pm.values)
+        row.update(household_id=hid, sort_order=order, status=MEMBER_CURRENT)
+        idn = row.get("id_number")
+        if derive and idn:  # fill what the layout does not carry, from the ID number
+            if row["sex"] is None and "sex" not in self.present[Entity.MEMBER]:
+                row["sex"] = idnumber.sex_code(idn)
+            if row["birth_date"] is None and "birth_date" not in self.present[Entity.MEMBER]:
+                row["birth_date"] = idnumber.birth_date(idn)
+        return row
+
+    def _yearly_row(self, entity: Entity, hid: int, year: int, given: dict[str, Any]) -> dict[str, Any]:
+        row: dict[str, Any] = {c: None for c in self.present[entity]}
+        row.update(given)
+        row.update(household_id=hid, year=year)
+        return row
+
+    # ------------------------------------------------------------------ result
+    def counts(self) -> dict[str, Any]:
+        return {"households_new": len(self.new_households),
+                "households_changed": len(self.changed_households),
+                "members_new": sum(len(h.members) for h, _ in self.new_households) + len(self.new_members),
+                "fields_changed": sum(1 for c in self.changes if c.field_key != "member.added"),
+                "households_skipped": len(self.skipped), "errors": len(self.errors)}
+
+    def result(self, *, dry_run: bool) -> ImportResult:
+        counts = self.counts()
+        hmap = self.roster.header
+        errors = tuple(ImportIssue(e.row, e.column, e.household_no, e.zh, e.en)
+                       for e in sorted(self.errors, key=lambda e: (e.row, e.col_index or 0)))
+        changed_existing = len({c.household_no for c in self.changes} -
+                               {h.household_no for h, _ in self.new_households})
+        places = tuple(CreatedPlace(level, row["name"], row["code"], placeholder)
+                       for level, row, _, placeholder in (self.places.created if self.places else []))
+        return ImportResult(
+            file=self.file_name, layout=hmap.layout, dry_run=dry_run, year=self.data_year,
+            data_rows=self.roster.data_rows, households_in_file=len(self.roster.households),
+            households_new=counts["households_new"], households_changed=changed_existing,
+            households_unchanged=len(self.existing) - changed_existing,
+            members_new=counts["members_new"], members_changed=len(self.changed_members),
+            fields_changed=counts["fields_changed"], households_skipped=tuple(self.skipped),
+            errors=errors, changes=tuple(self.changes), missing_members=tuple(self.missing),
+            places_created=places, columns=hmap.columns, run_id=getattr(self, "run_id", None))
+
+
+def _export_rows(s: Session, year: int) -> Iterator[dict[str, Any]]:
+    """Current members with their household, place and the year's income and conditions."""
+    stmt = (
+        select(County.name.label("county"), Township.name.label("township"),
+               Village.name.label("village"), Household.group_name, Household.household_no,
+               Member.person_no, Member.name, Member.id_number, Household.size, Member.relation,
+               Member.ethnicity, Member.education, Member.school_status, Member.health,
+               Member.labour_skill, Member.work_status, Member.work_months, Member.ins_major_illness,
+               Household.status, Household.exit_year, Household.attribute, Household.main_cause,
+               Conditions.dangerous_house, Conditions.drinking_safe, Conditions.drinking_difficult,
+               Income.per_capita_net, Household.phone)
+        .select_from(Member)
+        .join(Household, Household.id == Member.household_id)
+        .join(Village, Village.id == Household.village_id)
+        .join(Township, Township.id == Village.township_id)
+        .join(County, County.id == Township.county_id)
+        .outerjoin(Income, (Income.household_id == Household.id) & (Income.year == year))
+        .outerjoin(Conditions, (Conditions.household_id == Household.id) & (Conditions.year == year))
+        .where(Member.status == MEMBER_CURRENT, Household.active.is_(True))
+        .order_by(Township.code, Village.code, Household.household_no, Member.sort_order, Member.id)
+    )
+    for r in s.execute(stmt).yield_per(5000):
+        yield r._asdict()
+
+
+__all__ = ["SOURCE_IMPORT", "BadInput", "FieldChange", "HeaderPreview", "ImportIssue", "ImportResult",
+           "ImportService", "MissingMember", "Where"]
