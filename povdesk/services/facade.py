@@ -33,5 +33,17 @@ class Services:
 
         return ImportService(db=self.db)
 
+    @cached_property
+    def year_settings(self):  # type: ignore[no-untyped-def]
+        from povdesk.services.settings import YearSettingsService
+
+        return YearSettingsService(db=self.db)
+
+    @cached_property
+    def checks(self):  # type: ignore[no-untyped-def]
+        from povdesk.services.checks import CheckService
+
+        return CheckService(db=self.db, settings=self.year_settings)
+
     def close(self) -> None:
         self.db.close()

@@ -1,0 +1,1 @@
+"""Data-quality rules: pure functions over plain household records (domain.md §5)."""

@@ -1,0 +1,522 @@
+"""Runs the rule catalogue over the county (columns loaded once) or one household, and tracks problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from povdesk.db.base import utcnow
+from povdesk.db.models import (
+    MEMBER_CURRENT,
+    Cadre,
+    ChangeLog,
+    CheckRun,
+    Conditions,
+    Household,
+    Income,
+    Measure,
+    Member,
+    Pairing,
+    Problem,
+    ProblemEvent,
+    Township,
+    Village,
+)
+from povdesk.domain import dictionary as dd
+from povdesk.domain import idnumber
+from povdesk.domain.dictionary import Entity
+from povdesk.domain.records import ProblemRecord
+from povdesk.domain.rules.base import (
+    CheckContext,
+    Finding,
+    HouseholdFacts,
+    make_household,
+    make_member,
+)
+from povdesk.domain.rules.catalogue import CATALOGUE_VERSION, Evaluator, by_code, catalogue
+from povdesk.errors import Cancelled, Conflict, InvalidValue, NotFound
+from povdesk.services.database import Database
+from povdesk.services.settings import YearSettingsService
+
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+OPEN = "open"
+RECTIFIED = "rectified"
+ACCEPTED = "accepted"
+STATUSES = (OPEN, RECTIFIED, ACCEPTED)
+_CHUNK = 900  # ids per IN (...) list
+
+
+def _columns(entity: Entity) -> list[str]:
+    return [f.column for f in dd.fields_of(entity)]
+
+
+H_COLS = _columns(Entity.HOUSEHOLD)
+M_COLS = _columns(Entity.MEMBER)
+I_COLS = [c for c in _columns(Entity.INCOME) if c != "year"]
+C_COLS = _columns(Entity.CONDITIONS)
+X_COLS = ["year", "category", "item", "amount"]
+K_COLS = ["name", "id_number", "phone"]
+
+
+@dataclass(frozen=True)
+class CheckRunResult:
+    """What one run found and changed; `by_rule` counts the findings of each rule."""
+
+    run_id: int
+    scope: str
+    households: int
+    findings: int
+    opened: int
+    rectified: int
+    still_open: int
+    errors: int
+    warnings: int
+    seconds: float
+    by_rule: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProblemEventRecord:
+    id: int
+    problem_id: int
+    at: dt.datetime
+    user: str
+    old_status: str | None
+    new_status: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ProblemQuery:
+    """Which problems a panel or list shows; None means any."""
+
+    township_id: int | None = None
+    village_id: int | None = None
+    household_id: int | None = None
+    category: str | None = None
+    rule: str | None = None
+    severity: str | None = None
+    status: str | None = OPEN
+    limit: int | None = None
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if v is None or isinstance(v, (bool, int, float, str)):
+            out[k] = v
+        elif isinstance(v, (dt.date, dt.datetime)):
+            out[k] = v.isoformat()
+        else:
+            out[k] = str(v)
+    return out
+
+
+class CheckService:
+    def __init__(self, *, db: Database, settings: YearSettingsService | None = None) -> None:
+        self.db = db
+        self.settings = settings or YearSettingsService(db=db)
+        self._evaluator = Evaluator()
+
+    # ------------------------------------------------------------------ loading facts
+    def _scope_ids(self, *, village_id: int | None = None, township_id: int | None = None,
+                   household_id: int | None = None) -> Select[tuple[int]]:
+        stmt = select(Household.id).where(Household.active.is_(True))
+        if household_id is not None:
+            stmt = stmt.where(Household.id == household_id)
+        elif village_id is not None:
+            stmt = stmt.where(Household.village_id == village_id)
+        elif township_id is not None:
+            stmt = stmt.where(Household.village_id.in_(
+                select(Village.id).where(Village.township_id == township_id)))
+        return stmt
+
+    def _load(self, s: Session, scope: Select[tuple[int]], year: int, on: dt.date,
+              whole_county: bool) -> list[HouseholdFacts]:
+        """Every household in scope with its members, income, conditions, measures and cadres:
+        one query per table, grouped by household in Python."""
+        hh = s.execute(select(Household.id, *[getattr(Household, c) for c in H_COLS])
+                       .where(Household.id.in_(scope)).order_by(Household.id)).all()
+        members: dict[int, list] = defaultdict(list)
+        m_stmt = (select(Member.id, Member.household_id, *[getattr(Member, c) for c in M_COLS])
+                  .order_by(Member.household_id, Member.sort_order, Member.id))
+        if not whole_county:
+            m_stmt = m_stmt.where(Member.household_id.in_(scope))
+        for row in s.execute(m_stmt):
+            members[row[1]].append(make_member(row[0], dict(zip(M_COLS, row[2:], strict=True)), on))
+        incomes: dict[int, dict] = {}
+        i_stmt = select(Income.household_id, *[getattr(Income, c) for c in I_COLS]).where(Income.year == year)
+        c_stmt = (select(Conditions.household_id, *[getattr(Conditions, c) for c in C_COLS])
+                  .where(Conditions.year == year))
+        x_stmt = select(Measure.household_id, Measure.member_id, *[getattr(Measure, c) for c in X_COLS])
+        k_stmt = (select(Pairing.household_id, Pairing.start_date, Pairing.end_date,
+                         *[getattr(Cadre, c) for c in K_COLS])
+                  .join(Cadre, Cadre.id == Pairing.cadre_id).where(Pairing.valid.is_(True)))
+        if not whole_county:
+            i_stmt = i_stmt.where(Income.household_id.in_(scope))
+            c_stmt = c_stmt.where(Conditions.household_id.in_(scope))
+            x_stmt = x_stmt.where(Measure.household_id.in_(scope))
+            k_stmt = k_stmt.where(Pairing.household_id.in_(scope))
+        for row in s.execute(i_stmt):
+            incomes[row[0]] = dict(zip(I_COLS, row[1:], strict=True))
+        conds: dict[int, dict] = {}
+        for row in s.execute(c_stmt):
+            conds[row[0]] = dict(zip(C_COLS, row[1:], strict=True))
+        measures: dict[int, list] = defaultdict(list)
+        for row in s.execute(x_stmt):
+            measures[row[0]].append({"member_id": row[1], **dict(zip(X_COLS, row[2:], strict=True))})
+        cadres: dict[int, list] = defaultdict(list)
+        for row in s.execute(k_stmt):
+            cadres[row[0]].append({"pairing_start": row[1], "pairing_end": row[2],
+                                   **dict(zip(K_COLS, row[3:], strict=True))})
+        empty: list = []
+        return [make_household(row[0], dict(zip(H_COLS, row[1:], strict=True)), members.get(row[0], empty),
+                               income=incomes.get(row[0]), conditions=conds.get(row[0]),
+                               measures=measures.get(row[0], empty), cadres=cadres.get(row[0], empty))
+                for row in hh]
+
+    def _context(self, s: Session, facts: list[HouseholdFacts], whole_county: bool) -> CheckContext:
+        year = self.db.data_year
+        settings = self.settings.get(year)
+        id_households: dict[str, set[str]] = defaultdict(set)
+        if whole_county:
+            for h in facts:
+                no = h.household_no
+                for m in h.current:
+                    if m.id_norm:
+                        id_households[m.id_norm].add(no)
+        else:
+            wanted = sorted({m["id_number"] for h in facts for m in h.current if m["id_number"]})
+            for chunk in _chunks(wanted):
+                stmt = (select(Member.id_number, Household.household_no)
+                        .join(Household, Household.id == Member.household_id)
+                        .where(Member.id_number.in_(chunk), Member.status == MEMBER_CURRENT,
+                               Household.active.is_(True)))
+                for number, no in s.execute(stmt):
+                    id_households[idnumber.normalise(number)].add(no)
+        cadre_ids: set[str] = set()
+        phones: Counter[str] = Counter()
+        for number, phone in s.execute(select(Cadre.id_number, Cadre.phone)):
+            if number:
+                cadre_ids.add(idnumber.normalise(number))
+            if phone:
+                phones[phone.strip()] += 1
+        return CheckContext(
+            year=year, settings=settings, settings_by_year=self.settings.by_year(),
+            id_households={k: frozenset(v) for k, v in id_households.items() if len(v) > 1},
+            cadre_ids=frozenset(cadre_ids),
+            shared_cadre_phones=frozenset(p for p, n in phones.items() if n > 1))
+
+    # ------------------------------------------------------------------ evaluating
+    def evaluate(self, *, village_id: int | None = None, township_id: int | None = None,
+                 household_id: int | None = None, progress: Progress | None = None,
+                 cancel: CancelCheck | None = None) -> list[Finding]:
+        """The catalogue's findings in a scope, without recording anything."""
+        with self.db.reading() as s:
+            return self._evaluate(s, village_id=village_id, township_id=township_id,
+                                  household_id=household_id, progress=progress, cancel=cancel)[1]
+
+    def _evaluate(self, s: Session, *, village_id: int | None, township_id: int | None,
+                  household_id: int | None, progress: Progress | None,
+                  cancel: CancelCheck | None) -> tuple[list[HouseholdFacts], list[Finding]]:
+        whole = village_id is None and township_id is None and household_id is None
+        year = self.db.data_year
+        on = self.settings.get(year).reference_date
+        scope = self._scope_ids(village_id=village_id, township_id=township_id, household_id=household_id)
+        if household_id is not None and s.get(Household, household_id) is None:
+            raise NotFound("household.missing", f"No household with id {household_id}.",
+                           f"找不到编号为 {household_id} 的户。")
+        facts = self._load(s, scope, year, on, whole)
+        ctx = self._context(s, facts, whole)
+        found: list[Finding] = []
+        total = len(facts)
+        evaluator = self._evaluator
+        for i, h in enumerate(facts):
+            if i % 500 == 0:
+                if cancel is not None and cancel():
+                    raise Cancelled()
+                if progress is not None:
+                    progress(i, total)
+            found.extend(evaluator(h, ctx))
+        if progress is not None:
+            progress(total, total)
+        return facts, found
+
+    # ------------------------------------------------------------------ running and tracking
+    def run(self, *, village_id: int | None = None, township_id: int | None = None,
+            household_id: int | None = None, progress: Progress | None = None,
+            cancel: CancelCheck | None = None) -> CheckRunResult:
+        """Evaluate a scope and record it: new problems open, fixed ones are rectified, open ones
+        are kept (never duplicated). One transaction: a cancelled run writes nothing."""
+        t0 = time.perf_counter()
+        scope_name = (f"household:{household_id}" if household_id is not None
+                      else f"village:{village_id}" if village_id is not None
+                      else f"township:{township_id}" if township_id is not None else "county")
+        with self.db.transaction() as s:
+            facts, found = self._evaluate(s, village_id=village_id, township_id=township_id,
+                                          household_id=household_id, progress=progress, cancel=cancel)
+            if cancel is not None and cancel():
+                raise Cancelled()
+            run = CheckRun(user=self.db.user, scope=scope_name, catalogue_version=CATALOGUE_VERSION)
+            s.add(run)
+            s.flush()
+            opened, rectified, still_open = self._track(s, run.id, [h.id for h in facts], found)
+            by_rule = Counter(f.rule.code for f in found)
+            errors = sum(1 for f in found if f.rule.severity == "error")
+            seconds = round(time.perf_counter() - t0, 3)
+            counts = {"households": len(facts), "findings": len(found), "opened": opened,
+                      "rectified": rectified, "still_open": still_open, "errors": errors,
+                      "warnings": len(found) - errors, "seconds": seconds}
+            run.counts = counts
+            run.finished_at = utcnow()
+            return CheckRunResult(run.id, scope_name, len(facts), len(found), opened, rectified,
+                                  still_open, errors, len(found) - errors, seconds, dict(by_rule))
+
+    def run_household(self, household_id: int) -> list[ProblemRecord]:
+        """Re-check one household after an edit; returns its open problems."""
+        self.run(household_id=household_id)
+        return self.open_problems(household_id)
+
+    def _track(self, s: Session, run_id: int, household_ids: list[int],
+               found: list[Finding]) -> tuple[int, int, int]:
+        known: dict[str, tuple[int, str, str, int]] = {}  # fingerprint -> id, status, message_zh, household
+        stmt = select(Problem.id, Problem.fingerprint, Problem.status, Problem.message_zh,
+                      Problem.household_id).where(Problem.status.in_((OPEN, ACCEPTED)))
+        if len(household_ids) <= _CHUNK:  # one household or a village; else read them all
+            stmt = stmt.where(Problem.household_id.in_(household_ids))
+        for pid, fp, st, msg, hid in s.execute(stmt):
+            known[fp] = (pid, st, msg, hid)
+        in_scope = set(household_ids)
+        books = self.db.codebook()
+        now = utcnow()
+        user = self.db.user
+        new_rows: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        still_open: list[int] = []
+        changed: list[dict[str, Any]] = []
+        for f in found:
+            fp = f.fingerprint
+            if fp in seen:
+                continue
+            seen.add(fp)
+            hit = known.get(fp)
+            if hit is not None:
+                if hit[1] == OPEN:
+                    still_open.append(hit[0])
+                    zh = f.message("zh", books)
+                    if zh != hit[2]:
+                        changed.append({"id": hit[0], "message_zh": zh, "message_en": f.message("en", books),
+                                        "values": _json_safe(f.values)})
+                continue
+            r = f.rule
+            new_rows.append({"rule": r.code, "category": r.category, "severity": r.severity,
+                             "household_id": f.household_id, "member_id": f.member_id, "fingerprint": fp,
+                             "fields": ",".join(r.fields), "message_zh": f.message("zh", books),
+                             "message_en": f.message("en", books), "values": _json_safe(f.values),
+                             "status": OPEN, "first_run_id": run_id, "last_run_id": run_id,
+                             "opened_at": now})
+        if new_rows:
+            ids = s.execute(insert(Problem).returning(Problem.id), new_rows).scalars().all()
+            s.execute(insert(ProblemEvent), [{"problem_id": pid, "at": now, "user": user, "old_status": None,
+                                              "new_status": OPEN, "note": "检查发现"} for pid in ids])
+        for chunk in _chunks(still_open, 5000):
+            s.execute(update(Problem).where(Problem.id.in_(chunk)).values(last_run_id=run_id))
+        if changed:
+            s.execute(update(Problem), changed)
+        gone = [(pid, hid) for fp, (pid, st, _m, hid) in known.items()
+                if st == OPEN and hid in in_scope and fp not in seen]
+        if gone:
+            fixers = self._fixers(s, sorted({hid for _p, hid in gone}))
+            s.execute(update(Problem), [
+                {"id": pid, "status": RECTIFIED, "closed_at": now, "closed_by": fixers.get(hid, user),
+                 "resolution": "复查通过（数据已更正）", "last_run_id": run_id} for pid, hid in gone])
+            s.execute(insert(ProblemEvent), [
+                {"problem_id": pid, "at": now, "user": fixers.get(hid, user), "old_status": OPEN,
+                 "new_status": RECTIFIED, "note": f"第 {run_id} 次检查通过"} for pid, hid in gone])
+        return len(new_rows), len(gone), len(still_open)
+
+    @staticmethod
+    def _fixers(s: Session, household_ids: list[int]) -> dict[int, str]:
+        """Who last edited each household: the person credited with rectifying its problems."""
+        out: dict[int, str] = {}
+        for chunk in _chunks(household_ids):
+            latest = (select(ChangeLog.household_id, func.max(ChangeLog.id).label("last"))
+                      .where(ChangeLog.household_id.in_(chunk)).group_by(ChangeLog.household_id).subquery())
+            stmt = select(ChangeLog.household_id, ChangeLog.user).join(latest, ChangeLog.id == latest.c.last)
+            for hid, user in s.execute(stmt):
+                out[hid] = user
+        return out
+
+    # ------------------------------------------------------------------ decisions on problems
+    def accept(self, problem_id: int, reason: str) -> ProblemRecord:
+        """Accept an open problem as an exception (a reviewer's decision, with the reason)."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidValue("problem.reason", "Give a reason for accepting the exception.",
+                               "请填写认定为例外的理由。")
+        return self._set_status(problem_id, ACCEPTED, reason, expect=OPEN)
+
+    def reopen(self, problem_id: int, note: str = "") -> ProblemRecord:
+        """Withdraw an accepted exception; the problem is open again."""
+        return self._set_status(problem_id, OPEN, note.strip() or "撤销例外认定", expect=ACCEPTED)
+
+    def _set_status(self, problem_id: int, status: str, note: str, *, expect: str) -> ProblemRecord:
+        with self.db.transaction() as s:
+            p = s.get(Problem, problem_id)
+            if p is None:
+                raise NotFound("problem.missing", f"No problem with id {problem_id}.", f"找不到问题 {problem_id}。")
+            if p.status != expect:
+                raise Conflict("problem.status", f"The problem is {p.status}, not {expect}.",
+                               f"该问题当前状态为“{p.status}”，不能执行此操作。")
+            if status == OPEN and s.scalar(select(Problem.id).where(
+                    Problem.fingerprint == p.fingerprint, Problem.status == OPEN)) is not None:
+                raise Conflict("problem.duplicate", "The same problem is already open.", "同一问题已处于未整改状态。")
+            now = utcnow()
+            s.add(ProblemEvent(problem_id=p.id, at=now, user=self.db.user, old_status=p.status,
+                               new_status=status, note=note[:200]))
+            p.status = status
+            if status == OPEN:
+                p.closed_at = p.closed_by = p.resolution = None
+            else:
+                p.closed_at, p.closed_by, p.resolution = now, self.db.user, note[:200]
+            s.flush()
+        return self.problem(problem_id)
+
+    def set_remark(self, problem_id: int, remark: str) -> ProblemRecord:
+        """The village team's note on a problem (printed in the lists' remark column)."""
+        with self.db.transaction() as s:
+            p = s.get(Problem, problem_id)
+            if p is None:
+                raise NotFound("problem.missing", f"No problem with id {problem_id}.", f"找不到问题 {problem_id}。")
+            p.remark = (remark or "").strip()[:200] or None
+        return self.problem(problem_id)
+
+    # ------------------------------------------------------------------ queries
+    def _select(self) -> Select[Any]:
+        return (select(Problem.id, Problem.rule, Problem.category, Problem.severity, Problem.household_id,
+                       Household.household_no, Problem.member_id, Member.name, Member.id_number,
+                       Problem.fields, Problem.message_zh, Problem.message_en, Problem.status,
+                       Problem.opened_at, Problem.closed_at, Problem.closed_by, Problem.resolution,
+                       Problem.remark, Township.name, Village.name)
+                .join(Household, Household.id == Problem.household_id)
+                .join(Village, Village.id == Household.village_id)
+                .join(Township, Township.id == Village.township_id)
+                .outerjoin(Member, Member.id == Problem.member_id))
+
+    @staticmethod
+    def _record(r: Any) -> ProblemRecord:
+        return ProblemRecord(id=r[0], rule=r[1], category=r[2], severity=r[3], household_id=r[4],
+                             household_no=r[5], member_id=r[6], member_name=r[7], id_number=r[8],
+                             fields=tuple(x for x in (r[9] or "").split(",") if x), message_zh=r[10],
+                             message_en=r[11], status=r[12], opened_at=r[13], closed_at=r[14],
+                             closed_by=r[15], resolution=r[16], remark=r[17], township=r[18] or "",
+                             village=r[19] or "")
+
+    def problems(self, query: ProblemQuery = ProblemQuery()) -> list[ProblemRecord]:
+        """Problems ordered by township, village, household number, rule."""
+        stmt = self._select().where(Household.active.is_(True))
+        q = query
+        if q.household_id is not None:
+            stmt = stmt.where(Problem.household_id == q.household_id)
+        if q.village_id is not None:
+            stmt = stmt.where(Household.village_id == q.village_id)
+        if q.township_id is not None:
+            stmt = stmt.where(Village.township_id == q.township_id)
+        for col, value in ((Problem.category, q.category), (Problem.rule, q.rule),
+                           (Problem.severity, q.severity), (Problem.status, q.status)):
+            if value:
+                stmt = stmt.where(col == value)
+        stmt = stmt.order_by(Township.code, Village.code, Household.household_no, Problem.rule, Problem.id)
+        if q.limit:
+            stmt = stmt.limit(q.limit)
+        with self.db.reading() as s:
+            return [self._record(r) for r in s.execute(stmt)]
+
+    def problem(self, problem_id: int) -> ProblemRecord:
+        with self.db.reading() as s:
+            r = s.execute(self._select().where(Problem.id == problem_id)).first()
+        if r is None:
+            raise NotFound("problem.missing", f"No problem with id {problem_id}.", f"找不到问题 {problem_id}。")
+        return self._record(r)
+
+    def open_problems(self, household_id: int) -> list[ProblemRecord]:
+        """A household's open problems (the detail view and the printed form show them)."""
+        return self.problems(ProblemQuery(household_id=household_id, status=OPEN))
+
+    def open_problem_counts(self) -> dict[int, int]:
+        """village_id -> number of open problems (the navigator shows them)."""
+        stmt = (select(Household.village_id, func.count(Problem.id))
+                .join(Household, Household.id == Problem.household_id)
+                .where(Problem.status == OPEN, Household.active.is_(True))
+                .group_by(Household.village_id))
+        with self.db.reading() as s:
+            return {vid: n for vid, n in s.execute(stmt)}
+
+    def exit_blockers(self, household_id: int) -> list[ProblemRecord]:
+        """Open problems that stop this household being marked exited."""
+        rules = by_code()
+        return [p for p in self.open_problems(household_id) if p.rule in rules and rules[p.rule].blocks_exit]
+
+    def signoff_blockers(self, household_ids: Iterable[int] | None = None) -> list[ProblemRecord]:
+        """Open problems that stop a monthly package being signed off."""
+        rules = by_code()
+        wanted = None if household_ids is None else set(household_ids)
+        return [p for p in self.problems(ProblemQuery(status=OPEN))
+                if (wanted is None or p.household_id in wanted)
+                and p.rule in rules and rules[p.rule].blocks_signoff]
+
+    def history(self, problem_id: int) -> list[ProblemEventRecord]:
+        with self.db.reading() as s:
+            rows = s.scalars(select(ProblemEvent).where(ProblemEvent.problem_id == problem_id)
+                             .order_by(ProblemEvent.at, ProblemEvent.id))
+            return [ProblemEventRecord(e.id, e.problem_id, e.at, e.user, e.old_status, e.new_status, e.note)
+                    for e in rows]
+
+    def summary(self, query: ProblemQuery = ProblemQuery()) -> dict[str, Any]:
+        """Counts by severity, category and rule of the problems a query selects."""
+        items = self.problems(query)
+        return {"total": len(items),
+                "by_severity": dict(Counter(p.severity for p in items)),
+                "by_category": dict(Counter(p.category for p in items)),
+                "by_rule": dict(sorted(Counter(p.rule for p in items).items()))}
+
+    def head_names(self, household_ids: Iterable[int]) -> dict[int, str]:
+        ids = sorted(set(household_ids))
+        out: dict[int, str] = {}
+        with self.db.reading() as s:
+            for chunk in _chunks(ids):
+                for hid, name in s.execute(select(Household.id, Household.head_name)
+                                           .where(Household.id.in_(chunk))):
+                    out[hid] = name or ""
+        return out
+
+    def last_run(self) -> dict[str, Any] | None:
+        with self.db.reading() as s:
+            r = s.scalars(select(CheckRun).where(CheckRun.scope == "county")
+                          .order_by(CheckRun.id.desc()).limit(1)).first()
+            if r is None:
+                return None
+            return {"id": r.id, "started_at": r.started_at, "finished_at": r.finished_at, "user": r.user,
+                    "counts": dict(r.counts or {})}
+
+    @staticmethod
+    def rules() -> tuple:  # type: ignore[type-arg]
+        return catalogue()
+
+    def village_id_for_code(self, code: str) -> int | None:
+        with self.db.reading() as s:
+            return s.scalar(select(Village.id).where(and_(Village.code == code)))

@@ -1,0 +1,89 @@
+"""Per-year settings the clerk maintains (exit income line, school ages, reference date), not constants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import select
+
+from povdesk.db.models import YearSetting
+from povdesk.domain.records import YearSettingRecord
+from povdesk.domain.yearsettings import default_year_settings
+from povdesk.errors import InvalidValue
+from povdesk.services.database import Database
+
+EDITABLE = ("exit_income_line", "national_line", "source", "school_age_from", "school_age_to",
+            "reference_date")
+
+
+def _record(row: YearSetting) -> YearSettingRecord:
+    return YearSettingRecord(year=row.year, exit_income_line=float(row.exit_income_line),
+                             national_line=None if row.national_line is None else float(row.national_line),
+                             source=row.source, school_age_from=row.school_age_from,
+                             school_age_to=row.school_age_to,
+                             reference_date=row.reference_date or dt.date(row.year, 12, 31))
+
+
+class YearSettingsService:
+    def __init__(self, *, db: Database) -> None:
+        self.db = db
+
+    def list(self) -> list[YearSettingRecord]:
+        with self.db.reading() as s:
+            return [_record(r) for r in s.scalars(select(YearSetting).order_by(YearSetting.year))]
+
+    def get(self, year: int | None = None) -> YearSettingRecord:
+        """The settings of `year` (default: the data year); a year without a row borrows the
+        nearest earlier year's figures (or the shipped defaults) with its own reference date."""
+        year = year or self.db.data_year
+        rows = self.list()
+        for r in rows:
+            if r.year == year:
+                return r
+        earlier = [r for r in rows if r.year < year]
+        if earlier:
+            base = max(earlier, key=lambda r: r.year)
+        else:
+            base = min(rows, key=lambda r: r.year) if rows else default_year_settings()[-1]
+        return replace(base, year=year, reference_date=dt.date(year, 12, 31),
+                       source=f"（沿用 {base.year} 年设置）{base.source or ''}")
+
+    def by_year(self) -> dict[int, YearSettingRecord]:
+        return {r.year: r for r in self.list()}
+
+    def update(self, year: int, **changes: Any) -> YearSettingRecord:
+        """Change some figures of one year (creating the year from its neighbour when missing)."""
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise InvalidValue("settings.unknown", f"Unknown year settings: {', '.join(sorted(unknown))}.",
+                               f"未知的年度设置项：{'、'.join(sorted(unknown))}。")
+        current = self.get(year)
+        new = replace(current, year=year, **changes)
+        _validate(new)
+        with self.db.transaction() as s:
+            row = s.get(YearSetting, year)
+            if row is None:
+                row = YearSetting(year=year)
+                s.add(row)
+            for name in EDITABLE:
+                setattr(row, name, getattr(new, name))
+        return new
+
+
+def _validate(r: YearSettingRecord) -> None:
+    if not 1949 <= r.year <= 2100:
+        raise InvalidValue("settings.year", f"{r.year} is not a plausible year.", f"{r.year} 不是合理的年份。")
+    if r.exit_income_line is None or not 0 < float(r.exit_income_line) < 100_000:
+        raise InvalidValue("settings.line", "The exit income line must be between 0 and 100,000 yuan.",
+                           "脱贫收入标准线应在 0 到 100,000 元之间。")
+    if r.national_line is not None and not 0 < float(r.national_line) < 100_000:
+        raise InvalidValue("settings.national_line", "The national line must be between 0 and 100,000 yuan.",
+                           "国家贫困线应在 0 到 100,000 元之间。")
+    if not 3 <= r.school_age_from <= r.school_age_to <= 20:
+        raise InvalidValue("settings.school_ages",
+                           "Compulsory school ages must satisfy 3 <= from <= to <= 20.",
+                           "义务教育年龄应满足 3 ≤ 起始年龄 ≤ 截止年龄 ≤ 20。")
+    if not isinstance(r.reference_date, dt.date):
+        raise InvalidValue("settings.reference_date", "The reference date must be a date.", "基准日期必须是日期。")
