@@ -38,7 +38,7 @@ MEMBER_FIELDS = ("member.name", "member.id_number", "member.relation", "member.s
                  "member.ethnicity", "member.education", "member.school_status", "member.health",
                  "member.labour_skill", "member.work_status")
 #: relative widths of the member table (序号, the fields above, then the correction column)
-MEMBER_WIDTHS = (3.2, 9.6, 16.4, 6.4, 3.8, 3.8, 5, 7, 7.2, 7.4, 8.6, 7.6, 14)
+MEMBER_WIDTHS = (4.0, 9.6, 16.0, 6.4, 3.8, 3.8, 5, 7, 7.2, 7.4, 8.6, 7.6, 13.6)
 INSURANCE_FIELDS = ("member.ins_medical", "member.ins_major_illness", "member.ins_pension",
                     "member.ins_employee_medical", "member.ins_employee_pension",
                     "member.ins_commercial", "member.dibao", "member.tekun")
