@@ -45,5 +45,11 @@ class Services:
 
         return CheckService(db=self.db, settings=self.year_settings)
 
+    @cached_property
+    def printing(self):  # type: ignore[no-untyped-def]
+        from povdesk.services.printing import PrintService
+
+        return PrintService(db=self.db)
+
     def close(self) -> None:
         self.db.close()
