@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         self.right_splitter.addWidget(self.detail)
         self.right_splitter.setStretchFactor(0, 5)
         self.right_splitter.setStretchFactor(1, 6)
+        self.right_splitter.setSizes([420, 480])
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.navigator)

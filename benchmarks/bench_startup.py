@@ -1,0 +1,116 @@
+"""Window start to a usable household list, scrolling the whole list, and peak memory (issue #2 §10).
+
+Each run is a fresh process (interpreter start, imports, database open, QApplication offscreen,
+MainWindow) timed from the parent until the child reports that the list shows its first rows.
+Targets (measured, never asserted): start to usable list <= 1.5 s; RSS <= 400 MB.
+
+    .venv/bin/python -m benchmarks.bench_startup [--db PATH] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import ROOT, report, scale_county_path
+
+CHILD = r"""
+import json, os, resource, sys, time
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+path, scroll = sys.argv[1], sys.argv[2] == "1"
+from PySide6.QtCore import QTimer
+from povdesk.services.database import Database
+from povdesk.services.facade import Services
+from povdesk.ui.application import create_application
+from povdesk.ui.main_window import MainWindow
+
+app = create_application([sys.argv[0]], language="zh_CN")
+window = MainWindow(services=Services(db=Database.open(path, user="bench")))
+window.show()
+figures = {}
+
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def scroll_all():
+    window.resize(1440, 900)
+    app.processEvents()
+    model, table = window.table_model, window.table
+    rows = model.rowCount()
+    visible = max(1, table.viewport().height() // table.verticalHeader().defaultSectionSize())
+    worst, total, steps = 0.0, 0.0, 0
+    t_all = time.perf_counter()
+    for row in range(0, rows, visible):
+        t0 = time.perf_counter()
+        table.scrollTo(model.index(min(row + visible - 1, rows - 1), 0),
+                       table.ScrollHint.PositionAtBottom)
+        table.viewport().grab()  # paints the visible rows: every cell's data() as on screen
+        dt = time.perf_counter() - t0
+        worst, total, steps = max(worst, dt), total + dt, steps + 1
+    figures.update(rows=rows, visible_rows=visible, scroll_steps=steps,
+                   scroll_worst_step_ms=round(worst * 1000, 2),
+                   scroll_mean_step_ms=round(total / max(steps, 1) * 1000, 3),
+                   scroll_total_s=round(time.perf_counter() - t_all, 2),
+                   page_fetches=model.page_fetches, cached_pages=model.cached_pages())
+
+def ready(count):
+    window.table_model.loaded.disconnect(ready)
+    window.table_model.index(0, 0).data()
+    window.table.viewport().repaint()
+    print("READY", count, flush=True)
+    if scroll:
+        scroll_all()
+    figures["peak_rss_mb"] = round(peak_mb(), 1)
+    print("FIGURES", json.dumps(figures), flush=True)
+    QTimer.singleShot(0, app.quit)
+
+window.table_model.loaded.connect(ready)
+app.exec()
+"""
+
+
+def one_run(db: Path, *, scroll: bool, data_dir: str) -> tuple[float, dict]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "POVDESK_DATA_DIR": data_dir,
+           "PYTHONPATH": str(ROOT)}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(db), "1" if scroll else "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT)
+    assert proc.stdout is not None
+    ready = None
+    figures: dict = {}
+    for line in proc.stdout:
+        if line.startswith("READY") and ready is None:
+            ready = time.perf_counter() - t0
+        elif line.startswith("FIGURES"):
+            figures = json.loads(line.split(" ", 1)[1])
+    proc.wait()
+    if ready is None:
+        raise RuntimeError(f"the window never showed its list (exit code {proc.returncode})")
+    return ready, figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="database to open (default: the scale county)")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    db = args.db or scale_county_path()
+    with tempfile.TemporaryDirectory() as data_dir:
+        one_run(db, scroll=False, data_dir=data_dir)  # warm the OS file cache once
+        starts = [one_run(db, scroll=False, data_dir=data_dir)[0] for _ in range(args.runs)]
+        _start, figures = one_run(db, scroll=True, data_dir=data_dir)
+    report("startup_to_usable_list", database=db.name, runs=args.runs,
+           median_s=round(statistics.median(starts), 3), min_s=round(min(starts), 3),
+           max_s=round(max(starts), 3), target_s=1.5, **figures, rss_target_mb=400)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
