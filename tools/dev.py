@@ -36,6 +36,8 @@ DEBIAN_TOOLS: dict[str, str | None] = {
     "libegl1": None,
     "libxkbcommon-x11-0": None,
     "libxcb-cursor0": None,
+    "libxcb-icccm4": None,  # the Qt xcb plugin (window under Xvfb) links these two
+    "libxcb-keysyms1": None,
     "libfontconfig1": None,
     "libgl1": None,
     "libdbus-1-3": None,
