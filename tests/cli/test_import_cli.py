@@ -1,0 +1,88 @@
+"""`povdesk import` and `povdesk export-roster`: JSON summary, exit codes, report file, round trip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from povdesk.cli import main
+from tests.exchange.rosters import PERSON_HEADER, col, person_rows, person_xlsx, write_xlsx
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+    code = main(list(argv))
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def test_import_json_summary_and_exit_zero_with_skipped_households(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = person_rows()
+    rows[3][col("证件号码")] = "5.13437E+17"
+    path = person_xlsx(tmp_path / "a.xlsx", rows)
+    db = str(tmp_path / "c.sqlite")
+    code, data = run_json(capsys, "--db", db, "--lang", "en", "import", str(path), "--format", "json")
+    assert code == 0
+    assert data["households_new"] == 2 and data["members_new"] == 5 and data["fields_changed"] == 0
+    assert data["households_skipped"] == ["51343720420100002"]
+    [error] = data["errors"]
+    assert error["row"] == 5 and error["column"] == "证件号码" and error["household_no"] == "51343720420100002"
+    assert "scientific notation" in error["message"]
+
+
+def test_dry_run_then_import_then_reimport(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = person_xlsx(tmp_path / "a.xlsx")
+    db = str(tmp_path / "c.sqlite")
+    code, dry = run_json(capsys, "--db", db, "import", str(path), "--dry-run", "--format", "json")
+    assert code == 0 and dry["dry_run"] and dry["households_new"] == 3
+    code, done = run_json(capsys, "--db", db, "import", str(path), "--format", "json")
+    assert code == 0 and done["households_new"] == 3 and done["members_new"] == 7
+    code, again = run_json(capsys, "--db", db, "import", str(path), "--format", "json")
+    assert (again["households_new"], again["members_new"], again["fields_changed"]) == (0, 0, 0)
+
+
+def test_unreadable_file_exits_two_with_a_bilingual_message(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(b"\x00\x01garbage" * 100)
+    db = str(tmp_path / "c.sqlite")
+    assert main(["--db", db, "--lang", "zh_CN", "import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "x.xlsx" in err and "不是 Excel 工作簿" in err
+    code, data = run_json(capsys, "--db", db, "--lang", "en", "import", str(path), "--format", "json")
+    assert code == 2 and data["ok"] is False and data["error"]["code"] == "input.not_spreadsheet"
+
+
+def test_missing_required_columns_exit_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_xlsx(tmp_path / "n.xlsx", ["户编号", "人数", "民族", "证件号码"], [["1", 2, "彝族", "x"]])
+    assert main(["--db", str(tmp_path / "c.sqlite"), "--lang", "en", "import", str(path)]) == 2
+    assert "Required columns missing" in capsys.readouterr().err
+
+
+def test_report_option_writes_the_highlighted_copy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = person_rows()
+    rows[0][col("人均纯收入")] = "不详"
+    path = person_xlsx(tmp_path / "a.xlsx", rows)
+    report = tmp_path / "out" / "report.xlsx"
+    code = main(["--db", str(tmp_path / "c.sqlite"), "--lang", "zh_CN", "import", str(path),
+                 "--dry-run", "--report", str(report)])
+    assert code == 0
+    assert "整户跳过 1 户" in capsys.readouterr().out
+    ws = openpyxl.load_workbook(report)["错误报告"]
+    assert ws.cell(1, len(PERSON_HEADER) + 1).value == "错误说明"
+    assert "不是数字" in ws.cell(2, len(PERSON_HEADER) + 1).value
+
+
+def test_export_roster_then_import_reports_no_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "c.sqlite")
+    assert main(["--db", db, "import", str(person_xlsx(tmp_path / "a.xlsx"))]) == 0
+    out = tmp_path / "export.xlsx"
+    assert main(["--db", db, "--lang", "en", "export-roster", str(out)]) == 0
+    assert "Wrote 7 members" in capsys.readouterr().out
+    code, data = run_json(capsys, "--db", db, "import", str(out), "--format", "json")
+    assert code == 0
+    assert (data["households_new"], data["members_new"], data["fields_changed"]) == (0, 0, 0)
+    assert data["households_unchanged"] == 3
