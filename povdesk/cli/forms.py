@@ -7,6 +7,7 @@ import json
 import sys
 
 from povdesk.errors import BadInput
+from povdesk.reports.forms import as_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -97,19 +98,7 @@ def _lookup(service, payload: str, *, zh: bool, as_json: bool) -> int:  # type: 
         print(f"Print batch {snap.batch_id}, printed {snap.printed_at:%Y-%m-%d %H:%M} (UTC) by {snap.printed_by}")
         print(f"Household {snap.household_no}, form {snap.serial}, record version {snap.version} when printed"
               + (f", now version {snap.current_version} (changed since)" if changed else " (unchanged since)"))
-    form = snap.form
-    for label, value in form.header:
-        print(f"  {label}：{value}")
-    for section in form.sections:
-        print(section.title)
-        for table in section.tables:
-            if table.title:
-                print(f"  [{table.title}]")
-            if not table.key_value:
-                print("  " + " | ".join(c.title for c in table.columns if not c.correction))
-            for row in table.rows:
-                cells = [v for v, c in zip(row, table.columns, strict=True) if not c.correction]
-                print("  " + " | ".join(cells))
+    print(as_text(snap.form))
     return 0
 
 

@@ -43,24 +43,17 @@ def sheet_name(form: HouseholdForm, used: set[str]) -> str:
 def _spans(weights: Sequence[float]) -> list[tuple[int, int]]:
     """Map a table's relative column widths to runs of sheet columns (1-based, inclusive)."""
     total = sum(weights)
-    bounds = [0]
-    acc = 0.0
-    for w in weights:
-        acc += w
-        bounds.append(round(acc / total * SHEET_COLUMNS))
+    n = len(weights)
     spans = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        b = max(b, a + 1)
-        spans.append((a + 1, min(b, SHEET_COLUMNS)))
-    # keep spans increasing even when widths round together
-    fixed = []
-    start = 1
-    for k, (_a, b) in enumerate(spans):
-        remaining = len(spans) - k - 1
-        end = min(max(b, start), SHEET_COLUMNS - remaining)
-        fixed.append((start, end))
+    start, acc = 1, 0.0
+    for k, w in enumerate(weights):
+        acc += w
+        end = round(acc / total * SHEET_COLUMNS)
+        end = max(end, start)  # at least one column each
+        end = min(end, SHEET_COLUMNS - (n - 1 - k))  # leave one for each column still to come
+        spans.append((start, end))
         start = end + 1
-    return fixed
+    return spans
 
 
 def write_sheet(ws: Worksheet, form: HouseholdForm) -> None:

@@ -180,6 +180,23 @@ class HouseholdForm:
                     yield from r
 
 
+def as_text(form: HouseholdForm) -> str:
+    """The form as plain lines (command line and the window's lookup), correction cells left out."""
+    lines = [form.title]
+    lines += [f"  {label}：{value}" for label, value in form.header]
+    for section in form.sections:
+        lines.append(section.title)
+        for table in section.tables:
+            if table.title:
+                lines.append(f"  [{table.title}]")
+            keep = [k for k, c in enumerate(table.columns) if not c.correction]
+            if not table.key_value:
+                lines.append("  " + " | ".join(table.columns[k].title for k in keep))
+            for row in table.rows:
+                lines.append("  " + " | ".join(row[k] for k in keep))
+    return "\n".join(lines)
+
+
 def _table_json(t: FormTable) -> dict[str, Any]:
     return {"key": t.key, "title": t.title, "key_value": t.key_value,
             "columns": [{"title": c.title, "width": c.width, "align": c.align,

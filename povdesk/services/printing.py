@@ -45,6 +45,7 @@ from povdesk.reports.forms import (
     BatchInfo,
     FormOptions,
     HouseholdForm,
+    as_text,
     build_form,
     form_serial,
     parse_payload,
@@ -114,6 +115,11 @@ class PrintedSnapshot:
     serial: str
     form: HouseholdForm
     params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The printed form as plain lines (Chinese, as on paper)."""
+        return as_text(self.form)
 
     @property
     def changed_since(self) -> bool:

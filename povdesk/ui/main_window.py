@@ -197,6 +197,9 @@ class MainWindow(QMainWindow):
         # --- import wizard (data menu) -------------------------------------------------------
         # --- checks panel (checks menu, problems dock) ----------------------------------------
         # --- printing (print menu) -------------------------------------------------------------
+        from povdesk.ui.print_dialog import install_print_actions
+
+        install_print_actions(self)
 
     # ================================================================== public API
     def add_dock(self, widget: QWidget, title: str,

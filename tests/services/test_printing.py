@@ -19,7 +19,12 @@ from povdesk.errors import BadInput, Cancelled, NotFound
 from povdesk.services.database import Database
 from povdesk.services.printing import PrintResult, PrintSelection, PrintService
 from povdesk.services.registry import RegistryService
-from tests.reports.test_forms_fixtures import BIG_HEAD, BIG_NO, PROBLEM_TEXT, build_county_with_big_household
+from tests.reports.test_forms_fixtures import (
+    BIG_HEAD,
+    BIG_NO,
+    PROBLEM_TEXT,
+    build_county_with_big_household,
+)
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 
