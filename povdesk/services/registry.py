@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from povdesk.db.models import (
@@ -123,8 +123,27 @@ class RegistryService:
             stmt = stmt.where(Household.status == q.status)
         text = q.text.strip()
         if text:
-            stmt = stmt.where(Household.id.in_(self._search_ids(text)))
+            stmt = stmt.where(self._search_clause(text))
         return stmt
+
+    #: A prefix matching at least this many members is broad (a county code matches everyone):
+    #: then each household is tested with EXISTS instead of collecting every matching member.
+    BROAD_SEARCH = 20_000
+
+    def _search_clause(self, text: str):  # type: ignore[no-untyped-def]
+        prefix = idnumber.normalise(text) if text[:1].isdigit() else text
+        upper = prefix + "\uffff"
+        digits = prefix[:1].isdigit()
+        member_col = Member.id_number if digits else Member.name
+        household_col = Household.household_no if digits else Household.head_name
+        in_member = and_(member_col >= prefix, member_col < upper)
+        with self.db.reading() as s:
+            probe = select(Member.id).where(in_member).limit(self.BROAD_SEARCH).subquery()
+            broad = (s.scalar(select(func.count()).select_from(probe)) or 0) >= self.BROAD_SEARCH
+        if not broad:
+            return Household.id.in_(self._search_ids(text))
+        member_hit = select(Member.id).where(Member.household_id == Household.id, in_member).exists()
+        return or_(member_hit, and_(household_col >= prefix, household_col < upper))
 
     @staticmethod
     def _search_ids(text: str) -> Select[tuple[int]]:

@@ -1,0 +1,107 @@
+"""Registry at county scale: demo build time, search latency, listing and detail, peak memory.
+
+Targets (issue #2 part 10, measured, never asserted): demo of 20,000 households <= 30 s; search
+p95 <= 50 ms; RSS <= 400 MB.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from benchmarks.common import (
+    CACHE,
+    SCALE_HOUSEHOLDS,
+    SCALE_SEED,
+    peak_rss_mb,
+    percentile,
+    report,
+    scale_county_path,
+    timed,
+)
+from povdesk.db.models import Household, Member
+from povdesk.services.database import Database
+from povdesk.services.demo import DemoService
+from povdesk.services.registry import HouseholdQuery, RegistryService
+
+
+def _queries(db: Database, n: int = 200, seed: int = 1) -> list[tuple[str, str]]:
+    """Realistic search texts: name prefixes, ID-number prefixes (6-18 chars), household numbers."""
+    rng = random.Random(seed)
+    with db.reading() as s:
+        names = list(s.scalars(select(Member.name).order_by(Member.id)))
+        ids = [x for x in s.scalars(select(Member.id_number).order_by(Member.id)) if x]
+        numbers = list(s.scalars(select(Household.household_no).order_by(Household.id)))
+    out: list[tuple[str, str]] = []
+    for k in range(n):
+        kind = ("name", "id", "household_no")[k % 3]
+        if kind == "name":
+            name = rng.choice(names)
+            out.append((kind, name[: rng.randint(2, len(name))]))
+        elif kind == "id":
+            out.append((kind, rng.choice(ids)[: rng.randint(6, 18)]))
+        else:
+            out.append((kind, rng.choice(numbers)[: rng.randint(12, 17)]))
+    return out
+
+
+def main() -> None:
+    cached = (CACHE / f"scale-{SCALE_HOUSEHOLDS}-{SCALE_SEED}.sqlite").exists()
+    t0 = time.perf_counter()
+    path = scale_county_path()
+    if not cached:
+        report("demo_build_scale_county", households=SCALE_HOUSEHOLDS, seconds=round(time.perf_counter() - t0, 2))
+
+    db = Database.open(path, user="bench")
+    registry = RegistryService(db=db)
+
+    whole, runs = timed(lambda: registry.household_ids(), repeat=5)
+    ids = registry.household_ids()
+    report("household_ids_whole_county", households=len(ids), median_ms=round(whole * 1000, 1),
+           runs_ms=[round(r * 1000, 1) for r in runs])
+
+    rng = random.Random(2)
+    sample = rng.sample(ids, 30)
+    detail_runs = []
+    for hid in sample:
+        t = time.perf_counter()
+        registry.household(hid)
+        detail_runs.append(time.perf_counter() - t)
+    report("household_detail", median_ms=round(statistics.median(detail_runs) * 1000, 2),
+           p95_ms=round(percentile(detail_runs, 95) * 1000, 2))
+
+    queries = _queries(db)
+    registry.household_ids(HouseholdQuery(text=queries[0][1]))  # warm the cache once
+    latencies: dict[str, list[float]] = {"all": [], "name": [], "id": [], "household_no": []}
+    hits = []
+    for kind, text in queries:
+        t = time.perf_counter()
+        found = registry.household_ids(HouseholdQuery(text=text))
+        registry.household_rows(found[:50])
+        dt_ = time.perf_counter() - t
+        latencies["all"].append(dt_)
+        latencies[kind].append(dt_)
+        hits.append(len(found))
+    report("search", queries=len(queries), median_ms=round(statistics.median(latencies["all"]) * 1000, 2),
+           p95_ms=round(percentile(latencies["all"], 95) * 1000, 2),
+           max_ms=round(max(latencies["all"]) * 1000, 2),
+           by_kind_p95_ms={k: round(percentile(v, 95) * 1000, 2) for k, v in latencies.items() if k != "all"},
+           median_hits=statistics.median(hits))
+    report("rss_after_search", peak_rss_mb=round(peak_rss_mb(), 1))
+    db.close()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Database.open(Path(tmp) / "fresh.sqlite", user="bench", backups=Path(tmp) / "backups")
+        summary = DemoService(db=fresh).build(households=SCALE_HOUSEHOLDS, seed=SCALE_SEED + 1)
+        fresh.close()
+    report("demo_build_fresh", households=summary.households, members=summary.members,
+           faults=summary.faults, seconds=summary.seconds, peak_rss_mb=round(peak_rss_mb(), 1))
+
+
+if __name__ == "__main__":
+    main()
