@@ -32,6 +32,7 @@ from povdesk.domain.demo_faults import FAULT_KINDS
 from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
 from povdesk.services.demo import DemoService
+from povdesk.services.registry import HouseholdQuery, RegistryService
 
 TABLES = (County, Township, Village, VillagerGroup, Household, Member, Income, Conditions, Measure,
           Cadre, Pairing, DemoFault)
@@ -302,3 +303,13 @@ def test_refuses_a_database_with_households_unless_replace(county_db: Database) 
     with county_db.reading() as s:
         assert s.scalar(select(func.count(Household.id))) == 30
         assert s.scalar(select(func.count(County.id))) == 1
+
+
+def test_broad_and_narrow_search_find_the_same_households(county: Database) -> None:
+    registry = RegistryService(db=county)
+    for text in ("513437", "5134372", "阿", "沙马", "51343720420"):
+        narrow = registry.household_ids(HouseholdQuery(text=text))
+        registry.BROAD_SEARCH = 1  # force the EXISTS strategy
+        broad = registry.household_ids(HouseholdQuery(text=text))
+        del registry.BROAD_SEARCH
+        assert narrow and broad == narrow
