@@ -149,15 +149,22 @@ class CheckService:
               whole_county: bool) -> list[HouseholdFacts]:
         """Every household in scope with its members, income, conditions, measures and cadres:
         one query per table, grouped by household in Python."""
-        hh = s.execute(select(Household.id, *[getattr(Household, c) for c in H_COLS])
+        conn = s.connection()
+        hh = conn.execute(select(Household.id, *[getattr(Household, c) for c in H_COLS])
                        .where(Household.id.in_(scope)).order_by(Household.id)).all()
         members: dict[int, list] = defaultdict(list)
         m_stmt = (select(Member.id, Member.household_id, *[getattr(Member, c) for c in M_COLS])
                   .order_by(Member.household_id, Member.sort_order, Member.id))
         if not whole_county:
             m_stmt = m_stmt.where(Member.household_id.in_(scope))
-        for row in s.execute(m_stmt):
-            members[row[1]].append(make_member(row[0], dict(zip(M_COLS, row[2:], strict=True)), on))
+        # the largest table: read through the driver (booleans stay 1/0, dates ISO text, which the
+        # rules and make_member accept) to skip per-value type processing
+        compiled = m_stmt.compile(conn)
+        params: Any = (tuple(compiled.params[k] for k in compiled.positiontup)
+                       if compiled.positiontup is not None else dict(compiled.params))
+        cursor = conn.exec_driver_sql(str(compiled), params)
+        for row in cursor:
+            members[row[1]].append(make_member(row[0], zip(M_COLS, row[2:], strict=False), on))
         incomes: dict[int, dict] = {}
         i_stmt = select(Income.household_id, *[getattr(Income, c) for c in I_COLS]).where(Income.year == year)
         c_stmt = (select(Conditions.household_id, *[getattr(Conditions, c) for c in C_COLS])
@@ -171,16 +178,16 @@ class CheckService:
             c_stmt = c_stmt.where(Conditions.household_id.in_(scope))
             x_stmt = x_stmt.where(Measure.household_id.in_(scope))
             k_stmt = k_stmt.where(Pairing.household_id.in_(scope))
-        for row in s.execute(i_stmt):
+        for row in conn.execute(i_stmt):
             incomes[row[0]] = dict(zip(I_COLS, row[1:], strict=True))
         conds: dict[int, dict] = {}
-        for row in s.execute(c_stmt):
+        for row in conn.execute(c_stmt):
             conds[row[0]] = dict(zip(C_COLS, row[1:], strict=True))
         measures: dict[int, list] = defaultdict(list)
-        for row in s.execute(x_stmt):
+        for row in conn.execute(x_stmt):
             measures[row[0]].append({"member_id": row[1], **dict(zip(X_COLS, row[2:], strict=True))})
         cadres: dict[int, list] = defaultdict(list)
-        for row in s.execute(k_stmt):
+        for row in conn.execute(k_stmt):
             cadres[row[0]].append({"pairing_start": row[1], "pairing_end": row[2],
                                    **dict(zip(K_COLS, row[3:], strict=True))})
         empty: list = []
@@ -242,18 +249,7 @@ class CheckService:
                            f"找不到编号为 {household_id} 的户。")
         facts = self._load(s, scope, year, on, whole)
         ctx = self._context(s, facts, whole)
-        found: list[Finding] = []
-        total = len(facts)
-        evaluator = self._evaluator
-        for i, h in enumerate(facts):
-            if i % 500 == 0:
-                if cancel is not None and cancel():
-                    raise Cancelled()
-                if progress is not None:
-                    progress(i, total)
-            found.extend(evaluator(h, ctx))
-        if progress is not None:
-            progress(total, total)
+        found = self._evaluator.run(facts, ctx, progress=progress, cancel=cancel)
         return facts, found
 
     # ------------------------------------------------------------------ running and tracking

@@ -128,3 +128,8 @@ def _disability_measure(h, ctx):
         if x.get("category") == DISABILITY_MEASURE:
             return {"item": x.get("item"), "year": x.get("year")}
     return None
+
+
+rules.gate({
+    "CAD-002": ("_id", lambda v, c: v in c.cadre_ids),
+})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from typing import Any
 
 from povdesk.domain.rules import (
     assistance,
@@ -17,8 +18,9 @@ from povdesk.domain.rules import (
     status,
     structure,
 )
-from povdesk.domain.rules.base import MEMBER, CheckContext, Finding, HouseholdFacts, Rule
+from povdesk.domain.rules.base import HOUSEHOLD, MEMBER, CheckContext, Finding, HouseholdFacts, Rule
 from povdesk.domain.rules.required import required_rules
+from povdesk.errors import Cancelled
 
 #: Bumped whenever a rule is added, removed or changes meaning; stored on each check run.
 CATALOGUE_VERSION = "2019.1"
@@ -50,31 +52,21 @@ def rule(code: str) -> Rule:
 
 def evaluate(h: HouseholdFacts, ctx: CheckContext, rules: Iterable[Rule] | None = None) -> list[Finding]:
     """Every finding of `rules` (default: the catalogue) on one household."""
-    chosen = catalogue() if rules is None else tuple(rules)
-    household_rules = [r for r in chosen if r.scope != MEMBER]
-    member_rules = [r for r in chosen if r.scope == MEMBER]
-    return _evaluate(h, ctx, household_rules, member_rules)
+    return Evaluator(rules).run([h], ctx)
 
 
-def _evaluate(h: HouseholdFacts, ctx: CheckContext, household_rules: list[Rule],
-              member_rules: list[Rule]) -> list[Finding]:
-    found: list[Finding] = []
-    hid = h.id
-    for r in household_rules:
-        values = r.check(h, ctx)
-        if values is not None:
-            member_id = values.pop("member_id", None) if "member_id" in values else None
-            found.append(Finding(r, hid, member_id, values))
-    for m in h.current:
-        for r in member_rules:
-            values = r.check(m, h, ctx)
-            if values is not None:
-                found.append(Finding(r, hid, m.id, values))
-    return found
+#: Columns whose values are (nearly) all different: gates on them filter record by record.
+UNIQUE_COLUMNS = frozenset({"_id", "id_number", "name", "disability_cert_no", "household_no", "head_name",
+                            "phone", "head_id_number"})
 
 
 class Evaluator:
-    """The catalogue split once by scope, for running over many households."""
+    """Runs rules set-wise over many households: each rule once over all records of its scope.
+
+    A rule with a `when` (column, predicate) is only asked about records whose value in that column
+    passes the predicate; records are grouped by the column's value once, so the predicate runs
+    once per distinct value, not once per record.
+    """
 
     def __init__(self, rules: Iterable[Rule] | None = None) -> None:
         chosen = catalogue() if rules is None else tuple(rules)
@@ -82,4 +74,61 @@ class Evaluator:
         self.member_rules = [r for r in chosen if r.scope == MEMBER]
 
     def __call__(self, h: HouseholdFacts, ctx: CheckContext) -> list[Finding]:
-        return _evaluate(h, ctx, self.household_rules, self.member_rules)
+        return self.run([h], ctx)
+
+    def run(self, households: Sequence[HouseholdFacts], ctx: CheckContext, *,
+            progress: Callable[[int, int], None] | None = None,
+            cancel: Callable[[], bool] | None = None) -> list[Finding]:
+        found: list[Finding] = []
+        members = [m for h in households for m in h.current]
+        total = len(self.household_rules) + len(self.member_rules)
+        done = 0
+        for scope, records, rules in ((HOUSEHOLD, households, self.household_rules),
+                                      (MEMBER, members, self.member_rules)):
+            indexes: dict[str, dict[Any, list[Any]]] = {}
+            for r in rules:
+                if cancel is not None and cancel():
+                    raise Cancelled()
+                if r.when is None:
+                    chosen: Iterable[Any] = records
+                elif r.when[0] in UNIQUE_COLUMNS:  # grouping would not group: filter instead
+                    column, predicate = r.when
+                    chosen = [x for x in records if predicate(x[column], ctx)]
+                else:
+                    column, predicate = r.when
+                    index = indexes.get(column)
+                    if index is None:
+                        index = indexes[column] = _group(records, column)
+                    chosen = [x for value, xs in index.items() if predicate(value, ctx) for x in xs]
+                _apply(r, scope, chosen, ctx, found)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+        return found
+
+
+def _group(records: Iterable[Any], column: str) -> dict[Any, list[Any]]:
+    index: dict[Any, list[Any]] = {}
+    for x in records:
+        value = x[column]
+        bucket = index.get(value)
+        if bucket is None:
+            index[value] = [x]
+        else:
+            bucket.append(x)
+    return index
+
+
+def _apply(r: Rule, scope: str, records: Iterable[Any], ctx: CheckContext, found: list[Finding]) -> None:
+    check = r.check
+    if scope == MEMBER:
+        for m in records:
+            values = check(m, m.household, ctx)
+            if values is not None:
+                found.append(Finding(r, m.household.id, m.id, values))
+    else:
+        for h in records:
+            values = check(h, ctx)
+            if values is not None:
+                member_id = values.pop("member_id", None)
+                found.append(Finding(r, h.id, member_id, values))

@@ -153,3 +153,20 @@ def _old_junior(m, h, ctx):
     if m.age is not None and m.age >= 19 and m["school_status"] in JUNIOR:
         return {**who(m), "age": m.age, "school_status": m["school_status"]}
     return None
+
+
+rules.gate({
+    "EDU-001": ("_age", lambda v, c: v is not None
+                and c.settings.school_age_from <= v <= c.settings.school_age_to),
+    "EDU-002": ("school_status", lambda v, c: v in HIGH_OR_ABOVE),
+    "EDU-003": ("school_status", lambda v, c: v in PRIMARY_OR_BELOW),
+    "EDU-004": ("school_status", lambda v, c: v == PRESCHOOL),
+    "EDU-005": ("education", lambda v, c: not v),
+    "EDU-006": ("school_status", lambda v, c: not v),
+    "EDU-007": ("education", lambda v, c: v == "06"),
+    "EDU-008": ("education", lambda v, c: v == "05"),
+    "EDU-009": ("school_status", lambda v, c: bool(v) and v != NOT_IN_SCHOOL),
+    "EDU-010": ("dropout_reason", lambda v, c: bool(v)),
+    "EDU-011": ("school_exemption", lambda v, c: bool(v)),
+    "EDU-012": ("school_status", lambda v, c: v in JUNIOR),
+})

@@ -6,7 +6,7 @@ HLT-001 and CAD-001 (which also block exit marking); these rules cover the rest 
 
 from __future__ import annotations
 
-from povdesk.domain.rules.base import CAT_EXIT, ERROR, WARNING, RuleSet, num, who
+from povdesk.domain.rules.base import CAT_EXIT, ERROR, EXITED_STATUSES, WARNING, RuleSet, num, who
 from povdesk.domain.rules.conditions import DANGEROUS_GRADES
 
 rules = RuleSet()
@@ -121,3 +121,12 @@ def _candidate(h, ctx):
     if num(inc.get("per_capita_net")) > line * 1.5:
         return {"year": ctx.year, "per_capita_net": inc.get("per_capita_net"), "line": line}
     return None
+
+
+_exited = ("status", lambda v, c: v in EXITED_STATUSES)
+rules.gate({
+    "EXIT-001": _exited, "EXIT-002": _exited, "EXIT-003": _exited, "EXIT-004": _exited,
+    "EXIT-005": _exited, "EXIT-006": _exited,
+    "EXIT-007": ("ins_major_illness", lambda v, c: not v),
+    "EXIT-008": ("status", lambda v, c: v == "0"),
+})

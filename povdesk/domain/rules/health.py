@@ -146,3 +146,19 @@ def _pension_empty(m, h, ctx):
             and m["ins_employee_pension"] is None):
         return {**who(m), "age": m.age}
     return None
+
+
+rules.gate({
+    "HLT-001": ("ins_medical", lambda v, c: not v),
+    "HLT-002": ("ins_employee_medical", lambda v, c: bool(v)),
+    "HLT-003": ("ins_major_illness", lambda v, c: not v),
+    "HLT-004": ("main_cause", lambda v, c: v == "01"),
+    "HLT-005": ("main_cause", lambda v, c: v == "02"),
+    "HLT-006": ("main_cause", lambda v, c: v == "03"),
+    "HLT-007": ("health", lambda v, c: v in DISABLED_HEALTH),
+    "HLT-008": ("health", lambda v, c: v in DISABLED_HEALTH),
+    "HLT-009": ("disability_category", lambda v, c: bool(v)),
+    "HLT-010": ("other_causes", lambda v, c: bool(v)),
+    "HLT-011": ("health", lambda v, c: v in SERIOUS_ILL),
+    "HLT-012": ("ins_pension", lambda v, c: v is None),
+})

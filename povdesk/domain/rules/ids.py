@@ -168,3 +168,16 @@ def _disability_cert(m, h, ctx):  # type: ignore[no-untyped-def]
         return None
     ok = len(cert) in _DISABILITY_LENGTHS and cert.startswith(m.id_norm) and cert[18:].isdigit()
     return None if ok else {**who(m), "disability_cert_no": m["disability_cert_no"]}
+
+
+rules.gate({
+    "ID-001": ("_idok", lambda v, c: not v),
+    "ID-002": ("_idok", lambda v, c: not v),
+    "ID-003": ("_idok", lambda v, c: not v),
+    "ID-004": ("_idok", lambda v, c: not v),
+    "ID-005": ("_idok", lambda v, c: not v),
+    "ID-006": ("_sexok", lambda v, c: not v),
+    "ID-007": ("_birthok", lambda v, c: not v),
+    "ID-009": ("_id", lambda v, c: v in c.id_households),
+    "ID-012": ("disability_cert_no", lambda v, c: bool(v)),
+})

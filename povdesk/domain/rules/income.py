@@ -297,3 +297,11 @@ def _minimums(h, ctx):
             f = field(f"income.{c}")
             return {"label": f.zh, "label_en": f.en, "value": v, "minimum": minimum}
     return None
+
+
+rules.gate({
+    "INC-014": ("attribute", lambda v, c: v in DIBAO_ATTRIBUTES),
+    "INC-015": ("attribute", lambda v, c: v in ORDINARY_ATTRIBUTES),
+    "INC-016": ("attribute", lambda v, c: v in TEKUN_ATTRIBUTES),
+    "INC-019": ("attribute", lambda v, c: v in TEKUN_ATTRIBUTES),
+})

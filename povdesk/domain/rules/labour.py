@@ -151,3 +151,17 @@ def _student_worker(m, h, ctx):
     if m.in_school and (m["work_months"] or 0) > 0:
         return {**who(m), "school_status": m["school_status"], "work_months": m["work_months"]}
     return None
+
+
+rules.gate({
+    "LAB-001": ("labour_skill", lambda v, c: v == NONE),
+    "LAB-002": ("labour_skill", lambda v, c: v == LOST),
+    "LAB-003": ("_age", lambda v, c: v is not None and v < 16),
+    "LAB-004": ("school_status", lambda v, c: bool(v) and v != "01"),
+    "LAB-005": ("labour_skill", lambda v, c: not v),
+    "LAB-006": ("work_months", lambda v, c: v is not None and not 0 <= v <= 12),
+    "LAB-007": ("work_status", lambda v, c: bool(v)),
+    "LAB-008": ("work_months", lambda v, c: v is not None and 1 <= v <= 12),
+    "LAB-009": ("work_status", lambda v, c: bool(v)),
+    "LAB-012": ("work_months", lambda v, c: bool(v) and v > 0),
+})

@@ -28,15 +28,19 @@ def code_for(f: Field) -> str:
     return f"REQ-{f.national or f.column.upper()}"[:20]
 
 
+def _blank_value(value: object, ctx: object) -> bool:
+    return is_blank(value)
+
+
 def _member_check(column: str) -> Callable[..., Values | None]:
     def check(m, h, ctx):  # type: ignore[no-untyped-def]
-        return who(m) if is_blank(m.v.get(column)) else None
+        return who(m) if is_blank(m[column]) else None
     return check
 
 
 def _household_check(column: str) -> Callable[..., Values | None]:
     def check(h, ctx):  # type: ignore[no-untyped-def]
-        return {} if is_blank(h.v.get(column)) else None
+        return {} if is_blank(h[column]) else None
     return check
 
 
@@ -56,11 +60,11 @@ def _rule(f: Field) -> Rule:
                     f"成员{f.zh}为空", f"Member's {f.en.lower()} empty",
                     f"{{name}}（{{id_number}}）的{f.zh}为空",
                     f"{{name}} ({{id_number}}): {f.en.lower()} is empty",
-                    _member_check(f.column), False, True)
+                    _member_check(f.column), False, True, (f.column, _blank_value))
     if f.entity == Entity.HOUSEHOLD:
         return Rule(code_for(f), CAT_REQUIRED, ERROR, HOUSEHOLD, (f.key,),
                     f"{f.zh}为空", f"{f.en} empty", f"户信息中{f.zh}为空", f"The household's {f.en.lower()} is empty",
-                    _household_check(f.column), False, True)
+                    _household_check(f.column), False, True, (f.column, _blank_value))
     return Rule(code_for(f), CAT_REQUIRED, ERROR, HOUSEHOLD, (f.key,),
                 f"{f.zh}为空", f"{f.en} empty", f"{{year}} 年度{f.zh}为空", f"{f.en} for {{year}} is empty",
                 _yearly_check(f.entity, f.column), False, True)

@@ -119,3 +119,15 @@ def _reexit_order(h, ctx):
     if h["status"] in EXITED_STATUSES and ey and ry and ey <= ry:
         return _years(h)
     return None
+
+
+rules.gate({
+    "STS-001": ("status", lambda v, c: v in EXITED_STATUSES),
+    "STS-002": ("exit_year", lambda v, c: bool(v)),
+    "STS-003": ("exit_year", lambda v, c: bool(v)),
+    "STS-004": ("status", lambda v, c: v == RETURNED),
+    "STS-005": ("status", lambda v, c: v == RETURNED),
+    "STS-006": ("return_year", lambda v, c: bool(v)),
+    "STS-009": ("status", lambda v, c: v == RETURNED),
+    "STS-010": ("return_year", lambda v, c: bool(v)),
+})

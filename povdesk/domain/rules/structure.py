@@ -195,3 +195,14 @@ def _decrease_reason(h, ctx):
             return {"name": m.name, "missing_zh": "原因" if no_reason else "日期",
                     "missing_en": "reason" if no_reason else "date", "member_id": m.id}
     return None
+
+
+rules.gate({
+    "HH-007": ("relation", lambda v, c: v in MALE_RELATIONS or v in FEMALE_RELATIONS),
+    "HH-008": ("relation", lambda v, c: v in CHILDREN),
+    "HH-009": ("relation", lambda v, c: v in PARENTS),
+    "HH-010": ("relation", lambda v, c: v in GRANDCHILDREN),
+    "HH-011": ("relation", lambda v, c: v in GRANDPARENTS),
+    "HH-013": ("_age", lambda v, c: v is not None and (v < 0 or v > 115)),
+    "HH-014": ("_age", lambda v, c: v is not None and v < 16),
+})

@@ -1,0 +1,52 @@
+"""Check engine speed: the whole catalogue over the 20,000-household county (target <= 3 s) and one
+household after an edit (target <= 50 ms). Runs on a copy so the cached county stays clean."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import peak_rss_mb, percentile, report, scale_county_path, timed
+
+
+def main() -> None:
+    from sqlalchemy import select
+
+    from povdesk.db.models import Household
+    from povdesk.services.checks import CheckService
+    from povdesk.services.database import Database
+
+    source = scale_county_path()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "county.sqlite"
+        shutil.copy(source, path)
+        db = Database.open(path, user="bench", backups=Path(tmp))
+        checks = CheckService(db=db)
+        with db.reading() as s:
+            ids = list(s.scalars(select(Household.id).order_by(Household.id)))
+
+        t0 = time.perf_counter()
+        first = checks.run()
+        first_run = time.perf_counter() - t0
+        evaluate, _ = timed(lambda: checks.evaluate(), repeat=3)
+        rerun, _ = timed(lambda: checks.run(), repeat=3)
+        report("checks.county", households=len(ids), rules=len(checks.rules()), findings=first.findings,
+               first_run_s=round(first_run, 3), evaluate_only_median_s=round(evaluate, 3),
+               rerun_median_s=round(rerun, 3), target_s=3.0)
+
+        sample = ids[:: max(1, len(ids) // 60)][:60]
+        runs = []
+        for hid in sample:
+            t = time.perf_counter()
+            checks.run_household(hid)
+            runs.append(time.perf_counter() - t)
+        report("checks.household", samples=len(runs), median_ms=round(percentile(runs, 50) * 1000, 2),
+               p95_ms=round(percentile(runs, 95) * 1000, 2), target_ms=50.0,
+               peak_rss_mb=round(peak_rss_mb(), 1))
+        db.close()
+
+
+if __name__ == "__main__":
+    main()
