@@ -1,0 +1,161 @@
+"""Problem lists for village teams and townships (.xlsx, Chinese): one row per problem, a remark
+column for the village team, and a rule × township summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from povdesk.domain import dictionary as dd
+from povdesk.domain.records import ProblemRecord
+
+SEVERITY_ZH = {"error": "错误", "warning": "提醒"}
+STATUS_ZH = {"open": "未整改", "rectified": "已整改", "accepted": "认定例外"}
+LIST_HEADERS = ("序号", "乡(镇)", "行政村", "户编号", "户主姓名", "成员姓名", "证件号码", "规则编号",
+                "问题类别", "严重程度", "问题描述", "涉及字段", "状态", "发现时间", "整改情况", "村组备注")
+_WIDTHS = (6, 12, 12, 20, 10, 10, 21, 12, 12, 9, 60, 24, 9, 17, 24, 28)
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="DDE5F0")
+_ERROR_FONT = Font(color="9C0006")
+
+
+def field_labels(keys: Iterable[str]) -> str:
+    out = []
+    for key in keys:
+        try:
+            out.append(dd.field(key).zh)
+        except KeyError:
+            out.append(key)
+    return "、".join(out)
+
+
+def list_rows(problems: Iterable[ProblemRecord], heads: Mapping[int, str] | None = None) -> list[tuple]:  # type: ignore[type-arg]
+    """The table body: one tuple per problem, in LIST_HEADERS order (the village remark kept)."""
+    heads = heads or {}
+    rows = []
+    for n, p in enumerate(problems, start=1):
+        rows.append((n, p.township, p.village, p.household_no, heads.get(p.household_id, ""),
+                     p.member_name or "", p.id_number or "", p.rule, p.category,
+                     SEVERITY_ZH.get(p.severity, p.severity), p.message_zh, field_labels(p.fields),
+                     STATUS_ZH.get(p.status, p.status), p.opened_at.strftime("%Y-%m-%d %H:%M"),
+                     p.resolution or "", p.remark or ""))
+    return rows
+
+
+def summary_rows(problems: Iterable[ProblemRecord], rule_titles: Mapping[str, str] | None = None,
+                 ) -> tuple[list[str], list[list[object]]]:
+    """Rule × township counts: header (规则编号, 规则, townships…, 合计) and one row per rule, then totals."""
+    rule_titles = rule_titles or {}
+    counts: Counter[tuple[str, str]] = Counter()
+    towns: list[str] = []
+    rules: list[str] = []
+    for p in problems:
+        counts[(p.rule, p.township)] += 1
+        if p.township not in towns:
+            towns.append(p.township)
+        if p.rule not in rules:
+            rules.append(p.rule)
+    towns.sort()
+    rules.sort()
+    header = ["规则编号", "规则", *towns, "合计"]
+    body: list[list[object]] = []
+    for r in rules:
+        row = [counts[(r, t)] for t in towns]
+        body.append([r, rule_titles.get(r, ""), *row, sum(row)])
+    totals = [sum(counts[(r, t)] for r in rules) for t in towns]
+    body.append(["合计", "", *totals, sum(totals)])
+    return header, body
+
+
+def _style_header(ws: Worksheet, row: int, ncols: int) -> None:
+    for c in range(1, ncols + 1):
+        cell = ws.cell(row=row, column=c)
+        cell.font = Font(bold=True)
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = _BORDER
+
+
+def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, title: str,
+                       heads: Mapping[int, str] | None = None,
+                       rule_titles: Mapping[str, str] | None = None,
+                       generated: dt.datetime | None = None) -> Path:
+    """One workbook: sheet 问题清单 (one row per problem) and sheet 汇总 (rule × township)."""
+    items = list(problems)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "问题清单"
+    ncols = len(LIST_HEADERS)
+    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    when = (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+    ws.cell(row=2, column=1, value=f"生成时间：{when}　问题数：{len(items)}　"
+                                   "请村组核实后在“村组备注”栏填写整改情况")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
+    for c, text in enumerate(LIST_HEADERS, start=1):
+        ws.cell(row=3, column=c, value=text)
+    _style_header(ws, 3, ncols)
+    for r, values in enumerate(list_rows(items, heads), start=4):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.border = _BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=c in (11, 12, 15, 16))
+            if c in (4, 7):
+                cell.number_format = "@"  # keep long numbers as text
+        if values[9] == SEVERITY_ZH["error"]:
+            ws.cell(row=r, column=10).font = _ERROR_FONT
+    for c, width in enumerate(_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "A4"
+    ws.auto_filter.ref = f"A3:{get_column_letter(ncols)}{max(3, len(items) + 3)}"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+
+    ss = wb.create_sheet("汇总")
+    header, body = summary_rows(items, rule_titles)
+    ss.cell(row=1, column=1, value=f"{title}：规则 × 乡镇汇总").font = Font(bold=True, size=13)
+    for c, text in enumerate(header, start=1):
+        ss.cell(row=2, column=c, value=text)
+    _style_header(ss, 2, len(header))
+    for r, values in enumerate(body, start=3):
+        for c, value in enumerate(values, start=1):
+            ss.cell(row=r, column=c, value=value).border = _BORDER
+    for r in (len(body) + 2,):
+        for c in range(1, len(header) + 1):
+            ss.cell(row=r, column=c).font = Font(bold=True)
+    ss.column_dimensions["A"].width = 12
+    ss.column_dimensions["B"].width = 36
+    for c in range(3, len(header) + 1):
+        ss.column_dimensions[get_column_letter(c)].width = 11
+    ss.freeze_panes = "C3"
+
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+def write_lists_by(folder: str | Path, problems: Iterable[ProblemRecord], *, level: str = "village",
+                   heads: Mapping[int, str] | None = None, rule_titles: Mapping[str, str] | None = None,
+                   ) -> list[Path]:
+    """One workbook per village (level="village") or township ("township"), named after it."""
+    groups: dict[tuple[str, ...], list[ProblemRecord]] = {}
+    for p in problems:
+        key = (p.township, p.village) if level == "village" else (p.township,)
+        groups.setdefault(key, []).append(p)
+    out = []
+    for key, items in sorted(groups.items()):
+        name = "".join(key)
+        path = Path(folder) / f"问题清单_{name}.xlsx"
+        out.append(write_problem_list(path, items, title=f"{name}数据质量问题清单", heads=heads,
+                                      rule_titles=rule_titles))
+    return out

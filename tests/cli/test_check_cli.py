@@ -1,0 +1,53 @@
+"""`povdesk check`: JSON shape, table text, xlsx file, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from povdesk.cli import main
+from povdesk.services.database import Database
+
+
+@pytest.fixture
+def county_path(county_db: Database) -> str:
+    path = str(county_db.path)
+    county_db.close()
+    return path
+
+
+def test_json_lists_problems_and_a_summary(county_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", county_path, "--lang", "en", "check", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    problems = data["problems"]
+    assert problems and {"rule", "category", "severity", "household_no", "id_number", "fields",
+                         "message"} <= set(problems[0])
+    exit_rule = [p for p in problems if p["rule"] == "EXIT-001"]
+    assert exit_rule[0]["household_no"] == "51343720420200001" and exit_rule[0]["id_number"] is None
+    assert "3,750.00" in exit_rule[0]["message"] and exit_rule[0]["fields"][0] == "income.per_capita_net"
+    assert data["summary"]["open"] == len(problems) and data["summary"]["errors"] == 1
+    assert data["summary"]["by_rule"]["EXIT-001"] == 1
+    # a second run finds the same problems and opens none
+    assert main(["--db", county_path, "--lang", "en", "check", "--format", "json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert len(again["problems"]) == len(problems) and again["summary"]["opened_this_run"] == 0
+
+
+def test_village_table_in_chinese(county_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", county_path, "--lang", "zh_CN", "check", "--village", "513437204202"]) == 0
+    out = capsys.readouterr().out
+    assert "EXIT-001" in out and "检查 2 户" in out
+    assert "51343720420100001" not in out  # another village
+
+
+def test_xlsx_needs_out_and_writes_a_list(county_path: str, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", county_path, "--lang", "en", "check", "--format", "xlsx"]) == 2
+    out = tmp_path / "list.xlsx"
+    assert main(["--db", county_path, "--lang", "en", "check", "--format", "xlsx", "--out", str(out)]) == 0
+    ws = load_workbook(out)["问题清单"]
+    assert ws["D4"].value and ws["E4"].value  # household number and head's name
+    assert main(["--db", county_path, "check", "--village", "000000000000"]) == 2

@@ -1,0 +1,166 @@
+"""The check engine: problems are recorded once, rectified when the data is fixed, accepted with a
+reason, kept with their history; settings drive the verdicts; the demo's faults are found."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from sqlalchemy import func, select
+
+from povdesk.db.models import DemoFault, Household, Member, Problem, ProblemEvent, Village
+from povdesk.domain.rules.demo_map import rules_for, unmapped_kinds
+from povdesk.errors import Cancelled, Conflict, InvalidValue
+from povdesk.services.checks import CheckService, ProblemQuery
+from povdesk.services.database import Database
+from povdesk.services.registry import RegistryService
+from povdesk.services.settings import YearSettingsService
+
+
+def _problem_rows(db: Database) -> int:
+    with db.reading() as s:
+        return s.scalar(select(func.count(Problem.id))) or 0
+
+
+def _hid(db: Database, no: str) -> int:
+    with db.reading() as s:
+        return s.scalar(select(Household.id).where(Household.household_no == no))
+
+
+def test_run_records_problems_and_rerun_never_duplicates(county_db: Database) -> None:
+    checks = CheckService(db=county_db)
+    first = checks.run()
+    assert first.households == 6 and first.opened == first.findings > 0
+    rows = _problem_rows(county_db)
+    second = checks.run()
+    assert second.opened == 0 and second.still_open == first.opened and second.rectified == 0
+    assert _problem_rows(county_db) == rows
+    # the one exited household below the 2019 line (size 6, 15,500 yuan net)
+    below = [p for p in checks.problems() if p.rule == "EXIT-001"]
+    assert [p.household_no for p in below] == ["51343720420200001"]
+    assert "2,583.33" in below[0].message_zh and "3,750.00" in below[0].message_zh
+
+
+def test_fixing_the_data_rectifies_the_problem_and_credits_the_editor(county_db: Database) -> None:
+    checks = CheckService(db=county_db)
+    checks.run()
+    hid = _hid(county_db, "51343720420100001")
+    [problem] = [p for p in checks.open_problems(hid) if p.rule == "LAB-010"]
+    editor = Database.open(county_db.url, user="李文书")
+    try:
+        with editor.reading() as s:
+            head = s.scalar(select(Member.id).where(Member.household_id == hid, Member.relation == "01"))
+        registry = RegistryService(db=editor)
+        registry.update_field(entity="member", entity_id=head, key="member.work_status", value="01")
+        registry.update_field(entity="member", entity_id=head, key="member.work_months", value=6)
+    finally:
+        editor.close()
+    still_open = checks.run_household(hid)
+    assert "LAB-010" not in {p.rule for p in still_open}
+    fixed = checks.problem(problem.id)
+    assert fixed.status == "rectified" and fixed.closed_by == "李文书" and fixed.closed_at is not None
+    assert [(e.old_status, e.new_status) for e in checks.history(problem.id)] == [(None, "open"),
+                                                                                 ("open", "rectified")]
+    # breaking it again opens a new problem; the rectified one keeps its history
+    registry = RegistryService(db=county_db)
+    registry.update_field(entity="member", entity_id=head, key="member.work_months", value=0)
+    registry.update_field(entity="member", entity_id=head, key="member.work_status", value=None)
+    again = [p for p in checks.run_household(hid) if p.rule == "LAB-010"]
+    assert len(again) == 1 and again[0].id != problem.id
+
+
+def test_accepting_an_exception_needs_a_reason_and_survives_reruns(county_db: Database) -> None:
+    checks = CheckService(db=county_db)
+    checks.run()
+    target = next(p for p in checks.problems() if p.rule == "EXIT-001")
+    with pytest.raises(InvalidValue):
+        checks.accept(target.id, "  ")
+    accepted = checks.accept(target.id, "2020 年 1 月已入户核实，收入另有务工")
+    assert accepted.status == "accepted" and accepted.closed_by == "tester"
+    assert accepted.resolution == "2020 年 1 月已入户核实，收入另有务工"
+    with pytest.raises(Conflict):
+        checks.accept(target.id, "again")
+    checks.run()
+    same = [p for p in checks.problems(ProblemQuery(status=None)) if p.rule == "EXIT-001"]
+    assert [p.status for p in same] == ["accepted"]  # not reopened, not duplicated
+    assert target.household_id not in {p.household_id for p in checks.problems() if p.rule == "EXIT-001"}
+    reopened = checks.reopen(target.id, "核实有误")
+    assert reopened.status == "open"
+    with county_db.reading() as s:
+        notes = list(s.scalars(select(ProblemEvent.note).where(ProblemEvent.problem_id == target.id)
+                               .order_by(ProblemEvent.id)))
+    assert notes[1:] == ["2020 年 1 月已入户核实，收入另有务工", "核实有误"]
+
+
+def test_counts_per_village_and_household_problems(county_db: Database) -> None:
+    checks = CheckService(db=county_db)
+    checks.run()
+    counts = checks.open_problem_counts()
+    with county_db.reading() as s:
+        villages = dict(s.execute(select(Village.code, Village.id)).all())
+    assert sum(counts.values()) == len(checks.problems())
+    assert counts[villages["513437204202"]] >= 2  # EXIT-001 + warnings
+    hid = _hid(county_db, "51343720420200001")
+    mine = checks.open_problems(hid)
+    assert mine and all(p.household_no == "51343720420200001" and p.village == "试点村" for p in mine)
+    assert checks.exit_blockers(hid) and all(p.rule == "EXIT-001" for p in checks.exit_blockers(hid))
+
+
+def test_year_settings_drive_the_exit_rule(county_db: Database) -> None:
+    settings = YearSettingsService(db=county_db)
+    assert settings.get(2019).exit_income_line == 3750
+    checks = CheckService(db=county_db, settings=settings)
+    assert sum(1 for f in checks.evaluate() if f.rule.code == "EXIT-001") == 1
+    settings.update(2019, exit_income_line=9000, source="县扶贫办 2019 年测算")
+    assert sum(1 for f in checks.evaluate() if f.rule.code == "EXIT-001") == 3
+    assert settings.get(2019).source == "县扶贫办 2019 年测算"
+    with pytest.raises(InvalidValue):
+        settings.update(2019, school_age_from=16, school_age_to=15)
+
+
+def test_a_duplicate_person_is_found_when_one_household_is_rechecked(county_db: Database) -> None:
+    checks = CheckService(db=county_db)
+    checks.run()
+    a, b = _hid(county_db, "51343720420100001"), _hid(county_db, "51343710020100001")
+    with county_db.transaction() as s:
+        donor = s.scalar(select(Member).where(Member.household_id == a, Member.relation == "02"))
+        taker = s.scalar(select(Member).where(Member.household_id == b, Member.relation == "02"))
+        taker.id_number, taker.birth_date, taker.sex = donor.id_number, donor.birth_date, donor.sex
+    found = [p for p in checks.run_household(b) if p.rule == "ID-009"]
+    assert len(found) == 1 and "51343720420100001" in found[0].message_zh
+
+
+def test_a_cancelled_run_writes_nothing(county_db: Database) -> None:
+    checks = CheckService(db=county_db)
+    with pytest.raises(Cancelled):
+        checks.run(cancel=lambda: True)
+    assert _problem_rows(county_db) == 0
+
+
+def test_demo_faults_are_found_and_clean_households_have_no_errors(db: Database) -> None:
+    from povdesk.services.demo import DemoService
+
+    # Seeds 2 and 7 leave one unrecorded household with grade C/D but "not dangerous" (the demo's
+    # exited_dangerous_house injector sets the grade before finding the household is not exited);
+    # CON-007 rightly flags it. Reported to the demo's owner; this seed has no such household.
+    DemoService(db=db).build(households=400, seed=2019)
+    found = CheckService(db=db).evaluate()
+    with db.reading() as s:
+        faults = s.execute(select(DemoFault.household_id, DemoFault.member_id, DemoFault.kind,
+                                  DemoFault.field)).all()
+    assert not unmapped_kinds()
+    by_household = defaultdict(list)
+    for f in found:
+        by_household[f.household_id].append(f)
+    missed = []
+    for hid, mid, kind, field in faults:
+        want = set(rules_for(kind, field))
+        if not any(f.rule.code in want and (mid is None or f.member_id in (None, mid))
+                   for f in by_household[hid]):
+            missed.append(kind)
+    recall = 1 - len(missed) / len(faults)
+    assert len(faults) >= 15 and recall >= 0.95, missed
+    faulted = {hid for hid, *_ in faults}
+    clean_errors = [(f.rule.code, f.message("en")) for f in found
+                    if f.household_id not in faulted and f.rule.severity == "error"]
+    assert clean_errors == []
