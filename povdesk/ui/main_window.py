@@ -196,6 +196,9 @@ class MainWindow(QMainWindow):
         """
         # --- import wizard (data menu) -------------------------------------------------------
         # --- checks panel (checks menu, problems dock) ----------------------------------------
+        from povdesk.ui.problems_panel import install_checks
+
+        install_checks(self)
         # --- printing (print menu) -------------------------------------------------------------
         from povdesk.ui.print_dialog import install_print_actions
 

@@ -1,0 +1,356 @@
+"""The problems panel: open (and closed) data-quality problems, filtered, re-checked off the GUI thread,
+accepted as exceptions, and opened on the household with the field marked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from povdesk.domain.records import ProblemRecord
+from povdesk.domain.rules.base import CATEGORY_EN
+from povdesk.domain.rules.catalogue import by_code, catalogue
+from povdesk.ui.messages import show_error, ui_language
+from povdesk.ui.tasks import Task, run_in_background
+
+_Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+_ERROR_COLOUR = QColor("#b00020")
+_DIM_COLOUR = QColor("#777777")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ProblemsPanel", text)
+
+
+def severity_label(severity: str) -> str:
+    return _tr("Error") if severity == "error" else _tr("Warning")
+
+
+def status_label(status: str) -> str:
+    return {"open": _tr("Open"), "rectified": _tr("Rectified"), "accepted": _tr("Accepted")}.get(status, status)
+
+
+class ProblemTableModel(QAbstractTableModel):
+    """One row per problem; the list is fetched whole by the panel (the service filters in SQL)."""
+
+    COLUMNS = ("rule", "severity", "category", "township", "village", "household_no", "member",
+               "message", "status")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ProblemRecord] = []
+
+    def set_problems(self, problems: list[ProblemRecord]) -> None:
+        self.beginResetModel()
+        self._rows = list(problems)
+        self.endResetModel()
+
+    def problem(self, row: int) -> ProblemRecord | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if not 0 <= section < len(self.COLUMNS):
+            return None
+        titles = {"rule": self.tr("Rule"), "severity": self.tr("Severity"), "category": self.tr("Category"),
+                  "township": self.tr("Township"), "village": self.tr("Village"),
+                  "household_no": self.tr("Household"), "member": self.tr("Member"),
+                  "message": self.tr("Problem"), "status": self.tr("Status")}
+        return titles[self.COLUMNS[section]]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        p = self.problem(index.row())
+        if p is None or not 0 <= index.column() < len(self.COLUMNS):
+            return None
+        column = self.COLUMNS[index.column()]
+        lang = ui_language()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                "rule": p.rule, "severity": severity_label(p.severity),
+                "category": CATEGORY_EN.get(p.category, p.category) if lang == "en" else p.category,
+                "township": p.township, "village": p.village, "household_no": p.household_no,
+                "member": p.member_name or "", "message": p.message(lang), "status": status_label(p.status),
+            }[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            rule = by_code().get(p.rule)
+            parts = [p.message(lang)]
+            if rule is not None:
+                parts.insert(0, f"{p.rule} {rule.title(lang)}")
+            if p.resolution:
+                parts.append(self.tr("Resolution: {0} ({1})").format(p.resolution, p.closed_by or ""))
+            return "\n".join(parts)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if p.status != "open":
+                return QBrush(_DIM_COLOUR)
+            if p.severity == "error" and column in ("rule", "severity"):
+                return QBrush(_ERROR_COLOUR)
+        if role == Qt.ItemDataRole.UserRole:
+            return p.id
+        return None
+
+
+class ProblemsPanel(QWidget):
+    """Dockable list of problems with filters; `problem_activated(household_id, field_key)` on
+    double click, `checks_ran(object)` (a CheckRunResult) after a run."""
+
+    problem_activated = Signal(int, str)
+    checks_ran = Signal(object)
+
+    def __init__(self, *, services: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("problemsPanel")
+        self.services = services
+        self.task: Task | None = None
+
+        self.village = QComboBox()
+        self.village.setObjectName("villageFilter")
+        self.category = QComboBox()
+        self.category.setObjectName("categoryFilter")
+        self.rule = QComboBox()
+        self.rule.setObjectName("ruleFilter")
+        self.severity = QComboBox()
+        self.severity.setObjectName("severityFilter")
+        self.status = QComboBox()
+        self.status.setObjectName("statusFilter")
+        self._fill_filters()
+
+        self.run_button = QPushButton(self.tr("Run checks"))
+        self.accept_button = QPushButton(self.tr("Accept as exception…"))
+        self.export_button = QPushButton(self.tr("Export list…"))
+        self.summary = QLabel()
+        self.summary.setObjectName("problemSummary")
+
+        self.model = ProblemTableModel(self)
+        self.view = QTableView()
+        self.view.setObjectName("problemTable")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for col, width in enumerate((80, 60, 90, 80, 90, 150, 80, 520, 70)):
+            self.view.setColumnWidth(col, width)
+
+        filters = QHBoxLayout()
+        for label, combo in ((self.tr("Village"), self.village), (self.tr("Category"), self.category),
+                             (self.tr("Rule"), self.rule), (self.tr("Severity"), self.severity),
+                             (self.tr("Status"), self.status)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(combo)
+        filters.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.accept_button)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view)
+
+        for combo in (self.village, self.category, self.rule, self.severity, self.status):
+            combo.currentIndexChanged.connect(self.reload)
+        self.run_button.clicked.connect(self.run_checks)
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.export_button.clicked.connect(self.export_list)
+        self.view.doubleClicked.connect(self._activated)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.reload()
+
+    # ------------------------------------------------------------------ filters
+    def _fill_filters(self) -> None:
+        lang = ui_language()
+        self.village.addItem(self.tr("All villages"), None)
+        for county in self.services.registry.navigator():
+            for town in county.townships:
+                for v in town.villages:
+                    self.village.addItem(f"{town.name} {v.name}", v.id)
+        self.category.addItem(self.tr("All categories"), None)
+        categories: list[str] = []
+        for r in catalogue():
+            if r.category not in categories:
+                categories.append(r.category)
+        for c in categories:
+            self.category.addItem(CATEGORY_EN.get(c, c) if lang == "en" else c, c)
+        self.rule.addItem(self.tr("All rules"), None)
+        for r in catalogue():
+            self.rule.addItem(f"{r.code} {r.title(lang)}", r.code)
+        self.rule.setMaximumWidth(320)
+        self.severity.addItem(self.tr("All severities"), None)
+        self.severity.addItem(severity_label("error"), "error")
+        self.severity.addItem(severity_label("warning"), "warning")
+        for code in ("open", "accepted", "rectified"):
+            self.status.addItem(status_label(code), code)
+        self.status.addItem(self.tr("Any status"), None)
+
+    def set_village(self, village_id: int | None) -> None:
+        index = self.village.findData(village_id)
+        if index >= 0:
+            self.village.setCurrentIndex(index)
+
+    def query(self) -> Any:
+        from povdesk.services.checks import ProblemQuery
+
+        return ProblemQuery(village_id=self.village.currentData(), category=self.category.currentData(),
+                            rule=self.rule.currentData(), severity=self.severity.currentData(),
+                            status=self.status.currentData())
+
+    # ------------------------------------------------------------------ loading
+    def reload(self) -> None:
+        try:
+            problems = self.services.checks.problems(self.query())
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.model.set_problems(problems)
+        errors = sum(1 for p in problems if p.severity == "error")
+        self.summary.setText(self.tr("{0} problems shown ({1} errors, {2} warnings)").format(
+            len(problems), errors, len(problems) - errors))
+        self._update_buttons()
+
+    def refresh(self) -> None:
+        self.reload()
+
+    def selected_problem(self) -> ProblemRecord | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.problem(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        p = self.selected_problem()
+        self.accept_button.setEnabled(p is not None and p.status == "open")
+        running = self.task is not None and self.task.running
+        self.run_button.setEnabled(not running)
+
+    # ------------------------------------------------------------------ actions
+    def run_checks(self) -> Task:
+        """Run the whole catalogue on the writer thread; the list reloads when it is done."""
+        checks = self.services.checks
+
+        def work(progress, cancel):  # type: ignore[no-untyped-def]
+            return checks.run(progress=progress, cancel=cancel)
+
+        self.task = run_in_background(work, parent=self, on_done=self._ran,
+                                      progress_label=self.tr("Running the data-quality checks…"),
+                                      cancellable=True, writes=True)
+        self._update_buttons()
+        self.task.ended.connect(self._update_buttons)
+        return self.task
+
+    def _ran(self, result: Any) -> None:
+        self.reload()
+        self.summary.setText(self.tr(
+            "Checked {0} households in {1:.1f} s: {2} new, {3} rectified, {4} still open").format(
+            result.households, result.seconds, result.opened, result.rectified, result.still_open))
+        self.checks_ran.emit(result)
+
+    def accept_selected(self, reason: str | None = None) -> None:
+        """Accept the selected open problem as an exception; asks for the reason."""
+        p = self.selected_problem()
+        if p is None or p.status != "open":
+            return
+        if reason is None:
+            text, ok = QInputDialog.getMultiLineText(
+                self, self.tr("Accept as exception"),
+                self.tr("Why is this not a data error? (recorded with your name)\n{0}").format(
+                    p.message(ui_language())))
+            if not ok:
+                return
+            reason = text
+        try:
+            self.services.checks.accept(p.id, reason)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.reload()
+
+    def export_list(self, path: str | None = None) -> str | None:
+        """Write the problems shown to an .xlsx list (one row each, with a remark column)."""
+        from povdesk.reports.problem_lists import write_problem_list
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export problem list"), "问题清单.xlsx",
+                                                  self.tr("Excel workbook (*.xlsx)"))
+            if not path:
+                return None
+        problems = [self.model.problem(r) for r in range(self.model.rowCount())]
+        items = [p for p in problems if p is not None]
+        try:
+            heads = self.services.checks.head_names(p.household_id for p in items)
+            titles = {r.code: r.title_zh for r in catalogue()}
+            scope = self.village.currentText() if self.village.currentData() is not None else "全县"
+            write_problem_list(path, items, title=f"{scope}数据质量问题清单", heads=heads, rule_titles=titles)
+        except Exception as exc:
+            show_error(self, exc)
+            return None
+        return path
+
+    def _activated(self, index: QModelIndex) -> None:
+        p = self.model.problem(index.row())
+        if p is not None:
+            self.problem_activated.emit(p.household_id, p.fields[0] if p.fields else "")
+
+
+def install_checks(window: Any) -> ProblemsPanel:
+    """Add the problems dock, 'Run checks' and 'Year settings…' to the main window."""
+    from povdesk.ui.year_settings_dialog import YearSettingsDialog
+
+    panel = ProblemsPanel(services=window.services, parent=window)
+    window.problems_dock = window.add_dock(panel, _tr("Problems"))
+    window.problems_panel = panel
+    panel.problem_activated.connect(lambda hid, key: window.open_household(hid, key or None))
+    panel.checks_ran.connect(lambda _result: window.refresh())
+
+    run_action = QAction(_tr("Run checks"), window)
+    run_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+    run_action.triggered.connect(lambda: (window.problems_dock.show(), panel.run_checks()))
+    settings_action = QAction(_tr("Year settings…"), window)
+
+    def open_settings() -> YearSettingsDialog:
+        dialog = YearSettingsDialog(services=window.services, parent=window)
+        dialog.show()
+        window._year_settings_dialog = dialog
+        return dialog
+
+    settings_action.triggered.connect(open_settings)
+    window.menus["checks"].addAction(run_action)
+    window.menus["checks"].addAction(window.problems_dock.toggleViewAction())
+    window.menus["checks"].addSeparator()
+    window.menus["checks"].addAction(settings_action)
+    window.actions_by_name.update(run_checks=run_action, year_settings=settings_action)
+    return panel

@@ -1,0 +1,102 @@
+"""The problems panel: model checked by qtmodeltester, filters, a run off the GUI thread,
+accepting an exception, double click opening the household, the year settings dialog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from povdesk.services.database import Database
+from povdesk.services.facade import Services
+from povdesk.ui.problems_panel import ProblemsPanel, ProblemTableModel
+from povdesk.ui.tasks import wait_for_tasks
+
+
+@pytest.fixture
+def services(county_db: Database) -> Services:
+    s = Services(db=county_db)
+    s.checks.run()
+    return s
+
+
+def test_model_passes_qtmodeltester(services: Services, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = ProblemTableModel()
+    model.set_problems(services.checks.problems())
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(services.checks.problems()) > 0
+
+
+def test_filters_narrow_the_list(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    panel = ProblemsPanel(services=services)
+    qtbot.addWidget(panel)
+    total = panel.model.rowCount()
+    panel.severity.setCurrentIndex(panel.severity.findData("error"))
+    assert panel.model.rowCount() == 1 and panel.model.problem(0).rule == "EXIT-001"
+    panel.severity.setCurrentIndex(0)
+    panel.rule.setCurrentIndex(panel.rule.findData("LAB-010"))
+    assert panel.model.rowCount() == total - 2  # all but EXIT-001 and EXIT-008
+    panel.rule.setCurrentIndex(0)
+    panel.village.setCurrentIndex(panel.village.findText("帕哈乡 试点村"))
+    rows = [panel.model.problem(r) for r in range(panel.model.rowCount())]
+    assert rows and {p.village for p in rows} == {"试点村"} and len(rows) < total
+    panel.set_village(None)
+    assert panel.model.rowCount() == total
+
+
+def test_run_accept_and_open(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    panel = ProblemsPanel(services=services)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.checks_ran, timeout=10_000) as ran:
+        panel.run_checks()
+    wait_for_tasks()
+    assert ran.args[0].households == 6 and ran.args[0].opened == 0
+    panel.rule.setCurrentIndex(panel.rule.findData("EXIT-001"))
+    panel.view.selectRow(0)
+    assert panel.accept_button.isEnabled()
+    panel.accept_selected("已入户核实")
+    assert panel.model.rowCount() == 0  # the default filter shows open problems only
+    panel.status.setCurrentIndex(panel.status.findData("accepted"))
+    assert panel.model.problem(0).resolution == "已入户核实"
+    with qtbot.waitSignal(panel.problem_activated) as opened:
+        panel._activated(panel.model.index(0, 0))
+    assert opened.args == [panel.model.problem(0).household_id, "income.per_capita_net"]
+
+
+def test_export_writes_the_shown_problems(qtbot, services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    panel = ProblemsPanel(services=services)
+    qtbot.addWidget(panel)
+    path = panel.export_list(str(tmp_path / "list.xlsx"))
+    ws = load_workbook(path)["问题清单"]
+    assert ws.max_row - 3 == panel.model.rowCount()
+
+
+def test_window_has_the_dock_and_double_click_opens_the_household(make_window, county_db: Database, qtbot) -> None:  # type: ignore[no-untyped-def]
+    services = Services(db=county_db)
+    services.checks.run()
+    window = make_window(services, "en")
+    panel = window.problems_panel
+    assert window.actions_by_name["run_checks"] in window.menus["checks"].actions()
+    panel.rule.setCurrentIndex(panel.rule.findData("EXIT-001"))
+    problem = panel.model.problem(0)
+    panel._activated(panel.model.index(0, 0))
+    qtbot.waitUntil(lambda: window.detail.household_id() == problem.household_id, timeout=5000)
+    assert window.detail.highlighted_field() == "income.per_capita_net"
+
+
+def test_year_settings_dialog_saves_an_edited_line(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    from povdesk.ui.year_settings_dialog import YearSettingsDialog
+
+    dialog = YearSettingsDialog(services=services)
+    qtbot.addWidget(dialog)
+    row = next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == "2019")
+    assert dialog.table.item(row, 1).text() == "3750" and "[L]" in dialog.table.item(row, 6).text()
+    dialog.table.item(row, 1).setText("4,000")
+    dialog.table.item(row, 5).setText("2019-08-31")
+    with qtbot.waitSignal(dialog.saved) as saved:
+        dialog.save()
+    assert saved.args == [[2019]]
+    got = services.year_settings.get(2019)
+    assert got.exit_income_line == 4000 and got.reference_date == dt.date(2019, 8, 31)
