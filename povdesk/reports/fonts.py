@@ -49,21 +49,27 @@ def register() -> str:
     return FONT_NAME
 
 
-@cache
-def _widths() -> dict[int, float]:
-    return {}
+#: advance of each character at size 1, filled as characters are met (wrapping measures every cell)
+_WIDTHS: dict[str, float] = {}
+
+
+def _learn(text: str) -> None:
+    font = register()
+    for ch in set(text) - _WIDTHS.keys():
+        _WIDTHS[ch] = pdfmetrics.stringWidth(ch, font, 1000) / 1000
 
 
 def char_width(ch: str) -> float:
-    """Advance of one character at size 1 (cached: wrapping measures every cell's characters)."""
-    widths = _widths()
-    code = ord(ch)
-    w = widths.get(code)
-    if w is None:
-        w = pdfmetrics.stringWidth(ch, register(), 1000) / 1000
-        widths[code] = w
-    return w
+    try:
+        return _WIDTHS[ch]
+    except KeyError:
+        _learn(ch)
+        return _WIDTHS[ch]
 
 
 def text_width(text: str, size: float) -> float:
-    return sum(char_width(ch) for ch in text) * size
+    try:
+        return sum(map(_WIDTHS.__getitem__, text)) * size
+    except KeyError:
+        _learn(text)
+        return sum(map(_WIDTHS.__getitem__, text)) * size

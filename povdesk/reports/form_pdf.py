@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from povdesk.errors import Cancelled
@@ -53,6 +55,8 @@ def wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:
     """Break text into lines no wider than `width` (by character: Chinese has no spaces)."""
     if not text:
         return [""]
+    if "\n" not in text and fonts.text_width(text, size) <= width:
+        return [text]
     lines: list[str] = []
     for para in text.split("\n"):
         line_start = 0
@@ -217,41 +221,61 @@ class FormPainter:
         self.c = canvas
         self.batch = batch
         self.font = fonts.register()
-        self._size = -1.0
+        self.ttf = pdfmetrics.getFont(self.font)
         self.printed = f"{batch.printed_at:%Y-%m-%d %H:%M}"
+        #: (text, size) -> the PDF text operators, encoded once per document: forms repeat the
+        #: same labels and values thousands of times, and encoding is most of drawString's cost
+        self._encoded: dict[tuple[str, float], str] = {}
+        self._code = canvas._code  # the page's content stream (reportlab keeps it as this list)
 
-    def set_font(self, size: float) -> None:
-        if size != self._size:
-            self.c.setFont(self.font, size)
-            self._size = size
+    def _ops(self, s: str, size: float) -> str:
+        key = (s, size)
+        ops = self._encoded.get(key)
+        if ops is None:
+            doc = self.c._doc
+            tf = f"{fp_str(size)} Tf"
+            ops = " ".join(f"{self.ttf.getSubsetInternalName(subset, doc)} {tf} ({self.c._escape(part)}) Tj"
+                           for subset, part in self.ttf.splitString(s, doc))
+            self._encoded[key] = ops
+        return ops
 
     def text(self, x: float, y: float, s: str, size: float, align: str = "left") -> None:
+        """Draw one string in the form font (what drawString does, without re-encoding it)."""
         if not s:
             return
-        self.set_font(size)
         if align != "left":
             w = fonts.text_width(s, size)
             x = x - w if align == "right" else x - w / 2
-        self.c.drawString(x, y, s)
+        self._code.append(f"BT 1 0 0 1 {fp_str(x)} {fp_str(y)} Tm {self._ops(s, size)} ET")
 
     def new_page(self) -> None:
         self.c.showPage()
-        self._size = -1.0
+        self._code = self.c._code
 
     # ---------------------------------------------------------------- one household
     def draw_form(self, form: HouseholdForm, pages: list[list[Op]] | None = None) -> int:
         pages = pages if pages is not None else paginate(form)
-        matrix = qr.encode(form.payload)
+        qr_name = self.qr_form(form)
         total = len(pages)
         for n, ops in enumerate(pages, start=1):
-            self.draw_header(form, matrix)
+            self.draw_header(form, qr_name)
             for op in ops:
                 self.draw_op(op, form)
             self.footer(f"本户第 {n} 页 共 {total} 页", form.payload)
             self.new_page()
         return total
 
-    def draw_header(self, form: HouseholdForm, matrix: qr.QrMatrix) -> None:
+    def qr_form(self, form: HouseholdForm) -> str:
+        """Encode the household's QR once and keep it as a form XObject every page reuses."""
+        name = f"qr{form.batch_id}_{form.household_no}"
+        c = self.c
+        c.beginForm(name, lowerx=0, lowery=0, upperx=QR_SIZE, uppery=QR_SIZE)
+        qr.draw(c, qr.encode(form.payload), 0, 0, QR_SIZE)
+        c.endForm()
+        self._code = c._code  # endForm may start a fresh list for the page
+        return name
+
+    def draw_header(self, form: HouseholdForm, qr_name: str) -> None:
         c = self.c
         top = PAGE_H - MARGIN_TOP
         grid_w = CONTENT_W - QR_SIZE - 8
@@ -259,7 +283,10 @@ class FormPainter:
         self.text(MARGIN_X + grid_w / 2, top - 28,
                   f"{form.year}年度 · 户编号 {form.household_no} · 记录版本 {form.version} · "
                   f"打印批次 {form.batch_id}", 7.6, "center")
-        qr.draw(c, matrix, PAGE_W - MARGIN_X - QR_SIZE, top - QR_SIZE, QR_SIZE)
+        c.saveState()
+        c.translate(PAGE_W - MARGIN_X - QR_SIZE, top - QR_SIZE)
+        c.doForm(qr_name)
+        c.restoreState()
         self.text(PAGE_W - MARGIN_X - QR_SIZE / 2, top - QR_SIZE - 8, form.payload, 5.2, "center")
         # header grid: 3 rows of 3 label/value pairs
         pairs = list(form.header)

@@ -8,6 +8,8 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from reportlab.pdfgen.canvas import Canvas
 
+MASK = 2
+
 
 @dataclass(frozen=True)
 class QrMatrix:
@@ -18,7 +20,8 @@ class QrMatrix:
 
 
 def encode(payload: str, *, quiet_zone: int = 2) -> QrMatrix:
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=quiet_zone)
+    # a fixed mask skips qrcode's trial of all eight (most of its time); any mask decodes
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=quiet_zone, mask_pattern=MASK)
     qr.add_data(payload)
     qr.make(fit=True)
     matrix = qr.get_matrix()

@@ -290,9 +290,11 @@ class PrintService:
                     forms.append(build_form(d, problems=problems.get(d.household.id, ()), books=books,
                                             opts=opts, batch_id=batch.id, serial=form_serial(batch.id, n)))
                 forms.sort(key=sort_key)
+                del details  # the forms hold what is printed; free the records before drawing
                 s.add_all(PrintBatchItem(batch_id=batch.id, household_id=f.household_id,
                                          household_version=f.version, serial=f.serial,
                                          snapshot=f.snapshot()) for f in forms)
+                s.flush()  # written; the session no longer holds the snapshots strongly
                 info = BatchInfo(batch_id=batch.id, printed_at=now, user=self.db.user, year=opts.year,
                                  params_text=selection.described())
                 result = form_pdf.write_pdf(tmp_pdf, forms, batch=info, progress=lambda d, _t: report(n_ids + d),
