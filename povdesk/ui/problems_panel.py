@@ -40,16 +40,12 @@ _ERROR_COLOUR = QColor("#b00020")
 _DIM_COLOUR = QColor("#777777")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ProblemsPanel", text)
-
-
 def severity_label(severity: str) -> str:
-    return _tr("Error") if severity == "error" else _tr("Warning")
+    return QCoreApplication.translate("ProblemsPanel", "Error") if severity == "error" else QCoreApplication.translate("ProblemsPanel", "Warning")
 
 
 def status_label(status: str) -> str:
-    return {"open": _tr("Open"), "rectified": _tr("Rectified"), "accepted": _tr("Accepted")}.get(status, status)
+    return {"open": QCoreApplication.translate("ProblemsPanel", "Open"), "rectified": QCoreApplication.translate("ProblemsPanel", "Rectified"), "accepted": QCoreApplication.translate("ProblemsPanel", "Accepted")}.get(status, status)
 
 
 class ProblemTableModel(QAbstractTableModel):
@@ -331,15 +327,15 @@ def install_checks(window: Any) -> ProblemsPanel:
     from povdesk.ui.year_settings_dialog import YearSettingsDialog
 
     panel = ProblemsPanel(services=window.services, parent=window)
-    window.problems_dock = window.add_dock(panel, _tr("Problems"))
+    window.problems_dock = window.add_dock(panel, QCoreApplication.translate("ProblemsPanel", "Problems"))
     window.problems_panel = panel
     panel.problem_activated.connect(lambda hid, key: window.open_household(hid, key or None))
     panel.checks_ran.connect(lambda _result: window.refresh())
 
-    run_action = QAction(_tr("Run checks"), window)
+    run_action = QAction(QCoreApplication.translate("ProblemsPanel", "Run checks"), window)
     run_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
     run_action.triggered.connect(lambda: (window.problems_dock.show(), panel.run_checks()))
-    settings_action = QAction(_tr("Year settings…"), window)
+    settings_action = QAction(QCoreApplication.translate("ProblemsPanel", "Year settings…"), window)
 
     def open_settings() -> YearSettingsDialog:
         dialog = YearSettingsDialog(services=window.services, parent=window)

@@ -362,6 +362,370 @@
     </message>
 </context>
 <context>
+    <name>PdfPreview</name>
+    <message>
+        <source>No PDF yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open in PDF viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The PDF preview needs Qt&apos;s PDF module (package pyside6-pdf). Open the file in a PDF viewer instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} — {1} pages</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PrintDialog</name>
+    <message>
+        <source>Print comparison tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation type="unfinished">户数</translation>
+    </message>
+    <message>
+        <source>Preview and print</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find printed form</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which households</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {0} households selected in the list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Households chosen below</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>any villager group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>any status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only households with open problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>household numbers, separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Random sample</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>new seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The same seed picks the same households again; it is logged with the print batch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Villager group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Poverty status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Household numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Also write an Excel workbook (one sheet per household)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Partly mask ID numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all townships</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all villages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save comparison tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n household(s) chosen</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Creating the comparison tables…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print batch {0}: {1} households, {2} pages, saved as {3}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample seed: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled; no batch was recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan the QR code of a printed form, or type its code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printed in batch {0} on {1} (UTC) by {2}; form {3}, record version {4}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The record has changed since (now version {0}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The record has not changed since.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print comparison tables…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find printed form…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProblemTableModel</name>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡(镇)</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Resolution: {0} ({1})</source>
+        <translation>处理：{0}（{1}）</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsPanel</name>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>未整改</translation>
+    </message>
+    <message>
+        <source>Rectified</source>
+        <translation>已整改</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>认定例外</translation>
+    </message>
+    <message>
+        <source>Run checks</source>
+        <translation>运行检查</translation>
+    </message>
+    <message>
+        <source>Accept as exception…</source>
+        <translation>认定为例外…</translation>
+    </message>
+    <message>
+        <source>Export list…</source>
+        <translation>导出清单…</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>全部村</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <source>All rules</source>
+        <translation>全部规则</translation>
+    </message>
+    <message>
+        <source>All severities</source>
+        <translation>全部严重程度</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>任意状态</translation>
+    </message>
+    <message>
+        <source>{0} problems shown ({1} errors, {2} warnings)</source>
+        <translation>显示 {0} 个问题（错误 {1}，提醒 {2}）</translation>
+    </message>
+    <message>
+        <source>Running the data-quality checks…</source>
+        <translation>正在运行数据质量检查…</translation>
+    </message>
+    <message>
+        <source>Checked {0} households in {1:.1f} s: {2} new, {3} rectified, {4} still open</source>
+        <translation>已检查 {0} 户，用时 {1:.1f} 秒：新发现 {2}，已整改 {3}，仍未整改 {4}</translation>
+    </message>
+    <message>
+        <source>Accept as exception</source>
+        <translation>认定为例外</translation>
+    </message>
+    <message>
+        <source>Why is this not a data error? (recorded with your name)
+{0}</source>
+        <translation>为什么这不是数据错误？（将与您的姓名一同记录）
+{0}</translation>
+    </message>
+    <message>
+        <source>Export problem list</source>
+        <translation>导出问题清单</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题清单</translation>
+    </message>
+    <message>
+        <source>Year settings…</source>
+        <translation>年度设置…</translation>
+    </message>
+</context>
+<context>
     <name>Tasks</name>
     <message>
         <source>Cancel</source>
@@ -374,6 +738,45 @@
     <message>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
+    <name>YearSettingsDialog</name>
+    <message>
+        <source>Year settings</source>
+        <translation>年度设置</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>Exit income line (yuan)</source>
+        <translation>脱贫收入标准线（元）</translation>
+    </message>
+    <message>
+        <source>National line (yuan)</source>
+        <translation>国家贫困线（元）</translation>
+    </message>
+    <message>
+        <source>School age from</source>
+        <translation>义务教育起始年龄</translation>
+    </message>
+    <message>
+        <source>School age to</source>
+        <translation>义务教育截止年龄</translation>
+    </message>
+    <message>
+        <source>Reference date</source>
+        <translation>基准日期</translation>
+    </message>
+    <message>
+        <source>Source and confidence</source>
+        <translation>来源与可信度</translation>
+    </message>
+    <message>
+        <source>Values marked [L] are estimates: check them against the province&apos;s notice. Run the checks again after a change.</source>
+        <translation>标 [L] 的数值为估计值，请与省里的通知核对。修改后请重新运行检查。</translation>
     </message>
 </context>
 </TS>
