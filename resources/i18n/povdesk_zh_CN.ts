@@ -365,208 +365,208 @@
     <name>PdfPreview</name>
     <message>
         <source>No PDF yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未生成 PDF。</translation>
     </message>
     <message>
         <source>Print…</source>
-        <translation type="unfinished"></translation>
+        <translation>打印…</translation>
     </message>
     <message>
         <source>Open in PDF viewer</source>
-        <translation type="unfinished"></translation>
+        <translation>用 PDF 阅读器打开</translation>
     </message>
     <message>
         <source>Zoom in</source>
-        <translation type="unfinished"></translation>
+        <translation>放大</translation>
     </message>
     <message>
         <source>Zoom out</source>
-        <translation type="unfinished"></translation>
+        <translation>缩小</translation>
     </message>
     <message>
-        <source>The PDF preview needs Qt&apos;s PDF module (package pyside6-pdf). Open the file in a PDF viewer instead.</source>
-        <translation type="unfinished"></translation>
+        <source>The PDF preview needs Qt's PDF module (package pyside6-pdf). Open the file in a PDF viewer instead.</source>
+        <translation>PDF 预览需要 Qt 的 PDF 模块（软件包 pyside6-pdf）。请改用 PDF 阅读器打开文件。</translation>
     </message>
     <message>
         <source>{0} — {1} pages</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} — 共 {1} 页</translation>
     </message>
 </context>
 <context>
     <name>PrintDialog</name>
     <message>
         <source>Print comparison tables</source>
-        <translation type="unfinished"></translation>
+        <translation>打印对照表</translation>
     </message>
     <message>
         <source>Households</source>
-        <translation type="unfinished">户数</translation>
+        <translation>选择户</translation>
     </message>
     <message>
         <source>Preview and print</source>
-        <translation type="unfinished"></translation>
+        <translation>预览与打印</translation>
     </message>
     <message>
         <source>Find printed form</source>
-        <translation type="unfinished"></translation>
+        <translation>查找已打印的表</translation>
     </message>
     <message>
         <source>Which households</source>
-        <translation type="unfinished"></translation>
+        <translation>打印哪些户</translation>
     </message>
     <message>
         <source>The {0} households selected in the list</source>
-        <translation type="unfinished"></translation>
+        <translation>列表中选中的 {0} 户</translation>
     </message>
     <message>
         <source>Households chosen below</source>
-        <translation type="unfinished"></translation>
+        <translation>按以下条件选择</translation>
     </message>
     <message>
         <source>any villager group</source>
-        <translation type="unfinished"></translation>
+        <translation>所有村民小组</translation>
     </message>
     <message>
         <source>any status</source>
-        <translation type="unfinished"></translation>
+        <translation>任意脱贫状态</translation>
     </message>
     <message>
         <source>Only households with open problems</source>
-        <translation type="unfinished"></translation>
+        <translation>只打印有待核实问题的户</translation>
     </message>
     <message>
         <source>household numbers, separated by commas</source>
-        <translation type="unfinished"></translation>
+        <translation>户编号，用逗号分隔</translation>
     </message>
     <message>
         <source>Random sample</source>
-        <translation type="unfinished"></translation>
+        <translation>随机抽样</translation>
     </message>
     <message>
         <source>new seed</source>
-        <translation type="unfinished"></translation>
+        <translation>新种子</translation>
     </message>
     <message>
         <source>The same seed picks the same households again; it is logged with the print batch.</source>
-        <translation type="unfinished"></translation>
+        <translation>相同的种子会再次抽到相同的户；种子随打印批次记录。</translation>
     </message>
     <message>
         <source>Seed</source>
-        <translation type="unfinished"></translation>
+        <translation>种子</translation>
     </message>
     <message>
         <source>Township</source>
-        <translation type="unfinished"></translation>
+        <translation>乡(镇)</translation>
     </message>
     <message>
         <source>Village</source>
-        <translation type="unfinished"></translation>
+        <translation>行政村</translation>
     </message>
     <message>
         <source>Villager group</source>
-        <translation type="unfinished"></translation>
+        <translation>村民小组</translation>
     </message>
     <message>
         <source>Poverty status</source>
-        <translation type="unfinished"></translation>
+        <translation>脱贫状态</translation>
     </message>
     <message>
         <source>Household numbers</source>
-        <translation type="unfinished"></translation>
+        <translation>户编号</translation>
     </message>
     <message>
         <source>Sample</source>
-        <translation type="unfinished"></translation>
+        <translation>抽样</translation>
     </message>
     <message>
         <source>Output</source>
-        <translation type="unfinished"></translation>
+        <translation>输出</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>PDF file</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF 文件</translation>
     </message>
     <message>
         <source>Also write an Excel workbook (one sheet per household)</source>
-        <translation type="unfinished"></translation>
+        <translation>同时生成 Excel 工作簿（每户一个工作表）</translation>
     </message>
     <message>
         <source>Partly mask ID numbers</source>
-        <translation type="unfinished"></translation>
+        <translation>证件号码部分隐藏</translation>
     </message>
     <message>
         <source>Create PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>生成 PDF</translation>
     </message>
     <message>
         <source>all townships</source>
-        <translation type="unfinished"></translation>
+        <translation>所有乡(镇)</translation>
     </message>
     <message>
         <source>all villages</source>
-        <translation type="unfinished"></translation>
+        <translation>所有村</translation>
     </message>
     <message>
         <source>Save comparison tables</source>
-        <translation type="unfinished"></translation>
+        <translation>保存对照表</translation>
     </message>
     <message>
         <source>PDF files (*.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message numerus="yes">
         <source>%n household(s) chosen</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已选 %n 户</numerusform>
         </translation>
     </message>
     <message>
         <source>Creating the comparison tables…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在生成对照表…</translation>
     </message>
     <message>
         <source>Print batch {0}: {1} households, {2} pages, saved as {3}.</source>
-        <translation type="unfinished"></translation>
+        <translation>打印批次 {0}：共 {1} 户 {2} 页，已保存为 {3}。</translation>
     </message>
     <message>
         <source>Sample seed: {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>抽样种子：{0}。</translation>
     </message>
     <message>
         <source>Cancelled; no batch was recorded.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消，未记录打印批次。</translation>
     </message>
     <message>
         <source>Scan the QR code of a printed form, or type its code</source>
-        <translation type="unfinished"></translation>
+        <translation>扫描已打印表上的二维码，或输入其编码</translation>
     </message>
     <message>
         <source>Find</source>
-        <translation type="unfinished"></translation>
+        <translation>查找</translation>
     </message>
     <message>
         <source>Printed in batch {0} on {1} (UTC) by {2}; form {3}, record version {4}.</source>
-        <translation type="unfinished"></translation>
+        <translation>打印批次 {0}，{1}（UTC）由 {2} 打印；表单编号 {3}，记录版本 {4}。</translation>
     </message>
     <message>
         <source>The record has changed since (now version {0}).</source>
-        <translation type="unfinished"></translation>
+        <translation>此后记录已修改（现为版本 {0}）。</translation>
     </message>
     <message>
         <source>The record has not changed since.</source>
-        <translation type="unfinished"></translation>
+        <translation>此后记录未修改。</translation>
     </message>
     <message>
         <source>Print comparison tables…</source>
-        <translation type="unfinished"></translation>
+        <translation>打印对照表…</translation>
     </message>
     <message>
         <source>Find printed form…</source>
-        <translation type="unfinished"></translation>
+        <translation>查找已打印的表…</translation>
     </message>
 </context>
 <context>
@@ -775,7 +775,7 @@
         <translation>来源与可信度</translation>
     </message>
     <message>
-        <source>Values marked [L] are estimates: check them against the province&apos;s notice. Run the checks again after a change.</source>
+        <source>Values marked [L] are estimates: check them against the province's notice. Run the checks again after a change.</source>
         <translation>标 [L] 的数值为估计值，请与省里的通知核对。修改后请重新运行检查。</translation>
     </message>
 </context>
