@@ -74,11 +74,13 @@ class PrintSelection:
     sample_pct: float | None = None
     seed: int | None = None
 
-    def described(self) -> str:
-        """The choice in words, for the cover list."""
+    def described(self, places: dict[str, str] | None = None) -> str:
+        """The choice in words, for the cover list (`places`: names of the township and village)."""
+        places = places or {}
         parts = []
-        for label, value in (("乡镇", self.township), ("村", self.village), ("组", self.group_name),
-                             ("脱贫状态", self.status)):
+        for label, value in (("乡镇", places.get("township") or self.township),
+                             ("村", places.get("village") or self.village), ("组", self.group_name),
+                             ("脱贫状态", places.get("status") or self.status)):
             if value:
                 parts.append(f"{label} {value}")
         if self.open_problems_only:
@@ -296,7 +298,7 @@ class PrintService:
                                          snapshot=f.snapshot()) for f in forms)
                 s.flush()  # written; the session no longer holds the snapshots strongly
                 info = BatchInfo(batch_id=batch.id, printed_at=now, user=self.db.user, year=opts.year,
-                                 params_text=selection.described())
+                                 params_text=selection.described(self._place_names(selection, books)))
                 result = form_pdf.write_pdf(tmp_pdf, forms, batch=info, progress=lambda d, _t: report(n_ids + d),
                                             cancel=cancel)
                 if tmp_xlsx is not None:
@@ -314,6 +316,21 @@ class PrintService:
         report(total)
         return PrintResult(batch_id, len(forms), result.pages, pdf, xlsx, selection.seed,
                            tuple(f.household_no for f in forms))
+
+    def _place_names(self, selection: PrintSelection, books: Any) -> dict[str, str]:
+        names: dict[str, str] = {}
+        with self.db.reading() as s:
+            town = s.scalar(select(Township.name).where(
+                (Township.code == selection.township) | (Township.id == selection.township_id)))
+            village = s.scalar(select(Village.name).where(
+                (Village.code == selection.village) | (Village.id == selection.village_id)))
+        if town:
+            names["township"] = town
+        if village:
+            names["village"] = village
+        if selection.status:
+            names["status"] = books["poverty_status"].label(selection.status)
+        return names
 
     # ------------------------------------------------------------------ coming back to a form
     def find_snapshot(self, payload: str) -> PrintedSnapshot:
