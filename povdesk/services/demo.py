@@ -164,7 +164,7 @@ class _Generator:
         self.phones_used: set[str] = set()
         self.next_id = {"household": 1, "member": 1, "income": 1, "conditions": 1, "measure": 1,
                         "cadre": 1, "pairing": 1, "fault": 1}
-        target = max(round(households * FAULT_SHARE), min(len(FAULT_KINDS), households // 6))
+        target = max(round(households * FAULT_SHARE), min(len(FAULT_KINDS) + 4, households // 5))
         self.fault_target = min(target, households)
         self.kind_queue: list[str] = []
         self.faults_done = 0
