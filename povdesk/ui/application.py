@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from povdesk import APP_DISPLAY_NAME, APP_NAME, ORG_NAME, __version__
@@ -52,6 +52,11 @@ def create_application(argv: Sequence[str], *, language: str) -> QApplication:
     app.setApplicationVersion(__version__)
     set_language(app, language)
     apply_cjk_font(app)
+    for folder in resource_dirs():
+        icon = folder / "icons" / "povdesk.svg"
+        if icon.is_file():
+            app.setWindowIcon(QIcon(str(icon)))
+            break
     return app
 
 

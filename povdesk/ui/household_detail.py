@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -264,11 +265,12 @@ class HouseholdDetailView(QWidget):
         self.history_model = RecordTableModel(parent=self)
         self.problems_model = RecordTableModel(parent=self)
 
-        self.facts_view = _table(self.facts_model, object_name="factsView")
+        self.facts_view = _table(self.facts_model, object_name="factsView", stretch_last=False)
         self.members_view = _table(self.members_model, object_name="membersView", stretch_last=False)
-        self.income_view = _table(self.income_model, object_name="incomeView")
+        self.income_view = _table(self.income_model, object_name="incomeView", stretch_last=False)
         self.assurance_view = _table(self.assurance_model, object_name="assuranceView")
-        self.conditions_view = _table(self.conditions_model, object_name="conditionsView")
+        self.conditions_view = _table(self.conditions_model, object_name="conditionsView",
+                                      stretch_last=False)
         self.measures_view = _table(self.measures_model, object_name="measuresView")
         self.cadres_view = _table(self.cadres_model, object_name="cadresView", stretch_last=False)
         self.history_view = _table(self.history_model, object_name="historyView")
@@ -356,6 +358,10 @@ class HouseholdDetailView(QWidget):
             self._fit_columns(view)
         for view in (self.facts_view, self.income_view, self.conditions_view):
             view.resizeColumnToContents(0)
+            for col in range(1, view.model().columnCount()):
+                view.resizeColumnToContents(col)
+                width = view.columnWidth(col)
+                view.setColumnWidth(col, max(130, min(width + 16, 420)))
         self._fit_columns(self.assurance_view)
         rows = self.assurance_model.rowCount()
         self.assurance_view.setFixedHeight(self.assurance_view.horizontalHeader().height()
@@ -451,13 +457,13 @@ class HouseholdDetailView(QWidget):
             if age_from <= age <= age_to and m["school_status"] in (None, "", "01") and not m["school_exemption"]:
                 out_of_school.append(m["name"] or "")
         school_ok = not out_of_school
-        school_basis = (self.tr("out of school: {0}").format("、".join(out_of_school)) if out_of_school
+        school_basis = (self.tr("out of school: {0}").format(_names(out_of_school, lang)) if out_of_school
                         else self.tr("every child of compulsory-school age is in school or exempt"))
 
         uninsured = [m["name"] or "" for m in d.current_members
                      if not (m["ins_medical"] or m["ins_employee_medical"])]
         medical_ok = None if not d.current_members else not uninsured
-        medical_basis = (self.tr("without medical insurance: {0}").format("、".join(uninsured)) if uninsured
+        medical_basis = (self.tr("without medical insurance: {0}").format(_names(uninsured, lang)) if uninsured
                          else self.tr("every member has basic medical insurance"))
 
         cond = d.conditions_for(data_year) or d.latest_conditions
@@ -468,16 +474,17 @@ class HouseholdDetailView(QWidget):
             grade = cond["house_grade"]
             house_ok = None if cond["dangerous_house"] is None else (
                 not cond["dangerous_house"] and grade not in ("3", "4"))
-            house_basis = "；".join(x for x in (
-                f"{dd.field('conditions.dangerous_house').label(lang)}: "
+            colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+            house_basis = sep.join(x for x in (
+                f"{dd.field('conditions.dangerous_house').label(lang)}{colon}"
                 f"{values.display(dd.field('conditions.dangerous_house'), cond['dangerous_house'], lang, books)}",
                 values.display(dd.field("conditions.house_grade"), grade, lang, books)) if x)
             safe, difficult = cond["drinking_safe"], cond["drinking_difficult"]
             water_ok = None if safe is None else bool(safe) and not difficult
-            water_basis = "；".join((
-                f"{dd.field('conditions.drinking_safe').label(lang)}: "
+            water_basis = sep.join((
+                f"{dd.field('conditions.drinking_safe').label(lang)}{colon}"
                 f"{values.display(dd.field('conditions.drinking_safe'), safe, lang, books)}",
-                f"{dd.field('conditions.drinking_difficult').label(lang)}: "
+                f"{dd.field('conditions.drinking_difficult').label(lang)}{colon}"
                 f"{values.display(dd.field('conditions.drinking_difficult'), difficult, lang, books)}"))
         rows = [
             ([_cell(self.tr("Food and clothing (income above the exit line)")), verdict(income_ok),
@@ -547,7 +554,7 @@ class HouseholdDetailView(QWidget):
         rows = []
         for p in problems:
             severity = self.tr("Error") if p.severity == "error" else self.tr("Warning")
-            fields = "、".join(_field_label(k, lang) for k in p.fields)
+            fields = _names([_field_label(k, lang) for k in p.fields], lang)
             rows.append([_cell(severity, colour=BAD if p.severity == "error" else None),
                          _cell(p.member_name or ""), _cell(p.message(lang)), _cell(fields), _cell(p.rule)])
         self.problems_model.set_content(
@@ -593,12 +600,17 @@ class HouseholdDetailView(QWidget):
                 index = model.index(0, where) if model.rowCount() else QModelIndex()
             if index.isValid():
                 view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-                view.setCurrentIndex(index)
+                view.clearSelection()  # a selected row would hide the highlight colour
+                view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
             elif isinstance(model, RecordTableModel):
                 view.horizontalScrollBar().setValue(view.columnViewportPosition(where))
             self._highlighted = field_key
             return True
         return False
+
+
+def _names(items: Sequence[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(items)
 
 
 def _field_label(key: str, lang: str) -> str:

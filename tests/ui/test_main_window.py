@@ -95,7 +95,7 @@ def test_navigator_counts_and_place_filter(qtbot, make_window, county_db):
     assert county.data() == "雷波县"
     assert nav.index(0, 1).data() == "6"
     assert nav.index(0, 2).data() == "23"
-    assert nav.columnCount() == 3  # no checks service yet: no problem column
+    assert nav.columnCount() == 4  # the checks service provides open problem counts
     township = next(nav.index(r, 0, county) for r in range(nav.rowCount(county))
                     if nav.index(r, 0, county).data() == "帕哈乡")
     village = next(nav.index(r, 0, township) for r in range(nav.rowCount(township))
