@@ -602,6 +602,18 @@ class _Generator:
                 settle_income(inc, size)
         if h.row["status"] == "1":
             self._lift(inc, size, line * 1.05)
+            # registered households rarely earn far above the line: trim wage, then business
+            excess = inc["net_income"] - rng.uniform(6000, 12000) * size
+            months = sum(m["work_months"] or 0 for m in cur)
+            if excess > 0 and inc["wage"] > months * 1200:
+                cut = min(excess, inc["wage"] - months * 1200)
+                inc["wage"] -= _r100(cut)
+                excess -= _r100(cut)
+            if excess > 0 and inc["business"] > 1000:
+                inc["business"] -= min(inc["business"] - 1000, _r100(excess / (1 - cost_ratio)))
+                inc["business_cost"] = max(10.0, _r10(inc["business"] * cost_ratio))
+            settle_income(inc, size)
+            self._lift(inc, size, line * 1.05)
         h.incomes[YEAR] = inc
         # the year before: a little less of everything
         prev = self._income_row(h, PREV)
