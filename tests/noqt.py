@@ -21,3 +21,4 @@ sys.meta_path.insert(0, _BlockQt())
 def pytest_addoption(parser):  # type: ignore[no-untyped-def]
     # pytest-qt is not loaded here; its ini option must still be known, or pytest warns (= fails).
     parser.addini("qt_log_level_fail", "pytest-qt's option, unused without Qt")
+    parser.addini("qt_log_ignore", "pytest-qt's option, unused without Qt", type="linelist")
