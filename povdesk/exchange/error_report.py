@@ -34,6 +34,8 @@ class CellIssue:
 
 
 def _safe(value: Any) -> Any:
+    if value == "":
+        return None
     if isinstance(value, str):
         return neutralise(value)
     if isinstance(value, dt.timedelta):

@@ -11,6 +11,7 @@ its row, and a household with any such row is skipped whole by the importer. Dom
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -137,7 +138,7 @@ def _header_in(source: SheetSource, head: list[tuple[int, list[Any]]],
                mappings: dict[str, str]) -> HeaderMap | None:
     best: tuple[int, int, list[Any]] | None = None
     for row_no, cells in head:
-        hits = sum(1 for c in cells if c is not None and _classify(c, mappings)[0])
+        hits = sum(1 for c in cells if not values.is_blank(c) and _classify(c, mappings)[0])
         if hits >= MIN_HEADERS and (best is None or hits > best[0]):
             best = (hits, row_no, cells)
     if best is None:
@@ -145,7 +146,7 @@ def _header_in(source: SheetSource, head: list[tuple[int, list[Any]]],
     _, row_no, cells = best
     columns = []
     for i, cell in enumerate(cells):
-        if cell is None:
+        if values.is_blank(cell):
             continue
         header = " ".join(str(cell).split())
         key, how = _classify(cell, mappings)
@@ -215,6 +216,7 @@ class ParsedHousehold:
     value_rows: dict[str, int] = field(default_factory=dict)  # field key -> first row that set it
     members: list[ParsedMember] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    first_raw: Any = None  # the raw household cells of the first row, once they read cleanly
 
     @property
     def year(self) -> int | None:
@@ -241,14 +243,30 @@ _MEMO_TYPES = (FieldType.CODE, FieldType.CODES, FieldType.BOOL, FieldType.INT, F
 
 
 def _converter(f: Field, books: CodeBook) -> Callable[[Any], Any]:
-    """coerce() for one column, remembering answers for the repetitive columns (codes, flags, money)."""
+    """coerce() for one column, remembering answers for the repetitive columns (codes, flags, money).
+
+    Plain text and well-formed 18-character ID numbers take a fast path that gives exactly what
+    `values.coerce` gives; everything else goes through it.
+    """
     coerce = values.coerce
-    if f.type in _TEXTUAL:
-        def convert(raw: Any) -> Any:
+    if f.type in (FieldType.TEXT, FieldType.PHONE):
+        def text(raw: Any) -> Any:
+            if raw.__class__ is str:
+                stripped = raw.strip()
+                if not stripped:
+                    return None
+                return restore(stripped) if stripped[0] == FORMULA_PREFIX else stripped
+            return coerce(f, raw, books)
+        return text
+    if f.type == FieldType.ID_NUMBER:
+        def id_number(raw: Any) -> Any:
+            if (raw.__class__ is str and len(raw) == 18 and raw[:17].isdigit() and raw.isascii()
+                    and (raw[17].isdigit() or raw[17] == "X")):
+                return raw
             if raw.__class__ is str and raw[:1] == FORMULA_PREFIX:
                 raw = restore(raw)
             return coerce(f, raw, books)
-        return convert
+        return id_number
     if f.type not in _MEMO_TYPES:
         return lambda raw: coerce(f, raw, books)
     memo: dict[Any, Any] = {}
@@ -277,15 +295,26 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
                progress: Callable[[int], None] | None = None,
                cancel: Callable[[], bool] | None = None) -> ParsedRoster:
     """Group the data rows under the header into households, collecting every format error."""
-    cols = []
+    hh_cols = []
+    mem_cols = []
     hn_index = -1
+    last = 0
     for c in hmap.mapped:
         f = dd.field(c.field_key or "")
         if f.key == "household.household_no":
             hn_index = c.index
-        cols.append((c.index, c.header, f, f.entity, f.column, f.key, _converter(f, books)))
+        last = max(last, c.index)
+        if f.entity is Entity.MEMBER:
+            mem_cols.append((c.index, c.header, f.column, _converter(f, books)))
+        else:
+            hh_cols.append((c.index, c.header, f, f.entity, f.column, f.key, _converter(f, books)))
     hn_convert = _converter(dd.field("household.household_no"), books)
     name_index = next((c.index for c in hmap.mapped if c.field_key == "member.name"), None)
+    name_header = _header(hmap, name_index) if name_index is not None else None
+    hh_indexes = [c[0] for c in hh_cols]
+    household_raw = (operator.itemgetter(*hh_indexes) if len(hh_indexes) > 1
+                     else (lambda cells: tuple(cells[i] for i in hh_indexes)))
+    width_needed = last + 1
     person = hmap.layout == PERSON
     households: dict[str, ParsedHousehold] = {}
     orphans: list[RowError] = []
@@ -299,45 +328,50 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
                 raise Cancelled()
             if progress is not None:
                 progress(count)
-        width = len(cells)
-        raw_no = cells[hn_index] if hn_index < width else None
+        if len(cells) < width_needed:
+            cells = [*cells, *([None] * (width_needed - len(cells)))]
         try:
-            no = hn_convert(raw_no)
+            no = hn_convert(cells[hn_index])
         except InvalidValue as exc:
             orphans.append(RowError(row_no, _header(hmap, hn_index), hn_index, None, exc.zh, exc.en))
             continue
         if not no:
-            if any(cells[c[0]] is not None for c in cols if c[0] < width):
+            if not all(values.is_blank(cells[c.index]) for c in hmap.mapped):
                 orphans.append(RowError(row_no, _header(hmap, hn_index), hn_index, None,
                                         "户编号为空，该行无法归户", "Household number is empty"))
             continue
         h = households.get(no)
+        raw = household_raw(cells)
         if h is None:
             h = households[no] = ParsedHousehold(no)
         h.rows.append(row_no)
-        member: dict[str, Any] = {}
-        hvalues = h.values
-        for index, header, f, entity, column, key, convert in cols:
-            raw = cells[index] if index < width else None
-            try:
-                value = convert(raw)
-            except InvalidValue as exc:
-                h.errors.append(RowError(row_no, header, index, no, exc.zh, exc.en))
-                continue
-            if entity is Entity.MEMBER:
-                member[column] = value
-            elif entity is Entity.LOCATION:
-                _household_fact(h, h.place, column, key, value, f, row_no, header, index)
-            else:
-                bucket = hvalues.get(entity)
-                if bucket is None:
-                    bucket = hvalues[entity] = {}
+        if raw != h.first_raw:  # household facts as on the household's first row: nothing to do
+            errors_before = len(h.errors)
+            hvalues = h.values
+            for index, header, f, entity, column, key, convert in hh_cols:
+                try:
+                    value = convert(cells[index])
+                except InvalidValue as exc:
+                    h.errors.append(RowError(row_no, header, index, no, exc.zh, exc.en))
+                    continue
+                if entity is Entity.LOCATION:
+                    bucket = h.place
+                else:
+                    bucket = hvalues.get(entity)
+                    if bucket is None:
+                        bucket = hvalues[entity] = {}
                 _household_fact(h, bucket, column, key, value, f, row_no, header, index)
+            if len(h.rows) == 1 and len(h.errors) == errors_before:
+                h.first_raw = raw  # later rows repeating these cells are skipped (faulty ones never)
         if person:
-            if member.get("name") is None and not any(e.row == row_no for e in h.errors[-3:]):
-                index = name_index
-                h.errors.append(RowError(row_no, _header(hmap, index), index, no,
-                                         "姓名为空", "Name is empty"))
+            member: dict[str, Any] = {}
+            for index, header, column, convert in mem_cols:
+                try:
+                    member[column] = convert(cells[index])
+                except InvalidValue as exc:
+                    h.errors.append(RowError(row_no, header, index, no, exc.zh, exc.en))
+            if name_index is not None and member.get("name", "") is None:  # blank, not unreadable
+                h.errors.append(RowError(row_no, name_header, name_index, no, "姓名为空", "Name is empty"))
             h.members.append(ParsedMember(row_no, member))
     if progress is not None:
         progress(count)

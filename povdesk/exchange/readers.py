@@ -165,9 +165,9 @@ def _workbook_rows(path: Path, sheet: str | None,
     except (pc.CalamineError, pc.ZipError, pc.XmlError, OSError, ValueError) as exc:
         raise _bad("corrupt", path, f"The workbook cannot be read ({exc}).",
                    f"无法读取该工作簿（{exc}）。") from None
-    for offset, cells in enumerate(rows):
-        if any(c != "" for c in cells):
-            yield first + offset + 1, [None if c == "" else c for c in cells]
+    for offset, cells in enumerate(rows):  # blank cells stay "" (the parsers read them as empty)
+        if cells.count("") != len(cells):
+            yield first + offset + 1, cells
 
 
 def _too_many(path: Path, rows: int) -> BadInput:

@@ -188,7 +188,7 @@ def test_a_crash_mid_write_leaves_the_database_exactly_as_before(county_db: Data
     def boom(*args: object, **kw: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer._Plan, "_yearly_row", boom)  # after households and members went in
+    monkeypatch.setattr(importer._Plan, "_yearly_check", boom)  # after households and members went in
     rows = person_rows()
     for r in rows:
         r[col("户编号")] = r[col("户编号")].replace("201000", "201900")  # all new households
