@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -24,8 +25,11 @@ def font_candidates() -> list[Path]:
     found = []
     if os.environ.get(FONT_ENV):
         found.append(Path(os.environ[FONT_ENV]))
+    bundle = getattr(sys, "_MEIPASS", None)  # PyInstaller: the spec copies resources/fonts
+    if bundle:
+        found.append(Path(bundle) / "resources" / "fonts" / FONT_FILE)
     found += [
-        here.parents[2] / "resources" / "fonts" / FONT_FILE,  # source checkout and PyInstaller layout
+        here.parents[2] / "resources" / "fonts" / FONT_FILE,  # source checkout (and editable installs)
         here.parents[1] / "resources" / "fonts" / FONT_FILE,  # povdesk/resources/fonts in a wheel
         Path("/usr/share/fonts/truetype/wqy") / FONT_FILE,
     ]

@@ -214,6 +214,17 @@ def paginate(form: HouseholdForm) -> list[list[Op]]:
 
 
 # ------------------------------------------------------------------ drawing
+HEAD_TOP = PAGE_H - MARGIN_TOP - 34
+HEAD_ROW_H = 15.0
+HEAD_LABEL_W = 52.0
+
+
+def _header_rows(form: HouseholdForm) -> list[list[tuple[str, str]]]:
+    """The header pairs, three to a row."""
+    pairs = list(form.header)
+    return [pairs[i:i + 3] for i in range(0, len(pairs), 3)]
+
+
 class FormPainter:
     """Draws laid-out pages; one per PDF, so the font is set up once."""
 
@@ -227,6 +238,8 @@ class FormPainter:
         #: same labels and values thousands of times, and encoding is most of drawString's cost
         self._encoded: dict[tuple[str, float], str] = {}
         self._code = canvas._code  # the page's content stream (reportlab keeps it as this list)
+        self._frames: dict[tuple[str, ...], str] = {}
+        self.value_w = (CONTENT_W - QR_SIZE - 8 - 3 * HEAD_LABEL_W) / 3
 
     def _ops(self, s: str, size: float) -> str:
         key = (s, size)
@@ -256,9 +269,10 @@ class FormPainter:
     def draw_form(self, form: HouseholdForm, pages: list[list[Op]] | None = None) -> int:
         pages = pages if pages is not None else paginate(form)
         qr_name = self.qr_form(form)
+        frame = self._header_frame(form)
         total = len(pages)
         for n, ops in enumerate(pages, start=1):
-            self.draw_header(form, qr_name)
+            self.draw_header(form, qr_name, frame)
             for op in ops:
                 self.draw_op(op, form)
             self.footer(f"本户第 {n} 页 共 {total} 页", form.payload)
@@ -275,11 +289,54 @@ class FormPainter:
         self._code = c._code  # endForm may start a fresh list for the page
         return name
 
-    def draw_header(self, form: HouseholdForm, qr_name: str) -> None:
+    def _header_frame(self, form: HouseholdForm) -> str:
+        """Title, grid, shading and labels: the same on every page, so drawn once as a form XObject."""
+        labels = (form.title, *(label for label, _ in form.header))
+        name = self._frames.get(labels)
+        if name is not None:
+            return name
+        name = f"head{len(self._frames)}"
         c = self.c
+        c.beginForm(name, lowerx=0, lowery=0, upperx=PAGE_W, uppery=PAGE_H)
+        self._code = c._code
         top = PAGE_H - MARGIN_TOP
         grid_w = CONTENT_W - QR_SIZE - 8
         self.text(MARGIN_X + grid_w / 2, top - 15, form.title, 14.5, "center")
+        rows = _header_rows(form)
+        c.setLineWidth(0.6)
+        c.setFillColorRGB(*GREY_LABEL)
+        for r in range(len(rows)):
+            for k in range(3):
+                c.rect(MARGIN_X + k * (HEAD_LABEL_W + self.value_w), HEAD_TOP - (r + 1) * HEAD_ROW_H,
+                       HEAD_LABEL_W, HEAD_ROW_H, stroke=0, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+        path = c.beginPath()
+        x = MARGIN_X
+        for r in range(len(rows) + 1):
+            path.moveTo(x, HEAD_TOP - r * HEAD_ROW_H)
+            path.lineTo(x + grid_w, HEAD_TOP - r * HEAD_ROW_H)
+        for k in range(3):
+            for dx in (k * (HEAD_LABEL_W + self.value_w), k * (HEAD_LABEL_W + self.value_w) + HEAD_LABEL_W):
+                path.moveTo(x + dx, HEAD_TOP)
+                path.lineTo(x + dx, HEAD_TOP - len(rows) * HEAD_ROW_H)
+        path.moveTo(x + grid_w, HEAD_TOP)
+        path.lineTo(x + grid_w, HEAD_TOP - len(rows) * HEAD_ROW_H)
+        c.drawPath(path, stroke=1, fill=0)
+        for r, row in enumerate(rows):
+            base = HEAD_TOP - (r + 1) * HEAD_ROW_H + 4.6
+            for k, (label, _value) in enumerate(row):
+                size = 7.6 if fonts.text_width(label, 7.6) < HEAD_LABEL_W - 4 else 6.4
+                self.text(MARGIN_X + k * (HEAD_LABEL_W + self.value_w) + 2.5, base, label, size)
+        c.endForm()
+        self._code = c._code
+        self._frames[labels] = name
+        return name
+
+    def draw_header(self, form: HouseholdForm, qr_name: str, frame: str) -> None:
+        c = self.c
+        top = PAGE_H - MARGIN_TOP
+        grid_w = CONTENT_W - QR_SIZE - 8
+        c.doForm(frame)
         self.text(MARGIN_X + grid_w / 2, top - 28,
                   f"{form.year}年度 · 户编号 {form.household_no} · 记录版本 {form.version} · "
                   f"打印批次 {form.batch_id}", 7.6, "center")
@@ -288,40 +345,12 @@ class FormPainter:
         c.doForm(qr_name)
         c.restoreState()
         self.text(PAGE_W - MARGIN_X - QR_SIZE / 2, top - QR_SIZE - 8, form.payload, 5.2, "center")
-        # header grid: 3 rows of 3 label/value pairs
-        pairs = list(form.header)
-        rows = [pairs[i:i + 3] for i in range(0, len(pairs), 3)]
-        row_h = 15.0
-        y_top = top - 34
-        label_w = 52.0
-        value_w = (grid_w - 3 * label_w) / 3
-        x = MARGIN_X
-        c.setLineWidth(0.6)
-        c.setFillColorRGB(*GREY_LABEL)
-        for r in range(len(rows)):
-            for k in range(3):
-                c.rect(x + k * (label_w + value_w), y_top - (r + 1) * row_h, label_w, row_h,
-                       stroke=0, fill=1)
-        c.setFillColorRGB(0, 0, 0)
-        path = c.beginPath()
-        for r in range(len(rows) + 1):
-            path.moveTo(x, y_top - r * row_h)
-            path.lineTo(x + grid_w, y_top - r * row_h)
-        for k in range(3):
-            for dx in (k * (label_w + value_w), k * (label_w + value_w) + label_w):
-                path.moveTo(x + dx, y_top)
-                path.lineTo(x + dx, y_top - len(rows) * row_h)
-        path.moveTo(x + grid_w, y_top)
-        path.lineTo(x + grid_w, y_top - len(rows) * row_h)
-        c.drawPath(path, stroke=1, fill=0)
-        for r, row in enumerate(rows):
-            base = y_top - (r + 1) * row_h + 4.6
-            for k, (label, value) in enumerate(row):
-                x0 = x + k * (label_w + value_w)
-                size = 7.6 if fonts.text_width(label, 7.6) < label_w - 4 else 6.4
-                self.text(x0 + 2.5, base, label, size)
-                vsize = 8.2 if fonts.text_width(value, 8.2) < value_w - 4 else 6.8
-                self.text(x0 + label_w + 2.5, base, value, vsize)
+        for r, row in enumerate(_header_rows(form)):
+            base = HEAD_TOP - (r + 1) * HEAD_ROW_H + 4.6
+            for k, (_label, value) in enumerate(row):
+                x0 = MARGIN_X + k * (HEAD_LABEL_W + self.value_w) + HEAD_LABEL_W + 2.5
+                vsize = 8.2 if fonts.text_width(value, 8.2) < self.value_w - 4 else 6.8
+                self.text(x0, base, value, vsize)
 
     def footer(self, centre: str, right: str = "") -> None:
         y = MARGIN_BOTTOM - 12

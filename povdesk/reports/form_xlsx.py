@@ -19,7 +19,7 @@ from povdesk.reports.forms import BatchInfo, HouseholdForm, sort_key
 
 #: Sheet columns; every table is spread over this many columns (narrow tables merge cells).
 SHEET_COLUMNS = 13
-SHEET_WIDTH_CHARS = 118.0
+SHEET_WIDTH_CHARS = 132.0
 FONT = "SimSun"
 
 _thin = Side(style="thin", color="000000")
@@ -57,8 +57,12 @@ def _spans(weights: Sequence[float]) -> list[tuple[int, int]]:
 
 
 def write_sheet(ws: Worksheet, form: HouseholdForm) -> None:
-    for c in range(1, SHEET_COLUMNS + 1):
-        ws.column_dimensions[get_column_letter(c)].width = SHEET_WIDTH_CHARS / SHEET_COLUMNS
+    # the member table has a sheet column per field: size the columns for it (IDs stay on one line)
+    members = form.table("members")
+    weights = ([c.width for c in members.columns] if members is not None
+               and len(members.columns) == SHEET_COLUMNS else [1.0] * SHEET_COLUMNS)
+    for c, w in enumerate(weights, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = max(4.0, SHEET_WIDTH_CHARS * w / sum(weights))
     row = 1
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=SHEET_COLUMNS)
     ws.cell(row, 1, form.title).font = Font(name=FONT, size=14, bold=True)
