@@ -40,7 +40,7 @@ PAD_Y = 2.6
 MIN_ROW_H = 15.5  # room to write a correction by hand
 SECTION_H = 17.0
 SUBTITLE_H = 13.5
-SIGNATURE_H = 78.0
+SIGNATURE_H = 64.0
 
 GREY_HEADER = (0.88, 0.88, 0.88)
 GREY_LABEL = (0.95, 0.95, 0.95)
@@ -428,11 +428,11 @@ class FormPainter:
         c.setLineWidth(0.5)
         names = list(form.signatures)
         col_w = CONTENT_W / 2
-        y = y_top - 36
+        y = y_top - 30
         for i, name in enumerate(names):
             row, col = divmod(i, 2)
             x = MARGIN_X + col * col_w
-            yy = y - row * 28
+            yy = y - row * 24
             label = f"{name}：" if name != "核实日期" else "核实日期："
             self.text(x + 2, yy, label, 9)
             lx = x + 4 + fonts.text_width(label, 9)

@@ -519,9 +519,33 @@ def build_form(detail: HouseholdDetail, *, problems: Sequence[ProblemRecord] = (
         status=_show("household.status", h["status"], books), open_problems=len(problems))
 
 
-def sort_key(form: HouseholdForm) -> tuple[str, str, str]:
-    """Village, villager group, household number: the order the team walks the village."""
-    return (form.village_code, form.group_name, form.household_no)
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_GROUP_NUMBER = re.compile(r"^(?:第)?([0-9]+|[零一二两三四五六七八九十]+)")
+
+
+def group_key(name: str | None) -> tuple[int, str]:
+    """Villager groups in their number order: 一组, 二组 … 十组, 十一组 (then the named ones)."""
+    text = (name or "").strip()
+    m = _GROUP_NUMBER.match(text)
+    if not m:
+        return (10_000, text)
+    token = m[1]
+    if token.isdigit():
+        return (int(token), text)
+    if "十" in token:
+        tens, _, units = token.partition("十")
+        value = (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(units, 0) if units else 0)
+    else:
+        value = 0
+        for ch in token:
+            value = value * 10 + _CN_DIGITS[ch]
+    return (value, text)
+
+
+def sort_key(form: HouseholdForm) -> tuple[str, tuple[int, str], str]:
+    """Village, villager group (by number), household number: the order the team walks the village."""
+    return (form.village_code, group_key(form.group_name), form.household_no)
 
 
 @dataclass(frozen=True)

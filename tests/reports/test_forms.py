@@ -23,6 +23,7 @@ from povdesk.reports.forms import (
     HouseholdForm,
     build_form,
     form_payload,
+    group_key,
     key_value_table,
     mask_id,
     measure_rows,
@@ -169,3 +170,9 @@ def test_long_household_repeats_headers_and_keeps_signature_with_last_table() ->
         for op in ops:
             height = sum(r.height for r in op.rows) if op.kind == "rows" else 0
             assert op.y - height >= form_pdf.BODY_BOTTOM - 0.01
+
+
+def test_villager_groups_sort_by_their_number() -> None:
+    names = ["七组", "一组", "十一组", "三组", "二组", "10组", "十组", "", "大坪子"]
+    assert sorted(names, key=group_key) == ["一组", "二组", "三组", "七组", "10组", "十组", "十一组", "",
+                                            "大坪子"]
