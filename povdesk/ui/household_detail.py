@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QLabel,
+    QSplitter,
     QStackedWidget,
     QTableView,
     QTabWidget,
@@ -277,16 +278,19 @@ class HouseholdDetailView(QWidget):
         self.problems_view = _table(self.problems_model, object_name="problemsView")
         self.problems_view.doubleClicked.connect(self._problem_double_clicked)
 
-        conditions_tab = QWidget()
-        lay = QVBoxLayout(conditions_tab)
-        lay.setContentsMargins(0, 0, 0, 0)
+        # the conditions list is narrow and long, the assessment short and wide: side by side
         box = QGroupBox(self.tr("Two assurances and three guarantees"))
         box_lay = QVBoxLayout(box)
         box_lay.setContentsMargins(4, 4, 4, 4)
         box_lay.addWidget(self.assurance_view)
-        self.assurance_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        lay.addWidget(box)
-        lay.addWidget(self.conditions_view, 1)
+        self.assurance_view.setWordWrap(True)
+        conditions_tab = QSplitter(Qt.Orientation.Horizontal)
+        conditions_tab.setObjectName("conditionsSplitter")
+        conditions_tab.setChildrenCollapsible(False)
+        conditions_tab.addWidget(self.conditions_view)
+        conditions_tab.addWidget(box)
+        conditions_tab.setStretchFactor(0, 2)
+        conditions_tab.setStretchFactor(1, 3)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("detailTabs")
@@ -361,12 +365,9 @@ class HouseholdDetailView(QWidget):
             for col in range(1, view.model().columnCount()):
                 view.resizeColumnToContents(col)
                 width = view.columnWidth(col)
-                view.setColumnWidth(col, max(130, min(width + 16, 420)))
-        self._fit_columns(self.assurance_view)
-        rows = self.assurance_model.rowCount()
-        self.assurance_view.setFixedHeight(self.assurance_view.horizontalHeader().height()
-                                           + rows * self.assurance_view.verticalHeader().defaultSectionSize()
-                                           + 4)
+                view.setColumnWidth(col, max(240 if view is self.facts_view else 130, min(width + 16, 420)))
+        for col in (0, 1):
+            self.assurance_view.resizeColumnToContents(col)
         self.stack.setCurrentIndex(1)
 
     @staticmethod

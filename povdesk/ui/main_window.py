@@ -5,7 +5,7 @@ Public API other features plug into (keep it stable):
 * ``menus: dict[str, QMenu]`` with keys "file", "data", "checks", "print", "view", "help";
 * ``add_dock(widget, title, area)`` -> QDockWidget (its toggle appears in the View menu);
 * signal ``household_selected(int)``;
-* ``current_household_id()``, ``selected_household_ids()``, ``current_place()``;
+* ``current_household_id()``, ``selected_household_ids()``, ``current_place()``, ``places()``;
 * ``open_household(household_id, field_key=None)``: select it, show it, highlight that field;
 * ``refresh()``: reload counts, list and detail after data changed;
 * ``_wire_features()``: where each feature adds its few lines (menus, docks).
@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 
 from povdesk import APP_DISPLAY_NAME, __version__
 from povdesk.config import data_dir
-from povdesk.domain.records import ProblemRecord
+from povdesk.domain.records import CountyNode, ProblemRecord
 from povdesk.services.facade import Services
 from povdesk.ui.household_detail import HouseholdDetailView
 from povdesk.ui.household_table import COLUMNS, HouseholdTableModel
@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self._pending: tuple[int, str | None] | None = None
         self._docks: list[QDockWidget] = []
         self._first_load = True
+        self._header_restored = False
 
         # ---------------------------------------------------------------- navigator
         self.navigator_model = NavigatorModel(parent=self)
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
 
         self.table_model = HouseholdTableModel(services=services, parent=self)
+        self.table_model.load()  # the SQL runs on a worker while the rest of the window is built
         self.table = QTableView()
         self.table.setObjectName("householdTable")
         self.table.setModel(self.table_model)
@@ -127,9 +129,10 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
+        header.setResizeContentsPrecision(0)  # fit to the visible rows only, never page the whole list
         header.setStretchLastSection(False)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # first, or enabling sorts descending
         self.table.setSortingEnabled(True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self._default_column_widths()
 
         list_pane = QWidget()
@@ -186,7 +189,6 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         self._restore_state()
         self._load_navigator()
-        self.table_model.load()
 
     # ================================================================== features plug in here
     def _wire_features(self) -> None:
@@ -212,10 +214,18 @@ class MainWindow(QMainWindow):
         dock.setObjectName(f"dock_{widget.objectName() or len(self._docks)}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        horizontal = area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        # a docked panel starts modest, so the list and the detail keep most of the window
+        self.resizeDocks([dock], [360 if horizontal else 220],
+                         Qt.Orientation.Horizontal if horizontal else Qt.Orientation.Vertical)
         self.menus["view"].addAction(dock.toggleViewAction())
         self.menus["view"].menuAction().setVisible(True)
         self._docks.append(dock)
         return dock
+
+    def places(self) -> list[CountyNode]:
+        """The county → township → village tree with counts, as last loaded (reuse, don't re-query)."""
+        return list(self._places)
 
     def current_household_id(self) -> int | None:
         index = self.table.currentIndex()
@@ -368,6 +378,7 @@ class MainWindow(QMainWindow):
 
     def _load_navigator(self) -> None:
         counties = self.services.registry.navigator()
+        self._places = counties
         problems = None
         checks = optional_service(self.services, "checks")
         if checks is not None and hasattr(checks, "open_problem_counts"):
@@ -426,6 +437,8 @@ class MainWindow(QMainWindow):
                 if field_key:
                     self.detail.highlight(field_key)
             return
+        if count and self._first_load and not self._header_restored:
+            self._fit_columns()
         if count and (self._first_load or not self.table.currentIndex().isValid()):
             self._select_row(0)
         elif not count:
@@ -494,6 +507,13 @@ class MainWindow(QMainWindow):
             sample = widths.get(attr, "某某某某")
             self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 28)
 
+    def _fit_columns(self) -> None:
+        """First start: columns as wide as their header and the visible rows, within bounds."""
+        header = self.table.horizontalHeader()
+        for col in range(self.table_model.columnCount()):
+            self.table.resizeColumnToContents(col)
+            header.resizeSection(col, min(max(header.sectionSize(col) + 12, 60), 280))
+
     def _restore_state(self) -> None:
         s = ui_state()
         geometry = s.value("main/geometry")
@@ -509,6 +529,8 @@ class MainWindow(QMainWindow):
                 self.restoreState(value)
             else:
                 widget.restoreState(value)
+                if key == "main/tableHeader":
+                    self._header_restored = True
 
     def save_state(self) -> None:
         s = ui_state()
