@@ -126,6 +126,25 @@ def _json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _raw(conn: Any, stmt: Any) -> Any:
+    """Rows straight from the driver: the check engine reads a whole county, and skipping the
+    per-value type processing halves the load. Booleans may arrive as 1/0 and dates as ISO text
+    (SQLite); the rules and `make_member` accept both."""
+    compiled = stmt.compile(conn)
+    params: Any = (tuple(compiled.params[k] for k in compiled.positiontup)
+                   if compiled.positiontup is not None else dict(compiled.params))
+    cursor = conn.connection.cursor()  # the DBAPI connection of this session's transaction
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
 class CheckService:
     def __init__(self, *, db: Database, settings: YearSettingsService | None = None) -> None:
         self.db = db
@@ -150,22 +169,11 @@ class CheckService:
         """Every household in scope with its members, income, conditions, measures and cadres:
         one query per table, grouped by household in Python."""
         conn = s.connection()
-        hh = conn.execute(select(Household.id, *[getattr(Household, c) for c in H_COLS])
-                       .where(Household.id.in_(scope)).order_by(Household.id)).all()
+        hh = _raw(conn, select(Household.id, *[getattr(Household, c) for c in H_COLS])
+                  .where(Household.id.in_(scope)).order_by(Household.id))
         members: dict[int, list] = defaultdict(list)
         m_stmt = (select(Member.id, Member.household_id, *[getattr(Member, c) for c in M_COLS])
                   .order_by(Member.household_id, Member.sort_order, Member.id))
-        if not whole_county:
-            m_stmt = m_stmt.where(Member.household_id.in_(scope))
-        # the largest table: read through the driver (booleans stay 1/0, dates ISO text, which the
-        # rules and make_member accept) to skip per-value type processing
-        compiled = m_stmt.compile(conn)
-        params: Any = (tuple(compiled.params[k] for k in compiled.positiontup)
-                       if compiled.positiontup is not None else dict(compiled.params))
-        cursor = conn.exec_driver_sql(str(compiled), params)
-        for row in cursor:
-            members[row[1]].append(make_member(row[0], zip(M_COLS, row[2:], strict=False), on))
-        incomes: dict[int, dict] = {}
         i_stmt = select(Income.household_id, *[getattr(Income, c) for c in I_COLS]).where(Income.year == year)
         c_stmt = (select(Conditions.household_id, *[getattr(Conditions, c) for c in C_COLS])
                   .where(Conditions.year == year))
@@ -174,21 +182,21 @@ class CheckService:
                          *[getattr(Cadre, c) for c in K_COLS])
                   .join(Cadre, Cadre.id == Pairing.cadre_id).where(Pairing.valid.is_(True)))
         if not whole_county:
+            m_stmt = m_stmt.where(Member.household_id.in_(scope))
             i_stmt = i_stmt.where(Income.household_id.in_(scope))
             c_stmt = c_stmt.where(Conditions.household_id.in_(scope))
             x_stmt = x_stmt.where(Measure.household_id.in_(scope))
             k_stmt = k_stmt.where(Pairing.household_id.in_(scope))
-        for row in conn.execute(i_stmt):
-            incomes[row[0]] = dict(zip(I_COLS, row[1:], strict=True))
-        conds: dict[int, dict] = {}
-        for row in conn.execute(c_stmt):
-            conds[row[0]] = dict(zip(C_COLS, row[1:], strict=True))
+        for row in _raw(conn, m_stmt):
+            members[row[1]].append(make_member(row[0], zip(M_COLS, row[2:], strict=False), on))
+        incomes: dict[int, dict] = {row[0]: dict(zip(I_COLS, row[1:], strict=True)) for row in _raw(conn, i_stmt)}
+        conds: dict[int, dict] = {row[0]: dict(zip(C_COLS, row[1:], strict=True)) for row in _raw(conn, c_stmt)}
         measures: dict[int, list] = defaultdict(list)
-        for row in conn.execute(x_stmt):
+        for row in _raw(conn, x_stmt):
             measures[row[0]].append({"member_id": row[1], **dict(zip(X_COLS, row[2:], strict=True))})
         cadres: dict[int, list] = defaultdict(list)
-        for row in conn.execute(k_stmt):
-            cadres[row[0]].append({"pairing_start": row[1], "pairing_end": row[2],
+        for row in _raw(conn, k_stmt):
+            cadres[row[0]].append({"pairing_start": _date(row[1]), "pairing_end": _date(row[2]),
                                    **dict(zip(K_COLS, row[3:], strict=True))})
         empty: list = []
         return [make_household(row[0], dict(zip(H_COLS, row[1:], strict=True)), members.get(row[0], empty),

@@ -116,6 +116,7 @@ CASES: list[tuple[str, Mut, Mut | None]] = [
     ("ID-003", spouse_id(lambda s: s[:17] + "A"), None),
     ("ID-004", spouse_id(_wrong_check), None),
     ("ID-005", spouse_id(_bad_month), None),
+    ("ID-005", M(2, birth_date=None, id_number=idnumber.make("513437", dt.date(2031, 1, 1), 7)), None),
     ("ID-006", M(1, id_number=idnumber.make("513437", dt.date(1977, 5, 1), 7)), None),
     ("ID-007", M(1, birth_date=dt.date(1977, 6, 1)), None),
     ("ID-008", lambda s: s["members"][3].update(id_number=s["members"][2]["id_number"]), None),

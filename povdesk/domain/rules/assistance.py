@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from povdesk.domain import idnumber
 from povdesk.domain.rules.base import CAT_ASSIST, CAT_GUARANTEE, ERROR, WARNING, RuleSet, num, who
@@ -11,6 +12,12 @@ rules = RuleSet()
 _PHONE = re.compile(r"^1\d{10}$")
 DISABILITY_MEASURE = "10"
 EARLIEST_MEASURE_YEAR = 2014
+
+
+@lru_cache(maxsize=8192)
+def _id_problems(number: str, today: object) -> list:  # type: ignore[type-arg]
+    """Cadres serve many households: check each number once."""
+    return idnumber.problems(number, today=today)  # type: ignore[arg-type]
 
 
 def current_cadres(h, ctx) -> list:  # type: ignore[no-untyped-def]
@@ -72,7 +79,7 @@ def _cadre_id(h, ctx):
     for c in current_cadres(h, ctx):
         number = c.get("id_number")
         if number:
-            found = idnumber.problems(number, today=ctx.today)
+            found = _id_problems(number, ctx.today)
             if found:
                 return {"cadre": c.get("name"), "id_number": number, "problem": found[0].value}
     return None
@@ -132,4 +139,9 @@ def _disability_measure(h, ctx):
 
 rules.gate({
     "CAD-002": ("_id", lambda v, c: v in c.cadre_ids),
+})
+
+rules.gate({
+    "MEA-001": ("_decreased", lambda v, c: v > 0),
+    "MEA-004": ("_measure_categories", lambda v, c: DISABILITY_MEASURE in v),
 })

@@ -51,6 +51,16 @@ CATEGORY_EN: dict[str, str] = {
 HOUSEHOLD = "household"
 MEMBER = "member"
 
+
+class _Absent:
+    """The value of an income or conditions column for a household without that row (gates)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+
 #: Health codes (health code list): which count as ill, which as disabled.
 ILL_HEALTH = frozenset({"02", "03", "05", "06"})
 SERIOUS_ILL = frozenset({"03", "06"})
@@ -127,20 +137,33 @@ class HouseholdFacts(dict):  # type: ignore[type-arg]
         return f"HouseholdFacts({self.id}, {self.get('household_no')!r})"
 
 
-def _id_facts(s: str) -> tuple[bool, str | None, tuple[int, int, int] | None]:
-    """(valid 18-digit number, sex code from digit 17, (y, m, d) of the birth date digits)."""
+_BIRTHS: dict[str, dt.date | None] = {}  # YYYYMMDD -> date (None: not a real date from 1900 on)
+
+
+def _birth_of(digits: str) -> dt.date | None:
+    """The date of 8 birth-date digits; many people share a birthday, so each is parsed once."""
+    try:
+        return _BIRTHS[digits]
+    except KeyError:
+        pass
+    try:
+        born: dt.date | None = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        if born.year < 1900 or born > dt.date.today():  # type: ignore[union-attr]
+            born = None
+    except ValueError:
+        born = None
+    if len(_BIRTHS) < 200_000:
+        _BIRTHS[digits] = born
+    return born
+
+
+def _id_facts(s: str) -> tuple[bool, str | None, dt.date | None]:
+    """(valid 18-digit number, sex code from digit 17, the birth date its digits give)."""
     if len(s) != 18 or not s[:17].isdigit():
         return False, None, None
     total = sum(map(_mul, s[:17].encode(), _WEIGHTS)) - _ZERO_SUM  # ASCII digit = 48 + value
-    ymd = (int(s[6:10]), int(s[10:12]), int(s[12:14]))
-    y, mo, d = ymd
-    ok = _CHECK[total % 11] == s[17] and y >= 1900 and 1 <= mo <= 12 and 1 <= d <= 31
-    if ok:
-        try:
-            dt.date(y, mo, d)
-        except ValueError:
-            ok = False
-    return ok, ("1" if int(s[16]) % 2 else "2"), ymd
+    born = _birth_of(s[6:14])
+    return (_CHECK[total % 11] == s[17] and born is not None), ("2" if s[16] in "02468" else "1"), born
 
 
 def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, Any]], on: dt.date) -> MemberFacts:
@@ -155,20 +178,16 @@ def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, 
     if m["change_date"].__class__ is str:
         m["change_date"] = dt.date.fromisoformat(m["change_date"])
     raw = m["id_number"]
-    s = raw if raw is None or ((raw.isalnum() and raw.isupper()) or raw.isdigit()) else idnumber.normalise(raw)
+    s = raw if raw is None or raw.isdigit() or (raw.isalnum() and raw.isupper()) else idnumber.normalise(raw)
     s = s or ""
-    ok, id_sex, ymd = _id_facts(s)
-    if born is None and ymd is not None:
-        try:
-            born = dt.date(*ymd)
-        except ValueError:
-            born = None
+    ok, id_sex, id_born = _id_facts(s)
+    if born is None:
+        born = id_born
     sex = m["sex"]
     m["_id"] = s
     m["_idok"] = ok
     m["_sexok"] = not ok or sex not in ("1", "2") or sex == id_sex
-    m["_birthok"] = (not ok or m["birth_date"] is None
-                     or (born.year, born.month, born.day) == ymd)  # type: ignore[union-attr]
+    m["_birthok"] = not ok or m["birth_date"] is None or born == id_born
     age = None
     if born is not None:
         age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
@@ -190,9 +209,34 @@ def make_household(household_id: int, values: Mapping[str, Any], members: Iterab
     h.id, h.members, h.income, h.conditions = household_id, ms, income, conditions
     h.measures = measures if isinstance(measures, list) else list(measures)
     h.cadres = cadres if isinstance(cadres, list) else list(cadres)
-    h.current = [m for m in ms if m.current]
+    current = h.current = [m for m in ms if m.current]
+    heads = spouses = workers = dibao = 0
+    ids = set()
     for m in ms:
         m.household = h
+    for m in current:
+        rel = m["relation"]
+        if rel == "01":
+            heads += 1
+        elif rel == "02":
+            spouses += 1
+        if m["work_months"]:
+            workers += 1
+        if m["dibao"]:
+            dibao += 1
+        if m.id_norm:
+            ids.add(m.id_norm)
+    # derived facts the engine's gates index on (see Rule.when)
+    h["_current"] = len(current)
+    h["_decreased"] = len(ms) - len(current)
+    h["_heads"] = heads
+    h["_spouses"] = spouses
+    h["_workers"] = workers
+    h["_dibao_members"] = dibao
+    h["_same_ids"] = len(ids) < sum(1 for m in current if m.id_norm)
+    h["_has_income"] = income is not None
+    h["_has_conditions"] = conditions is not None
+    h["_measure_categories"] = frozenset(x.get("category") for x in h.measures) if h.measures else frozenset()
     return h
 
 
@@ -360,6 +404,11 @@ class RuleSet:
 def who(m: MemberFacts) -> Values:
     """The values naming a member in every member message."""
     return {"name": m.name, "id_number": m["id_number"]}
+
+
+def no(value: Any) -> bool:
+    """An explicit 'no' (False or 0), not an empty value."""
+    return value is not None and not value
 
 
 def num(value: Any) -> float:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from itertools import compress
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from povdesk.domain.rules import (
@@ -18,7 +20,15 @@ from povdesk.domain.rules import (
     status,
     structure,
 )
-from povdesk.domain.rules.base import HOUSEHOLD, MEMBER, CheckContext, Finding, HouseholdFacts, Rule
+from povdesk.domain.rules.base import (
+    ABSENT,
+    HOUSEHOLD,
+    MEMBER,
+    CheckContext,
+    Finding,
+    HouseholdFacts,
+    Rule,
+)
 from povdesk.domain.rules.required import required_rules
 from povdesk.errors import Cancelled
 
@@ -55,17 +65,13 @@ def evaluate(h: HouseholdFacts, ctx: CheckContext, rules: Iterable[Rule] | None 
     return Evaluator(rules).run([h], ctx)
 
 
-#: Columns whose values are (nearly) all different: gates on them filter record by record.
-UNIQUE_COLUMNS = frozenset({"_id", "id_number", "name", "disability_cert_no", "household_no", "head_name",
-                            "phone", "head_id_number"})
-
-
 class Evaluator:
     """Runs rules set-wise over many households: each rule once over all records of its scope.
 
     A rule with a `when` (column, predicate) is only asked about records whose value in that column
-    passes the predicate; records are grouped by the column's value once, so the predicate runs
-    once per distinct value, not once per record.
+    passes the predicate. Each gated column is read once per run (at C speed), the predicate runs
+    once per distinct value, and the records are picked with `compress`: no Python loop per record
+    for the many rules whose condition is rare.
     """
 
     def __init__(self, rules: Iterable[Rule] | None = None) -> None:
@@ -85,21 +91,27 @@ class Evaluator:
         done = 0
         for scope, records, rules in ((HOUSEHOLD, households, self.household_rules),
                                       (MEMBER, members, self.member_rules)):
-            indexes: dict[str, dict[Any, list[Any]]] = {}
+            columns: dict[str, tuple[list[Any], set[Any]]] = {}
+            yearly_rows: dict[str, list[Any]] = {}
             for r in rules:
                 if cancel is not None and cancel():
                     raise Cancelled()
                 if r.when is None:
                     chosen: Iterable[Any] = records
-                elif r.when[0] in UNIQUE_COLUMNS:  # grouping would not group: filter instead
-                    column, predicate = r.when
-                    chosen = [x for x in records if predicate(x[column], ctx)]
                 else:
                     column, predicate = r.when
-                    index = indexes.get(column)
-                    if index is None:
-                        index = indexes[column] = _group(records, column)
-                    chosen = [x for value, xs in index.items() if predicate(value, ctx) for x in xs]
+                    got = columns.get(column)
+                    if got is None:
+                        values = column_values(records, column, yearly_rows)
+                        got = columns[column] = (values, set(values))
+                    values, distinct = got
+                    passing = {v for v in distinct if predicate(v, ctx)}
+                    if not passing:
+                        chosen = ()
+                    elif len(passing) == len(distinct):
+                        chosen = records
+                    else:
+                        chosen = compress(records, map(passing.__contains__, values))
                 _apply(r, scope, chosen, ctx, found)
                 done += 1
                 if progress is not None:
@@ -107,16 +119,25 @@ class Evaluator:
         return found
 
 
-def _group(records: Iterable[Any], column: str) -> dict[Any, list[Any]]:
-    index: dict[Any, list[Any]] = {}
-    for x in records:
-        value = x[column]
-        bucket = index.get(value)
-        if bucket is None:
-            index[value] = [x]
-        else:
-            bucket.append(x)
-    return index
+class _AbsentRow(dict):  # type: ignore[type-arg]
+    def get(self, key: Any, default: Any = None) -> Any:
+        return ABSENT
+
+
+_ABSENT_ROW = _AbsentRow()
+
+
+def column_values(records: Sequence[Any], column: str, rows: dict[str, list[Any]] | None = None) -> list[Any]:
+    """One column of every record, in order: a key of the record, or "income.x" / "conditions.x"
+    for a household's yearly rows (ABSENT where the household has no such row)."""
+    if column.startswith(("income.", "conditions.")):
+        attr, key = column.split(".", 1)
+        cache = rows if rows is not None else {}
+        yearly = cache.get(attr)
+        if yearly is None:
+            yearly = cache[attr] = [getattr(h, attr) or _ABSENT_ROW for h in records]
+        return list(map(methodcaller("get", key), yearly))
+    return list(map(itemgetter(column), records))
 
 
 def _apply(r: Rule, scope: str, records: Iterable[Any], ctx: CheckContext, found: list[Finding]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from povdesk.domain.rules.base import CAT_CONDITIONS, ERROR, WARNING, RuleSet, num
+from povdesk.domain.rules.base import ABSENT, CAT_CONDITIONS, ERROR, WARNING, RuleSet, no, num
 
 rules = RuleSet()
 DANGEROUS_GRADES = frozenset({"3", "4"})
@@ -100,8 +100,8 @@ def _house_grade(h, ctx):
                           "Production power is '{production_power}' but household electricity is '{electricity}'"))
 def _power(h, ctx):
     c = h.conditions
-    if c is not None and c.get("production_power") and c.get("electricity") is False:
-        return {"production_power": True, "electricity": False}
+    if c is not None and c.get("production_power") and no(c.get("electricity")):
+        return {"production_power": c.get("production_power"), "electricity": c.get("electricity")}
     return None
 
 
@@ -122,3 +122,23 @@ def _water_contradiction(h, ctx):
     if c is not None and c.get("drinking_safe") and c.get("drinking_difficult"):
         return {"drinking_safe": True, "drinking_difficult": True}
     return None
+
+def _above(limit: float):  # type: ignore[no-untyped-def]
+    return lambda v, c: isinstance(v, (int, float)) and v > limit
+
+
+def _no(v, c) -> bool:  # type: ignore[no-untyped-def]
+    return v is not None and v is not ABSENT and not v
+
+
+rules.gate({
+    "CON-001": ("_has_conditions", lambda v, c: not v),
+    "CON-002": ("conditions.farmland", _above(50)),
+    "CON-003": ("conditions.forest", _above(70)),
+    "CON-004": ("conditions.road_distance", _above(50)),
+    "CON-005": ("conditions.grain_for_green", _above(0)),
+    "CON-006": ("conditions.irrigated", _above(0)),
+    "CON-008": ("conditions.electricity", _no),
+    "CON-009": ("conditions.house_area", _above(150)),
+    "CON-010": ("conditions.drinking_difficult", lambda v, c: v is not ABSENT and bool(v)),
+})

@@ -6,7 +6,16 @@ HLT-001 and CAD-001 (which also block exit marking); these rules cover the rest 
 
 from __future__ import annotations
 
-from povdesk.domain.rules.base import CAT_EXIT, ERROR, EXITED_STATUSES, WARNING, RuleSet, num, who
+from povdesk.domain.rules.base import (
+    CAT_EXIT,
+    ERROR,
+    EXITED_STATUSES,
+    WARNING,
+    RuleSet,
+    no,
+    num,
+    who,
+)
 from povdesk.domain.rules.conditions import DANGEROUS_GRADES
 
 rules = RuleSet()
@@ -55,7 +64,7 @@ def _water(h, ctx):
     c = h.conditions
     if not h.exited or c is None:
         return None
-    if c.get("drinking_safe") is False or c.get("drinking_difficult"):
+    if no(c.get("drinking_safe")) or c.get("drinking_difficult"):
         return {"drinking_safe": c.get("drinking_safe"), "drinking_difficult": c.get("drinking_difficult")}
     return None
 
@@ -67,8 +76,8 @@ def _water(h, ctx):
                  blocks_exit=True)
 def _electricity(h, ctx):
     c = h.conditions
-    if h.exited and c is not None and c.get("electricity") is False:
-        return {"electricity": False}
+    if h.exited and c is not None and no(c.get("electricity")):
+        return {"electricity": c.get("electricity")}
     return None
 
 
@@ -78,8 +87,8 @@ def _electricity(h, ctx):
                  blocks_exit=True)
 def _tv(h, ctx):
     c = h.conditions
-    if h.exited and c is not None and c.get("radio_tv") is False:
-        return {"radio_tv": False}
+    if h.exited and c is not None and no(c.get("radio_tv")):
+        return {"radio_tv": c.get("radio_tv")}
     return None
 
 

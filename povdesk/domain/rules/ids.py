@@ -181,3 +181,5 @@ rules.gate({
     "ID-009": ("_id", lambda v, c: v in c.id_households),
     "ID-012": ("disability_cert_no", lambda v, c: bool(v)),
 })
+
+rules.gate({"ID-008": ("_same_ids", lambda v, c: v)})

@@ -305,3 +305,18 @@ rules.gate({
     "INC-016": ("attribute", lambda v, c: v in TEKUN_ATTRIBUTES),
     "INC-019": ("attribute", lambda v, c: v in TEKUN_ATTRIBUTES),
 })
+
+def _positive(v, c) -> bool:  # type: ignore[no-untyped-def]
+    return isinstance(v, (int, float)) and v > 0
+
+
+rules.gate({
+    "INC-001": ("_has_income", lambda v, c: not v),
+    "INC-006": ("income.business", _positive),
+    "INC-008": ("income.wage", lambda v, c: isinstance(v, (int, float)) and (0 < v < 300 or v > 300_000)),
+    "INC-011": ("income.eco_compensation", _positive),
+    "INC-012": ("income.dibao_money", _positive),
+    "INC-013": ("_dibao_members", lambda v, c: v > 0),
+    "INC-017": ("income.tekun_money", _positive),
+    "INC-018": ("income.dibao_money", _positive),
+})

@@ -165,3 +165,8 @@ rules.gate({
     "LAB-009": ("work_status", lambda v, c: bool(v)),
     "LAB-012": ("work_months", lambda v, c: bool(v) and v > 0),
 })
+
+rules.gate({
+    "LAB-010": ("income.wage", lambda v, c: isinstance(v, (int, float)) and v > 0),
+    "LAB-011": ("_workers", lambda v, c: v > 0),
+})

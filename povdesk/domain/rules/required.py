@@ -8,6 +8,7 @@ from collections.abc import Callable
 from povdesk.domain import dictionary as dd
 from povdesk.domain.dictionary import Entity, Field
 from povdesk.domain.rules.base import (
+    ABSENT,
     CAT_REQUIRED,
     ERROR,
     HOUSEHOLD,
@@ -30,6 +31,10 @@ def code_for(f: Field) -> str:
 
 def _blank_value(value: object, ctx: object) -> bool:
     return is_blank(value)
+
+
+def _blank_row_value(value: object, ctx: object) -> bool:
+    return value is not ABSENT and is_blank(value)
 
 
 def _member_check(column: str) -> Callable[..., Values | None]:
@@ -67,7 +72,7 @@ def _rule(f: Field) -> Rule:
                     _household_check(f.column), False, True, (f.column, _blank_value))
     return Rule(code_for(f), CAT_REQUIRED, ERROR, HOUSEHOLD, (f.key,),
                 f"{f.zh}为空", f"{f.en} empty", f"{{year}} 年度{f.zh}为空", f"{f.en} for {{year}} is empty",
-                _yearly_check(f.entity, f.column), False, True)
+                _yearly_check(f.entity, f.column), False, True, (f"{f.entity}.{f.column}", _blank_row_value))
 
 
 def required_rules() -> list[Rule]:

@@ -131,3 +131,5 @@ rules.gate({
     "STS-009": ("status", lambda v, c: v == RETURNED),
     "STS-010": ("return_year", lambda v, c: bool(v)),
 })
+
+rules.gate({"STS-008": ("first_identified_year", lambda v, c: bool(v) and not EARLIEST_YEAR <= v <= c.year)})

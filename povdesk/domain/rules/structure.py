@@ -206,3 +206,13 @@ rules.gate({
     "HH-013": ("_age", lambda v, c: v is not None and (v < 0 or v > 115)),
     "HH-014": ("_age", lambda v, c: v is not None and v < 16),
 })
+
+rules.gate({
+    "HH-001": ("_current", lambda v, c: v == 0),
+    "HH-002": ("_heads", lambda v, c: v == 0),
+    "HH-003": ("_heads", lambda v, c: v > 1),
+    "HH-004": ("_spouses", lambda v, c: v > 1),
+    "HH-005": ("_spouses", lambda v, c: v > 0),
+    "HH-012": ("_heads", lambda v, c: v == 0),
+    "HH-016": ("_decreased", lambda v, c: v > 0),
+})
