@@ -122,7 +122,6 @@ def scan(path: str, mappings: dict[str, str] | None = None,
         hmap = _header_in(source, head, mappings)
         if hmap is not None:
             return hmap, itertools.chain(head, rows)
-        rows.close()
     first = sources[0]
     if not any_rows:
         raise BadInput("input.empty_sheet", "The sheet is empty.", "工作表是空的，没有任何数据。",
@@ -364,12 +363,15 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
             if len(h.rows) == 1 and len(h.errors) == errors_before:
                 h.first_raw = raw  # later rows repeating these cells are skipped (faulty ones never)
         if person:
-            member: dict[str, Any] = {}
-            for index, header, column, convert in mem_cols:
-                try:
-                    member[column] = convert(cells[index])
-                except InvalidValue as exc:
-                    h.errors.append(RowError(row_no, header, index, no, exc.zh, exc.en))
+            try:
+                member = {column: convert(cells[index]) for index, _, column, convert in mem_cols}
+            except InvalidValue:  # again cell by cell, to report every faulty one
+                member = {}
+                for index, header, column, convert in mem_cols:
+                    try:
+                        member[column] = convert(cells[index])
+                    except InvalidValue as exc:
+                        h.errors.append(RowError(row_no, header, index, no, exc.zh, exc.en))
             if name_index is not None and member.get("name", "") is None:  # blank, not unreadable
                 h.errors.append(RowError(row_no, name_header, name_index, no, "姓名为空", "Name is empty"))
             h.members.append(ParsedMember(row_no, member))

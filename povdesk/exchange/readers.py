@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -147,6 +148,7 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetSource]:
 
 def _workbook_rows(path: Path, sheet: str | None,
                    on_total: Callable[[int], None] | None) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cells) pairs made in C (zip/count): blank cells are "", blank rows included."""
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
         try:
@@ -165,9 +167,7 @@ def _workbook_rows(path: Path, sheet: str | None,
     except (pc.CalamineError, pc.ZipError, pc.XmlError, OSError, ValueError) as exc:
         raise _bad("corrupt", path, f"The workbook cannot be read ({exc}).",
                    f"无法读取该工作簿（{exc}）。") from None
-    for offset, cells in enumerate(rows):  # blank cells stay "" (the parsers read them as empty)
-        if cells.count("") != len(cells):
-            yield first + offset + 1, cells
+    return zip(itertools.count(first + 1), rows)
 
 
 def _too_many(path: Path, rows: int) -> BadInput:

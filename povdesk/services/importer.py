@@ -337,14 +337,18 @@ def _bulk_insert(conn: Any, table: Table, columns: Sequence[str], rows: Sequence
             continue
         proc = col_type.dialect_impl(dialect).bind_processor(dialect)
         if proc is not None:
-            procs.append((k, proc))
-    if procs:
+            procs.append((k, proc, {}))
+    if procs:  # dates and times repeat a lot (every row's timestamp is the same): convert each once
         converted = []
         for r in rows:
             out = list(r)
-            for i, proc in procs:
-                if out[i] is not None:
-                    out[i] = proc(out[i])
+            for i, proc, memo in procs:
+                value = out[i]
+                if value is not None:
+                    hit = memo.get(value)
+                    if hit is None:
+                        hit = memo[value] = proc(value)
+                    out[i] = hit
             converted.append(tuple(out))
         rows = converted
     if not compiled.positional:
