@@ -7,11 +7,15 @@ without disturbing the recorded values.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from copy import copy
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from povdesk.errors import Cancelled
@@ -56,90 +60,106 @@ def _spans(weights: Sequence[float]) -> list[tuple[int, int]]:
     return spans
 
 
-def write_sheet(ws: Worksheet, form: HouseholdForm) -> None:
-    # the member table has a sheet column per field: size the columns for it (IDs stay on one line)
-    members = form.table("members")
-    weights = ([c.width for c in members.columns] if members is not None
-               and len(members.columns) == SHEET_COLUMNS else [1.0] * SHEET_COLUMNS)
-    for c, w in enumerate(weights, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = max(4.0, SHEET_WIDTH_CHARS * w / sum(weights))
-    row = 1
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=SHEET_COLUMNS)
-    ws.cell(row, 1, form.title).font = Font(name=FONT, size=14, bold=True)
-    ws.cell(row, 1).alignment = Alignment(horizontal="center")
-    row += 1
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=SHEET_COLUMNS)
-    ws.cell(row, 1, f"{form.year}年度  户编号 {form.household_no}  记录版本 {form.version}  "
-                    f"打印批次 {form.batch_id}  查询码 {form.payload}").font = Font(name=FONT, size=9)
-    row += 1
-    pairs = list(form.header)
-    for i in range(0, len(pairs), 3):
-        spans = _spans([1.0, 1.4] * 3)
-        cells: list[str] = []
-        for label, value in pairs[i:i + 3]:
-            cells += [label, value]
-        for k, (a, b) in enumerate(spans):
-            text = cells[k] if k < len(cells) else ""
-            _cell(ws, row, a, b, text, fill=_label_fill if k % 2 == 0 else None)
-        row += 1
-    for section in form.sections:
-        row += 1
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=SHEET_COLUMNS)
-        ws.cell(row, 1, section.title).font = Font(name=FONT, size=11, bold=True)
-        row += 1
-        for table in section.tables:
-            if table.title:
-                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=SHEET_COLUMNS)
-                ws.cell(row, 1, table.title).font = Font(name=FONT, size=10)
-                row += 1
-            spans = _spans([c.width for c in table.columns])
-            if not table.key_value:
-                for (a, b), col in zip(spans, table.columns, strict=True):
-                    _cell(ws, row, a, b, col.title, fill=_head_fill, bold=True)
-                row += 1
-            for values in table.rows:
-                for k, ((a, b), col) in enumerate(zip(spans, table.columns, strict=True)):
-                    label = table.key_value and k % 3 == 0
-                    _cell(ws, row, a, b, values[k], fill=_label_fill if label else None,
-                          unlocked=col.correction)
-                ws.row_dimensions[row].height = 30 if max(len(v) for v in values) > 14 else 20
-                row += 1
-    row += 1
-    for i in range(0, len(form.signatures), 2):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=6)
-        ws.merge_cells(start_row=row, start_column=7, end_row=row, end_column=SHEET_COLUMNS)
-        for k, name in enumerate(form.signatures[i:i + 2]):
-            ws.cell(row, 1 + 6 * k, f"{name}：").font = Font(name=FONT, size=10)
-        ws.row_dimensions[row].height = 30
-        row += 1
-    ws.print_title_rows = "1:2"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = "本户第 &P 页 共 &N 页"
-    ws.oddFooter.right.text = form.payload
-    ws.protection.sheet = True
-    ws.protection.formatRows = False  # rows may grow for long handwritten notes
+class _Sheet:
+    """Cell writing for one workbook: styles built once and copied, merges added without
+    openpyxl's per-merge scan of all earlier merges (quadratic on a long form)."""
 
+    def __init__(self) -> None:
+        self._styles: dict[str, Any] = {}
 
-def _cell(ws: Worksheet, row: int, first: int, last: int, text: str, *, fill: PatternFill | None = None,
-          bold: bool = False, unlocked: bool = False) -> None:
-    if last > first:
-        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-    for c in range(first, last + 1):
-        cell = ws.cell(row, c)
-        cell.border = _border
-        if unlocked:
+    def style(self, cell: Any, kind: str) -> None:
+        cached = self._styles.get(kind)
+        if cached is not None:
+            cell._style = copy(cached)
+            return
+        cell.font = Font(name=FONT, size={"title": 14, "section": 11, "subtitle": 10, "sign": 10}.get(kind, 9),
+                         bold=kind in ("title", "section", "head"))
+        if kind in ("text", "label", "head", "edit"):
+            cell.border = _border
+            cell.alignment = _wrap
+        if kind == "title":
+            cell.alignment = Alignment(horizontal="center")
+        if kind == "label":
+            cell.fill = _label_fill
+        if kind == "head":
+            cell.fill = _head_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        if kind == "edit":
             cell.protection = _unlocked
-    cell = ws.cell(row, first, text)
-    cell.alignment = _wrap
-    cell.font = Font(name=FONT, size=9, bold=bold)
-    if fill is not None:
-        cell.fill = fill
+        self._styles[kind] = copy(cell._style)
+
+    def put(self, ws: Worksheet, row: int, first: int, last: int, text: str, kind: str) -> None:
+        cell = ws.cell(row, first, text or None)
+        self.style(cell, kind)
+        if last > first:
+            ws.merged_cells.ranges.add(MergedCellRange(ws, f"{get_column_letter(first)}{row}:"
+                                                           f"{get_column_letter(last)}{row}"))
+            for c in range(first + 1, last + 1):
+                merged = MergedCell(ws, row, c)
+                ws._cells[row, c] = merged
+                if kind in ("text", "label", "head", "edit"):
+                    self.style(merged, kind)  # the border runs along the whole merged cell
+
+    def write(self, ws: Worksheet, form: HouseholdForm) -> None:
+        # the member table has a sheet column per field: size the columns for it (IDs on one line)
+        members = form.table("members")
+        weights = ([c.width for c in members.columns] if members is not None
+                   and len(members.columns) == SHEET_COLUMNS else [1.0] * SHEET_COLUMNS)
+        for c, w in enumerate(weights, start=1):
+            ws.column_dimensions[get_column_letter(c)].width = max(4.0, SHEET_WIDTH_CHARS * w / sum(weights))
+        put = self.put
+        row = 1
+        put(ws, row, 1, SHEET_COLUMNS, form.title, "title")
+        row += 1
+        put(ws, row, 1, SHEET_COLUMNS, f"{form.year}年度  户编号 {form.household_no}  记录版本 {form.version}  "
+                                       f"打印批次 {form.batch_id}  查询码 {form.payload}", "note")
+        row += 1
+        pairs = list(form.header)
+        spans = _spans([1.0, 1.4] * 3)
+        for i in range(0, len(pairs), 3):
+            cells: list[str] = []
+            for label, value in pairs[i:i + 3]:
+                cells += [label, value]
+            for k, (a, b) in enumerate(spans):
+                put(ws, row, a, b, cells[k] if k < len(cells) else "", "label" if k % 2 == 0 else "text")
+            row += 1
+        for section in form.sections:
+            row += 1
+            put(ws, row, 1, SHEET_COLUMNS, section.title, "section")
+            row += 1
+            for table in section.tables:
+                if table.title:
+                    put(ws, row, 1, SHEET_COLUMNS, table.title, "subtitle")
+                    row += 1
+                spans = _spans([c.width for c in table.columns])
+                if not table.key_value:
+                    for (a, b), col in zip(spans, table.columns, strict=True):
+                        put(ws, row, a, b, col.title, "head")
+                    row += 1
+                for values in table.rows:
+                    for k, ((a, b), col) in enumerate(zip(spans, table.columns, strict=True)):
+                        kind = "edit" if col.correction else "label" if table.key_value and k % 3 == 0 else "text"
+                        put(ws, row, a, b, values[k], kind)
+                    ws.row_dimensions[row].height = 30 if max(len(v) for v in values) > 14 else 20
+                    row += 1
+        row += 1
+        for i in range(0, len(form.signatures), 2):
+            for k, name in enumerate(form.signatures[i:i + 2]):
+                put(ws, row, 1 + 6 * k, 6 + (SHEET_COLUMNS - 6) * k, f"{name}：", "sign")
+            ws.row_dimensions[row].height = 30
+            row += 1
+        ws.print_title_rows = "1:2"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.oddFooter.center.text = "本户第 &P 页 共 &N 页"
+        ws.oddFooter.right.text = form.payload
+        ws.protection.sheet = True
+        ws.protection.formatRows = False  # rows may grow for long handwritten notes
 
 
 def write_xlsx(path: str | Path, forms: Sequence[HouseholdForm], *, batch: BatchInfo,
@@ -149,11 +169,12 @@ def write_xlsx(path: str | Path, forms: Sequence[HouseholdForm], *, batch: Batch
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
+    sheet = _Sheet()
     ordered = sorted(forms, key=sort_key)
     for n, form in enumerate(ordered, start=1):
         if cancel is not None and cancel():
             raise Cancelled()
-        write_sheet(wb.create_sheet(sheet_name(form, used)), form)
+        sheet.write(wb.create_sheet(sheet_name(form, used)), form)
         if progress is not None:
             progress(n, len(ordered))
     wb.properties.title = f"对照表 批次 {batch.batch_id}"
