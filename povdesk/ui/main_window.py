@@ -197,6 +197,9 @@ class MainWindow(QMainWindow):
         Keep each block short and import inside it, so one broken feature shows its own error.
         """
         # --- import wizard (data menu) -------------------------------------------------------
+        from povdesk.ui.import_wizard import install_import_actions
+
+        install_import_actions(self)
         # --- checks panel (checks menu, problems dock) ----------------------------------------
         from povdesk.ui.problems_panel import install_checks
 

@@ -1,0 +1,600 @@
+"""The import wizard: choose the roster, map its columns, see the dry run, import, keep the error report.
+
+Reading, previewing and importing run off the GUI thread (`tasks.run_in_background`); the import
+runs on the single writer thread and can be cancelled, which leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from povdesk.domain import dictionary as dd
+from povdesk.errors import PovdeskError
+from povdesk.services.facade import Services
+from povdesk.services.importer import HeaderPreview, ImportIssue, ImportResult
+from povdesk.ui.messages import error_text, show_error, ui_language
+from povdesk.ui.tasks import Task, run_in_background
+
+_Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+#: Fields a column may be mapped to: where a roster row's values can go.
+_ENTITIES = ("location", "household", "member", "income", "conditions")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ImportWizard", text)
+
+
+def mappable_fields() -> list[dd.Field]:
+    return [f for f in dd.FIELDS if str(f.entity) in _ENTITIES]
+
+
+def field_label(key: str | None, lang: str) -> str:
+    if not key:
+        return tr("(not imported)")
+    f = dd.field(key)
+    return f"{f.label(lang)} · {f.key}"
+
+
+# ----------------------------------------------------------------------------- models
+class ColumnMappingModel(QAbstractTableModel):
+    """The file's columns and the dictionary field each goes to; the second column is editable."""
+
+    mapping_changed = Signal(str, object)  # header, field key or None
+
+    HEADERS = ("Column in file", "Imported as", "Recognised by")
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[list[Any]] = []  # [header, key, source]
+
+    def set_columns(self, preview: HeaderPreview) -> None:
+        self.beginResetModel()
+        self._rows = [[c.header, c.field_key, c.source] for c in preview.columns]
+        self.endResetModel()
+
+    def mapping(self) -> dict[str, str | None]:
+        """Columns the user mapped here, by their header text."""
+        return {h: k for h, k, src in self._rows if src == "user"}
+
+    def unknown_count(self) -> int:
+        return sum(1 for _, k, src in self._rows if src == "unknown" and not k)
+
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and index.column() == 1:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        header, key, source = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return header
+            if col == 1:
+                return field_label(key, ui_language())
+            return {"dictionary": tr("data dictionary"), "remembered": tr("your earlier choice"),
+                    "ignored": tr("your earlier choice"), "user": tr("chosen now"),
+                    "unknown": tr("unknown")}.get(source, source)
+        if role == Qt.ItemDataRole.EditRole and col == 1:
+            return key or ""
+        if role == Qt.ItemDataRole.ForegroundRole and source == "unknown" and not key:
+            return QBrush(QColor("#b00020"))
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1 and source == "unknown" and not key:
+            return tr("Not a known roster column: choose a field to import it, or leave it out.")
+        return None
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.column() != 1 or role != Qt.ItemDataRole.EditRole:
+            return False
+        key = str(value) if value else None
+        if key is not None:
+            try:
+                dd.field(key)
+            except KeyError:
+                return False
+        row = self._rows[index.row()]
+        if row[1] == key:
+            return False
+        row[1], row[2] = key, "user"
+        self.dataChanged.emit(self.index(index.row(), 1), self.index(index.row(), 2))
+        self.mapping_changed.emit(row[0], key)
+        return True
+
+
+class FieldDelegate(QStyledItemDelegate):
+    """A combo of the dictionary fields (and "not imported") for the mapping column."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setObjectName("fieldCombo")
+        lang = ui_language()
+        combo.addItem(tr("(not imported)"), "")
+        for f in mappable_fields():
+            combo.addItem(field_label(f.key, lang), f.key)
+        combo.setMaxVisibleItems(20)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole) or "")))
+
+    def setModelData(self, editor: QWidget, model: Any, index: _Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class IssueModel(QAbstractTableModel):
+    """Format errors of the file: row, column, household number, message."""
+
+    HEADERS = ("Row", "Column", "Household", "Problem")
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._issues: list[ImportIssue] = []
+
+    def set_issues(self, issues: tuple[ImportIssue, ...]) -> None:
+        self.beginResetModel()
+        self._issues = list(issues)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._issues)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._issues):
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        e = self._issues[index.row()]
+        return (e.row, e.column or "", e.household_no or "", e.message(ui_language()))[index.column()]
+
+
+# ----------------------------------------------------------------------------- pages
+def _summary_lines(result: ImportResult) -> list[tuple[str, str]]:
+    return [
+        (tr("New households"), str(result.households_new)),
+        (tr("New members"), str(result.members_new)),
+        (tr("Changed fields"), tr("{0} in {1} households").format(result.fields_changed,
+                                                                  result.households_changed)),
+        (tr("Unchanged households"), str(result.households_unchanged)),
+        (tr("Skipped households (format errors)"), str(len(result.households_skipped))),
+        (tr("Format errors"), str(len(result.errors))),
+        (tr("Members missing from the file (kept, to review)"), str(len(result.missing_members))),
+        (tr("Places created"), ", ".join(
+            f"{p.name} {p.code}" + (tr(" (placeholder code)") if p.placeholder_code else "")
+            for p in result.places_created) or "0"),
+    ]
+
+
+class _SummaryForm(QWidget):
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.values: dict[str, QLabel] = {}
+
+    def show_result(self, result: ImportResult) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.values = {}
+        for label, value in _summary_lines(result):
+            widget = QLabel(value)
+            widget.setWordWrap(True)
+            widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.values[label] = widget
+            self.form.addRow(label + ":", widget)
+
+
+class FilePage(QWizardPage):
+    def __init__(self, *, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle(tr("Choose the roster file"))
+        self.setSubTitle(tr("The person list or household list exported by the national system "
+                            "(.xlsx, .xls, or .csv in UTF-8 or GBK)."))
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("pathEdit")
+        self.path_edit.setPlaceholderText(tr("Roster file"))
+        browse = QPushButton(tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("fileError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        self.registerField("path*", self.path_edit)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Choose the roster file"), str(Path.home()),
+                                              tr("Rosters (*.xlsx *.xls *.csv);;All files (*)"))
+        if path:
+            self.path_edit.setText(path)
+
+    def validatePage(self) -> bool:
+        self.error_label.clear()
+        try:
+            self._wizard.header = self._wizard.services.importer.inspect(self.path_edit.text().strip())
+        except PovdeskError as exc:
+            self.error_label.setText(error_text(exc))
+            return False
+        self._wizard.path = Path(self.path_edit.text().strip())
+        self._wizard.mapping = {}
+        return True
+
+
+class MappingPage(QWizardPage):
+    def __init__(self, *, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle(tr("Columns"))
+        self.layout_label = QLabel()
+        self.layout_label.setObjectName("layoutLabel")
+        self.layout_label.setWordWrap(True)
+        self.model = ColumnMappingModel(parent=self)
+        self.view = QTableView()
+        self.view.setObjectName("mappingView")
+        self.view.setModel(self.model)
+        self.view.setItemDelegateForColumn(1, FieldDelegate(self.view))
+        self.view.setEditTriggers(QTableView.EditTrigger.AllEditTriggers)
+        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.layout_label)
+        layout.addWidget(self.view, 1)
+
+    def initializePage(self) -> None:
+        header = self._wizard.header
+        assert header is not None
+        self.model.set_columns(header)
+        kind = (tr("person list: one row per member") if header.layout == "person"
+                else tr("household list: one row per household"))
+        self.setSubTitle(tr("Header found in row {0}. Unknown columns are not imported unless you "
+                            "choose a field for them; your choice is remembered.").format(header.header_row))
+        self.layout_label.setText(tr("{0}: {1}; {2} columns, {3} unknown.").format(
+            header.file, kind, self.model.rowCount(), self.model.unknown_count()))
+        self.view.resizeColumnToContents(0)
+
+    def validatePage(self) -> bool:
+        mapping = self.model.mapping()
+        importer = self._wizard.services.importer
+        for header, key in mapping.items():
+            importer.remember_mapping(header, key)
+        self._wizard.mapping = mapping
+        return True
+
+
+class _TaskPage(QWizardPage):
+    """A page that runs one background task with an embedded progress bar."""
+
+    def __init__(self, *, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.task: Task | None = None
+        self._complete = False
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progressBar")
+        self.status = QLabel()
+        self.status.setObjectName("statusLabel")
+        self.status.setWordWrap(True)
+
+    def isComplete(self) -> bool:
+        return self._complete
+
+    def _set_complete(self, value: bool) -> None:
+        self._complete = value
+        self.completeChanged.emit()
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 0))
+        self.progress.setValue(min(done, total) if total > 0 else 0)
+
+
+class PreviewPage(_TaskPage):
+    def __init__(self, *, wizard: ImportWizard) -> None:
+        super().__init__(wizard=wizard)
+        self.setTitle(tr("What the import will do"))
+        self.setSubTitle(tr("A dry run: nothing has been written yet."))
+        self.summary = _SummaryForm()
+        self.issues = IssueModel(parent=self)
+        self.issue_view = QTableView()
+        self.issue_view.setObjectName("issueView")
+        self.issue_view.setModel(self.issues)
+        self.issue_view.horizontalHeader().setStretchLastSection(True)
+        self.issue_view.verticalHeader().setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.issue_view, 1)
+        self.setButtonText(QWizard.WizardButton.NextButton, tr("Import"))
+
+    def initializePage(self) -> None:
+        self._set_complete(False)
+        self.issues.set_issues(())
+        self.status.setText(tr("Reading the file…"))
+        self.progress.show()
+        w = self._wizard
+        path, mapping = w.path, dict(w.mapping)
+        importer = w.services.importer
+
+        def work(progress: Any, cancel: Any) -> ImportResult:
+            return importer.preview(path, mapping=mapping, progress=progress, cancel=cancel)
+
+        self.task = run_in_background(work, parent=self, on_done=self._done, on_error=self._failed)
+        self.task.progressed.connect(self._show_progress)
+
+    def cleanupPage(self) -> None:
+        if self.task is not None and self.task.running:
+            self.task.cancel()
+
+    def _done(self, result: ImportResult) -> None:
+        self._wizard.preview = result
+        self.progress.hide()
+        self.summary.show_result(result)
+        self.issues.set_issues(result.errors)
+        self.issue_view.resizeColumnsToContents()
+        if result.imported_anything:
+            self.status.setText(tr("Press Import to write these changes in one step."))
+        else:
+            self.status.setText(tr("Nothing can be imported: every household has format errors."))
+        self._set_complete(result.imported_anything)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.progress.hide()
+        self.status.setText(error_text(exc))
+
+
+class RunPage(_TaskPage):
+    def __init__(self, *, wizard: ImportWizard) -> None:
+        super().__init__(wizard=wizard)
+        self.setTitle(tr("Importing"))
+        self.setSubTitle(tr("All changes are written in one step; cancelling leaves the database as it was."))
+        self.cancel_button = QPushButton(tr("Cancel import"))
+        self.cancel_button.setObjectName("cancelImport")
+        self.cancel_button.clicked.connect(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.cancel_button)
+        layout.addStretch(1)
+        self.setCommitPage(True)
+
+    def initializePage(self) -> None:
+        self._set_complete(False)
+        self.cancel_button.setEnabled(True)
+        self.status.setText(tr("Importing…"))
+        w = self._wizard
+        path, mapping = w.path, dict(w.mapping)
+        importer = w.services.importer
+
+        def work(progress: Any, cancel: Any) -> ImportResult:
+            return importer.run(path, mapping=mapping, progress=progress, cancel=cancel)
+
+        self.task = run_in_background(work, parent=self, on_done=self._done, on_error=self._failed,
+                                      on_cancelled=self._cancelled, writes=True)
+        self.task.progressed.connect(self._show_progress)
+
+    def cancel(self) -> None:
+        if self.task is not None and self.task.running:
+            self.task.cancel()
+            self.status.setText(tr("Cancelling…"))
+            self.cancel_button.setEnabled(False)
+
+    def _done(self, result: ImportResult) -> None:
+        self._wizard.result = result
+        self.cancel_button.setEnabled(False)
+        self.progress.setValue(self.progress.maximum())
+        self.status.setText(tr("Done."))
+        self._set_complete(True)
+        self._wizard.imported.emit(result)
+        self._wizard.next()
+
+    def _cancelled(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.status.setText(tr("Import cancelled. Nothing was changed."))
+        self._wizard.cancelled_import = True
+
+    def _failed(self, exc: BaseException) -> None:
+        self.cancel_button.setEnabled(False)
+        self.status.setText(tr("The import failed and nothing was changed: {0}").format(error_text(exc)))
+
+
+class ResultPage(QWizardPage):
+    def __init__(self, *, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle(tr("Import finished"))
+        self.summary = _SummaryForm()
+        self.note = QLabel()
+        self.note.setObjectName("resultNote")
+        self.note.setWordWrap(True)
+        self.report_button = QPushButton(tr("Save error report…"))
+        self.report_button.setObjectName("reportButton")
+        self.report_button.clicked.connect(self._choose_report)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.note)
+        layout.addWidget(self.report_button)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        result = self._wizard.result
+        assert result is not None
+        self.summary.show_result(result)
+        self.report_button.setEnabled(bool(result.errors))
+        notes = []
+        if result.errors:
+            notes.append(tr("Households with format errors were skipped whole. The error report is a "
+                            "copy of the file with every faulty cell marked and a message column."))
+        if result.missing_members:
+            notes.append(tr("Members no longer in the file were kept; review them: {0}").format(
+                ", ".join(f"{m.household_no} {m.name}" for m in result.missing_members[:20])))
+        self.note.setText("\n".join(notes))
+
+    def _choose_report(self) -> None:
+        assert self._wizard.path is not None
+        default = self._wizard.path.with_name(self._wizard.path.stem + "_错误报告.xlsx")
+        out, _ = QFileDialog.getSaveFileName(self, tr("Save error report"), str(default),
+                                             tr("Excel workbook (*.xlsx)"))
+        if out:
+            self.save_report(Path(out))
+
+    def save_report(self, out: Path) -> Task:
+        w = self._wizard
+        path, mapping, result = w.path, dict(w.mapping), w.result
+        importer = w.services.importer
+
+        def work(progress: Any, cancel: Any) -> Path:
+            return importer.write_error_report(path, out, result, mapping=mapping)
+
+        def done(written: Path) -> None:
+            w.report_written = written
+            self.note.setText(self.note.text() + "\n" + tr("Error report saved: {0}").format(written))
+
+        return run_in_background(work, parent=self, on_done=done,
+                                 progress_label=tr("Writing the error report…"), cancellable=False)
+
+
+class ImportWizard(QWizard):
+    """Choose file → columns → dry run → import (progress, cancel) → result with error report."""
+
+    imported = Signal(object)  # ImportResult, after the transaction committed
+
+    def __init__(self, *, services: Services, path: str | Path | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.path: Path | None = None
+        self.header: HeaderPreview | None = None
+        self.mapping: dict[str, str | None] = {}
+        self.preview: ImportResult | None = None
+        self.result: ImportResult | None = None
+        self.report_written: Path | None = None
+        self.cancelled_import = False
+        self.setObjectName("importWizard")
+        self.setWindowTitle(tr("Import roster"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.file_page = FilePage(wizard=self)
+        self.mapping_page = MappingPage(wizard=self)
+        self.preview_page = PreviewPage(wizard=self)
+        self.run_page = RunPage(wizard=self)
+        self.result_page = ResultPage(wizard=self)
+        for page in (self.file_page, self.mapping_page, self.preview_page, self.run_page,
+                     self.result_page):
+            self.addPage(page)
+        self.resize(820, 600)
+        if path is not None:
+            self.file_page.path_edit.setText(str(path))
+
+    def reject(self) -> None:
+        task = self.run_page.task
+        if task is not None and task.running:  # closing mid-import cancels it first
+            self.run_page.cancel()
+            task.ended.connect(super().reject)
+            return
+        super().reject()
+
+
+# ----------------------------------------------------------------------------- main window
+def install_import_actions(window: Any) -> tuple[QAction, QAction]:
+    """'Import roster…' and 'Export roster…' in the main window's data menu."""
+    menu = window.menus["data"]
+    import_action = QAction(tr("Import roster…"), window)
+    import_action.setObjectName("importRosterAction")
+    export_action = QAction(tr("Export roster…"), window)
+    export_action.setObjectName("exportRosterAction")
+
+    def open_wizard() -> ImportWizard:
+        wizard = ImportWizard(services=window.services, parent=window)
+        wizard.imported.connect(lambda _result: window.refresh())
+        wizard.show()
+        window._import_wizard = wizard  # kept alive while open; tests reach it here
+        return wizard
+
+    def export() -> None:
+        out, _ = QFileDialog.getSaveFileName(window, tr("Export roster"), str(Path.home() / "花名册.xlsx"),
+                                             tr("Excel workbook (*.xlsx)"))
+        if out:
+            export_roster(window, Path(out))
+
+    import_action.triggered.connect(lambda: open_wizard())
+    export_action.triggered.connect(export)
+    menu.addSeparator()
+    menu.addAction(import_action)
+    menu.addAction(export_action)
+    return import_action, export_action
+
+
+def export_roster(window: Any, out: Path) -> Task:
+    """Write the roster (layout (a)) in the background; the status bar says where it went."""
+    importer = window.services.importer
+
+    def work(progress: Any, cancel: Any) -> int:
+        return importer.export_roster(out, progress=progress, cancel=cancel)
+
+    def done(count: int) -> None:
+        window.statusBar().showMessage(tr("Exported {0} members to {1}").format(count, out), 10_000)
+
+    return run_in_background(work, parent=window, on_done=done,
+                             on_error=lambda exc: show_error(window, exc),
+                             progress_label=tr("Exporting the roster…"))
