@@ -48,6 +48,10 @@ def test_migrations_match_the_models(tmp_path: Path) -> None:
     assert diff == []
 
 
+def test_the_fast_path_knows_the_real_head(tmp_path: Path) -> None:
+    assert migrate.head_revision(make_engine(tmp_path / "h.sqlite")) == migrate.SCHEMA_HEAD
+
+
 def test_upgrade_is_idempotent(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "x.sqlite")
     migrate.upgrade(engine)
@@ -70,6 +74,7 @@ def test_a_database_that_is_behind_is_backed_up_before_upgrading(
         "def upgrade():\n    op.add_column('meta', sa.Column('note', sa.Text(), nullable=True))\n"
         "def downgrade():\n    op.drop_column('meta', 'note')\n", encoding="utf-8")
     monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
+    monkeypatch.setattr(migrate, "SCHEMA_HEAD", "9999")
 
     backup = migrate.upgrade(engine, backups=tmp_path / "backups")
 
