@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -46,11 +47,12 @@ from povdesk.ui.tasks import Task, run_in_background
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
-#: Fields a column may be mapped to: where a roster row's values can go.
+# Fields a column may be mapped to: where a roster row's values can go.
 _ENTITIES = ("location", "household", "member", "income", "conditions")
 
 
 def tr(text: str) -> str:
+    """Translate a text marked elsewhere with QT_TRANSLATE_NOOP("ImportWizard", …)."""
     return QCoreApplication.translate("ImportWizard", text)
 
 
@@ -60,7 +62,7 @@ def mappable_fields() -> list[dd.Field]:
 
 def field_label(key: str | None, lang: str) -> str:
     if not key:
-        return tr("(not imported)")
+        return QCoreApplication.translate("ImportWizard", "(not imported)")
     f = dd.field(key)
     return f"{f.label(lang)} · {f.key}"
 
@@ -71,7 +73,9 @@ class ColumnMappingModel(QAbstractTableModel):
 
     mapping_changed = Signal(str, object)  # header, field key or None
 
-    HEADERS = ("Column in file", "Imported as", "Recognised by")
+    HEADERS = (QT_TRANSLATE_NOOP("ImportWizard", "Column in file"),
+               QT_TRANSLATE_NOOP("ImportWizard", "Imported as"),
+               QT_TRANSLATE_NOOP("ImportWizard", "Recognised by"))
 
     def __init__(self, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,15 +121,15 @@ class ColumnMappingModel(QAbstractTableModel):
                 return header
             if col == 1:
                 return field_label(key, ui_language())
-            return {"dictionary": tr("data dictionary"), "remembered": tr("your earlier choice"),
-                    "ignored": tr("your earlier choice"), "user": tr("chosen now"),
-                    "unknown": tr("unknown")}.get(source, source)
+            return {"dictionary": QCoreApplication.translate("ImportWizard", "data dictionary"), "remembered": QCoreApplication.translate("ImportWizard", "your earlier choice"),
+                    "ignored": QCoreApplication.translate("ImportWizard", "your earlier choice"), "user": QCoreApplication.translate("ImportWizard", "chosen now"),
+                    "unknown": QCoreApplication.translate("ImportWizard", "unknown")}.get(source, source)
         if role == Qt.ItemDataRole.EditRole and col == 1:
             return key or ""
         if role == Qt.ItemDataRole.ForegroundRole and source == "unknown" and not key:
             return QBrush(QColor("#b00020"))
         if role == Qt.ItemDataRole.ToolTipRole and col == 1 and source == "unknown" and not key:
-            return tr("Not a known roster column: choose a field to import it, or leave it out.")
+            return QCoreApplication.translate("ImportWizard", "Not a known roster column: choose a field to import it, or leave it out.")
         return None
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -153,7 +157,7 @@ class FieldDelegate(QStyledItemDelegate):
         combo = QComboBox(parent)
         combo.setObjectName("fieldCombo")
         lang = ui_language()
-        combo.addItem(tr("(not imported)"), "")
+        combo.addItem(QCoreApplication.translate("ImportWizard", "(not imported)"), "")
         for f in mappable_fields():
             combo.addItem(field_label(f.key, lang), f.key)
         combo.setMaxVisibleItems(20)
@@ -171,7 +175,9 @@ class FieldDelegate(QStyledItemDelegate):
 class IssueModel(QAbstractTableModel):
     """Format errors of the file: row, column, household number, message."""
 
-    HEADERS = ("Row", "Column", "Household", "Problem")
+    HEADERS = (QT_TRANSLATE_NOOP("ImportWizard", "Row"), QT_TRANSLATE_NOOP("ImportWizard", "Column"),
+               QT_TRANSLATE_NOOP("ImportWizard", "Household"),
+               QT_TRANSLATE_NOOP("ImportWizard", "Problem"))
 
     def __init__(self, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -206,16 +212,16 @@ class IssueModel(QAbstractTableModel):
 # ----------------------------------------------------------------------------- pages
 def _summary_lines(result: ImportResult) -> list[tuple[str, str]]:
     return [
-        (tr("New households"), str(result.households_new)),
-        (tr("New members"), str(result.members_new)),
-        (tr("Changed fields"), tr("{0} in {1} households").format(result.fields_changed,
+        (QCoreApplication.translate("ImportWizard", "New households"), str(result.households_new)),
+        (QCoreApplication.translate("ImportWizard", "New members"), str(result.members_new)),
+        (QCoreApplication.translate("ImportWizard", "Changed fields"), QCoreApplication.translate("ImportWizard", "{0} in {1} households").format(result.fields_changed,
                                                                   result.households_changed)),
-        (tr("Unchanged households"), str(result.households_unchanged)),
-        (tr("Skipped households (format errors)"), str(len(result.households_skipped))),
-        (tr("Format errors"), str(len(result.errors))),
-        (tr("Members missing from the file (kept, to review)"), str(len(result.missing_members))),
-        (tr("Places created"), ", ".join(
-            f"{p.name} {p.code}" + (tr(" (placeholder code)") if p.placeholder_code else "")
+        (QCoreApplication.translate("ImportWizard", "Unchanged households"), str(result.households_unchanged)),
+        (QCoreApplication.translate("ImportWizard", "Skipped households (format errors)"), str(len(result.households_skipped))),
+        (QCoreApplication.translate("ImportWizard", "Format errors"), str(len(result.errors))),
+        (QCoreApplication.translate("ImportWizard", "Members missing from the file (kept, to review)"), str(len(result.missing_members))),
+        (QCoreApplication.translate("ImportWizard", "Places created"), ", ".join(
+            f"{p.name} {p.code}" + (QCoreApplication.translate("ImportWizard", " (placeholder code)") if p.placeholder_code else "")
             for p in result.places_created) or "0"),
     ]
 
@@ -242,13 +248,13 @@ class FilePage(QWizardPage):
     def __init__(self, *, wizard: ImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle(tr("Choose the roster file"))
-        self.setSubTitle(tr("The person list or household list exported by the national system "
+        self.setTitle(QCoreApplication.translate("ImportWizard", "Choose the roster file"))
+        self.setSubTitle(QCoreApplication.translate("ImportWizard", "The person list or household list exported by the national system "
                             "(.xlsx, .xls, or .csv in UTF-8 or GBK)."))
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("pathEdit")
-        self.path_edit.setPlaceholderText(tr("Roster file"))
-        browse = QPushButton(tr("Browse…"))
+        self.path_edit.setPlaceholderText(QCoreApplication.translate("ImportWizard", "Roster file"))
+        browse = QPushButton(QCoreApplication.translate("ImportWizard", "Browse…"))
         browse.clicked.connect(self._browse)
         self.error_label = QLabel()
         self.error_label.setObjectName("fileError")
@@ -264,8 +270,8 @@ class FilePage(QWizardPage):
         self.registerField("path*", self.path_edit)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("Choose the roster file"), str(Path.home()),
-                                              tr("Rosters (*.xlsx *.xls *.csv);;All files (*)"))
+        path, _ = QFileDialog.getOpenFileName(self, QCoreApplication.translate("ImportWizard", "Choose the roster file"), str(Path.home()),
+                                              QCoreApplication.translate("ImportWizard", "Rosters (*.xlsx *.xls *.csv);;All files (*)"))
         if path:
             self.path_edit.setText(path)
 
@@ -285,7 +291,7 @@ class MappingPage(QWizardPage):
     def __init__(self, *, wizard: ImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle(tr("Columns"))
+        self.setTitle(QCoreApplication.translate("ImportWizard", "Columns"))
         self.layout_label = QLabel()
         self.layout_label.setObjectName("layoutLabel")
         self.layout_label.setWordWrap(True)
@@ -305,11 +311,11 @@ class MappingPage(QWizardPage):
         header = self._wizard.header
         assert header is not None
         self.model.set_columns(header)
-        kind = (tr("person list: one row per member") if header.layout == "person"
-                else tr("household list: one row per household"))
-        self.setSubTitle(tr("Header found in row {0}. Unknown columns are not imported unless you "
+        kind = (QCoreApplication.translate("ImportWizard", "person list: one row per member") if header.layout == "person"
+                else QCoreApplication.translate("ImportWizard", "household list: one row per household"))
+        self.setSubTitle(QCoreApplication.translate("ImportWizard", "Header found in row {0}. Unknown columns are not imported unless you "
                             "choose a field for them; your choice is remembered.").format(header.header_row))
-        self.layout_label.setText(tr("{0}: {1}; {2} columns, {3} unknown.").format(
+        self.layout_label.setText(QCoreApplication.translate("ImportWizard", "{0}: {1}; {2} columns, {3} unknown.").format(
             header.file, kind, self.model.rowCount(), self.model.unknown_count()))
         self.view.resizeColumnToContents(0)
 
@@ -351,8 +357,8 @@ class _TaskPage(QWizardPage):
 class PreviewPage(_TaskPage):
     def __init__(self, *, wizard: ImportWizard) -> None:
         super().__init__(wizard=wizard)
-        self.setTitle(tr("What the import will do"))
-        self.setSubTitle(tr("A dry run: nothing has been written yet."))
+        self.setTitle(QCoreApplication.translate("ImportWizard", "What the import will do"))
+        self.setSubTitle(QCoreApplication.translate("ImportWizard", "A dry run: nothing has been written yet."))
         self.summary = _SummaryForm()
         self.issues = IssueModel(parent=self)
         self.issue_view = QTableView()
@@ -365,12 +371,12 @@ class PreviewPage(_TaskPage):
         layout.addWidget(self.status)
         layout.addWidget(self.summary)
         layout.addWidget(self.issue_view, 1)
-        self.setButtonText(QWizard.WizardButton.NextButton, tr("Import"))
+        self.setButtonText(QWizard.WizardButton.NextButton, QCoreApplication.translate("ImportWizard", "Import"))
 
     def initializePage(self) -> None:
         self._set_complete(False)
         self.issues.set_issues(())
-        self.status.setText(tr("Reading the file…"))
+        self.status.setText(QCoreApplication.translate("ImportWizard", "Reading the file…"))
         self.progress.show()
         w = self._wizard
         path, mapping = w.path, dict(w.mapping)
@@ -393,9 +399,9 @@ class PreviewPage(_TaskPage):
         self.issues.set_issues(result.errors)
         self.issue_view.resizeColumnsToContents()
         if result.imported_anything:
-            self.status.setText(tr("Press Import to write these changes in one step."))
+            self.status.setText(QCoreApplication.translate("ImportWizard", "Press Import to write these changes in one step."))
         else:
-            self.status.setText(tr("Nothing can be imported: every household has format errors."))
+            self.status.setText(QCoreApplication.translate("ImportWizard", "Nothing can be imported: every household has format errors."))
         self._set_complete(result.imported_anything)
 
     def _failed(self, exc: BaseException) -> None:
@@ -406,9 +412,9 @@ class PreviewPage(_TaskPage):
 class RunPage(_TaskPage):
     def __init__(self, *, wizard: ImportWizard) -> None:
         super().__init__(wizard=wizard)
-        self.setTitle(tr("Importing"))
-        self.setSubTitle(tr("All changes are written in one step; cancelling leaves the database as it was."))
-        self.cancel_button = QPushButton(tr("Cancel import"))
+        self.setTitle(QCoreApplication.translate("ImportWizard", "Importing"))
+        self.setSubTitle(QCoreApplication.translate("ImportWizard", "All changes are written in one step; cancelling leaves the database as it was."))
+        self.cancel_button = QPushButton(QCoreApplication.translate("ImportWizard", "Cancel import"))
         self.cancel_button.setObjectName("cancelImport")
         self.cancel_button.clicked.connect(self.cancel)
         layout = QVBoxLayout(self)
@@ -421,7 +427,7 @@ class RunPage(_TaskPage):
     def initializePage(self) -> None:
         self._set_complete(False)
         self.cancel_button.setEnabled(True)
-        self.status.setText(tr("Importing…"))
+        self.status.setText(QCoreApplication.translate("ImportWizard", "Importing…"))
         w = self._wizard
         path, mapping = w.path, dict(w.mapping)
         importer = w.services.importer
@@ -436,38 +442,38 @@ class RunPage(_TaskPage):
     def cancel(self) -> None:
         if self.task is not None and self.task.running:
             self.task.cancel()
-            self.status.setText(tr("Cancelling…"))
+            self.status.setText(QCoreApplication.translate("ImportWizard", "Cancelling…"))
             self.cancel_button.setEnabled(False)
 
     def _done(self, result: ImportResult) -> None:
         self._wizard.result = result
         self.cancel_button.setEnabled(False)
         self.progress.setValue(self.progress.maximum())
-        self.status.setText(tr("Done."))
+        self.status.setText(QCoreApplication.translate("ImportWizard", "Done."))
         self._set_complete(True)
         self._wizard.imported.emit(result)
         self._wizard.next()
 
     def _cancelled(self) -> None:
         self.cancel_button.setEnabled(False)
-        self.status.setText(tr("Import cancelled. Nothing was changed."))
+        self.status.setText(QCoreApplication.translate("ImportWizard", "Import cancelled. Nothing was changed."))
         self._wizard.cancelled_import = True
 
     def _failed(self, exc: BaseException) -> None:
         self.cancel_button.setEnabled(False)
-        self.status.setText(tr("The import failed and nothing was changed: {0}").format(error_text(exc)))
+        self.status.setText(QCoreApplication.translate("ImportWizard", "The import failed and nothing was changed: {0}").format(error_text(exc)))
 
 
 class ResultPage(QWizardPage):
     def __init__(self, *, wizard: ImportWizard) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle(tr("Import finished"))
+        self.setTitle(QCoreApplication.translate("ImportWizard", "Import finished"))
         self.summary = _SummaryForm()
         self.note = QLabel()
         self.note.setObjectName("resultNote")
         self.note.setWordWrap(True)
-        self.report_button = QPushButton(tr("Save error report…"))
+        self.report_button = QPushButton(QCoreApplication.translate("ImportWizard", "Save error report…"))
         self.report_button.setObjectName("reportButton")
         self.report_button.clicked.connect(self._choose_report)
         layout = QVBoxLayout(self)
@@ -483,18 +489,18 @@ class ResultPage(QWizardPage):
         self.report_button.setEnabled(bool(result.errors))
         notes = []
         if result.errors:
-            notes.append(tr("Households with format errors were skipped whole. The error report is a "
+            notes.append(QCoreApplication.translate("ImportWizard", "Households with format errors were skipped whole. The error report is a "
                             "copy of the file with every faulty cell marked and a message column."))
         if result.missing_members:
-            notes.append(tr("Members no longer in the file were kept; review them: {0}").format(
+            notes.append(QCoreApplication.translate("ImportWizard", "Members no longer in the file were kept; review them: {0}").format(
                 ", ".join(f"{m.household_no} {m.name}" for m in result.missing_members[:20])))
         self.note.setText("\n".join(notes))
 
     def _choose_report(self) -> None:
         assert self._wizard.path is not None
         default = self._wizard.path.with_name(self._wizard.path.stem + "_错误报告.xlsx")
-        out, _ = QFileDialog.getSaveFileName(self, tr("Save error report"), str(default),
-                                             tr("Excel workbook (*.xlsx)"))
+        out, _ = QFileDialog.getSaveFileName(self, QCoreApplication.translate("ImportWizard", "Save error report"), str(default),
+                                             QCoreApplication.translate("ImportWizard", "Excel workbook (*.xlsx)"))
         if out:
             self.save_report(Path(out))
 
@@ -508,10 +514,10 @@ class ResultPage(QWizardPage):
 
         def done(written: Path) -> None:
             w.report_written = written
-            self.note.setText(self.note.text() + "\n" + tr("Error report saved: {0}").format(written))
+            self.note.setText(self.note.text() + "\n" + QCoreApplication.translate("ImportWizard", "Error report saved: {0}").format(written))
 
         return run_in_background(work, parent=self, on_done=done,
-                                 progress_label=tr("Writing the error report…"), cancellable=False)
+                                 progress_label=QCoreApplication.translate("ImportWizard", "Writing the error report…"), cancellable=False)
 
 
 class ImportWizard(QWizard):
@@ -531,7 +537,7 @@ class ImportWizard(QWizard):
         self.report_written: Path | None = None
         self.cancelled_import = False
         self.setObjectName("importWizard")
-        self.setWindowTitle(tr("Import roster"))
+        self.setWindowTitle(QCoreApplication.translate("ImportWizard", "Import roster"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.file_page = FilePage(wizard=self)
@@ -559,9 +565,9 @@ class ImportWizard(QWizard):
 def install_import_actions(window: Any) -> tuple[QAction, QAction]:
     """'Import roster…' and 'Export roster…' in the main window's data menu."""
     menu = window.menus["data"]
-    import_action = QAction(tr("Import roster…"), window)
+    import_action = QAction(QCoreApplication.translate("ImportWizard", "Import roster…"), window)
     import_action.setObjectName("importRosterAction")
-    export_action = QAction(tr("Export roster…"), window)
+    export_action = QAction(QCoreApplication.translate("ImportWizard", "Export roster…"), window)
     export_action.setObjectName("exportRosterAction")
 
     def open_wizard() -> ImportWizard:
@@ -572,8 +578,8 @@ def install_import_actions(window: Any) -> tuple[QAction, QAction]:
         return wizard
 
     def export() -> None:
-        out, _ = QFileDialog.getSaveFileName(window, tr("Export roster"), str(Path.home() / "花名册.xlsx"),
-                                             tr("Excel workbook (*.xlsx)"))
+        out, _ = QFileDialog.getSaveFileName(window, QCoreApplication.translate("ImportWizard", "Export roster"), str(Path.home() / "花名册.xlsx"),
+                                             QCoreApplication.translate("ImportWizard", "Excel workbook (*.xlsx)"))
         if out:
             export_roster(window, Path(out))
 
@@ -593,8 +599,8 @@ def export_roster(window: Any, out: Path) -> Task:
         return importer.export_roster(out, progress=progress, cancel=cancel)
 
     def done(count: int) -> None:
-        window.statusBar().showMessage(tr("Exported {0} members to {1}").format(count, out), 10_000)
+        window.statusBar().showMessage(QCoreApplication.translate("ImportWizard", "Exported {0} members to {1}").format(count, out), 10_000)
 
     return run_in_background(work, parent=window, on_done=done,
                              on_error=lambda exc: show_error(window, exc),
-                             progress_label=tr("Exporting the roster…"))
+                             progress_label=QCoreApplication.translate("ImportWizard", "Exporting the roster…"))

@@ -241,6 +241,253 @@
     </message>
 </context>
 <context>
+    <name>ImportWizard</name>
+    <message>
+        <source>(not imported)</source>
+        <translation>（不导入）</translation>
+    </message>
+    <message>
+        <source>Column in file</source>
+        <translation>文件中的列</translation>
+    </message>
+    <message>
+        <source>Imported as</source>
+        <translation>导入为</translation>
+    </message>
+    <message>
+        <source>Recognised by</source>
+        <translation>识别依据</translation>
+    </message>
+    <message>
+        <source>data dictionary</source>
+        <translation>数据字典</translation>
+    </message>
+    <message>
+        <source>your earlier choice</source>
+        <translation>您此前的选择</translation>
+    </message>
+    <message>
+        <source>chosen now</source>
+        <translation>本次选择</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未识别</translation>
+    </message>
+    <message>
+        <source>Not a known roster column: choose a field to import it, or leave it out.</source>
+        <translation>不是已知的花名册列：请选择要导入的字段，或不导入。</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>New households</source>
+        <translation>新增户</translation>
+    </message>
+    <message>
+        <source>New members</source>
+        <translation>新增人</translation>
+    </message>
+    <message>
+        <source>Changed fields</source>
+        <translation>变更字段</translation>
+    </message>
+    <message>
+        <source>{0} in {1} households</source>
+        <translation>{0} 处，涉及 {1} 户</translation>
+    </message>
+    <message>
+        <source>Unchanged households</source>
+        <translation>无变化户</translation>
+    </message>
+    <message>
+        <source>Skipped households (format errors)</source>
+        <translation>整户跳过（有格式错误）</translation>
+    </message>
+    <message>
+        <source>Format errors</source>
+        <translation>格式错误</translation>
+    </message>
+    <message>
+        <source>Members missing from the file (kept, to review)</source>
+        <translation>文件中已没有的成员（保留，待核实）</translation>
+    </message>
+    <message>
+        <source>Places created</source>
+        <translation>新建的地点</translation>
+    </message>
+    <message>
+        <source> (placeholder code)</source>
+        <translation>（临时代码）</translation>
+    </message>
+    <message>
+        <source>Choose the roster file</source>
+        <translation>选择花名册文件</translation>
+    </message>
+    <message>
+        <source>The person list or household list exported by the national system (.xlsx, .xls, or .csv in UTF-8 or GBK).</source>
+        <translation>全国扶贫开发信息系统导出的人员花名册或户信息表（.xlsx、.xls，或 UTF-8 / GBK 编码的 .csv）。</translation>
+    </message>
+    <message>
+        <source>Roster file</source>
+        <translation>花名册文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Rosters (*.xlsx *.xls *.csv);;All files (*)</source>
+        <translation>花名册 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>列对应</translation>
+    </message>
+    <message>
+        <source>person list: one row per member</source>
+        <translation>人员花名册：每名成员一行</translation>
+    </message>
+    <message>
+        <source>household list: one row per household</source>
+        <translation>户信息表：每户一行</translation>
+    </message>
+    <message>
+        <source>Header found in row {0}. Unknown columns are not imported unless you choose a field for them; your choice is remembered.</source>
+        <translation>表头在第 {0} 行。未识别的列不导入，除非您为其选择字段；您的选择会被记住。</translation>
+    </message>
+    <message>
+        <source>{0}: {1}; {2} columns, {3} unknown.</source>
+        <translation>{0}：{1}；共 {2} 列，{3} 列未识别。</translation>
+    </message>
+    <message>
+        <source>What the import will do</source>
+        <translation>导入预览</translation>
+    </message>
+    <message>
+        <source>A dry run: nothing has been written yet.</source>
+        <translation>试运行：尚未写入任何数据。</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Reading the file…</source>
+        <translation>正在读取文件…</translation>
+    </message>
+    <message>
+        <source>Press Import to write these changes in one step.</source>
+        <translation>点击“导入”一次性写入以上变更。</translation>
+    </message>
+    <message>
+        <source>Nothing can be imported: every household has format errors.</source>
+        <translation>没有可导入的数据：所有户都有格式错误。</translation>
+    </message>
+    <message>
+        <source>Importing</source>
+        <translation>正在导入</translation>
+    </message>
+    <message>
+        <source>All changes are written in one step; cancelling leaves the database as it was.</source>
+        <translation>所有变更一次性写入；取消则数据库保持原样。</translation>
+    </message>
+    <message>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <source>Import cancelled. Nothing was changed.</source>
+        <translation>已取消导入，数据未作任何改动。</translation>
+    </message>
+    <message>
+        <source>The import failed and nothing was changed: {0}</source>
+        <translation>导入失败，数据未作任何改动：{0}</translation>
+    </message>
+    <message>
+        <source>Import finished</source>
+        <translation>导入完成</translation>
+    </message>
+    <message>
+        <source>Save error report…</source>
+        <translation>保存错误报告…</translation>
+    </message>
+    <message>
+        <source>Households with format errors were skipped whole. The error report is a copy of the file with every faulty cell marked and a message column.</source>
+        <translation>有格式错误的户已整户跳过。错误报告是原文件的副本，标出了每个出错的单元格，并附有错误说明列。</translation>
+    </message>
+    <message>
+        <source>Members no longer in the file were kept; review them: {0}</source>
+        <translation>文件中已没有的成员仍保留，请核实：{0}</translation>
+    </message>
+    <message>
+        <source>Save error report</source>
+        <translation>保存错误报告</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Error report saved: {0}</source>
+        <translation>错误报告已保存：{0}</translation>
+    </message>
+    <message>
+        <source>Writing the error report…</source>
+        <translation>正在写错误报告…</translation>
+    </message>
+    <message>
+        <source>Import roster</source>
+        <translation>导入花名册</translation>
+    </message>
+    <message>
+        <source>Import roster…</source>
+        <translation>导入花名册…</translation>
+    </message>
+    <message>
+        <source>Export roster…</source>
+        <translation>导出花名册…</translation>
+    </message>
+    <message>
+        <source>Export roster</source>
+        <translation>导出花名册</translation>
+    </message>
+    <message>
+        <source>Exported {0} members to {1}</source>
+        <translation>已导出 {0} 名成员到 {1}</translation>
+    </message>
+    <message>
+        <source>Exporting the roster…</source>
+        <translation>正在导出花名册…</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Search by name, ID number or household number</source>
@@ -384,7 +631,7 @@
         <translation>缩小</translation>
     </message>
     <message>
-        <source>The PDF preview needs Qt's PDF module (package pyside6-pdf). Open the file in a PDF viewer instead.</source>
+        <source>The PDF preview needs Qt&apos;s PDF module (package pyside6-pdf). Open the file in a PDF viewer instead.</source>
         <translation>PDF 预览需要 Qt 的 PDF 模块（软件包 pyside6-pdf）。请改用 PDF 阅读器打开文件。</translation>
     </message>
     <message>
@@ -775,7 +1022,7 @@
         <translation>来源与可信度</translation>
     </message>
     <message>
-        <source>Values marked [L] are estimates: check them against the province's notice. Run the checks again after a change.</source>
+        <source>Values marked [L] are estimates: check them against the province&apos;s notice. Run the checks again after a change.</source>
         <translation>标 [L] 的数值为估计值，请与省里的通知核对。修改后请重新运行检查。</translation>
     </message>
 </context>
