@@ -164,3 +164,12 @@ def test_demo_faults_are_found_and_clean_households_have_no_errors(db: Database)
     clean_errors = [(f.rule.code, f.message("en")) for f in found
                     if f.household_id not in faulted and f.rule.severity == "error"]
     assert clean_errors == []
+
+
+def test_columns_the_engine_skips_are_not_required_ones() -> None:
+    from povdesk.domain import dictionary as dd
+    from povdesk.services.checks import UNREAD
+
+    for entity, columns in UNREAD.items():
+        for column in columns:
+            assert not dd.field(f"{entity}.{column}").required

@@ -166,10 +166,14 @@ def _id_facts(s: str) -> tuple[bool, str | None, dt.date | None]:
     return (_CHECK[total % 11] == s[17] and born is not None), ("2" if s[16] in "02468" else "1"), born
 
 
-def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, Any]], on: dt.date) -> MemberFacts:
-    """Member facts with the age on the reference date (from the birth date, else the ID number)."""
+def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, Any]], on: dt.date, *,
+                complete: bool = False) -> MemberFacts:
+    """Member facts with the age on the reference date (from the birth date, else the ID number).
+
+    Missing columns are filled with None unless the caller promises every column a rule reads
+    (`complete`, the engine's loader)."""
     m = MemberFacts(values)
-    if len(m) < len(_MEMBER_COLUMNS):
+    if not complete and len(m) < len(_MEMBER_COLUMNS):
         for c in _MEMBER_COLUMNS:
             m.setdefault(c, None)
     born = m["birth_date"]
@@ -197,12 +201,13 @@ def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, 
     return m
 
 
-def make_household(household_id: int, values: Mapping[str, Any], members: Iterable[MemberFacts], *,
+def make_household(household_id: int, values: Mapping[str, Any] | Iterable[tuple[str, Any]],
+                   members: Iterable[MemberFacts], *, complete: bool = False,
                    income: Mapping[str, Any] | None = None, conditions: Mapping[str, Any] | None = None,
                    measures: Iterable[Mapping[str, Any]] = (),
                    cadres: Iterable[Mapping[str, Any]] = ()) -> HouseholdFacts:
     h = HouseholdFacts(values)
-    if len(h) < len(_HOUSEHOLD_COLUMNS):
+    if not complete and len(h) < len(_HOUSEHOLD_COLUMNS):
         for c in _HOUSEHOLD_COLUMNS:
             h.setdefault(c, None)
     ms = members if isinstance(members, list) else list(members)
