@@ -51,3 +51,16 @@ def test_xlsx_needs_out_and_writes_a_list(county_path: str, tmp_path: Path,
     ws = load_workbook(out)["问题清单"]
     assert ws["D4"].value and ws["E4"].value  # household number and head's name
     assert main(["--db", county_path, "check", "--village", "000000000000"]) == 2
+
+
+def test_settings_years_lists_and_changes_a_year(county_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", county_path, "--lang", "en", "settings", "years"]) == 0
+    assert "2019  exit line 3750" in capsys.readouterr().out
+    assert main(["--db", county_path, "--lang", "en", "settings", "years", "--set", "2019", "--exit-line", "9000",
+                 "--school-ages", "6-14", "--source", "county estimate"]) == 0
+    out = capsys.readouterr().out
+    assert "2019  exit line 9000" in out and "school ages 6-14" in out and "county estimate" in out
+    assert main(["--db", county_path, "--lang", "en", "check", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["by_rule"]["EXIT-001"] == 3  # every exited household is now below the line
+    assert main(["--db", county_path, "settings", "years", "--set", "2019", "--school-ages", "x"]) == 2

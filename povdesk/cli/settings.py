@@ -1,0 +1,59 @@
+"""`povdesk settings years`: list or change the per-year figures the checks use."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from povdesk.errors import BadInput
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("settings", help="per-year settings (exit income line, school ages, reference date)")
+    actions = p.add_subparsers(dest="settings_command", required=True, metavar="ACTION")
+    years = actions.add_parser("years", help="list the year settings, or change one year with --set")
+    years.add_argument("--set", type=int, metavar="YEAR", help="change this year")
+    years.add_argument("--exit-line", type=float, metavar="YUAN", help="exit income line per person")
+    years.add_argument("--national-line", type=float, metavar="YUAN", help="national poverty line")
+    years.add_argument("--school-ages", metavar="FROM-TO", help="compulsory school ages, e.g. 6-15")
+    years.add_argument("--reference-date", metavar="YYYY-MM-DD", help="date ages are counted on")
+    years.add_argument("--source", metavar="TEXT", help="where the figures come from and how sure they are")
+    years.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
+    from povdesk.services.settings import YearSettingsService
+
+    service = YearSettingsService(db=db)
+    zh = args.lang.startswith("zh")
+    if args.set is not None:
+        changes: dict[str, object] = {}
+        if args.exit_line is not None:
+            changes["exit_income_line"] = args.exit_line
+        if args.national_line is not None:
+            changes["national_line"] = args.national_line
+        if args.school_ages:
+            try:
+                a, b = (int(x) for x in args.school_ages.split("-"))
+            except ValueError:
+                raise BadInput("input.school_ages", "--school-ages must look like 6-15.",
+                               "--school-ages 的格式应为 6-15。") from None
+            changes.update(school_age_from=a, school_age_to=b)
+        if args.reference_date:
+            try:
+                changes["reference_date"] = dt.date.fromisoformat(args.reference_date)
+            except ValueError:
+                raise BadInput("input.reference_date", "--reference-date must be YYYY-MM-DD.",
+                               "--reference-date 的格式应为 YYYY-MM-DD。") from None
+        if args.source is not None:
+            changes["source"] = args.source
+        service.update(args.set, **changes)
+    for r in service.list():
+        national = "" if r.national_line is None else f"{r.national_line:g}"
+        if zh:
+            print(f"{r.year}  退出线 {r.exit_income_line:g} 元  国家线 {national} 元  义务教育 {r.school_age_from}-"
+                  f"{r.school_age_to} 岁  基准日 {r.reference_date}  {r.source or ''}")
+        else:
+            print(f"{r.year}  exit line {r.exit_income_line:g}  national {national}  school ages "
+                  f"{r.school_age_from}-{r.school_age_to}  reference {r.reference_date}  {r.source or ''}")
+    return 0
