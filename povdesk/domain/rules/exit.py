@@ -24,7 +24,7 @@ STATUS = "household.status"
 
 @rules.household("EXIT-001", CAT_EXIT, ERROR, ("income.per_capita_net", STATUS, "household.exit_year"),
                  title=("已脱贫户人均纯收入未超过标准线", "Exited household below the income line"),
-                 message=("本户{exit_year}年脱贫，{year} 年人均纯收入 {per_capita_net} 元，未超过 {line_year} 年标准线 {line} 元",
+                 message=("本户 {exit_year} 年脱贫，{year} 年人均纯收入 {per_capita_net} 元，未超过 {line_year} 年标准线 {line} 元",
                           "Exited in {exit_year}; per-capita net income {per_capita_net} yuan in {year} "
                           "does not exceed the {line_year} line of {line} yuan"),
                  blocks_exit=True)
