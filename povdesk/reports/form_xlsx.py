@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import MergedCell
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from povdesk.errors import Cancelled
@@ -32,6 +32,7 @@ _wrap = Alignment(wrap_text=True, vertical="center")
 _head_fill = PatternFill("solid", fgColor="DDDDDD")
 _label_fill = PatternFill("solid", fgColor="F2F2F2")
 _unlocked = Protection(locked=False)
+BOXED = frozenset({"text", "label", "head", "edit"})
 
 
 def sheet_name(form: HouseholdForm, used: set[str]) -> str:
@@ -61,11 +62,15 @@ def _spans(weights: Sequence[float]) -> list[tuple[int, int]]:
 
 
 class _Sheet:
-    """Cell writing for one workbook: styles built once and copied, merges added without
-    openpyxl's per-merge scan of all earlier merges (quadratic on a long form)."""
+    """Writes sheets row by row in openpyxl's write-only mode (a 1,000-household workbook would
+    otherwise hold every cell in memory); styles are built once and copied."""
 
-    def __init__(self) -> None:
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
         self._styles: dict[str, Any] = {}
+        self.ws: Any = None
+        self.row = 0
+        self.buf: list[Any] = []
 
     def style(self, cell: Any, kind: str) -> None:
         cached = self._styles.get(kind)
@@ -74,7 +79,7 @@ class _Sheet:
             return
         cell.font = Font(name=FONT, size={"title": 14, "section": 11, "subtitle": 10, "sign": 10}.get(kind, 9),
                          bold=kind in ("title", "section", "head"))
-        if kind in ("text", "label", "head", "edit"):
+        if kind in BOXED:
             cell.border = _border
             cell.alignment = _wrap
         if kind == "title":
@@ -88,69 +93,40 @@ class _Sheet:
             cell.protection = _unlocked
         self._styles[kind] = copy(cell._style)
 
-    def put(self, ws: Worksheet, row: int, first: int, last: int, text: str, kind: str) -> None:
-        cell = ws.cell(row, first, text or None)
+    def put(self, first: int, last: int, text: str, kind: str) -> None:
+        """Fill sheet columns first..last (merged) of the current row."""
+        cell = WriteOnlyCell(self.ws, text or None)
         self.style(cell, kind)
+        self.buf[first - 1] = cell
         if last > first:
-            ws.merged_cells.ranges.add(MergedCellRange(ws, f"{get_column_letter(first)}{row}:"
-                                                           f"{get_column_letter(last)}{row}"))
-            for c in range(first + 1, last + 1):
-                merged = MergedCell(ws, row, c)
-                ws._cells[row, c] = merged
-                if kind in ("text", "label", "head", "edit"):
-                    self.style(merged, kind)  # the border runs along the whole merged cell
+            self.ws.merged_cells.ranges.add(CellRange(f"{get_column_letter(first)}{self.row}:"
+                                                      f"{get_column_letter(last)}{self.row}"))
+            for c in range(first, last):
+                covered = WriteOnlyCell(self.ws, None)
+                if kind in BOXED:
+                    self.style(covered, kind)  # the border runs along the whole merged cell
+                self.buf[c] = covered
 
-    def write(self, ws: Worksheet, form: HouseholdForm) -> None:
+    def end_row(self, height: float | None = None) -> None:
+        if height is not None:
+            self.ws.row_dimensions[self.row].height = height
+        self.ws.append(self.buf)
+        self.row += 1
+        self.buf = [None] * SHEET_COLUMNS
+
+    def write(self, title: str, form: HouseholdForm) -> None:
+        ws = self.ws = self.wb.create_sheet(title)
+        self.row, self.buf = 1, [None] * SHEET_COLUMNS
         # the member table has a sheet column per field: size the columns for it (IDs on one line)
         members = form.table("members")
         weights = ([c.width for c in members.columns] if members is not None
                    and len(members.columns) == SHEET_COLUMNS else [1.0] * SHEET_COLUMNS)
         for c, w in enumerate(weights, start=1):
             ws.column_dimensions[get_column_letter(c)].width = max(4.0, SHEET_WIDTH_CHARS * w / sum(weights))
-        put = self.put
-        row = 1
-        put(ws, row, 1, SHEET_COLUMNS, form.title, "title")
-        row += 1
-        put(ws, row, 1, SHEET_COLUMNS, f"{form.year}年度  户编号 {form.household_no}  记录版本 {form.version}  "
-                                       f"打印批次 {form.batch_id}  查询码 {form.payload}", "note")
-        row += 1
-        pairs = list(form.header)
-        spans = _spans([1.0, 1.4] * 3)
-        for i in range(0, len(pairs), 3):
-            cells: list[str] = []
-            for label, value in pairs[i:i + 3]:
-                cells += [label, value]
-            for k, (a, b) in enumerate(spans):
-                put(ws, row, a, b, cells[k] if k < len(cells) else "", "label" if k % 2 == 0 else "text")
-            row += 1
-        for section in form.sections:
-            row += 1
-            put(ws, row, 1, SHEET_COLUMNS, section.title, "section")
-            row += 1
-            for table in section.tables:
-                if table.title:
-                    put(ws, row, 1, SHEET_COLUMNS, table.title, "subtitle")
-                    row += 1
-                spans = _spans([c.width for c in table.columns])
-                if not table.key_value:
-                    for (a, b), col in zip(spans, table.columns, strict=True):
-                        put(ws, row, a, b, col.title, "head")
-                    row += 1
-                for values in table.rows:
-                    for k, ((a, b), col) in enumerate(zip(spans, table.columns, strict=True)):
-                        kind = "edit" if col.correction else "label" if table.key_value and k % 3 == 0 else "text"
-                        put(ws, row, a, b, values[k], kind)
-                    ws.row_dimensions[row].height = 30 if max(len(v) for v in values) > 14 else 20
-                    row += 1
-        row += 1
-        for i in range(0, len(form.signatures), 2):
-            for k, name in enumerate(form.signatures[i:i + 2]):
-                put(ws, row, 1 + 6 * k, 6 + (SHEET_COLUMNS - 6) * k, f"{name}：", "sign")
-            ws.row_dimensions[row].height = 30
-            row += 1
+        # page set-up first: write-only sheets write their properties with the first row
         ws.print_title_rows = "1:2"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.orientation = Worksheet.ORIENTATION_PORTRAIT
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -160,21 +136,61 @@ class _Sheet:
         ws.oddFooter.right.text = form.payload
         ws.protection.sheet = True
         ws.protection.formatRows = False  # rows may grow for long handwritten notes
+        put, end = self.put, self.end_row
+        put(1, SHEET_COLUMNS, form.title, "title")
+        end(22)
+        put(1, SHEET_COLUMNS, f"{form.year}年度  户编号 {form.household_no}  记录版本 {form.version}  "
+                              f"打印批次 {form.batch_id}  查询码 {form.payload}", "note")
+        end()
+        pairs = list(form.header)
+        spans = _spans([1.0, 1.4] * 3)
+        for i in range(0, len(pairs), 3):
+            cells: list[str] = []
+            for label, value in pairs[i:i + 3]:
+                cells += [label, value]
+            for k, (a, b) in enumerate(spans):
+                put(a, b, cells[k] if k < len(cells) else "", "label" if k % 2 == 0 else "text")
+            end(20)
+        for section in form.sections:
+            end()
+            put(1, SHEET_COLUMNS, section.title, "section")
+            end(18)
+            for table in section.tables:
+                if table.title:
+                    put(1, SHEET_COLUMNS, table.title, "subtitle")
+                    end()
+                spans = _spans([c.width for c in table.columns])
+                if not table.key_value:
+                    for (a, b), col in zip(spans, table.columns, strict=True):
+                        put(a, b, col.title, "head")
+                    end(30)
+                for values in table.rows:
+                    for k, ((a, b), col) in enumerate(zip(spans, table.columns, strict=True)):
+                        kind = "edit" if col.correction else "label" if table.key_value and k % 3 == 0 else "text"
+                        put(a, b, values[k], kind)
+                    end(30 if max(len(v) for v in values) > 14 else 20)
+        end()
+        for i in range(0, len(form.signatures), 2):
+            for k, name in enumerate(form.signatures[i:i + 2]):
+                put(1 + 6 * k, 6 + (SHEET_COLUMNS - 6) * k, f"{name}：", "sign")
+            end(30)
+        ws.close()  # written to its temporary file now; drop what it no longer needs
+        ws.merged_cells = MultiCellRange()
+        ws.row_dimensions.clear()
 
 
 def write_xlsx(path: str | Path, forms: Sequence[HouseholdForm], *, batch: BatchInfo,
                progress: Callable[[int, int], None] | None = None,
                cancel: Callable[[], bool] | None = None) -> Path:
     path = Path(path)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     used: set[str] = set()
-    sheet = _Sheet()
+    sheet = _Sheet(wb)
     ordered = sorted(forms, key=sort_key)
     for n, form in enumerate(ordered, start=1):
         if cancel is not None and cancel():
             raise Cancelled()
-        sheet.write(wb.create_sheet(sheet_name(form, used)), form)
+        sheet.write(sheet_name(form, used), form)
         if progress is not None:
             progress(n, len(ordered))
     wb.properties.title = f"对照表 批次 {batch.batch_id}"
