@@ -233,11 +233,13 @@ class CheckService:
         settings = self.settings.get(year)
         id_households: dict[str, set[str]] = defaultdict(set)
         if whole_county:
-            for h in facts:
-                no = h.household_no
-                for m in h.current:
-                    if m.id_norm:
-                        id_households[m.id_norm].add(no)
+            counts = Counter(m.id_norm for h in facts for m in h.current)
+            twice = {i for i, n in counts.items() if n > 1 and i}
+            if twice:
+                for h in facts:
+                    for m in h.current:
+                        if m.id_norm in twice:
+                            id_households[m.id_norm].add(h.household_no)
         else:
             wanted = sorted({m["id_number"] for h in facts for m in h.current if m["id_number"]})
             for chunk in _chunks(wanted):
