@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     result = service.print_batch(selection, pdf=work / "forms.pdf")
     end_to_end = time.perf_counter() - t0
+    end_to_end_rss = peak_rss_mb()  # what `povdesk forms` needs; the comparison below holds more
 
     # --- the drawing alone, against the bare canvas, on the same forms (interleaved runs)
     ids = service.select(selection)
@@ -148,12 +149,13 @@ def main(argv: list[str] | None = None) -> None:
     xlsx_s = time.perf_counter() - t0
     report("forms_pdf", households=len(forms), pages=pages, baseline_pages=base_pages,
            end_to_end_s=round(end_to_end, 2), end_to_end_pages=result.pages,
+           end_to_end_peak_rss_mb=round(end_to_end_rss, 1),
            pdf_s=round(ours_s, 2), pages_per_s=round(pages / ours_s, 1),
            baseline_s=round(base_s, 2), ratio=round(ours_s / base_s, 2),
            baseline_encoded_s=round(enc_s, 2), ratio_vs_encoded=round(ours_s / enc_s, 2),
            runs_pdf=[round(x, 2) for x in ours], runs_baseline=[round(x, 2) for x in base],
            runs_baseline_encoded=[round(x, 2) for x in base_enc],
-           xlsx_s=round(xlsx_s, 2), pdf_mb=round((work / "ours.pdf").stat().st_size / 1e6, 1), peak_rss_mb=round(pdf_peak, 1),
+           xlsx_s=round(xlsx_s, 2), pdf_mb=round((work / "ours.pdf").stat().st_size / 1e6, 1), bench_peak_rss_mb=round(pdf_peak, 1),
            peak_rss_with_xlsx_mb=round(peak_rss_mb(), 1),
            targets="ratio<=1.3, end_to_end<=15s, rss<=300MB")
     db.close()

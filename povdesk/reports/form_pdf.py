@@ -83,6 +83,22 @@ def wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:
     return lines
 
 
+_WRAPPED: dict[tuple[str, float], list[str]] = {}
+
+
+def _wrapped(text: str, width: float) -> list[str]:
+    """`wrap` remembered: forms repeat the same labels and values (是, 否, 健康 …) thousands of times."""
+    if not text:
+        return [""]
+    key = (text, width)
+    lines = _WRAPPED.get(key)
+    if lines is None:
+        if len(_WRAPPED) > 200_000:  # a bound for very long runs
+            _WRAPPED.clear()
+        lines = _WRAPPED[key] = wrap(text, width)
+    return lines
+
+
 # ------------------------------------------------------------------ table layout
 @dataclass
 class RowBox:
@@ -112,7 +128,7 @@ def layout_table(table: FormTable, width: float = CONTENT_W, x0: float = MARGIN_
     widths = [b - a for a, b in itertools.pairwise(xs)]
 
     def box(texts: Sequence[str], header: bool) -> RowBox:
-        cells = [wrap(t, w - 2 * PAD_X) for t, w in zip(texts, widths, strict=True)]
+        cells = [_wrapped(t, w - 2 * PAD_X) for t, w in zip(texts, widths, strict=True)]
         height = max(len(c) for c in cells) * LEADING + 2 * PAD_Y
         return RowBox(cells, max(height, 13.0 if header else MIN_ROW_H), header)
 
@@ -236,30 +252,30 @@ class FormPainter:
         self.printed = f"{batch.printed_at:%Y-%m-%d %H:%M}"
         #: (text, size) -> the PDF text operators, encoded once per document: forms repeat the
         #: same labels and values thousands of times, and encoding is most of drawString's cost
-        self._encoded: dict[tuple[str, float], str] = {}
+        self._encoded: dict[tuple[str, float], tuple[str, float]] = {}
         self._code = canvas._code  # the page's content stream (reportlab keeps it as this list)
         self._frames: dict[tuple[str, ...], str] = {}
         self.value_w = (CONTENT_W - QR_SIZE - 8 - 3 * HEAD_LABEL_W) / 3
 
-    def _ops(self, s: str, size: float) -> str:
+    def _ops(self, s: str, size: float) -> tuple[str, float]:
         key = (s, size)
-        ops = self._encoded.get(key)
-        if ops is None:
+        found = self._encoded.get(key)
+        if found is None:
             doc = self.c._doc
             tf = f"{fp_str(size)} Tf"
             ops = " ".join(f"{self.ttf.getSubsetInternalName(subset, doc)} {tf} ({self.c._escape(part)}) Tj"
                            for subset, part in self.ttf.splitString(s, doc))
-            self._encoded[key] = ops
-        return ops
+            found = self._encoded[key] = (ops, fonts.text_width(s, size))
+        return found
 
     def text(self, x: float, y: float, s: str, size: float, align: str = "left") -> None:
         """Draw one string in the form font (what drawString does, without re-encoding it)."""
         if not s:
             return
+        ops, width = self._ops(s, size)
         if align != "left":
-            w = fonts.text_width(s, size)
-            x = x - w if align == "right" else x - w / 2
-        self._code.append(f"BT 1 0 0 1 {fp_str(x)} {fp_str(y)} Tm {self._ops(s, size)} ET")
+            x = x - width if align == "right" else x - width / 2
+        self._code.append(f"BT 1 0 0 1 {fp_str(x)} {fp_str(y)} Tm {ops} ET")
 
     def new_page(self) -> None:
         self.c.showPage()
@@ -375,46 +391,51 @@ class FormPainter:
             self.draw_signature(op.y, form)
 
     def draw_rows(self, tb: TableBox, rows: list[RowBox], y_top: float) -> None:
-        c = self.c
+        """Shading, the grid as one stroked path, then the cell texts (raw operators: many rows)."""
+        code = self._code
         xs = tb.xs
+        left, right = xs[0], xs[-1]
         height = sum(r.height for r in rows)
         cols = tb.table.columns
-        # shading: header row, and label cells of key-value tables
+        fills = []
         y = y_top
         for r in rows:
             if r.header:
-                c.setFillColorRGB(*GREY_HEADER)
-                c.rect(xs[0], y - r.height, xs[-1] - xs[0], r.height, stroke=0, fill=1)
-            elif tb.table.key_value:
-                c.setFillColorRGB(*GREY_LABEL)
+                fills.append(f"{fp_str(left)} {fp_str(y - r.height)} {fp_str(right - left)} {fp_str(r.height)} re")
+            y -= r.height
+        if fills:
+            code.append(f"q {fp_str(*GREY_HEADER)} rg {' '.join(fills)} f Q")
+        if tb.table.key_value:
+            fills = []
+            y = y_top
+            for r in rows:
                 for k in range(0, len(cols), 3):
-                    c.rect(xs[k], y - r.height, xs[k + 1] - xs[k], r.height, stroke=0, fill=1)
-            y -= r.height
-        c.setFillColorRGB(0, 0, 0)
-        c.setLineWidth(0.5)
-        path = c.beginPath()
+                    fills.append(f"{fp_str(xs[k])} {fp_str(y - r.height)} {fp_str(xs[k + 1] - xs[k])} "
+                                 f"{fp_str(r.height)} re")
+                y -= r.height
+            code.append(f"q {fp_str(*GREY_LABEL)} rg {' '.join(fills)} f Q")
         y = y_top
-        path.moveTo(xs[0], y)
-        path.lineTo(xs[-1], y)
+        parts = [f"{fp_str(left)} {fp_str(y)} m {fp_str(right)} {fp_str(y)} l"]
         for r in rows:
             y -= r.height
-            path.moveTo(xs[0], y)
-            path.lineTo(xs[-1], y)
-        for x in xs:
-            path.moveTo(x, y_top)
-            path.lineTo(x, y_top - height)
-        c.drawPath(path, stroke=1, fill=0)
+            parts.append(f"{fp_str(left)} {fp_str(y)} m {fp_str(right)} {fp_str(y)} l")
+        bottom = fp_str(y_top - height)
+        top = fp_str(y_top)
+        parts += [f"{fp_str(x)} {top} m {fp_str(x)} {bottom} l" for x in xs]
+        code.append(f"q 0.5 w 0 G {' '.join(parts)} S Q")
         y = y_top
+        anchors = {"left": [a + PAD_X for a in xs[:-1]],
+                   "center": [(a + b) / 2 for a, b in itertools.pairwise(xs)],
+                   "right": [b - PAD_X for b in xs[1:]]}
         for r in rows:
-            n_lines = max(len(cell) for cell in r.cells)
-            block = n_lines * LEADING
+            block = max(len(cell) for cell in r.cells) * LEADING
+            first_base = y - (r.height - block) / 2 - LEADING + 2.3  # vertically centred
             for k, cell in enumerate(r.cells):
-                col = cols[k]
-                align = "center" if r.header else col.align
-                x = {"left": xs[k] + PAD_X, "center": (xs[k] + xs[k + 1]) / 2,
-                     "right": xs[k + 1] - PAD_X}[align]
-                # vertically centred within the row
-                base = y - (r.height - block) / 2 - LEADING + 2.3
+                if not cell[0] and len(cell) == 1:
+                    continue
+                align = "center" if r.header else cols[k].align
+                x = anchors[align][k]
+                base = first_base
                 for line in cell:
                     self.text(x, base, line, FONT_SIZE, align)
                     base -= LEADING
