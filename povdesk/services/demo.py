@@ -1208,7 +1208,7 @@ def _exit_condition(h: _H, key: str, value: Any, detail: str) -> Fault:
 
 
 def _f_exited_dangerous_house(g: _Generator, h: _H, batch: list[_H]) -> Fault:
-    if h.row["relocation_moved_in"]:
+    if h.row["relocation_moved_in"] or not h.exited:  # give up before touching anything
         return None
     h.cond["house_grade"] = g.rng.choice(("3", "4"))
     return _exit_condition(h, "dangerous_house", True, f"dangerous house, grade {h.cond['house_grade']}")
