@@ -57,3 +57,24 @@ def test_registry_search_and_journalled_edit_on_postgres(pg_db: Database) -> Non
     assert after.history[0].new_value == "03" and after.version == detail.version + 1
     registry.decrease_member(member_id=detail.members[2].id, reason="迁出", date=dt.date(2019, 5, 1))
     assert registry.household(hid).household["size"] == 4
+
+
+def test_checks_find_the_same_problems_on_postgres_as_on_sqlite(pg_db: Database, county_db: Database) -> None:
+    from povdesk.services.checks import CheckService
+
+    for database in (pg_db, county_db):
+        if database is pg_db:
+            build_small_county(pg_db)
+        registry = RegistryService(db=database)
+        (hid,) = registry.household_ids(HouseholdQuery(text="沙马"))
+        member = registry.household(hid).members[3]
+        registry.update_field(entity=Entity.MEMBER, entity_id=member.id, key="member.ins_medical", value="否")
+
+    def findings(database: Database) -> list[tuple[str, str]]:
+        checks = CheckService(db=database)
+        checks.run()
+        return sorted((p.rule, p.household_no) for p in checks.problems())
+
+    on_pg, on_sqlite = findings(pg_db), findings(county_db)
+    assert on_pg == on_sqlite
+    assert any(hno == "51343720420100001" for _, hno in on_pg)
