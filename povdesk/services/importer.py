@@ -38,7 +38,7 @@ from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber, values
 from povdesk.domain.dictionary import Entity
 from povdesk.errors import BadInput, Cancelled, PovdeskError, Where
-from povdesk.exchange import error_report, layouts, roster_export
+from povdesk.exchange import layouts
 from povdesk.exchange.layouts import Column, ParsedHousehold, ParsedMember, ParsedRoster
 from povdesk.services.database import Database
 
@@ -247,6 +247,8 @@ class ImportService:
     def write_error_report(self, path: str | Path, out: str | Path, result: ImportResult | None = None,
                            *, mapping: dict[str, str | None] | None = None) -> Path:
         """A copy of the input with every faulty cell highlighted and a message column (Chinese)."""
+        from povdesk.exchange import error_report  # openpyxl: loaded when a report is written
+
         path, out = Path(path), Path(out)
         try:
             hmap, rows = layouts.scan(str(path), self._mappings(mapping))
@@ -265,6 +267,8 @@ class ImportService:
     def export_roster(self, out: str | Path, *, year: int | None = None,
                       progress: Progress | None = None, cancel: CancelCheck | None = None) -> int:
         """Write the registry's current members in the national person-list layout (a)."""
+        from povdesk.exchange import roster_export  # openpyxl: loaded when a roster is written
+
         year = year or self.db.data_year
         with self.db.reading() as s:
             total = s.query(Member.id).filter(Member.status == MEMBER_CURRENT).count()

@@ -183,12 +183,12 @@ class MainWindow(QMainWindow):
         self.table_model.loaded.connect(self._list_loaded)
         self.table_model.load_failed.connect(lambda exc: show_error(self, exc))
 
+        self._load_navigator()  # before the features, which reuse the tree through places()
         self._wire_features()
         self._hide_empty_menus()
         self.setWindowTitle(self._title())
         self.resize(1440, 900)
         self._restore_state()
-        self._load_navigator()
 
     # ================================================================== features plug in here
     def _wire_features(self) -> None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from povdesk.domain.records import ProblemRecord
+from povdesk.domain.records import CountyNode, ProblemRecord
 from povdesk.domain.rules.base import CATEGORY_EN
 from povdesk.domain.rules.catalogue import by_code, catalogue
 from povdesk.ui.messages import show_error, ui_language
@@ -123,10 +123,13 @@ class ProblemsPanel(QWidget):
     problem_activated = Signal(int, str)
     checks_ran = Signal(object)
 
-    def __init__(self, *, services: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, *, services: Any, places: list[CountyNode] | None = None,
+                 parent: QWidget | None = None) -> None:
+        """`places`: the window's already loaded place tree, so the panel need not query it again."""
         super().__init__(parent)
         self.setObjectName("problemsPanel")
         self.services = services
+        self._places = places
         self.task: Task | None = None
 
         self.village = QComboBox()
@@ -193,7 +196,8 @@ class ProblemsPanel(QWidget):
     def _fill_filters(self) -> None:
         lang = ui_language()
         self.village.addItem(self.tr("All villages"), None)
-        for county in self.services.registry.navigator():
+        places = self._places if self._places is not None else self.services.registry.navigator()
+        for county in places:
             for town in county.townships:
                 for v in town.villages:
                     self.village.addItem(f"{town.name} {v.name}", v.id)
@@ -326,7 +330,7 @@ def install_checks(window: Any) -> ProblemsPanel:
     """Add the problems dock, 'Run checks' and 'Year settings…' to the main window."""
     from povdesk.ui.year_settings_dialog import YearSettingsDialog
 
-    panel = ProblemsPanel(services=window.services, parent=window)
+    panel = ProblemsPanel(services=window.services, places=window.places(), parent=window)
     window.problems_dock = window.add_dock(panel, QCoreApplication.translate("ProblemsPanel", "Problems"))
     window.problems_panel = panel
     panel.problem_activated.connect(lambda hid, key: window.open_household(hid, key or None))
