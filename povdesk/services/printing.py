@@ -40,7 +40,6 @@ from povdesk.domain.records import (
     frozen_map,
 )
 from povdesk.errors import BadInput, Cancelled, NotFound
-from povdesk.reports import form_pdf, form_xlsx
 from povdesk.reports.forms import (
     BatchInfo,
     FormOptions,
@@ -279,6 +278,8 @@ class PrintService:
         params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(selection).items()
                   if v not in (None, (), False)}
         params.update(year=opts.year, mask_ids=opts.mask_ids)
+        from povdesk.reports import form_pdf, form_xlsx  # reportlab, openpyxl: loaded when printing
+
         now = form_pdf.printed_at_now()
         tmp_pdf = pdf.with_name(pdf.name + ".part")
         tmp_xlsx = xlsx.with_name(xlsx.name + ".part") if xlsx else None

@@ -100,15 +100,33 @@ class RegistryService:
                 .join(Member, Member.household_id == Household.id)
                 .where(Household.active.is_(True), Member.status == MEMBER_CURRENT)
                 .group_by(Household.village_id)).all())
-            counties = []
-            for county in s.scalars(select(County).order_by(County.code)):
-                towns = []
-                for t in county.townships:
-                    villages = tuple(VillageNode(v.id, v.code, v.name, hh.get(v.id, 0), mm.get(v.id, 0),
-                                                 v.synthetic) for v in t.villages)
-                    towns.append(TownshipNode(t.id, t.code, t.name, villages))
-                counties.append(CountyNode(county.code, county.name, tuple(towns)))
-            return counties
+            rows = s.execute(
+                select(County.code, County.name, Township.id, Township.code, Township.name,
+                       Village.id, Village.code, Village.name, Village.synthetic)
+                .select_from(County)
+                .outerjoin(Township, Township.county_id == County.id)
+                .outerjoin(Village, Village.township_id == Township.id)
+                .order_by(County.code, Township.code, Village.code)).all()
+        # One query for the whole tree, grouped here (a query per township made start-up slow).
+        counties: list[CountyNode] = []
+        towns: dict[str, list[TownshipNode]] = {}
+        villages: dict[int, list[VillageNode]] = {}
+        names: dict[str, str] = {}
+        town_info: dict[int, tuple[str, str, str]] = {}
+        for c_code, c_name, t_id, t_code, t_name, v_id, v_code, v_name, v_synth in rows:
+            names.setdefault(c_code, c_name)
+            towns.setdefault(c_code, [])
+            if t_id is None:
+                continue
+            town_info.setdefault(t_id, (c_code, t_code, t_name))
+            bucket = villages.setdefault(t_id, [])
+            if v_id is not None:
+                bucket.append(VillageNode(v_id, v_code, v_name, hh.get(v_id, 0), mm.get(v_id, 0), v_synth))
+        for t_id, (c_code, t_code, t_name) in town_info.items():
+            towns[c_code].append(TownshipNode(t_id, t_code, t_name, tuple(villages[t_id])))
+        for c_code, c_name in names.items():
+            counties.append(CountyNode(c_code, c_name, tuple(towns[c_code])))
+        return counties
 
     # ------------------------------------------------------------------ listing and search
     def _filtered(self, q: HouseholdQuery) -> Select[tuple[int]]:
