@@ -58,7 +58,7 @@ _MODELS: dict[Entity, type] = {
 
 #: Columns the household table can sort by, as SQL expressions.
 SORT_KEYS = ("household_no", "head_name", "township", "village", "group_name", "size",
-             "members", "attribute", "status")
+             "members", "attribute", "status", "per_capita_net")
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,13 @@ def row_of(obj: Any, entity: Entity, *extra: str) -> dict[str, Any]:
 def _member_count():  # type: ignore[no-untyped-def]
     return (select(func.count(Member.id))
             .where(Member.household_id == Household.id, Member.status == MEMBER_CURRENT)
+            .correlate(Household).scalar_subquery())
+
+
+def _per_capita_net(year: int):  # type: ignore[no-untyped-def]
+    """The data year's per-capita net income of the household (NULL without an income row)."""
+    return (select(Income.per_capita_net)
+            .where(Income.household_id == Household.id, Income.year == year)
             .correlate(Household).scalar_subquery())
 
 
@@ -193,6 +200,7 @@ class RegistryService:
             "members": _member_count(),
             "attribute": Household.attribute,
             "status": Household.status,
+            "per_capita_net": _per_capita_net(self.db.data_year),
         }.get(q.sort, Household.household_no)
         order = key.desc() if q.descending else key.asc()
         stmt = stmt.order_by(order, Household.household_no)

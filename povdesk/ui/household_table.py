@@ -45,7 +45,7 @@ COLUMNS: tuple[tuple[str, str | None, str | None, bool], ...] = (
     ("members", None, "members", True),
     ("attribute", "household.attribute", "attribute", False),
     ("status", "household.status", "status", False),
-    ("per_capita_net", "income.per_capita_net", None, True),
+    ("per_capita_net", "income.per_capita_net", "per_capita_net", True),
 )
 
 

@@ -103,3 +103,9 @@ def test_head_cannot_be_decreased(registry: RegistryService) -> None:
     detail = registry.household(registry.household_ids()[0])
     with pytest.raises(Conflict):
         registry.decrease_member(member_id=detail.members[0].id, reason="死亡", date=dt.date(2019, 1, 1))
+
+
+def test_sorting_by_per_capita_income_of_the_data_year(registry: RegistryService) -> None:
+    ids = registry.household_ids(HouseholdQuery(sort="per_capita_net", descending=True))
+    incomes = [r.per_capita_net for r in registry.household_rows(ids)]
+    assert incomes == sorted(incomes, reverse=True) and incomes[0] == 15500 / 2
