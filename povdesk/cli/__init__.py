@@ -92,3 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。" if args.lang.startswith("zh") else "Cancelled.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `povdesk … | head`: the reader went away; the job itself is done, so end quietly
+        # (pointing stdout at devnull stops Python's own complaint at exit).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

@@ -23,10 +23,12 @@ def _run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
     summary = DemoService(db=db).build(households=args.households, seed=args.seed, replace=args.replace)
     if args.lang.startswith("zh"):
         print(f"已生成演示县（雷波县，村名为虚构，种子 {args.seed}）：{summary.households} 户，"
-              f"{summary.members} 人，{summary.villages} 个村，注入错误 {summary.faults} 处，"
+              f"在册 {summary.current_members} 人（另有自然减少 {summary.members - summary.current_members} 人），"
+              f"{summary.villages} 个村，注入错误 {summary.faults} 处，"
               f"用时 {summary.seconds:.1f} 秒。")
     else:
         print(f"Built the demo county (Leibo, invented villages, seed {args.seed}): "
-              f"{summary.households} households, {summary.members} members, {summary.villages} villages, "
+              f"{summary.households} households, {summary.current_members} current members "
+              f"(and {summary.members - summary.current_members} naturally decreased), {summary.villages} villages, "
               f"{summary.faults} injected faults, {summary.seconds:.1f} s.")
     return 0

@@ -60,8 +60,9 @@ class Field:
         return self.en if lang.startswith("en") else self.zh
 
     def label_with_unit(self, lang: str = "zh") -> str:
-        unit = self.unit_en if lang.startswith("en") else self.unit
-        return f"{self.label(lang)}({unit})" if unit else self.label(lang)
+        if lang.startswith("en"):
+            return f"{self.en} ({self.unit_en})" if self.unit_en else self.en
+        return f"{self.zh}({self.unit})" if self.unit else self.zh
 
 
 T = FieldType

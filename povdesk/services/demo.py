@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from povdesk.db.models import (
+    MEMBER_CURRENT,
     Cadre,
     ChangeLog,
     CheckRun,
@@ -75,10 +76,11 @@ _DISABLED = ("04", "05", "06")
 @dataclass(frozen=True)
 class DemoSummary:
     households: int
-    members: int
+    members: int  # every member row, naturally decreased ones included
     villages: int
     faults: int
     seconds: float
+    current_members: int = 0  # members still in the household (what the window counts)
 
 
 def _cols(model: type) -> tuple[str, ...]:
@@ -1337,8 +1339,9 @@ class DemoService:
                  "faults": counts["faults"]}, ensure_ascii=False, sort_keys=True)))
             self._fix_sequences(s)
             check()
+            current = s.scalar(select(func.count(Member.id)).where(Member.status == MEMBER_CURRENT)) or 0
         return DemoSummary(households=counts["households"], members=counts["members"],
-                           villages=counts["villages"], faults=counts["faults"],
+                           current_members=current, villages=counts["villages"], faults=counts["faults"],
                            seconds=round(time.perf_counter() - started, 2))
 
     def _write(self, s: Session, gen: _Generator, check: Callable[[], None],
