@@ -45,8 +45,9 @@ class YearSettingsDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        note = QLabel(self.tr("Values marked [L] are estimates: check them against the province's notice. "
-                              "Run the checks again after a change."))
+        note = QLabel(self.tr("How sure each source is: [H] high (an official notice, or several sources "
+                              "agree), [M] medium (one good source), [L] low: an estimate, check it against "
+                              "the province's notice. Run the checks again after a change."))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)

@@ -1022,8 +1022,8 @@
         <translation>来源与可信度</translation>
     </message>
     <message>
-        <source>Values marked [L] are estimates: check them against the province&apos;s notice. Run the checks again after a change.</source>
-        <translation>标 [L] 的数值为估计值，请与省里的通知核对。修改后请重新运行检查。</translation>
+        <source>How sure each source is: [H] high (an official notice, or several sources agree), [M] medium (one good source), [L] low: an estimate, check it against the province&apos;s notice. Run the checks again after a change.</source>
+        <translation>来源可信度：[H] 高（官方通知，或多个来源一致）；[M] 中（一个可靠来源）；[L] 低：为估计值，请对照省里的通知核实。修改后请重新运行检查。</translation>
     </message>
 </context>
 </TS>
