@@ -37,6 +37,24 @@ class Entity(StrEnum):
     PAIRING = "pairing"
 
 
+#: What each entity is called where a field needs its context ("成员 · 证件号码").
+ENTITY_LABELS: dict[Entity, tuple[str, str]] = {
+    Entity.LOCATION: ("所在地", "Place"),
+    Entity.HOUSEHOLD: ("户", "Household"),
+    Entity.MEMBER: ("成员", "Member"),
+    Entity.INCOME: ("收入", "Income"),
+    Entity.CONDITIONS: ("生产生活条件", "Conditions"),
+    Entity.MEASURE: ("帮扶措施", "Assistance measure"),
+    Entity.CADRE: ("帮扶责任人", "Assistance cadre"),
+    Entity.PAIRING: ("结对帮扶", "Pairing"),
+}
+
+
+def entity_label(entity: Entity | str, lang: str = "zh") -> str:
+    zh, en = ENTITY_LABELS[Entity(entity)]
+    return en if lang.startswith("en") else zh
+
+
 @dataclass(frozen=True)
 class Field:
     entity: Entity

@@ -64,7 +64,7 @@ def field_label(key: str | None, lang: str) -> str:
     if not key:
         return QCoreApplication.translate("ImportWizard", "(not imported)")
     f = dd.field(key)
-    return f"{f.label(lang)} · {f.key}"
+    return f"{dd.entity_label(f.entity, lang)} · {f.label(lang)}"
 
 
 # ----------------------------------------------------------------------------- models
@@ -540,6 +540,8 @@ class ImportWizard(QWizard):
         self.setWindowTitle(QCoreApplication.translate("ImportWizard", "Import roster"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        # the import is written by then: a Cancel button would suggest it could still be undone
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.file_page = FilePage(wizard=self)
         self.mapping_page = MappingPage(wizard=self)
         self.preview_page = PreviewPage(wizard=self)

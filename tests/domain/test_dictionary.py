@@ -64,3 +64,9 @@ def test_office_overrides_relabel_and_extend_without_code_changes() -> None:
     assert edu.code_for("大专及以上") == "05"  # the old label still reads
     assert edu.code_for("本科及以上") == "07"
     assert builtin_codebook()["education"].label("05") == "大专及以上"
+
+
+def test_every_entity_has_a_name_for_people() -> None:
+    for entity in dd.Entity:
+        assert dd.entity_label(entity, "zh") and dd.entity_label(entity, "en")
+    assert dd.entity_label("member", "zh") == "成员"
