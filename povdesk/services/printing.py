@@ -171,6 +171,7 @@ class PrintService:
             stmt = stmt.where(Household.id.in_(
                 select(Problem.household_id).where(Problem.status == "open")))
         with self.db.reading() as session:
+            self._check_places(session, s)
             rows = session.execute(stmt).all()
         if s.household_nos:
             found = {r[3] for r in rows}
@@ -184,6 +185,17 @@ class PrintService:
         if s.sample_pct is not None:
             ids = self.sample(ids, s.sample_pct, s.seed if s.seed is not None else 0)
         return ids
+
+    @staticmethod
+    def _check_places(session: Any, s: PrintSelection) -> None:
+        """A township or village code that names no place is a mistake to say, not an empty batch."""
+        for code, model, zh, en, digits in ((s.township, Township, "乡(镇)", "township", 9),
+                                            (s.village, Village, "行政村", "village", 12)):
+            if code and session.scalar(select(model.id).where(model.code == code)) is None:
+                raise BadInput(f"input.{en}_code",
+                               f"There is no {en} with code '{code}' in this database "
+                               f"({en} codes have {digits} digits, e.g. as shown in the navigator).",
+                               f"本库中没有代码为“{code}”的{zh}（{zh}代码为 {digits} 位数字，可在左侧导航中查看）。")
 
     @staticmethod
     def sample(ids: Sequence[int], pct: float, seed: int) -> list[int]:

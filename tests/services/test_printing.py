@@ -208,3 +208,15 @@ def test_xlsx_has_one_protected_sheet_per_household_with_unlocked_corrections(
     assert below.value is None and below.protection.locked is False
     names = [c.value for row in ws.iter_rows() for c in row if c.value == "阿苏子23"]
     assert names and ws.cell(header_cells[0].row + 1, 2).protection.locked is True
+
+
+def test_an_unknown_village_code_is_named_not_reported_as_an_empty_batch(county_db) -> None:
+    from povdesk.errors import BadInput
+    from povdesk.services.printing import PrintSelection, PrintService
+
+    with pytest.raises(BadInput) as err:
+        PrintService(db=county_db).select(PrintSelection(village="513437999999"))
+    assert "513437999999" in err.value.message("zh") and "12 位" in err.value.message("zh")
+    with pytest.raises(BadInput) as err:
+        PrintService(db=county_db).select(PrintSelection(township="abc"))
+    assert "township" in err.value.message("en")
