@@ -216,8 +216,10 @@ class CheckService:
         incomes: dict[int, dict] = {row[0]: dict(zip(I_COLS, row[1:], strict=True)) for row in _raw(conn, i_stmt)}
         conds: dict[int, dict] = {row[0]: dict(zip(C_COLS, row[1:], strict=True)) for row in _raw(conn, c_stmt)}
         measures: dict[int, list] = defaultdict(list)
+        x_keys = ("household_id", "member_id", *X_COLS)
         for row in _raw(conn, x_stmt):
-            measures[row[0]].append({"member_id": row[1], **dict(zip(X_COLS, row[2:], strict=True))})
+            x = dict(zip(x_keys, row))
+            measures[x.pop("household_id")].append(x)
         cadres: dict[int, list] = defaultdict(list)
         for row in _raw(conn, k_stmt):
             cadres[row[0]].append({"pairing_start": _date(row[1]), "pairing_end": _date(row[2]),

@@ -157,13 +157,29 @@ def _birth_of(digits: str) -> dt.date | None:
     return born
 
 
+_NOT_AN_ID: tuple[bool, str | None, dt.date | None] = (False, None, None)
+_ID_FACTS: dict[str, tuple[bool, str | None, dt.date | None]] = {}  # number -> _id_facts
+_ID_FACTS_MAX = 400_000
+
+
 def _id_facts(s: str) -> tuple[bool, str | None, dt.date | None]:
-    """(valid 18-digit number, sex code from digit 17, the birth date its digits give)."""
+    """(valid 18-digit number, sex code from digit 17, the birth date its digits give).
+
+    Remembered per number (a function of the number alone, up to the day's date): a county
+    re-checked after an edit recomputes nothing for the people it has seen."""
+    try:
+        return _ID_FACTS[s]
+    except KeyError:
+        pass
     if len(s) != 18 or not s[:17].isdigit():
-        return False, None, None
+        return _NOT_AN_ID
     total = sum(map(_mul, s[:17].encode(), _WEIGHTS)) - _ZERO_SUM  # ASCII digit = 48 + value
     born = _birth_of(s[6:14])
-    return (_CHECK[total % 11] == s[17] and born is not None), ("2" if s[16] in "02468" else "1"), born
+    facts = (_CHECK[total % 11] == s[17] and born is not None), ("2" if s[16] in "02468" else "1"), born
+    if len(_ID_FACTS) >= _ID_FACTS_MAX:
+        _ID_FACTS.clear()
+    _ID_FACTS[s] = facts
+    return facts
 
 
 def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, Any]], on: dt.date, *,

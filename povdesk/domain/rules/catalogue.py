@@ -28,6 +28,7 @@ from povdesk.domain.rules.base import (
     Finding,
     HouseholdFacts,
     Rule,
+    When,
 )
 from povdesk.domain.rules.required import required_rules
 from povdesk.errors import Cancelled
@@ -91,32 +92,56 @@ class Evaluator:
         done = 0
         for scope, records, rules in ((HOUSEHOLD, households, self.household_rules),
                                       (MEMBER, members, self.member_rules)):
-            columns: dict[str, tuple[list[Any], set[Any]]] = {}
-            yearly_rows: dict[str, list[Any]] = {}
+            gates = _Gates(records)
             for r in rules:
                 if cancel is not None and cancel():
                     raise Cancelled()
-                if r.when is None:
-                    chosen: Iterable[Any] = records
-                else:
-                    column, predicate = r.when
-                    got = columns.get(column)
-                    if got is None:
-                        values = column_values(records, column, yearly_rows)
-                        got = columns[column] = (values, set(values))
-                    values, distinct = got
-                    passing = {v for v in distinct if predicate(v, ctx)}
-                    if not passing:
-                        chosen = ()
-                    elif len(passing) == len(distinct):
-                        chosen = records
-                    else:
-                        chosen = compress(records, map(passing.__contains__, values))
+                chosen: Iterable[Any] = records if r.when is None else gates.chosen(r.when, ctx)
                 _apply(r, scope, chosen, ctx, found)
                 done += 1
                 if progress is not None:
                     progress(done, total)
         return found
+
+
+class _Gates:
+    """The records of one scope with the values and distinct values of each gated column, read
+    once per run (at C speed) as rules ask for them. A column may be a tuple of columns: its values
+    are tuples, so a gate can state a condition on several columns at once. Rules whose gates
+    pass the same values of a column share the records picked (records keep their order)."""
+
+    def __init__(self, records: Sequence[Any]) -> None:
+        self.records = records
+        self.values: dict[Any, list[Any]] = {}
+        self.distinct: dict[Any, set[Any]] = {}
+        self.yearly_rows: dict[str, list[Any]] = {}
+        self.picked: dict[tuple[Any, frozenset[Any]], list[Any]] = {}
+
+    def column(self, column: str | tuple[str, ...]) -> list[Any]:
+        got = self.values.get(column)
+        if got is None:
+            if isinstance(column, tuple):
+                got = list(zip(*(self.column(c) for c in column), strict=True))
+            else:
+                got = column_values(self.records, column, self.yearly_rows)
+            self.values[column] = got
+        return got
+
+    def chosen(self, when: When, ctx: CheckContext) -> Iterable[Any]:
+        column, predicate = when
+        distinct = self.distinct.get(column)
+        if distinct is None:
+            distinct = self.distinct[column] = set(self.column(column))
+        passing = frozenset(v for v in distinct if predicate(v, ctx))
+        if not passing:
+            return ()
+        if len(passing) == len(distinct):
+            return self.records
+        key = (column, passing)
+        picked = self.picked.get(key)
+        if picked is None:
+            picked = self.picked[key] = list(compress(self.records, map(passing.__contains__, self.values[column])))
+        return picked
 
 
 class _AbsentRow(dict):  # type: ignore[type-arg]
