@@ -466,10 +466,10 @@ class FormPainter:
     # ---------------------------------------------------------------- cover list per village
     def draw_cover(self, forms: Sequence[HouseholdForm]) -> int:
         first = forms[0]
-        columns = (("序号", 4, "center"), ("户编号", 17, "left"), ("户主姓名", 11, "left"),
-                   ("自然村", 9, "left"), ("人口", 5, "center"), ("脱贫状态", 13, "left"),
-                   ("表单编号", 10, "left"), ("待核实问题", 7, "center"), ("已入户核实", 8, "center"),
-                   ("已签字收回", 8, "center"), ("备注", 12, "left"))
+        columns = (("序号", 4, "center"), ("户编号", 16, "left"), ("户主姓名", 9, "left"),
+                   ("自然村", 7, "left"), ("人口", 4, "center"), ("脱贫状态", 14, "left"),
+                   ("表单编号", 8, "left"), ("待核实问题", 11, "center"), ("已入户核实", 11, "center"),
+                   ("已签字收回", 11, "center"), ("备注", 9, "left"))
         table = FormTable("cover", "", tuple(Column(t, w, a) for t, w, a in columns), tuple(
             (str(n), f.household_no, f.head_name, f.group_name, str(f.members), f.status, f.serial,
              str(f.open_problems) if f.open_problems else "", "", "", "")
