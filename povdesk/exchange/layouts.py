@@ -241,11 +241,45 @@ _MEMO_TYPES = (FieldType.CODE, FieldType.CODES, FieldType.BOOL, FieldType.INT, F
                FieldType.MONEY, FieldType.NUMBER, FieldType.DATE)
 
 
-def _converter(f: Field, books: CodeBook) -> Callable[[Any], Any]:
+class _Memo(dict):  # type: ignore[type-arg]
+    """Raw cell -> coerced value for one repetitive column (codes, flags, money, dates).
+
+    A hit is a plain dict lookup (no Python frame); a miss goes through `values.coerce` once.
+    Values that cannot be read are kept apart and raised again each time they are looked up.
+    """
+
+    def __init__(self, f: Field, books: CodeBook) -> None:
+        super().__init__()
+        self.f = f
+        self.books = books
+        self.bad: dict[Any, InvalidValue] = {}
+
+    def __missing__(self, raw: Any) -> Any:
+        bad = self.bad.get(raw)
+        if bad is None:
+            try:
+                value = values.coerce(self.f, raw, self.books)
+            except InvalidValue as exc:
+                bad = exc
+            except (TypeError, ValueError, OverflowError):
+                bad = values._invalid(self.f, raw, "cannot be read", "无法识别")
+            else:
+                if len(self) < 200_000:
+                    self[raw] = value
+                return value
+            if len(self.bad) < 10_000:
+                self.bad[raw] = bad
+        raise bad.with_traceback(None)
+
+
+def _converter(f: Field, books: CodeBook, memos: dict[str, _Memo] | None = None, *,
+               fast: bool = False) -> Callable[[Any], Any]:
     """coerce() for one column, remembering answers for the repetitive columns (codes, flags, money).
 
     Plain text and well-formed 18-character ID numbers take a fast path that gives exactly what
-    `values.coerce` gives; everything else goes through it.
+    `values.coerce` gives; everything else goes through it. With `fast`, a repetitive column's
+    converter is the memo's own lookup, which raises TypeError for an unhashable raw value: the
+    caller then takes the ordinary converter. Converters made with the same `memos` share them.
     """
     coerce = values.coerce
     if f.type in (FieldType.TEXT, FieldType.PHONE):
@@ -268,25 +302,18 @@ def _converter(f: Field, books: CodeBook) -> Callable[[Any], Any]:
         return id_number
     if f.type not in _MEMO_TYPES:
         return lambda raw: coerce(f, raw, books)
-    memo: dict[Any, Any] = {}
+    memos = {} if memos is None else memos
+    memo = memos.get(f.key)
+    if memo is None:
+        memo = memos[f.key] = _Memo(f, books)
+    if fast:
+        return memo.__getitem__
 
     def cached(raw: Any) -> Any:
         try:
-            hit = memo[raw]
-        except KeyError:
-            try:
-                hit = coerce(f, raw, books)
-            except InvalidValue as exc:
-                hit = exc
-            except (TypeError, ValueError, OverflowError):
-                hit = values._invalid(f, raw, "cannot be read", "无法识别")
-            if len(memo) < 200_000:
-                memo[raw] = hit
+            return memo[raw]
         except TypeError:  # unhashable raw value
             return coerce(f, raw, books)
-        if hit.__class__ is InvalidValue:
-            raise hit
-        return hit
     return cached
 
 
@@ -296,6 +323,8 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
     """Group the data rows under the header into households, collecting every format error."""
     hh_cols = []
     mem_cols = []
+    mem_fast = []
+    memos: dict[str, _Memo] = {}
     hn_index = -1
     last = 0
     for c in hmap.mapped:
@@ -304,10 +333,25 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
             hn_index = c.index
         last = max(last, c.index)
         if f.entity is Entity.MEMBER:
-            mem_cols.append((c.index, c.header, f.column, _converter(f, books)))
+            mem_cols.append((c.index, c.header, f.column, _converter(f, books, memos)))
+            mem_fast.append(_converter(f, books, memos, fast=True))
         else:
-            hh_cols.append((c.index, c.header, f, f.entity, f.column, f.key, _converter(f, books)))
-    hn_convert = _converter(dd.field("household.household_no"), books)
+            hh_cols.append((c.index, c.header, f, f.entity, f.column, f.key, _converter(f, books, memos)))
+    hn_convert = _converter(dd.field("household.household_no"), books, memos)
+    # a member's cells in one C-level pass: pick the cells, convert each with its column's converter
+    mem_keys = tuple(c[2] for c in mem_cols)
+    mem_indexes = [c[0] for c in mem_cols]
+    member_raw = (operator.itemgetter(*mem_indexes) if len(mem_indexes) > 1
+                  else (lambda cells: tuple(cells[i] for i in mem_indexes)))
+    call = operator.call
+    # a household's first row, when every cell reads: its facts go straight into fresh buckets
+    hh_fast = [_converter(f, books, memos, fast=True) for _, _, f, *_ in hh_cols]
+    hh_keys = [c[5] for c in hh_cols]
+    groups: dict[str, list[int]] = {}
+    for pos, c in enumerate(hh_cols):
+        groups.setdefault(c[3], []).append(pos)
+    hh_groups = [(entity, [hh_cols[p][4] for p in positions], _picker(positions))
+                 for entity, positions in groups.items()]
     name_index = next((c.index for c in hmap.mapped if c.field_key == "member.name"), None)
     name_header = _header(hmap, name_index) if name_index is not None else None
     hh_indexes = [c[0] for c in hh_cols]
@@ -344,6 +388,20 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
         if h is None:
             h = households[no] = ParsedHousehold(no)
         h.rows.append(row_no)
+        if len(h.rows) == 1:
+            try:
+                converted = tuple(map(call, hh_fast, raw))
+            except (InvalidValue, TypeError):  # read cell by cell below, to report every faulty one
+                converted = None
+            if converted is not None:
+                for entity, columns, pick in hh_groups:
+                    bucket = dict(zip(columns, pick(converted), strict=True))
+                    if entity is Entity.LOCATION:
+                        h.place = bucket
+                    else:
+                        h.values[entity] = bucket
+                h.value_rows = dict.fromkeys(hh_keys, row_no)
+                h.first_raw = raw
         if raw != h.first_raw:  # household facts as on the household's first row: nothing to do
             errors_before = len(h.errors)
             hvalues = h.values
@@ -364,8 +422,8 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
                 h.first_raw = raw  # later rows repeating these cells are skipped (faulty ones never)
         if person:
             try:
-                member = {column: convert(cells[index]) for index, _, column, convert in mem_cols}
-            except InvalidValue:  # again cell by cell, to report every faulty one
+                member = dict(zip(mem_keys, map(call, mem_fast, member_raw(cells)), strict=True))
+            except (InvalidValue, TypeError):  # again cell by cell, to report every faulty one
                 member = {}
                 for index, header, column, convert in mem_cols:
                     try:
@@ -378,6 +436,14 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
     if progress is not None:
         progress(count)
     return ParsedRoster(hmap, households, orphans, count)
+
+
+def _picker(positions: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """A tuple of the items at `positions` (always a tuple, also for one position)."""
+    if len(positions) > 1:
+        return operator.itemgetter(*positions)  # type: ignore[return-value]
+    (only,) = positions
+    return lambda items: (items[only],)
 
 
 def _household_fact(h: ParsedHousehold, bucket: dict[str, Any], column: str, key: str, value: Any,

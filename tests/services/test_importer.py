@@ -198,6 +198,50 @@ def test_a_crash_mid_write_leaves_the_database_exactly_as_before(county_db: Data
     assert snapshot(county_db) == before
 
 
+def member_indexes(db: Database) -> list[tuple[str, str]]:
+    with db.reading() as s:
+        return sorted(s.connection().exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'member'").all())
+
+
+def test_bulk_import_leaves_the_member_indexes_as_they_were(db: Database, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large first import drops the member indexes for its insert and builds them again."""
+    from povdesk.services import importer
+
+    monkeypatch.setattr(importer, "_REBUILD_MIN", 1)
+    before = member_indexes(db)
+    assert {"ix_member_id_number_household", "ix_member_name_household"} <= {n for n, _ in before}
+    ImportService(db=db).run(person_xlsx(tmp_path / "a.xlsx"))
+    assert member_indexes(db) == before
+    with db.reading() as s:  # the search index is used and finds the member
+        idn = person_rows()[0][col("证件号码")]
+        plan = s.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT household_id FROM member WHERE id_number = ?", (idn,)).all()
+        assert "ix_member_id_number_household" in str(plan)
+        assert s.scalar(select(func.count()).select_from(Member).where(Member.id_number == idn)) == 1
+
+
+def test_a_crash_while_the_member_indexes_are_down_restores_them(db: Database, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from povdesk.services import importer
+
+    insert = importer._bulk_insert
+
+    def insert_then_crash(conn: object, table: object, *args: object) -> None:
+        insert(conn, table, *args)  # type: ignore[arg-type]
+        if getattr(table, "name", "") == "member":
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer, "_REBUILD_MIN", 1)
+    monkeypatch.setattr(importer, "_bulk_insert", insert_then_crash)
+    before, indexes = snapshot(db), member_indexes(db)
+    with pytest.raises(RuntimeError):
+        ImportService(db=db).run(person_xlsx(tmp_path / "a.xlsx"))
+    assert snapshot(db) == before
+    assert member_indexes(db) == indexes
+
+
 def test_a_bad_file_changes_nothing(county_db: Database, tmp_path: Path) -> None:
     path = tmp_path / "x.xlsx"
     path.write_bytes(b"not a workbook at all")
