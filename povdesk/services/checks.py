@@ -218,7 +218,7 @@ class CheckService:
         measures: dict[int, list] = defaultdict(list)
         x_keys = ("household_id", "member_id", *X_COLS)
         for row in _raw(conn, x_stmt):
-            x = dict(zip(x_keys, row))
+            x = dict(zip(x_keys, row, strict=True))
             measures[x.pop("household_id")].append(x)
         cadres: dict[int, list] = defaultdict(list)
         for row in _raw(conn, k_stmt):

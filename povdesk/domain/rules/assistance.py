@@ -6,7 +6,16 @@ import re
 from functools import lru_cache
 
 from povdesk.domain import idnumber
-from povdesk.domain.rules.base import CAT_ASSIST, CAT_GUARANTEE, ERROR, WARNING, RuleSet, num, who
+from povdesk.domain.rules.base import (
+    CAT_ASSIST,
+    CAT_GUARANTEE,
+    ERROR,
+    WARNING,
+    RuleSet,
+    among,
+    num,
+    who,
+)
 
 rules = RuleSet()
 _PHONE = re.compile(r"^1\d{10}$")
@@ -138,7 +147,7 @@ def _disability_measure(h, ctx):
 
 
 rules.gate({
-    "CAD-002": ("_id", lambda v, c: v in c.cadre_ids),
+    "CAD-002": ("_id", among(lambda c: c.cadre_ids)),
 })
 
 rules.gate({

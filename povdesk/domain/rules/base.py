@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from operator import methodcaller
 from operator import mul as _mul
 from typing import Any
 
@@ -217,6 +218,10 @@ def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, 
     return m
 
 
+_category = methodcaller("get", "category")
+_NO_CATEGORIES: frozenset[Any] = frozenset()
+
+
 def make_household(household_id: int, values: Mapping[str, Any] | Iterable[tuple[str, Any]],
                    members: Iterable[MemberFacts], *, complete: bool = False,
                    income: Mapping[str, Any] | None = None, conditions: Mapping[str, Any] | None = None,
@@ -257,7 +262,7 @@ def make_household(household_id: int, values: Mapping[str, Any] | Iterable[tuple
     h["_same_ids"] = len(ids) < sum(1 for m in current if m.id_norm)
     h["_has_income"] = income is not None
     h["_has_conditions"] = conditions is not None
-    h["_measure_categories"] = frozenset(x.get("category") for x in h.measures) if h.measures else frozenset()
+    h["_measure_categories"] = frozenset(map(_category, h.measures)) if h.measures else _NO_CATEGORIES
     return h
 
 
@@ -290,7 +295,16 @@ class CheckContext:
 
 
 Values = dict[str, Any]
-When = tuple[str, Callable[[Any, "CheckContext"], bool]]
+When = tuple[Any, Callable[[Any, "CheckContext"], bool]]  # column (or tuple of columns), predicate
+
+
+def among(values: Callable[[CheckContext], Iterable[Any]]) -> Callable[[Any, CheckContext], bool]:
+    """The gate predicate `value in values(ctx)`, marked so the engine can pick the passing values
+    of a column with many distinct values (ID numbers) by one set intersection."""
+    def predicate(value: Any, ctx: CheckContext) -> bool:
+        return value in values(ctx)  # type: ignore[operator]
+    predicate.among = values  # type: ignore[attr-defined]
+    return predicate
 HouseholdCheck = Callable[[HouseholdFacts, CheckContext], Values | None]
 MemberCheck = Callable[[MemberFacts, HouseholdFacts, CheckContext], Values | None]
 

@@ -132,7 +132,11 @@ class _Gates:
         distinct = self.distinct.get(column)
         if distinct is None:
             distinct = self.distinct[column] = set(self.column(column))
-        passing = frozenset(v for v in distinct if predicate(v, ctx))
+        bulk = getattr(predicate, "among", None)
+        if bulk is not None:
+            passing = frozenset(distinct.intersection(bulk(ctx)))
+        else:
+            passing = frozenset(v for v in distinct if predicate(v, ctx))
         if not passing:
             return ()
         if len(passing) == len(distinct):

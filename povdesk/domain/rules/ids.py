@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from povdesk.domain import idnumber
-from povdesk.domain.rules.base import CAT_BASIC, ERROR, WARNING, RuleSet, who
+from povdesk.domain.rules.base import CAT_BASIC, ERROR, WARNING, RuleSet, among, who
 
 rules = RuleSet()
 ID = "member.id_number"
@@ -178,7 +178,7 @@ rules.gate({
     "ID-005": ("_idok", lambda v, c: not v),
     "ID-006": ("_sexok", lambda v, c: not v),
     "ID-007": ("_birthok", lambda v, c: not v),
-    "ID-009": ("_id", lambda v, c: v in c.id_households),
+    "ID-009": ("_id", among(lambda c: c.id_households)),
     "ID-012": ("disability_cert_no", lambda v, c: bool(v)),
 })
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from povdesk.domain.rules.base import CAT_LABOUR, ERROR, WARNING, RuleSet, num, who
+from povdesk.domain.rules.base import ABSENT, CAT_LABOUR, ERROR, WARNING, RuleSet, num, who
 
 rules = RuleSet()
 SKILL = "member.labour_skill"
@@ -168,5 +168,6 @@ rules.gate({
 
 rules.gate({
     "LAB-010": ("income.wage", lambda v, c: isinstance(v, (int, float)) and v > 0),
-    "LAB-011": ("_workers", lambda v, c: v > 0),
+    # someone works (some months), an income row, and no wage
+    "LAB-011": (("_workers", "income.wage"), lambda v, c: v[0] > 0 and v[1] is not ABSENT and num(v[1]) <= 0),
 })
