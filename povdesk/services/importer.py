@@ -751,7 +751,8 @@ class _Plan:
             rows = [self._household_row(h, place.id, now, hcols) for h, place in self.new_households]
             if stop():
                 raise Cancelled()
-            _bulk_insert(conn, _TABLES[Entity.HOUSEHOLD], hcols, rows)
+            with _indexes_rebuilt(conn, _TABLES[Entity.HOUSEHOLD], len(rows)):
+                _bulk_insert(conn, _TABLES[Entity.HOUSEHOLD], hcols, rows)
             report(850, _SCALE)
             numbers = {h.household_no for h, _ in self.new_households}
             ids = {no: hid for hid, no in conn.execute(select(Household.id, Household.household_no))
@@ -761,10 +762,11 @@ class _Plan:
             yearly: dict[Entity, list[list[Any]]] = {Entity.INCOME: [], Entity.CONDITIONS: []}
             ycols = {e: ["household_id", "year", *self.present[e]] for e in yearly}
             logs: list[tuple[Any, ...]] = []
+            member_row = self._member_rows(mcols)
             for h, _ in self.new_households:
                 hid = ids[h.household_no]
                 for order, pm in enumerate(h.members):
-                    members.append(self._member_row(hid, pm, order, mcols))
+                    members.append(member_row(hid, pm, order))
                 year = h.year or self.data_year
                 for entity, bucket in yearly.items():
                     given = h.values.get(entity)
@@ -844,16 +846,40 @@ class _Plan:
 
     def _member_row(self, hid: int, pm: ParsedMember, order: int, columns: list[str]) -> tuple[Any, ...]:
         """A new member; sex and birth date come from the ID number when the file has no such column."""
-        v = pm.values
-        get = v.get
-        sex, born = get("sex"), get("birth_date")
-        idn = get("id_number")
-        if idn and (sex is None or born is None):
-            if sex is None and self._derive_sex:
-                sex = _sex_code(idn)
-            if born is None and self._derive_birth:
-                born = _birth_date(idn)
-        return (hid, order, MEMBER_CURRENT, sex, born, *map(get, columns[5:]))
+        return self._member_rows(columns)(hid, pm, order)
+
+    def _member_rows(self, columns: list[str]) -> Callable[[int, ParsedMember, int], tuple[Any, ...]]:
+        """`_member_row` for many members: the column lookups made once, birth dates remembered."""
+        rest = columns[5:]
+        pick: Callable[[dict[str, Any]], tuple[Any, ...]]
+        if len(rest) > 1:
+            pick = operator.itemgetter(*rest)
+        else:
+            def pick(v: dict[str, Any]) -> tuple[Any, ...]:
+                return tuple(v[c] for c in rest)
+        derive_sex, derive_birth = self._derive_sex, self._derive_birth
+        births: dict[str, dt.date | None] = {}
+
+        def row(hid: int, pm: ParsedMember, order: int) -> tuple[Any, ...]:
+            v = pm.values
+            try:
+                picked = pick(v)
+            except KeyError:  # a member read cell by cell may lack a column
+                picked = tuple(map(v.get, rest))
+            get = v.get
+            sex, born = get("sex"), get("birth_date")
+            idn = get("id_number")
+            if idn and (sex is None or born is None):
+                if sex is None and derive_sex:
+                    sex = _sex_code(idn)
+                if born is None and derive_birth:
+                    if len(idn) == 18 and idn[:14].isdigit():
+                        day = idn[6:14]
+                        born = births[day] if day in births else births.setdefault(day, _birth_date(idn))
+                    else:
+                        born = _birth_date(idn)
+            return (hid, order, MEMBER_CURRENT, sex, born, *picked)
+        return row
 
     def _yearly_check(self, entity: Entity) -> None:
         """A seam for tests (a crash in the middle of the write)."""
