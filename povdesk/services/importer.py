@@ -759,7 +759,7 @@ class _Plan:
                    if no in numbers}
             mcols = self._member_columns()
             members: list[tuple[Any, ...]] = []
-            yearly: dict[Entity, list[list[Any]]] = {Entity.INCOME: [], Entity.CONDITIONS: []}
+            yearly: dict[Entity, list[tuple[Any, ...]]] = {Entity.INCOME: [], Entity.CONDITIONS: []}
             ycols = {e: ["household_id", "year", *self.present[e]] for e in yearly}
             logs: list[tuple[Any, ...]] = []
             member_row = self._member_rows(mcols)
@@ -770,8 +770,10 @@ class _Plan:
                 year = h.year or self.data_year
                 for entity, bucket in yearly.items():
                     given = h.values.get(entity)
-                    if given and any(v is not None for c, v in given.items() if c != "year"):
-                        bucket.append([hid, year, *(given.get(c) for c in self.present[entity])])
+                    if given:  # a yearly row when any of its columns (the year aside) has a value
+                        cells = tuple(map(given.get, self.present[entity]))
+                        if cells.count(None) < len(cells):
+                            bucket.append((hid, year, *cells))
                 logs.append((now, self.user, SOURCE_IMPORT, hid, None, str(Entity.HOUSEHOLD), hid,
                              "household.imported", None, h.household_no, reason, reference))
             if stop():
@@ -831,7 +833,7 @@ class _Plan:
                 row["head_name"] = head.get("name")
             if row.get("head_id_number") is None:
                 row["head_id_number"] = head.get("id_number")
-        return [row.get(c) for c in columns]
+        return list(map(row.get, columns))
 
     def _household_columns(self) -> list[str]:
         cols = list(self.present[Entity.HOUSEHOLD])
