@@ -870,15 +870,22 @@ class _Plan:
                 picked = tuple(map(v.get, rest))
             get = v.get
             sex, born = get("sex"), get("birth_date")
-            idn = get("id_number")
-            if idn and (sex is None or born is None):
-                if sex is None and derive_sex:
-                    sex = _sex_code(idn)
-                if born is None and derive_birth:
-                    if len(idn) == 18 and idn[:14].isdigit():
+            if sex is None or born is None:
+                idn = get("id_number")
+                if not idn:
+                    pass
+                elif len(idn) == 18 and idn.isascii() and idn[:17].isdigit():  # the usual case, quickly
+                    if sex is None and derive_sex:
+                        sex = "1" if idn[16] in "13579" else "2"
+                    if born is None and derive_birth:
                         day = idn[6:14]
-                        born = births[day] if day in births else births.setdefault(day, _birth_date(idn))
-                    else:
+                        born = births.get(day, births)
+                        if born is births:
+                            born = births[day] = _birth_date(idn)
+                else:
+                    if sex is None and derive_sex:
+                        sex = _sex_code(idn)
+                    if born is None and derive_birth:
                         born = _birth_date(idn)
             return (hid, order, MEMBER_CURRENT, sex, born, *picked)
         return row
