@@ -332,3 +332,21 @@ def test_error_report_highlights_faulty_cells_with_chinese_messages(db: Database
     assert "代码表" in ws.cell(7, 28).value
     assert ws.cell(3, 28).value is None
     assert not ws.cell(3, 1).fill.fgColor.rgb.endswith("FFC7CE")
+
+
+@pytest.mark.parametrize("idn", ["513437198005170012", "51343719800517001X", "513437198013170012",
+                                 "513437800517001", "5134371980051700", "ABCDEF198005170012"])
+def test_new_member_sex_and_birth_date_come_from_the_id_number(idn: str) -> None:
+    """The quick path for plain 18-digit numbers gives what the general one gives."""
+    from povdesk.domain import idnumber
+    from povdesk.exchange.layouts import ParsedMember
+    from povdesk.services import importer
+
+    plan = importer._Plan.__new__(importer._Plan)
+    plan._derive_sex = plan._derive_birth = True
+    columns = ["household_id", "sort_order", "status", "sex", "birth_date", "name", "id_number"]
+    row = plan._member_rows(columns)
+    for _ in range(2):  # the second time from the remembered birth dates
+        member = ParsedMember(2, {"name": "沙马拉则", "id_number": idn})
+        assert row(7, member, 0) == (7, 0, "1", idnumber.sex_code(idn), idnumber.birth_date(idn),
+                                     "沙马拉则", idn)
