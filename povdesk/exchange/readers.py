@@ -31,6 +31,7 @@ _ZIP_EMPTY = b"PK\x05\x06"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 
 
 def _bad(code: str, path: Path, en: str, zh: str, **where: Any) -> BadInput:
@@ -94,22 +95,34 @@ def _open_xlsx(path: Path) -> list[SheetSource]:
 
 
 def _xml_row_bound(zf: zipfile.ZipFile, name: str) -> int:
-    """Rows of one sheet from its <dimension>, or by counting <row> tags while streaming."""
+    """Rows of one sheet from its <dimension>, or else while streaming it: the row number (r="...")
+    of the last row tag seen, plus the row tags after it that carry none.
+
+    Row numbers only ascend, so the last one bounds the rows before it without counting them; it
+    is also the height calamine gives the sheet, so a few rows numbered in the millions are refused
+    too.
+    """
     try:
         with zf.open(name) as fh:
             start = fh.read(4096)
             m = _DIMENSION.search(start)
             if m:
                 return int(m.group(1))
-            count = start.count(b"<row ")
-            tail = start[-5:]
-            while chunk := fh.read(1 << 20):
-                buf = tail + chunk
-                count += buf.count(b"<row ") - tail.count(b"<row ")
-                tail = buf[-5:]
-                if count > MAX_ROWS:
+            numbered, after = 0, 0  # last row number seen; row tags after it without a number
+            chunk, tail = start, b""
+            while chunk:
+                last = chunk.rfind(b"<row ")
+                end = chunk.find(b">", last) if last >= 0 else -1
+                r = _ROW_NUMBER.search(chunk, last, end) if end > 0 else None
+                if r:  # the chunk's last row is numbered: no need to count the ones before it
+                    numbered, after = int(r.group(1)), 0
+                else:
+                    after += chunk.count(b"<row ") + (tail + chunk[:4]).count(b"<row ")
+                if numbered + after > MAX_ROWS:
                     break
-            return count
+                tail = chunk[-4:]
+                chunk = fh.read(1 << 20)
+            return numbered + after
     except Exception as exc:  # zlib.error, EOFError, CRC errors: a damaged member
         raise zipfile.BadZipFile(str(exc)) from exc
 

@@ -156,3 +156,39 @@ def test_title_rows_and_merged_title_are_skipped(tmp_path: Path) -> None:
     assert roster.header.header_row == 2
     assert roster.data_rows == 7
     assert roster.households["51343720420100003"].rows == [8, 9]
+
+
+def _sheet_xml_workbook(tmp_path: Path, rows_xml: bytes) -> Path:
+    """A copy of a small roster whose sheet holds `rows_xml` (no <dimension>)."""
+    src_path = person_xlsx(tmp_path / "src.xlsx")
+    out = tmp_path / "numbered.xlsx"
+    with zipfile.ZipFile(src_path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for item in src.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                zf.writestr(item.filename, b'<?xml version="1.0"?><worksheet xmlns="http://schemas.'
+                            b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows_xml
+                            + b"</sheetData></worksheet>")
+            else:
+                zf.writestr(item, src.read(item.filename))
+    return out
+
+
+def test_rows_numbered_past_the_limit_are_refused_without_loading(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two rows, the second numbered 400,000: calamine would make a sheet that tall."""
+    path = _sheet_xml_workbook(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>'
+                                         b'<row r="400000"><c r="A400000"><v>1</v></c></row>')
+
+    def never(*args: object) -> None:
+        raise AssertionError("calamine must not open the workbook")
+
+    monkeypatch.setattr(readers.pc.CalamineWorkbook, "from_path", never)
+    assert refused(path).code == "input.too_many_rows"
+
+
+def test_row_bound_counts_unnumbered_rows_after_the_last_numbered_one(tmp_path: Path) -> None:
+    rows = b"".join(b'<row r="%d"><c><v>1</v></c></row>' % n for n in range(1, 6))
+    rows += b'<row spans="1:1"><c><v>1</v></c></row>' * 3
+    path = _sheet_xml_workbook(tmp_path, rows)
+    with zipfile.ZipFile(path) as zf:
+        assert readers._xml_row_bound(zf, "xl/worksheets/sheet1.xml") >= 8
