@@ -36,13 +36,21 @@ from povdesk.domain import idnumber
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.records import ProblemRecord
 from povdesk.domain.rules.base import (
+    HOUSEHOLD,
+    MEMBER,
     CheckContext,
     Finding,
     HouseholdFacts,
     make_household,
     make_member,
 )
-from povdesk.domain.rules.catalogue import CATALOGUE_VERSION, Evaluator, by_code, catalogue
+from povdesk.domain.rules.catalogue import (
+    CATALOGUE_VERSION,
+    Evaluator,
+    RowColumns,
+    by_code,
+    catalogue,
+)
 from povdesk.errors import Cancelled, Conflict, InvalidValue, NotFound
 from povdesk.services.database import Database
 from povdesk.services.settings import YearSettingsService
@@ -75,6 +83,10 @@ M_COLS = [c for c in _columns(Entity.MEMBER) if c not in UNREAD[Entity.MEMBER]]
 I_COLS = [c for c in _columns(Entity.INCOME) if c != "year"]
 C_COLS = [c for c in _columns(Entity.CONDITIONS) if c not in UNREAD[Entity.CONDITIONS]]
 X_COLS = ["year", "category", "item", "amount"]
+#: Position of each column in a fetched household / member row, for the evaluator's gates: only
+#: columns the facts hold unchanged (make_member turns date text into dates).
+_H_INDEX = {c: i for i, c in enumerate(H_COLS, 1)}
+_M_INDEX = {c: i for i, c in enumerate(M_COLS, 2) if c not in ("birth_date", "change_date")}
 K_COLS = ["name", "id_number", "phone"]
 
 
@@ -189,9 +201,10 @@ class CheckService:
         return stmt
 
     def _load(self, s: Session, scope: Select[tuple[int]], year: int, on: dt.date,
-              whole_county: bool) -> list[HouseholdFacts]:
+              whole_county: bool) -> tuple[list[HouseholdFacts], dict[str, RowColumns]]:
         """Every household in scope with its members, income, conditions, measures and cadres:
-        one query per table, grouped by household in Python."""
+        one query per table, grouped by household in Python. Also the fetched rows of the
+        households and of their current members, in the evaluator's order, for its gates."""
         conn = s.connection()
         hh = _raw(conn, select(Household.id, *[getattr(Household, c) for c in H_COLS])
                   .where(Household.id.in_(scope)).order_by(Household.id))
@@ -211,8 +224,10 @@ class CheckService:
             c_stmt = c_stmt.where(Conditions.household_id.in_(scope))
             x_stmt = x_stmt.where(Measure.household_id.in_(scope))
             k_stmt = k_stmt.where(Pairing.household_id.in_(scope))
+        member_rows: dict[int, list] = defaultdict(list)
         for row in _raw(conn, m_stmt):
             members[row[1]].append(make_member(row[0], zip(M_COLS, row[2:], strict=False), on, complete=True))
+            member_rows[row[1]].append(row)
         incomes: dict[int, dict] = {row[0]: dict(zip(I_COLS, row[1:], strict=True)) for row in _raw(conn, i_stmt)}
         conds: dict[int, dict] = {row[0]: dict(zip(C_COLS, row[1:], strict=True)) for row in _raw(conn, c_stmt)}
         measures: dict[int, list] = defaultdict(list)
@@ -225,10 +240,13 @@ class CheckService:
             cadres[row[0]].append({"pairing_start": _date(row[1]), "pairing_end": _date(row[2]),
                                    **dict(zip(K_COLS, row[3:], strict=True))})
         empty: list = []
-        return [make_household(row[0], zip(H_COLS, row[1:], strict=True), members.get(row[0], empty), complete=True,
-                               income=incomes.get(row[0]), conditions=conds.get(row[0]),
-                               measures=measures.get(row[0], empty), cadres=cadres.get(row[0], empty))
-                for row in hh]
+        facts = [make_household(row[0], zip(H_COLS, row[1:], strict=True), members.get(row[0], empty), complete=True,
+                                income=incomes.get(row[0]), conditions=conds.get(row[0]),
+                                measures=measures.get(row[0], empty), cadres=cadres.get(row[0], empty))
+                 for row in hh]
+        status = M_COLS.index("status") + 2
+        current = [r for row in hh for r in member_rows.get(row[0], empty) if r[status] in (None, MEMBER_CURRENT)]
+        return facts, {HOUSEHOLD: RowColumns(hh, _H_INDEX), MEMBER: RowColumns(current, _M_INDEX)}
 
     def _context(self, s: Session, facts: list[HouseholdFacts], whole_county: bool) -> CheckContext:
         year = self.db.data_year
@@ -297,9 +315,9 @@ class CheckService:
         if household_id is not None and s.get(Household, household_id) is None:
             raise NotFound("household.missing", f"No household with id {household_id}.",
                            f"找不到编号为 {household_id} 的户。")
-        facts = self._load(s, scope, year, on, whole)
+        facts, columns = self._load(s, scope, year, on, whole)
         ctx = self._context(s, facts, whole)
-        found = self._evaluator.run(facts, ctx, progress=progress, cancel=cancel)
+        found = self._evaluator.run(facts, ctx, progress=progress, cancel=cancel, columns=columns)
         return facts, found
 
     # ------------------------------------------------------------------ running and tracking

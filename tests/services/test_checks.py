@@ -171,3 +171,36 @@ def test_columns_the_engine_skips_are_not_required_ones() -> None:
     for entity, columns in UNREAD.items():
         for column in columns:
             assert not dd.field(f"{entity}.{column}").required
+
+
+def test_gates_read_from_fetched_rows_find_exactly_what_the_records_give(db: Database, monkeypatch) -> None:
+    from povdesk.services.demo import DemoService
+
+    DemoService(db=db).build(households=60, seed=7)
+    checks = CheckService(db=db)
+
+    def listed(found):  # type: ignore[no-untyped-def]
+        return [(f.rule.code, f.household_id, f.member_id, sorted(f.values.items())) for f in found]
+
+    with_rows = listed(checks.evaluate())
+    load = CheckService._load
+    seen = {}
+
+    def load_without_rows(self, *args):  # type: ignore[no-untyped-def]
+        facts, columns = load(self, *args)
+        seen.update(columns)
+        return facts, {}
+
+    monkeypatch.setattr(CheckService, "_load", load_without_rows)
+    assert with_rows and listed(checks.evaluate()) == with_rows
+    # every column taken from the rows is the value the facts hold
+    from povdesk.domain.rules.base import HOUSEHOLD, MEMBER
+
+    with db.reading() as s:
+        facts, _ = load(checks, s, checks._scope_ids(), db.data_year,
+                        checks.settings.get(db.data_year).reference_date, True)
+    records = {HOUSEHOLD: facts, MEMBER: [m for h in facts for m in h.current]}
+    for scope, source in seen.items():
+        assert len(source.rows) == len(records[scope])
+        for column in source.index:
+            assert source.column(column) == [r[column] for r in records[scope]], column
