@@ -72,6 +72,13 @@ def open_sources(path: str | Path) -> list[SheetSource]:
         return _open_xlsx(path)
     if head.startswith(_OLE):
         return _open_ole(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        # the name promises a workbook, the bytes are something else (often text renamed)
+        raise _bad("not_spreadsheet", path,
+                   f"The file is named {path.suffix} but is not an Excel workbook. Open it in Excel "
+                   "and save it as .xlsx, or give it the .csv name if it is a CSV export.",
+                   f"文件扩展名为 {path.suffix}，但内容不是 Excel 工作簿。请用 Excel 打开后另存为 .xlsx；"
+                   "如果它本是 CSV 导出文件，请改用 .csv 扩展名。")
     return [SheetSource(path, "csv", encoding=_csv_encoding(path))]
 
 

@@ -47,6 +47,14 @@ def test_not_a_spreadsheet(tmp_path: Path) -> None:
     assert refused(path).code == "input.not_spreadsheet"
 
 
+def test_text_renamed_to_xlsx_is_called_what_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "花名册.xlsx"
+    path.write_text("户编号,姓名,证件号码\n1,张三,513437198503120017\n", encoding="utf-8")
+    exc = refused(path)
+    assert exc.code == "input.not_spreadsheet"
+    assert "不是 Excel 工作簿" in exc.message("zh") and "花名册.xlsx" in exc.message("zh")
+
+
 def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "letter.xlsx"
     with zipfile.ZipFile(path, "w") as zf:
