@@ -9,6 +9,8 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Select, and_, func, insert, select, update
@@ -208,7 +210,7 @@ class CheckService:
         conn = s.connection()
         hh = _raw(conn, select(Household.id, *[getattr(Household, c) for c in H_COLS])
                   .where(Household.id.in_(scope)).order_by(Household.id))
-        members: dict[int, list] = defaultdict(list)
+        members: dict[int, list] = {}
         m_stmt = (select(Member.id, Member.household_id, *[getattr(Member, c) for c in M_COLS])
                   .order_by(Member.household_id, Member.sort_order, Member.id))
         i_stmt = select(Income.household_id, *[getattr(Income, c) for c in I_COLS]).where(Income.year == year)
@@ -224,10 +226,13 @@ class CheckService:
             c_stmt = c_stmt.where(Conditions.household_id.in_(scope))
             x_stmt = x_stmt.where(Measure.household_id.in_(scope))
             k_stmt = k_stmt.where(Pairing.household_id.in_(scope))
-        member_rows: dict[int, list] = defaultdict(list)
-        for row in _raw(conn, m_stmt):
-            members[row[1]].append(make_member(row[0], zip(M_COLS, row[2:], strict=False), on, complete=True))
-            member_rows[row[1]].append(row)
+        # rows come ordered by household: grouped at C speed; members are built only for households in scope
+        member_rows = {hid: list(rows) for hid, rows in groupby(_raw(conn, m_stmt), itemgetter(1))}
+        for row in hh:
+            rows = member_rows.get(row[0])
+            if rows is not None:
+                members[row[0]] = [make_member(r[0], zip(M_COLS, r[2:], strict=False), on, complete=True)
+                                   for r in rows]
         incomes: dict[int, dict] = {row[0]: dict(zip(I_COLS, row[1:], strict=True)) for row in _raw(conn, i_stmt)}
         conds: dict[int, dict] = {row[0]: dict(zip(C_COLS, row[1:], strict=True)) for row in _raw(conn, c_stmt)}
         measures: dict[int, list] = defaultdict(list)
