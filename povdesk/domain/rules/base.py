@@ -114,7 +114,7 @@ class HouseholdFacts(dict):  # type: ignore[type-arg]
     """One household for the rules: a mapping of its columns, plus its members, the data year's
     income and conditions, its measures and its assistance cadres (plain mappings of columns)."""
 
-    __slots__ = ("cadres", "conditions", "current", "id", "income", "measures", "members")
+    __slots__ = ("cadres", "conditions", "current", "first_head", "id", "income", "measures", "members")
 
     @property
     def v(self) -> HouseholdFacts:
@@ -129,10 +129,8 @@ class HouseholdFacts(dict):  # type: ignore[type-arg]
         return self["status"] in EXITED_STATUSES
 
     def head(self) -> MemberFacts | None:
-        for m in self.current:
-            if m["relation"] == "01":
-                return m
-        return None
+        """The first current member whose relation is head (found once, by make_household)."""
+        return self.first_head
 
     def __repr__(self) -> str:
         return f"HouseholdFacts({self.id}, {self.get('household_no')!r})"
@@ -238,12 +236,15 @@ def make_household(household_id: int, values: Mapping[str, Any] | Iterable[tuple
     current = h.current = [m for m in ms if m.current]
     heads = spouses = workers = dibao = 0
     ids = set()
+    head = None
     for m in ms:
         m.household = h
     for m in current:
         rel = m["relation"]
         if rel == "01":
             heads += 1
+            if head is None:
+                head = m
         elif rel == "02":
             spouses += 1
         if m["work_months"]:
@@ -252,6 +253,7 @@ def make_household(household_id: int, values: Mapping[str, Any] | Iterable[tuple
             dibao += 1
         if m.id_norm:
             ids.add(m.id_norm)
+    h.first_head = head
     # derived facts the engine's gates index on (see Rule.when)
     h["_current"] = len(current)
     h["_decreased"] = len(ms) - len(current)
