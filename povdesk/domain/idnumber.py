@@ -35,10 +35,11 @@ def normalise(raw: object) -> str:
 
 
 def check_char(first17: str) -> str:
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError(f"need 17 digits, got {first17!r}")
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
+    # The weights are 2^(18-i) mod 11 and 13 = 2 (mod 11), so the weighted sum is, mod 11, twice
+    # the 17 digits read as a base-13 number: one C-level int() instead of 17 multiplications.
+    return CHECK_CHARS[2 * int(first17, 13) % 11]
 
 
 def upgrade15(id15: str) -> str:

@@ -66,3 +66,18 @@ def test_age_on_birthday_boundaries() -> None:
     born = dt.date(2004, 2, 29)
     assert idn.age_on(born, dt.date(2019, 2, 28)) == 14
     assert idn.age_on(born, dt.date(2019, 3, 1)) == 15
+
+
+def test_check_char_equals_the_textbook_weighted_sum() -> None:
+    import random
+
+    rng = random.Random(11643)
+    for _ in range(5000):
+        first17 = "".join(rng.choice("0123456789") for _ in range(17))
+        total = sum(int(d) * w for d, w in zip(first17, idn.WEIGHTS, strict=True))
+        assert idn.check_char(first17) == idn.CHECK_CHARS[total % 11]
+
+
+def test_full_width_digits_are_not_an_id_number() -> None:
+    with pytest.raises(ValueError):
+        idn.check_char("５１３４３７１９８５０３１２００１")

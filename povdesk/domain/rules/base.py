@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from operator import methodcaller
-from operator import mul as _mul
 from typing import Any
 
 from povdesk.domain import dictionary as dd
@@ -72,9 +71,6 @@ EXITED_STATUSES = frozenset({"1", "4"})
 
 _MEMBER_COLUMNS = tuple(f.column for f in dd.fields_of(dd.Entity.MEMBER))
 _HOUSEHOLD_COLUMNS = tuple(f.column for f in dd.fields_of(dd.Entity.HOUSEHOLD))
-_WEIGHTS = idnumber.WEIGHTS
-_CHECK = idnumber.CHECK_CHARS
-_ZERO_SUM = 48 * sum(_WEIGHTS)
 
 
 class MemberFacts(dict):  # type: ignore[type-arg]
@@ -136,15 +132,15 @@ class HouseholdFacts(dict):  # type: ignore[type-arg]
         return f"HouseholdFacts({self.id}, {self.get('household_no')!r})"
 
 
+_UNSEEN = object()
 _BIRTHS: dict[str, dt.date | None] = {}  # YYYYMMDD -> date (None: not a real date from 1900 on)
 
 
 def _birth_of(digits: str) -> dt.date | None:
     """The date of 8 birth-date digits; many people share a birthday, so each is parsed once."""
-    try:
-        return _BIRTHS[digits]
-    except KeyError:
-        pass
+    born = _BIRTHS.get(digits, _UNSEEN)
+    if born is not _UNSEEN:
+        return born  # type: ignore[return-value]
     try:
         born: dt.date | None = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
         if born.year < 1900 or born > dt.date.today():  # type: ignore[union-attr]
@@ -166,15 +162,14 @@ def _id_facts(s: str) -> tuple[bool, str | None, dt.date | None]:
 
     Remembered per number (a function of the number alone, up to the day's date): a county
     re-checked after an edit recomputes nothing for the people it has seen."""
-    try:
-        return _ID_FACTS[s]
-    except KeyError:
-        pass
-    if len(s) != 18 or not s[:17].isdigit():
+    facts = _ID_FACTS.get(s)
+    if facts is not None:
+        return facts
+    if len(s) != 18 or not (s.isascii() and s[:17].isdigit()):
         return _NOT_AN_ID
-    total = sum(map(_mul, s[:17].encode(), _WEIGHTS)) - _ZERO_SUM  # ASCII digit = 48 + value
     born = _birth_of(s[6:14])
-    facts = (_CHECK[total % 11] == s[17] and born is not None), ("2" if s[16] in "02468" else "1"), born
+    ok = idnumber.check_char(s[:17]) == s[17] and born is not None
+    facts = ok, ("2" if s[16] in "02468" else "1"), born
     if len(_ID_FACTS) >= _ID_FACTS_MAX:
         _ID_FACTS.clear()
     _ID_FACTS[s] = facts
