@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
@@ -14,6 +15,9 @@ os.environ.setdefault("QT_QUICK_BACKEND", "software")
 from povdesk.config import DATA_DIR_ENV
 from povdesk.services.database import Database
 from tests.factories import build_small_county
+from tests.helpers.postgres import find_bin, temporary_server
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -42,3 +46,24 @@ def county_db(db: Database) -> Database:
     """A small hand-made county: 2 townships, 3 villages, 6 households with known facts."""
     build_small_county(db)
     return db
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """One throw-away PostgreSQL server (Unix socket only) for the whole run."""
+    if not (find_bin("initdb") and find_bin("pg_ctl")):
+        if IN_CI:
+            pytest.fail("PostgreSQL server binaries are missing; tools/dev.py installs them")
+        pytest.skip("PostgreSQL server binaries not installed (tools/dev.py test installs them)")
+    with temporary_server() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[Database]:
+    """A migrated, empty PostgreSQL database; emptied again afterwards."""
+    database = Database.open(pg_url, user="pg-tester")
+    yield database
+    with database.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    database.close()

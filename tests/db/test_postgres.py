@@ -3,41 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterator
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
 
 from povdesk.db import migrate, models
 from povdesk.domain.dictionary import Entity
 from povdesk.services.database import Database
 from povdesk.services.registry import HouseholdQuery, RegistryService
 from tests.factories import build_small_county
-from tests.helpers.postgres import find_bin, temporary_server
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    if not (find_bin("initdb") and find_bin("pg_ctl")):
-        if IN_CI:
-            pytest.fail("PostgreSQL server binaries are missing; tools/dev.py installs them")
-        pytest.skip("PostgreSQL server binaries not installed (tools/dev.py test installs them)")
-    with temporary_server() as url:
-        yield url
-
-
-@pytest.fixture
-def pg_db(pg_url: str) -> Iterator[Database]:
-    db = Database.open(pg_url, user="pg-tester")
-    yield db
-    with db.engine.begin() as conn:  # leave an empty database for the next test
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    db.close()
 
 
 def test_migrations_create_the_model_schema_on_postgres(pg_db: Database) -> None:

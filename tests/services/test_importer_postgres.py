@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,28 +11,6 @@ from povdesk.db.models import ChangeLog, Household, Member
 from povdesk.services.database import Database
 from povdesk.services.importer import SOURCE_IMPORT, ImportService
 from tests.exchange.rosters import col, person_rows, person_xlsx
-from tests.helpers.postgres import find_bin, temporary_server
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    if not (find_bin("initdb") and find_bin("pg_ctl")):
-        if IN_CI:
-            pytest.fail("PostgreSQL server binaries are missing; tools/dev.py installs them")
-        pytest.skip("PostgreSQL server binaries not installed (tools/dev.py test installs them)")
-    with temporary_server() as url:
-        yield url
-
-
-@pytest.fixture
-def pg_db(pg_url: str) -> Iterator[Database]:
-    db = Database.open(pg_url, user="pg-tester")
-    yield db
-    with db.engine.begin() as conn:  # leave an empty database for the next test
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    db.close()
 
 
 def member_indexes(db: Database) -> list[str]:
