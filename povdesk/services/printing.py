@@ -29,15 +29,9 @@ from povdesk.db.models import (
     Village,
     YearSetting,
 )
-from povdesk.domain.dictionary import Entity
 from povdesk.domain.records import (
-    CadreRecord,
     HouseholdDetail,
-    Location,
-    MemberRecord,
     ProblemRecord,
-    Row,
-    frozen_map,
 )
 from povdesk.errors import BadInput, Cancelled, NotFound
 from povdesk.reports.forms import (
@@ -52,7 +46,7 @@ from povdesk.reports.forms import (
     sort_key,
 )
 from povdesk.services.database import Database
-from povdesk.services.registry import row_of
+from povdesk.services.registry import detail_of
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -222,7 +216,7 @@ class PrintService:
                     selectinload(Household.village).selectinload(Village.township)
                     .selectinload(Township.county)))
                 for h in s.scalars(stmt):
-                    out[h.id] = _detail(h)
+                    out[h.id] = detail_of(h)
         return [out[i] for i in ids if i in out]
 
     def open_problems(self, ids: Sequence[int]) -> dict[int, list[ProblemRecord]]:
@@ -385,18 +379,3 @@ def _chunks(ids: list[int], size: int) -> list[list[int]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)]
 
 
-def _detail(h: Household) -> HouseholdDetail:
-    v = h.village
-    t = v.township
-    c = t.county
-    loc = Location(c.code, c.name, t.code, t.name, v.code, v.name, v.synthetic)
-    household = Row(h.id, frozen_map(row_of(h, Entity.HOUSEHOLD, "version", "active", "village_id")))
-    members = tuple(MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), h.id)
-                    for m in h.members)
-    incomes = tuple(Row(i.id, frozen_map(row_of(i, Entity.INCOME))) for i in h.incomes)
-    conds = tuple(Row(x.id, frozen_map(row_of(x, Entity.CONDITIONS, "year"))) for x in h.conditions)
-    measures = tuple(Row(m.id, frozen_map(row_of(m, Entity.MEASURE, "member_id", "extra")))
-                     for m in sorted(h.measures, key=lambda m: (m.year, m.category, m.id)))
-    cadres = tuple(CadreRecord(p.cadre.id, frozen_map(row_of(p.cadre, Entity.CADRE)), p.start_date,
-                               p.end_date) for p in h.pairings if p.valid)
-    return HouseholdDetail(household, loc, members, incomes, conds, measures, cadres, ())

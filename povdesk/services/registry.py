@@ -85,6 +85,25 @@ def _member_count():  # type: ignore[no-untyped-def]
             .correlate(Household).scalar_subquery())
 
 
+def detail_of(h: Household, history: tuple[ChangeRecord, ...] = ()) -> HouseholdDetail:
+    """The plain record of a loaded household and everything it owns (shared with printing)."""
+    v = h.village
+    t = v.township
+    c = t.county
+    loc = Location(c.code, c.name, t.code, t.name, v.code, v.name, v.synthetic)
+    household = Row(h.id, frozen_map(row_of(h, Entity.HOUSEHOLD, "version", "active",
+                                               "cancel_reason", "cancel_date", "village_id")))
+    members = tuple(MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), h.id)
+                    for m in h.members)
+    incomes = tuple(Row(i.id, frozen_map(row_of(i, Entity.INCOME))) for i in h.incomes)
+    conds = tuple(Row(x.id, frozen_map(row_of(x, Entity.CONDITIONS, "year"))) for x in h.conditions)
+    measures = tuple(Row(m.id, frozen_map(row_of(m, Entity.MEASURE, "member_id", "extra")))
+                     for m in sorted(h.measures, key=lambda m: (m.year, m.category, m.id)))
+    cadres = tuple(CadreRecord(p.cadre.id, frozen_map(row_of(p.cadre, Entity.CADRE)), p.start_date,
+                               p.end_date) for p in h.pairings if p.valid)
+    return HouseholdDetail(household, loc, members, incomes, conds, measures, cadres, history)
+
+
 def _per_capita_net(year: int):  # type: ignore[no-untyped-def]
     """The data year's per-capita net income of the household (NULL without an income row)."""
     return (select(Income.per_capita_net)
@@ -240,26 +259,11 @@ class RegistryService:
             return self._detail(s, h, history_limit)
 
     def _detail(self, s: Session, h: Household, history_limit: int) -> HouseholdDetail:
-        v = h.village
-        t = v.township
-        c = t.county
-        loc = Location(c.code, c.name, t.code, t.name, v.code, v.name, v.synthetic)
-        household = Row(h.id, frozen_map(row_of(h, Entity.HOUSEHOLD, "version", "active",
-                                                   "cancel_reason", "cancel_date", "village_id")))
-        members = tuple(MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), h.id)
-                        for m in h.members)
-        incomes = tuple(Row(i.id, frozen_map(row_of(i, Entity.INCOME))) for i in h.incomes)
-        conds = tuple(Row(x.id, frozen_map(row_of(x, Entity.CONDITIONS, "year"))) for x in h.conditions)
-        measures = tuple(Row(m.id, frozen_map(row_of(m, Entity.MEASURE, "member_id", "extra")))
-                         for m in sorted(h.measures, key=lambda m: (m.year, m.category, m.id)))
-        cadres = tuple(CadreRecord(p.cadre.id, frozen_map(row_of(p.cadre, Entity.CADRE)),
-                                   p.start_date, p.end_date)
-                       for p in h.pairings if p.valid)
         logs = s.scalars(select(ChangeLog).where(ChangeLog.household_id == h.id)
                          .order_by(ChangeLog.at.desc(), ChangeLog.id.desc()).limit(history_limit))
         history = tuple(ChangeRecord(x.id, x.at, x.user, x.source, x.entity, x.entity_id, x.member_id,
                                      x.field, x.old_value, x.new_value, x.reason) for x in logs)
-        return HouseholdDetail(household, loc, members, incomes, conds, measures, cadres, history)
+        return detail_of(h, history)
 
     def history(self, household_id: int) -> list[ChangeRecord]:
         return list(self.household(household_id, history_limit=100_000).history)
