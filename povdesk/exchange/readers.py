@@ -10,6 +10,7 @@ before anything is loaded: a workbook's sheet is loaded whole by calamine, so on
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import itertools
 import re
@@ -145,15 +146,22 @@ def _open_ole(path: Path) -> list[SheetSource]:
     return _calamine_sheets(path, "xls")
 
 
-def _calamine_sheets(path: Path, kind: str) -> list[SheetSource]:
+@contextlib.contextmanager
+def _calamine_errors(path: Path) -> Iterator[None]:
+    """calamine's exceptions as the one message a clerk can act on."""
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
+        yield
     except pc.PasswordError:
         raise _bad("encrypted", path, "The workbook is password-protected; remove the password first.",
                    "工作簿设置了密码，请先取消密码。") from None
     except (pc.CalamineError, pc.ZipError, pc.XmlError, OSError, ValueError) as exc:
         raise _bad("corrupt", path, f"The workbook cannot be read ({exc}).",
                    f"无法读取该工作簿（{exc}）。") from None
+
+
+def _calamine_sheets(path: Path, kind: str) -> list[SheetSource]:
+    with _calamine_errors(path):
+        wb = pc.CalamineWorkbook.from_path(str(path))
     try:
         sheets = [m.name for m in wb.sheets_metadata
                   if str(m.typ).endswith("WorkSheet") and str(m.visible).endswith("Visible")]
@@ -169,7 +177,7 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetSource]:
 def _workbook_rows(path: Path, sheet: str | None,
                    on_total: Callable[[int], None] | None) -> Iterator[tuple[int, list[Any]]]:
     """(row number, cells) pairs made in C (zip/count): blank cells are "", blank rows included."""
-    try:
+    with _calamine_errors(path):
         wb = pc.CalamineWorkbook.from_path(str(path))
         try:
             ws = wb.get_sheet_by_name(sheet) if sheet else wb.get_sheet_by_index(0)
@@ -181,12 +189,6 @@ def _workbook_rows(path: Path, sheet: str | None,
             on_total(ws.height)
         first = ws.start[0] if ws.start else 0
         rows = ws.iter_rows()
-    except pc.PasswordError:
-        raise _bad("encrypted", path, "The workbook is password-protected; remove the password first.",
-                   "工作簿设置了密码，请先取消密码。") from None
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, OSError, ValueError) as exc:
-        raise _bad("corrupt", path, f"The workbook cannot be read ({exc}).",
-                   f"无法读取该工作簿（{exc}）。") from None
     return zip(itertools.count(first + 1), rows)
 
 
