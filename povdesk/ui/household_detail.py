@@ -143,11 +143,15 @@ class RecordTableModel(QAbstractTableModel):
         self._rows: list[list[Cell]] = []
         self._row_ids: list[Any] = []
         self._muted_rows: set[int] = set()
+        self._row_labels: list[str] = []
         self._highlight: str | None = None
 
     def set_content(self, headers: Sequence[str], keys: Sequence[str | None], rows: Sequence[Sequence[Cell]],
-                    row_ids: Sequence[Any] | None = None, muted_rows: set[int] | None = None) -> None:
+                    row_ids: Sequence[Any] | None = None, muted_rows: set[int] | None = None,
+                    row_labels: Sequence[str] | None = None) -> None:
+        """`row_labels` go in the vertical header, which stays in view when the table scrolls sideways."""
         self.beginResetModel()
+        self._row_labels = list(row_labels or ())
         self._headers = list(headers)
         self._keys = list(keys)
         self._rows = [list(r) for r in rows]
@@ -199,7 +203,11 @@ class RecordTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._headers):
+        if orientation == Qt.Orientation.Vertical:
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._row_labels):
+                return self._row_labels[section]
+            return None
+        if not 0 <= section < len(self._headers):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
@@ -268,6 +276,9 @@ class HouseholdDetailView(QWidget):
 
         self.facts_view = _table(self.facts_model, object_name="factsView", stretch_last=False)
         self.members_view = _table(self.members_model, object_name="membersView", stretch_last=False)
+        names = self.members_view.verticalHeader()
+        names.setVisible(True)  # names stay in view beside any column
+        names.setMinimumWidth(names.fontMetrics().horizontalAdvance("阿约日哈阿依莫") + 12)
         self.income_view = _table(self.income_model, object_name="incomeView", stretch_last=False)
         self.assurance_view = _table(self.assurance_model, object_name="assuranceView")
         self.conditions_view = _table(self.conditions_model, object_name="conditionsView",
@@ -411,7 +422,8 @@ class HouseholdDetailView(QWidget):
             if not m.current:
                 muted.add(i)
         self.members_model.set_content([f.label(lang) for f in fields], [f.key for f in fields], rows,
-                                       [m.id for m in d.members], muted)
+                                       [m.id for m in d.members], muted,
+                                       row_labels=[m["name"] or "" for m in d.members])
 
     def _fill_years(self, model: FieldRowsModel, entity: Entity, rows_by_year: Sequence[Any], data_year: int,
                     books: CodeBook, lang: str) -> None:
