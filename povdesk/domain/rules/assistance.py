@@ -31,8 +31,7 @@ def _id_problems(number: str, today: object) -> list:  # type: ignore[type-arg]
 
 def current_cadres(h, ctx) -> list:  # type: ignore[no-untyped-def]
     ref = ctx.reference_date
-    return [c for c in h.cadres
-            if c.get("pairing_end") is None or c.get("pairing_end") >= ref]
+    return [c for c in h.cadres if c.pairing_end is None or c.pairing_end >= ref]
 
 
 @rules.household("CAD-001", CAT_GUARANTEE, ERROR, ("cadre.name", "pairing.start_date", "pairing.end_date"),
@@ -62,9 +61,9 @@ def _cadre_is_poor(m, h, ctx):
                           "Cadre {cadre}'s phone '{phone}' is not an 11-digit mobile number"))
 def _cadre_phone(h, ctx):
     for c in current_cadres(h, ctx):
-        phone = (c.get("phone") or "").strip()
+        phone = (c.phone or "").strip()
         if not _PHONE.match(phone):
-            return {"cadre": c.get("name"), "phone": phone}
+            return {"cadre": c.name, "phone": phone}
     return None
 
 
@@ -74,9 +73,9 @@ def _cadre_phone(h, ctx):
                           "Cadre {cadre}'s phone {phone} is also another cadre's"))
 def _cadre_phone_shared(h, ctx):
     for c in current_cadres(h, ctx):
-        phone = (c.get("phone") or "").strip()
+        phone = (c.phone or "").strip()
         if phone and phone in ctx.shared_cadre_phones:
-            return {"cadre": c.get("name"), "phone": phone}
+            return {"cadre": c.name, "phone": phone}
     return None
 
 
@@ -86,11 +85,11 @@ def _cadre_phone_shared(h, ctx):
                           "Cadre {cadre}'s ID number '{id_number}' is invalid ({problem})"))
 def _cadre_id(h, ctx):
     for c in current_cadres(h, ctx):
-        number = c.get("id_number")
+        number = c.id_number
         if number:
             found = _id_problems(number, ctx.today)
             if found:
-                return {"cadre": c.get("name"), "id_number": number, "problem": found[0].value}
+                return {"cadre": c.name, "id_number": number, "problem": found[0].value}
     return None
 
 
@@ -103,10 +102,10 @@ def _measure_after_leaving(h, ctx):
     if not gone:
         return None
     for x in h.measures:
-        m = gone.get(x.get("member_id"))
-        if m is not None and x.get("year") and x.get("year") > m["change_date"].year:
-            return {"name": m.name, "change_date": m["change_date"].isoformat(), "year": x.get("year"),
-                    "item": x.get("item"), "member_id": m.id}
+        m = gone.get(x.member_id)
+        if m is not None and x.year and x.year > m["change_date"].year:
+            return {"name": m.name, "change_date": m["change_date"].isoformat(), "year": x.year,
+                    "item": x.item, "member_id": m.id}
     return None
 
 
@@ -116,9 +115,9 @@ def _measure_after_leaving(h, ctx):
                           "Measure '{item}' is dated {year}; expected {earliest}–{data_year}"))
 def _measure_year(h, ctx):
     for x in h.measures:
-        y = x.get("year")
+        y = x.year
         if y is not None and not EARLIEST_MEASURE_YEAR <= y <= ctx.year:
-            return {"item": x.get("item"), "year": y, "earliest": EARLIEST_MEASURE_YEAR, "data_year": ctx.year}
+            return {"item": x.item, "year": y, "earliest": EARLIEST_MEASURE_YEAR, "data_year": ctx.year}
     return None
 
 
@@ -128,8 +127,8 @@ def _measure_year(h, ctx):
                           "Measure '{item}' ({year}) has amount {amount} yuan"))
 def _measure_amount(h, ctx):
     for x in h.measures:
-        if x.get("amount") is not None and num(x.get("amount")) < 0:
-            return {"item": x.get("item"), "year": x.get("year"), "amount": x.get("amount")}
+        if x.amount is not None and num(x.amount) < 0:
+            return {"item": x.item, "year": x.year, "amount": x.amount}
     return None
 
 
@@ -141,8 +140,8 @@ def _disability_measure(h, ctx):
     if any(m.disabled for m in h.members):
         return None
     for x in h.measures:
-        if x.get("category") == DISABILITY_MEASURE:
-            return {"item": x.get("item"), "year": x.get("year")}
+        if x.category == DISABILITY_MEASURE:
+            return {"item": x.item, "year": x.year}
     return None
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from operator import methodcaller
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber
@@ -106,9 +106,32 @@ class MemberFacts(dict):  # type: ignore[type-arg]
         return f"MemberFacts({self.id}, {self.get('name')!r})"
 
 
+class MeasureFacts(NamedTuple):
+    """One assistance measure of a household (a tuple: a county has ~5 per household)."""
+
+    household_id: int | None
+    member_id: int | None
+    year: int | None
+    category: str | None
+    item: str | None
+    amount: float | None
+
+
+class CadreFacts(NamedTuple):
+    """One pairing of a household with its assistance cadre."""
+
+    household_id: int | None
+    pairing_start: dt.date | None
+    pairing_end: dt.date | None
+    name: str | None
+    id_number: str | None
+    phone: str | None
+
+
 class HouseholdFacts(dict):  # type: ignore[type-arg]
     """One household for the rules: a mapping of its columns, plus its members, the data year's
-    income and conditions, its measures and its assistance cadres (plain mappings of columns)."""
+    income and conditions (mappings of columns), its measures and its assistance cadres (named
+    tuples)."""
 
     __slots__ = ("cadres", "conditions", "current", "first_head", "id", "income", "measures", "members")
 
@@ -211,23 +234,39 @@ def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, 
     return m
 
 
-_category = methodcaller("get", "category")
+_category = attrgetter("category")
 _NO_CATEGORIES: frozenset[Any] = frozenset()
+
+
+def _as_tuples(items: Iterable[Any], kind: type[NamedTuple], household_id: int) -> list[Any]:
+    """Measures or cadres given as mappings (tests, editors) made into the engine's tuples."""
+    out = []
+    for x in items:
+        if not isinstance(x, kind):
+            x = kind(**{k: (household_id if k == "household_id" else x.get(k))  # type: ignore[call-arg]
+                        for k in kind._fields})
+        out.append(x)
+    return out
 
 
 def make_household(household_id: int, values: Mapping[str, Any] | Iterable[tuple[str, Any]],
                    members: Iterable[MemberFacts], *, complete: bool = False,
                    income: Mapping[str, Any] | None = None, conditions: Mapping[str, Any] | None = None,
-                   measures: Iterable[Mapping[str, Any]] = (),
-                   cadres: Iterable[Mapping[str, Any]] = ()) -> HouseholdFacts:
+                   measures: Iterable[MeasureFacts | Mapping[str, Any]] = (),
+                   cadres: Iterable[CadreFacts | Mapping[str, Any]] = ()) -> HouseholdFacts:
+    """Household facts from its columns and its members' facts. The engine's loader passes
+    `complete` rows and lists of tuples as they are; anything else is filled in and converted."""
     h = HouseholdFacts(values)
     if not complete and len(h) < len(_HOUSEHOLD_COLUMNS):
         for c in _HOUSEHOLD_COLUMNS:
             h.setdefault(c, None)
     ms = members if isinstance(members, list) else list(members)
     h.id, h.members, h.income, h.conditions = household_id, ms, income, conditions
-    h.measures = measures if isinstance(measures, list) else list(measures)
-    h.cadres = cadres if isinstance(cadres, list) else list(cadres)
+    if complete:
+        h.measures, h.cadres = measures, cadres
+    else:
+        h.measures = _as_tuples(measures, MeasureFacts, household_id)
+        h.cadres = _as_tuples(cadres, CadreFacts, household_id)
     current = h.current = [m for m in ms if m.current]
     heads = spouses = workers = dibao = 0
     ids = set()
