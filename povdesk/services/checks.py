@@ -14,7 +14,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, select, update
+from sqlalchemy import Select, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from povdesk.db.base import utcnow
@@ -46,6 +46,7 @@ from povdesk.domain.rules.base import (
     Finding,
     HouseholdFacts,
     MeasureFacts,
+    MemberFacts,
     make_household,
     make_member,
 )
@@ -68,6 +69,7 @@ RECTIFIED = "rectified"
 ACCEPTED = "accepted"
 STATUSES = (OPEN, RECTIFIED, ACCEPTED)
 _CHUNK = 900  # ids per IN (...) list
+_BATCH = 2000  # households loaded and checked at a time
 
 
 def _columns(entity: Entity) -> list[str]:
@@ -155,19 +157,32 @@ def _json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _raw(conn: Any, stmt: Any) -> Any:
-    """Rows straight from the driver: the check engine reads a whole county, and skipping the
-    per-value type processing halves the load. Booleans may arrive as 1/0 and dates as ISO text
-    (SQLite); the rules and `make_member` accept both."""
-    compiled = stmt.compile(conn)
-    params: Any = (tuple(compiled.params[k] for k in compiled.positiontup)
-                   if compiled.positiontup is not None else dict(compiled.params))
-    cursor = conn.connection.cursor()  # the DBAPI connection of this session's transaction
-    try:
-        cursor.execute(str(compiled), params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
+class _Rows:
+    """A statement compiled once and run for one chunk of households after another, its rows
+    straight from the driver: the engine reads a whole county, and skipping the per-value type
+    processing halves the load. Booleans may arrive as 1/0 and dates as ISO text (SQLite); the
+    rules and `make_member` accept both."""
+
+    def __init__(self, conn: Any, stmt: Any) -> None:
+        self.conn = conn
+        self.compiled = stmt.compile(conn)
+        self.sql = str(self.compiled)
+
+    def __call__(self, **bounds: Any) -> list[Any]:
+        params = self.compiled.construct_params(bounds)
+        order = self.compiled.positiontup
+        args: Any = tuple(params[k] for k in order) if order is not None else params
+        cursor = self.conn.connection.cursor()  # the DBAPI connection of this session's transaction
+        try:
+            cursor.execute(self.sql, args)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+
+def _id_key(number: str) -> str:
+    """An ID number as `make_member` keys it (normalised; plain numbers are taken as they are)."""
+    return number if number.isdigit() or (number.isalnum() and number.isupper()) else idnumber.normalise(number)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -194,80 +209,100 @@ class CheckService:
         self._evaluator = Evaluator()
 
     # ------------------------------------------------------------------ loading facts
-    def _scope_ids(self, *, village_id: int | None = None, township_id: int | None = None,
-                   household_id: int | None = None) -> Select[tuple[int]]:
-        stmt = select(Household.id).where(Household.active.is_(True))
+    @staticmethod
+    def _scope(*, village_id: int | None = None, township_id: int | None = None,
+               household_id: int | None = None) -> list[Any]:
+        """The conditions on `household` that select a scope's active households."""
+        where: list[Any] = [Household.active.is_(True)]
         if household_id is not None:
-            stmt = stmt.where(Household.id == household_id)
+            where.append(Household.id == household_id)
         elif village_id is not None:
-            stmt = stmt.where(Household.village_id == village_id)
+            where.append(Household.village_id == village_id)
         elif township_id is not None:
-            stmt = stmt.where(Household.village_id.in_(
-                select(Village.id).where(Village.township_id == township_id)))
-        return stmt
+            where.append(Household.village_id.in_(select(Village.id).where(Village.township_id == township_id)))
+        return where
 
-    def _load(self, s: Session, scope: Select[tuple[int]], year: int, on: dt.date,
-              whole_county: bool) -> tuple[list[HouseholdFacts], dict[str, RowColumns]]:
-        """Every household in scope with its members, income, conditions, measures and cadres:
-        one query per table, grouped by household in Python. Also the fetched rows of the
-        households and of their current members, in the evaluator's order, for its gates."""
+    def _loader(self, s: Session, scope: list[Any], year: int, on: dt.date,
+                whole_county: bool) -> Callable[[int, int], tuple[list[HouseholdFacts], dict[str, RowColumns]]]:
+        """A function loading the households in scope whose ids lie in [lo, hi] with their members,
+        income, conditions, measures and cadres: one query per table, grouped by household in
+        Python. It also returns the fetched rows of the households and of their current members,
+        in the evaluator's order, for its gates."""
         conn = s.connection()
-        hh = _raw(conn, select(Household.id, *[getattr(Household, c) for c in H_COLS])
-                  .where(Household.id.in_(scope)).order_by(Household.id))
-        members: dict[int, list] = {}
-        m_stmt = (select(Member.id, Member.household_id, *[getattr(Member, c) for c in M_COLS])
-                  .order_by(Member.household_id, Member.sort_order, Member.id))
-        i_stmt = select(Income.household_id, *[getattr(Income, c) for c in I_COLS]).where(Income.year == year)
-        c_stmt = (select(Conditions.household_id, *[getattr(Conditions, c) for c in C_COLS])
-                  .where(Conditions.year == year))
-        x_stmt = (select(Measure.household_id, *[getattr(Measure, c) for c in X_COLS])
-                  .order_by(Measure.household_id, Measure.id))
-        k_stmt = (select(Pairing.household_id, Pairing.start_date, Pairing.end_date,
-                         *[getattr(Cadre, c) for c in K_COLS])
-                  .join(Cadre, Cadre.id == Pairing.cadre_id).where(Pairing.valid.is_(True))
-                  .order_by(Pairing.household_id, Pairing.id))
-        if not whole_county:
-            m_stmt = m_stmt.where(Member.household_id.in_(scope))
-            i_stmt = i_stmt.where(Income.household_id.in_(scope))
-            c_stmt = c_stmt.where(Conditions.household_id.in_(scope))
-            x_stmt = x_stmt.where(Measure.household_id.in_(scope))
-            k_stmt = k_stmt.where(Pairing.household_id.in_(scope))
-        # rows come ordered by household: grouped at C speed; members are built only for households in scope
-        member_rows = {hid: list(rows) for hid, rows in groupby(_raw(conn, m_stmt), itemgetter(1))}
-        for row in hh:
-            rows = member_rows.get(row[0])
-            if rows is not None:
-                members[row[0]] = [make_member(r[0], zip(M_COLS, r[2:], strict=False), on, complete=True)
-                                   for r in rows]
-        incomes: dict[int, dict] = {row[0]: dict(zip(I_COLS, row[1:], strict=True)) for row in _raw(conn, i_stmt)}
-        conds: dict[int, dict] = {row[0]: dict(zip(C_COLS, row[1:], strict=True)) for row in _raw(conn, c_stmt)}
-        # measures and cadres as tuples straight from the rows (~5 measures a household)
-        measures = {hid: list(xs) for hid, xs in groupby(map(_MEASURE, _raw(conn, x_stmt)), itemgetter(0))}
-        cadres = {hid: list(ks) for hid, ks in groupby(
-            (CadreFacts(r[0], _date(r[1]), _date(r[2]), *r[3:]) for r in _raw(conn, k_stmt)), itemgetter(0))}
-        empty: list = []
-        facts = [make_household(row[0], zip(H_COLS, row[1:], strict=True), members.get(row[0], empty), complete=True,
-                                income=incomes.get(row[0]), conditions=conds.get(row[0]),
-                                measures=measures.get(row[0], empty), cadres=cadres.get(row[0], empty))
-                 for row in hh]
-        status = M_COLS.index("status") + 2
-        current = [r for row in hh for r in member_rows.get(row[0], empty) if r[status] in (None, MEMBER_CURRENT)]
-        return facts, {HOUSEHOLD: RowColumns(hh, _H_INDEX), MEMBER: RowColumns(current, _M_INDEX)}
+        lo, hi = bindparam("lo"), bindparam("hi")
+        in_scope = select(Household.id).where(*scope)
 
-    def _context(self, s: Session, facts: list[HouseholdFacts], whole_county: bool) -> CheckContext:
+        def rows(stmt: Select[Any], household_id: Any) -> _Rows:
+            stmt = stmt.where(household_id.between(lo, hi))
+            return _Rows(conn, stmt if whole_county else stmt.where(household_id.in_(in_scope)))
+
+        households = _Rows(conn, select(Household.id, *[getattr(Household, c) for c in H_COLS])
+                           .where(*scope, Household.id.between(lo, hi)).order_by(Household.id))
+        members = rows(select(Member.id, Member.household_id, *[getattr(Member, c) for c in M_COLS])
+                       .order_by(Member.household_id, Member.sort_order, Member.id), Member.household_id)
+        incomes = rows(select(Income.household_id, *[getattr(Income, c) for c in I_COLS])
+                       .where(Income.year == year), Income.household_id)
+        conditions = rows(select(Conditions.household_id, *[getattr(Conditions, c) for c in C_COLS])
+                          .where(Conditions.year == year), Conditions.household_id)
+        measures = rows(select(Measure.household_id, *[getattr(Measure, c) for c in X_COLS])
+                        .order_by(Measure.household_id, Measure.id), Measure.household_id)
+        cadres = rows(select(Pairing.household_id, Pairing.start_date, Pairing.end_date,
+                             *[getattr(Cadre, c) for c in K_COLS])
+                      .join(Cadre, Cadre.id == Pairing.cadre_id).where(Pairing.valid.is_(True))
+                      .order_by(Pairing.household_id, Pairing.id), Pairing.household_id)
+        status = M_COLS.index("status") + 2
+        empty: list = []
+
+        def load(first: int, last: int) -> tuple[list[HouseholdFacts], dict[str, RowColumns]]:
+            hh = households(lo=first, hi=last)
+            # rows come ordered by household: grouped at C speed; members are built only for
+            # households in scope
+            member_rows = {hid: list(rs) for hid, rs in groupby(members(lo=first, hi=last), itemgetter(1))}
+            built: dict[int, list[MemberFacts]] = {}
+            for row in hh:
+                rs = member_rows.get(row[0])
+                if rs is not None:
+                    built[row[0]] = [make_member(r[0], zip(M_COLS, r[2:], strict=False), on, complete=True)
+                                     for r in rs]
+            income = {r[0]: dict(zip(I_COLS, r[1:], strict=True)) for r in incomes(lo=first, hi=last)}
+            conds = {r[0]: dict(zip(C_COLS, r[1:], strict=True)) for r in conditions(lo=first, hi=last)}
+            # measures and cadres as tuples straight from the rows (~5 measures a household)
+            xs = {hid: list(g) for hid, g in groupby(map(_MEASURE, measures(lo=first, hi=last)), itemgetter(0))}
+            ks = {hid: list(g) for hid, g in groupby(
+                (CadreFacts(r[0], _date(r[1]), _date(r[2]), *r[3:]) for r in cadres(lo=first, hi=last)),
+                itemgetter(0))}
+            facts = [make_household(row[0], zip(H_COLS, row[1:], strict=True), built.get(row[0], empty),
+                                    complete=True, income=income.get(row[0]), conditions=conds.get(row[0]),
+                                    measures=xs.get(row[0], empty), cadres=ks.get(row[0], empty))
+                     for row in hh]
+            current = [r for row in hh for r in member_rows.get(row[0], empty) if r[status] in (None, MEMBER_CURRENT)]
+            return facts, {HOUSEHOLD: RowColumns(hh, _H_INDEX), MEMBER: RowColumns(current, _M_INDEX)}
+        return load
+
+    def _context(self, s: Session, scope: list[Any], whole_county: bool) -> CheckContext:
+        """The year's settings and the county-wide facts rules compare a household with: ID numbers
+        current in more than one household, cadres' ID numbers and shared phones."""
         year = self.db.data_year
         settings = self.settings.get(year)
+        current = or_(Member.status.is_(None), Member.status == MEMBER_CURRENT)
+        numbers = (select(Member.id_number, Member.household_id)
+                   .join(Household, Household.id == Member.household_id)
+                   .where(current, Member.id_number.is_not(None), Member.id_number != ""))
         id_households: dict[str, set[str]] = defaultdict(set)
-        if whole_county:
-            counts = Counter(m.id_norm for h in facts for m in h.current)
-            twice = {i for i, n in counts.items() if n > 1 and i}
+        if whole_county:  # every current number of the county: those in more than one household
+            rows = _Rows(s.connection(), numbers.where(Household.active.is_(True)))()
+            keys = [n if n.isdigit() else _id_key(n) for n, _ in rows]
+            twice = {k for k, n in Counter(keys).items() if n > 1 and k}
             if twice:
-                for h in facts:
-                    for m in h.current:
-                        if m.id_norm in twice:
-                            id_households[m.id_norm].add(h.household_no)
-        else:
-            wanted = sorted({m["id_number"] for h in facts for m in h.current if m["id_number"]})
+                shared: dict[str, set[int]] = defaultdict(set)
+                for key, (_, hid) in zip(keys, rows, strict=True):
+                    if key in twice:
+                        shared[key].add(hid)
+                nos = self._household_nos(s, sorted(set().union(*shared.values())))
+                for key, hids in shared.items():
+                    id_households[key] = {nos[h] for h in hids}
+        else:  # the scope's numbers, looked up in the whole county
+            wanted = sorted({n for n, _ in s.execute(numbers.where(*scope))})
             for chunk in _chunks(wanted):
                 stmt = (select(Member.id_number, Household.household_no)
                         .join(Household, Household.id == Member.household_id)
@@ -288,6 +323,14 @@ class CheckService:
             cadre_ids=frozenset(cadre_ids),
             shared_cadre_phones=frozenset(p for p, n in phones.items() if n > 1))
 
+    @staticmethod
+    def _household_nos(s: Session, household_ids: list[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for chunk in _chunks(household_ids):
+            for hid, no in s.execute(select(Household.id, Household.household_no).where(Household.id.in_(chunk))):
+                out[hid] = no or ""
+        return out
+
     # ------------------------------------------------------------------ evaluating
     def evaluate(self, *, village_id: int | None = None, township_id: int | None = None,
                  household_id: int | None = None, progress: Progress | None = None,
@@ -300,30 +343,35 @@ class CheckService:
     def _evaluate(self, s: Session, *, village_id: int | None, township_id: int | None,
                   household_id: int | None, progress: Progress | None,
                   cancel: CancelCheck | None) -> tuple[list[int], list[Finding]]:
-        """The household ids evaluated and the findings. The facts are dropped before returning."""
-        with _collector_paused():
-            facts, found = self._evaluate_now(s, village_id=village_id, township_id=township_id,
-                                              household_id=household_id, progress=progress, cancel=cancel)
-            ids = [h.id for h in facts]
-            for h in facts:  # members point back at their household: break the cycles now
-                h.members = h.current = h.first_head = None
-            del facts
-            return ids, found
+        """The household ids evaluated and the findings.
 
-    def _evaluate_now(self, s: Session, *, village_id: int | None, township_id: int | None,
-                      household_id: int | None, progress: Progress | None,
-                      cancel: CancelCheck | None) -> tuple[list[HouseholdFacts], list[Finding]]:
+        The households are loaded and checked a few thousand at a time, each batch dropped
+        before the next is read: the working set stays small (a county at once is half a
+        gigabyte of Python objects, and a fresh process pays for every page of it) and progress
+        and cancel follow the households."""
         whole = village_id is None and township_id is None and household_id is None
-        year = self.db.data_year
-        on = self.settings.get(year).reference_date
-        scope = self._scope_ids(village_id=village_id, township_id=township_id, household_id=household_id)
-        if household_id is not None and s.get(Household, household_id) is None:
+        scope = self._scope(village_id=village_id, township_id=township_id, household_id=household_id)
+        ids = [r[0] for r in _Rows(s.connection(), select(Household.id).where(*scope).order_by(Household.id))()]
+        if household_id is not None and not ids and s.get(Household, household_id) is None:
             raise NotFound("household.missing", f"No household with id {household_id}.",
                            f"找不到编号为 {household_id} 的户。")
-        facts, columns = self._load(s, scope, year, on, whole)
-        ctx = self._context(s, facts, whole)
-        found = self._evaluator.run(facts, ctx, progress=progress, cancel=cancel, columns=columns)
-        return facts, found
+        year = self.db.data_year
+        ctx = self._context(s, scope, whole)
+        load = self._loader(s, scope, year, ctx.reference_date, whole)
+        found: list[Finding] = []
+        with _collector_paused():
+            for start in range(0, len(ids), _BATCH):
+                if cancel is not None and cancel():
+                    raise Cancelled()
+                batch = ids[start:start + _BATCH]
+                facts, columns = load(batch[0], batch[-1])
+                found += self._evaluator.run(facts, ctx, cancel=cancel, columns=columns)
+                for h in facts:  # members point back at their household: break the cycles now
+                    h.members = h.current = h.first_head = None
+                del facts, columns
+                if progress is not None:
+                    progress(start + len(batch), len(ids))
+        return ids, found
 
     # ------------------------------------------------------------------ running and tracking
     def run(self, *, village_id: int | None = None, township_id: int | None = None,

@@ -183,24 +183,58 @@ def test_gates_read_from_fetched_rows_find_exactly_what_the_records_give(db: Dat
         return [(f.rule.code, f.household_id, f.member_id, sorted(f.values.items())) for f in found]
 
     with_rows = listed(checks.evaluate())
-    load = CheckService._load
+    loader = CheckService._loader
     seen = {}
 
-    def load_without_rows(self, *args):  # type: ignore[no-untyped-def]
-        facts, columns = load(self, *args)
-        seen.update(columns)
-        return facts, {}
+    def loader_without_rows(self, *args):  # type: ignore[no-untyped-def]
+        load = loader(self, *args)
 
-    monkeypatch.setattr(CheckService, "_load", load_without_rows)
+        def without_rows(first, last):  # type: ignore[no-untyped-def]
+            facts, columns = load(first, last)
+            seen.update(columns)
+            return facts, {}
+        return without_rows
+
+    monkeypatch.setattr(CheckService, "_loader", loader_without_rows)
     assert with_rows and listed(checks.evaluate()) == with_rows
     # every column taken from the rows is the value the facts hold
     from povdesk.domain.rules.base import HOUSEHOLD, MEMBER
 
     with db.reading() as s:
-        facts, _ = load(checks, s, checks._scope_ids(), db.data_year,
-                        checks.settings.get(db.data_year).reference_date, True)
+        load = loader(checks, s, checks._scope(), db.data_year,
+                      checks.settings.get(db.data_year).reference_date, True)
+        facts, _ = load(0, 10**9)
     records = {HOUSEHOLD: facts, MEMBER: [m for h in facts for m in h.current]}
     for scope, source in seen.items():
         assert len(source.rows) == len(records[scope])
         for column in source.index:
             assert source.column(column) == [r[column] for r in records[scope]], column
+
+
+def test_households_checked_in_batches_give_the_findings_of_one_batch(db: Database, monkeypatch) -> None:
+    """The county is loaded a batch at a time; county-wide rules (the same person current in two
+    households) still see across batches, and progress counts households."""
+    import povdesk.services.checks as engine
+    from povdesk.services.demo import DemoService
+
+    DemoService(db=db).build(households=120, seed=2)
+    checks = CheckService(db=db)
+    with db.reading() as s:
+        hids = list(s.scalars(select(Household.id).where(Household.active.is_(True)).order_by(Household.id)))
+        head = s.execute(select(Member.id, Member.id_number).where(Member.household_id == hids[0])
+                         .order_by(Member.sort_order)).first()
+        last = s.scalar(select(Member.id).where(Member.household_id == hids[-1], Member.status == "1")
+                        .order_by(Member.sort_order))
+    RegistryService(db=db).update_field(entity="member", entity_id=last, key="member.id_number",
+                                        value=head.id_number, reason="test")
+
+    def listed(found):  # type: ignore[no-untyped-def]
+        return sorted((f.rule.code, f.household_id, f.member_id, sorted(f.values.items())) for f in found)
+
+    whole = listed(checks.evaluate())
+    monkeypatch.setattr(engine, "_BATCH", 7)
+    steps: list[tuple[int, int]] = []
+    assert listed(checks.evaluate(progress=lambda done, total: steps.append((done, total)))) == whole
+    assert {(f[1], f[2]) for f in whole if f[0] == "ID-009"} >= {(hids[0], head.id), (hids[-1], last)}
+    assert steps[-1] == (len(hids), len(hids)) and len(steps) == -(-len(hids) // 7)
+    assert [d for d, _ in steps] == sorted(d for d, _ in steps)

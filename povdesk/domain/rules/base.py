@@ -267,13 +267,15 @@ def make_household(household_id: int, values: Mapping[str, Any] | Iterable[tuple
     else:
         h.measures = _as_tuples(measures, MeasureFacts, household_id)
         h.cadres = _as_tuples(cadres, CadreFacts, household_id)
-    current = h.current = [m for m in ms if m.current]
-    heads = spouses = workers = dibao = 0
+    current: list[MemberFacts] = []
+    heads = spouses = workers = dibao = numbered = 0
     ids = set()
     head = None
-    for m in ms:
+    for m in ms:  # one pass: a county has ~90,000 members
         m.household = h
-    for m in current:
+        if not m.current:
+            continue
+        current.append(m)
         rel = m["relation"]
         if rel == "01":
             heads += 1
@@ -287,6 +289,8 @@ def make_household(household_id: int, values: Mapping[str, Any] | Iterable[tuple
             dibao += 1
         if m.id_norm:
             ids.add(m.id_norm)
+            numbered += 1
+    h.current = current
     h.first_head = head
     # derived facts the engine's gates index on (see Rule.when)
     h["_current"] = len(current)
@@ -295,7 +299,7 @@ def make_household(household_id: int, values: Mapping[str, Any] | Iterable[tuple
     h["_spouses"] = spouses
     h["_workers"] = workers
     h["_dibao_members"] = dibao
-    h["_same_ids"] = len(ids) < sum(1 for m in current if m.id_norm)
+    h["_same_ids"] = len(ids) < numbered
     h["_has_income"] = income is not None
     h["_has_conditions"] = conditions is not None
     h["_measure_categories"] = frozenset(map(_category, h.measures)) if h.measures else _NO_CATEGORIES

@@ -126,12 +126,18 @@ class _Gates:
     def column(self, column: str | tuple[str, ...]) -> list[Any]:
         """The column's values, each replaced by the first equal value met (the key of its
         distinct values): later passes compare a few objects that stay in the CPU cache instead
-        of one fresh object per record."""
+        of one fresh object per record. A column of mostly distinct values (names, ID numbers)
+        is left as it is: there is nothing to share."""
         got = self.values.get(column)
         if got is None:
             raw = self.raw(column)
-            distinct: dict[Any, Any] = {}
-            got = self.values[column] = list(map(distinct.setdefault, raw, raw))
+            distinct: dict[Any, Any]
+            if len(set(raw[:256])) > 64:  # judged on a sample
+                got, distinct = raw, dict.fromkeys(raw)
+            else:
+                distinct = {}
+                got = list(map(distinct.setdefault, raw, raw))
+            self.values[column] = got
             self.distinct[column] = distinct
         return got
 
@@ -154,7 +160,7 @@ class _Gates:
         if bulk is not None:  # the records whose value is among a few (ID numbers): no distinct set
             wanted = bulk(ctx)
             wanted = wanted if isinstance(wanted, (set, frozenset)) else frozenset(wanted)
-            return _pick(self.records, self.column(column), wanted) if wanted else ()
+            return _pick(self.records, self.raw(column), wanted) if wanted else ()
         self.column(column)
         distinct = self.distinct[column]
         passing = frozenset(v for v in distinct if predicate(v, ctx))
