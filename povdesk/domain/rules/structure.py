@@ -198,8 +198,7 @@ def _decrease_reason(h, ctx):
 
 
 rules.gate({
-    "HH-007": (("relation", "sex"), lambda v, c: (v[1] == "2" and v[0] in MALE_RELATIONS)
-               or (v[1] == "1" and v[0] in FEMALE_RELATIONS)),
+    "HH-007": ("relation", lambda v, c: v in MALE_RELATIONS or v in FEMALE_RELATIONS),
     "HH-008": ("relation", lambda v, c: v in CHILDREN),
     "HH-009": ("relation", lambda v, c: v in PARENTS),
     "HH-010": ("relation", lambda v, c: v in GRANDCHILDREN),
