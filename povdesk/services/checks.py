@@ -47,6 +47,7 @@ from povdesk.domain.rules.base import (
     HouseholdFacts,
     MeasureFacts,
     MemberFacts,
+    id_key,
     make_household,
     make_member,
 )
@@ -180,11 +181,6 @@ class _Rows:
             cursor.close()
 
 
-def _id_key(number: str) -> str:
-    """An ID number as `make_member` keys it (normalised; plain numbers are taken as they are)."""
-    return number if number.isdigit() or (number.isalnum() and number.isupper()) else idnumber.normalise(number)
-
-
 def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
@@ -291,7 +287,7 @@ class CheckService:
         id_households: dict[str, set[str]] = defaultdict(set)
         if whole_county:  # every current number of the county: those in more than one household
             rows = _Rows(s.connection(), numbers.where(Household.active.is_(True)))()
-            keys = [n if n.isdigit() else _id_key(n) for n, _ in rows]
+            keys = [n if n.isdigit() else id_key(n) for n, _ in rows]
             twice = {k for k, n in Counter(keys).items() if n > 1 and k}
             if twice:
                 shared: dict[str, set[int]] = defaultdict(set)

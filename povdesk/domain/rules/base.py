@@ -199,6 +199,14 @@ def _id_facts(s: str) -> tuple[bool, str | None, dt.date | None]:
     return facts
 
 
+def id_key(raw: str | None) -> str:
+    """An ID number as the rules compare it: normalised, "" for none. Plain numbers (nearly all)
+    are taken as they are, without the cost of normalising."""
+    if raw is None:
+        return ""
+    return raw if raw.isdigit() or (raw.isalnum() and raw.isupper()) else idnumber.normalise(raw)
+
+
 def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, Any]], on: dt.date, *,
                 complete: bool = False) -> MemberFacts:
     """Member facts with the age on the reference date (from the birth date, else the ID number).
@@ -214,9 +222,7 @@ def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, 
         born = m["birth_date"] = dt.date.fromisoformat(born)
     if m["change_date"].__class__ is str:
         m["change_date"] = dt.date.fromisoformat(m["change_date"])
-    raw = m["id_number"]
-    s = raw if raw is None or raw.isdigit() or (raw.isalnum() and raw.isupper()) else idnumber.normalise(raw)
-    s = s or ""
+    s = id_key(m["id_number"])
     ok, id_sex, id_born = _id_facts(s)
     if born is None:
         born = id_born
