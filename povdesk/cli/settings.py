@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 
 from povdesk.errors import BadInput
 
@@ -47,7 +48,15 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
                                "--reference-date 的格式应为 YYYY-MM-DD。") from None
         if args.source is not None:
             changes["source"] = args.source
+        if not changes:
+            raise BadInput("input.nothing", f"--set {args.set} needs at least one figure to change.",
+                           f"--set {args.set} 需要至少指定一项要修改的设置。")
+        years = sorted(service.by_year())
         service.update(args.set, **changes)
+        if years and args.set not in years:  # say where the figures not given came from
+            base = max((y for y in years if y < args.set), default=years[0])
+            print(f"已新建 {args.set} 年度设置，未指定的项沿用 {base} 年的设置。" if zh else
+                  f"Created the settings of {args.set}; figures not given are those of {base}.", file=sys.stderr)
     for r in service.list():
         national = "" if r.national_line is None else f"{r.national_line:g}"
         if zh:

@@ -62,6 +62,10 @@ class YearSettingsService:
         current = self.get(year)
         new = replace(current, year=year, **changes)
         _validate(new)
+        figures = [k for k in EDITABLE if k != "source" and getattr(new, k) != getattr(current, k)]
+        if figures and "source" not in changes:
+            # the old source described the old figures: say who set these, and when
+            new = replace(new, source=f"本地设置（{self.db.user}，{dt.date.today().isoformat()}）")
         with self.db.transaction() as s:
             row = s.get(YearSetting, year)
             if row is None:
@@ -87,3 +91,10 @@ def _validate(r: YearSettingRecord) -> None:
                            "义务教育年龄应满足 3 ≤ 起始年龄 ≤ 截止年龄 ≤ 20。")
     if not isinstance(r.reference_date, dt.date):
         raise InvalidValue("settings.reference_date", "The reference date must be a date.", "基准日期必须是日期。")
+    if not r.year <= r.reference_date.year <= r.year + 1:
+        raise InvalidValue(
+            "settings.reference_date",
+            f"The reference date of {r.year} must fall in {r.year} or {r.year + 1} (usually {r.year}-12-31); "
+            f"{r.reference_date.isoformat()} would count every age from another year.",
+            f"{r.year} 年度的基准日应在 {r.year} 年或 {r.year + 1} 年内（通常为 {r.year}-12-31），"
+            f"{r.reference_date.isoformat()} 会让所有年龄按其他年份计算。")

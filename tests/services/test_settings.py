@@ -1,0 +1,45 @@
+"""Year settings: figures checked for sense, and the source never left describing old figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from povdesk.cli import main
+from povdesk.errors import InvalidValue
+from povdesk.services.database import Database
+from povdesk.services.settings import YearSettingsService
+
+
+def test_a_reference_date_outside_the_year_is_refused_with_the_reason(db: Database) -> None:
+    settings = YearSettingsService(db=db)
+    with pytest.raises(InvalidValue) as caught:
+        settings.update(2019, reference_date=dt.date(2018, 6, 30))
+    assert "2019" in caught.value.zh and "2018-06-30" in caught.value.zh
+    assert settings.get(2019).reference_date == dt.date(2019, 12, 31)
+    # a check date early in the next year is a real practice
+    assert settings.update(2019, reference_date=dt.date(2020, 3, 15)).reference_date == dt.date(2020, 3, 15)
+
+
+def test_a_changed_figure_without_a_source_says_who_set_it(db: Database) -> None:
+    settings = YearSettingsService(db=db)
+    assert "3750" in (settings.get(2019).source or "")
+    changed = settings.update(2019, exit_income_line=3700)
+    assert changed.source == f"本地设置（{db.user}，{dt.date.today().isoformat()}）"
+    assert settings.get(2019).source == changed.source
+    given = settings.update(2019, exit_income_line=3650, source="县扶贫办 2019 年测算")
+    assert given.source == "县扶贫办 2019 年测算"
+    # changing only the source keeps the figures
+    assert settings.update(2019, source="省文件").exit_income_line == 3650
+
+
+def test_cli_says_where_a_new_year_took_its_figures(db: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(db.path)
+    db.close()
+    assert main(["--db", path, "--lang", "zh_CN", "settings", "years", "--set", "2031", "--exit-line", "5000"]) == 0
+    captured = capsys.readouterr()
+    assert "已新建 2031 年度设置" in captured.err and "2020" in captured.err
+    assert "2031  退出线 5000 元" in captured.out
+    assert main(["--db", path, "--lang", "en", "settings", "years", "--set", "2019"]) == 2
+    assert "needs at least one figure" in capsys.readouterr().err
