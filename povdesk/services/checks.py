@@ -407,13 +407,14 @@ class CheckService:
 
     def _track(self, s: Session, run_id: int, household_ids: list[int],
                found: list[Finding]) -> tuple[int, int, int]:
-        known: dict[str, tuple[int, str, str, int]] = {}  # fingerprint -> id, status, message_zh, household
+        # fingerprint -> id, status, message_zh, household, opened at
+        known: dict[str, tuple[int, str, str, int, dt.datetime]] = {}
         stmt = select(Problem.id, Problem.fingerprint, Problem.status, Problem.message_zh,
-                      Problem.household_id).where(Problem.status.in_((OPEN, ACCEPTED)))
+                      Problem.household_id, Problem.opened_at).where(Problem.status.in_((OPEN, ACCEPTED)))
         if len(household_ids) <= _CHUNK:  # one household or a village; else read them all
             stmt = stmt.where(Problem.household_id.in_(household_ids))
-        for pid, fp, st, msg, hid in s.execute(stmt):
-            known[fp] = (pid, st, msg, hid)
+        for pid, fp, st, msg, hid, opened in s.execute(stmt):
+            known[fp] = (pid, st, msg, hid, opened)
         in_scope = set(household_ids)
         books = self.db.codebook()
         now = utcnow()
@@ -451,28 +452,37 @@ class CheckService:
             s.execute(update(Problem).where(Problem.id.in_(chunk)).values(last_run_id=run_id))
         if changed:
             s.execute(update(Problem), changed)
-        gone = [(pid, hid) for fp, (pid, st, _m, hid) in known.items()
+        gone = [(pid, hid, opened) for fp, (pid, st, _m, hid, opened) in known.items()
                 if st == OPEN and hid in in_scope and fp not in seen]
         if gone:
-            fixers = self._fixers(s, sorted({hid for _p, hid in gone}))
+            edits = self._last_edits(s, sorted({hid for _p, hid, _o in gone}))
+            closing = []
+            for pid, hid, opened in gone:
+                edit = edits.get(hid)
+                if edit is not None and edit[1] >= opened:  # the household was edited since: credit the editor
+                    closing.append((pid, edit[0], "数据已更正"))
+                else:  # the data did not change: a year setting or the rule did
+                    closing.append((pid, user, "数据未改动，因年度设置或检查规则变化不再成立"))
             s.execute(update(Problem), [
-                {"id": pid, "status": RECTIFIED, "closed_at": now, "closed_by": fixers.get(hid, user),
-                 "resolution": "复查通过（数据已更正）", "last_run_id": run_id} for pid, hid in gone])
+                {"id": pid, "status": RECTIFIED, "closed_at": now, "closed_by": who, "resolution": f"复查通过（{why}）",
+                 "last_run_id": run_id} for pid, who, why in closing])
             s.execute(insert(ProblemEvent), [
-                {"problem_id": pid, "at": now, "user": fixers.get(hid, user), "old_status": OPEN,
-                 "new_status": RECTIFIED, "note": f"第 {run_id} 次检查通过"} for pid, hid in gone])
+                {"problem_id": pid, "at": now, "user": who, "old_status": OPEN, "new_status": RECTIFIED,
+                 "note": f"第 {run_id} 次检查通过：{why}"} for pid, who, why in closing])
         return len(new_rows), len(gone), len(still_open)
 
     @staticmethod
-    def _fixers(s: Session, household_ids: list[int]) -> dict[int, str]:
-        """Who last edited each household: the person credited with rectifying its problems."""
-        out: dict[int, str] = {}
+    def _last_edits(s: Session, household_ids: list[int]) -> dict[int, tuple[str, dt.datetime]]:
+        """Who last edited each household, and when: the person credited with rectifying its
+        problems, if that was after the problem was found."""
+        out: dict[int, tuple[str, dt.datetime]] = {}
         for chunk in _chunks(household_ids):
             latest = (select(ChangeLog.household_id, func.max(ChangeLog.id).label("last"))
                       .where(ChangeLog.household_id.in_(chunk)).group_by(ChangeLog.household_id).subquery())
-            stmt = select(ChangeLog.household_id, ChangeLog.user).join(latest, ChangeLog.id == latest.c.last)
-            for hid, user in s.execute(stmt):
-                out[hid] = user
+            stmt = (select(ChangeLog.household_id, ChangeLog.user, ChangeLog.at)
+                    .join(latest, ChangeLog.id == latest.c.last))
+            for hid, user, at in s.execute(stmt):
+                out[hid] = (user, at)
         return out
 
     # ------------------------------------------------------------------ decisions on problems

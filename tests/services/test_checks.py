@@ -118,6 +118,19 @@ def test_year_settings_drive_the_exit_rule(county_db: Database) -> None:
         settings.update(2019, school_age_from=16, school_age_to=15)
 
 
+def test_a_problem_a_settings_change_closes_is_not_called_a_data_correction(county_db: Database) -> None:
+    settings = YearSettingsService(db=county_db)
+    checks = CheckService(db=county_db, settings=settings)
+    checks.run()
+    [below] = [p for p in checks.problems() if p.rule == "EXIT-001"]
+    settings.update(2019, exit_income_line=2000, source="测试")
+    assert checks.run().rectified == 1
+    closed = checks.problem(below.id)
+    assert closed.status == "rectified" and closed.closed_by == county_db.user
+    assert closed.resolution == "复查通过（数据未改动，因年度设置或检查规则变化不再成立）"
+    assert "数据未改动" in checks.history(below.id)[-1].note
+
+
 def test_a_duplicate_person_is_found_when_one_household_is_rechecked(county_db: Database) -> None:
     checks = CheckService(db=county_db)
     checks.run()
