@@ -84,7 +84,8 @@ class FieldRowsModel(QAbstractTableModel):
     def row_of_key(self, key: str) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r[1] == key), None)
 
-    def set_highlight(self, key: str | None) -> int | None:
+    def set_highlight(self, key: str | None, row_id: Any = None) -> int | None:
+        """Mark the row of `key` (`row_id` is for record tables); returns that row."""
         self._highlight = key
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
@@ -145,6 +146,7 @@ class RecordTableModel(QAbstractTableModel):
         self._muted_rows: set[int] = set()
         self._row_labels: list[str] = []
         self._highlight: str | None = None
+        self._highlight_row: int | None = None
 
     def set_content(self, headers: Sequence[str], keys: Sequence[str | None], rows: Sequence[Sequence[Cell]],
                     row_ids: Sequence[Any] | None = None, muted_rows: set[int] | None = None,
@@ -158,16 +160,26 @@ class RecordTableModel(QAbstractTableModel):
         self._row_ids = list(row_ids) if row_ids is not None else [None] * len(self._rows)
         self._muted_rows = set(muted_rows or ())
         self._highlight = None
+        self._highlight_row = None
         self.endResetModel()
 
     def column_of_key(self, key: str) -> int | None:
         return next((i for i, k in enumerate(self._keys) if k == key), None)
 
-    def set_highlight(self, key: str | None) -> int | None:
+    def set_highlight(self, key: str | None, row_id: Any = None) -> int | None:
+        """Mark the column of `key`: every row's cell, or only the cell of the row `row_id` (the
+        member a problem names) when that row is shown. Returns the column, None if not shown."""
         self._highlight = key
+        self._highlight_row = self.row_of_id(row_id) if row_id is not None else None
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
         return self.column_of_key(key) if key else None
+
+    def highlighted_row(self) -> int | None:
+        return self._highlight_row
+
+    def row_of_id(self, row_id: Any) -> int | None:
+        return next((i for i, r in enumerate(self._row_ids) if r == row_id), None)
 
     def row_id(self, row: int) -> Any:
         return self._row_ids[row] if 0 <= row < len(self._row_ids) else None
@@ -188,7 +200,8 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if cell.numeric else _LEFT
         if role == Qt.ItemDataRole.BackgroundRole and self._highlight is not None \
-                and self._keys[index.column()] == self._highlight:
+                and self._keys[index.column()] == self._highlight \
+                and self._highlight_row in (None, index.row()):
             return QBrush(HIGHLIGHT)
         if role == Qt.ItemDataRole.ForegroundRole:
             if cell.colour is not None:
@@ -251,6 +264,7 @@ class HouseholdDetailView(QWidget):
         self.detail: HouseholdDetail | None = None
         self.problems: list[ProblemRecord] | None = None
         self._highlighted: str | None = None
+        self._highlighted_member: int | None = None
 
         self.title = QLabel()
         self.title.setObjectName("detailTitle")
@@ -337,7 +351,7 @@ class HouseholdDetailView(QWidget):
     def clear(self) -> None:
         self.detail = None
         self.problems = None
-        self._highlighted = None
+        self._highlighted = self._highlighted_member = None
         self.stack.setCurrentIndex(0)
 
     def household_id(self) -> int | None:
@@ -347,7 +361,7 @@ class HouseholdDetailView(QWidget):
                     problems: list[ProblemRecord] | None = None) -> None:
         self.detail = detail
         self.problems = problems
-        self._highlighted = None
+        self._highlighted = self._highlighted_member = None
         lang = lang_key()
         h = detail.household
         loc = detail.location
@@ -578,19 +592,24 @@ class HouseholdDetailView(QWidget):
         problem = self.problems_model.row_id(index.row())
         if problem is not None:
             if problem.fields:
-                self.highlight(problem.fields[0])
+                self.highlight(problem.fields[0], problem.member_id)
             self.problem_activated.emit(problem)
 
     # ------------------------------------------------------------------ highlight
     def highlighted_field(self) -> str | None:
         return self._highlighted
 
-    def highlight(self, field_key: str | None) -> bool:
-        """Show the tab holding `field_key` and mark that field; False when it is not shown here."""
+    def highlighted_member(self) -> int | None:
+        return self._highlighted_member
+
+    def highlight(self, field_key: str | None, member_id: int | None = None) -> bool:
+        """Show the tab holding `field_key` and mark that field (only `member_id`'s, when a member
+        field names one); False when it is not shown here."""
         for model in (self.facts_model, self.members_model, self.income_model, self.conditions_model,
                       self.measures_model, self.cadres_model):
             model.set_highlight(None)
         self._highlighted = None
+        self._highlighted_member = None
         if not field_key or self.detail is None:
             return False
         targets: list[tuple[int, QTableView, Any]] = [
@@ -602,7 +621,8 @@ class HouseholdDetailView(QWidget):
             (self.TAB_CADRES, self.cadres_view, self.cadres_model),
         ]
         for tab, view, model in targets:
-            where = model.set_highlight(field_key)
+            member = member_id if model is self.members_model else None
+            where = model.set_highlight(field_key, member)
             if where is None:
                 model.set_highlight(None)
                 continue
@@ -610,7 +630,10 @@ class HouseholdDetailView(QWidget):
             if isinstance(model, FieldRowsModel):
                 index = model.index(where, min(1, model.columnCount() - 1))
             else:
-                index = model.index(0, where) if model.rowCount() else QModelIndex()
+                row = model.highlighted_row() if isinstance(model, RecordTableModel) else None
+                index = model.index(row or 0, where) if model.rowCount() else QModelIndex()
+                if row is not None:
+                    self._highlighted_member = member
             if index.isValid():
                 view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
                 view.clearSelection()  # a selected row would hide the highlight colour

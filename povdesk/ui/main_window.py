@@ -6,7 +6,8 @@ Public API other features plug into (keep it stable):
 * ``add_dock(widget, title, area)`` -> QDockWidget (its toggle appears in the View menu);
 * signal ``household_selected(int)``;
 * ``current_household_id()``, ``selected_household_ids()``, ``current_place()``, ``places()``;
-* ``open_household(household_id, field_key=None)``: select it, show it, highlight that field;
+* ``open_household(household_id, field_key=None, member_id=None)``: select it, show it, highlight
+  that field (that member's, when given);
 * ``refresh()``: reload counts, list and detail after data changed;
 * ``_wire_features()``: where each feature adds its few lines (menus, docks).
 """
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.services = services
         self.setObjectName("mainWindow")
-        self._pending: tuple[int, str | None] | None = None
+        self._pending: tuple[int, str | None, int | None] | None = None  # household, field, member
         self._docks: list[QDockWidget] = []
         self._first_load = True
         self._header_restored = False
@@ -244,11 +245,12 @@ class MainWindow(QMainWindow):
     def current_place(self) -> tuple[str, int] | None:
         return self.navigator_model.place(self.navigator.currentIndex())
 
-    def open_household(self, household_id: int, field_key: str | None = None) -> None:
-        """Select the household in the list (widening the list if needed), show it, mark the field."""
+    def open_household(self, household_id: int, field_key: str | None = None, member_id: int | None = None) -> None:
+        """Select the household in the list (widening the list if needed), show it, mark the field
+        (of that member, when a member is given)."""
         row = self.table_model.row_of(household_id)
         if row is None:
-            self._pending = (household_id, field_key)
+            self._pending = (household_id, field_key, member_id)
             self.search.blockSignals(True)
             self.search.clear()
             self.search.blockSignals(False)
@@ -258,10 +260,10 @@ class MainWindow(QMainWindow):
             self.place_label.setText("")
             self.table_model.load(replace(self.table_model.query, township_id=None, village_id=None,
                                           text="", include_inactive=True))
-            self._show_household(household_id, field_key)
+            self._show_household(household_id, field_key, member_id)
             return
         self._select_row(row)
-        self._show_household(household_id, field_key)
+        self._show_household(household_id, field_key, member_id)
 
     def refresh(self) -> None:
         """Data changed: reload counts, the list (keeping the current household) and the detail."""
@@ -269,10 +271,10 @@ class MainWindow(QMainWindow):
         current = self.current_household_id()
         self._load_navigator()
         if current is not None:
-            self._pending = (current, self.detail.highlighted_field())
+            self._pending = (current, self.detail.highlighted_field(), self.detail.highlighted_member())
         self.table_model.reload()
         if current is not None:
-            self._show_household(current, self.detail.highlighted_field())
+            self._show_household(current, self.detail.highlighted_field(), self.detail.highlighted_member())
 
     # ================================================================== menus
     def _build_menus(self) -> None:
@@ -432,13 +434,13 @@ class MainWindow(QMainWindow):
         header.blockSignals(False)
         self._update_counts()
         if self._pending is not None:
-            household_id, field_key = self._pending
+            household_id, field_key, member_id = self._pending
             self._pending = None
             row = self.table_model.row_of(household_id)
             if row is not None:
                 self._select_row(row, emit=self.detail.household_id() != household_id)
                 if field_key:
-                    self.detail.highlight(field_key)
+                    self.detail.highlight(field_key, member_id)
             return
         if count and self._first_load and not self._header_restored:
             self._fit_columns()
@@ -475,7 +477,7 @@ class MainWindow(QMainWindow):
         if household_id is not None and household_id != self.detail.household_id():
             self._show_household(household_id, None)
 
-    def _show_household(self, household_id: int, field_key: str | None) -> None:
+    def _show_household(self, household_id: int, field_key: str | None, member_id: int | None = None) -> None:
         try:
             detail = self.services.registry.household(household_id)
         except Exception as exc:
@@ -492,12 +494,12 @@ class MainWindow(QMainWindow):
         self.detail.show_detail(detail, codebook=self.services.db.codebook(),
                                 data_year=self.services.db.data_year, problems=problems)
         if field_key:
-            self.detail.highlight(field_key)
+            self.detail.highlight(field_key, member_id)
         self.household_selected.emit(household_id)
 
     def _problem_activated(self, problem: ProblemRecord) -> None:
         if problem.fields:
-            self.detail.highlight(problem.fields[0])
+            self.detail.highlight(problem.fields[0], problem.member_id)
 
     # ================================================================== UI state
     def _default_column_widths(self) -> None:

@@ -117,10 +117,10 @@ class ProblemTableModel(QAbstractTableModel):
 
 
 class ProblemsPanel(QWidget):
-    """Dockable list of problems with filters; `problem_activated(household_id, field_key)` on
+    """Dockable list of problems with filters; `problem_activated(household_id, field_key, member_id)` on
     double click, `checks_ran(object)` (a CheckRunResult) after a run."""
 
-    problem_activated = Signal(int, str)
+    problem_activated = Signal(int, str, object)  # household id, field key, member id or None
     checks_ran = Signal(object)
 
     def __init__(self, *, services: Any, places: list[CountyNode] | None = None,
@@ -323,7 +323,7 @@ class ProblemsPanel(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         p = self.model.problem(index.row())
         if p is not None:
-            self.problem_activated.emit(p.household_id, p.fields[0] if p.fields else "")
+            self.problem_activated.emit(p.household_id, p.fields[0] if p.fields else "", p.member_id)
 
 
 def install_checks(window: Any) -> ProblemsPanel:
@@ -333,7 +333,7 @@ def install_checks(window: Any) -> ProblemsPanel:
     panel = ProblemsPanel(services=window.services, places=window.places(), parent=window)
     window.problems_dock = window.add_dock(panel, QCoreApplication.translate("ProblemsPanel", "Problems"))
     window.problems_panel = panel
-    panel.problem_activated.connect(lambda hid, key: window.open_household(hid, key or None))
+    panel.problem_activated.connect(lambda hid, key, member: window.open_household(hid, key or None, member))
     panel.checks_ran.connect(lambda _result: window.refresh())
 
     run_action = QAction(QCoreApplication.translate("ProblemsPanel", "Run checks"), window)

@@ -155,6 +155,24 @@ def test_open_household_highlights_the_field(qtbot, make_window, county_db):
     assert detail.conditions_view.currentIndex().row() == row
 
 
+def test_a_member_problem_highlights_that_member_only(qtbot, make_window, county_db):
+    window = make_window(county_db)
+    hid = window.services.registry.find_household_id("51343720420200001")
+    members = window.services.registry.household(hid).members
+    target = members[-1]
+    window.open_household(hid, "member.id_number", target.id)
+    detail = window.detail
+    model = detail.members_model
+    column = model.column_of_key("member.id_number")
+    marked = [r for r in range(model.rowCount())
+              if isinstance(model.index(r, column).data(Qt.ItemDataRole.BackgroundRole), QBrush)]
+    assert marked == [model.row_of_id(target.id)] and len(members) > 1
+    assert detail.members_view.currentIndex().row() == marked[0]
+    assert detail.highlighted_member() == target.id
+    window.refresh()  # the mark survives a refresh
+    assert detail.highlighted_member() == target.id
+
+
 def test_open_household_outside_the_filter_widens_the_list(qtbot, make_window, county_db):
     window = make_window(county_db)
     with qtbot.waitSignal(window.table_model.loaded, timeout=5000):

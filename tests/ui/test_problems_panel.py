@@ -62,7 +62,7 @@ def test_run_accept_and_open(qtbot, services: Services) -> None:  # type: ignore
     assert panel.model.problem(0).resolution == "已入户核实"
     with qtbot.waitSignal(panel.problem_activated) as opened:
         panel._activated(panel.model.index(0, 0))
-    assert opened.args == [panel.model.problem(0).household_id, "income.per_capita_net"]
+    assert opened.args == [panel.model.problem(0).household_id, "income.per_capita_net", None]
 
 
 def test_export_writes_the_shown_problems(qtbot, services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
