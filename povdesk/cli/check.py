@@ -5,16 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from povdesk.errors import BadInput
 
+STATUSES = ("open", "accepted", "rectified")
+STATUS_ZH = {"open": "未整改", "accepted": "认定为例外", "rectified": "已整改"}
+
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("check", help="run the data-quality checks and list the open problems")
-    p.add_argument("--village", metavar="CODE", help="only this village (12-digit code)")
+    place = p.add_mutually_exclusive_group()
+    place.add_argument("--village", metavar="CODE", help="only this village (12-digit code)")
+    place.add_argument("--township", metavar="CODE", help="only this township (9-digit code)")
+    p.add_argument("--status", choices=(*STATUSES, "all"), default="open",
+                   help="which problems to list after the run: open (default), accepted, rectified or all")
     p.add_argument("--format", choices=("table", "json", "xlsx"), default="table",
                    help="table (default), json, or xlsx (needs --out)")
     p.add_argument("--out", metavar="FILE", help="write to this file instead of the screen "
@@ -38,63 +46,105 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
 
     zh = args.lang.startswith("zh")
     checks = CheckService(db=db)
-    village_id = None
+    village_id = township_id = None
     if args.village:
-        village_id = checks.village_id_for_code(args.village.strip())
+        code = args.village.strip()
+        village_id = checks.village_id_for_code(code)
         if village_id is None:
-            raise BadInput("input.village", f"No village with code {args.village}.",
-                           f"找不到代码为 {args.village} 的行政村。")
+            hint = (" (a township code: use --township)", "（这是乡镇代码，请用 --township）") \
+                if checks.township_id_for_code(code) is not None else ("", "")
+            raise BadInput("input.village", f"No village with code {args.village}{hint[0]}.",
+                           f"找不到代码为 {args.village} 的行政村{hint[1]}。")
+    if args.township:
+        township_id = checks.township_id_for_code(args.township.strip())
+        if township_id is None:
+            raise BadInput("input.township", f"No township with code {args.township}.",
+                           f"找不到代码为 {args.township} 的乡镇。")
     if args.format == "xlsx" and not args.out:
         raise BadInput("input.out", "--format xlsx needs --out FILE.", "--format xlsx 需要用 --out 指定文件。")
     if args.split and args.format != "xlsx":
         raise BadInput("input.split", "--split works with --format xlsx only.", "--split 只能与 --format xlsx 一起使用。")
 
-    result = checks.run(village_id=village_id)
-    problems = checks.problems(ProblemQuery(village_id=village_id))
-    by_severity = Counter(p.severity for p in problems)
-    summary = {"households_checked": result.households, "open": len(problems),
+    result = checks.run(village_id=village_id, township_id=township_id)
+    in_scope = checks.problems(ProblemQuery(village_id=village_id, township_id=township_id, status=None))
+    by_status = Counter(p.status for p in in_scope)
+    problems = [p for p in in_scope if args.status == "all" or p.status == args.status]
+    open_ = [p for p in in_scope if p.status == "open"]
+    by_severity = Counter(p.severity for p in open_)
+    summary = {"households_checked": result.households, "open": len(open_),
                "errors": by_severity.get("error", 0), "warnings": by_severity.get("warning", 0),
+               "accepted": by_status.get("accepted", 0), "rectified": by_status.get("rectified", 0),
+               "listed": len(problems), "status_listed": args.status,
                "opened_this_run": result.opened, "rectified_this_run": result.rectified,
-               "by_category": dict(sorted(Counter(p.category for p in problems).items())),
-               "by_rule": dict(sorted(Counter(p.rule for p in problems).items())),
+               "by_category": dict(sorted(Counter(p.category for p in open_).items())),
+               "by_rule": dict(sorted(Counter(p.rule for p in open_).items())),
                "seconds": result.seconds}
+    scope = args.village or args.township or ("全县" if zh else "county")
 
     if args.format == "json":
         text = json.dumps({"problems": [_problem_json(p, args.lang) for p in problems], "summary": summary,
                            "run_id": result.run_id}, ensure_ascii=False, indent=1)
-        _emit(text, args.out)
+        _emit(text, args.out, zh, len(problems))
     elif args.format == "xlsx":
         titles = {r.code: r.title_zh for r in catalogue()}
         heads = checks.head_names(p.household_id for p in problems)
-        scope = args.village or "全县"
+        title = "全县" if scope == "county" else scope
         if args.split:
             paths = write_lists_by(args.out, problems, level=args.split, heads=heads, rule_titles=titles)
-            print(f"已写出 {len(paths)} 个问题清单到 {args.out}" if zh
-                   else f"Wrote {len(paths)} problem lists to {args.out}")
+            print(f"已写出 {len(paths)} 个问题清单到 {args.out}（其余{_LEVEL_ZH[args.split]}没有所列状态的问题）" if zh
+                  else f"Wrote {len(paths)} problem lists to {args.out} (the other {args.split}s have none to list)")
         else:
-            path = write_problem_list(args.out, problems, title=f"{scope}数据质量问题清单", heads=heads,
+            path = write_problem_list(args.out, problems, title=f"{title}数据质量问题清单", heads=heads,
                                       rule_titles=titles)
             print(f"已写出 {path}（{len(problems)} 个问题）" if zh else f"Wrote {path} ({len(problems)} problems)")
     else:
-        lines = []
-        for p in problems:
-            sev = ("错误" if p.severity == "error" else "提醒") if zh else p.severity
-            who = f" {p.member_name}" if p.member_name else ""
-            lines.append(f"{p.rule:<12} {sev:<7} {p.household_no}{who}  {p.message(args.lang)}")
-        if zh:
-            lines.append(f"检查 {result.households} 户：未整改问题 {len(problems)} 个（错误 {summary['errors']}，"
-                         f"提醒 {summary['warnings']}）；本次新发现 {result.opened}，本次已整改 {result.rectified}。")
-        else:
-            lines.append(f"Checked {result.households} households: {len(problems)} open problems "
-                         f"({summary['errors']} errors, {summary['warnings']} warnings); "
-                         f"{result.opened} new, {result.rectified} rectified by this run.")
-        _emit("\n".join(lines), args.out)
+        _emit("\n".join(_table(problems, summary, args.lang)), args.out, zh, len(problems))
     return 0
 
 
-def _emit(text: str, out: str | None) -> None:
+_LEVEL_ZH = {"village": "行政村", "township": "乡镇"}
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _table(problems: list[Any], summary: dict[str, Any], lang: str) -> list[str]:
+    zh = lang.startswith("zh")
+    heads = ("规则", "严重程度", "状态", "户编号", "成员", "问题") if zh else \
+        ("Rule", "Severity", "Status", "Household", "Member", "Problem")
+    rows = [(p.rule, ("错误" if p.severity == "error" else "提醒") if zh else p.severity,
+             STATUS_ZH[p.status] if zh else p.status, p.household_no, p.member_name or "", p.message(lang))
+            for p in problems]
+    widths = [max([_width(h), *(_width(r[i]) for r in rows)]) for i, h in enumerate(heads[:-1])]
+    lines = ["  ".join([*(_pad(h, w) for h, w in zip(heads, widths, strict=False)), heads[-1]])]
+    lines += ["  ".join([*(_pad(c, w) for c, w in zip(r, widths, strict=False)), r[-1]]) for r in rows]
+    n = summary
+    if zh:
+        lines.append(f"检查 {n['households_checked']} 户：未整改问题 {n['open']} 个（错误 {n['errors']}，"
+                     f"提醒 {n['warnings']}），认定为例外 {n['accepted']} 个，已整改 {n['rectified']} 个；"
+                     f"本次新发现 {n['opened_this_run']}，本次已整改 {n['rectified_this_run']}。")
+    else:
+        lines.append(f"Checked {n['households_checked']} households: {_count(n['open'], 'open problem')} "
+                     f"({_count(n['errors'], 'error')}, {_count(n['warnings'], 'warning')}), "
+                     f"{n['accepted']} accepted as exceptions, {n['rectified']} rectified; "
+                     f"{n['opened_this_run']} new and {n['rectified_this_run']} rectified by this run.")
+    return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _emit(text: str, out: str | None, zh: bool, count: int) -> None:
     if out:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_text(text + "\n", encoding="utf-8")
+        print(f"已写出 {out}（{count} 个问题）" if zh else f"Wrote {out} ({_count(count, 'problem')})")
     else:
         sys.stdout.write(text + "\n")

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from povdesk.errors import BadInput
+from povdesk.errors import BadInput, InvalidValue
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -52,7 +52,10 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
             raise BadInput("input.nothing", f"--set {args.set} needs at least one figure to change.",
                            f"--set {args.set} 需要至少指定一项要修改的设置。")
         years = sorted(service.by_year())
-        service.update(args.set, **changes)
+        try:
+            service.update(args.set, **changes)
+        except InvalidValue as exc:  # a figure given on the command line: unusable input (exit 2)
+            raise BadInput(f"input.{exc.code}", exc.en, exc.zh) from None
         if years and args.set not in years:  # say where the figures not given came from
             base = max((y for y in years if y < args.set), default=years[0])
             print(f"已新建 {args.set} 年度设置，未指定的项沿用 {base} 年的设置。" if zh else

@@ -644,3 +644,7 @@ class CheckService:
     def village_id_for_code(self, code: str) -> int | None:
         with self.db.reading() as s:
             return s.scalar(select(Village.id).where(and_(Village.code == code)))
+
+    def township_id_for_code(self, code: str) -> int | None:
+        with self.db.reading() as s:
+            return s.scalar(select(Township.id).where(Township.code == code))

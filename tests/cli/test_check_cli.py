@@ -64,3 +64,42 @@ def test_settings_years_lists_and_changes_a_year(county_path: str, capsys: pytes
     data = json.loads(capsys.readouterr().out)
     assert data["summary"]["by_rule"]["EXIT-001"] == 3  # every exited household is now below the line
     assert main(["--db", county_path, "settings", "years", "--set", "2019", "--school-ages", "x"]) == 2
+
+
+def test_township_status_and_table(county_path: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from povdesk.services.checks import CheckService
+
+    assert main(["--db", county_path, "--lang", "zh_CN", "check", "--township", "513437204"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["规则", "严重程度", "状态", "户编号", "成员", "问题"]
+    # the columns line up on screen: each row's household number starts where its heading does
+    start = lines[0].index("户编号") + sum(1 for c in lines[0][:lines[0].index("户编号")] if ord(c) > 0x2e80)
+    for line in lines[1:-1]:
+        head = line.split("5134", 1)[0]
+        assert len(head) + sum(1 for c in head if ord(c) > 0x2e80) == start
+    assert lines[-1].startswith("检查 5 户")
+    # a township code given as a village is named for what it is
+    assert main(["--db", county_path, "--lang", "zh_CN", "check", "--village", "513437204"]) == 2
+    assert "请用 --township" in capsys.readouterr().err
+    # accepted problems are listed on request and counted
+    db = Database.open(county_path, user="审核员")
+    checks = CheckService(db=db)
+    exit_problem = next(p for p in checks.problems() if p.rule == "EXIT-001")
+    checks.accept(exit_problem.id, "已入户核实")
+    db.close()
+    out = tmp_path / "accepted.json"
+    assert main(["--db", county_path, "--lang", "en", "check", "--status", "accepted", "--format", "json",
+                 "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == f"Wrote {out} (1 problem)"
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [p["rule"] for p in data["problems"]] == ["EXIT-001"] and data["problems"][0]["status"] == "accepted"
+    assert data["summary"]["accepted"] == 1 and data["summary"]["by_rule"].get("EXIT-001") is None
+    assert main(["--db", county_path, "--lang", "en", "check", "--status", "all"]) == 0
+    text = capsys.readouterr().out
+    assert "accepted" in text and "1 accepted as exceptions" in text
+
+
+def test_a_figure_out_of_range_is_unusable_input(county_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", county_path, "--lang", "zh_CN", "settings", "years", "--set", "2019",
+                 "--reference-date", "2018-06-30"]) == 2
+    assert "2018-06-30" in capsys.readouterr().err

@@ -388,9 +388,12 @@ class Rule:
         return CATEGORY_EN.get(self.category, self.category)
 
     def _field_for(self, name: str) -> dd.Field | None:
-        for key in self.fields:
-            if key.endswith("." + name):
-                return dd.field(key)
+        """The field a shown value is displayed as: its own, or for a value read from the ID
+        number (`id_sex`), the field it is compared with."""
+        for candidate in (name, name[3:] if name.startswith("id_") else None):
+            for key in self.fields:
+                if candidate and key.endswith("." + candidate):
+                    return dd.field(key)
         return None
 
     def format(self, values: Mapping[str, Any], lang: str = "zh", codebook: CodeBook | None = None) -> str:

@@ -84,7 +84,7 @@ def _sex(m, h, ctx):  # type: ignore[no-untyped-def]
     if _well_formed(s) and sex in ("1", "2"):
         id_sex = idnumber.sex_code(s)
         if id_sex and id_sex != sex:
-            return {**who(m), "sex": sex, "id_sex": "男" if id_sex == "1" else "女"}
+            return {**who(m), "sex": sex, "id_sex": id_sex}
     return None
 
 

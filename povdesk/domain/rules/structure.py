@@ -141,7 +141,7 @@ def _grandparent_age(m, h, ctx):
     return _age_gap(m, h, GRANDPARENTS, -25)
 
 
-@rules.household("HH-012", CAT_STRUCTURE, ERROR, (REL, "member.status"),
+@rules.household("HH-012", CAT_STRUCTURE, ERROR, (REL, "member.status", "member.change_reason"),
                  title=("减少人员仍为户主", "Decreased member is still the head"),
                  message=("{name}已减少（{change_reason}，人员状态“{status}”），但仍登记为户主，且无在册户主",
                           "{name} has left ({change_reason}, status '{status}') but is still the head, "
@@ -158,11 +158,11 @@ def _decreased_head(h, ctx):
 
 @rules.member("HH-013", CAT_STRUCTURE, ERROR, ("member.birth_date", "member.id_number"),
               title=("年龄不合理", "Implausible age"),
-              message=("{name}（{id_number}）在 {date} 的年龄为 {age} 岁",
-                       "{name} ({id_number}) is {age} years old on {date}"))
+              message=("{name}（{id_number}）出生日期为 {birth_date}，在基准日 {date} 的年龄为 {age} 岁",
+                       "{name} ({id_number}), born {birth_date}, is {age} years old on the reference date {date}"))
 def _age(m, h, ctx):
     if m.age is not None and (m.age < 0 or m.age > 115):
-        return {**who(m), "age": m.age, "date": ctx.reference_date.isoformat()}
+        return {**who(m), "birth_date": m.birth, "age": m.age, "date": ctx.reference_date.isoformat()}
     return None
 
 
