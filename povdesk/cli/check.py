@@ -94,8 +94,10 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
             print(f"已写出 {len(paths)} 个问题清单到 {args.out}（其余{_LEVEL_ZH[args.split]}没有所列状态的问题）" if zh
                   else f"Wrote {len(paths)} problem lists to {args.out} (the other {args.split}s have none to list)")
         else:
+            by = "township" if village_id is None and township_id is None else "village"
+            places = checks.place_names(township_id) if village_id is None else None
             path = write_problem_list(args.out, problems, title=f"{title}数据质量问题清单", heads=heads,
-                                      rule_titles=titles)
+                                      rule_titles=titles, summary_by=by, places=places)
             print(f"已写出 {path}（{len(problems)} 个问题）" if zh else f"Wrote {path} ({len(problems)} problems)")
     else:
         _emit("\n".join(_table(problems, summary, args.lang)), args.out, zh, len(problems))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -50,29 +50,42 @@ def list_rows(problems: Iterable[ProblemRecord], heads: Mapping[int, str] | None
     return rows
 
 
-def summary_rows(problems: Iterable[ProblemRecord], rule_titles: Mapping[str, str] | None = None,
+def summary_rows(problems: Iterable[ProblemRecord], rule_titles: Mapping[str, str] | None = None, *,
+                 by: str = "township", places: Sequence[str] | None = None,
                  ) -> tuple[list[str], list[list[object]]]:
-    """Rule × township counts: header (规则编号, 规则, townships…, 合计) and one row per rule, then totals."""
+    """Rule × place counts, the place a township (`by="township"`) or a village: header (规则编号,
+    规则, places…, 合计), one row per rule, then totals. Places come in the order of `places`
+    (every township of the county, say, so the clean ones show their 0), else in the order the
+    problems name them (the service lists problems by place code)."""
     rule_titles = rule_titles or {}
+    place_of = (lambda p: p.township) if by == "township" else (lambda p: p.village)
     counts: Counter[tuple[str, str]] = Counter()
-    towns: list[str] = []
-    rules: list[str] = []
+    columns: list[str] = list(places or ())
+    rules: set[str] = set()
     for p in problems:
-        counts[(p.rule, p.township)] += 1
-        if p.township not in towns:
-            towns.append(p.township)
-        if p.rule not in rules:
-            rules.append(p.rule)
-    towns.sort()
-    rules.sort()
-    header = ["规则编号", "规则", *towns, "合计"]
+        place = place_of(p)
+        counts[(p.rule, place)] += 1
+        if place not in columns:
+            columns.append(place)
+        rules.add(p.rule)
+    header = ["规则编号", "规则", *columns, "合计"]
     body: list[list[object]] = []
-    for r in rules:
-        row = [counts[(r, t)] for t in towns]
+    for r in sorted(rules):
+        row = [counts[(r, t)] for t in columns]
         body.append([r, rule_titles.get(r, ""), *row, sum(row)])
-    totals = [sum(counts[(r, t)] for r in rules) for t in towns]
+    totals = [sum(counts[(r, t)] for r in rules) for t in columns]
     body.append(["合计", "", *totals, sum(totals)])
     return header, body
+
+
+def _print_setup(ws: Worksheet, title_rows: str) -> None:
+    """Landscape, as wide as the page, as many pages long as it takes, headings on every page."""
+    ws.print_title_rows = title_rows
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def _style_header(ws: Worksheet, row: int, ncols: int) -> None:
@@ -87,8 +100,10 @@ def _style_header(ws: Worksheet, row: int, ncols: int) -> None:
 def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, title: str,
                        heads: Mapping[int, str] | None = None,
                        rule_titles: Mapping[str, str] | None = None,
-                       generated: dt.datetime | None = None) -> Path:
-    """One workbook: sheet 问题清单 (one row per problem) and sheet 汇总 (rule × township)."""
+                       generated: dt.datetime | None = None,
+                       summary_by: str = "township", places: Sequence[str] | None = None) -> Path:
+    """One workbook: sheet 问题清单 (one row per problem) and sheet 汇总 (rule × township, or
+    rule × village with `summary_by="village"`; `places` gives every column, see summary_rows)."""
     items = list(problems)
     wb = Workbook()
     ws = wb.active
@@ -116,13 +131,12 @@ def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, t
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A4"
     ws.auto_filter.ref = f"A3:{get_column_letter(ncols)}{max(3, len(items) + 3)}"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+    _print_setup(ws, "3:3")
 
     ss = wb.create_sheet("汇总")
-    header, body = summary_rows(items, rule_titles)
-    ss.cell(row=1, column=1, value=f"{title}：规则 × 乡镇汇总").font = Font(bold=True, size=13)
+    header, body = summary_rows(items, rule_titles, by=summary_by, places=places)
+    level = "乡镇" if summary_by == "township" else "行政村"
+    ss.cell(row=1, column=1, value=f"{title}：规则 × {level}汇总").font = Font(bold=True, size=13)
     for c, text in enumerate(header, start=1):
         ss.cell(row=2, column=c, value=text)
     _style_header(ss, 2, len(header))
@@ -137,6 +151,7 @@ def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, t
     for c in range(3, len(header) + 1):
         ss.column_dimensions[get_column_letter(c)].width = 11
     ss.freeze_panes = "C3"
+    _print_setup(ss, "2:2")
 
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -157,5 +172,5 @@ def write_lists_by(folder: str | Path, problems: Iterable[ProblemRecord], *, lev
         name = "".join(key)
         path = Path(folder) / f"问题清单_{name}.xlsx"
         out.append(write_problem_list(path, items, title=f"{name}数据质量问题清单", heads=heads,
-                                      rule_titles=rule_titles))
+                                      rule_titles=rule_titles, summary_by="village"))
     return out

@@ -645,6 +645,15 @@ class CheckService:
         with self.db.reading() as s:
             return s.scalar(select(Village.id).where(and_(Village.code == code)))
 
+    def place_names(self, township_id: int | None = None) -> list[str]:
+        """Every township of the county in code order, or every village of one township: the
+        columns of a problem list's summary, so places without problems show their 0."""
+        with self.db.reading() as s:
+            if township_id is None:
+                return list(s.scalars(select(Township.name).order_by(Township.code)))
+            return list(s.scalars(select(Village.name).where(Village.township_id == township_id)
+                                  .order_by(Village.code)))
+
     def township_id_for_code(self, code: str) -> int | None:
         with self.db.reading() as s:
             return s.scalar(select(Township.id).where(Township.code == code))

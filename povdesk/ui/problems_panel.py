@@ -313,8 +313,11 @@ class ProblemsPanel(QWidget):
         try:
             heads = self.services.checks.head_names(p.household_id for p in items)
             titles = {r.code: r.title_zh for r in catalogue()}
-            scope = self.village.currentText() if self.village.currentData() is not None else "全县"
-            write_problem_list(path, items, title=f"{scope}数据质量问题清单", heads=heads, rule_titles=titles)
+            one_village = self.village.currentData() is not None
+            scope = self.village.currentText() if one_village else "全县"
+            write_problem_list(path, items, title=f"{scope}数据质量问题清单", heads=heads, rule_titles=titles,
+                               summary_by="village" if one_village else "township",
+                               places=None if one_village else self.services.checks.place_names())
         except Exception as exc:
             show_error(self, exc)
             return None

@@ -59,13 +59,28 @@ def test_list_has_a_row_per_problem_with_names_values_and_remark(tmp_path: Path)
     assert table[1] == ("EDU-001", "义务教育阶段辍学", 1, 1, 2)
     assert table[2] == ("HH-015", "户联系电话不是 11 位手机号", 1, 0, 1)
     assert table[3] == ("合计", None, 2, 1, 3)
+    for sheet in (ws, summary):  # printable: landscape, one page wide, headings repeated
+        assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert summary.print_title_rows == "$2:$2"
+
+
+def test_summary_columns_follow_the_places_given_then_the_problems_order() -> None:
+    header, body = summary_rows(PROBLEMS, places=["锦城镇", "西宁镇", "帕哈乡"])
+    assert header == ["规则编号", "规则", "锦城镇", "西宁镇", "帕哈乡", "合计"]
+    assert body[-1] == ["合计", "", 1, 0, 2, 3]
+    header, _ = summary_rows(PROBLEMS)  # the problems' own order (by place code), not by character
+    assert header[2:4] == ["帕哈乡", "锦城镇"]
+    header, body = summary_rows(PROBLEMS, by="village")
+    assert header[2:4] == ["八合村", "城郊村"] and body[0][2:] == [1, 1, 2]
 
 
 def test_one_workbook_per_village(tmp_path: Path) -> None:
     paths = write_lists_by(tmp_path, PROBLEMS, level="village")
     assert sorted(p.name for p in paths) == ["问题清单_帕哈乡八合村.xlsx", "问题清单_锦城镇城郊村.xlsx"]
-    ws = load_workbook(tmp_path / "问题清单_帕哈乡八合村.xlsx")["问题清单"]
-    assert ws.max_row == 3 + 2
+    wb = load_workbook(tmp_path / "问题清单_帕哈乡八合村.xlsx")
+    assert wb["问题清单"].max_row == 3 + 2
+    assert wb["汇总"]["A1"].value.endswith("规则 × 行政村汇总") and wb["汇总"]["C2"].value == "八合村"
     towns = write_lists_by(tmp_path / "t", PROBLEMS, level="township")
     assert len(towns) == 2
 
