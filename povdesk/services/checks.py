@@ -284,28 +284,32 @@ class CheckService:
         numbers = (select(Member.id_number, Member.household_id)
                    .join(Household, Household.id == Member.household_id)
                    .where(current, Member.id_number.is_not(None), Member.id_number != ""))
-        id_households: dict[str, set[str]] = defaultdict(set)
+        # where a number is current: households, and who it is there (for the message)
+        holders: dict[str, dict[str, str]] = defaultdict(dict)
+        where = (select(Member.id_number, Household.household_no, Member.name, Township.name, Village.name)
+                 .join(Household, Household.id == Member.household_id)
+                 .join(Village, Village.id == Household.village_id)
+                 .join(Township, Township.id == Village.township_id)
+                 .where(current, Household.active.is_(True)))
+
+        def hold(rows: Iterable[Any], keep: Callable[[str], bool]) -> None:
+            for number, no, name, township, village in rows:
+                key = id_key(number)
+                if keep(key):
+                    holders[key][no or ""] = f"{township or ''}{village or ''}，登记姓名 {name or '（空）'}"
+
         if whole_county:  # every current number of the county: those in more than one household
             rows = _Rows(s.connection(), numbers.where(Household.active.is_(True)))()
             keys = [n if n.isdigit() else id_key(n) for n, _ in rows]
             twice = {k for k, n in Counter(keys).items() if n > 1 and k}
             if twice:
-                shared: dict[str, set[int]] = defaultdict(set)
-                for key, (_, hid) in zip(keys, rows, strict=True):
-                    if key in twice:
-                        shared[key].add(hid)
-                nos = self._household_nos(s, sorted(set().union(*shared.values())))
-                for key, hids in shared.items():
-                    id_households[key] = {nos[h] for h in hids}
+                hids = sorted({hid for key, (_, hid) in zip(keys, rows, strict=True) if key in twice})
+                for chunk in _chunks(hids):
+                    hold(s.execute(where.where(Member.household_id.in_(chunk))), twice.__contains__)
         else:  # the scope's numbers, looked up in the whole county
             wanted = sorted({n for n, _ in s.execute(numbers.where(*scope))})
             for chunk in _chunks(wanted):
-                stmt = (select(Member.id_number, Household.household_no)
-                        .join(Household, Household.id == Member.household_id)
-                        .where(Member.id_number.in_(chunk), Member.status == MEMBER_CURRENT,
-                               Household.active.is_(True)))
-                for number, no in s.execute(stmt):
-                    id_households[idnumber.normalise(number)].add(no)
+                hold(s.execute(where.where(Member.id_number.in_(chunk))), bool)
         cadre_ids: set[str] = set()
         phones: Counter[str] = Counter()
         for number, phone in s.execute(select(Cadre.id_number, Cadre.phone)):
@@ -315,17 +319,10 @@ class CheckService:
                 phones[phone.strip()] += 1
         return CheckContext(
             year=year, settings=settings, settings_by_year=self.settings.by_year(),
-            id_households={k: frozenset(v) for k, v in id_households.items() if len(v) > 1},
+            id_households={k: frozenset(v) for k, v in holders.items() if len(v) > 1},
+            id_holders={k: dict(v) for k, v in holders.items() if len(v) > 1},
             cadre_ids=frozenset(cadre_ids),
             shared_cadre_phones=frozenset(p for p, n in phones.items() if n > 1))
-
-    @staticmethod
-    def _household_nos(s: Session, household_ids: list[int]) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for chunk in _chunks(household_ids):
-            for hid, no in s.execute(select(Household.id, Household.household_no).where(Household.id.in_(chunk))):
-                out[hid] = no or ""
-        return out
 
     # ------------------------------------------------------------------ evaluating
     def evaluate(self, *, village_id: int | None = None, township_id: int | None = None,

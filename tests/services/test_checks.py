@@ -139,8 +139,14 @@ def test_a_duplicate_person_is_found_when_one_household_is_rechecked(county_db: 
         donor = s.scalar(select(Member).where(Member.household_id == a, Member.relation == "02"))
         taker = s.scalar(select(Member).where(Member.household_id == b, Member.relation == "02"))
         taker.id_number, taker.birth_date, taker.sex = donor.id_number, donor.birth_date, donor.sex
+        donor_name = donor.name
     found = [p for p in checks.run_household(b) if p.rule == "ID-009"]
     assert len(found) == 1 and "51343720420100001" in found[0].message_zh
+    # where the other household is, and the name the number carries there
+    assert "帕哈乡八合村" in found[0].message_zh and f"登记姓名 {donor_name}" in found[0].message_zh
+    checks.run()
+    county = [p for p in checks.problems() if p.rule == "ID-009" and p.household_id == a]
+    assert county and "51343710020100001" in county[0].message_zh
 
 
 def test_a_cancelled_run_writes_nothing(county_db: Database) -> None:

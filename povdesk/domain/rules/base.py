@@ -321,6 +321,8 @@ class CheckContext:
     settings_by_year: Mapping[int, YearSettingRecord] = field(default_factory=dict)
     #: normalised ID number -> household numbers where it is a current member (whole county)
     id_households: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: the same numbers -> household number -> where that household is and the name recorded there
+    id_holders: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: normalised ID numbers of every assistance cadre
     cadre_ids: frozenset[str] = frozenset()
     #: phone numbers used by more than one cadre

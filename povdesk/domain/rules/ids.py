@@ -129,7 +129,8 @@ def _dup_in_county(m, h, ctx):  # type: ignore[no-untyped-def]
     if where and len(where) > 1:
         others = sorted(n for n in where if n != h.household_no)
         if others:
-            return {**who(m), "others": "、".join(others)}
+            holders = ctx.id_holders.get(m.id_norm, {})
+            return {**who(m), "others": "；".join(f"{n}（{holders[n]}）" if n in holders else n for n in others)}
     return None
 
 
