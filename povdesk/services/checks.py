@@ -404,14 +404,15 @@ class CheckService:
 
     def _track(self, s: Session, run_id: int, household_ids: list[int],
                found: list[Finding]) -> tuple[int, int, int]:
-        # fingerprint -> id, status, message_zh, household, opened at
-        known: dict[str, tuple[int, str, str, int, dt.datetime]] = {}
+        # fingerprint -> id, status, message_zh, household, opened at, (category, severity, fields)
+        known: dict[str, tuple[int, str, str, int, dt.datetime, tuple[str, str, str]]] = {}
         stmt = select(Problem.id, Problem.fingerprint, Problem.status, Problem.message_zh,
-                      Problem.household_id, Problem.opened_at).where(Problem.status.in_((OPEN, ACCEPTED)))
+                      Problem.household_id, Problem.opened_at, Problem.category, Problem.severity,
+                      Problem.fields).where(Problem.status.in_((OPEN, ACCEPTED)))
         if len(household_ids) <= _CHUNK:  # one household or a village; else read them all
             stmt = stmt.where(Problem.household_id.in_(household_ids))
-        for pid, fp, st, msg, hid, opened in s.execute(stmt):
-            known[fp] = (pid, st, msg, hid, opened)
+        for pid, fp, st, msg, hid, opened, *kind in s.execute(stmt):
+            known[fp] = (pid, st, msg, hid, opened, tuple(kind))  # type: ignore[arg-type]
         in_scope = set(household_ids)
         books = self.db.codebook()
         now = utcnow()
@@ -426,15 +427,17 @@ class CheckService:
                 continue
             seen.add(fp)
             hit = known.get(fp)
+            r = f.rule
             if hit is not None:
+                zh = f.message("zh", books)
+                kind = (r.category, r.severity, ",".join(r.fields))
                 if hit[1] == OPEN:
                     still_open.append(hit[0])
-                    zh = f.message("zh", books)
-                    if zh != hit[2]:
-                        changed.append({"id": hit[0], "message_zh": zh, "message_en": f.message("en", books),
-                                        "values": _json_safe(f.values)})
+                if zh != hit[2] or kind != hit[5]:  # new values, or the catalogue re-filed the rule
+                    changed.append({"id": hit[0], "message_zh": zh, "message_en": f.message("en", books),
+                                    "values": _json_safe(f.values), "category": kind[0], "severity": kind[1],
+                                    "fields": kind[2]})
                 continue
-            r = f.rule
             new_rows.append({"rule": r.code, "category": r.category, "severity": r.severity,
                              "household_id": f.household_id, "member_id": f.member_id, "fingerprint": fp,
                              "fields": ",".join(r.fields), "message_zh": f.message("zh", books),
@@ -449,7 +452,7 @@ class CheckService:
             s.execute(update(Problem).where(Problem.id.in_(chunk)).values(last_run_id=run_id))
         if changed:
             s.execute(update(Problem), changed)
-        gone = [(pid, hid, opened) for fp, (pid, st, _m, hid, opened) in known.items()
+        gone = [(pid, hid, opened) for fp, (pid, st, _m, hid, opened, _k) in known.items()
                 if st == OPEN and hid in in_scope and fp not in seen]
         if gone:
             edits = self._last_edits(s, sorted({hid for _p, hid, _o in gone}))

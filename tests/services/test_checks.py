@@ -257,3 +257,19 @@ def test_households_checked_in_batches_give_the_findings_of_one_batch(db: Databa
     assert {(f[1], f[2]) for f in whole if f[0] == "ID-009"} >= {(hids[0], head.id), (hids[-1], last)}
     assert steps[-1] == (len(hids), len(hids)) and len(steps) == -(-len(hids) // 7)
     assert [d for d, _ in steps] == sorted(d for d, _ in steps)
+
+
+def test_open_problems_follow_a_rule_the_catalogue_refiles(county_db: Database, monkeypatch) -> None:
+    import dataclasses
+
+    import povdesk.domain.rules.catalogue as cat
+
+    checks = CheckService(db=county_db)
+    checks.run()
+    [exit_problem] = [p for p in checks.problems() if p.rule == "EXIT-001"]
+    refiled = tuple(dataclasses.replace(r, category="收入", severity="warning") if r.code == "EXIT-001" else r
+                    for r in cat.catalogue())
+    monkeypatch.setattr(checks, "_evaluator", cat.Evaluator(refiled))
+    assert checks.run().opened == 0
+    again = checks.problem(exit_problem.id)
+    assert (again.status, again.category, again.severity) == ("open", "收入", "warning")

@@ -8,7 +8,6 @@ from functools import lru_cache
 from povdesk.domain import idnumber
 from povdesk.domain.rules.base import (
     CAT_ASSIST,
-    CAT_GUARANTEE,
     ERROR,
     WARNING,
     RuleSet,
@@ -34,7 +33,7 @@ def current_cadres(h, ctx) -> list:  # type: ignore[no-untyped-def]
     return [c for c in h.cadres if c.pairing_end is None or c.pairing_end >= ref]
 
 
-@rules.household("CAD-001", CAT_GUARANTEE, ERROR, ("cadre.name", "pairing.start_date", "pairing.end_date"),
+@rules.household("CAD-001", CAT_ASSIST, ERROR, ("cadre.name", "pairing.start_date", "pairing.end_date"),
                  title=("贫困户无帮扶责任人", "Household without an assistance cadre"),
                  message=("本户在 {date} 没有有效的帮扶责任人（登记结对 {count} 条）",
                           "This household has no current assistance cadre on {date} ({count} pairings recorded)"),

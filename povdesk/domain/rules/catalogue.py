@@ -34,7 +34,7 @@ from povdesk.domain.rules.required import required_rules
 from povdesk.errors import Cancelled
 
 #: Bumped whenever a rule is added, removed or changes meaning; stored on each check run.
-CATALOGUE_VERSION = "2019.1"
+CATALOGUE_VERSION = "2019.2"  # 2019.2: CAD-001 filed under 帮扶
 
 _GROUPS = (ids, structure, education, labour, health, income, conditions, exit, status, assistance)
 
