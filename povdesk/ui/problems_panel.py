@@ -52,7 +52,7 @@ class ProblemTableModel(QAbstractTableModel):
     """One row per problem; the list is fetched whole by the panel (the service filters in SQL)."""
 
     COLUMNS = ("rule", "severity", "category", "township", "village", "household_no", "member",
-               "message", "status")
+               "message", "status", "resolution")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +80,8 @@ class ProblemTableModel(QAbstractTableModel):
         titles = {"rule": self.tr("Rule"), "severity": self.tr("Severity"), "category": self.tr("Category"),
                   "township": self.tr("Township"), "village": self.tr("Village"),
                   "household_no": self.tr("Household"), "member": self.tr("Member"),
-                  "message": self.tr("Problem"), "status": self.tr("Status")}
+                  "message": self.tr("Problem"), "status": self.tr("Status"),
+                  "resolution": self.tr("Resolution")}
         return titles[self.COLUMNS[section]]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -97,6 +98,8 @@ class ProblemTableModel(QAbstractTableModel):
                 "category": CATEGORY_EN.get(p.category, p.category) if lang == "en" else p.category,
                 "township": p.township, "village": p.village, "household_no": p.household_no,
                 "member": p.member_name or "", "message": p.message(lang), "status": status_label(p.status),
+                "resolution": f"{p.resolution}（{p.closed_by}）" if p.resolution and p.closed_by
+                else p.resolution or "",
             }[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             rule = by_code().get(p.rule)
@@ -161,8 +164,8 @@ class ProblemsPanel(QWidget):
         self.view.verticalHeader().setVisible(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        for col, width in enumerate((80, 60, 90, 80, 90, 150, 80, 520, 70)):
+        header.setStretchLastSection(True)  # the resolution takes what is left
+        for col, width in enumerate((80, 60, 90, 80, 90, 150, 80, 520, 70, 220)):
             self.view.setColumnWidth(col, width)
 
         filters = QHBoxLayout()

@@ -855,6 +855,10 @@
         <translation>状态</translation>
     </message>
     <message>
+        <source>Resolution</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
         <source>Resolution: {0} ({1})</source>
         <translation>处理：{0}（{1}）</translation>
     </message>
