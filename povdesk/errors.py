@@ -72,6 +72,10 @@ class Conflict(PovdeskError):
     """The data changed under the caller, or the operation contradicts the current state."""
 
 
+class NotAllowed(PovdeskError):
+    """The user's role does not entitle them to this decision."""
+
+
 class Cancelled(Exception):
     """Long work was cancelled by the user; nothing was written."""
 

@@ -38,6 +38,7 @@ from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.records import ProblemRecord
+from povdesk.domain.roles import DECIDES_EXCEPTIONS
 from povdesk.domain.rules.base import (
     HOUSEHOLD,
     MEMBER,
@@ -61,6 +62,7 @@ from povdesk.domain.rules.catalogue import (
 from povdesk.errors import Cancelled, Conflict, InvalidValue, NotFound
 from povdesk.services.database import Database
 from povdesk.services.settings import YearSettingsService
+from povdesk.services.users import UserService
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -202,6 +204,7 @@ class CheckService:
     def __init__(self, *, db: Database, settings: YearSettingsService | None = None) -> None:
         self.db = db
         self.settings = settings or YearSettingsService(db=db)
+        self._users = UserService(db=db)
         self._evaluator = Evaluator()
 
     # ------------------------------------------------------------------ loading facts
@@ -488,6 +491,7 @@ class CheckService:
     # ------------------------------------------------------------------ decisions on problems
     def accept(self, problem_id: int, reason: str) -> ProblemRecord:
         """Accept an open problem as an exception (a reviewer's decision, with the reason)."""
+        self._users.require(DECIDES_EXCEPTIONS, "accept a problem as an exception", "认定问题为例外")
         reason = (reason or "").strip()
         if not reason:
             raise InvalidValue("problem.reason", "Give a reason for accepting the exception.",
@@ -496,6 +500,7 @@ class CheckService:
 
     def reopen(self, problem_id: int, note: str = "") -> ProblemRecord:
         """Withdraw an accepted exception; the problem is open again."""
+        self._users.require(DECIDES_EXCEPTIONS, "withdraw an accepted exception", "撤销例外认定")
         return self._set_status(problem_id, OPEN, note.strip() or "撤销例外认定", expect=ACCEPTED)
 
     def _set_status(self, problem_id: int, status: str, note: str, *, expect: str) -> ProblemRecord:

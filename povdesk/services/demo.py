@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from povdesk.db.models import (
     MEMBER_CURRENT,
+    AppUser,
     Cadre,
     ChangeLog,
     CheckRun,
@@ -45,6 +46,7 @@ from povdesk.db.models import (
 from povdesk.domain import admin, idnumber
 from povdesk.domain import demo_data as dd
 from povdesk.domain.demo_faults import EMPTY_MANDATORY_FIELDS, FAULT_KINDS
+from povdesk.domain.roles import CLERK, DIRECTOR, REVIEWER
 from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
 
@@ -1307,6 +1309,19 @@ class DemoService:
     def __init__(self, *, db: Database) -> None:
         self.db = db
 
+    def _office(self, s: Any) -> None:
+        """The demo office: a clerk, a reviewer and a director; whoever builds the demo is made a
+        director too, so every decision can be tried on it."""
+        staff = [("liwenshu", "李文书", CLERK), ("wangshenhe", "王审核", REVIEWER),
+                 ("zhangzhuren", "张主任", DIRECTOR), (self.db.user, self.db.user, DIRECTOR)]
+        for login, name, role in staff:
+            user = s.scalar(select(AppUser).where(AppUser.login == login))
+            if user is None:
+                s.add(AppUser(login=login, display_name=name, role=role))
+            else:
+                user.role = role
+        s.flush()
+
     def build(self, *, households: int, seed: int, progress: Callable[[int, int], None] | None = None,
               cancel: Callable[[], bool] | None = None, replace: bool = False) -> DemoSummary:
         if households < 1:
@@ -1337,6 +1352,7 @@ class DemoService:
                 {"seed": seed, "households": households, "county": REGION, "year": YEAR,
                  "note": "村名为虚构", "note_en": "village names and codes are invented",
                  "faults": counts["faults"]}, ensure_ascii=False, sort_keys=True)))
+            self._office(s)
             self._fix_sequences(s)
             check()
             current = s.scalar(select(func.count(Member.id)).where(Member.status == MEMBER_CURRENT)) or 0

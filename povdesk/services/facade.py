@@ -34,6 +34,12 @@ class Services:
         return ImportService(db=self.db)
 
     @cached_property
+    def users(self):  # type: ignore[no-untyped-def]
+        from povdesk.services.users import UserService
+
+        return UserService(db=self.db)
+
+    @cached_property
     def year_settings(self):  # type: ignore[no-untyped-def]
         from povdesk.services.settings import YearSettingsService
 

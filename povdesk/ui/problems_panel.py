@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from povdesk.domain.records import CountyNode, ProblemRecord
+from povdesk.domain.roles import DECIDES_EXCEPTIONS
 from povdesk.domain.rules.base import CATEGORY_EN
 from povdesk.domain.rules.catalogue import by_code, catalogue
 from povdesk.ui.messages import show_error, ui_language
@@ -254,9 +255,17 @@ class ProblemsPanel(QWidget):
         rows = self.view.selectionModel().selectedRows()
         return self.model.problem(rows[0].row()) if rows else None
 
+    def may_decide(self) -> bool:
+        """Whether the user's role lets them accept exceptions (a reviewer or the director)."""
+        users = getattr(self.services, "users", None)
+        return users is None or users.role_of() in DECIDES_EXCEPTIONS
+
     def _update_buttons(self) -> None:
         p = self.selected_problem()
-        self.accept_button.setEnabled(p is not None and p.status == "open")
+        allowed = self.may_decide()
+        self.accept_button.setEnabled(allowed and p is not None and p.status == "open")
+        self.accept_button.setToolTip("" if allowed else self.tr(
+            "Only a reviewer or the director may accept a problem as an exception."))
         running = self.task is not None and self.task.running
         self.run_button.setEnabled(not running)
 

@@ -942,6 +942,10 @@
         <translation>显示 {0} 个问题（错误 {1}，提醒 {2}）</translation>
     </message>
     <message>
+        <source>Only a reviewer or the director may accept a problem as an exception.</source>
+        <translation>只有审核员或签发人可以认定问题为例外。</translation>
+    </message>
+    <message>
         <source>Running the data-quality checks…</source>
         <translation>正在运行数据质量检查…</translation>
     </message>

@@ -82,7 +82,9 @@ def test_township_status_and_table(county_path: str, tmp_path: Path, capsys: pyt
     assert main(["--db", county_path, "--lang", "zh_CN", "check", "--village", "513437204"]) == 2
     assert "请用 --township" in capsys.readouterr().err
     # accepted problems are listed on request and counted
-    db = Database.open(county_path, user="审核员")
+    assert main(["--db", county_path, "users", "set", "wang", "reviewer", "--name", "王审核"]) == 0
+    assert "wang\t王审核\treviewer" in capsys.readouterr().out
+    db = Database.open(county_path, user="wang")
     checks = CheckService(db=db)
     exit_problem = next(p for p in checks.problems() if p.rule == "EXIT-001")
     checks.accept(exit_problem.id, "已入户核实")

@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 
 from povdesk.db.models import DemoFault, Household, Member, Problem, ProblemEvent, Village
 from povdesk.domain.rules.demo_map import rules_for, unmapped_kinds
-from povdesk.errors import Cancelled, Conflict, InvalidValue
+from povdesk.errors import Cancelled, Conflict, InvalidValue, NotAllowed
 from povdesk.services.checks import CheckService, ProblemQuery
 from povdesk.services.database import Database
 from povdesk.services.registry import RegistryService
 from povdesk.services.settings import YearSettingsService
+from povdesk.services.users import UserService
 
 
 def _problem_rows(db: Database) -> int:
@@ -73,6 +74,11 @@ def test_accepting_an_exception_needs_a_reason_and_survives_reruns(county_db: Da
     checks = CheckService(db=county_db)
     checks.run()
     target = next(p for p in checks.problems() if p.rule == "EXIT-001")
+    # a clerk may not decide; a reviewer may
+    with pytest.raises(NotAllowed) as refused:
+        checks.accept(target.id, "已入户核实")
+    assert "审核员" in refused.value.zh and "tester" in refused.value.zh
+    UserService(db=county_db).save("tester", role="reviewer")
     with pytest.raises(InvalidValue):
         checks.accept(target.id, "  ")
     accepted = checks.accept(target.id, "2020 年 1 月已入户核实，收入另有务工")

@@ -313,3 +313,12 @@ def test_broad_and_narrow_search_find_the_same_households(county: Database) -> N
         broad = registry.household_ids(HouseholdQuery(text=text))
         del registry.BROAD_SEARCH
         assert narrow and broad == narrow
+
+
+def test_the_demo_office_has_every_role_and_its_builder_may_decide(county: Database) -> None:
+    from povdesk.services.users import UserService
+
+    users = UserService(db=county)
+    roles = {u.display_name: u.role for u in users.list()}
+    assert {roles["李文书"], roles["王审核"], roles["张主任"]} == {"clerk", "reviewer", "director"}
+    assert users.role_of() == "director"

@@ -55,6 +55,10 @@ def test_run_accept_and_open(qtbot, services: Services) -> None:  # type: ignore
     assert ran.args[0].households == 6 and ran.args[0].opened == 0
     panel.rule.setCurrentIndex(panel.rule.findData("EXIT-001"))
     panel.view.selectRow(0)
+    assert not panel.accept_button.isEnabled() and panel.accept_button.toolTip()  # a clerk
+    services.users.save(services.db.user, role="reviewer")
+    panel.view.clearSelection()
+    panel.view.selectRow(0)
     assert panel.accept_button.isEnabled()
     panel.accept_selected("已入户核实")
     assert panel.model.rowCount() == 0  # the default filter shows open problems only
