@@ -42,7 +42,7 @@ def _dropout(m, h, ctx):
 
 @rules.member("EDU-002", CAT_EDUCATION, WARNING, (SCHOOL, BIRTH),
               title=("14 岁及以下就读高中及以上", "Aged 14 or under in senior school or above"),
-              message=("{name}{age} 岁，在校生状况却为“{school_status}”",
+              message=("{name}，{age} 岁，在校生状况却为“{school_status}”",
                        "{name} is {age} but school status is '{school_status}'"))
 def _too_young(m, h, ctx):
     if m.age is not None and m.age <= 14 and m["school_status"] in HIGH_OR_ABOVE:
@@ -52,7 +52,7 @@ def _too_young(m, h, ctx):
 
 @rules.member("EDU-003", CAT_EDUCATION, WARNING, (SCHOOL, BIRTH),
               title=("20 岁及以上仍在小学或学前", "Aged 20 or over in primary or pre-school"),
-              message=("{name}{age} 岁，在校生状况却为“{school_status}”",
+              message=("{name}，{age} 岁，在校生状况却为“{school_status}”",
                        "{name} is {age} but school status is '{school_status}'"))
 def _too_old(m, h, ctx):
     if m.age is not None and m.age >= 20 and m["school_status"] in PRIMARY_OR_BELOW:
@@ -62,7 +62,7 @@ def _too_old(m, h, ctx):
 
 @rules.member("EDU-004", CAT_EDUCATION, WARNING, (SCHOOL, BIRTH),
               title=("学前教育年龄不在 3–6 岁", "Pre-school outside ages 3–6"),
-              message=("{name}{age} 岁，在校生状况为“{school_status}”（学前教育应为 3–6 岁）",
+              message=("{name}，{age} 岁，在校生状况为“{school_status}”（学前教育应为 3–6 岁）",
                        "{name} is {age} but in '{school_status}' (pre-school is for ages 3–6)"))
 def _preschool(m, h, ctx):
     if m["school_status"] == PRESCHOOL and m.age is not None and not 3 <= m.age <= 6:
@@ -72,7 +72,7 @@ def _preschool(m, h, ctx):
 
 @rules.member("EDU-005", CAT_EDUCATION, WARNING, (EDU, SCHOOL, BIRTH),
               title=("非在校生文化程度为空", "Education level empty for a non-student"),
-              message=("{name}{age} 岁，非在校生，文化程度为空",
+              message=("{name}，{age} 岁，非在校生，文化程度为空",
                        "{name} is {age}, not in school, and the education level is empty"))
 def _education_empty(m, h, ctx):
     if (m["school_status"] == NOT_IN_SCHOOL and not m["education"]
@@ -83,7 +83,7 @@ def _education_empty(m, h, ctx):
 
 @rules.member("EDU-006", CAT_EDUCATION, WARNING, (SCHOOL, BIRTH),
               title=("6–23 岁在校生状况为空", "School status empty for ages 6–23"),
-              message=("{name}{age} 岁，在校生状况为空", "{name} is {age} and the school status is empty"))
+              message=("{name}，{age} 岁，在校生状况为空", "{name} is {age} and the school status is empty"))
 def _school_empty(m, h, ctx):
     if m.age is not None and 6 <= m.age <= 23 and not m["school_status"]:
         return {**who(m), "age": m.age}
@@ -92,7 +92,7 @@ def _school_empty(m, h, ctx):
 
 @rules.member("EDU-007", CAT_EDUCATION, WARNING, (EDU, BIRTH),
               title=("文化程度为学龄前儿童但已满 7 岁", "'Pre-school child' aged 7 or over"),
-              message=("{name}{age} 岁，文化程度却为“{education}”",
+              message=("{name}，{age} 岁，文化程度却为“{education}”",
                        "{name} is {age} but the education level is '{education}'"))
 def _preschool_level(m, h, ctx):
     if m["education"] == "06" and m.age is not None and m.age >= 7:
@@ -102,7 +102,7 @@ def _preschool_level(m, h, ctx):
 
 @rules.member("EDU-008", CAT_EDUCATION, WARNING, (EDU, BIRTH),
               title=("未满 17 岁文化程度为大专及以上", "College education under 17"),
-              message=("{name}{age} 岁，文化程度却为“{education}”",
+              message=("{name}，{age} 岁，文化程度却为“{education}”",
                        "{name} is {age} but the education level is '{education}'"))
 def _college_young(m, h, ctx):
     if m["education"] == "05" and m.age is not None and m.age < 17:
@@ -132,7 +132,7 @@ def _student_dropout_reason(m, h, ctx):
 
 @rules.member("EDU-011", CAT_EDUCATION, WARNING, (EXEMPT, SCHOOL, BIRTH),
               title=("免于入学说明与实际不符", "School exemption that does not apply"),
-              message=("{name}{age} 岁，在校生状况“{school_status}”，却登记了免于入学说明“{school_exemption}”",
+              message=("{name}，{age} 岁，在校生状况“{school_status}”，却登记了免于入学说明“{school_exemption}”",
                        "{name} is {age}, school status '{school_status}', yet has a school exemption '{school_exemption}'"))
 def _needless_exemption(m, h, ctx):
     s = ctx.settings
@@ -147,7 +147,7 @@ def _needless_exemption(m, h, ctx):
 
 @rules.member("EDU-012", CAT_EDUCATION, WARNING, (SCHOOL, BIRTH),
               title=("19 岁及以上仍读初中", "Aged 19 or over in junior secondary"),
-              message=("{name}{age} 岁，在校生状况却为“{school_status}”",
+              message=("{name}，{age} 岁，在校生状况却为“{school_status}”",
                        "{name} is {age} but school status is '{school_status}'"))
 def _old_junior(m, h, ctx):
     if m.age is not None and m.age >= 19 and m["school_status"] in JUNIOR:

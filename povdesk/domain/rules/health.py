@@ -139,7 +139,7 @@ def _ill_uninsured(m, h, ctx):
 
 @rules.member("HLT-012", CAT_HEALTH, WARNING, ("member.ins_pension", "member.ins_employee_pension", "member.birth_date"),
               title=("16 岁以上养老保险情况为空", "Pension insurance not recorded (16 and over)"),
-              message=("{name}{age} 岁，城乡居民养老保险和职工养老保险均未填写",
+              message=("{name}，{age} 岁，城乡居民养老保险和职工养老保险均未填写",
                        "{name} is {age}; neither resident nor employee pension insurance is recorded"))
 def _pension_empty(m, h, ctx):
     if (m.age is not None and m.age >= 16 and m["ins_pension"] is None

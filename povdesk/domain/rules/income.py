@@ -268,7 +268,7 @@ def _both_moneys(h, ctx):
 
 @rules.household("INC-019", CAT_ALLOWANCE, WARNING, ("household.attribute", "member.labour_skill", "member.health"),
                  title=("特困供养户有劳动年龄健康劳动力", "Destitute-support household with an able worker"),
-                 message=("贫困户属性为“{attribute}”，但{name}{age} 岁、健康、有劳动能力",
+                 message=("贫困户属性为“{attribute}”，但{name}（{age} 岁）健康、有劳动能力",
                           "Household attribute is '{attribute}' but {name} is {age}, healthy and able to work"))
 def _tekun_able(h, ctx):
     if h["attribute"] not in TEKUN_ATTRIBUTES:

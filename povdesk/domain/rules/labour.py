@@ -25,7 +25,7 @@ def _working_age(m) -> bool:  # type: ignore[no-untyped-def]
 
 @rules.member("LAB-001", CAT_LABOUR, ERROR, (SKILL, HEALTH, SCHOOL, BIRTH),
               title=("劳动年龄健康非在校生为无劳动力", "Healthy working-age non-student marked 'no labour'"),
-              message=("{name}{age} 岁，健康状况“{health}”，非在校生，劳动技能却为“{labour_skill}”",
+              message=("{name}，{age} 岁，健康状况“{health}”，非在校生，劳动技能却为“{labour_skill}”",
                        "{name} is {age}, health '{health}', not a student, but labour capacity is '{labour_skill}'"))
 def _healthy_no_labour(m, h, ctx):
     if (m["labour_skill"] == NONE and m.healthy and not m.in_school and _working_age(m)
@@ -36,7 +36,7 @@ def _healthy_no_labour(m, h, ctx):
 
 @rules.member("LAB-002", CAT_LABOUR, ERROR, (SKILL, HEALTH, BIRTH),
               title=("劳动年龄健康人员为丧失劳动力", "Healthy working-age person marked 'lost labour'"),
-              message=("{name}{age} 岁，健康状况“{health}”，劳动技能却为“{labour_skill}”",
+              message=("{name}，{age} 岁，健康状况“{health}”，劳动技能却为“{labour_skill}”",
                        "{name} is {age}, health '{health}', but labour capacity is '{labour_skill}'"))
 def _healthy_lost(m, h, ctx):
     if m["labour_skill"] == LOST and m.healthy and _working_age(m):
@@ -46,7 +46,7 @@ def _healthy_lost(m, h, ctx):
 
 @rules.member("LAB-003", CAT_LABOUR, WARNING, (SKILL, BIRTH),
               title=("未满 16 岁有劳动能力", "Under 16 with labour capacity"),
-              message=("{name}{age} 岁，劳动技能为“{labour_skill}”，应为无劳动力",
+              message=("{name}，{age} 岁，劳动技能为“{labour_skill}”，应为无劳动力",
                        "{name} is {age}; labour capacity '{labour_skill}' should be 'no labour'"))
 def _child_labour(m, h, ctx):
     skill = m["labour_skill"]
@@ -68,7 +68,7 @@ def _student_labour(m, h, ctx):
 
 @rules.member("LAB-005", CAT_LABOUR, WARNING, (SKILL, BIRTH),
               title=("16–65 岁劳动技能为空", "Labour capacity empty for ages 16–65"),
-              message=("{name}{age} 岁，劳动技能为空", "{name} is {age} and the labour capacity is empty"))
+              message=("{name}，{age} 岁，劳动技能为空", "{name} is {age} and the labour capacity is empty"))
 def _skill_empty(m, h, ctx):
     if m.age is not None and 16 <= m.age <= 65 and not m["labour_skill"]:
         return {**who(m), "age": m.age}
