@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from povdesk.db.models import AppUser
-from povdesk.domain.roles import CLERK, ROLES, role_label
+from povdesk.db.models import AppUser, ChangeLog
+from povdesk.domain.roles import CLERK, DIRECTOR, ROLES, role_label
 from povdesk.errors import InvalidValue, NotAllowed, NotFound
 from povdesk.services.database import Database
+
+_LOGIN = re.compile(r"[\w.\-]{1,40}")  # \w takes Chinese names too
 
 
 @dataclass(frozen=True)
@@ -37,15 +40,24 @@ class UserService:
         return role or CLERK
 
     def save(self, login: str, *, role: str, display_name: str | None = None) -> UserRecord:
-        """Add a person or change their role (and name)."""
+        """Add a person or change their role (and name), journalled in change_log.
+
+        Once the office has a director, only a director may do this; before that anyone may (the
+        first set-up of a new database)."""
         login = (login or "").strip()
-        if not login:
-            raise InvalidValue("user.login", "Give the login name.", "请填写登录名。")
+        if not _LOGIN.fullmatch(login):
+            raise InvalidValue("user.login", f"'{login}' is not a usable login: 1–40 letters, digits, . _ or -.",
+                               f"“{login}”不能作为登录名：应为 1–40 个字母、数字或 . _ -。")
         if role not in ROLES:
             raise InvalidValue("user.role", f"Role must be one of {', '.join(ROLES)}.",
                                f"角色应为 {'、'.join(f'{r}（{role_label(r)}）' for r in ROLES)} 之一。")
         with self.db.transaction() as s:
+            directors = s.scalar(select(func.count(AppUser.id)).where(AppUser.role == DIRECTOR,
+                                                                      AppUser.active.is_(True)))
+            if directors:
+                self.require(frozenset({DIRECTOR}), "change users and roles", "修改用户和角色")
             user = s.scalar(select(AppUser).where(AppUser.login == login))
+            old = None if user is None else f"{user.display_name} {user.role}"
             if user is None:
                 user = AppUser(login=login, display_name=display_name or login, role=role)
                 s.add(user)
@@ -54,6 +66,10 @@ class UserService:
                 if display_name:
                     user.display_name = display_name
             s.flush()
+            new = f"{user.display_name} {user.role}"
+            if new != old:
+                s.add(ChangeLog(user=self.db.user, source="users", entity="user", entity_id=user.id,
+                                field="user.role", old_value=old, new_value=new, reference=login))
             return UserRecord(user.login, user.display_name, user.role, user.active)
 
     def require(self, roles: frozenset[str], what_en: str, what_zh: str) -> None:
@@ -61,8 +77,9 @@ class UserService:
         role = self.role_of()
         if role in roles:
             return
-        allowed_en = " or ".join(role_label(r, "en") for r in sorted(roles))
-        allowed_zh = "或".join(role_label(r) for r in sorted(roles))
+        ordered = [r for r in ROLES if r in roles]  # clerk, reviewer, director
+        allowed_en = " or ".join(role_label(r, "en") for r in ordered)
+        allowed_zh = "或".join(role_label(r) for r in ordered)
         raise NotAllowed("user.role", f"Only a {allowed_en} may {what_en}; {self.db.user} is a {role_label(role, 'en')}.",
                          f"只有{allowed_zh}可以{what_zh}；{self.db.user} 的角色是{role_label(role)}。")
 

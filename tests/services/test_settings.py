@@ -43,3 +43,29 @@ def test_cli_says_where_a_new_year_took_its_figures(db: Database, capsys: pytest
     assert "2031  退出线 5000 元" in captured.out
     assert main(["--db", path, "--lang", "en", "settings", "years", "--set", "2019"]) == 2
     assert "needs at least one figure" in capsys.readouterr().err
+
+
+def test_once_there_is_a_director_only_a_director_changes_roles(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from povdesk.db.models import ChangeLog
+    from povdesk.errors import NotAllowed
+    from povdesk.services.users import UserService
+
+    path = tmp_path / "office.sqlite"
+    first = Database.open(path, user="it")
+    users = UserService(db=first)
+    users.save("zhang", role="director", display_name="张主任")  # setting up: no director yet
+    with pytest.raises(NotAllowed) as refused:
+        users.save("it", role="director")
+    assert "签发人" in refused.value.zh
+    with pytest.raises(InvalidValue):
+        UserService(db=first).save("a b/;x", role="clerk")
+    first.close()
+    director = Database.open(path, user="zhang")
+    UserService(db=director).save("wang", role="reviewer", display_name="王审核")
+    with director.reading() as s:
+        journal = [(c.user, c.field, c.old_value, c.new_value) for c in s.scalars(
+            select(ChangeLog).where(ChangeLog.entity == "user").order_by(ChangeLog.id))]
+    assert journal == [("it", "user.role", None, "张主任 director"), ("zhang", "user.role", None, "王审核 reviewer")]
+    director.close()
