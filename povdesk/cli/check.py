@@ -10,10 +10,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from povdesk.domain.resolutions import closing
 from povdesk.errors import BadInput
 
 STATUSES = ("open", "accepted", "rectified")
 STATUS_ZH = {"open": "未整改", "accepted": "认定为例外", "rectified": "已整改"}
+STATUS_EN = {"open": "Open", "accepted": "Accepted", "rectified": "Rectified"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,16 +35,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _problem_json(p: Any, lang: str) -> dict[str, Any]:
-    return {"rule": p.rule, "category": p.category, "severity": p.severity,
+    def when(t: Any) -> str | None:
+        return None if t is None else t.isoformat(timespec="seconds")
+    return {"id": p.id, "rule": p.rule, "category": p.category, "severity": p.severity,
             "household_no": p.household_no, "id_number": p.id_number, "member_name": p.member_name,
             "fields": list(p.fields), "message": p.message(lang), "message_zh": p.message_zh,
-            "message_en": p.message_en, "status": p.status, "township": p.township, "village": p.village}
+            "message_en": p.message_en, "status": p.status, "township": p.township, "village": p.village,
+            "opened_at": when(p.opened_at), "closed_at": when(p.closed_at), "closed_by": p.closed_by,
+            "resolution": p.resolution, "remark": p.remark}
 
 
 def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
     from povdesk.domain.rules.catalogue import catalogue
     from povdesk.reports.problem_lists import write_lists_by, write_problem_list
     from povdesk.services.checks import CheckService, ProblemQuery
+    from povdesk.services.users import UserService
 
     zh = args.lang.startswith("zh")
     checks = CheckService(db=db)
@@ -88,19 +95,22 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
     elif args.format == "xlsx":
         titles = {r.code: r.title_zh for r in catalogue()}
         heads = checks.head_names(p.household_id for p in problems)
+        names = {u.login: u.display_name for u in UserService(db=db).list()}
         title = "全县" if scope == "county" else scope
         if args.split:
-            paths = write_lists_by(args.out, problems, level=args.split, heads=heads, rule_titles=titles)
+            paths = write_lists_by(args.out, problems, level=args.split, heads=heads, rule_titles=titles,
+                                   names=names)
             print(f"已写出 {len(paths)} 个问题清单到 {args.out}（其余{_LEVEL_ZH[args.split]}没有所列状态的问题）" if zh
                   else f"Wrote {len(paths)} problem lists to {args.out} (the other {args.split}s have none to list)")
         else:
             by = "township" if village_id is None and township_id is None else "village"
             places = checks.place_names(township_id) if village_id is None else None
             path = write_problem_list(args.out, problems, title=f"{title}数据质量问题清单", heads=heads,
-                                      rule_titles=titles, summary_by=by, places=places)
+                                      rule_titles=titles, summary_by=by, places=places, names=names)
             print(f"已写出 {path}（{len(problems)} 个问题）" if zh else f"Wrote {path} ({len(problems)} problems)")
     else:
-        _emit("\n".join(_table(problems, summary, args.lang)), args.out, zh, len(problems))
+        names = {u.login: u.display_name for u in UserService(db=db).list()}
+        _emit("\n".join(_table(problems, summary, args.lang, names)), args.out, zh, len(problems))
     return 0
 
 
@@ -116,13 +126,16 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
-def _table(problems: list[Any], summary: dict[str, Any], lang: str) -> list[str]:
+def _table(problems: list[Any], summary: dict[str, Any], lang: str, names: dict[str, str]) -> list[str]:
     zh = lang.startswith("zh")
-    heads = ("规则", "严重程度", "状态", "户编号", "成员", "问题") if zh else \
+    heads: tuple[str, ...] = ("规则", "严重程度", "状态", "户编号", "成员", "问题") if zh else \
         ("Rule", "Severity", "Status", "Household", "Member", "Problem")
-    rows = [(p.rule, ("错误" if p.severity == "error" else "提醒") if zh else p.severity,
-             STATUS_ZH[p.status] if zh else p.status, p.household_no, p.member_name or "", p.message(lang))
-            for p in problems]
+    rows = [(p.rule, ("错误" if p.severity == "error" else "提醒") if zh else p.severity.capitalize(),
+             STATUS_ZH[p.status] if zh else STATUS_EN[p.status], p.household_no, p.member_name or "",
+             p.message(lang)) for p in problems]
+    if any(p.status != "open" for p in problems):  # how, by whom and when each was closed
+        heads = (*heads[:-1], "处理情况" if zh else "Resolution", heads[-1])
+        rows = [(*r[:-1], closing(p, lang, names) or "-", r[-1]) for r, p in zip(rows, problems, strict=True)]
     widths = [max([_width(h), *(_width(r[i]) for r in rows)]) for i, h in enumerate(heads[:-1])]
     lines = ["  ".join([*(_pad(h, w) for h, w in zip(heads, widths, strict=False)), heads[-1]])]
     lines += ["  ".join([*(_pad(c, w) for c, w in zip(r, widths, strict=False)), r[-1]]) for r in rows]

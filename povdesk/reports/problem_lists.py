@@ -15,12 +15,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from povdesk.domain import dictionary as dd
 from povdesk.domain.records import ProblemRecord
+from povdesk.domain.resolutions import closing
 
 SEVERITY_ZH = {"error": "错误", "warning": "提醒"}
 STATUS_ZH = {"open": "未整改", "rectified": "已整改", "accepted": "认定例外"}
 LIST_HEADERS = ("序号", "乡(镇)", "行政村", "户编号", "户主姓名", "成员姓名", "证件号码", "规则编号",
                 "问题类别", "严重程度", "问题描述", "涉及字段", "状态", "发现时间", "整改情况", "村组备注")
-_WIDTHS = (6, 12, 12, 20, 10, 10, 21, 12, 12, 9, 60, 24, 9, 17, 24, 28)
+_WIDTHS = (6, 12, 12, 20, 10, 10, 21, 12, 12, 9, 60, 24, 9, 17, 34, 28)
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="DDE5F0")
@@ -37,8 +38,10 @@ def field_labels(keys: Iterable[str]) -> str:
     return "、".join(out)
 
 
-def list_rows(problems: Iterable[ProblemRecord], heads: Mapping[int, str] | None = None) -> list[tuple]:  # type: ignore[type-arg]
-    """The table body: one tuple per problem, in LIST_HEADERS order (the village remark kept)."""
+def list_rows(problems: Iterable[ProblemRecord], heads: Mapping[int, str] | None = None,
+              names: Mapping[str, str] | None = None) -> list[tuple]:  # type: ignore[type-arg]
+    """The table body: one tuple per problem, in LIST_HEADERS order (the village remark kept).
+    整改情况 says how, by whom (`names`: login -> name) and when a problem was closed."""
     heads = heads or {}
     rows = []
     for n, p in enumerate(problems, start=1):
@@ -46,7 +49,7 @@ def list_rows(problems: Iterable[ProblemRecord], heads: Mapping[int, str] | None
                      p.member_name or "", p.id_number or "", p.rule, p.category,
                      SEVERITY_ZH.get(p.severity, p.severity), p.message_zh, field_labels(p.fields),
                      STATUS_ZH.get(p.status, p.status), p.opened_at.strftime("%Y-%m-%d %H:%M"),
-                     p.resolution or "", p.remark or ""))
+                     closing(p, "zh", names), p.remark or ""))
     return rows
 
 
@@ -101,7 +104,8 @@ def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, t
                        heads: Mapping[int, str] | None = None,
                        rule_titles: Mapping[str, str] | None = None,
                        generated: dt.datetime | None = None,
-                       summary_by: str = "township", places: Sequence[str] | None = None) -> Path:
+                       summary_by: str = "township", places: Sequence[str] | None = None,
+                       names: Mapping[str, str] | None = None) -> Path:
     """One workbook: sheet 问题清单 (one row per problem) and sheet 汇总 (rule × township, or
     rule × village with `summary_by="village"`; `places` gives every column, see summary_rows)."""
     items = list(problems)
@@ -118,7 +122,7 @@ def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, t
     for c, text in enumerate(LIST_HEADERS, start=1):
         ws.cell(row=3, column=c, value=text)
     _style_header(ws, 3, ncols)
-    for r, values in enumerate(list_rows(items, heads), start=4):
+    for r, values in enumerate(list_rows(items, heads, names), start=4):
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=value)
             cell.border = _BORDER
@@ -161,7 +165,7 @@ def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, t
 
 def write_lists_by(folder: str | Path, problems: Iterable[ProblemRecord], *, level: str = "village",
                    heads: Mapping[int, str] | None = None, rule_titles: Mapping[str, str] | None = None,
-                   ) -> list[Path]:
+                   names: Mapping[str, str] | None = None) -> list[Path]:
     """One workbook per village (level="village") or township ("township"), named after it."""
     groups: dict[tuple[str, ...], list[ProblemRecord]] = {}
     for p in problems:
@@ -172,5 +176,5 @@ def write_lists_by(folder: str | Path, problems: Iterable[ProblemRecord], *, lev
         name = "".join(key)
         path = Path(folder) / f"问题清单_{name}.xlsx"
         out.append(write_problem_list(path, items, title=f"{name}数据质量问题清单", heads=heads,
-                                      rule_titles=rule_titles, summary_by="village"))
+                                      rule_titles=rule_titles, summary_by="village", names=names))
     return out

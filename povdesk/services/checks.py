@@ -38,6 +38,7 @@ from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.records import ProblemRecord
+from povdesk.domain.resolutions import DATA_CORRECTED, NO_LONGER_APPLIES, rectified
 from povdesk.domain.roles import DECIDES_EXCEPTIONS
 from povdesk.domain.rules.base import (
     HOUSEHOLD,
@@ -463,11 +464,11 @@ class CheckService:
             for pid, hid, opened in gone:
                 edit = edits.get(hid)
                 if edit is not None and edit[1] >= opened:  # the household was edited since: credit the editor
-                    closing.append((pid, edit[0], "数据已更正"))
+                    closing.append((pid, edit[0], DATA_CORRECTED))
                 else:  # the data did not change: a year setting or the rule did
-                    closing.append((pid, user, "数据未改动，因年度设置或检查规则变化不再成立"))
+                    closing.append((pid, user, NO_LONGER_APPLIES))
             s.execute(update(Problem), [
-                {"id": pid, "status": RECTIFIED, "closed_at": now, "closed_by": who, "resolution": f"复查通过（{why}）",
+                {"id": pid, "status": RECTIFIED, "closed_at": now, "closed_by": who, "resolution": rectified(why),
                  "last_run_id": run_id} for pid, who, why in closing])
             s.execute(insert(ProblemEvent), [
                 {"problem_id": pid, "at": now, "user": who, "old_status": OPEN, "new_status": RECTIFIED,

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from povdesk.domain.records import CountyNode, ProblemRecord
+from povdesk.domain.resolutions import closing
 from povdesk.domain.roles import DECIDES_EXCEPTIONS
 from povdesk.domain.rules.base import CATEGORY_EN
 from povdesk.domain.rules.catalogue import by_code, catalogue
@@ -58,10 +59,13 @@ class ProblemTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[ProblemRecord] = []
+        self.names: dict[str, str] = {}
 
-    def set_problems(self, problems: list[ProblemRecord]) -> None:
+    def set_problems(self, problems: list[ProblemRecord], names: dict[str, str] | None = None) -> None:
+        """`names`: login -> display name, for who closed a problem."""
         self.beginResetModel()
         self._rows = list(problems)
+        self.names = dict(names or {})
         self.endResetModel()
 
     def problem(self, row: int) -> ProblemRecord | None:
@@ -99,16 +103,17 @@ class ProblemTableModel(QAbstractTableModel):
                 "category": CATEGORY_EN.get(p.category, p.category) if lang == "en" else p.category,
                 "township": p.township, "village": p.village, "household_no": p.household_no,
                 "member": p.member_name or "", "message": p.message(lang), "status": status_label(p.status),
-                "resolution": f"{p.resolution}（{p.closed_by}）" if p.resolution and p.closed_by
-                else p.resolution or "",
+                "resolution": closing(p, lang, self.names),
             }[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             rule = by_code().get(p.rule)
             parts = [p.message(lang)]
             if rule is not None:
                 parts.insert(0, f"{p.rule} {rule.title(lang)}")
-            if p.resolution:
-                parts.append(self.tr("Resolution: {0} ({1})").format(p.resolution, p.closed_by or ""))
+            if p.status != "open":
+                parts.append(self.tr("Resolution: {0}").format(closing(p, lang, self.names)))
+            if p.remark:
+                parts.append(self.tr("Village remark: {0}").format(p.remark))
             return "\n".join(parts)
         if role == Qt.ItemDataRole.ForegroundRole:
             if p.status != "open":
@@ -239,10 +244,12 @@ class ProblemsPanel(QWidget):
     def reload(self) -> None:
         try:
             problems = self.services.checks.problems(self.query())
+            users = getattr(self.services, "users", None)
+            names = {} if users is None else {u.login: u.display_name for u in users.list()}
         except Exception as exc:
             show_error(self, exc)
             return
-        self.model.set_problems(problems)
+        self.model.set_problems(problems, names)
         errors = sum(1 for p in problems if p.severity == "error")
         self.summary.setText(self.tr("{0} problems shown ({1} errors, {2} warnings)").format(
             len(problems), errors, len(problems) - errors))

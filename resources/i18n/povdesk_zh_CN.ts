@@ -859,8 +859,12 @@
         <translation>处理结果</translation>
     </message>
     <message>
-        <source>Resolution: {0} ({1})</source>
-        <translation>处理：{0}（{1}）</translation>
+        <source>Resolution: {0}</source>
+        <translation>处理：{0}</translation>
+    </message>
+    <message>
+        <source>Village remark: {0}</source>
+        <translation>村组备注：{0}</translation>
     </message>
 </context>
 <context>

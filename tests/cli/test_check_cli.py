@@ -96,9 +96,15 @@ def test_township_status_and_table(county_path: str, tmp_path: Path, capsys: pyt
     data = json.loads(out.read_text(encoding="utf-8"))
     assert [p["rule"] for p in data["problems"]] == ["EXIT-001"] and data["problems"][0]["status"] == "accepted"
     assert data["summary"]["accepted"] == 1 and data["summary"]["by_rule"].get("EXIT-001") is None
+    assert data["problems"][0]["closed_by"] == "wang" and data["problems"][0]["resolution"] == "已入户核实"
     assert main(["--db", county_path, "--lang", "en", "check", "--status", "all"]) == 0
     text = capsys.readouterr().out
-    assert "accepted" in text and "1 accepted as exceptions" in text
+    assert "Accepted" in text and "1 accepted as exceptions" in text
+    assert "Resolution" in text.splitlines()[0] and "已入户核实 — 王审核 " in text
+    listed = tmp_path / "all.xlsx"
+    assert main(["--db", county_path, "check", "--status", "accepted", "--format", "xlsx", "--out", str(listed)]) == 0
+    ws = load_workbook(listed)["问题清单"]
+    assert ws.cell(row=4, column=15).value.startswith("已入户核实 — 王审核 ")
 
 
 def test_a_figure_out_of_range_is_unusable_input(county_path: str, capsys: pytest.CaptureFixture[str]) -> None:
