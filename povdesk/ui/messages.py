@@ -7,7 +7,7 @@ import traceback
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from povdesk.errors import PovdeskError
+from povdesk.errors import NotAllowed, PovdeskError
 
 
 def ui_language() -> str:
@@ -28,8 +28,11 @@ def error_text(exc: BaseException, lang: str | None = None) -> str:
 def show_error(parent: QWidget | None, exc: BaseException, *, title: str | None = None) -> QMessageBox:
     """A non-blocking warning box with the readable text (and the traceback for unexpected errors)."""
     box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(title or QCoreApplication.translate("Messages", "Something went wrong"))
+    box.setIcon(QMessageBox.Icon.Information if isinstance(exc, NotAllowed) else QMessageBox.Icon.Warning)
+    if title is None:
+        title = (QCoreApplication.translate("Messages", "Not your decision") if isinstance(exc, NotAllowed)
+                 else QCoreApplication.translate("Messages", "Something went wrong"))
+    box.setWindowTitle(title)
     box.setText(error_text(exc))
     if not isinstance(exc, PovdeskError):
         box.setDetailedText("".join(traceback.format_exception(exc)))

@@ -155,6 +155,8 @@ class ProblemsPanel(QWidget):
 
         self.run_button = QPushButton(self.tr("Run checks"))
         self.accept_button = QPushButton(self.tr("Accept as exception…"))
+        self.reopen_button = QPushButton(self.tr("Withdraw exception…"))
+        self.remark_button = QPushButton(self.tr("Village remark…"))
         self.export_button = QPushButton(self.tr("Export list…"))
         self.summary = QLabel()
         self.summary.setObjectName("problemSummary")
@@ -184,6 +186,8 @@ class ProblemsPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.accept_button)
+        buttons.addWidget(self.reopen_button)
+        buttons.addWidget(self.remark_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
@@ -196,6 +200,8 @@ class ProblemsPanel(QWidget):
             combo.currentIndexChanged.connect(self.reload)
         self.run_button.clicked.connect(self.run_checks)
         self.accept_button.clicked.connect(self.accept_selected)
+        self.reopen_button.clicked.connect(self.reopen_selected)
+        self.remark_button.clicked.connect(self.remark_selected)
         self.export_button.clicked.connect(self.export_list)
         self.view.doubleClicked.connect(self._activated)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
@@ -273,6 +279,10 @@ class ProblemsPanel(QWidget):
         self.accept_button.setEnabled(allowed and p is not None and p.status == "open")
         self.accept_button.setToolTip("" if allowed else self.tr(
             "Only a reviewer or the director may accept a problem as an exception."))
+        self.reopen_button.setEnabled(allowed and p is not None and p.status == "accepted")
+        self.reopen_button.setToolTip("" if allowed else self.tr(
+            "Only a reviewer or the director may withdraw an accepted exception."))
+        self.remark_button.setEnabled(p is not None)
         running = self.task is not None and self.task.running
         self.run_button.setEnabled(not running)
 
@@ -313,6 +323,43 @@ class ProblemsPanel(QWidget):
             reason = text
         try:
             self.services.checks.accept(p.id, reason)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.reload()
+
+    def reopen_selected(self, note: str | None = None) -> None:
+        """Withdraw the selected accepted exception (the problem is open again); asks why."""
+        p = self.selected_problem()
+        if p is None or p.status != "accepted":
+            return
+        if note is None:
+            text, ok = QInputDialog.getText(self, self.tr("Withdraw exception"),
+                                            self.tr("Why is the exception withdrawn? (recorded with your name)"))
+            if not ok:
+                return
+            note = text
+        try:
+            self.services.checks.reopen(p.id, note)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.reload()
+
+    def remark_selected(self, remark: str | None = None) -> None:
+        """The village team's note on the selected problem (printed in the lists' remark column)."""
+        p = self.selected_problem()
+        if p is None:
+            return
+        if remark is None:
+            text, ok = QInputDialog.getText(self, self.tr("Village remark"),
+                                            self.tr("What the village team says about this problem:"),
+                                            text=p.remark or "")
+            if not ok:
+                return
+            remark = text
+        try:
+            self.services.checks.set_remark(p.id, remark)
         except Exception as exc:
             show_error(self, exc)
             return

@@ -581,6 +581,10 @@
         <translation>意外错误：{0}</translation>
     </message>
     <message>
+        <source>Not your decision</source>
+        <translation>无权执行此操作</translation>
+    </message>
+    <message>
         <source>Something went wrong</source>
         <translation>出错了</translation>
     </message>
@@ -898,6 +902,14 @@
         <translation>认定为例外…</translation>
     </message>
     <message>
+        <source>Withdraw exception…</source>
+        <translation>撤销例外认定…</translation>
+    </message>
+    <message>
+        <source>Village remark…</source>
+        <translation>村组备注…</translation>
+    </message>
+    <message>
         <source>Export list…</source>
         <translation>导出清单…</translation>
     </message>
@@ -950,6 +962,10 @@
         <translation>只有审核员或签发人可以认定问题为例外。</translation>
     </message>
     <message>
+        <source>Only a reviewer or the director may withdraw an accepted exception.</source>
+        <translation>只有审核员或签发人可以撤销例外认定。</translation>
+    </message>
+    <message>
         <source>Running the data-quality checks…</source>
         <translation>正在运行数据质量检查…</translation>
     </message>
@@ -966,6 +982,22 @@
 {0}</source>
         <translation>为什么这不是数据错误？（将与您的姓名一同记录）
 {0}</translation>
+    </message>
+    <message>
+        <source>Withdraw exception</source>
+        <translation>撤销例外认定</translation>
+    </message>
+    <message>
+        <source>Why is the exception withdrawn? (recorded with your name)</source>
+        <translation>撤销例外认定的理由（将与您的姓名一并记录）</translation>
+    </message>
+    <message>
+        <source>Village remark</source>
+        <translation>村组备注</translation>
+    </message>
+    <message>
+        <source>What the village team says about this problem:</source>
+        <translation>村组对该问题的说明：</translation>
     </message>
     <message>
         <source>Export problem list</source>

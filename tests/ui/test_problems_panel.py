@@ -64,6 +64,17 @@ def test_run_accept_and_open(qtbot, services: Services) -> None:  # type: ignore
     assert panel.model.rowCount() == 0  # the default filter shows open problems only
     panel.status.setCurrentIndex(panel.status.findData("accepted"))
     assert panel.model.problem(0).resolution == "已入户核实"
+    panel.view.selectRow(0)
+    assert panel.reopen_button.isEnabled() and not panel.accept_button.isEnabled()
+    panel.remark_selected("村里已核实，户主在外务工")
+    assert panel.model.problem(0).remark == "村里已核实，户主在外务工"
+    column = panel.model.COLUMNS.index("resolution")
+    assert panel.model.index(0, column).data().startswith("已入户核实 — ")
+    accepted_id = panel.model.problem(0).id
+    panel.view.selectRow(0)
+    panel.reopen_selected("核实有误")
+    assert panel.model.rowCount() == 0 and services.checks.problem(accepted_id).status == "open"
+    panel.status.setCurrentIndex(panel.status.findData("open"))
     with qtbot.waitSignal(panel.problem_activated) as opened:
         panel._activated(panel.model.index(0, 0))
     assert opened.args == [panel.model.problem(0).household_id, "income.per_capita_net", None]
