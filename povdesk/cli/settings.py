@@ -27,6 +27,9 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
 
     service = YearSettingsService(db=db)
     zh = args.lang.startswith("zh")
+    figures = (args.exit_line, args.national_line, args.school_ages, args.reference_date, args.source)
+    if args.set is None and any(f is not None for f in figures):
+        raise BadInput("input.set", "Say which year to change with --set YEAR.", "请用 --set 年度 指定要修改的年度。")
     if args.set is not None:
         changes: dict[str, object] = {}
         if args.exit_line is not None:

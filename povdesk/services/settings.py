@@ -14,6 +14,8 @@ from povdesk.domain.yearsettings import default_year_settings
 from povdesk.errors import InvalidValue
 from povdesk.services.database import Database
 
+_LOCAL = "本地设置（"
+_BEFORE = "；此前："
 EDITABLE = ("exit_income_line", "national_line", "source", "school_age_from", "school_age_to",
             "reference_date")
 
@@ -64,8 +66,13 @@ class YearSettingsService:
         _validate(new)
         figures = [k for k in EDITABLE if k != "source" and getattr(new, k) != getattr(current, k)]
         if figures and "source" not in changes:
-            # the old source described the old figures: say who set these, and when
-            new = replace(new, source=f"本地设置（{self.db.user}，{dt.date.today().isoformat()}）")
+            # the old source described the old figures: say who set these and when, and keep the
+            # old one as what it was before
+            prior = current.source or ""
+            if prior.startswith(_LOCAL):
+                prior = prior.partition(_BEFORE)[2]
+            mark = f"{_LOCAL}{self.db.user}，{dt.date.today().isoformat()}）"
+            new = replace(new, source=f"{mark}{_BEFORE}{prior}" if prior else mark)
         with self.db.transaction() as s:
             row = s.get(YearSetting, year)
             if row is None:
@@ -77,14 +84,16 @@ class YearSettingsService:
 
 
 def _validate(r: YearSettingRecord) -> None:
-    if not 1949 <= r.year <= 2100:
-        raise InvalidValue("settings.year", f"{r.year} is not a plausible year.", f"{r.year} 不是合理的年份。")
+    last = dt.date.today().year + 1
+    if not 2010 <= r.year <= last:
+        raise InvalidValue("settings.year", f"{r.year} is not a data year (2010–{last}).",
+                           f"{r.year} 不是合理的数据年度（2010–{last}）。")
     if r.exit_income_line is None or not 0 < float(r.exit_income_line) < 100_000:
-        raise InvalidValue("settings.line", "The exit income line must be between 0 and 100,000 yuan.",
-                           "脱贫收入标准线应在 0 到 100,000 元之间。")
+        raise InvalidValue("settings.line", "The exit income line must be above 0 and below 100,000 yuan.",
+                           "脱贫收入标准线应大于 0 元且小于 100,000 元。")
     if r.national_line is not None and not 0 < float(r.national_line) < 100_000:
-        raise InvalidValue("settings.national_line", "The national line must be between 0 and 100,000 yuan.",
-                           "国家贫困线应在 0 到 100,000 元之间。")
+        raise InvalidValue("settings.national_line", "The national line must be above 0 and below 100,000 yuan.",
+                           "国家贫困线应大于 0 元且小于 100,000 元。")
     if not 3 <= r.school_age_from <= r.school_age_to <= 20:
         raise InvalidValue("settings.school_ages",
                            "Compulsory school ages must satisfy 3 <= from <= to <= 20.",

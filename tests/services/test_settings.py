@@ -25,9 +25,12 @@ def test_a_reference_date_outside_the_year_is_refused_with_the_reason(db: Databa
 def test_a_changed_figure_without_a_source_says_who_set_it(db: Database) -> None:
     settings = YearSettingsService(db=db)
     assert "3750" in (settings.get(2019).source or "")
+    before = settings.get(2019).source
     changed = settings.update(2019, exit_income_line=3700)
-    assert changed.source == f"本地设置（{db.user}，{dt.date.today().isoformat()}）"
+    assert changed.source == f"本地设置（{db.user}，{dt.date.today().isoformat()}）；此前：{before}"
     assert settings.get(2019).source == changed.source
+    again = settings.update(2019, exit_income_line=3690)  # a second local change keeps one history
+    assert again.source == changed.source
     given = settings.update(2019, exit_income_line=3650, source="县扶贫办 2019 年测算")
     assert given.source == "县扶贫办 2019 年测算"
     # changing only the source keeps the figures
@@ -37,12 +40,17 @@ def test_a_changed_figure_without_a_source_says_who_set_it(db: Database) -> None
 def test_cli_says_where_a_new_year_took_its_figures(db: Database, capsys: pytest.CaptureFixture[str]) -> None:
     path = str(db.path)
     db.close()
-    assert main(["--db", path, "--lang", "zh_CN", "settings", "years", "--set", "2031", "--exit-line", "5000"]) == 0
+    year = str(dt.date.today().year + 1)  # next year's settings, prepared ahead
+    assert main(["--db", path, "--lang", "zh_CN", "settings", "years", "--set", year, "--exit-line", "5000"]) == 0
     captured = capsys.readouterr()
-    assert "已新建 2031 年度设置" in captured.err and "2020" in captured.err
-    assert "2031  退出线 5000 元" in captured.out
+    assert f"已新建 {year} 年度设置" in captured.err and "2020" in captured.err
+    assert f"{year}  退出线 5000 元" in captured.out
     assert main(["--db", path, "--lang", "en", "settings", "years", "--set", "2019"]) == 2
     assert "needs at least one figure" in capsys.readouterr().err
+    assert main(["--db", path, "--lang", "en", "settings", "years", "--exit-line", "4000"]) == 2
+    assert "--set YEAR" in capsys.readouterr().err
+    assert main(["--db", path, "--lang", "en", "settings", "years", "--set", "2099", "--exit-line", "1"]) == 2
+    assert "not a data year" in capsys.readouterr().err
 
 
 def test_once_there_is_a_director_only_a_director_changes_roles(tmp_path) -> None:  # type: ignore[no-untyped-def]
