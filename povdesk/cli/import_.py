@@ -65,10 +65,17 @@ def _print_text(result, lang: str, report: str | None) -> None:  # type: ignore[
         print(f"{head}: {result.file} ({result.layout} layout, {result.data_rows} rows, year {result.year})",
               file=out)
         print(f"  new households {result.households_new}, new members {result.members_new}, "
-              f"changed fields {result.fields_changed} (in {result.households_changed} households), "
+              f"changed fields {result.fields_changed} (in {result.households_changed} "
+              f"household{'' if result.households_changed == 1 else 's'}), "
               f"unchanged households {result.households_unchanged}", file=out)
         print(f"  skipped households {len(result.households_skipped)}, format errors {len(result.errors)}",
               file=out)
+    cleared = result.cleared()
+    if cleared:  # blank cells clear what the database holds: say so before anyone imports for real
+        listed = ("、" if zh else ", ").join(f"{_label(k, zh)} {n}" for k, n in list(cleared.items())[:5])
+        total = sum(cleared.values())
+        print(f"  注意：{total} 个已有的值将被清空（文件中这些格为空）：{listed}" if zh else
+              f"  note: {total} values held now will be cleared (blank in the file): {listed}", file=out)
     for e in result.errors[:50]:
         where = (f"第 {e.row} 行" if zh else f"row {e.row}") + (f" [{e.column}]" if e.column else "")
         print(f"  {where} {e.household_no or ''}: {e.message(lang)}", file=out)
@@ -88,3 +95,13 @@ def _print_text(result, lang: str, report: str | None) -> None:  # type: ignore[
         print(f"  未识别的列（未导入）：{cols}" if zh else f"  unknown columns (not imported): {cols}", file=out)
     if report:
         print(f"  错误报告：{Path(report)}" if zh else f"  error report: {Path(report)}", file=out)
+
+
+def _label(key: str, zh: bool) -> str:
+    from povdesk.domain import dictionary as dd
+
+    try:
+        f = dd.field(key)
+    except KeyError:
+        return key
+    return f.zh if zh else f.en

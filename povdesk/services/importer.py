@@ -13,6 +13,7 @@ import datetime as dt
 import gc
 import hashlib
 import operator
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,6 +136,12 @@ class ImportResult:
     @property
     def changed_anything(self) -> bool:
         return bool(self.households_new or self.members_new or self.fields_changed)
+
+    def cleared(self) -> dict[str, int]:
+        """Values the database holds that blank cells of the file would clear: field key -> count,
+        most first (worth a warning before importing for real)."""
+        counts = Counter(c.field_key for c in self.changes if c.new in (None, "") and c.old not in (None, ""))
+        return dict(counts.most_common())
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {

@@ -311,6 +311,10 @@
         <translation>{0} 处，涉及 {1} 户</translation>
     </message>
     <message>
+        <source>Values cleared (blank in the file)</source>
+        <translation>将被清空的值（文件中为空）</translation>
+    </message>
+    <message>
         <source>Unchanged households</source>
         <translation>无变化户</translation>
     </message>

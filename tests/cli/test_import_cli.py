@@ -86,3 +86,25 @@ def test_export_roster_then_import_reports_no_changes(tmp_path: Path, capsys: py
     assert code == 0
     assert (data["households_new"], data["members_new"], data["fields_changed"]) == (0, 0, 0)
     assert data["households_unchanged"] == 3
+
+
+def test_a_dry_run_warns_of_values_blank_cells_would_clear(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "c.sqlite")
+    assert main(["--db", db, "import", str(person_xlsx(tmp_path / "a.xlsx"))]) == 0
+    out = tmp_path / "export.xlsx"
+    assert main(["--db", db, "export-roster", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb.active
+    header_row = next(r for r in range(1, 6) if any(c.value == "文化程度" for c in ws[r]))
+    column = next(c.column for c in ws[header_row] if c.value == "文化程度")
+    blanked = 0
+    for r in range(header_row + 1, ws.max_row + 1):
+        if ws.cell(row=r, column=column).value not in (None, ""):
+            ws.cell(row=r, column=column).value = None
+            blanked += 1
+    wb.save(out)
+    capsys.readouterr()
+    assert main(["--db", db, "--lang", "zh_CN", "import", str(out), "--dry-run"]) == 0
+    text = capsys.readouterr().out
+    assert f"注意：{blanked} 个已有的值将被清空（文件中这些格为空）：文化程度 {blanked}" in text
