@@ -59,7 +59,7 @@ def _two_spouses(h, ctx):
     return None
 
 
-@rules.household("HH-005", CAT_STRUCTURE, ERROR, (REL, SEX),
+@rules.household("HH-005", CAT_STRUCTURE, ERROR, (SEX, REL),  # the sex is what to look at first
                  title=("户主与配偶同性别", "Head and spouse of the same sex"),
                  message=("户主{head}与配偶{name}性别均为“{sex}”",
                           "Head {head} and spouse {name} are both '{sex}'"))
