@@ -52,7 +52,7 @@ from povdesk.domain.records import CountyNode, ProblemRecord
 from povdesk.services.facade import Services
 from povdesk.ui.household_detail import HouseholdDetailView
 from povdesk.ui.household_table import COLUMNS, HouseholdTableModel
-from povdesk.ui.messages import show_error
+from povdesk.ui.messages import show_error, ui_language
 from povdesk.ui.navigator import NavigatorModel
 from povdesk.ui.tasks import run_in_background
 
@@ -519,6 +519,11 @@ class MainWindow(QMainWindow):
             self.table.resizeColumnToContents(col)
             header.resizeSection(col, min(max(header.sectionSize(col) + 12, 60), 280))
 
+    @staticmethod
+    def _header_key() -> str:
+        """Column widths are kept per language: English headings are wider than Chinese ones."""
+        return f"main/tableHeader/{ui_language()}"
+
     def _restore_state(self) -> None:
         s = ui_state()
         geometry = s.value("main/geometry")
@@ -526,7 +531,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         for key, widget in (("main/state", None), ("main/mainSplitter", self.main_splitter),
                             ("main/rightSplitter", self.right_splitter),
-                            ("main/tableHeader", self.table.horizontalHeader())):
+                            (self._header_key(), self.table.horizontalHeader())):
             value = s.value(key)
             if not isinstance(value, QByteArray):
                 continue
@@ -534,7 +539,7 @@ class MainWindow(QMainWindow):
                 self.restoreState(value)
             else:
                 widget.restoreState(value)
-                if key == "main/tableHeader":
+                if key == self._header_key():
                     self._header_restored = True
 
     def save_state(self) -> None:
@@ -543,7 +548,7 @@ class MainWindow(QMainWindow):
         s.setValue("main/state", self.saveState())
         s.setValue("main/mainSplitter", self.main_splitter.saveState())
         s.setValue("main/rightSplitter", self.right_splitter.saveState())
-        s.setValue("main/tableHeader", self.table.horizontalHeader().saveState())
+        s.setValue(self._header_key(), self.table.horizontalHeader().saveState())
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

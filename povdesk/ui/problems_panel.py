@@ -257,7 +257,7 @@ class ProblemsPanel(QWidget):
             return
         self.model.set_problems(problems, names)
         errors = sum(1 for p in problems if p.severity == "error")
-        self.summary.setText(self.tr("{0} problems shown ({1} errors, {2} warnings)").format(
+        self.summary.setText(self.tr("Problems shown: {0} (errors {1}, warnings {2})").format(
             len(problems), errors, len(problems) - errors))
         self._update_buttons()
 

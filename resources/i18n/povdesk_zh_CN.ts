@@ -958,7 +958,7 @@
         <translation>任意状态</translation>
     </message>
     <message>
-        <source>{0} problems shown ({1} errors, {2} warnings)</source>
+        <source>Problems shown: {0} (errors {1}, warnings {2})</source>
         <translation>显示 {0} 个问题（错误 {1}，提醒 {2}）</translation>
     </message>
     <message>
