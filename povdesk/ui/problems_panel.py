@@ -141,6 +141,8 @@ class ProblemsPanel(QWidget):
         self._places = places
         self.task: Task | None = None
 
+        self.township = QComboBox()
+        self.township.setObjectName("townshipFilter")
         self.village = QComboBox()
         self.village.setObjectName("villageFilter")
         self.category = QComboBox()
@@ -177,7 +179,8 @@ class ProblemsPanel(QWidget):
             self.view.setColumnWidth(col, width)
 
         filters = QHBoxLayout()
-        for label, combo in ((self.tr("Village"), self.village), (self.tr("Category"), self.category),
+        for label, combo in ((self.tr("Township"), self.township), (self.tr("Village"), self.village),
+                             (self.tr("Category"), self.category),
                              (self.tr("Rule"), self.rule), (self.tr("Severity"), self.severity),
                              (self.tr("Status"), self.status)):
             filters.addWidget(QLabel(label))
@@ -198,6 +201,7 @@ class ProblemsPanel(QWidget):
 
         for combo in (self.village, self.category, self.rule, self.severity, self.status):
             combo.currentIndexChanged.connect(self.reload)
+        self.township.currentIndexChanged.connect(self._township_changed)
         self.run_button.clicked.connect(self.run_checks)
         self.accept_button.clicked.connect(self.accept_selected)
         self.reopen_button.clicked.connect(self.reopen_selected)
@@ -210,12 +214,12 @@ class ProblemsPanel(QWidget):
     # ------------------------------------------------------------------ filters
     def _fill_filters(self) -> None:
         lang = ui_language()
-        self.village.addItem(self.tr("All villages"), None)
         places = self._places if self._places is not None else self.services.registry.navigator()
-        for county in places:
-            for town in county.townships:
-                for v in town.villages:
-                    self.village.addItem(f"{town.name} {v.name}", v.id)
+        self._towns = [town for county in places for town in county.townships]
+        self.township.addItem(self.tr("All townships"), None)
+        for town in self._towns:
+            self.township.addItem(town.name, town.id)
+        self._fill_villages()
         self.category.addItem(self.tr("All categories"), None)
         categories: list[str] = []
         for r in catalogue():
@@ -234,15 +238,35 @@ class ProblemsPanel(QWidget):
             self.status.addItem(status_label(code), code)
         self.status.addItem(self.tr("Any status"), None)
 
+    def _fill_villages(self) -> None:
+        """The village filter offers the chosen township's villages (every village otherwise)."""
+        chosen = self.township.currentData()
+        self.village.blockSignals(True)
+        self.village.clear()
+        self.village.addItem(self.tr("All villages"), None)
+        for town in self._towns:
+            if chosen is None or town.id == chosen:
+                for v in town.villages:
+                    self.village.addItem(f"{town.name} {v.name}" if chosen is None else v.name, v.id)
+        self.village.blockSignals(False)
+
+    def _township_changed(self) -> None:
+        self._fill_villages()
+        self.reload()
+
     def set_village(self, village_id: int | None) -> None:
         index = self.village.findData(village_id)
+        if index < 0 and village_id is not None and self.township.currentData() is not None:
+            self.township.setCurrentIndex(0)  # the village is in another township: show them all
+            index = self.village.findData(village_id)
         if index >= 0:
             self.village.setCurrentIndex(index)
 
     def query(self) -> Any:
         from povdesk.services.checks import ProblemQuery
 
-        return ProblemQuery(village_id=self.village.currentData(), category=self.category.currentData(),
+        return ProblemQuery(township_id=self.township.currentData(), village_id=self.village.currentData(),
+                            category=self.category.currentData(),
                             rule=self.rule.currentData(), severity=self.severity.currentData(),
                             status=self.status.currentData())
 
@@ -379,11 +403,17 @@ class ProblemsPanel(QWidget):
         try:
             heads = self.services.checks.head_names(p.household_id for p in items)
             titles = {r.code: r.title_zh for r in catalogue()}
-            one_village = self.village.currentData() is not None
-            scope = self.village.currentText() if one_village else "全县"
+            town, village = self.township.currentData(), self.village.currentData()
+            if village is not None:
+                scope, by, columns = self.village.currentText(), "village", None
+            elif town is not None:
+                scope, by, columns = self.township.currentText(), "village", self.services.checks.place_names(town)
+            else:
+                scope, by, columns = "全县", "township", self.services.checks.place_names()
+            users = getattr(self.services, "users", None)
+            names = {} if users is None else {u.login: u.display_name for u in users.list()}
             write_problem_list(path, items, title=f"{scope}数据质量问题清单", heads=heads, rule_titles=titles,
-                               summary_by="village" if one_village else "township",
-                               places=None if one_village else self.services.checks.place_names())
+                               summary_by=by, places=columns, names=names)
         except Exception as exc:
             show_error(self, exc)
             return None

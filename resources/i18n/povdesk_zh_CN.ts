@@ -946,6 +946,14 @@
         <translation>全部类别</translation>
     </message>
     <message>
+        <source>Township</source>
+        <translation>乡(镇)</translation>
+    </message>
+    <message>
+        <source>All townships</source>
+        <translation>全部乡镇</translation>
+    </message>
+    <message>
         <source>All rules</source>
         <translation>全部规则</translation>
     </message>

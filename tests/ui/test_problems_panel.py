@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from povdesk.db.models import Household
 from povdesk.services.database import Database
 from povdesk.services.facade import Services
 from povdesk.ui.problems_panel import ProblemsPanel, ProblemTableModel
@@ -44,6 +46,16 @@ def test_filters_narrow_the_list(qtbot, services: Services) -> None:  # type: ig
     assert rows and {p.village for p in rows} == {"试点村"} and len(rows) < total
     panel.set_village(None)
     assert panel.model.rowCount() == total
+    # a township narrows the list and the village filter to its villages
+    panel.township.setCurrentIndex(panel.township.findText("帕哈乡"))
+    rows = [panel.model.problem(r) for r in range(panel.model.rowCount())]
+    assert rows and {p.township for p in rows} == {"帕哈乡"} and len(rows) < total
+    assert panel.village.count() > 1 and all(" " not in panel.village.itemText(i) for i in range(1, panel.village.count()))
+    other = next(p for p in services.checks.problems() if p.township != "帕哈乡")
+    with services.db.reading() as s:
+        other_village = s.scalar(select(Household.village_id).where(Household.id == other.household_id))
+    panel.set_village(other_village)  # a village elsewhere: the township filter lets go
+    assert panel.township.currentData() is None and panel.village.currentData() == other_village
 
 
 def test_run_accept_and_open(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
