@@ -118,27 +118,16 @@ class _Gates:
         self.records = records
         self.source = source if source is not None and len(source.rows) == len(records) else None
         self.raws: dict[Any, list[Any]] = {}
-        self.values: dict[Any, list[Any]] = {}
         self.distinct: dict[Any, dict[Any, Any]] = {}  # column -> its distinct values (as keys)
         self.yearly_rows: dict[str, list[Any]] = {}
         self.picked: dict[tuple[Any, frozenset[Any]], list[Any]] = {}
 
     def column(self, column: str | tuple[str, ...]) -> list[Any]:
-        """The column's values, each replaced by the first equal value met (the key of its
-        distinct values): later passes compare a few objects that stay in the CPU cache instead
-        of one fresh object per record. A column of mostly distinct values (names, ID numbers)
-        is left as it is: there is nothing to share."""
-        got = self.values.get(column)
-        if got is None:
-            raw = self.raw(column)
-            distinct: dict[Any, Any]
-            if len(set(raw[:256])) > 64:  # judged on a sample
-                got, distinct = raw, dict.fromkeys(raw)
-            else:
-                distinct = {}
-                got = list(map(distinct.setdefault, raw, raw))
-            self.values[column] = got
-            self.distinct[column] = distinct
+        """The column's values (see `raw`), its distinct values noted for the predicates. (Sharing
+        one object per distinct value was tried: building it cost more than it saved.)"""
+        got = self.raw(column)
+        if column not in self.distinct:
+            self.distinct[column] = dict.fromkeys(got)
         return got
 
     def raw(self, column: str | tuple[str, ...]) -> list[Any]:
@@ -161,7 +150,7 @@ class _Gates:
             wanted = bulk(ctx)
             wanted = wanted if isinstance(wanted, (set, frozenset)) else frozenset(wanted)
             return _pick(self.records, self.raw(column), wanted) if wanted else ()
-        self.column(column)
+        values = self.column(column)
         distinct = self.distinct[column]
         passing = frozenset(v for v in distinct if predicate(v, ctx))
         if not passing:
@@ -171,7 +160,7 @@ class _Gates:
         key = (column, passing)
         picked = self.picked.get(key)
         if picked is None:
-            picked = self.picked[key] = _pick(self.records, self.values[column], passing)
+            picked = self.picked[key] = _pick(self.records, values, passing)
         return picked
 
 
