@@ -3,6 +3,7 @@ accepted as exceptions, and opened on the household with the field marked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -334,60 +335,48 @@ class ProblemsPanel(QWidget):
 
     def accept_selected(self, reason: str | None = None) -> None:
         """Accept the selected open problem as an exception; asks for the reason."""
-        p = self.selected_problem()
-        if p is None or p.status != "open":
-            return
-        if reason is None:
-            text, ok = QInputDialog.getMultiLineText(
-                self, self.tr("Accept as exception"),
-                self.tr("Why is this not a data error? (recorded with your name)\n{0}").format(
-                    p.message(ui_language())))
-            if not ok:
-                return
-            reason = text
-        try:
-            self.services.checks.accept(p.id, reason)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.reload()
+        self._act_on_selected("open", reason, lambda p: self._ask(
+            self.tr("Accept as exception"),
+            self.tr("Why is this not a data error? (recorded with your name)\n{0}").format(p.message(ui_language())),
+            multiline=True), self.services.checks.accept)
 
     def reopen_selected(self, note: str | None = None) -> None:
         """Withdraw the selected accepted exception (the problem is open again); asks why."""
+        self._act_on_selected("accepted", note, lambda p: self._ask(
+            self.tr("Withdraw exception"), self.tr("Why is the exception withdrawn? (recorded with your name)")),
+            self.services.checks.reopen)
+
+    def remark_selected(self, remark: str | None = None) -> None:
+        """The village team's note on the selected problem (printed in the lists' remark column)."""
+        self._act_on_selected(None, remark, lambda p: self._ask(
+            self.tr("Village remark"), self.tr("What the village team says about this problem:"), p.remark or ""),
+            self.services.checks.set_remark)
+
+    def _act_on_selected(self, status: str | None, text: str | None, ask: Callable[[ProblemRecord], str | None],
+                         act: Callable[[int, str], Any]) -> None:
+        """Apply `act(problem id, text)` to the selected problem (of `status`, if given), asking
+        for the text unless it is given; then show the list again."""
         p = self.selected_problem()
-        if p is None or p.status != "accepted":
+        if p is None or (status is not None and p.status != status):
             return
-        if note is None:
-            text, ok = QInputDialog.getText(self, self.tr("Withdraw exception"),
-                                            self.tr("Why is the exception withdrawn? (recorded with your name)"))
-            if not ok:
+        if text is None:
+            text = ask(p)
+            if text is None:
                 return
-            note = text
         try:
-            self.services.checks.reopen(p.id, note)
+            act(p.id, text)
         except Exception as exc:
             show_error(self, exc)
             return
         self.reload()
 
-    def remark_selected(self, remark: str | None = None) -> None:
-        """The village team's note on the selected problem (printed in the lists' remark column)."""
-        p = self.selected_problem()
-        if p is None:
-            return
-        if remark is None:
-            text, ok = QInputDialog.getText(self, self.tr("Village remark"),
-                                            self.tr("What the village team says about this problem:"),
-                                            text=p.remark or "")
-            if not ok:
-                return
-            remark = text
-        try:
-            self.services.checks.set_remark(p.id, remark)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.reload()
+    def _ask(self, title: str, label: str, text: str = "", *, multiline: bool = False) -> str | None:
+        """The text the user typed, None if they cancelled."""
+        if multiline:
+            answer, ok = QInputDialog.getMultiLineText(self, title, label, text)
+        else:
+            answer, ok = QInputDialog.getText(self, title, label, text=text)
+        return answer if ok else None
 
     def export_list(self, path: str | None = None) -> str | None:
         """Write the problems shown to an .xlsx list (one row each, with a remark column)."""
