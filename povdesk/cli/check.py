@@ -25,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     place.add_argument("--township", metavar="CODE", help="only this township (9-digit code)")
     p.add_argument("--status", choices=(*STATUSES, "all"), default="open",
                    help="which problems to list after the run: open (default), accepted, rectified or all")
+    p.add_argument("--no-run", action="store_true",
+                   help="list the problems as the last run left them, without running the checks")
     p.add_argument("--format", choices=("table", "json", "xlsx"), default="table",
                    help="table (default), json, or xlsx (needs --out)")
     p.add_argument("--out", metavar="FILE", help="write to this file instead of the screen "
@@ -72,25 +74,26 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
     if args.split and args.format != "xlsx":
         raise BadInput("input.split", "--split works with --format xlsx only.", "--split 只能与 --format xlsx 一起使用。")
 
-    result = checks.run(village_id=village_id, township_id=township_id)
+    result = None if args.no_run else checks.run(village_id=village_id, township_id=township_id)
     in_scope = checks.problems(ProblemQuery(village_id=village_id, township_id=township_id, status=None))
     by_status = Counter(p.status for p in in_scope)
     problems = [p for p in in_scope if args.status == "all" or p.status == args.status]
     open_ = [p for p in in_scope if p.status == "open"]
     by_severity = Counter(p.severity for p in open_)
-    summary = {"households_checked": result.households, "open": len(open_),
+    summary = {"households_checked": result.households if result else None, "open": len(open_),
                "errors": by_severity.get("error", 0), "warnings": by_severity.get("warning", 0),
                "accepted": by_status.get("accepted", 0), "rectified": by_status.get("rectified", 0),
                "listed": len(problems), "status_listed": args.status,
-               "opened_this_run": result.opened, "rectified_this_run": result.rectified,
+               "opened_this_run": result.opened if result else 0,
+               "rectified_this_run": result.rectified if result else 0,
                "by_category": dict(sorted(Counter(p.category for p in open_).items())),
                "by_rule": dict(sorted(Counter(p.rule for p in open_).items())),
-               "seconds": result.seconds}
+               "seconds": result.seconds if result else 0.0}
     scope = args.village or args.township or ("全县" if zh else "county")
 
     if args.format == "json":
         text = json.dumps({"problems": [_problem_json(p, args.lang) for p in problems], "summary": summary,
-                           "run_id": result.run_id}, ensure_ascii=False, indent=1)
+                           "run_id": result.run_id if result else None}, ensure_ascii=False, indent=1)
         _emit(text, args.out, zh, len(problems))
     elif args.format == "xlsx":
         titles = {r.code: r.title_zh for r in catalogue()}
@@ -140,15 +143,18 @@ def _table(problems: list[Any], summary: dict[str, Any], lang: str, names: dict[
     lines = ["  ".join([*(_pad(h, w) for h, w in zip(heads, widths, strict=False)), heads[-1]])]
     lines += ["  ".join([*(_pad(c, w) for c, w in zip(r, widths, strict=False)), r[-1]]) for r in rows]
     n = summary
+    ran = n["households_checked"] is not None
     if zh:
-        lines.append(f"检查 {n['households_checked']} 户：未整改问题 {n['open']} 个（错误 {n['errors']}，"
-                     f"提醒 {n['warnings']}），认定为例外 {n['accepted']} 个，已整改 {n['rectified']} 个；"
-                     f"本次新发现 {n['opened_this_run']}，本次已整改 {n['rectified_this_run']}。")
+        head = f"检查 {n['households_checked']} 户：" if ran else "（未运行检查，按上次检查结果列出）"
+        tail = f"；本次新发现 {n['opened_this_run']}，本次已整改 {n['rectified_this_run']}" if ran else ""
+        lines.append(f"{head}未整改问题 {n['open']} 个（错误 {n['errors']}，提醒 {n['warnings']}），"
+                     f"认定为例外 {n['accepted']} 个，已整改 {n['rectified']} 个{tail}。")
     else:
-        lines.append(f"Checked {n['households_checked']} households: {_count(n['open'], 'open problem')} "
+        head = f"Checked {n['households_checked']} households: " if ran else "(not run; as the last run left them) "
+        tail = f"; {n['opened_this_run']} new and {n['rectified_this_run']} rectified by this run" if ran else ""
+        lines.append(f"{head}{_count(n['open'], 'open problem')} "
                      f"({_count(n['errors'], 'error')}, {_count(n['warnings'], 'warning')}), "
-                     f"{n['accepted']} accepted as exceptions, {n['rectified']} rectified; "
-                     f"{n['opened_this_run']} new and {n['rectified_this_run']} rectified by this run.")
+                     f"{n['accepted']} accepted as exceptions, {n['rectified']} rectified{tail}.")
     return lines
 
 

@@ -111,3 +111,20 @@ def test_a_figure_out_of_range_is_unusable_input(county_path: str, capsys: pytes
     assert main(["--db", county_path, "--lang", "zh_CN", "settings", "years", "--set", "2019",
                  "--reference-date", "2018-06-30"]) == 2
     assert "2018-06-30" in capsys.readouterr().err
+
+
+def test_no_run_lists_without_recording_a_run(county_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import func, select
+
+    from povdesk.db.models import CheckRun
+
+    assert main(["--db", county_path, "--lang", "zh_CN", "check"]) == 0
+    ran = capsys.readouterr().out
+    assert main(["--db", county_path, "--lang", "zh_CN", "check", "--no-run"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.splitlines()[:-1] == ran.splitlines()[:-1]
+    assert listed.splitlines()[-1].startswith("（未运行检查，按上次检查结果列出）") and "本次" not in listed
+    db = Database.open(county_path, user="tester")
+    with db.reading() as s:
+        assert s.scalar(select(func.count(CheckRun.id))) == 1
+    db.close()
