@@ -31,7 +31,7 @@ def _no_members(h, ctx):
 @rules.household("HH-002", CAT_STRUCTURE, ERROR, (REL,),
                  title=("无户主", "No head of household"),
                  message=("本户 {count} 名在册成员中没有与户主关系为“户主”的成员",
-                          "None of the {count} current members is marked as head of household"))
+                          "No current member ({count} in all) is marked as head of household"))
 def _no_head(h, ctx):
     if h.current and h.head() is None:
         return {"count": len(h.current)}
