@@ -10,12 +10,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from povdesk.domain.resolutions import closing
+from povdesk.domain.resolutions import STATUSES, closing, status_label
 from povdesk.errors import BadInput
-
-STATUSES = ("open", "accepted", "rectified")
-STATUS_ZH = {"open": "未整改", "accepted": "认定为例外", "rectified": "已整改"}
-STATUS_EN = {"open": "Open", "accepted": "Accepted", "rectified": "Rectified"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,7 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     place.add_argument("--village", metavar="CODE", help="only this village (12-digit code)")
     place.add_argument("--township", metavar="CODE", help="only this township (9-digit code)")
     p.add_argument("--status", choices=(*STATUSES, "all"), default="open",
-                   help="which problems to list after the run: open (default), accepted, rectified or all")
+                   help="which problems to list after the run: open (default), accepted, rectified, "
+                        "lapsed (closed by a settings or rule change, data unchanged) or all")
     p.add_argument("--no-run", action="store_true",
                    help="list the problems as the last run left them, without running the checks")
     p.add_argument("--format", choices=("table", "json", "xlsx"), default="table",
@@ -83,6 +80,7 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
     summary = {"households_checked": result.households if result else None, "open": len(open_),
                "errors": by_severity.get("error", 0), "warnings": by_severity.get("warning", 0),
                "accepted": by_status.get("accepted", 0), "rectified": by_status.get("rectified", 0),
+               "lapsed": by_status.get("lapsed", 0),
                "listed": len(problems), "status_listed": args.status,
                "opened_this_run": result.opened if result else 0,
                "rectified_this_run": result.rectified if result else 0,
@@ -134,7 +132,7 @@ def _table(problems: list[Any], summary: dict[str, Any], lang: str, names: dict[
     heads: tuple[str, ...] = ("规则", "严重程度", "状态", "户编号", "成员", "问题") if zh else \
         ("Rule", "Severity", "Status", "Household", "Member", "Problem")
     rows = [(p.rule, ("错误" if p.severity == "error" else "提醒") if zh else p.severity.capitalize(),
-             STATUS_ZH[p.status] if zh else STATUS_EN[p.status], p.household_no, p.member_name or "",
+             status_label(p.status, lang), p.household_no, p.member_name or "",
              p.message(lang)) for p in problems]
     if any(p.status != "open" for p in problems):  # how, by whom and when each was closed
         heads = (*heads[:-1], "处理情况" if zh else "Resolution", heads[-1])
@@ -148,13 +146,14 @@ def _table(problems: list[Any], summary: dict[str, Any], lang: str, names: dict[
         head = f"检查 {n['households_checked']} 户：" if ran else "（未运行检查，按上次检查结果列出）"
         tail = f"；本次新发现 {n['opened_this_run']}，本次已整改 {n['rectified_this_run']}" if ran else ""
         lines.append(f"{head}未整改问题 {n['open']} 个（错误 {n['errors']}，提醒 {n['warnings']}），"
-                     f"认定为例外 {n['accepted']} 个，已整改 {n['rectified']} 个{tail}。")
+                     f"认定为例外 {n['accepted']} 个，已整改 {n['rectified']} 个，不再适用 {n['lapsed']} 个{tail}。")
     else:
         head = f"Checked {n['households_checked']} households: " if ran else "(not run; as the last run left them) "
         tail = f"; {n['opened_this_run']} new and {n['rectified_this_run']} rectified by this run" if ran else ""
         lines.append(f"{head}{_count(n['open'], 'open problem')} "
                      f"({_count(n['errors'], 'error')}, {_count(n['warnings'], 'warning')}), "
-                     f"{n['accepted']} accepted as exceptions, {n['rectified']} rectified{tail}.")
+                     f"{n['accepted']} accepted as exceptions, {n['rectified']} rectified, "
+                     f"{n['lapsed']} no longer applying{tail}.")
     return lines
 
 

@@ -15,10 +15,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from povdesk.domain import dictionary as dd
 from povdesk.domain.records import ProblemRecord
-from povdesk.domain.resolutions import closing
+from povdesk.domain.resolutions import STATUS_ZH, closing
 
 SEVERITY_ZH = {"error": "错误", "warning": "提醒"}
-STATUS_ZH = {"open": "未整改", "rectified": "已整改", "accepted": "认定例外"}
 LIST_HEADERS = ("序号", "乡(镇)", "行政村", "户编号", "户主姓名", "成员姓名", "证件号码", "规则编号",
                 "问题类别", "严重程度", "问题描述", "涉及字段", "状态", "发现时间", "整改情况", "村组备注")
 _WIDTHS = (6, 12, 12, 20, 10, 10, 21, 12, 12, 9, 60, 24, 9, 17, 34, 28)

@@ -38,7 +38,14 @@ from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.records import ProblemRecord
-from povdesk.domain.resolutions import DATA_CORRECTED, NO_LONGER_APPLIES, rectified
+from povdesk.domain.resolutions import (
+    ACCEPTED,
+    CORRECTED_RESOLUTION,
+    LAPSED,
+    LAPSED_RESOLUTION,
+    OPEN,
+    RECTIFIED,
+)
 from povdesk.domain.roles import DECIDES_EXCEPTIONS
 from povdesk.domain.rules.base import (
     HOUSEHOLD,
@@ -68,10 +75,6 @@ from povdesk.services.users import UserService
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
 
-OPEN = "open"
-RECTIFIED = "rectified"
-ACCEPTED = "accepted"
-STATUSES = (OPEN, RECTIFIED, ACCEPTED)
 _CHUNK = 900  # ids per IN (...) list
 _BATCH = 2000  # households loaded and checked at a time
 
@@ -117,6 +120,8 @@ class CheckRunResult:
     warnings: int
     seconds: float
     by_rule: Mapping[str, int] = field(default_factory=dict)
+    #: closed because they no longer apply though the data did not change (a setting or rule did)
+    lapsed: int = 0
 
 
 @dataclass(frozen=True)
@@ -389,17 +394,17 @@ class CheckService:
             s.add(run)
             s.flush()
             with _collector_paused():
-                opened, rectified, still_open = self._track(s, run.id, household_ids, found)
+                opened, rectified, lapsed, still_open = self._track(s, run.id, household_ids, found)
             by_rule = Counter(f.rule.code for f in found)
             errors = sum(1 for f in found if f.rule.severity == "error")
             seconds = round(time.perf_counter() - t0, 3)
             counts = {"households": len(household_ids), "findings": len(found), "opened": opened,
-                      "rectified": rectified, "still_open": still_open, "errors": errors,
+                      "rectified": rectified, "lapsed": lapsed, "still_open": still_open, "errors": errors,
                       "warnings": len(found) - errors, "seconds": seconds}
             run.counts = counts
             run.finished_at = utcnow()
             return CheckRunResult(run.id, scope_name, len(household_ids), len(found), opened, rectified,
-                                  still_open, errors, len(found) - errors, seconds, dict(by_rule))
+                                  still_open, errors, len(found) - errors, seconds, dict(by_rule), lapsed)
 
     def run_household(self, household_id: int) -> list[ProblemRecord]:
         """Re-check one household after an edit; returns its open problems."""
@@ -407,7 +412,8 @@ class CheckService:
         return self.open_problems(household_id)
 
     def _track(self, s: Session, run_id: int, household_ids: list[int],
-               found: list[Finding]) -> tuple[int, int, int]:
+               found: list[Finding]) -> tuple[int, int, int, int]:
+        """Record a run's findings: (opened, rectified, lapsed, still open)."""
         # fingerprint -> id, status, message_zh, household, opened at, (category, severity, fields)
         known: dict[str, tuple[int, str, str, int, dt.datetime, tuple[str, str, str]]] = {}
         stmt = select(Problem.id, Problem.fingerprint, Problem.status, Problem.message_zh,
@@ -464,16 +470,17 @@ class CheckService:
             for pid, hid, opened in gone:
                 edit = edits.get(hid)
                 if edit is not None and edit[1] >= opened:  # the household was edited since: credit the editor
-                    closing.append((pid, edit[0], DATA_CORRECTED))
+                    closing.append((pid, RECTIFIED, edit[0], CORRECTED_RESOLUTION))
                 else:  # the data did not change: a year setting or the rule did
-                    closing.append((pid, user, NO_LONGER_APPLIES))
+                    closing.append((pid, LAPSED, user, LAPSED_RESOLUTION))
             s.execute(update(Problem), [
-                {"id": pid, "status": RECTIFIED, "closed_at": now, "closed_by": who, "resolution": rectified(why),
-                 "last_run_id": run_id} for pid, who, why in closing])
+                {"id": pid, "status": status, "closed_at": now, "closed_by": who, "resolution": why,
+                 "last_run_id": run_id} for pid, status, who, why in closing])
             s.execute(insert(ProblemEvent), [
-                {"problem_id": pid, "at": now, "user": who, "old_status": OPEN, "new_status": RECTIFIED,
-                 "note": f"第 {run_id} 次检查通过：{why}"} for pid, who, why in closing])
-        return len(new_rows), len(gone), len(still_open)
+                {"problem_id": pid, "at": now, "user": who, "old_status": OPEN, "new_status": status,
+                 "note": f"第 {run_id} 次检查：{why}"} for pid, status, who, why in closing])
+        lapsed = sum(1 for c in closing if c[1] == LAPSED) if gone else 0
+        return len(new_rows), len(gone) - lapsed, lapsed, len(still_open)
 
     @staticmethod
     def _last_edits(s: Session, household_ids: list[int]) -> dict[int, tuple[str, dt.datetime]]:

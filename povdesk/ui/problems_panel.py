@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from povdesk.domain.records import CountyNode, ProblemRecord
-from povdesk.domain.resolutions import closing
+from povdesk.domain.resolutions import STATUSES, closing
 from povdesk.domain.roles import DECIDES_EXCEPTIONS
 from povdesk.domain.rules.base import CATEGORY_EN
 from povdesk.domain.rules.catalogue import by_code, catalogue
@@ -48,7 +48,10 @@ def severity_label(severity: str) -> str:
 
 
 def status_label(status: str) -> str:
-    return {"open": QCoreApplication.translate("ProblemsPanel", "Open"), "rectified": QCoreApplication.translate("ProblemsPanel", "Rectified"), "accepted": QCoreApplication.translate("ProblemsPanel", "Accepted")}.get(status, status)
+    return {"open": QCoreApplication.translate("ProblemsPanel", "Open"),
+            "rectified": QCoreApplication.translate("ProblemsPanel", "Rectified"),
+            "accepted": QCoreApplication.translate("ProblemsPanel", "Accepted"),
+            "lapsed": QCoreApplication.translate("ProblemsPanel", "No longer applies")}.get(status, status)
 
 
 class ProblemTableModel(QAbstractTableModel):
@@ -235,7 +238,7 @@ class ProblemsPanel(QWidget):
         self.severity.addItem(self.tr("All severities"), None)
         self.severity.addItem(severity_label("error"), "error")
         self.severity.addItem(severity_label("warning"), "warning")
-        for code in ("open", "accepted", "rectified"):
+        for code in STATUSES:
             self.status.addItem(status_label(code), code)
         self.status.addItem(self.tr("Any status"), None)
 
@@ -328,9 +331,11 @@ class ProblemsPanel(QWidget):
 
     def _ran(self, result: Any) -> None:
         self.reload()
-        self.summary.setText(self.tr(
-            "Checked {0} households in {1:.1f} s: {2} new, {3} rectified, {4} still open").format(
-            result.households, result.seconds, result.opened, result.rectified, result.still_open))
+        ran = self.tr("Checked {0} households in {1:.1f} s: {2} found for the first time, {3} found again, "
+                      "{4} rectified, {5} no longer apply").format(
+            result.households, result.seconds, result.opened, result.still_open, result.rectified,
+            getattr(result, "lapsed", 0))
+        self.summary.setText(f"{ran}  ·  {self.summary.text()}")
         self.checks_ran.emit(result)
 
     def accept_selected(self, reason: str | None = None) -> None:

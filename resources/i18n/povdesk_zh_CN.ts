@@ -898,6 +898,10 @@
         <translation>认定例外</translation>
     </message>
     <message>
+        <source>No longer applies</source>
+        <translation>不再适用</translation>
+    </message>
+    <message>
         <source>Run checks</source>
         <translation>运行检查</translation>
     </message>
@@ -942,6 +946,10 @@
         <translation>全部村</translation>
     </message>
     <message>
+        <source>Checked {0} households in {1:.1f} s: {2} found for the first time, {3} found again, {4} rectified, {5} no longer apply</source>
+        <translation>已检查 {0} 户，用时 {1:.1f} 秒：新发现 {2}，再次发现 {3}，已整改 {4}，不再适用 {5}</translation>
+    </message>
+    <message>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
@@ -980,10 +988,6 @@
     <message>
         <source>Running the data-quality checks…</source>
         <translation>正在运行数据质量检查…</translation>
-    </message>
-    <message>
-        <source>Checked {0} households in {1:.1f} s: {2} new, {3} rectified, {4} still open</source>
-        <translation>已检查 {0} 户，用时 {1:.1f} 秒：新发现 {2}，已整改 {3}，仍未整改 {4}</translation>
     </message>
     <message>
         <source>Accept as exception</source>

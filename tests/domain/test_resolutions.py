@@ -7,11 +7,11 @@ from dataclasses import replace
 
 from povdesk.domain.records import ProblemRecord
 from povdesk.domain.resolutions import (
-    DATA_CORRECTED,
-    NO_LONGER_APPLIES,
+    CORRECTED_RESOLUTION,
+    LAPSED_RESOLUTION,
     closing,
-    rectified,
     resolution_text,
+    status_label,
 )
 
 OPEN = ProblemRecord(id=1, rule="EXIT-001", category="脱贫标准", severity="error", household_id=1,
@@ -25,11 +25,12 @@ def test_open_problems_have_no_closing_line() -> None:
 
 
 def test_a_rectified_problem_names_the_person_and_the_time() -> None:
-    done = replace(OPEN, status="rectified", resolution=rectified(DATA_CORRECTED), closed_by="liwenshu",
+    done = replace(OPEN, status="rectified", resolution=CORRECTED_RESOLUTION, closed_by="liwenshu",
                    closed_at=dt.datetime(2019, 11, 20, 15, 4))
     assert closing(done, "zh", {"liwenshu": "李文书"}) == "复查通过（数据已更正） — 李文书 2019-11-20 15:04"
     assert closing(done, "en", {}) == "Re-check passed (data corrected) — liwenshu 2019-11-20 15:04"
-    assert resolution_text(rectified(NO_LONGER_APPLIES), "en").startswith("Re-check passed (data unchanged")
+    assert resolution_text(LAPSED_RESOLUTION, "en").startswith("Re-check passed with the data unchanged")
+    assert (status_label("lapsed"), status_label("lapsed", "en")) == ("不再适用", "No longer applies")
 
 
 def test_a_reviewers_reason_is_shown_as_written() -> None:

@@ -130,10 +130,11 @@ def test_a_problem_a_settings_change_closes_is_not_called_a_data_correction(coun
     checks.run()
     [below] = [p for p in checks.problems() if p.rule == "EXIT-001"]
     settings.update(2019, exit_income_line=2000, source="测试")
-    assert checks.run().rectified == 1
+    result = checks.run()
+    assert (result.rectified, result.lapsed) == (0, 1)
     closed = checks.problem(below.id)
-    assert closed.status == "rectified" and closed.closed_by == county_db.user
-    assert closed.resolution == "复查通过（数据未改动，因年度设置或检查规则变化不再成立）"
+    assert closed.status == "lapsed" and closed.closed_by == county_db.user
+    assert closed.resolution == "复查通过，但数据未改动（年度设置或检查规则已变化）"
     assert "数据未改动" in checks.history(below.id)[-1].note
 
 
