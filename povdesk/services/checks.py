@@ -189,6 +189,18 @@ class _Rows:
             cursor.close()
 
 
+#: longest reason, remark or history note kept (the columns' width)
+NOTE_LIMIT = 200
+
+
+def _within_limit(text: str, what_en: str, what_zh: str) -> str:
+    """The text, refused (not silently cut) when longer than the database keeps."""
+    if len(text) > NOTE_LIMIT:
+        raise InvalidValue(f"problem.{what_en}", f"The {what_en} is {len(text)} characters; at most {NOTE_LIMIT} are kept.",
+                           f"{what_zh}共 {len(text)} 字，最多保存 {NOTE_LIMIT} 字，请精简后再提交。")
+    return text
+
+
 def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
@@ -500,7 +512,7 @@ class CheckService:
     def accept(self, problem_id: int, reason: str) -> ProblemRecord:
         """Accept an open problem as an exception (a reviewer's decision, with the reason)."""
         self._users.require(DECIDES_EXCEPTIONS, "accept a problem as an exception", "认定问题为例外")
-        reason = (reason or "").strip()
+        reason = _within_limit((reason or "").strip(), "reason", "理由")
         if not reason:
             raise InvalidValue("problem.reason", "Give a reason for accepting the exception.",
                                "请填写认定为例外的理由。")
@@ -509,7 +521,8 @@ class CheckService:
     def reopen(self, problem_id: int, note: str = "") -> ProblemRecord:
         """Withdraw an accepted exception; the problem is open again."""
         self._users.require(DECIDES_EXCEPTIONS, "withdraw an accepted exception", "撤销例外认定")
-        return self._set_status(problem_id, OPEN, note.strip() or "撤销例外认定", expect=ACCEPTED)
+        return self._set_status(problem_id, OPEN, _within_limit(note.strip(), "reason", "理由") or "撤销例外认定",
+                                expect=ACCEPTED)
 
     def _set_status(self, problem_id: int, status: str, note: str, *, expect: str) -> ProblemRecord:
         with self.db.transaction() as s:
@@ -524,12 +537,12 @@ class CheckService:
                 raise Conflict("problem.duplicate", "The same problem is already open.", "同一问题已处于未整改状态。")
             now = utcnow()
             s.add(ProblemEvent(problem_id=p.id, at=now, user=self.db.user, old_status=p.status,
-                               new_status=status, note=note[:200]))
+                               new_status=status, note=note))
             p.status = status
             if status == OPEN:
                 p.closed_at = p.closed_by = p.resolution = None
             else:
-                p.closed_at, p.closed_by, p.resolution = now, self.db.user, note[:200]
+                p.closed_at, p.closed_by, p.resolution = now, self.db.user, note
             s.flush()
         return self.problem(problem_id)
 
@@ -539,7 +552,11 @@ class CheckService:
             p = s.get(Problem, problem_id)
             if p is None:
                 raise NotFound("problem.missing", f"No problem with id {problem_id}.", f"找不到问题 {problem_id}。")
-            p.remark = (remark or "").strip()[:200] or None
+            text = _within_limit((remark or "").strip(), "remark", "村组备注") or None
+            if text != p.remark:  # kept in the problem's history, so an overwritten remark is not lost
+                s.add(ProblemEvent(problem_id=p.id, at=utcnow(), user=self.db.user, old_status=p.status,
+                                   new_status=p.status, note=f"村组备注：{text or '（清空）'}"[:NOTE_LIMIT]))
+            p.remark = text
         return self.problem(problem_id)
 
     # ------------------------------------------------------------------ queries

@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         horizontal = area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
         # a docked panel starts modest, so the list and the detail keep most of the window
-        self.resizeDocks([dock], [360 if horizontal else 220],
+        self.resizeDocks([dock], [360 if horizontal else 300],
                          Qt.Orientation.Horizontal if horizontal else Qt.Orientation.Vertical)
         self.menus["view"].addAction(dock.toggleViewAction())
         self.menus["view"].menuAction().setVisible(True)

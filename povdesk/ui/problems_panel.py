@@ -34,7 +34,7 @@ from povdesk.domain.resolutions import STATUSES, closing
 from povdesk.domain.roles import DECIDES_EXCEPTIONS
 from povdesk.domain.rules.base import CATEGORY_EN
 from povdesk.domain.rules.catalogue import by_code, catalogue
-from povdesk.ui.messages import show_error, ui_language
+from povdesk.ui.messages import show_error, show_info, ui_language
 from povdesk.ui.tasks import Task, run_in_background
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -64,6 +64,8 @@ class ProblemTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[ProblemRecord] = []
         self.names: dict[str, str] = {}
+        #: problem id -> its events, for the tooltip (set by the panel; None: not shown)
+        self.history: Callable[[int], list[Any]] | None = None
 
     def set_problems(self, problems: list[ProblemRecord], names: dict[str, str] | None = None) -> None:
         """`names`: login -> display name, for who closed a problem."""
@@ -93,6 +95,14 @@ class ProblemTableModel(QAbstractTableModel):
                   "resolution": self.tr("Resolution")}
         return titles[self.COLUMNS[section]]
 
+    def _event_line(self, e: Any, lang: str) -> str:
+        """One step of a problem's history: when, who, the change of state (if any), the note."""
+        change = ""
+        if e.old_status != e.new_status:
+            change = (f"{status_label(e.old_status)} → " if e.old_status else "") + status_label(e.new_status)
+        note = f"{'：' if lang == 'zh' else ': '}{e.note}" if e.note else ""
+        return " ".join(x for x in (f"  {e.at:%Y-%m-%d %H:%M}", self.names.get(e.user, e.user), change) if x) + note
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -118,6 +128,9 @@ class ProblemTableModel(QAbstractTableModel):
                 parts.append(self.tr("Resolution: {0}").format(closing(p, lang, self.names)))
             if p.remark:
                 parts.append(self.tr("Village remark: {0}").format(p.remark))
+            if self.history is not None:
+                parts.append(self.tr("History:"))
+                parts += [self._event_line(e, lang) for e in self.history(p.id)]
             return "\n".join(parts)
         if role == Qt.ItemDataRole.ForegroundRole:
             if p.status != "open":
@@ -135,6 +148,7 @@ class ProblemsPanel(QWidget):
 
     problem_activated = Signal(int, str, object)  # household id, field key, member id or None
     checks_ran = Signal(object)
+    problems_changed = Signal()  # a decision or remark was recorded (counts elsewhere may change)
 
     def __init__(self, *, services: Any, places: list[CountyNode] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -168,6 +182,7 @@ class ProblemsPanel(QWidget):
         self.summary.setObjectName("problemSummary")
 
         self.model = ProblemTableModel(self)
+        self.model.history = getattr(self.services.checks, "history", None)
         self.view = QTableView()
         self.view.setObjectName("problemTable")
         self.view.setModel(self.model)
@@ -179,7 +194,7 @@ class ProblemsPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)  # the resolution takes what is left
-        for col, width in enumerate((80, 60, 90, 80, 90, 150, 80, 520, 70, 220)):
+        for col, width in enumerate((80, 60, 130, 80, 90, 150, 80, 520, 80, 220)):
             self.view.setColumnWidth(col, width)
 
         filters = QHBoxLayout()
@@ -374,6 +389,17 @@ class ProblemsPanel(QWidget):
             show_error(self, exc)
             return
         self.reload()
+        self.select_problem(p.id)
+        self.problems_changed.emit()
+
+    def select_problem(self, problem_id: int) -> bool:
+        """Select the problem in the list if it is shown (after a decision, to go on with it)."""
+        for row in range(self.model.rowCount()):
+            shown = self.model.problem(row)
+            if shown is not None and shown.id == problem_id:
+                self.view.selectRow(row)
+                return True
+        return False
 
     def _ask(self, title: str, label: str, text: str = "", *, multiline: bool = False) -> str | None:
         """The text the user typed, None if they cancelled."""
@@ -387,13 +413,17 @@ class ProblemsPanel(QWidget):
         """Write the problems shown to an .xlsx list (one row each, with a remark column)."""
         from povdesk.reports.problem_lists import write_problem_list
 
+        problems = [self.model.problem(r) for r in range(self.model.rowCount())]
+        items = [p for p in problems if p is not None]
+        if not items:
+            show_info(self, self.tr("Export problem list"),
+                      self.tr("No problems are shown, so there is nothing to export."))
+            return None
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, self.tr("Export problem list"), "问题清单.xlsx",
                                                   self.tr("Excel workbook (*.xlsx)"))
             if not path:
                 return None
-        problems = [self.model.problem(r) for r in range(self.model.rowCount())]
-        items = [p for p in problems if p is not None]
         try:
             heads = self.services.checks.head_names(p.household_id for p in items)
             titles = {r.code: r.title_zh for r in catalogue()}
@@ -428,6 +458,7 @@ def install_checks(window: Any) -> ProblemsPanel:
     window.problems_panel = panel
     panel.problem_activated.connect(lambda hid, key, member: window.open_household(hid, key or None, member))
     panel.checks_ran.connect(lambda _result: window.refresh())
+    panel.problems_changed.connect(window.refresh)
 
     run_action = QAction(QCoreApplication.translate("ProblemsPanel", "Run checks"), window)
     run_action.setShortcut(QKeySequence("Ctrl+Shift+K"))

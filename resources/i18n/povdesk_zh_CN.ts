@@ -828,6 +828,7 @@
     <name>ProblemTableModel</name>
     <message>
         <source>Rule</source>
+        <extracomment>problem id -&gt; its events, for the tooltip (set by the panel; None: not shown)</extracomment>
         <translation>规则</translation>
     </message>
     <message>
@@ -844,7 +845,7 @@
     </message>
     <message>
         <source>Village</source>
-        <translation>村</translation>
+        <translation>行政村</translation>
     </message>
     <message>
         <source>Household</source>
@@ -873,6 +874,10 @@
     <message>
         <source>Village remark: {0}</source>
         <translation>村组备注：{0}</translation>
+    </message>
+    <message>
+        <source>History:</source>
+        <translation>处理记录：</translation>
     </message>
 </context>
 <context>
@@ -923,7 +928,7 @@
     </message>
     <message>
         <source>Village</source>
-        <translation>村</translation>
+        <translation>行政村</translation>
     </message>
     <message>
         <source>Category</source>
@@ -1018,6 +1023,10 @@
     <message>
         <source>Export problem list</source>
         <translation>导出问题清单</translation>
+    </message>
+    <message>
+        <source>No problems are shown, so there is nothing to export.</source>
+        <translation>当前没有显示任何问题，无可导出的内容。</translation>
     </message>
     <message>
         <source>Excel workbook (*.xlsx)</source>

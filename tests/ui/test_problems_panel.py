@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from povdesk.db.models import Household
+from povdesk.errors import InvalidValue
 from povdesk.services.database import Database
 from povdesk.services.facade import Services
 from povdesk.ui.problems_panel import ProblemsPanel, ProblemTableModel
@@ -83,7 +85,11 @@ def test_run_accept_and_open(qtbot, services: Services) -> None:  # type: ignore
     column = panel.model.COLUMNS.index("resolution")
     assert panel.model.index(0, column).data().startswith("已入户核实 — ")
     accepted_id = panel.model.problem(0).id
-    panel.view.selectRow(0)
+    assert panel.selected_problem() is not None and panel.selected_problem().id == accepted_id  # still selected
+    tip = panel.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Open → Accepted: 已入户核实" in tip and "tester: 村组备注：村里已核实" in tip  # the history
+    with pytest.raises(InvalidValue):
+        services.checks.set_remark(accepted_id, "长" * 201)  # refused, not cut
     panel.reopen_selected("核实有误")
     assert panel.model.rowCount() == 0 and services.checks.problem(accepted_id).status == "open"
     panel.status.setCurrentIndex(panel.status.findData("open"))
