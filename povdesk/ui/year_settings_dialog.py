@@ -105,7 +105,12 @@ class YearSettingsDialog(QDialog):
             year = int(self.table.item(r, 0).text())
             original = self._original[year]
             for c, key in enumerate(COLUMNS[1:], start=1):
-                value = self._parse(key, self.table.item(r, c).text())
+                try:
+                    value = self._parse(key, self.table.item(r, c).text())
+                except InvalidValue as exc:  # say which cell: the year and the column
+                    column = self.table.horizontalHeaderItem(c).text()
+                    raise InvalidValue(exc.code, f"{year}, {column}: {exc.en}",
+                                       f"{year} 年“{column}”：{exc.zh}") from None
                 if value != original[key]:
                     out.setdefault(year, {})[key] = value
         return out

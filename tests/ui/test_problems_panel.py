@@ -133,3 +133,16 @@ def test_year_settings_dialog_saves_an_edited_line(qtbot, services: Services) ->
     assert saved.args == [[2019]]
     got = services.year_settings.get(2019)
     assert got.exit_income_line == 4000 and got.reference_date == dt.date(2019, 8, 31)
+
+
+def test_year_settings_dialog_names_the_cell_of_a_bad_value(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    from povdesk.ui.year_settings_dialog import YearSettingsDialog
+
+    dialog = YearSettingsDialog(services=services)
+    qtbot.addWidget(dialog)
+    row = next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == "2019")
+    dialog.table.item(row, 1).setText("abc")
+    with pytest.raises(InvalidValue) as bad:
+        dialog.changes()
+    assert bad.value.en.startswith("2019, Exit income line (yuan): 'abc'")
+    assert services.year_settings.get(2019).exit_income_line == 3750
