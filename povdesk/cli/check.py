@@ -95,18 +95,17 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
         _emit(text, args.out, zh, len(problems))
     elif args.format == "xlsx":
         titles = {r.code: r.title_zh for r in catalogue()}
-        heads = checks.head_names(p.household_id for p in problems)
         names = {u.login: u.display_name for u in UserService(db=db).list()}
         title = "全县" if scope == "county" else scope
         if args.split:
-            paths = write_lists_by(args.out, problems, level=args.split, heads=heads, rule_titles=titles,
+            paths = write_lists_by(args.out, problems, level=args.split, rule_titles=titles,
                                    names=names)
             print(f"已写出 {len(paths)} 个问题清单到 {args.out}（其余{_LEVEL_ZH[args.split]}没有所列状态的问题）" if zh
                   else f"Wrote {len(paths)} problem lists to {args.out} (the other {args.split}s have none to list)")
         else:
             by = "township" if village_id is None and township_id is None else "village"
             places = checks.place_names(township_id) if village_id is None else None
-            path = write_problem_list(args.out, problems, title=f"{title}数据质量问题清单", heads=heads,
+            path = write_problem_list(args.out, problems, title=f"{title}数据质量问题清单",
                                       rule_titles=titles, summary_by=by, places=places, names=names)
             print(f"已写出 {path}（{len(problems)} 个问题）" if zh else f"Wrote {path} ({len(problems)} problems)")
     else:

@@ -189,7 +189,7 @@ class ProblemRecord:
     fields: tuple[str, ...]  # data-dictionary keys the rule read
     message_zh: str
     message_en: str
-    status: str  # "open", "rectified" or "accepted"
+    status: str  # see povdesk.domain.resolutions.STATUSES
     opened_at: dt.datetime
     closed_at: dt.datetime | None = None
     closed_by: str | None = None
@@ -197,6 +197,7 @@ class ProblemRecord:
     remark: str | None = None
     township: str = ""
     village: str = ""
+    head_name: str = ""  # the household head's name, as the household row records it
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang.startswith("en") else self.message_zh

@@ -37,14 +37,13 @@ def field_labels(keys: Iterable[str]) -> str:
     return "、".join(out)
 
 
-def list_rows(problems: Iterable[ProblemRecord], heads: Mapping[int, str] | None = None,
+def list_rows(problems: Iterable[ProblemRecord],
               names: Mapping[str, str] | None = None) -> list[tuple]:  # type: ignore[type-arg]
     """The table body: one tuple per problem, in LIST_HEADERS order (the village remark kept).
     整改情况 says how, by whom (`names`: login -> name) and when a problem was closed."""
-    heads = heads or {}
     rows = []
     for n, p in enumerate(problems, start=1):
-        rows.append((n, p.township, p.village, p.household_no, heads.get(p.household_id, ""),
+        rows.append((n, p.township, p.village, p.household_no, p.head_name,
                      p.member_name or "", p.id_number or "", p.rule, p.category,
                      SEVERITY_ZH.get(p.severity, p.severity), p.message_zh, field_labels(p.fields),
                      STATUS_ZH.get(p.status, p.status), p.opened_at.strftime("%Y-%m-%d %H:%M"),
@@ -100,7 +99,6 @@ def _style_header(ws: Worksheet, row: int, ncols: int) -> None:
 
 
 def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, title: str,
-                       heads: Mapping[int, str] | None = None,
                        rule_titles: Mapping[str, str] | None = None,
                        generated: dt.datetime | None = None,
                        summary_by: str = "township", places: Sequence[str] | None = None,
@@ -121,7 +119,7 @@ def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, t
     for c, text in enumerate(LIST_HEADERS, start=1):
         ws.cell(row=3, column=c, value=text)
     _style_header(ws, 3, ncols)
-    for r, values in enumerate(list_rows(items, heads, names), start=4):
+    for r, values in enumerate(list_rows(items, names), start=4):
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=value)
             cell.border = _BORDER
@@ -163,7 +161,7 @@ def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, t
 
 
 def write_lists_by(folder: str | Path, problems: Iterable[ProblemRecord], *, level: str = "village",
-                   heads: Mapping[int, str] | None = None, rule_titles: Mapping[str, str] | None = None,
+                   rule_titles: Mapping[str, str] | None = None,
                    names: Mapping[str, str] | None = None) -> list[Path]:
     """One workbook per village (level="village") or township ("township"), named after it."""
     groups: dict[tuple[str, ...], list[ProblemRecord]] = {}
@@ -174,6 +172,6 @@ def write_lists_by(folder: str | Path, problems: Iterable[ProblemRecord], *, lev
     for key, items in sorted(groups.items()):
         name = "".join(key)
         path = Path(folder) / f"问题清单_{name}.xlsx"
-        out.append(write_problem_list(path, items, title=f"{name}数据质量问题清单", heads=heads,
+        out.append(write_problem_list(path, items, title=f"{name}数据质量问题清单",
                                       rule_titles=rule_titles, summary_by="village", names=names))
     return out

@@ -565,7 +565,7 @@ class CheckService:
                        Household.household_no, Problem.member_id, Member.name, Member.id_number,
                        Problem.fields, Problem.message_zh, Problem.message_en, Problem.status,
                        Problem.opened_at, Problem.closed_at, Problem.closed_by, Problem.resolution,
-                       Problem.remark, Township.name, Village.name)
+                       Problem.remark, Township.name, Village.name, Household.head_name)
                 .join(Household, Household.id == Problem.household_id)
                 .join(Village, Village.id == Household.village_id)
                 .join(Township, Township.id == Village.township_id)
@@ -578,7 +578,7 @@ class CheckService:
                              fields=tuple(x for x in (r[9] or "").split(",") if x), message_zh=r[10],
                              message_en=r[11], status=r[12], opened_at=r[13], closed_at=r[14],
                              closed_by=r[15], resolution=r[16], remark=r[17], township=r[18] or "",
-                             village=r[19] or "")
+                             village=r[19] or "", head_name=r[20] or "")
 
     def problems(self, query: ProblemQuery = ProblemQuery()) -> list[ProblemRecord]:
         """Problems ordered by township, village, household number, rule."""
@@ -647,16 +647,6 @@ class CheckService:
                 "by_severity": dict(Counter(p.severity for p in items)),
                 "by_category": dict(Counter(p.category for p in items)),
                 "by_rule": dict(sorted(Counter(p.rule for p in items).items()))}
-
-    def head_names(self, household_ids: Iterable[int]) -> dict[int, str]:
-        ids = sorted(set(household_ids))
-        out: dict[int, str] = {}
-        with self.db.reading() as s:
-            for chunk in _chunks(ids):
-                for hid, name in s.execute(select(Household.id, Household.head_name)
-                                           .where(Household.id.in_(chunk))):
-                    out[hid] = name or ""
-        return out
 
     def last_run(self) -> dict[str, Any] | None:
         with self.db.reading() as s:

@@ -57,7 +57,7 @@ def status_label(status: str) -> str:
 class ProblemTableModel(QAbstractTableModel):
     """One row per problem; the list is fetched whole by the panel (the service filters in SQL)."""
 
-    COLUMNS = ("rule", "severity", "category", "township", "village", "household_no", "member",
+    COLUMNS = ("rule", "severity", "category", "township", "village", "household_no", "head", "member",
                "message", "status", "resolution")
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -90,7 +90,7 @@ class ProblemTableModel(QAbstractTableModel):
             return None
         titles = {"rule": self.tr("Rule"), "severity": self.tr("Severity"), "category": self.tr("Category"),
                   "township": self.tr("Township"), "village": self.tr("Village"),
-                  "household_no": self.tr("Household"), "member": self.tr("Member"),
+                  "household_no": self.tr("Household"), "head": self.tr("Head"), "member": self.tr("Member"),
                   "message": self.tr("Problem"), "status": self.tr("Status"),
                   "resolution": self.tr("Resolution")}
         return titles[self.COLUMNS[section]]
@@ -115,7 +115,7 @@ class ProblemTableModel(QAbstractTableModel):
             return {
                 "rule": p.rule, "severity": severity_label(p.severity),
                 "category": CATEGORY_EN.get(p.category, p.category) if lang == "en" else p.category,
-                "township": p.township, "village": p.village, "household_no": p.household_no,
+                "township": p.township, "village": p.village, "household_no": p.household_no, "head": p.head_name,
                 "member": p.member_name or "", "message": p.message(lang), "status": status_label(p.status),
                 "resolution": closing(p, lang, self.names),
             }[column]
@@ -194,7 +194,7 @@ class ProblemsPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)  # the resolution takes what is left
-        for col, width in enumerate((80, 60, 130, 80, 90, 150, 80, 520, 80, 220)):
+        for col, width in enumerate((80, 60, 130, 80, 90, 150, 70, 70, 500, 80, 220)):
             self.view.setColumnWidth(col, width)
 
         filters = QHBoxLayout()
@@ -425,7 +425,6 @@ class ProblemsPanel(QWidget):
             if not path:
                 return None
         try:
-            heads = self.services.checks.head_names(p.household_id for p in items)
             titles = {r.code: r.title_zh for r in catalogue()}
             town, village = self.township.currentData(), self.village.currentData()
             if village is not None:
@@ -436,7 +435,7 @@ class ProblemsPanel(QWidget):
                 scope, by, columns = "全县", "township", self.services.checks.place_names()
             users = getattr(self.services, "users", None)
             names = {} if users is None else {u.login: u.display_name for u in users.list()}
-            write_problem_list(path, items, title=f"{scope}数据质量问题清单", heads=heads, rule_titles=titles,
+            write_problem_list(path, items, title=f"{scope}数据质量问题清单", rule_titles=titles,
                                summary_by=by, places=columns, names=names)
         except Exception as exc:
             show_error(self, exc)

@@ -856,6 +856,10 @@
         <translation>成员</translation>
     </message>
     <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
         <source>Problem</source>
         <translation>问题</translation>
     </message>

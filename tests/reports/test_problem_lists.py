@@ -28,16 +28,15 @@ def _p(n: int, rule: str, town: str, village: str, **kw: object) -> ProblemRecor
 
 
 PROBLEMS = [
-    _p(1, "EDU-001", "帕哈乡", "八合村", remark="已返校"),
-    _p(2, "EDU-001", "锦城镇", "城郊村"),
-    _p(3, "HH-015", "帕哈乡", "八合村", severity="warning", member_id=None, member_name=None, id_number=None,
-       fields=("household.phone",), message_zh="户联系电话“1390000111”不是 11 位手机号码"),
+    _p(1, "EDU-001", "帕哈乡", "八合村", remark="已返校", head_name="沙马拉则"),
+    _p(2, "EDU-001", "锦城镇", "城郊村", head_name="张德明"),
+    _p(3, "HH-015", "帕哈乡", "八合村", head_name="曲比阿呷", severity="warning", member_id=None,
+       member_name=None, id_number=None, fields=("household.phone",), message_zh="户联系电话“1390000111”不是 11 位手机号码"),
 ]
 
 
 def test_list_has_a_row_per_problem_with_names_values_and_remark(tmp_path: Path) -> None:
     path = write_problem_list(tmp_path / "list.xlsx", PROBLEMS, title="全县数据质量问题清单",
-                              heads={1: "沙马拉则", 2: "张德明", 3: "曲比阿呷"},
                               rule_titles={"EDU-001": "义务教育阶段辍学", "HH-015": "户联系电话不是 11 位手机号"})
     wb = load_workbook(path)
     ws = wb["问题清单"]
