@@ -88,6 +88,7 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
                "by_rule": dict(sorted(Counter(p.rule for p in open_).items())),
                "seconds": result.seconds if result else 0.0}
     scope = args.village or args.township or ("全县" if zh else "county")
+    names = UserService(db=db).names()  # who closed each problem, by name
 
     if args.format == "json":
         text = json.dumps({"problems": [_problem_json(p, args.lang) for p in problems], "summary": summary,
@@ -95,7 +96,6 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
         _emit(text, args.out, zh, len(problems))
     elif args.format == "xlsx":
         titles = {r.code: r.title_zh for r in catalogue()}
-        names = {u.login: u.display_name for u in UserService(db=db).list()}
         title = "全县" if scope == "county" else scope
         if args.split:
             paths = write_lists_by(args.out, problems, level=args.split, rule_titles=titles,
@@ -109,7 +109,6 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
                                       rule_titles=titles, summary_by=by, places=places, names=names)
             print(f"已写出 {path}（{len(problems)} 个问题）" if zh else f"Wrote {path} ({len(problems)} problems)")
     else:
-        names = {u.login: u.display_name for u in UserService(db=db).list()}
         _emit("\n".join(_table(problems, summary, args.lang, names)), args.out, zh, len(problems))
     return 0
 

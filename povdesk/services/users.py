@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from povdesk.db.models import AppUser, ChangeLog
 from povdesk.domain.roles import CLERK, DIRECTOR, ROLES, role_label
-from povdesk.errors import InvalidValue, NotAllowed, NotFound
+from povdesk.errors import InvalidValue, NotAllowed
 from povdesk.services.database import Database
 
 _LOGIN = re.compile(r"[\w.\-]{1,40}")  # \w takes Chinese names too
@@ -31,6 +31,10 @@ class UserService:
         with self.db.reading() as s:
             return [UserRecord(u.login, u.display_name, u.role, u.active)
                     for u in s.scalars(select(AppUser).order_by(AppUser.login))]
+
+    def names(self) -> dict[str, str]:
+        """login -> display name, for showing who did something (the history stores logins)."""
+        return {u.login: u.display_name for u in self.list()}
 
     def role_of(self, login: str | None = None) -> str:
         """The role of `login` (default: whoever works on this database now); clerk if unknown."""
@@ -82,9 +86,3 @@ class UserService:
         allowed_zh = "或".join(role_label(r) for r in ordered)
         raise NotAllowed("user.role", f"Only a {allowed_en} may {what_en}; {self.db.user} is a {role_label(role, 'en')}.",
                          f"只有{allowed_zh}可以{what_zh}；{self.db.user} 的角色是{role_label(role)}。")
-
-    def get(self, login: str) -> UserRecord:
-        for u in self.list():
-            if u.login == login:
-                return u
-        raise NotFound("user.missing", f"No user {login}.", f"没有用户 {login}。")

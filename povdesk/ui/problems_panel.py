@@ -294,7 +294,7 @@ class ProblemsPanel(QWidget):
         try:
             problems = self.services.checks.problems(self.query())
             users = getattr(self.services, "users", None)
-            names = {} if users is None else {u.login: u.display_name for u in users.list()}
+            names = {} if users is None else users.names()
         except Exception as exc:
             show_error(self, exc)
             return
@@ -433,10 +433,8 @@ class ProblemsPanel(QWidget):
                 scope, by, columns = self.township.currentText(), "village", self.services.checks.place_names(town)
             else:
                 scope, by, columns = "全县", "township", self.services.checks.place_names()
-            users = getattr(self.services, "users", None)
-            names = {} if users is None else {u.login: u.display_name for u in users.list()}
             write_problem_list(path, items, title=f"{scope}数据质量问题清单", rule_titles=titles,
-                               summary_by=by, places=columns, names=names)
+                               summary_by=by, places=columns, names=self.model.names)
         except Exception as exc:
             show_error(self, exc)
             return None
