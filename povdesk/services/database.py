@@ -74,14 +74,15 @@ class Database:
         return str(path) if path is not None else self.engine.url.render_as_string(hide_password=True)
 
     @contextlib.contextmanager
-    def transaction(self, *, lock: str | None = None) -> Iterator[Session]:
+    def transaction(self, *, lock: str | None = None, job: str | None = None) -> Iterator[Session]:
         """A session whose work commits as one unit, or rolls back whole on any exception.
 
         `lock` names a job that reads, decides and writes ("import", "check"): its write lock is
         taken before anything is read (`povdesk.db.engine.write_lock`), so two such jobs run one
-        after the other. A database held by another writer past `lock_wait` raises `Busy`.
+        after the other. A database held by another writer past `lock_wait` raises `Busy`, which
+        names `job` (default: the lock's name).
         """
-        with self._busy_as_error(lock), self.sessions.begin() as session:
+        with self._busy_as_error(job or lock), self.sessions.begin() as session:
             if lock is not None:
                 write_lock(session, lock, wait=self.lock_wait)
             yield session
@@ -107,7 +108,7 @@ class Database:
             raise busy_error(self.display_name, job, self.lock_wait, kind) from exc
 
     def ensure_defaults(self) -> None:
-        with self.transaction() as s:
+        with self.transaction(job="open") as s:
             if s.scalar(select(YearSetting.year).limit(1)) is None:
                 for ys in default_year_settings():
                     s.add(YearSetting(year=ys.year, exit_income_line=ys.exit_income_line,
@@ -150,28 +151,30 @@ class Database:
         self.engine.dispose()
 
 
-#: what each locking job is called in a message: (English, Chinese)
-_JOBS = {"import": ("import", "导入"), "check": ("check run", "检查"), "print": ("print run", "打印")}
+#: how a message names the job that waited and the kind of job that held it:
+#: (held by, this job) in English, then in Chinese
+_JOBS = {
+    "import": ("another import", "This import", "另一个导入", "本次导入"),
+    "check": ("another check run", "This check run", "另一次检查", "本次检查"),
+    "open": ("another job", "Opening the database", "另一项工作", "打开数据库"),
+    "": ("another job", "This operation", "另一项工作", "本次操作"),
+}
 
 
 def busy_error(name: str, job: str | None, waited: float, kind: str = "locked") -> Busy:
     """The refusal of a job that found the database busy; nothing was changed (rolled back)."""
-    en_job, zh_job = _JOBS.get(job or "", ("operation", "操作"))
+    other_en, this_en, other_zh, this_zh = _JOBS.get(job or "", _JOBS[""])
     if kind == "conflict":
         return Busy("db.busy",
-                    f"The {en_job} ran into another job changing the same data in the database "
-                    f"{name} and was stopped; nothing was changed. Please try again.",
-                    f"本次{zh_job}与另一项正在修改同一数据的工作冲突，已停止，数据库“{name}”"
-                    "未做任何更改。请重试。")
-    if job in _JOBS:
-        other_en, other_zh = f"another {en_job}", f"另一个{zh_job}"
-    else:
-        other_en, other_zh = "another job", "另一项工作"
+                    f"{this_en} ran into another job changing the same data in the database {name} "
+                    "and was stopped; nothing was changed. Please try again.",
+                    f"{this_zh}与另一项正在修改同一数据的工作冲突，已停止，数据库“{name}”未做任何更改。"
+                    "请重试。")
     return Busy("db.busy",
                 f"The database {name} is busy: {other_en} is running, or another workstation is "
-                f"writing to it. This {en_job} waited {waited:g} s for it and was not carried out; "
+                f"writing to it. {this_en} waited {waited:g} s for it and was not carried out; "
                 "nothing was changed. Try again when the other work has finished.",
-                f"数据库“{name}”正忙：{other_zh}正在进行，或其他工作站正在写入。本次{zh_job}已等待 "
+                f"数据库“{name}”正忙：{other_zh}正在进行，或其他工作站正在写入。{this_zh}已等待 "
                 f"{waited:g} 秒仍无法进行，未做任何更改。请等其完成后重试。")
 
 
