@@ -86,7 +86,7 @@ def write_lock(session: Session, job: str, *, wait: float = DEFAULT_LOCK_WAIT) -
     holder committed. Other writers (edits at another desk) are not held up.
 
     Waits at most `wait` seconds (SQLite's busy timeout, PostgreSQL's lock_timeout), then raises
-    the driver's error, which `is_busy` recognises.
+    the driver's error, which `busy_kind` recognises.
     """
     conn = session.connection()
     name = conn.dialect.name
