@@ -46,6 +46,8 @@ class Settings:
     mask_id_on_print: bool = False
     demo_households: int = 2000
     demo_seed: int = 2019
+    #: how long a job waits for another job's (or another desk's) write lock before it is refused
+    lock_wait_seconds: float = 30.0
 
     @classmethod
     def path(cls) -> Path:

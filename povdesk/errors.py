@@ -82,3 +82,8 @@ class Cancelled(Exception):
 
 class BadInput(PovdeskError):
     """A file or argument given by the user cannot be used at all."""
+
+
+class Busy(PovdeskError):
+    """Another job or workstation held the database past the wait; nothing was changed, and the
+    same work may simply be tried again (code "db.busy")."""

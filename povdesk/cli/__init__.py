@@ -23,6 +23,7 @@ from povdesk.errors import PovdeskError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
+#: refused, nothing changed: the input cannot be used, or the database stayed busy (db.busy)
 EXIT_UNUSABLE_INPUT = 2
 
 
@@ -88,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 db.close()
     except PovdeskError as exc:
         print(exc.message(args.lang), file=sys.stderr)
-        return EXIT_UNUSABLE_INPUT if exc.code.startswith("input.") else EXIT_FAILED
+        refused = exc.code.startswith("input.") or exc.code == "db.busy"
+        return EXIT_UNUSABLE_INPUT if refused else EXIT_FAILED
     except KeyboardInterrupt:
         print("已取消。" if args.lang.startswith("zh") else "Cancelled.", file=sys.stderr)
         return 130

@@ -397,7 +397,7 @@ class CheckService:
         scope_name = (f"household:{household_id}" if household_id is not None
                       else f"village:{village_id}" if village_id is not None
                       else f"township:{township_id}" if township_id is not None else "county")
-        with self.db.transaction() as s:
+        with self.db.transaction(lock="check") as s:  # one run at a time, locked before it reads
             household_ids, found = self._evaluate(s, village_id=village_id, township_id=township_id,
                                                   household_id=household_id, progress=progress, cancel=cancel)
             if cancel is not None and cancel():

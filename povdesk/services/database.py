@@ -10,14 +10,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from povdesk.config import backups_dir
+from povdesk.config import Settings, backups_dir
 from povdesk.db import migrate
-from povdesk.db.engine import make_engine, make_session_factory, sqlite_path, to_url
+from povdesk.db.engine import (
+    busy_kind,
+    make_engine,
+    make_session_factory,
+    read_snapshot,
+    sqlite_path,
+    to_url,
+    write_lock,
+)
 from povdesk.db.models import AppUser, CodeItemRow, Meta, YearSetting
 from povdesk.domain.codelists import CodeBook, CodeItemOverride, builtin_codebook
 from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR, default_year_settings
+from povdesk.errors import Busy
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +41,21 @@ class Database:
     user: str
     backup_written: Path | None = None
     _codebook: CodeBook | None = field(default=None, repr=False)
+    #: seconds a job waits for another job's write lock before it is refused (`Busy`)
+    lock_wait: float = 30.0
 
     @classmethod
     def open(cls, path_or_url: str | Path, *, user: str | None = None, migrate_schema: bool = True,
-             backups: Path | None = None) -> Database:
-        """Open (creating and migrating when needed) a database from a path or SQLAlchemy URL."""
-        engine = make_engine(path_or_url)
+             backups: Path | None = None, lock_wait: float | None = None) -> Database:
+        """Open (creating and migrating when needed) a database from a path or SQLAlchemy URL.
+        `lock_wait`: seconds to wait for another writer (default: the setting `lock_wait_seconds`)."""
+        if lock_wait is None:
+            lock_wait = Settings.load().lock_wait_seconds
+        engine = make_engine(path_or_url, lock_wait=lock_wait)
         backup = None
         if migrate_schema:
             backup = migrate.upgrade(engine, backups=backups or backups_dir())
-        db = cls(engine, make_session_factory(engine), user or _os_user(), backup)
+        db = cls(engine, make_session_factory(engine), user or _os_user(), backup, lock_wait=lock_wait)
         db.ensure_defaults()
         return db
 
@@ -52,19 +67,48 @@ class Database:
     def path(self) -> Path | None:
         return sqlite_path(to_url(self.url))
 
+    @property
+    def display_name(self) -> str:
+        """The database as a person knows it: the file, or the server URL without its password."""
+        path = self.path
+        return str(path) if path is not None else self.engine.url.render_as_string(hide_password=True)
+
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work commits as one unit, or rolls back whole on any exception."""
-        with self.sessions.begin() as session:
+    def transaction(self, *, lock: str | None = None, job: str | None = None) -> Iterator[Session]:
+        """A session whose work commits as one unit, or rolls back whole on any exception.
+
+        `lock` names a job that reads, decides and writes ("import", "check"): its write lock is
+        taken before anything is read (`povdesk.db.engine.write_lock`), so two such jobs run one
+        after the other. A database held by another writer past `lock_wait` raises `Busy`, which
+        names `job` (default: the lock's name).
+        """
+        with self._busy_as_error(job or lock), self.sessions.begin() as session:
+            if lock is not None:
+                write_lock(session, lock, wait=self.lock_wait)
             yield session
 
     @contextlib.contextmanager
-    def reading(self) -> Iterator[Session]:
-        with self.sessions() as session:
+    def reading(self, *, snapshot: bool = False) -> Iterator[Session]:
+        """A session for reads; `snapshot`: all its reads see one committed state."""
+        with self._busy_as_error(None), self.sessions() as session:
+            if snapshot:
+                read_snapshot(session)
             yield session
+
+    @contextlib.contextmanager
+    def _busy_as_error(self, job: str | None) -> Iterator[None]:
+        """A driver's "database is locked" (or PostgreSQL's lock timeout, serialization failure,
+        deadlock) becomes `Busy` here, once, instead of a traceback in every caller."""
+        try:
+            yield
+        except DBAPIError as exc:
+            kind = busy_kind(exc)
+            if kind is None:
+                raise
+            raise busy_error(self.display_name, job, self.lock_wait, kind) from exc
 
     def ensure_defaults(self) -> None:
-        with self.transaction() as s:
+        with self.transaction(job="open") as s:
             if s.scalar(select(YearSetting.year).limit(1)) is None:
                 for ys in default_year_settings():
                     s.add(YearSetting(year=ys.year, exit_income_line=ys.exit_income_line,
@@ -105,6 +149,33 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+#: how a message names the job that waited and the kind of job that held it:
+#: (held by, this job) in English, then in Chinese
+_JOBS = {
+    "import": ("another import", "This import", "另一个导入", "本次导入"),
+    "check": ("another check run", "This check run", "另一次检查", "本次检查"),
+    "open": ("another job", "Opening the database", "另一项工作", "打开数据库"),
+    "": ("another job", "This operation", "另一项工作", "本次操作"),
+}
+
+
+def busy_error(name: str, job: str | None, waited: float, kind: str = "locked") -> Busy:
+    """The refusal of a job that found the database busy; nothing was changed (rolled back)."""
+    other_en, this_en, other_zh, this_zh = _JOBS.get(job or "", _JOBS[""])
+    if kind == "conflict":
+        return Busy("db.busy",
+                    f"{this_en} ran into another job changing the same data in the database {name} "
+                    "and was stopped; nothing was changed. Please try again.",
+                    f"{this_zh}与另一项正在修改同一数据的工作冲突，已停止，数据库“{name}”未做任何更改。"
+                    "请重试。")
+    return Busy("db.busy",
+                f"The database {name} is busy: {other_en} is running, or another workstation is "
+                f"writing to it. {this_en} waited {waited:g} s for it and was not carried out; "
+                "nothing was changed. Try again when the other work has finished.",
+                f"数据库“{name}”正忙：{other_zh}正在进行，或其他工作站正在写入。{this_zh}已等待 "
+                f"{waited:g} 秒仍无法进行，未做任何更改。请等其完成后重试。")
 
 
 def _os_user() -> str:

@@ -235,15 +235,19 @@ class ImportService:
             raise Cancelled()
         report(600, _SCALE)
         plan = _Plan(roster, self.db.data_year, self.db.user, path.name)
-        if dry_run:
-            with self.db.reading() as s:
+        if dry_run:  # no lock: one consistent snapshot of what is committed, however busy
+            with self.db.reading(snapshot=True) as s:
                 plan.compute(s, report, stop)
                 return plan.result(dry_run=True)
-        with self.db.transaction() as s:
+        sha256 = _sha256(path)
+        # Lock, then plan: the import's write lock is taken before the plan reads anything, so a
+        # second import waits (at most `lock_wait`, then `Busy`) and plans from what this one
+        # committed, never from the state both started with.
+        with self.db.transaction(lock="import") as s:
             if s.get_bind().dialect.name == "sqlite":  # room for the indexes of 100,000 new rows
                 s.connection().exec_driver_sql("PRAGMA cache_size = -131072")
             plan.compute(s, report, stop)
-            plan.write(s, report, stop, sha256=_sha256(path))
+            plan.write(s, report, stop, sha256=sha256)
             if stop():
                 raise Cancelled()
             result = plan.result(dry_run=False)

@@ -1,7 +1,9 @@
 """Print runs of the comparison tables: choose households, record the batch, write PDF and Excel.
 
-Each run is one transaction: the batch, its items (record version and the JSON snapshot of what
-was printed) and the files appear together, or not at all when the work fails or is cancelled.
+Each run is one transaction: the batch and its items (record version and the JSON snapshot of what
+was printed) are committed, and only then do the files, drawn beside their final names as `.part`,
+take those names. A run that fails or is cancelled before the commit leaves neither; see
+`print_batch` for why the commit comes first.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +36,7 @@ from povdesk.domain.records import (
     HouseholdDetail,
     ProblemRecord,
 )
-from povdesk.errors import BadInput, Cancelled, NotFound
+from povdesk.errors import BadInput, Cancelled, NotFound, PovdeskError
 from povdesk.reports.forms import (
     BatchInfo,
     FormOptions,
@@ -50,6 +53,11 @@ from povdesk.services.registry import detail_of
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
+#: A `.part` file of another name untouched this long is a crash's leftover, not a run in progress
+#: (at another desk printing into the same folder): the PDF's part waits at most for the workbook.
+STALE_PART_SECONDS = 30 * 60
+#: the files a print run writes under a temporary name (never any other `.part` file)
+_PART_SUFFIXES = (".pdf.part", ".xlsx.part")
 
 
 @dataclass(frozen=True)
@@ -289,6 +297,8 @@ class PrintService:
         now = form_pdf.printed_at_now()
         tmp_pdf = pdf.with_name(pdf.name + ".part")
         tmp_xlsx = xlsx.with_name(xlsx.name + ".part") if xlsx else None
+        remove_stale_parts({pdf.parent, *([xlsx.parent] if xlsx else [])},
+                           ours={tmp_pdf, *([tmp_xlsx] if tmp_xlsx else [])})
         try:
             with self.db.transaction() as s:
                 batch = PrintBatch(user=self.db.user, params=params, household_count=len(details),
@@ -313,10 +323,27 @@ class PrintService:
                     form_xlsx.write_xlsx(tmp_xlsx, forms, batch=info, cancel=cancel,
                                          progress=lambda d, _t: report(2 * n_ids + d))
                 s.flush()
-                tmp_pdf.replace(pdf)
-                if tmp_xlsx is not None and xlsx is not None:
-                    tmp_xlsx.replace(xlsx)
                 batch_id = batch.id
+            # Committed first, renamed after. Drawn as `.part`, the files take their names only
+            # once the batch and its snapshots are in the database: a crash in between leaves a
+            # committed batch without its file (detectable: its file is missing; recoverable: print
+            # again) and a `.part` the next run removes, never a printed form whose batch number the
+            # database does not know and would give out again. Reserving the number in a
+            # transaction of its own would still leave a window between the file and its items.
+            for tmp, final in ((tmp_pdf, pdf), (tmp_xlsx, xlsx)):
+                if tmp is None or final is None:
+                    continue
+                try:
+                    tmp.replace(final)
+                except OSError as exc:
+                    reason = exc.strerror or str(exc)
+                    raise PovdeskError(
+                        "print.file_not_saved",
+                        f"Print batch {batch_id} is recorded, but its file could not be saved as {final}: "
+                        f"{reason}. Close the file if it is open in another program, or choose another "
+                        "place, and print again (a new batch).",
+                        f"打印批次 {batch_id} 已记录，但文件无法保存为 {final}：{reason}。如该文件已在其他"
+                        "程序中打开，请先关闭，或另选位置后重新打印（将生成新的批次）。") from exc
         finally:
             for tmp in (tmp_pdf, tmp_xlsx):
                 if tmp is not None and tmp.exists():
@@ -375,6 +402,27 @@ class PrintService:
 
 
 # ------------------------------------------------------------------ helpers
+def remove_stale_parts(folders: Collection[Path], *, ours: Collection[Path] = (),
+                       older_than: float = STALE_PART_SECONDS) -> list[Path]:
+    """Remove the `.pdf.part` / `.xlsx.part` files a crashed print run left in these folders: the
+    ones this run is about to write, and any other untouched for `older_than` seconds."""
+    removed: list[Path] = []
+    cutoff = time.time() - older_than
+    for folder in folders:
+        try:
+            candidates = [p for p in folder.iterdir() if p.name.endswith(_PART_SUFFIXES)]
+        except OSError:  # no such folder yet: writing the file will say so
+            continue
+        for part in candidates:
+            try:
+                if part in ours or part.stat().st_mtime < cutoff:
+                    part.unlink()
+                    removed.append(part)
+            except OSError:  # gone meanwhile, or not ours to remove: leave it
+                continue
+    return removed
+
+
 def _chunks(ids: list[int], size: int) -> list[list[int]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)]
 

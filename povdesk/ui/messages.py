@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -45,5 +46,29 @@ def show_info(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     box.setIcon(QMessageBox.Icon.Information)
     box.setWindowTitle(title)
     box.setText(text)
+    box.open()
+    return box
+
+
+def ask_retry(parent: QWidget | None, exc: BaseException, *, on_retry: Callable[[], None],
+              on_cancel: Callable[[], None]) -> QMessageBox:
+    """A busy database (another job or desk held it too long): say so and offer to try again.
+    Non-blocking; exactly one of the callbacks runs when the box closes."""
+    box = QMessageBox(parent)
+    box.setObjectName("busyRetry")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(QCoreApplication.translate("Messages", "The database is busy"))
+    box.setText(error_text(exc))
+    retry = box.addButton(QCoreApplication.translate("Messages", "Retry"), QMessageBox.ButtonRole.AcceptRole)
+    retry.setObjectName("retry")
+    cancel = box.addButton(QCoreApplication.translate("Messages", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+    cancel.setObjectName("cancel")
+    box.setDefaultButton(retry)
+    box.setEscapeButton(cancel)
+
+    def closed(_result: int) -> None:
+        (on_retry if box.clickedButton() is retry else on_cancel)()
+
+    box.finished.connect(closed)
     box.open()
     return box

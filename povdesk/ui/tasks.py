@@ -35,6 +35,10 @@ Rules:
 * The returned :class:`Task` has signals ``progressed(int, int)``, ``succeeded(object)``,
   ``failed(object)``, ``cancelled()`` and ``ended()`` (always last, after the callback ran);
   tests wait on ``ended`` with ``qtbot.waitSignal``. ``Task.cancel()`` asks the work to stop.
+* A busy database (``povdesk.errors.Busy``: another job or workstation held it past the wait) is
+  not an ordinary error: a dialog says what is busy and offers Retry, which runs ``fn`` again (the
+  task goes on, ``ended`` comes once at the very end), or Cancel, which ends the task as failed
+  (``on_error`` gets the exception; without one, nothing more is shown).
 * If ``parent`` is deleted before the work ends, the callbacks are not called.
 * :func:`wait_for_tasks` blocks (processing events) until all running work has ended, for
   closing the window and for tests.
@@ -49,10 +53,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from povdesk.errors import Cancelled
-from povdesk.ui.messages import show_error
+from povdesk.errors import Busy, Cancelled
+from povdesk.ui.messages import ask_retry, show_error
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -89,8 +93,12 @@ class Task(QObject):
     def __init__(self, *, fn: Work, parent: QObject | None, on_done: Callable[[Any], None] | None,
                  on_error: Callable[[BaseException], None] | None,
                  on_cancelled: Callable[[], None] | None, progress_label: str | None,
-                 cancellable: bool) -> None:
+                 cancellable: bool, writes: bool = False) -> None:
         super().__init__()
+        self._progress_label = progress_label
+        self._cancellable = cancellable
+        self._writes = writes
+        self.retry_box: QMessageBox | None = None  # open while a busy database asks to retry
         self._fn = fn
         self._owner = parent
         self._owner_alive = True
@@ -108,21 +116,32 @@ class Task(QObject):
         self._worker_progress.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
         self._worker_result.connect(self._finish_ok, Qt.ConnectionType.QueuedConnection)
         self._worker_error.connect(self._finish_error, Qt.ConnectionType.QueuedConnection)
-        if progress_label is not None:
-            cancel_text = QCoreApplication.translate("Tasks", "Cancel") if cancellable else ""
-            owner = parent if isinstance(parent, QWidget) else None
-            dialog = QProgressDialog(progress_label, cancel_text, 0, 0, owner)
-            if not cancellable:
-                dialog.setCancelButton(None)
-            dialog.setWindowTitle(QCoreApplication.translate("Tasks", "Please wait"))
-            dialog.setWindowModality(Qt.WindowModality.WindowModal if owner is not None
-                                     else Qt.WindowModality.ApplicationModal)
-            dialog.setMinimumDuration(400)
-            dialog.setAutoClose(False)
-            dialog.setAutoReset(False)
-            dialog.setMinimumWidth(360)
-            dialog.canceled.connect(self.cancel)
-            self._dialog = dialog
+        self._make_dialog()
+
+    def _make_dialog(self) -> None:
+        if self._progress_label is None:
+            return
+        cancel_text = QCoreApplication.translate("Tasks", "Cancel") if self._cancellable else ""
+        owner = self._owner_widget()
+        dialog = QProgressDialog(self._progress_label, cancel_text, 0, 0, owner)
+        if not self._cancellable:
+            dialog.setCancelButton(None)
+        dialog.setWindowTitle(QCoreApplication.translate("Tasks", "Please wait"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal if owner is not None
+                                 else Qt.WindowModality.ApplicationModal)
+        dialog.setMinimumDuration(400)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumWidth(360)
+        dialog.canceled.connect(self.cancel)
+        self._dialog = dialog
+
+    def _owner_widget(self) -> QWidget | None:
+        return self._owner if isinstance(self._owner, QWidget) and self._owner_alive else None
+
+    def _start(self) -> None:
+        pool = _writer_pool() if self._writes else QThreadPool.globalInstance()
+        pool.start(_Runnable(self))
 
     # ------------------------------------------------------------------ worker side (any thread)
     def _progress(self, done: int, total: int) -> None:
@@ -156,6 +175,10 @@ class Task(QObject):
         self._owner_alive = False
         self._dialog = None
         self._stop.set()
+        if self.retry_box is not None:  # the box went with its parent: nobody will answer it
+            self.retry_box = None
+            self.failed.emit(self.error)
+            self._end()
 
     @Slot(int, int)
     def _show_progress(self, done: int, total: int) -> None:
@@ -182,14 +205,35 @@ class Task(QObject):
             if self._owner_alive and self._on_cancelled is not None:
                 self._call(self._on_cancelled)
             self.cancelled.emit()
+        elif isinstance(exc, Busy) and self._owner_alive:
+            self.retry_box = ask_retry(self._owner_widget(), exc, on_retry=self._retry,
+                                       on_cancel=lambda: self._fail(exc, shown=True))
+            return  # the task goes on until the box is answered
         else:
-            if self._owner_alive:
-                if self._on_error is not None:
-                    self._call(self._on_error, exc)
-                else:
-                    show_error(self._owner if isinstance(self._owner, QWidget) else None, exc)
-            self.failed.emit(exc)
+            self._fail(exc)
+            return
         self._end()
+
+    def _fail(self, exc: BaseException, *, shown: bool = False) -> None:
+        self.retry_box = None
+        if self._owner_alive:
+            if self._on_error is not None:
+                self._call(self._on_error, exc)
+            elif not shown:
+                show_error(self._owner_widget(), exc)
+        self.failed.emit(exc)
+        self._end()
+
+    def _retry(self) -> None:
+        """Run the work again after a busy database (the user chose Retry)."""
+        self.retry_box = None
+        if not self._owner_alive:
+            return
+        self.error = None
+        self.running = True
+        self._stop.clear()
+        self._make_dialog()
+        self._start()
 
     def _call(self, fn: Callable[..., Any], *args: Any) -> None:
         try:
@@ -226,10 +270,9 @@ def run_in_background(fn: Work, *, parent: QObject | None, on_done: Callable[[An
                       writes: bool = False) -> Task:
     """Start `fn(progress, cancel)` on a worker thread; see the module docstring."""
     task = Task(fn=fn, parent=parent, on_done=on_done, on_error=on_error, on_cancelled=on_cancelled,
-                progress_label=progress_label, cancellable=cancellable)
+                progress_label=progress_label, cancellable=cancellable, writes=writes)
     _running.add(task)
-    pool = _writer_pool() if writes else QThreadPool.globalInstance()
-    pool.start(_Runnable(task))
+    task._start()
     return task
 
 

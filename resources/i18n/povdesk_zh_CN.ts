@@ -592,6 +592,18 @@
         <source>Something went wrong</source>
         <translation>出错了</translation>
     </message>
+    <message>
+        <source>The database is busy</source>
+        <translation>数据库正忙</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
 </context>
 <context>
     <name>NavigatorModel</name>

@@ -1,0 +1,80 @@
+"""Two check runs at once (two threads, two connections): the second waits for the first and finds
+its problems recorded; a problem is never recorded twice. (On PostgreSQL the second recorded every
+problem again before the runs took a lock; on SQLite the first write already serialised them.)"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from povdesk.db.models import Problem
+from povdesk.services.checks import CheckService
+from povdesk.services.database import Database
+from tests.factories import build_small_county
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def checked_county(request: pytest.FixtureRequest) -> Iterator[Database]:
+    if request.param == "sqlite":
+        yield request.getfixturevalue("county_db")
+    else:
+        db = request.getfixturevalue("pg_db")
+        build_small_county(db)
+        yield db
+
+
+def _open_fingerprints(db: Database) -> tuple[int, int]:
+    with db.reading() as s:
+        rows = s.scalar(select(func.count(Problem.id)).where(Problem.status == "open")) or 0
+        distinct = s.scalar(select(func.count(func.distinct(Problem.fingerprint)))
+                            .where(Problem.status == "open")) or 0
+    return rows, distinct
+
+
+def test_two_check_runs_at_once_never_record_a_problem_twice(checked_county: Database,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    first_holding, second_evaluated = threading.Event(), threading.Event()
+    track, evaluate = CheckService._track, CheckService._evaluate
+
+    def track_then_hold(self: CheckService, *args: Any, **kw: Any) -> Any:
+        out = track(self, *args, **kw)
+        if threading.current_thread().name == "first":  # its problems written, not yet committed
+            first_holding.set()
+            second_evaluated.wait(3)  # a second run that evaluates only after the commit never comes
+        return out
+
+    def evaluate_then_signal(self: CheckService, *args: Any, **kw: Any) -> Any:
+        out = evaluate(self, *args, **kw)
+        if threading.current_thread().name == "second":
+            second_evaluated.set()
+        return out
+
+    monkeypatch.setattr(CheckService, "_track", track_then_hold)
+    monkeypatch.setattr(CheckService, "_evaluate", evaluate_then_signal)
+    results: dict[str, Any] = {}
+
+    def run(name: str) -> Callable[[], None]:
+        def work() -> None:
+            try:
+                results[name] = CheckService(db=checked_county).run()
+            except BaseException as exc:  # handed to the test thread
+                results[name] = exc
+        return work
+
+    first = threading.Thread(target=run("first"), name="first")
+    first.start()
+    assert first_holding.wait(30)
+    second = threading.Thread(target=run("second"), name="second")
+    second.start()
+    first.join(60)
+    second.join(60)
+    a, b = results["first"], results["second"]
+    assert not isinstance(a, BaseException) and not isinstance(b, BaseException), (a, b)
+    assert a.opened > 0
+    assert b.opened == 0 and b.still_open == a.opened  # the second saw what the first recorded
+    rows, distinct = _open_fingerprints(checked_county)
+    assert rows == distinct == a.opened
