@@ -545,33 +545,38 @@ class _SameMember:
         seen: dict[tuple[Any, ...], ParsedMember] = {}
         by_value: list[dict[Any, ParsedMember]] = [{} for _ in self.unique]
         kept: list[ParsedMember] = []
+        complete = len(self.keys)
         for m in h.members:
-            get = m.values.get
-            cells = tuple(map(get, self.keys))
-            first = seen.get(cells)
-            if first is not None:
+            cells = m.values
+            # a member read cleanly has every column, in the header's order (a faulty one: not)
+            first = seen.setdefault(
+                tuple(cells.values() if len(cells) == complete else cells.items()), m)
+            if first is not m:
                 h.notices.append(RowError(
                     m.row, None, None, h.household_no,
                     f"第 {m.row} 行与本户第 {first.row} 行的成员各列完全相同（重复粘贴的行），只导入一次",
                     f"Row {m.row} repeats row {first.row} of the same household in every member "
                     "column (a row pasted twice); imported once"))
                 continue
-            seen[cells] = m
             kept.append(m)
-            for (f, header, index), earlier in zip(self.unique, by_value, strict=True):
-                value = get(f.column)
-                if value is None:
-                    continue
-                other = earlier.setdefault(value, m)
-                if other is not m:
-                    h.errors.append(RowError(
-                        m.row, header, index, h.household_no,
-                        f"{f.zh}“{value}”在本户第 {other.row} 行已出现，两行其他内容不同；同一户中"
-                        f"{f.zh}不能重复，请删去或改正其中一行",
-                        f"{f.en} '{value}' is also on row {other.row} of this household, with other "
-                        f"content; a {f.en.lower()} appears once per household: remove or correct "
-                        "one of the two rows"))
+            for k, (f, header, index) in enumerate(self.unique):
+                value = cells.get(f.column)
+                if value is not None:
+                    other = by_value[k].setdefault(value, m)
+                    if other is not m:
+                        h.errors.append(self._conflict(h, m, other, f, header, index, value))
         h.members = kept
+
+    @staticmethod
+    def _conflict(h: ParsedHousehold, m: ParsedMember, other: ParsedMember, f: Field, header: str,
+                  index: int, value: Any) -> RowError:
+        return RowError(
+            m.row, header, index, h.household_no,
+            f"{f.zh}“{value}”在本户第 {other.row} 行已出现，两行其他内容不同；同一户中"
+            f"{f.zh}不能重复，请删去或改正其中一行",
+            f"{f.en} '{value}' is also on row {other.row} of this household, with other "
+            f"content; a {f.en.lower()} appears once per household: remove or correct "
+            "one of the two rows")
 
 
 def _picker(positions: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
