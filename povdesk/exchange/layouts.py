@@ -510,11 +510,9 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
 
 
 def _household_no_error(row_no: int, hmap: HeaderMap, index: int, raw: Any) -> RowError:
-    try:
-        values.check_household_no(str(raw).strip())
-    except InvalidValue as exc:
-        return RowError(row_no, _header(hmap, index), index, None, exc.zh, exc.en)
-    raise AssertionError(raw)  # pragma: no cover - a household number with control characters
+    exc = values._invalid(dd.field("household.household_no"), raw, "must consist of digits only",
+                          "只能由数字组成")
+    return RowError(row_no, _header(hmap, index), index, None, exc.zh, exc.en)
 
 
 def _repeated_row(h: ParsedHousehold, row_no: int) -> RowError:
