@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from povdesk.cli import main
-from tests.exchange.rosters import PERSON_HEADER, col, excel_text, person_rows, person_xlsx, write_csv
+from tests.exchange.rosters import (
+    PERSON_HEADER,
+    col,
+    excel_text,
+    person_rows,
+    person_xlsx,
+    write_csv,
+)
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:

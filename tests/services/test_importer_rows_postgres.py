@@ -11,7 +11,14 @@ from sqlalchemy import func, select
 from povdesk.db.models import Member
 from povdesk.services.database import Database
 from povdesk.services.importer import ImportService
-from tests.exchange.rosters import PERSON_HEADER, col, excel_text, person_rows, person_xlsx, write_csv
+from tests.exchange.rosters import (
+    PERSON_HEADER,
+    col,
+    excel_text,
+    person_rows,
+    person_xlsx,
+    write_csv,
+)
 
 
 @pytest.mark.parametrize(("column", "value", "fragment"), [
