@@ -59,7 +59,8 @@ def _print_text(result, lang: str, report: str | None) -> None:  # type: ignore[
         print(f"  新增户 {result.households_new}，新增人 {result.members_new}，"
               f"变更字段 {result.fields_changed}（涉及 {result.households_changed} 户），"
               f"无变化户 {result.households_unchanged}", file=out)
-        print(f"  整户跳过 {len(result.households_skipped)} 户，格式错误 {len(result.errors)} 处", file=out)
+        print(f"  整户跳过 {len(result.households_skipped)} 户，格式错误 {len(result.errors)} 处，"
+              f"提示 {len(result.notices)} 处", file=out)
     else:
         head = "Preview (nothing written)" if result.dry_run else "Imported"
         print(f"{head}: {result.file} ({result.layout} layout, {result.data_rows} rows, year {result.year})",
@@ -68,8 +69,8 @@ def _print_text(result, lang: str, report: str | None) -> None:  # type: ignore[
               f"changed fields {result.fields_changed} (in {result.households_changed} "
               f"household{'' if result.households_changed == 1 else 's'}), "
               f"unchanged households {result.households_unchanged}", file=out)
-        print(f"  skipped households {len(result.households_skipped)}, format errors {len(result.errors)}",
-              file=out)
+        print(f"  skipped households {len(result.households_skipped)}, format errors {len(result.errors)}, "
+              f"notices {len(result.notices)}", file=out)
     cleared = result.cleared()
     if cleared:  # blank cells clear what the database holds: say so before anyone imports for real
         listed = ("、" if zh else ", ").join(f"{_label(k, zh)} {n}" for k, n in list(cleared.items())[:5])
@@ -82,6 +83,12 @@ def _print_text(result, lang: str, report: str | None) -> None:  # type: ignore[
     if len(result.errors) > 50:
         print(f"  …（另有 {len(result.errors) - 50} 处）" if zh else f"  … ({len(result.errors) - 50} more)",
               file=out)
+    for n in result.notices[:50]:  # imported, but changed on the way: the clerk should know
+        where = (f"第 {n.row} 行" if zh else f"row {n.row}") + (f" [{n.column}]" if n.column else "")
+        print(f"  {'提示' if zh else 'notice'} {where} {n.household_no or ''}: {n.message(lang)}", file=out)
+    if len(result.notices) > 50:
+        print(f"  …（另有 {len(result.notices) - 50} 条提示）" if zh else
+              f"  … ({len(result.notices) - 50} more notices)", file=out)
     for m in result.missing_members[:50]:
         print((f"  待核实：户 {m.household_no} 的成员 {m.name} 不在新文件中（未删除）" if zh else
                f"  to review: member {m.name} of household {m.household_no} is not in the file (kept)"),

@@ -2,6 +2,12 @@
 
 A field's `key` is `entity.column`; the column is the attribute of the database model with the
 same name, and a test holds the two together.
+
+Every field also says what it can hold, the same on every database engine: text its maximum length
+(the column's `String(n)`; a test holds the two together, so they cannot drift), numbers their
+range. These are the bounds of a value that can be stored and means something (a format error at
+import, a refused edit); whether a value is plausible (务工时间 over 12 months, 50 亩 a head) is
+for the check rules, which must still see it.
 """
 
 from __future__ import annotations
@@ -69,6 +75,13 @@ class Field:
     synonyms: tuple[str, ...] = ()  # other header texts seen in exports
     required: bool = False  # an empty value is a data-quality problem
     editable: bool = True
+    #: text: most characters the column holds (numbers, codes, flags and dates: None)
+    max_length: int | None = None
+    #: numbers: the smallest and largest value the field can hold (text, codes, dates: None)
+    minimum: float | None = None
+    maximum: float | None = None
+    #: descriptive text where a line break is only layout (names and numbers are not)
+    free_text: bool = False
 
     @property
     def key(self) -> str:
@@ -91,48 +104,55 @@ def _f(entity: Entity, column: str, zh: str, en: str, type_: FieldType, **kw: ob
     return Field(entity, column, zh, en, type_, **kw)  # type: ignore[arg-type]
 
 
-_MONEY = {"unit": "元", "unit_en": "yuan"}
-_MU = {"unit": "亩", "unit_en": "mu"}
+#: Excel keeps at most this many characters in a cell and silently cuts the rest.
+EXCEL_CELL_LIMIT = 32_767
+#: Yuan per household and year: negative values are allowed (a rule reports them), 1e30 is not.
+MONEY_LIMIT = 100_000_000
+_MONEY = {"unit": "元", "unit_en": "yuan", "minimum": -MONEY_LIMIT, "maximum": MONEY_LIMIT}
+_MU = {"unit": "亩", "unit_en": "mu", "minimum": 0, "maximum": 100_000}
+_YEAR = {"minimum": 1949, "maximum": 2100}
+#: A count of people or months: two digits (the rules judge 0–12 months and the household size).
+_COUNT = {"minimum": 0, "maximum": 99}
 
 FIELDS: tuple[Field, ...] = (
     # --- where the household lives (village table; printed and imported with the household)
-    _f(E.LOCATION, "province", "省", "Province", T.TEXT, synonyms=("省份",), editable=False),
-    _f(E.LOCATION, "prefecture", "市", "Prefecture", T.TEXT, synonyms=("市(州)", "地市"), editable=False),
-    _f(E.LOCATION, "county", "县(市、区、旗)", "County", T.TEXT, synonyms=("县", "县(市、区)", "旗区", "县区"), editable=False),
-    _f(E.LOCATION, "township", "乡(镇)", "Township", T.TEXT, synonyms=("乡", "乡镇", "苏木乡", "乡(镇、街道)"), editable=False),
-    _f(E.LOCATION, "village", "行政村", "Village", T.TEXT, synonyms=("村", "所在村", "噶查村"), national="AAR008", editable=False),
-    _f(E.LOCATION, "village_code", "村代码", "Village code", T.TEXT, synonyms=("行政区划代码", "村行政区划代码"), editable=False),
+    _f(E.LOCATION, "province", "省", "Province", T.TEXT, synonyms=("省份",), editable=False, max_length=40),
+    _f(E.LOCATION, "prefecture", "市", "Prefecture", T.TEXT, synonyms=("市(州)", "地市"), editable=False, max_length=40),
+    _f(E.LOCATION, "county", "县(市、区、旗)", "County", T.TEXT, synonyms=("县", "县(市、区)", "旗区", "县区"), editable=False, max_length=40),
+    _f(E.LOCATION, "township", "乡(镇)", "Township", T.TEXT, synonyms=("乡", "乡镇", "苏木乡", "乡(镇、街道)"), editable=False, max_length=40),
+    _f(E.LOCATION, "village", "行政村", "Village", T.TEXT, synonyms=("村", "所在村", "噶查村"), national="AAR008", editable=False, max_length=40),
+    _f(E.LOCATION, "village_code", "村代码", "Village code", T.TEXT, synonyms=("行政区划代码", "村行政区划代码"), editable=False, max_length=12),
     # --- household (AC01)
     _f(E.HOUSEHOLD, "household_no", "户编号", "Household number", T.TEXT, national="AAC001",
-       synonyms=("家庭编号", "户号"), required=True, editable=False),
+       synonyms=("家庭编号", "户号"), required=True, editable=False, max_length=32),
     _f(E.HOUSEHOLD, "group_name", "自然村", "Villager group", T.TEXT, national="AAR007",
-       synonyms=("所在组", "村民小组", "组")),
-    _f(E.HOUSEHOLD, "head_name", "户主姓名", "Head's name", T.TEXT, national="AAC029", required=True),
+       synonyms=("所在组", "村民小组", "组"), max_length=40),
+    _f(E.HOUSEHOLD, "head_name", "户主姓名", "Head's name", T.TEXT, national="AAC029", required=True, max_length=40),
     _f(E.HOUSEHOLD, "head_id_number", "户主证件号码", "Head's ID number", T.ID_NUMBER, national="AAC031",
-       synonyms=("户主身份证号", "户主身份证号码")),
+       synonyms=("户主身份证号", "户主身份证号码"), max_length=24),
     _f(E.HOUSEHOLD, "phone", "户联系电话", "Household phone", T.PHONE, national="AAR012",
-       synonyms=("联系电话", "户主联系电话")),
+       synonyms=("联系电话", "户主联系电话"), max_length=20),
     _f(E.HOUSEHOLD, "size", "家庭人口数", "Household size", T.INT, national="AAC017",
-       synonyms=("人数", "家庭人数"), unit="人", unit_en="persons", required=True),
+       synonyms=("人数", "家庭人数"), unit="人", unit_en="persons", required=True, **_COUNT),
     _f(E.HOUSEHOLD, "first_identified_year", "首次识别时间", "Year first identified", T.YEAR,
-       national="AAR041", synonyms=("识别年度", "首次识别年度")),
+       national="AAR041", synonyms=("识别年度", "首次识别年度"), **_YEAR),
     _f(E.HOUSEHOLD, "standard", "识别标准", "Identification standard", T.CODE, codelist="identification_standard"),
     _f(E.HOUSEHOLD, "attribute", "贫困户属性", "Household attribute", T.CODE, national="AAC006",
        codelist="household_attribute", synonyms=("户类型", "户属性"), required=True),
     _f(E.HOUSEHOLD, "status", "脱贫状态", "Poverty status", T.CODE, national="AAR010",
        codelist="poverty_status", synonyms=("脱贫属性", "脱贫标志"), required=True),
-    _f(E.HOUSEHOLD, "exit_year", "脱贫年度", "Exit year", T.YEAR, national="AAC023"),
-    _f(E.HOUSEHOLD, "return_year", "返贫年度", "Year of return to poverty", T.YEAR, national="AAC024"),
+    _f(E.HOUSEHOLD, "exit_year", "脱贫年度", "Exit year", T.YEAR, national="AAC023", **_YEAR),
+    _f(E.HOUSEHOLD, "return_year", "返贫年度", "Year of return to poverty", T.YEAR, national="AAC024", **_YEAR),
     _f(E.HOUSEHOLD, "main_cause", "主要致贫原因", "Main cause of poverty", T.CODE, national="AAC007",
        codelist="poverty_cause", synonyms=("致贫原因1", "致贫原因"), required=True),
     _f(E.HOUSEHOLD, "other_causes", "其他致贫原因", "Other causes of poverty", T.CODES, national="AAC008",
-       codelist="poverty_cause", synonyms=("次要致贫原因", "致贫原因2")),
+       codelist="poverty_cause", synonyms=("次要致贫原因", "致贫原因2"), max_length=64),
     _f(E.HOUSEHOLD, "return_cause", "返贫原因", "Cause of return to poverty", T.CODE, national="AAC009",
        codelist="return_cause"),
     _f(E.HOUSEHOLD, "military_family", "是否军烈属", "Military or martyr family", T.BOOL, national="AAC012",
        codelist="yes_no"),
-    _f(E.HOUSEHOLD, "bank_name", "开户银行名称", "Bank", T.TEXT, synonyms=("开户银行",)),
-    _f(E.HOUSEHOLD, "bank_account", "银行卡号", "Bank account", T.TEXT, synonyms=("银行账号",)),
+    _f(E.HOUSEHOLD, "bank_name", "开户银行名称", "Bank", T.TEXT, synonyms=("开户银行",), max_length=60, free_text=True),
+    _f(E.HOUSEHOLD, "bank_account", "银行卡号", "Bank account", T.TEXT, synonyms=("银行账号",), max_length=40),
     _f(E.HOUSEHOLD, "relocation_wish", "是否有搬迁意愿", "Wishes to relocate", T.BOOL, national="ACR077",
        codelist="yes_no"),
     _f(E.HOUSEHOLD, "relocation_mode", "安置方式", "Resettlement mode", T.CODE, national="ACR078",
@@ -140,35 +160,35 @@ FIELDS: tuple[Field, ...] = (
     _f(E.HOUSEHOLD, "relocation_moved_in", "搬迁是否已入住", "Relocation: moved in", T.BOOL, codelist="yes_no"),
     # --- member (AB01)
     _f(E.MEMBER, "person_no", "人编号", "Person number", T.TEXT, national="AAB001",
-       synonyms=("人口编号", "个人编号"), editable=False),
-    _f(E.MEMBER, "name", "姓名", "Name", T.TEXT, national="AAB002", required=True),
+       synonyms=("人口编号", "个人编号"), editable=False, max_length=32),
+    _f(E.MEMBER, "name", "姓名", "Name", T.TEXT, national="AAB002", required=True, max_length=40),
     _f(E.MEMBER, "sex", "性别", "Sex", T.CODE, national="AAB003", codelist="sex", required=True),
     _f(E.MEMBER, "id_type", "证件类型", "ID document type", T.CODE, national="AAB018", codelist="id_type"),
     _f(E.MEMBER, "id_number", "证件号码", "ID number", T.ID_NUMBER, national="AAB004",
-       synonyms=("身份证号", "身份证号码", "公民身份号码"), required=True),
+       synonyms=("身份证号", "身份证号码", "公民身份号码"), required=True, max_length=24),
     _f(E.MEMBER, "birth_date", "出生日期", "Date of birth", T.DATE, national="AAB005"),
     _f(E.MEMBER, "relation", "与户主关系", "Relation to head", T.CODE, national="AAB006",
        codelist="relation", required=True),
     _f(E.MEMBER, "ethnicity", "民族", "Ethnicity", T.CODE, national="AAB007", codelist="ethnicity", required=True),
     _f(E.MEMBER, "phone", "成员联系电话", "Member phone", T.PHONE, national="AAB031",
-       synonyms=("人联系电话", "个人联系电话")),
+       synonyms=("人联系电话", "个人联系电话"), max_length=20),
     _f(E.MEMBER, "education", "文化程度", "Education level", T.CODE, national="AAB008", codelist="education"),
     _f(E.MEMBER, "school_status", "在校生状况", "School status", T.CODE, national="AAB009",
        codelist="school_status", synonyms=("在校生情况",)),
     _f(E.MEMBER, "school_exemption", "免于入学说明", "School exemption", T.CODE, codelist="school_exemption",
        synonyms=("义务教育阶段未上学原因",)),
-    _f(E.MEMBER, "dropout_reason", "失学或辍学原因", "Reason for dropping out", T.TEXT),
+    _f(E.MEMBER, "dropout_reason", "失学或辍学原因", "Reason for dropping out", T.TEXT, max_length=100, free_text=True),
     _f(E.MEMBER, "health", "健康状况", "Health", T.CODE, national="AAB017", codelist="health", required=True),
     _f(E.MEMBER, "disability_category", "残疾类别", "Disability category", T.CODE, codelist="disability_category"),
     _f(E.MEMBER, "disability_cert_no", "残疾证号", "Disability certificate number", T.TEXT,
-       synonyms=("残疾人证号",)),
+       synonyms=("残疾人证号",), max_length=24),
     _f(E.MEMBER, "labour_skill", "劳动技能", "Labour capacity", T.CODE, national="AAB010",
        codelist="labour_skill", synonyms=("劳动能力",)),
     _f(E.MEMBER, "work_status", "务工状况", "Migrant work", T.CODE, codelist="work_status",
        synonyms=("务工所在地",)),
     _f(E.MEMBER, "work_months", "务工时间(月)", "Months worked away", T.INT, unit="月", unit_en="months",
-       synonyms=("务工时间",)),
-    _f(E.MEMBER, "work_company", "务工企业名称", "Employer", T.TEXT),
+       synonyms=("务工时间",), **_COUNT),
+    _f(E.MEMBER, "work_company", "务工企业名称", "Employer", T.TEXT, max_length=100, free_text=True),
     _f(E.MEMBER, "political_status", "政治面貌", "Political status", T.CODE, national="AAK033",
        codelist="political_status"),
     _f(E.MEMBER, "is_soldier", "是否现役军人", "Serving soldier", T.BOOL, national="AAB019", codelist="yes_no"),
@@ -194,10 +214,10 @@ FIELDS: tuple[Field, ...] = (
        codelist="yes_no"),
     _f(E.MEMBER, "status", "人员状态", "Member status", T.CODE, national="AAB015", codelist="member_status",
        editable=False),
-    _f(E.MEMBER, "change_reason", "变动原因", "Reason of change", T.TEXT, editable=False),
+    _f(E.MEMBER, "change_reason", "变动原因", "Reason of change", T.TEXT, editable=False, max_length=100, free_text=True),
     _f(E.MEMBER, "change_date", "变动日期", "Date of change", T.DATE, editable=False),
     # --- yearly income (AC07)
-    _f(E.INCOME, "year", "年度", "Year", T.YEAR, national="AAR040", synonyms=("分区年度", "数据年度"), editable=False),
+    _f(E.INCOME, "year", "年度", "Year", T.YEAR, national="AAR040", synonyms=("分区年度", "数据年度"), editable=False, **_YEAR),
     _f(E.INCOME, "total_income", "年收入", "Annual income", T.MONEY, national="AAC081", **_MONEY),
     _f(E.INCOME, "wage", "工资性收入", "Wage income", T.MONEY, national="AAC073", **_MONEY),
     _f(E.INCOME, "business", "生产经营性收入", "Business income", T.MONEY, national="AAC071", **_MONEY),
@@ -238,11 +258,11 @@ FIELDS: tuple[Field, ...] = (
        national="AAC084", codelist="yes_no",
        synonyms=("是否加入农民专业合作组织", "是否加入农民合作社", "加入合作社"), required=True),
     _f(E.CONDITIONS, "road_distance", "与村主干路距离", "Distance to main road", T.NUMBER, national="AAC315",
-       unit="公里", unit_en="km", required=True),
+       unit="公里", unit_en="km", required=True, minimum=0, maximum=1000),
     _f(E.CONDITIONS, "road_type", "入户路类型", "Access road", T.CODE, national="AAC316", codelist="road_type",
        required=True),
     _f(E.CONDITIONS, "house_area", "住房面积", "Floor area", T.NUMBER, national="AAC317",
-       unit="平方米", unit_en="m²", required=True),
+       unit="平方米", unit_en="m²", required=True, minimum=0, maximum=10_000),
     _f(E.CONDITIONS, "drinking_difficult", "饮水是否困难", "Difficult access to water", T.BOOL,
        national="AAC311", codelist="yes_no", synonyms=("饮水困难",), required=True),
     _f(E.CONDITIONS, "drinking_safe", "饮水是否安全", "Safe drinking water", T.BOOL, national="AAC312",
@@ -259,30 +279,30 @@ FIELDS: tuple[Field, ...] = (
     _f(E.CONDITIONS, "entrepreneur_help", "是否有创业致富带头人带动", "Led by an entrepreneur", T.BOOL,
        codelist="yes_no"),
     # --- assistance measures (one generic row per measure, domain.md §2.2)
-    _f(E.MEASURE, "year", "年度", "Year", T.YEAR),
+    _f(E.MEASURE, "year", "年度", "Year", T.YEAR, **_YEAR),
     _f(E.MEASURE, "category", "措施类别", "Category", T.CODE, codelist="measure_category"),
-    _f(E.MEASURE, "item", "措施内容", "Measure", T.TEXT, synonyms=("帮扶措施", "项目名称")),
+    _f(E.MEASURE, "item", "措施内容", "Measure", T.TEXT, synonyms=("帮扶措施", "项目名称"), max_length=100, free_text=True),
     _f(E.MEASURE, "amount", "金额", "Amount", T.MONEY, **_MONEY),
-    _f(E.MEASURE, "quantity", "数量", "Quantity", T.NUMBER),
-    _f(E.MEASURE, "unit", "单位", "Unit", T.TEXT),
+    _f(E.MEASURE, "quantity", "数量", "Quantity", T.NUMBER, minimum=0, maximum=MONEY_LIMIT),
+    _f(E.MEASURE, "unit", "单位", "Unit", T.TEXT, max_length=20),
     _f(E.MEASURE, "start_date", "开始日期", "Start date", T.DATE),
     _f(E.MEASURE, "end_date", "结束日期", "End date", T.DATE),
-    _f(E.MEASURE, "implementer", "实施单位", "Implementing unit", T.TEXT),
-    _f(E.MEASURE, "note", "备注", "Note", T.TEXT),
+    _f(E.MEASURE, "implementer", "实施单位", "Implementing unit", T.TEXT, max_length=100, free_text=True),
+    _f(E.MEASURE, "note", "备注", "Note", T.TEXT, max_length=200, free_text=True),
     # --- assistance cadres (帮扶责任人) and their pairings
-    _f(E.CADRE, "name", "帮扶责任人姓名", "Cadre's name", T.TEXT, national="AAB002", required=True),
+    _f(E.CADRE, "name", "帮扶责任人姓名", "Cadre's name", T.TEXT, national="AAB002", required=True, max_length=40),
     _f(E.CADRE, "sex", "性别", "Sex", T.CODE, national="AAB003", codelist="sex"),
-    _f(E.CADRE, "id_number", "证件号码", "ID number", T.ID_NUMBER, national="AAB004"),
-    _f(E.CADRE, "phone", "联系电话", "Phone", T.PHONE, national="AAR012"),
-    _f(E.CADRE, "org_name", "帮扶单位名称", "Assisting unit", T.TEXT, national="AAP001"),
+    _f(E.CADRE, "id_number", "证件号码", "ID number", T.ID_NUMBER, national="AAB004", max_length=24),
+    _f(E.CADRE, "phone", "联系电话", "Phone", T.PHONE, national="AAR012", max_length=20),
+    _f(E.CADRE, "org_name", "帮扶单位名称", "Assisting unit", T.TEXT, national="AAP001", max_length=100, free_text=True),
     _f(E.CADRE, "org_type", "帮扶单位类型", "Assisting unit type", T.CODE, codelist="cadre_org_type"),
     _f(E.CADRE, "affiliation", "隶属关系", "Affiliation level", T.CODE, national="AAP004", codelist="cadre_affiliation"),
-    _f(E.CADRE, "position", "派出单位职务", "Position", T.TEXT, national="AAK888"),
+    _f(E.CADRE, "position", "派出单位职务", "Position", T.TEXT, national="AAK888", max_length=60, free_text=True),
     _f(E.CADRE, "rank", "职务级别", "Rank", T.CODE, codelist="cadre_rank"),
     _f(E.CADRE, "political_status", "政治面貌", "Political status", T.CODE, national="AAK033",
        codelist="political_status"),
     _f(E.CADRE, "education", "学历", "Education", T.CODE, national="AAK036", codelist="cadre_education"),
-    _f(E.CADRE, "specialty", "技术特长", "Specialty", T.TEXT, national="AAK037"),
+    _f(E.CADRE, "specialty", "技术特长", "Specialty", T.TEXT, national="AAK037", max_length=60, free_text=True),
     _f(E.CADRE, "is_first_secretary", "是否第一书记", "First secretary", T.BOOL, codelist="yes_no"),
     _f(E.CADRE, "is_team_leader", "是否工作队队长", "Work-team leader", T.BOOL, codelist="yes_no"),
     _f(E.CADRE, "is_resident", "是否驻村队员", "Resident team member", T.BOOL, national="AAK039", codelist="yes_no"),

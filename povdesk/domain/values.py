@@ -1,29 +1,151 @@
-"""Turning raw values into typed field values and back into text, as the dictionary describes them."""
+"""Turning raw values into typed field values and back into text, as the dictionary describes them.
+
+A value is refused (InvalidValue) when it does not fit its field as the dictionary describes it:
+type, code list, the field's range or maximum length, control characters. `clean_text` is the one
+rule for control characters: what it removes and what it refuses, said in both languages.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from povdesk.domain import idnumber
 from povdesk.domain.codelists import CodeBook, builtin_codebook
-from povdesk.domain.dictionary import Field, FieldType
+from povdesk.domain.dictionary import EXCEL_CELL_LIMIT, Field, FieldType, field
 from povdesk.errors import InvalidValue
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+#: Every control character (C0, DEL, C1) and the Unicode line and paragraph separators. The Excel
+#: writers refuse \x00-\x08, \x0b, \x0c and \x0e-\x1f outright; none of them shows in a cell.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Tabs and line breaks: visible in a spreadsheet cell, and inside a name or a number they usually
+#: mean two values in one cell.
+_BREAK = re.compile("[ \u3000]*[\t\n\r\x85\u2028\u2029]+[ \u3000]*")
+#: A spreadsheet keeps 15 significant digits of a number: a longer "number" has lost its last ones.
+_EXACT_DIGITS = 10**15
+
+
+def shown(raw: object, limit: int = 40) -> str:
+    """`raw` as a message may quote it: control characters spelled out (\\x0b), long text cut."""
+    text = str(raw)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _invalid(f: Field, raw: object, en: str, zh: str) -> InvalidValue:
     return InvalidValue(
         code=f"value.{f.type}",
-        en=f"{f.en}: '{raw}' {en}",
-        zh=f"{f.zh}：“{raw}”{zh}",
+        en=f"{f.en}: '{shown(raw)}' {en}",
+        zh=f"{f.zh}：“{shown(raw)}”{zh}",
     )
+
+
+# --------------------------------------------------------------------------- control characters
+@dataclass(frozen=True)
+class Cleaned:
+    """Text after `clean_text` and what was done to it, so the clerk can be told per cell."""
+
+    text: str
+    removed: tuple[str, ...] = ()  # invisible control characters taken out, as U+000B
+    joined: bool = False  # tabs or line breaks of free text replaced by a space
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removed or self.joined)
+
+    def note(self, f: Field) -> tuple[str, str]:
+        """What was done, (zh, en)."""
+        zh: list[str] = []
+        en: list[str] = []
+        if self.removed:
+            codes = ", ".join(self.removed)
+            zh.append(f"已删除 {len(self.removed)} 个不可见的控制字符（{codes}）")
+            en.append(f"removed {len(self.removed)} invisible control character"
+                      f"{'' if len(self.removed) == 1 else 's'} ({codes})")
+        if self.joined:
+            zh.append("换行符或制表符已替换为空格")
+            en.append("line breaks or tabs replaced by a space")
+        return (f"{f.zh}：{'，'.join(zh)}，其余内容照常导入：“{shown(self.text)}”",
+                f"{f.en}: {'; '.join(en)}; imported as '{shown(self.text)}'")
+
+
+def has_control(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def clean_text(f: Field, text: str) -> Cleaned:
+    """`text` stripped and without control characters, which no spreadsheet shows and the Excel
+    writers refuse (openpyxl's IllegalCharacterError).
+
+    Invisible ones (\\x0b, \\x00, DEL, …) are removed. A tab or line break inside the text is
+    replaced by a space in free text (`Field.free_text`: an employer, a bank) and refused
+    (InvalidValue) anywhere else: inside a name, a number or a code it usually means two values
+    in one cell, and the clerk can see it in the spreadsheet and correct it there.
+    """
+    stripped = text.strip()
+    if not _CONTROL.search(stripped):
+        return Cleaned(stripped)
+    if f.type == FieldType.ID_NUMBER:  # spaces and breaks inside go, as `idnumber.normalise` does
+        stripped = "".join(stripped.split())
+    joined = False
+    if _BREAK.search(stripped):
+        if not f.free_text:
+            raise _invalid(f, stripped, "contains a line break or tab; a cell holds one value: "
+                                        "correct it in the file",
+                           "中含有换行符或制表符，一格只能填一个值，请在文件中改正")
+        stripped = _BREAK.sub(" ", stripped)
+        joined = True
+    removed = tuple(f"U+{ord(c):04X}" for c in _CONTROL.findall(stripped))
+    return Cleaned(_CONTROL.sub("", stripped).strip(), removed, joined)
+
+
+# --------------------------------------------------------------------------- limits
+def _number_text(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
+
+
+def _check_range(f: Field, raw: object, value: float) -> None:
+    lo, hi = f.minimum, f.maximum
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        if f.type == FieldType.YEAR:
+            raise _invalid(f, raw, f"is not a plausible year ({lo:.0f}–{hi:.0f})",
+                           f"不是合理的年份（{lo:.0f}–{hi:.0f}）")
+        low = _number_text(lo) if lo is not None else "−∞"
+        high = _number_text(hi) if hi is not None else "∞"
+        unit_zh, unit_en = f" {f.unit}" if f.unit else "", f" {f.unit_en}" if f.unit_en else ""
+        raise _invalid(f, raw, f"is outside what this field can hold ({low} to {high}{unit_en})",
+                       f"超出本字段允许的范围（{low} 至 {high}{unit_zh}）")
+
+
+def _check_text(f: Field, text: str) -> str:
+    if _CONTROL.search(text):
+        raise _invalid(f, text, "contains control characters", "中含有控制字符")
+    limit = f.max_length or EXCEL_CELL_LIMIT
+    if len(text) > limit:
+        raise InvalidValue(
+            code=f"value.{f.type}.length",
+            en=f"{f.en}: '{shown(text, 20)}' is {len(text):,} characters long; at most {limit:,} fit",
+            zh=f"{f.zh}：“{shown(text, 20)}”长 {len(text):,} 个字符，最多 {limit:,} 个字符")
+    return text
+
+
+def check_household_no(no: str, length: int | None = None) -> str:
+    """`no` when it is a household number: digits only and, given the county's `length`, that long."""
+    f = field("household.household_no")
+    if not (no.isascii() and no.isdigit()):
+        raise _invalid(f, no, "must consist of digits only", "只能由数字组成")
+    if length is not None and len(no) != length:
+        raise _invalid(f, no, f"has {len(no)} digits; this county's household numbers have {length}",
+                       f"为 {len(no)} 位，本县的户编号为 {length} 位")
+    return no
 
 
 def is_blank(raw: object) -> bool:
@@ -38,8 +160,11 @@ def coerce(f: Field, raw: object, codebook: CodeBook | None = None) -> Any:
     t = f.type
     if t in (FieldType.TEXT, FieldType.PHONE):
         if isinstance(raw, float) and raw.is_integer():
+            if abs(raw) >= _EXACT_DIGITS:
+                raise _invalid(f, raw, "was turned into a number by a spreadsheet and lost digits",
+                               "已被表格软件转换为数字，后几位已丢失，无法恢复")
             raw = int(raw)
-        return str(raw).strip()
+        return _check_text(f, str(raw).strip())
     if t == FieldType.ID_NUMBER:
         if isinstance(raw, float):
             raise _invalid(f, raw, "was turned into a number by a spreadsheet and lost digits",
@@ -48,18 +173,18 @@ def coerce(f: Field, raw: object, codebook: CodeBook | None = None) -> Any:
         if re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
             raise _invalid(f, raw, "is in scientific notation; the digits are lost",
                            "为科学计数法，号码已丢失，无法恢复")
-        return text
+        return _check_text(f, text)
     if t in (FieldType.INT, FieldType.YEAR):
         try:
             number = float(str(raw).strip().removesuffix("年"))
         except ValueError:
             raise _invalid(f, raw, "is not a whole number", "不是整数") from None
+        if not math.isfinite(number):
+            raise _invalid(f, raw, "is not a number", "不是数字")
         if not number.is_integer():
             raise _invalid(f, raw, "is not a whole number", "不是整数")
-        value = int(number)
-        if t == FieldType.YEAR and not 1949 <= value <= 2100:
-            raise _invalid(f, raw, "is not a plausible year", "不是合理的年份")
-        return value
+        _check_range(f, raw, number)
+        return int(number)
     if t in (FieldType.NUMBER, FieldType.MONEY):
         text = str(raw).strip().replace(",", "").replace("，", "")
         try:
@@ -68,6 +193,7 @@ def coerce(f: Field, raw: object, codebook: CodeBook | None = None) -> Any:
             raise _invalid(f, raw, "is not a number", "不是数字") from None
         if not math.isfinite(value):
             raise _invalid(f, raw, "is not a number", "不是数字")
+        _check_range(f, raw, value)
         return round(value, 2)
     if t == FieldType.DATE:
         return _date(f, raw)
@@ -94,8 +220,9 @@ def coerce(f: Field, raw: object, codebook: CodeBook | None = None) -> Any:
             if code is None:
                 raise _invalid(f, raw, f"is not in the list '{books[f.codelist].en}'",
                                f"不在“{books[f.codelist].zh}”代码表中")
-            codes.append(code)
-        return ",".join(codes) or None
+            if code not in codes:  # a code named twice is the same choice
+                codes.append(code)
+        return _check_text(f, ",".join(codes)) or None
     raise AssertionError(t)
 
 

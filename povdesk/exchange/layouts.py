@@ -6,6 +6,11 @@ skipped. Values go through `values.coerce`: a value that cannot be stored as it 
 spreadsheet turned into a float, a code outside its list, an impossible date) is a format error of
 its row, and a household with any such row is skipped whole by the importer. Domain problems
 (a wrong check digit, an inconsistent family) are not import errors.
+
+What is read but changed on the way is a notice, never silent: control characters removed from a
+cell (`values.clean_text`), a member's row that repeats an earlier row of the household exactly
+(imported once). The same person number or ID number twice in one household with different
+content is an error naming both rows.
 """
 
 from __future__ import annotations
@@ -200,6 +205,14 @@ class RowError:
         return self.en if lang.startswith("en") else self.zh
 
 
+class _Noted(Exception):  # not an error: a value read, with a note of what was changed
+    """A cell's value, read after cleaning; the note (zh, en) says what was changed."""
+
+    def __init__(self, value: Any, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.value, self.zh, self.en = value, zh, en
+
+
 @dataclass
 class ParsedMember:
     row: int
@@ -215,6 +228,8 @@ class ParsedHousehold:
     value_rows: dict[str, int] = field(default_factory=dict)  # field key -> first row that set it
     members: list[ParsedMember] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: what was read but changed on the way (control characters removed, duplicate rows merged)
+    notices: list[RowError] = field(default_factory=list)
     first_raw: Any = None  # the raw household cells of the first row, once they read cleanly
 
     @property
@@ -236,6 +251,11 @@ class ParsedRoster:
             out.extend(h.errors)
         return sorted(out, key=lambda e: (e.row, e.col_index or 0))
 
+    @property
+    def notices(self) -> list[RowError]:
+        out = [n for h in self.households.values() for n in h.notices]
+        return sorted(out, key=lambda e: (e.row, e.col_index or 0))
+
 
 _MEMO_TYPES = (FieldType.CODE, FieldType.CODES, FieldType.BOOL, FieldType.INT, FieldType.YEAR,
                FieldType.MONEY, FieldType.NUMBER, FieldType.DATE)
@@ -245,31 +265,45 @@ class _Memo(dict):  # type: ignore[type-arg]
     """Raw cell -> coerced value for one repetitive column (codes, flags, money, dates).
 
     A hit is a plain dict lookup (no Python frame); a miss goes through `values.coerce` once.
-    Values that cannot be read are kept apart and raised again each time they are looked up.
+    Values that cannot be read are kept apart and raised again each time they are looked up, and
+    so are values read only after cleaning (`_Noted`), so that every such cell is reported.
     """
 
     def __init__(self, f: Field, books: CodeBook) -> None:
         super().__init__()
         self.f = f
         self.books = books
-        self.bad: dict[Any, InvalidValue] = {}
+        self.bad: dict[Any, InvalidValue | _Noted] = {}
 
     def __missing__(self, raw: Any) -> Any:
         bad = self.bad.get(raw)
         if bad is None:
             try:
-                value = values.coerce(self.f, raw, self.books)
+                if raw.__class__ is str and not raw.isprintable():  # control characters?
+                    bad = _cleaned(self.f, raw, lambda text: values.coerce(self.f, text, self.books))
+                if bad is None:
+                    value = values.coerce(self.f, raw, self.books)
+                    if len(self) < 200_000:
+                        self[raw] = value
+                    return value
             except InvalidValue as exc:
                 bad = exc
             except (TypeError, ValueError, OverflowError):
                 bad = values._invalid(self.f, raw, "cannot be read", "无法识别")
-            else:
-                if len(self) < 200_000:
-                    self[raw] = value
-                return value
             if len(self.bad) < 10_000:
                 self.bad[raw] = bad
         raise bad.with_traceback(None)
+
+
+def _cleaned(f: Field, raw: str, convert: Callable[[str], Any]) -> _Noted | None:
+    """A text cell holding control characters: None when nothing needed removing, else the value
+    read from the cleaned text with a note of what was removed; InvalidValue when refused."""
+    cleaned = values.clean_text(f, raw)
+    if not cleaned.changed:
+        return None
+    value = convert(cleaned.text)
+    zh, en = cleaned.note(f)
+    return _Noted(value, zh, en)
 
 
 def _converter(f: Field, books: CodeBook, memos: dict[str, _Memo] | None = None, *,
@@ -283,22 +317,41 @@ def _converter(f: Field, books: CodeBook, memos: dict[str, _Memo] | None = None,
     """
     coerce = values.coerce
     if f.type in (FieldType.TEXT, FieldType.PHONE):
+        limit = f.max_length or dd.EXCEL_CELL_LIMIT
+
+        def plain(stripped: str) -> Any:
+            if not stripped:
+                return None
+            text = restore(stripped) if stripped[0] == FORMULA_PREFIX else stripped
+            return coerce(f, text, books) if len(text) > limit else text  # too long: refused
+
         def text(raw: Any) -> Any:
             if raw.__class__ is str:
                 stripped = raw.strip()
                 if not stripped:
                     return None
-                return restore(stripped) if stripped[0] == FORMULA_PREFIX else stripped
+                if not stripped.isprintable():  # control characters (or a full-width space)
+                    noted = _cleaned(f, stripped, plain)
+                    if noted is not None:
+                        raise noted
+                return plain(stripped)
             return coerce(f, raw, books)
         return text
     if f.type == FieldType.ID_NUMBER:
+        def read_id(raw: Any) -> Any:
+            if raw.__class__ is str and raw[:1] == FORMULA_PREFIX:
+                raw = restore(raw)
+            return coerce(f, raw, books)
+
         def id_number(raw: Any) -> Any:
             if (raw.__class__ is str and len(raw) == 18 and raw[:17].isdigit() and raw.isascii()
                     and (raw[17].isdigit() or raw[17] == "X")):
                 return raw
-            if raw.__class__ is str and raw[:1] == FORMULA_PREFIX:
-                raw = restore(raw)
-            return coerce(f, raw, books)
+            if raw.__class__ is str and not raw.isprintable():
+                noted = _cleaned(f, raw, read_id)
+                if noted is not None:
+                    raise noted
+            return read_id(raw)
         return id_number
     if f.type not in _MEMO_TYPES:
         return lambda raw: coerce(f, raw, books)
@@ -375,8 +428,13 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
             cells = [*cells, *([None] * (width_needed - len(cells)))]
         try:
             no = hn_convert(cells[hn_index])
+            if no and not (no.isdigit() and no.isascii()):
+                values.check_household_no(no)  # InvalidValue: digits only
         except InvalidValue as exc:
             orphans.append(RowError(row_no, _header(hmap, hn_index), hn_index, None, exc.zh, exc.en))
+            continue
+        except _Noted:  # control characters in a household number: not a household number
+            orphans.append(_household_no_error(row_no, hmap, hn_index, cells[hn_index]))
             continue
         if not no:
             if not all(values.is_blank(cells[c.index]) for c in hmap.mapped):
@@ -391,7 +449,7 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
         if len(h.rows) == 1:
             try:
                 converted = tuple(map(call, hh_fast, raw))
-            except (InvalidValue, TypeError):  # read cell by cell below, to report every faulty one
+            except (InvalidValue, TypeError, _Noted):  # cell by cell below, to report each one
                 converted = None
             if converted is not None:
                 for entity, columns, pick in hh_groups:
@@ -411,6 +469,9 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
                 except InvalidValue as exc:
                     h.errors.append(RowError(row_no, header, index, no, exc.zh, exc.en))
                     continue
+                except _Noted as note:
+                    value = note.value
+                    h.notices.append(RowError(row_no, header, index, no, note.zh, note.en))
                 if entity is Entity.LOCATION:
                     bucket = h.place
                 else:
@@ -420,22 +481,100 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
                 _household_fact(h, bucket, column, key, value, f, row_no, header, index)
             if len(h.rows) == 1 and len(h.errors) == errors_before:
                 h.first_raw = raw  # later rows repeating these cells are skipped (faulty ones never)
+        elif not person and len(h.rows) > 1:  # one row per household, and this one again
+            h.notices.append(_repeated_row(h, row_no))
         if person:
             try:
                 member = dict(zip(mem_keys, map(call, mem_fast, member_raw(cells)), strict=True))
-            except (InvalidValue, TypeError):  # again cell by cell, to report every faulty one
+            except (InvalidValue, TypeError, _Noted):  # again cell by cell, to report each one
                 member = {}
                 for index, header, column, convert in mem_cols:
                     try:
                         member[column] = convert(cells[index])
                     except InvalidValue as exc:
                         h.errors.append(RowError(row_no, header, index, no, exc.zh, exc.en))
+                    except _Noted as note:
+                        member[column] = note.value
+                        h.notices.append(RowError(row_no, header, index, no, note.zh, note.en))
             if name_index is not None and member.get("name", "") is None:  # blank, not unreadable
                 h.errors.append(RowError(row_no, name_header, name_index, no, "姓名为空", "Name is empty"))
             h.members.append(ParsedMember(row_no, member))
     if progress is not None:
         progress(count)
+    if person:
+        same = _SameMember(hmap, mem_keys)
+        for h in households.values():
+            if len(h.members) > 1:
+                same.check(h)
     return ParsedRoster(hmap, households, orphans, count)
+
+
+def _household_no_error(row_no: int, hmap: HeaderMap, index: int, raw: Any) -> RowError:
+    exc = values._invalid(dd.field("household.household_no"), raw, "must consist of digits only",
+                          "只能由数字组成")
+    return RowError(row_no, _header(hmap, index), index, None, exc.zh, exc.en)
+
+
+def _repeated_row(h: ParsedHousehold, row_no: int) -> RowError:
+    first = h.rows[0]
+    return RowError(row_no, None, None, h.household_no,
+                    f"第 {row_no} 行与第 {first} 行完全相同（户编号 {h.household_no} 重复粘贴的行），只导入一次",
+                    f"Row {row_no} repeats row {first} exactly (household {h.household_no} pasted "
+                    "twice); imported once")
+
+
+class _SameMember:
+    """Rows of one household that list the same member twice.
+
+    A row whose member cells all equal an earlier row's is a pasted duplicate: it is imported once
+    and a notice names both rows. The same person number or ID number on two rows whose cells
+    differ cannot be told apart: an error naming both rows, so the household is skipped whole.
+    """
+
+    def __init__(self, hmap: HeaderMap, keys: tuple[str, ...]) -> None:
+        self.keys = keys
+        self.unique = []
+        for key in ("member.person_no", "member.id_number"):
+            col = next((c for c in hmap.mapped if c.field_key == key), None)
+            if col is not None:
+                self.unique.append((dd.field(key), col.header, col.index))
+
+    def check(self, h: ParsedHousehold) -> None:
+        seen: dict[tuple[Any, ...], ParsedMember] = {}
+        by_value: list[dict[Any, ParsedMember]] = [{} for _ in self.unique]
+        kept: list[ParsedMember] = []
+        complete = len(self.keys)
+        for m in h.members:
+            cells = m.values
+            # a member read cleanly has every column, in the header's order (a faulty one: not)
+            first = seen.setdefault(
+                tuple(cells.values() if len(cells) == complete else cells.items()), m)
+            if first is not m:
+                h.notices.append(RowError(
+                    m.row, None, None, h.household_no,
+                    f"第 {m.row} 行与本户第 {first.row} 行的成员各列完全相同（重复粘贴的行），只导入一次",
+                    f"Row {m.row} repeats row {first.row} of the same household in every member "
+                    "column (a row pasted twice); imported once"))
+                continue
+            kept.append(m)
+            for k, (f, header, index) in enumerate(self.unique):
+                value = cells.get(f.column)
+                if value is not None:
+                    other = by_value[k].setdefault(value, m)
+                    if other is not m:
+                        h.errors.append(self._conflict(h, m, other, f, header, index, value))
+        h.members = kept
+
+    @staticmethod
+    def _conflict(h: ParsedHousehold, m: ParsedMember, other: ParsedMember, f: Field, header: str,
+                  index: int, value: Any) -> RowError:
+        return RowError(
+            m.row, header, index, h.household_no,
+            f"{f.zh}“{value}”在本户第 {other.row} 行已出现，两行其他内容不同；同一户中"
+            f"{f.zh}不能重复，请删去或改正其中一行",
+            f"{f.en} '{value}' is also on row {other.row} of this household, with other "
+            f"content; a {f.en.lower()} appears once per household: remove or correct "
+            "one of the two rows")
 
 
 def _picker(positions: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:

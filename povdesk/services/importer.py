@@ -53,7 +53,8 @@ _SCALE = 1000  # progress is reported as permille across the phases
 # --------------------------------------------------------------------------- records
 @dataclass(frozen=True)
 class ImportIssue:
-    """A format error of one row (and cell) of the file."""
+    """A format error of one row (and cell) of the file, or a notice of what was read but changed
+    on the way (control characters removed, a repeated row imported once)."""
 
     row: int | None
     column: str | None
@@ -124,6 +125,8 @@ class ImportResult:
     places_created: tuple[CreatedPlace, ...]
     columns: tuple[Column, ...]
     run_id: int | None = None
+    #: values read but changed on the way, and repeated rows imported once: imported, but said
+    notices: tuple[ImportIssue, ...] = ()
 
     @property
     def unknown_columns(self) -> tuple[str, ...]:
@@ -158,9 +161,8 @@ class ImportResult:
             "members_changed": self.members_changed,
             "fields_changed": self.fields_changed,
             "households_skipped": list(self.households_skipped),
-            "errors": [{"row": e.row, "column": e.column, "household_no": e.household_no,
-                        "message": e.message(lang), "message_zh": e.zh, "message_en": e.en}
-                       for e in self.errors],
+            "errors": [_issue_json(e, lang) for e in self.errors],
+            "notices": [_issue_json(n, lang) for n in self.notices],
             "changes": [{"household_no": c.household_no, "member": c.member, "field": c.field_key,
                          "old": c.old, "new": c.new} for c in self.changes],
             "members_missing": [{"household_no": m.household_no, "name": m.name,
@@ -170,6 +172,11 @@ class ImportResult:
             "unknown_columns": list(self.unknown_columns),
             "run_id": self.run_id,
         }
+
+
+def _issue_json(e: ImportIssue, lang: str) -> dict[str, Any]:
+    return {"row": e.row, "column": e.column, "household_no": e.household_no,
+            "message": e.message(lang), "message_zh": e.zh, "message_en": e.en}
 
 
 # --------------------------------------------------------------------------- the service
@@ -313,7 +320,8 @@ def _col_index(columns: Sequence[Column], header: str | None) -> int | None:
 def _summary_zh(result: ImportResult) -> list[str]:
     lines = [f"文件：{result.file}", f"数据行数：{result.data_rows}",
              f"有格式错误而整户跳过的户数：{len(result.households_skipped)}",
-             f"格式错误数：{len(result.errors)}"]
+             f"格式错误数：{len(result.errors)}",
+             f"提示数（已清理控制字符或合并重复行，照常导入）：{len(result.notices)}"]
     if result.households_skipped:
         lines.append("跳过的户编号：" + "、".join(result.households_skipped[:200]))
     return lines
@@ -572,6 +580,7 @@ class _Plan:
                 self.present[f.entity].append(f.column)
         self.skipped = sorted(no for no, h in roster.households.items() if h.errors)
         self.errors: list[layouts.RowError] = roster.errors
+        self.notices: list[layouts.RowError] = roster.notices
         self.new_households: list[tuple[ParsedHousehold, _Place]] = []
         self.existing: list[tuple[ParsedHousehold, int]] = []
         self.changes: list[FieldChange] = []
@@ -588,8 +597,9 @@ class _Plan:
 
     # ------------------------------------------------------------------ compare
     def compute(self, s: Session, report: Progress, stop: CancelCheck) -> None:
-        good = [h for h in self.roster.households.values() if not h.errors]
         known = {no: hid for hid, no in s.execute(select(Household.id, Household.household_no))}
+        self._check_number_lengths(known)
+        good = [h for h in self.roster.households.values() if not h.errors]
         self.places = _Places.load(s)
         for h in good:
             hid = known.get(h.household_no)
@@ -610,6 +620,32 @@ class _Plan:
             self._compare_chunk(s, chunk)
             done += len(chunk)
             report(650 + int(150 * done / max(len(self.existing), 1)), _SCALE)
+
+    def _check_number_lengths(self, known: dict[str, int]) -> None:
+        """A household number of another length than the county's is an error on each of its rows.
+
+        The county's length is the one most of its registered households have; a first import
+        into an empty registry takes the one most of the file's households have.
+        """
+        lengths = Counter(map(len, known)) or Counter(map(len, self.roster.households))
+        if not lengths:
+            return
+        length = lengths.most_common(1)[0][0]
+        column = next((c for c in self.roster.header.columns if c.field_key == "household.household_no"),
+                      None)
+        for no, h in self.roster.households.items():
+            try:
+                values.check_household_no(no, length)
+                continue
+            except PovdeskError as exc:
+                errors = [layouts.RowError(row, column.header if column else None,
+                                           column.index if column else None, no, exc.zh, exc.en)
+                          for row in h.rows]
+            h.errors.extend(errors)
+            self.errors.extend(errors)
+            if no not in self.skipped:
+                self.skipped.append(no)
+        self.skipped.sort()
 
     def _household_error(self, h: ParsedHousehold, zh: str, en: str) -> None:
         row = h.rows[0] if h.rows else None
@@ -910,13 +946,15 @@ class _Plan:
                 "households_changed": len(self.changed_households),
                 "members_new": sum(len(h.members) for h, _ in self.new_households) + len(self.new_members),
                 "fields_changed": sum(1 for c in self.changes if c.field_key != "member.added"),
-                "households_skipped": len(self.skipped), "errors": len(self.errors)}
+                "households_skipped": len(self.skipped), "errors": len(self.errors),
+                "notices": len(self.notices)}
 
     def result(self, *, dry_run: bool) -> ImportResult:
         counts = self.counts()
         hmap = self.roster.header
         errors = tuple(ImportIssue(e.row, e.column, e.household_no, e.zh, e.en)
                        for e in sorted(self.errors, key=lambda e: (e.row, e.col_index or 0)))
+        notices = tuple(ImportIssue(n.row, n.column, n.household_no, n.zh, n.en) for n in self.notices)
         changed_existing = len({c.household_no for c in self.changes} -
                                {h.household_no for h, _ in self.new_households})
         places = tuple(CreatedPlace(level, row["name"], row["code"], placeholder)
@@ -929,7 +967,8 @@ class _Plan:
             members_new=counts["members_new"], members_changed=len(self.changed_members),
             fields_changed=counts["fields_changed"], households_skipped=tuple(self.skipped),
             errors=errors, changes=tuple(self.changes), missing_members=tuple(self.missing),
-            places_created=places, columns=hmap.columns, run_id=getattr(self, "run_id", None))
+            places_created=places, columns=hmap.columns, run_id=getattr(self, "run_id", None),
+            notices=notices)
 
 
 def _export_rows(s: Session, year: int) -> Iterator[dict[str, Any]]:

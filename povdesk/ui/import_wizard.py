@@ -173,7 +173,7 @@ class FieldDelegate(QStyledItemDelegate):
 
 
 class IssueModel(QAbstractTableModel):
-    """Format errors of the file: row, column, household number, message."""
+    """Format errors of the file, then notices: row, column, household number, message."""
 
     HEADERS = (QT_TRANSLATE_NOOP("ImportWizard", "Row"), QT_TRANSLATE_NOOP("ImportWizard", "Column"),
                QT_TRANSLATE_NOOP("ImportWizard", "Household"),
@@ -221,6 +221,8 @@ def _summary_lines(result: ImportResult) -> list[tuple[str, str]]:
         (QCoreApplication.translate("ImportWizard", "Unchanged households"), str(result.households_unchanged)),
         (QCoreApplication.translate("ImportWizard", "Skipped households (format errors)"), str(len(result.households_skipped))),
         (QCoreApplication.translate("ImportWizard", "Format errors"), str(len(result.errors))),
+        (QCoreApplication.translate("ImportWizard", "Notices (imported: control characters removed, "
+                                    "repeated rows merged)"), str(len(result.notices))),
         (QCoreApplication.translate("ImportWizard", "Members missing from the file (kept, to review)"), str(len(result.missing_members))),
         (QCoreApplication.translate("ImportWizard", "Places created"), ", ".join(
             f"{p.name} {p.code}" + (QCoreApplication.translate("ImportWizard", " (placeholder code)") if p.placeholder_code else "")
@@ -398,7 +400,7 @@ class PreviewPage(_TaskPage):
         self._wizard.preview = result
         self.progress.hide()
         self.summary.show_result(result)
-        self.issues.set_issues(result.errors)
+        self.issues.set_issues(result.errors + result.notices)
         self.issue_view.resizeColumnsToContents()
         if result.imported_anything:
             self.status.setText(QCoreApplication.translate("ImportWizard", "Press Import to write these changes in one step."))

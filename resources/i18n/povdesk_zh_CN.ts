@@ -327,6 +327,10 @@
         <translation>格式错误</translation>
     </message>
     <message>
+        <source>Notices (imported: control characters removed, repeated rows merged)</source>
+        <translation>提示（已导入：删除了控制字符、合并了重复行）</translation>
+    </message>
+    <message>
         <source>Members missing from the file (kept, to review)</source>
         <translation>文件中已没有的成员（保留，待核实）</translation>
     </message>

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import String, inspect, text
 
 from povdesk.db import migrate, models
 from povdesk.db.engine import make_engine
@@ -23,11 +23,43 @@ ENTITY_MODELS = {
 }
 
 
+#: Where the place fields of an import are stored (the village code also gives the county's and
+#: the township's codes).
+LOCATION_COLUMNS = {
+    "province": models.County.__table__.c.province, "prefecture": models.County.__table__.c.prefecture,
+    "county": models.County.__table__.c.name, "township": models.Township.__table__.c.name,
+    "village": models.Village.__table__.c.name, "village_code": models.Village.__table__.c.code,
+}
+
+
 def test_every_dictionary_field_is_a_column() -> None:
     for entity, model in ENTITY_MODELS.items():
         columns = set(inspect(model).columns.keys())
         for f in dd.fields_of(entity):
             assert f.column in columns, f.key
+
+
+def test_dictionary_max_lengths_are_the_columns_lengths() -> None:
+    """The length checks of imports and edits are the dictionary's, the same on every engine; they
+    must be exactly what the column holds, or PostgreSQL refuses what SQLite stores."""
+    checked = 0
+    for f in dd.FIELDS:
+        if f.entity == Entity.LOCATION:
+            column = LOCATION_COLUMNS[f.column]
+        else:
+            column = ENTITY_MODELS[f.entity].__table__.c[f.column]
+        if isinstance(column.type, String):  # Text is a String without a length
+            limit = column.type.length or dd.EXCEL_CELL_LIMIT
+            if f.type in (dd.FieldType.CODE, dd.FieldType.BOOL):
+                assert f.max_length is None, f.key  # a code of the code list, not free text
+                continue
+            assert f.max_length == limit, (f.key, f.max_length, limit)
+            checked += 1
+        else:
+            assert f.max_length is None, f.key
+    textual = (dd.FieldType.TEXT, dd.FieldType.PHONE, dd.FieldType.ID_NUMBER, dd.FieldType.CODES)
+    assert checked == sum(1 for f in dd.FIELDS if f.type in textual)  # every text field is a String
+    assert models.County.__table__.c.code.type.length >= 6 and models.Township.__table__.c.code.type.length >= 9
 
 
 def test_upgrade_of_an_empty_database_reaches_head_with_wal_and_foreign_keys(tmp_path: Path) -> None:

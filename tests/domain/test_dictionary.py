@@ -70,3 +70,21 @@ def test_every_entity_has_a_name_for_people() -> None:
     for entity in dd.Entity:
         assert dd.entity_label(entity, "zh") and dd.entity_label(entity, "en")
     assert dd.entity_label("member", "zh") == "成员"
+
+
+def test_every_field_says_what_it_can_hold() -> None:
+    text = (dd.FieldType.TEXT, dd.FieldType.PHONE, dd.FieldType.ID_NUMBER, dd.FieldType.CODES)
+    numbers = (dd.FieldType.INT, dd.FieldType.YEAR, dd.FieldType.NUMBER, dd.FieldType.MONEY)
+    for f in dd.FIELDS:
+        if f.type in text:
+            assert f.max_length and f.max_length <= dd.EXCEL_CELL_LIMIT, f.key
+            assert f.minimum is None and f.maximum is None, f.key
+        elif f.type in numbers:
+            assert f.minimum is not None and f.maximum is not None and f.minimum < f.maximum, f.key
+            assert f.max_length is None, f.key
+            if f.type in (dd.FieldType.INT, dd.FieldType.YEAR):  # fits PostgreSQL's integer
+                assert f.minimum >= -(2**31) and f.maximum < 2**31, f.key
+        else:
+            assert f.max_length is None and f.minimum is None and f.maximum is None, f.key
+    assert (dd.field("member.work_months").minimum, dd.field("member.work_months").maximum) == (0, 99)
+    assert dd.field("member.name").max_length == 40

@@ -59,3 +59,81 @@ def test_display_and_journal_text() -> None:
     assert values.display(money, 12000.5) == "12,000.50"
     assert values.to_text(money, 12000.5) == "12000.5"
     assert values.to_text(dd.field("member.dibao"), False) == "0"
+
+
+# --------------------------------------------------------------------------- ranges and lengths
+@pytest.mark.parametrize(
+    ("key", "raw", "zh_fragment", "en_fragment"),
+    [
+        ("member.work_months", "1e30", "超出本字段允许的范围（0 至 99 月）", "0 to 99 months"),
+        ("member.work_months", 1e30, "超出本字段允许的范围", "outside what this field can hold"),
+        ("member.work_months", -1, "超出本字段允许的范围", "0 to 99"),
+        ("member.work_months", "inf", "不是数字", "is not a number"),
+        ("member.work_months", "nan", "不是数字", "is not a number"),
+        ("income.wage", "1e30", "-100,000,000 至 100,000,000 元", "100,000,000 yuan"),
+        ("income.wage", -1e30, "超出本字段允许的范围", "outside"),
+        ("income.wage", "1e400", "不是数字", "is not a number"),  # inf once read
+        ("conditions.farmland", -3, "0 至 100,000 亩", "0 to 100,000 mu"),
+        ("household.size", 100, "0 至 99 人", "0 to 99 persons"),
+        ("household.exit_year", 1800, "不是合理的年份（1949–2100）", "plausible year"),
+        ("member.name", "沙" * 41, "长 41 个字符，最多 40 个字符", "41 characters long; at most 40"),
+        ("member.name", "沙" * 40_000, "最多 40 个字符", "at most 40"),
+        ("member.id_number", "5" * 25, "最多 24 个字符", "at most 24"),
+        ("member.phone", "1" * 21, "最多 20 个字符", "at most 20"),
+        ("household.household_no", 5.13437204201e16, "后几位已丢失", "lost digits"),
+    ],
+)
+def test_values_beyond_the_fields_limits_are_refused(key: str, raw: object, zh_fragment: str,
+                                                     en_fragment: str) -> None:
+    with pytest.raises(InvalidValue) as err:
+        values.coerce(dd.field(key), raw)
+    assert zh_fragment in err.value.zh and en_fragment in err.value.en
+    assert len(err.value.zh) < 200  # a 40,000-character value is not quoted whole
+
+
+def test_values_at_the_limits_are_kept() -> None:
+    assert values.coerce(dd.field("member.work_months"), "13") == 13  # LAB-006 judges 0–12
+    assert values.coerce(dd.field("member.name"), "沙" * 40) == "沙" * 40
+    assert values.coerce(dd.field("income.business"), "-5000") == -5000  # INC-004 reports it
+    assert values.coerce(dd.field("income.wage"), 100_000_000) == 100_000_000
+    assert values.coerce(dd.field("household.other_causes"), "因病、因病、缺技术") == "01,07"
+
+
+# --------------------------------------------------------------------------- control characters
+def test_invisible_control_characters_are_removed_and_said() -> None:
+    name = dd.field("member.name")
+    cleaned = values.clean_text(name, " 沙马\x0b拉则\x00 ")
+    assert (cleaned.text, cleaned.removed, cleaned.joined) == ("沙马拉则", ("U+000B", "U+0000"), False)
+    zh, en = cleaned.note(name)
+    assert "已删除 2 个不可见的控制字符（U+000B, U+0000）" in zh and "“沙马拉则”" in zh
+    assert "removed 2 invisible control characters" in en
+    assert not values.clean_text(name, "沙马拉则").changed
+
+
+def test_a_line_break_is_a_space_in_free_text_and_refused_in_a_name() -> None:
+    company = dd.field("member.work_company")
+    cleaned = values.clean_text(company, "雷波县\r\n  建筑公司\t\x7f")
+    assert (cleaned.text, cleaned.joined) == ("雷波县 建筑公司", True)
+    with pytest.raises(InvalidValue) as err:
+        values.clean_text(dd.field("member.name"), "沙马拉则\n沙马阿依莫")
+    assert "换行符或制表符" in err.value.zh and "\\n" in err.value.zh and "\n" not in err.value.zh
+    # an ID number loses its spaces and breaks anyway (idnumber.normalise)
+    assert values.clean_text(dd.field("member.id_number"), "513437\n19800517001\x011").text == \
+        "513437198005170011"
+
+
+def test_coerce_refuses_control_characters_so_edits_cannot_store_them() -> None:
+    for raw in ("沙马\x0b拉则", "沙马\x1f拉则", "x\x00"):
+        with pytest.raises(InvalidValue) as err:
+            values.coerce(dd.field("member.name"), raw)
+        assert "控制字符" in err.value.zh
+        assert not values.has_control(err.value.zh) and not values.has_control(err.value.en)
+
+
+def test_household_numbers_are_digits_of_the_countys_length() -> None:
+    assert values.check_household_no("51343720420100001", 17) == "51343720420100001"
+    for bad, fragment in (("5134372042010000/", "只能由数字组成"), ("５１３４", "只能由数字组成"),
+                          ("5134372042010001", "为 16 位，本县的户编号为 17 位")):
+        with pytest.raises(InvalidValue) as err:
+            values.check_household_no(bad, 17)
+        assert fragment in err.value.zh

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,12 @@ def household_rows() -> list[list[Any]]:
          4, "是", 4200, 17000, "1", 2019, "因病", 9000, 5000, 2, "1", "0", 1.2, "砂石路", 60, "柴草",
          "C级"],
     ]
+
+
+def excel_text(text: str) -> str:
+    """`text` as Excel itself stores control characters in a workbook (`_x000B_`): openpyxl refuses
+    the characters but writes the escapes, and a reader gives the characters back."""
+    return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", lambda m: f"_x{ord(m[0]):04X}_", text)
 
 
 def write_xlsx(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]], *,

@@ -130,7 +130,7 @@ def test_cancel_during_import_leaves_the_database_untouched(qtbot, wizard, count
     monkeypatch.setattr(ImportService, "run", slow_run)
     rows = person_rows()
     for r in rows:
-        r[col("户编号")] = r[col("户编号")] + "9"
+        r[col("户编号")] = r[col("户编号")].replace("201000", "201900")  # new, of the county's length
     path = write_xlsx(tmp_path / "new.xlsx", PERSON_HEADER, rows)
     before = snapshot(county_db)
     w = wizard(path, county_db)
@@ -158,7 +158,7 @@ def test_main_window_data_menu_imports_and_refreshes(qtbot, make_window, county_
     assert isinstance(w, QWizard)
     rows = person_rows()
     for r in rows:
-        r[col("户编号")] = r[col("户编号")] + "7"
+        r[col("户编号")] = r[col("户编号")].replace("201000", "201700")  # new, of the county's length
     w.file_page.path_edit.setText(str(write_xlsx(tmp_path / "more.xlsx", PERSON_HEADER, rows)))
     before = window.table_model.rowCount()
     w.next()
@@ -168,3 +168,19 @@ def test_main_window_data_menu_imports_and_refreshes(qtbot, make_window, county_
         w.next()
     assert window.table_model.rowCount() == before + 3
     w.close()
+
+
+def test_the_preview_lists_notices_after_the_errors(qtbot, wizard, tmp_path: Path) -> None:
+    rows = person_rows()
+    rows[3][col("证件号码")] = 5.13437e17  # an error in household 2
+    path = write_xlsx(tmp_path / "twice.xlsx", PERSON_HEADER, [*rows, rows[0]])  # and a row again
+    w = wizard(path)
+    w.next()
+    w.next()
+    wait_task(qtbot, w.preview_page)
+    issues = w.preview_page.issues
+    assert [issues.index(r, 0).data() for r in range(issues.rowCount())] == [5, 9]
+    assert "repeats row 2" in issues.index(1, 3).data()
+    labels = w.preview_page.summary.values
+    notices = next(label for label in labels if label.startswith("Notices"))
+    assert labels[notices].text() == "1"
