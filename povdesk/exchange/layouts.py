@@ -21,7 +21,7 @@ from povdesk.domain import values
 from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import Entity, Field, FieldType
 from povdesk.errors import BadInput, Cancelled, InvalidValue, Where
-from povdesk.exchange.readers import SheetSource, open_sources
+from povdesk.exchange.readers import ReadLimits, SheetSource, UncomputedFormula, open_sources
 
 #: Entities a roster row can fill; earlier ones win where two fields share a header text.
 IMPORTABLE = (Entity.LOCATION, Entity.HOUSEHOLD, Entity.MEMBER, Entity.INCOME, Entity.CONDITIONS)
@@ -102,18 +102,19 @@ def _classify(header: object, mappings: dict[str, str]) -> tuple[str | None, str
     return (f.key, "dictionary") if f else (None, "unknown")
 
 
-def read_header(path: str, mappings: dict[str, str] | None = None) -> HeaderMap:
+def read_header(path: str, mappings: dict[str, str] | None = None, *,
+                limits: ReadLimits | None = None) -> HeaderMap:
     """Find the header row in the first sheet that has one; BadInput when none is recognisable."""
-    hmap, _rows = scan(path, mappings)
+    hmap, _rows = scan(path, mappings, limits=limits)
     return hmap
 
 
 def scan(path: str, mappings: dict[str, str] | None = None,
-         on_total: Callable[[int], None] | None = None
+         on_total: Callable[[int], None] | None = None, *, limits: ReadLimits | None = None
          ) -> tuple[HeaderMap, Iterator[tuple[int, list[Any]]]]:
     """The header map and the sheet's rows (header and title rows included), reading the file once."""
     mappings = {dd.normalise_header(k): v for k, v in (mappings or {}).items()}
-    sources = open_sources(path)
+    sources = open_sources(path, limits)
     any_rows = False
     for source in sources:
         rows = source.rows(on_total)
@@ -272,6 +273,18 @@ class _Memo(dict):  # type: ignore[type-arg]
         raise bad.with_traceback(None)
 
 
+def _coerce(f: Field, raw: Any, books: CodeBook) -> Any:
+    """values.coerce, but a formula saved without its value is an error of its cell, never a blank
+    (the reader gives it as an UncomputedFormula; it is unhashable, so memos never take it)."""
+    if raw.__class__ is UncomputedFormula:
+        raise InvalidValue(
+            "value.uncomputed_formula",
+            f"{f.en}: the formula {raw} has no computed value; open the file in Excel, save it "
+            "and import it again",
+            f"{f.zh}：公式未计算，请在 Excel 中打开并保存后再导入（{raw}）")
+    return values.coerce(f, raw, books)
+
+
 def _converter(f: Field, books: CodeBook, memos: dict[str, _Memo] | None = None, *,
                fast: bool = False) -> Callable[[Any], Any]:
     """coerce() for one column, remembering answers for the repetitive columns (codes, flags, money).
@@ -281,7 +294,7 @@ def _converter(f: Field, books: CodeBook, memos: dict[str, _Memo] | None = None,
     converter is the memo's own lookup, which raises TypeError for an unhashable raw value: the
     caller then takes the ordinary converter. Converters made with the same `memos` share them.
     """
-    coerce = values.coerce
+    coerce = _coerce
     if f.type in (FieldType.TEXT, FieldType.PHONE):
         def text(raw: Any) -> Any:
             if raw.__class__ is str:
@@ -477,14 +490,14 @@ def _header(hmap: HeaderMap, index: int) -> str | None:
 
 def read_roster(path: str, books: CodeBook, *, mappings: dict[str, str] | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                cancel: Callable[[], bool] | None = None) -> ParsedRoster:
+                cancel: Callable[[], bool] | None = None, limits: ReadLimits | None = None) -> ParsedRoster:
     """Header detection, required columns and every data row, in one pass over the file."""
     total = [0]
 
     def on_total(n: int) -> None:
         total[0] = n
 
-    hmap, rows = scan(path, mappings, on_total)
+    hmap, rows = scan(path, mappings, on_total, limits=limits)
     require_columns(hmap)
 
     def tick(done: int) -> None:
