@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import struct
 import time
@@ -385,3 +386,82 @@ def test_formula_cell_left_of_the_block_widens_every_row(tmp_path: Path) -> None
     rows = dict(source.rows())
     assert rows[1][1:] == ["户编号", "姓名", "证件号码"]
     assert rows[3][:2] == ["=1+1", "2"] and isinstance(rows[3][0], readers.UncomputedFormula)
+
+
+# --------------------------------------------------------------------------- headers over two rows
+_ROW = ["雷波县", "帕哈乡", "八合村", "51343720420100001", "沙马拉则", "51343719800517001X", 3650.5]
+
+
+def _sheet(path: Path, rows: list[list[object]], merges: tuple[str, ...] = ()) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    for cells in merges:
+        ws.merge_cells(cells)
+    wb.save(path)
+    return path
+
+
+def test_header_merged_over_two_rows_is_read_as_one(tmp_path: Path) -> None:
+    """县/乡/村/人均纯收入 merged down over rows 1-2, 户编号/姓名/证件号码 under a group heading:
+    before, row 1 won (three names, no 户编号) and the file was refused as having no header."""
+    path = _sheet(tmp_path / "two.xlsx",
+                  [["县", "乡", "村", "户主信息", None, None, "人均纯收入"],
+                   [None, None, None, "户编号", "姓名", "证件号码", None], _ROW, _ROW],
+                  ("A1:A2", "B1:B2", "C1:C2", "D1:F1", "G1:G2"))
+    roster = read(path)
+    assert roster.header.header_row == 2 and roster.header.two_rows
+    assert [c.field_key for c in roster.header.columns] == [
+        "location.county", "location.township", "location.village", "household.household_no",
+        "member.name", "member.id_number", "income.per_capita_net"]
+    assert roster.data_rows == 2 and not roster.errors
+    assert roster.households["51343720420100001"].values["income"]["per_capita_net"] == 3650.5
+
+
+def test_header_texts_broken_over_two_rows_are_joined(tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "broken.xlsx", [["县", "乡", "村", "户", "姓", "证件", "人均纯"],
+                                             [None, None, None, "编号", "名", "号码", "收入"], _ROW])
+    roster = read(path)
+    assert roster.header.header_row == 2
+    assert [c.header for c in roster.header.mapped] == ["县", "乡", "村", "户编号", "姓名", "证件号码", "人均纯收入"]
+
+
+def test_a_one_row_header_never_takes_the_data_row_below_it(tmp_path: Path) -> None:
+    """A data row whose cells happen to read as column names does not join the header."""
+    path = _sheet(tmp_path / "one.xlsx", [["户编号", "姓名", "证件号码", "备注"],
+                                          ["1", "甲", "513437198005170011", "民族"],
+                                          ["2", "乙", "513437198005170021", None]])
+    roster = read(path)
+    assert roster.header.header_row == 1 and not roster.header.two_rows
+    assert roster.data_rows == 2
+
+
+def test_header_without_household_number_is_called_that(tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "nohn.xlsx", [["县", "乡", "村", "姓名", "证件号码"], _ROW[:3] + _ROW[4:6]])
+    exc = refused(path)
+    assert exc.code == "input.no_household_column"
+    assert exc.where.row == 1
+    assert "第 1 行是表头" in exc.zh and "户编号" in exc.zh and "姓名" in exc.zh
+    assert "no 户编号" in exc.en and "姓名" in exc.en
+
+
+# --------------------------------------------------------------------------- CSV errors in both languages
+def test_csv_field_over_the_limit_is_named_in_both_languages(tmp_path: Path) -> None:
+    """An unclosed quotation mark makes the rest of the file one cell; before, the Chinese message
+    carried Python's "field larger than field limit (131072)"."""
+    path = tmp_path / "quote.csv"
+    lines = ["户编号,姓名,证件号码", "1,甲,513437198005170011", '2,"乙,513437198005170021']
+    lines += [f"{n},丙{n},513437198005170031" for n in range(3, 20_000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    exc = refused(path)
+    assert exc.code == "input.csv_field_too_long"
+    assert exc.where.row == 3
+    assert "field limit" not in exc.zh and "引号" in exc.zh and "第 3 行" in exc.zh
+    assert "quotation mark" in exc.en and "row 3" in exc.en
+
+
+def test_other_csv_errors_keep_python_text_out_of_chinese(tmp_path: Path) -> None:
+    error = readers._csv_error(tmp_path / "x.csv", csv.Error("some new csv problem"), 7)
+    assert "some new csv problem" in error.en and "some new csv problem" not in error.zh
+    assert error.where.row == 7 and "第 7 行" in error.zh
