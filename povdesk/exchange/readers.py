@@ -222,7 +222,9 @@ def _open_xlsx(path: Path, limits: ReadLimits) -> list[SheetSource]:
             scans = {name: _scan_sheet(path, zf, name, limits) for name in sorted(names)
                      if name.startswith("xl/worksheets/") and name.endswith(".xml")}
             targets = _sheet_targets(zf)
-    except zipfile.BadZipFile:
+    except BadInput:
+        raise
+    except Exception:  # BadZipFile, zlib.error, EOFError, struct.error...: the zip is damaged somewhere
         raise _bad("corrupt", path, "The workbook is damaged (not a readable ZIP file).",
                    "工作簿已损坏（无法作为 ZIP 文件读取）。") from None
     sources = _calamine_sheets(path, "xlsx", limits)
@@ -536,9 +538,10 @@ def _csv_encoding(path: Path) -> str:
         raise _bad("not_spreadsheet", path,
                    "The file is neither an Excel workbook nor a CSV text file.",
                    "该文件既不是 Excel 工作簿，也不是 CSV 文本文件。")
+    whole = len(sample) < 1 << 16  # the sample is the whole file: it must also end cleanly
     for encoding in ("utf-8", "gb18030"):
         try:
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=whole)
             return encoding
         except UnicodeDecodeError:
             continue
@@ -566,12 +569,12 @@ def _csv_rows(path: Path, encoding: str, on_total: Callable[[int], None] | None,
     if on_total is not None:
         on_total(lines + 1)
     with path.open("r", encoding=encoding, newline="") as fh:
-        sample = fh.read(8192)
-        fh.seek(0)
-        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-        reader = csv.reader(fh, delimiter=delimiter)
         number = 0
         try:
+            sample = fh.read(8192)
+            fh.seek(0)
+            delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+            reader = csv.reader(fh, delimiter=delimiter)
             for number, cells in enumerate(reader, start=1):
                 if any(c.strip() for c in cells):
                     yield number, [c if c.strip() else None for c in cells]
