@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from platformdirs import PlatformDirs
 
@@ -48,6 +49,9 @@ class Settings:
     demo_seed: int = 2019
     #: how long a job waits for another job's (or another desk's) write lock before it is refused
     lock_wait_seconds: float = 30.0
+    #: an office's own limits for roster files, laid over `exchange.readers.ReadLimits` (whose
+    #: defaults fit real rosters), e.g. {"max_rows": 600000, "max_member_bytes": 3000000000}
+    import_limits: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def path(cls) -> Path:

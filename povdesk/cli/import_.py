@@ -71,12 +71,9 @@ def _print_text(result, lang: str, report: str | None) -> None:  # type: ignore[
               f"unchanged households {result.households_unchanged}", file=out)
         print(f"  skipped households {len(result.households_skipped)}, format errors {len(result.errors)}, "
               f"notices {len(result.notices)}", file=out)
-    cleared = result.cleared()
-    if cleared:  # blank cells clear what the database holds: say so before anyone imports for real
-        listed = ("、" if zh else ", ").join(f"{_label(k, zh)} {n}" for k, n in list(cleared.items())[:5])
-        total = sum(cleared.values())
-        print(f"  注意：{total} 个已有的值将被清空（文件中这些格为空）：{listed}" if zh else
-              f"  note: {total} values held now will be cleared (blank in the file): {listed}", file=out)
+    notice = result.cleared_notice(lang)
+    if notice:  # blank cells clear what the database holds: say so before anyone imports for real
+        print(f"  注意：{notice}" if zh else f"  note: {notice}", file=out)
     for e in result.errors[:50]:
         where = (f"第 {e.row} 行" if zh else f"row {e.row}") + (f" [{e.column}]" if e.column else "")
         print(f"  {where} {e.household_no or ''}: {e.message(lang)}", file=out)
@@ -103,12 +100,3 @@ def _print_text(result, lang: str, report: str | None) -> None:  # type: ignore[
     if report:
         print(f"  错误报告：{Path(report)}" if zh else f"  error report: {Path(report)}", file=out)
 
-
-def _label(key: str, zh: bool) -> str:
-    from povdesk.domain import dictionary as dd
-
-    try:
-        f = dd.field(key)
-    except KeyError:
-        return key
-    return f.zh if zh else f.en

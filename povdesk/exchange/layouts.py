@@ -26,7 +26,7 @@ from povdesk.domain import values
 from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import Entity, Field, FieldType
 from povdesk.errors import BadInput, Cancelled, InvalidValue, Where
-from povdesk.exchange.readers import SheetSource, open_sources
+from povdesk.exchange.readers import ReadLimits, SheetSource, UncomputedFormula, open_sources
 
 #: Entities a roster row can fill; earlier ones win where two fields share a header text.
 IMPORTABLE = (Entity.LOCATION, Entity.HOUSEHOLD, Entity.MEMBER, Entity.INCOME, Entity.CONDITIONS)
@@ -82,6 +82,7 @@ class HeaderMap:
     header_row: int
     columns: tuple[Column, ...]
     layout: str
+    two_rows: bool = False  # the header spans header_row - 1 and header_row
 
     @property
     def mapped(self) -> tuple[Column, ...]:
@@ -107,60 +108,118 @@ def _classify(header: object, mappings: dict[str, str]) -> tuple[str | None, str
     return (f.key, "dictionary") if f else (None, "unknown")
 
 
-def read_header(path: str, mappings: dict[str, str] | None = None) -> HeaderMap:
+def read_header(path: str, mappings: dict[str, str] | None = None, *,
+                limits: ReadLimits | None = None) -> HeaderMap:
     """Find the header row in the first sheet that has one; BadInput when none is recognisable."""
-    hmap, _rows = scan(path, mappings)
+    hmap, _rows = scan(path, mappings, limits=limits)
     return hmap
 
 
 def scan(path: str, mappings: dict[str, str] | None = None,
-         on_total: Callable[[int], None] | None = None
+         on_total: Callable[[int], None] | None = None, *, limits: ReadLimits | None = None
          ) -> tuple[HeaderMap, Iterator[tuple[int, list[Any]]]]:
     """The header map and the sheet's rows (header and title rows included), reading the file once."""
     mappings = {dd.normalise_header(k): v for k, v in (mappings or {}).items()}
-    sources = open_sources(path)
+    sources = open_sources(path, limits)
     any_rows = False
+    near: list[tuple[int, HeaderMap]] = []  # headers found without a household number column
     for source in sources:
         rows = source.rows(on_total)
         head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
         any_rows = any_rows or bool(head)
-        hmap = _header_in(source, head, mappings)
+        hmap = _header_in(source, head, mappings, near)
         if hmap is not None:
             return hmap, itertools.chain(head, rows)
     first = sources[0]
     if not any_rows:
         raise BadInput("input.empty_sheet", "The sheet is empty.", "工作表是空的，没有任何数据。",
                        Where(file=first.path.name))
+    if near:
+        _, hmap = max(near, key=lambda n: n[0])
+        found = [c for c in hmap.columns if c.field_key]
+        hn = dd.field("household.household_no")
+        rows = f"{hmap.header_row - 1}–{hmap.header_row}" if hmap.two_rows else str(hmap.header_row)
+        raise BadInput("input.no_household_column",
+                       f"The header in row {rows} names {len(found)} known columns "
+                       f"({', '.join(c.header for c in found[:6])}…) but no {hn.zh} ({hn.en}) column; "
+                       f"a roster needs one. Add it, or map a column to it.",
+                       f"第 {rows} 行是表头（已识别 {len(found)} 列：{'、'.join(c.header for c in found[:6])}…），"
+                       f"但其中没有“{hn.zh}”列。花名册必须有“{hn.zh}”列，请补上，或把某一列对应为“{hn.zh}”。",
+                       Where(file=hmap.source.path.name, row=hmap.header_row))
     raise BadInput("input.no_header",
                    "No recognisable roster header was found (it needs at least 户编号 and two other "
-                   "known column names in one of the first 30 rows).",
-                   "找不到可识别的花名册表头（前 30 行中应有一行包含“户编号”及至少两个已知列名）。",
+                   "known column names in one of the first 30 rows, or in two rows one above the other).",
+                   "找不到可识别的花名册表头（前 30 行中应有一行，或上下相邻的两行，包含“户编号”及至少两个已知列名）。",
                    Where(file=first.path.name))
 
 
-def _header_in(source: SheetSource, head: list[tuple[int, list[Any]]],
-               mappings: dict[str, str]) -> HeaderMap | None:
-    best: tuple[int, int, list[Any]] | None = None
+def _header_cells(upper: list[Any] | None, lower: list[Any],
+                  mappings: dict[str, str]) -> list[tuple[int, str, str | None, str]] | None:
+    """(index, header text, field key, how) of every named column of a header row, or of a header
+    over two rows: a column is named by its lower cell, by both cells read as one text (a heading
+    broken over two rows), or by its upper cell (a heading merged down over both rows, whose text
+    sits in the upper cell only). A group heading above several columns names none of them.
+    None when the upper cell names a column whose lower cell holds a value of its own: the lower
+    row is then data under a one-row header, not the second row of the header."""
+    out = []
+    width = max(len(lower), len(upper or ()))
+    for i in range(width):
+        low = lower[i] if i < len(lower) else None
+        up = upper[i] if upper is not None and i < len(upper) else None
+        candidates = [c for c in (low, _joined(up, low), up) if not values.is_blank(c)]
+        if not candidates:
+            continue
+        for text in candidates:
+            key, how = _classify(text, mappings)
+            if key or how == "ignored":
+                break
+        else:
+            text, key, how = candidates[0], None, "unknown"
+        if key and text is up and not values.is_blank(low):
+            return None  # the upper cell names a column whose lower cell holds something else: data
+        out.append((i, " ".join(str(text).split()), key, how))
+    return out
+
+
+def _joined(upper: Any, lower: Any) -> str | None:
+    if values.is_blank(upper) or values.is_blank(lower):
+        return None
+    return f"{str(upper).strip()}{str(lower).strip()}"
+
+
+def _header_in(source: SheetSource, head: list[tuple[int, list[Any]]], mappings: dict[str, str],
+               near: list[tuple[int, HeaderMap]] | None = None) -> HeaderMap | None:
+    """The header of one sheet: the row (or two adjacent rows) naming the most known columns.
+
+    Two rows are taken together only when they name more columns than either row alone, so a
+    single header row and the data row below it never merge."""
+    best: tuple[int, int, bool, list[tuple[int, str, str | None, str]]] | None = None
+    previous: tuple[int, list[Any]] | None = None
     for row_no, cells in head:
-        hits = sum(1 for c in cells if not values.is_blank(c) and _classify(c, mappings)[0])
+        single = _header_cells(None, cells, mappings) or []
+        hits = sum(1 for c in single if c[2])
         if hits >= MIN_HEADERS and (best is None or hits > best[0]):
-            best = (hits, row_no, cells)
+            best = (hits, row_no, False, single)
+        if previous is not None and previous[0] == row_no - 1:
+            both = _header_cells(previous[1], cells, mappings)
+            both_hits = sum(1 for c in both or () if c[2])
+            upper_hits = sum(1 for c in _header_cells(None, previous[1], mappings) or () if c[2])
+            if (both is not None and both_hits >= MIN_HEADERS and both_hits > max(hits, upper_hits)
+                    and (best is None or both_hits > best[0])):
+                best = (both_hits, row_no, True, both)
+        previous = (row_no, cells)
     if best is None:
         return None
-    _, row_no, cells = best
-    columns = []
-    for i, cell in enumerate(cells):
-        if values.is_blank(cell):
-            continue
-        header = " ".join(str(cell).split())
-        key, how = _classify(cell, mappings)
-        columns.append(Column(i, header, key, how))
-    hmap = HeaderMap(source, row_no, tuple(columns), PERSON)
+    hits, row_no, two_rows, cells_ = best
+    columns = tuple(Column(i, header, key, how) for i, header, key, how in cells_)
+    hmap = HeaderMap(source, row_no, columns, PERSON, two_rows)
     if not hmap.has("household.household_no"):
+        if near is not None:
+            near.append((hits, hmap))
         return None
     _check_duplicates(hmap)
     layout = PERSON if hmap.has("member.name") or hmap.has("member.id_number") else HOUSEHOLD
-    return HeaderMap(source, row_no, hmap.columns, layout)
+    return HeaderMap(source, row_no, hmap.columns, layout, two_rows)
 
 
 def _check_duplicates(hmap: HeaderMap) -> None:
@@ -306,6 +365,18 @@ def _cleaned(f: Field, raw: str, convert: Callable[[str], Any]) -> _Noted | None
     return _Noted(value, zh, en)
 
 
+def _coerce(f: Field, raw: Any, books: CodeBook) -> Any:
+    """values.coerce, but a formula saved without its value is an error of its cell, never a blank
+    (the reader gives it as an UncomputedFormula; it is unhashable, so memos never take it)."""
+    if raw.__class__ is UncomputedFormula:
+        raise InvalidValue(
+            "value.uncomputed_formula",
+            f"{f.en}: the formula {raw} has no computed value; open the file in Excel, save it "
+            "and import it again",
+            f"{f.zh}：公式未计算，请在 Excel 中打开并保存后再导入（{raw}）")
+    return values.coerce(f, raw, books)
+
+
 def _converter(f: Field, books: CodeBook, memos: dict[str, _Memo] | None = None, *,
                fast: bool = False) -> Callable[[Any], Any]:
     """coerce() for one column, remembering answers for the repetitive columns (codes, flags, money).
@@ -315,7 +386,7 @@ def _converter(f: Field, books: CodeBook, memos: dict[str, _Memo] | None = None,
     converter is the memo's own lookup, which raises TypeError for an unhashable raw value: the
     caller then takes the ordinary converter. Converters made with the same `memos` share them.
     """
-    coerce = values.coerce
+    coerce = _coerce
     if f.type in (FieldType.TEXT, FieldType.PHONE):
         limit = f.max_length or dd.EXCEL_CELL_LIMIT
 
@@ -616,14 +687,14 @@ def _header(hmap: HeaderMap, index: int) -> str | None:
 
 def read_roster(path: str, books: CodeBook, *, mappings: dict[str, str] | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                cancel: Callable[[], bool] | None = None) -> ParsedRoster:
+                cancel: Callable[[], bool] | None = None, limits: ReadLimits | None = None) -> ParsedRoster:
     """Header detection, required columns and every data row, in one pass over the file."""
     total = [0]
 
     def on_total(n: int) -> None:
         total[0] = n
 
-    hmap, rows = scan(path, mappings, on_total)
+    hmap, rows = scan(path, mappings, on_total, limits=limits)
     require_columns(hmap)
 
     def tick(done: int) -> None:

@@ -2,9 +2,16 @@
 
 A file is recognised by its first bytes, not its name: a password-protected workbook is an OLE
 container with an ``EncryptedPackage`` stream even when it is called ``.xlsx``. Rows come out as
-lists of raw cell values with their 1-based row number as a spreadsheet shows it. Size is checked
-before anything is loaded: a workbook's sheet is loaded whole by calamine, so one larger than
-`MAX_ROWS` is refused; a CSV is streamed and refused at the same bound.
+lists of raw cell values with their 1-based row number as a spreadsheet shows it.
+
+Size is checked before anything is loaded, against `ReadLimits`: calamine loads a sheet whole, as
+one dense block of (last row - first row + 1) x (last column - first column + 1) cells, and it
+trusts neither the <dimension> of a sheet nor the declared sizes alone (the zip crate stops at a
+member's declared size). So before calamine opens an .xlsx, every zip member's declared size, their
+total and the compression ratio are checked (a "zip bomb" of a few MB would otherwise expand to
+gigabytes and abort the process), and every worksheet is streamed once: its real size, its rows,
+the columns its cells name, and formula cells saved without a computed value (`UncomputedFormula`).
+A CSV is streamed and refused at the same row bound.
 """
 
 from __future__ import annotations
@@ -12,11 +19,12 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import html
 import itertools
 import re
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +35,64 @@ from povdesk.errors import BadInput, Where
 #: Largest number of rows a roster may have (a county's national export is far below this).
 MAX_ROWS = 300_000
 
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How large a roster file may be before it is refused unread, declared once with its defaults.
+
+    The defaults are generous for real rosters: a 100,000-member person list is about 12 MB on
+    disk and 150 MB unzipped, and compresses about 12:1. An office with a larger file changes them
+    in settings.json (the data folder), e.g. ``"import_limits": {"max_rows": 600000}``; see
+    `povdesk.config.Settings.import_limits` and `ReadLimits.with_overrides`.
+    """
+
+    max_rows: int = MAX_ROWS
+    #: columns a sheet's cells may reach (calamine allocates rows x columns cells)
+    max_columns: int = 1_000
+    #: a workbook file (.xlsx, .xls) on disk
+    max_file_bytes: int = 1_000_000_000
+    #: one member of an .xlsx once unzipped (a worksheet, the shared strings)
+    max_member_bytes: int = 2_000_000_000
+    #: all members of an .xlsx together, unzipped
+    max_total_bytes: int = 3_000_000_000
+    #: unzipped size / zipped size of a member larger than `ratio_free_bytes`
+    max_ratio: int = 100
+    ratio_free_bytes: int = 16_000_000
+    max_members: int = 10_000
+
+    def with_overrides(self, overrides: Mapping[str, Any] | None) -> ReadLimits:
+        """These limits with an office's own values laid on top (unknown names and values that are
+        not positive whole numbers are ignored, so a typo cannot switch a protection off)."""
+        known = {f.name for f in fields(self)}
+        if not isinstance(overrides, Mapping):
+            return self
+        good = {k: v for k, v in overrides.items()
+                if k in known and isinstance(v, int) and not isinstance(v, bool) and v > 0}
+        return replace(self, **good)
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+
+class UncomputedFormula(str):
+    """A formula cell saved without its computed value (openpyxl and some other programs do this):
+    calamine reads it as blank, which would clear a stored value. The text is the formula, "=..."
+    (so an error report shows it); unhashable, so no memo of converted values ever takes it for
+    plain text."""
+
+    __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]
+
 _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
-_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData[\s>/]")
+_CELL_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
+_FORMULA_TYPE = re.compile(rb'\st="str"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
+_ATTR = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
+_CHUNK = 1 << 20
 
 
 def _bad(code: str, path: Path, en: str, zh: str, **where: Any) -> BadInput:
@@ -47,21 +107,27 @@ class SheetSource:
     kind: str  # "xlsx", "xls", "csv"
     sheet: str | None = None
     encoding: str | None = None  # CSV only
+    limits: ReadLimits = DEFAULT_LIMITS
+    #: formula cells without a computed value: (0-based row, 0-based column) -> "=formula" (xlsx)
+    uncomputed: Mapping[tuple[int, int], str] = field(default_factory=dict, compare=False, repr=False)
 
     def rows(self, on_total: Callable[[int], None] | None = None) -> Iterator[tuple[int, list[Any]]]:
         """(row number, cell values) for every row, title rows included; empty rows skipped.
 
         `on_total` hears the number of rows (an upper bound) once it is known, for progress bars.
+        A formula cell saved without its value comes out as an `UncomputedFormula`, never as blank.
         """
         if self.kind == "csv":
-            yield from _csv_rows(self.path, self.encoding or "utf-8", on_total)
+            yield from _csv_rows(self.path, self.encoding or "utf-8", on_total, self.limits)
         else:
-            yield from _workbook_rows(self.path, self.sheet, on_total)
+            yield from _workbook_rows(self, on_total)
 
 
-def open_sources(path: str | Path) -> list[SheetSource]:
-    """The tables a file holds, in order; BadInput when the file is not a usable spreadsheet."""
+def open_sources(path: str | Path, limits: ReadLimits | None = None) -> list[SheetSource]:
+    """The tables a file holds, in order; BadInput when the file is not a usable spreadsheet or is
+    larger than `limits` allow (checked before the workbook is loaded)."""
     path = Path(path)
+    limits = limits or DEFAULT_LIMITS
     if not path.is_file():
         raise _bad("missing", path, "The file does not exist.", "文件不存在。")
     size = path.stat().st_size
@@ -70,9 +136,11 @@ def open_sources(path: str | Path) -> list[SheetSource]:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith((_ZIP, _ZIP_EMPTY)):
-        return _open_xlsx(path)
+        _check_file_size(path, size, limits)
+        return _open_xlsx(path, limits)
     if head.startswith(_OLE):
-        return _open_ole(path)
+        _check_file_size(path, size, limits)
+        return _open_ole(path, limits)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         # the name promises a workbook, the bytes are something else (often text renamed)
         raise _bad("not_spreadsheet", path,
@@ -80,11 +148,69 @@ def open_sources(path: str | Path) -> list[SheetSource]:
                    "and save it as .xlsx, or give it the .csv name if it is a CSV export.",
                    f"文件扩展名为 {path.suffix}，但内容不是 Excel 工作簿。请用 Excel 打开后另存为 .xlsx；"
                    "如果它本是 CSV 导出文件，请改用 .csv 扩展名。")
-    return [SheetSource(path, "csv", encoding=_csv_encoding(path))]
+    return [SheetSource(path, "csv", encoding=_csv_encoding(path), limits=limits)]
+
+
+# --------------------------------------------------------------------------- size guards
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.0f} MB" if n >= 10_000_000 else f"{n / 1e6:,.1f} MB"
+
+
+def _too_large(path: Path, what_en: str, what_zh: str, size: int, limit: int) -> BadInput:
+    return _bad("too_large", path,
+                f"The workbook is too large to read safely: {what_en} is {_mb(size)} "
+                f"(the limit is {_mb(limit)}). If it is a real roster, split it by township; "
+                "the limit can be raised in the settings (import_limits).",
+                f"工作簿过大，无法安全读取：{what_zh}为 {_mb(size)}（上限 {_mb(limit)}）。"
+                "如确为花名册，请按乡镇拆分后分别导入；上限可在设置（import_limits）中调整。")
+
+
+def _check_file_size(path: Path, size: int, limits: ReadLimits) -> None:
+    if size > limits.max_file_bytes:
+        raise _too_large(path, "the file", "文件", size, limits.max_file_bytes)
+
+
+def _bomb(path: Path, member: str, ratio: float, limits: ReadLimits) -> BadInput:
+    return _bad("zip_bomb", path,
+                f"The workbook is refused: its part '{member}' would expand {ratio:,.0f} times when "
+                f"unzipped (at most {limits.max_ratio} times is accepted). A real roster never "
+                "compresses like this; the file is damaged or made to exhaust the computer's memory.",
+                f"拒绝读取该工作簿：其中的“{member}”解压后将膨胀 {ratio:,.0f} 倍（最多允许 "
+                f"{limits.max_ratio} 倍）。正常的花名册不会这样压缩，该文件已损坏，或是为耗尽内存而特意制作的。")
+
+
+def _check_zip(path: Path, zf: zipfile.ZipFile, limits: ReadLimits) -> None:
+    """Every member's declared size, their total and the compression ratio, before anything is
+    unzipped. calamine's zip reader stops at a member's declared size, so a member cannot give more
+    than it declares; and only stored and deflated members are accepted, so a member cannot expand
+    more than ~1032 times its zipped size either."""
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        raise _bad("zip_bomb", path,
+                   f"The workbook is refused: it holds {len(infos):,} parts (at most "
+                   f"{limits.max_members:,} are accepted).",
+                   f"拒绝读取该工作簿：其中包含 {len(infos):,} 个部件（最多允许 {limits.max_members:,} 个）。")
+    total = 0
+    for info in infos:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _bad("corrupt", path,
+                       f"The workbook is damaged or not made by a spreadsheet program: its part "
+                       f"'{info.filename}' uses an unusual compression (method {info.compress_type}).",
+                       f"工作簿已损坏或并非由电子表格软件生成：其中的“{info.filename}”使用了非常规的压缩方式"
+                       f"（方法 {info.compress_type}）。")
+        declared = info.file_size
+        if declared > limits.max_member_bytes:
+            raise _too_large(path, f"its part '{info.filename}' unzipped", f"其中的“{info.filename}”解压后",
+                             declared, limits.max_member_bytes)
+        if declared > limits.ratio_free_bytes and declared > limits.max_ratio * max(info.compress_size, 1):
+            raise _bomb(path, info.filename, declared / max(info.compress_size, 1), limits)
+        total += declared
+        if total > limits.max_total_bytes:
+            raise _too_large(path, "the workbook unzipped", "工作簿解压后", total, limits.max_total_bytes)
 
 
 # --------------------------------------------------------------------------- workbooks
-def _open_xlsx(path: Path) -> list[SheetSource]:
+def _open_xlsx(path: Path, limits: ReadLimits) -> list[SheetSource]:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -92,50 +218,207 @@ def _open_xlsx(path: Path) -> list[SheetSource]:
                 raise _bad("not_spreadsheet", path,
                            "The file is a ZIP archive but not an Excel workbook (.xlsx).",
                            "该文件是压缩包，但不是 Excel 工作簿（.xlsx）。")
-            for name in sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")):
-                rows = _xml_row_bound(zf, name)
-                if rows > MAX_ROWS:
-                    raise _too_many(path, rows)
-    except zipfile.BadZipFile:
+            _check_zip(path, zf, limits)
+            scans = {name: _scan_sheet(path, zf, name, limits) for name in sorted(names)
+                     if name.startswith("xl/worksheets/") and name.endswith(".xml")}
+            targets = _sheet_targets(zf)
+    except BadInput:
+        raise
+    except Exception:  # BadZipFile, zlib.error, EOFError, struct.error...: the zip is damaged somewhere
         raise _bad("corrupt", path, "The workbook is damaged (not a readable ZIP file).",
                    "工作簿已损坏（无法作为 ZIP 文件读取）。") from None
-    return _calamine_sheets(path, "xlsx")
+    sources = _calamine_sheets(path, "xlsx", limits)
+    return [replace(s, uncomputed=scans[targets[s.sheet]].uncomputed)
+            if targets.get(s.sheet) in scans and scans[targets[s.sheet]].uncomputed else s
+            for s in sources]
 
 
-def _xml_row_bound(zf: zipfile.ZipFile, name: str) -> int:
-    """Rows of one sheet from its <dimension>, or else while streaming it: the row number (r="...")
-    of the last row tag seen, plus the row tags after it that carry none.
+def _sheet_targets(zf: zipfile.ZipFile) -> dict[str | None, str]:
+    """Sheet name -> its member in the zip, from xl/workbook.xml and its relationships."""
+    try:
+        workbook = _small_member(zf, "xl/workbook.xml").decode("utf-8", "replace")
+        rels = _small_member(zf, "xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = {}
+    for tag in re.findall(r"<(?:\w+:)?Relationship\s[^>]*>", rels):
+        attrs = dict(_ATTR.findall(tag))
+        target = attrs.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[attrs.get("Id")] = target
+    out: dict[str | None, str] = {}
+    for tag in re.findall(r"<(?:\w+:)?sheet\s[^>]*>", workbook):
+        attrs = dict(_ATTR.findall(tag))
+        rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
+        if "name" in attrs and rid in targets:
+            out[html.unescape(attrs["name"])] = targets[rid]
+    return out
 
-    Row numbers only ascend, so the last one bounds the rows before it without counting them; it
-    is also the height calamine gives the sheet, so a few rows numbered in the millions are refused
-    too.
+
+def _small_member(zf: zipfile.ZipFile, name: str, limit: int = 64 << 20) -> bytes:
+    with zf.open(name) as fh:
+        return fh.read(limit)
+
+
+@dataclass
+class _SheetScan:
+    rows: int = 0  # a bound of the sheet's height as calamine will build it
+    numbered: int = 0  # the largest row number seen
+    unnumbered: int = 0  # row tags without a number
+    columns: int = 0  # the last column a cell names (or reaches, for cells without a reference)
+    uncomputed: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The byte patterns of one sheet's XML, with its namespace prefix (usually none, "x:" from some
+    programs)."""
+
+    row_close: bytes
+    cell_close: bytes
+    rows: re.Pattern[bytes]  # every row tag, with its number when it has one
+    cells: re.Pattern[bytes]  # cell tags that are not a plain reference within the column limit
+    cell_start: re.Pattern[bytes]
+    formulas: re.Pattern[bytes]
+    prefix: bytes
+
+    @classmethod
+    def of(cls, prefix: bytes, max_columns: int) -> _Patterns:
+        p = re.escape(prefix)
+        letters = len(_column_letters(max(max_columns, 1)))
+        plain = (rb'(?!r="[A-Z]{1,%d}\d)' % (letters - 1)) if letters > 1 else b""
+        return cls(
+            row_close=b"</" + prefix + b"row>", cell_close=b"</" + prefix + b"c>",
+            rows=re.compile(b"<" + p + rb'row(?=[\s>/])(?:[^>]*?\sr="(\d+)")?'),
+            cells=re.compile(b"<" + p + rb"c[\s>/]" + plain),
+            cell_start=re.compile(b"<" + p + rb"c[\s>/]"),
+            formulas=re.compile(b"<" + p + rb"f[\s>/]"), prefix=prefix)
+
+
+def _scan_sheet(path: Path, zf: zipfile.ZipFile, name: str, limits: ReadLimits) -> _SheetScan:
+    """Stream one worksheet once, refusing it as soon as it is too large: its unzipped size (counted,
+    not taken from the zip header), its rows, the columns its cells reach. Along the way, formula
+    cells without a computed value are noted.
+
+    The sheet is cut into pieces that end after a row (or a cell), so no row or cell is split. A
+    plain cell (`<c r="B7"`, within the column limit) costs one step of one regex search; only the
+    others are looked at: a reference past the limit, or cells without one (calamine places those
+    by counting).
     """
+    scan = _SheetScan()
     try:
         with zf.open(name) as fh:
-            start = fh.read(4096)
-            m = _DIMENSION.search(start)
-            if m:
-                return int(m.group(1))
-            numbered, after = 0, 0  # last row number seen; row tags after it without a number
-            chunk, tail = start, b""
-            while chunk:
-                last = chunk.rfind(b"<row ")
-                end = chunk.find(b">", last) if last >= 0 else -1
-                r = _ROW_NUMBER.search(chunk, last, end) if end > 0 else None
-                if r:  # the chunk's last row is numbered: no need to count the ones before it
-                    numbered, after = int(r.group(1)), 0
-                else:
-                    after += chunk.count(b"<row ") + (tail + chunk[:4]).count(b"<row ")
-                if numbered + after > MAX_ROWS:
-                    break
-                tail = chunk[-4:]
-                chunk = fh.read(1 << 20)
-            return numbered + after
+            buffer = fh.read(_CHUNK)
+            size = len(buffer)
+            m = _SHEET_DATA.search(buffer)
+            pat = _Patterns.of((m.group(1) or b"") if m else b"", limits.max_columns)
+            tail = b""
+            while buffer:
+                chunk = fh.read(_CHUNK)
+                size += len(chunk)
+                if size > limits.max_member_bytes:
+                    raise _too_large(path, f"its part '{name}' unzipped", f"其中的“{name}”解压后",
+                                     size, limits.max_member_bytes)
+                data = tail + buffer if tail else buffer
+                tail = b""
+                if chunk:  # keep what follows the last complete row (or cell) for the next piece
+                    cut = data.rfind(pat.row_close)
+                    if cut >= 0:
+                        cut += len(pat.row_close)
+                    else:
+                        cut = data.rfind(pat.cell_close)
+                        cut = cut + len(pat.cell_close) if cut >= 0 else 0
+                    data, tail = data[:cut], data[cut:]
+                    if len(tail) > limits.max_member_bytes // 8:
+                        raise zipfile.BadZipFile(f"{name}: a row or cell that never ends")
+                buffer = chunk
+                if data:
+                    _scan_piece(path, data, scan, limits, pat)
+    except BadInput:
+        raise
     except Exception as exc:  # zlib.error, EOFError, CRC errors: a damaged member
         raise zipfile.BadZipFile(str(exc)) from exc
+    return scan
 
 
-def _open_ole(path: Path) -> list[SheetSource]:
+def _scan_piece(path: Path, data: bytes, scan: _SheetScan, limits: ReadLimits, pat: _Patterns) -> None:
+    # rows: calamine makes the sheet as tall as its largest row number (r="..."), and a row tag
+    # without a number comes one after the one before it
+    numbers = pat.rows.findall(data)
+    if numbers:
+        numbered = [int(n) for n in numbers if n]
+        scan.numbered = max(scan.numbered, max(numbered, default=0))
+        scan.unnumbered += len(numbers) - len(numbered)
+        scan.rows = scan.numbered + scan.unnumbered
+        if scan.rows > limits.max_rows:
+            raise _too_many(path, scan.rows, limits)
+    counted = False
+    for m in pat.cells.finditer(data):
+        ref = _CELL_REF.search(data, m.start(), data.find(b">", m.start()))
+        if ref is not None:
+            column = _column_number(ref.group(1))
+            if column > limits.max_columns:
+                raise _too_wide(path, column, limits)
+            scan.columns = max(scan.columns, column)
+        elif not counted:  # a cell without a reference: count the cells of every row of the piece
+            counted = True
+            for row in data.split(pat.row_close):
+                named = max((_column_number(letters) for letters, _ in _CELL_REF.findall(row)), default=0)
+                scan.columns = max(scan.columns, named + len(pat.cell_start.findall(row)))
+            if scan.columns > limits.max_columns:
+                raise _too_wide(path, scan.columns, limits)
+    for m in pat.formulas.finditer(data):
+        _formula(data, m.start(), scan, pat)
+
+
+def _formula(data: bytes, at: int, scan: _SheetScan, pat: _Patterns) -> None:
+    """Note the cell holding the formula tag at `at` if it has no computed value: no <v>, or an
+    empty one (an empty text result, t="str" with <v></v>, is a value)."""
+    start = max((m.start() for m in pat.cell_start.finditer(data, max(0, at - 4096), at)), default=-1)
+    end = data.find(pat.cell_close, at)
+    prefix = pat.prefix
+    if start < 0 or end < 0:
+        return
+    tag_end = data.find(b">", start)
+    tag = data[start:tag_end]
+    ref = _CELL_REF.search(tag)
+    if ref is None:
+        return  # a cell placed by counting: where calamine puts it is not known here
+    body = data[tag_end:end]
+    if _VALUE.search(body) or (_FORMULA_TYPE.search(tag) and b"v>" in body):
+        return
+    f_end = body.find(b">", body.find(b"<" + prefix + b"f"))
+    f_close = body.find(b"</" + prefix + b"f>")
+    text = body[f_end + 1:f_close] if 0 <= f_end < f_close else b""
+    formula = "=" + html.unescape(text.decode("utf-8", "replace"))
+    scan.uncomputed[(int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1)] = formula
+
+
+def _too_wide(path: Path, column: int, limits: ReadLimits) -> BadInput:
+    letters = _column_letters(min(column, 10**6))
+    return _bad("too_many_columns", path,
+                f"The sheet has cells as far as column {letters} (column {column:,}); povdesk reads at "
+                f"most {limits.max_columns:,} columns. Delete the columns that are not part of the roster.",
+                f"工作表中的数据一直延伸到 {letters} 列（第 {column:,} 列），超过了 {limits.max_columns:,} 列的上限。"
+                "请删去不属于花名册的列后再导入。")
+
+
+def _open_ole(path: Path, limits: ReadLimits) -> list[SheetSource]:
     with path.open("rb") as fh:
         data = fh.read(4 << 20)
     if _ENCRYPTED in data:
@@ -143,7 +426,7 @@ def _open_ole(path: Path) -> list[SheetSource]:
                    "The workbook is password-protected; open it in Excel, remove the password "
                    "(File > Info > Protect Workbook) and save it again.",
                    "工作簿设置了打开密码。请在 Excel 中打开，取消密码（文件 > 信息 > 保护工作簿）后另存再导入。")
-    return _calamine_sheets(path, "xls")
+    return _calamine_sheets(path, "xls", limits)
 
 
 @contextlib.contextmanager
@@ -159,7 +442,7 @@ def _calamine_errors(path: Path) -> Iterator[None]:
                    f"无法读取该工作簿（{exc}）。") from None
 
 
-def _calamine_sheets(path: Path, kind: str) -> list[SheetSource]:
+def _calamine_sheets(path: Path, kind: str, limits: ReadLimits) -> list[SheetSource]:
     with _calamine_errors(path):
         wb = pc.CalamineWorkbook.from_path(str(path))
     try:
@@ -171,32 +454,74 @@ def _calamine_sheets(path: Path, kind: str) -> list[SheetSource]:
         wb.close()
     if not sheets:
         raise _bad("empty", path, "The workbook has no worksheet.", "工作簿中没有工作表。")
-    return [SheetSource(path, kind, sheet=name) for name in sheets]
+    return [SheetSource(path, kind, sheet=name, limits=limits) for name in sheets]
 
 
-def _workbook_rows(path: Path, sheet: str | None,
+def _workbook_rows(source: SheetSource,
                    on_total: Callable[[int], None] | None) -> Iterator[tuple[int, list[Any]]]:
     """(row number, cells) pairs made in C (zip/count): blank cells are "", blank rows included."""
+    path, limits = source.path, source.limits
     with _calamine_errors(path):
         wb = pc.CalamineWorkbook.from_path(str(path))
         try:
-            ws = wb.get_sheet_by_name(sheet) if sheet else wb.get_sheet_by_index(0)
+            ws = wb.get_sheet_by_name(source.sheet) if source.sheet else wb.get_sheet_by_index(0)
         finally:
             wb.close()
-        if ws.total_height > MAX_ROWS:
-            raise _too_many(path, ws.total_height)
+        if ws.total_height > limits.max_rows:
+            raise _too_many(path, ws.total_height, limits)
+        if ws.width > limits.max_columns:
+            raise _too_wide(path, ws.width, limits)
         if on_total is not None:
             on_total(ws.height)
-        first = ws.start[0] if ws.start else 0
+        first_row, first_col = ws.start if ws.start else (0, 0)
         rows = ws.iter_rows()
-    return zip(itertools.count(first + 1), rows)
+    numbered = zip(itertools.count(first_row + 1), rows)
+    if not source.uncomputed:
+        return numbered
+    return _with_uncomputed(numbered, source.uncomputed, first_col)
 
 
-def _too_many(path: Path, rows: int) -> BadInput:
+def _with_uncomputed(rows: Iterable[tuple[int, list[Any]]], uncomputed: Mapping[tuple[int, int], str],
+                     first_col: int) -> Iterator[tuple[int, list[Any]]]:
+    """The rows with each uncomputed formula cell in its place. calamine leaves these cells out as
+    empty, so they may lie outside the block it read: rows before or after it are made, and every
+    row is widened on the left when such a cell sits left of the block."""
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (row, col), formula in uncomputed.items():
+        by_row.setdefault(row + 1, []).append((col, formula))
+    base = min(first_col, min(col for _, col in uncomputed))
+    lead = [""] * (first_col - base)
+    pending = sorted(by_row)
+    i = 0
+
+    def place(row_no: int, cells: list[Any]) -> list[Any]:
+        cells = [*lead, *cells] if lead else list(cells)
+        for col, formula in by_row[row_no]:
+            index = col - base
+            if index >= len(cells):
+                cells.extend([""] * (index + 1 - len(cells)))
+            cells[index] = UncomputedFormula(formula)
+        return cells
+
+    for row_no, cells in rows:
+        while i < len(pending) and pending[i] < row_no:
+            yield pending[i], place(pending[i], [])
+            i += 1
+        if i < len(pending) and pending[i] == row_no:
+            i += 1
+            yield row_no, place(row_no, cells)
+        else:
+            yield row_no, [*lead, *cells] if lead else cells
+    for row_no in pending[i:]:
+        yield row_no, place(row_no, [])
+
+
+def _too_many(path: Path, rows: int, limits: ReadLimits = DEFAULT_LIMITS) -> BadInput:
+    limit = limits.max_rows
     return _bad("too_many_rows", path,
-                f"The file has more than {MAX_ROWS:,} rows (counted {rows:,}); povdesk reads at most "
-                f"{MAX_ROWS:,} rows per file. Split it by township and import the parts.",
-                f"该文件超过 {MAX_ROWS:,} 行（已数到 {rows:,} 行），超过了每个文件 {MAX_ROWS:,} 行的上限。"
+                f"The file has more than {limit:,} rows (counted {rows:,}); povdesk reads at most "
+                f"{limit:,} rows per file. Split it by township and import the parts.",
+                f"该文件超过 {limit:,} 行（已数到 {rows:,} 行），超过了每个文件 {limit:,} 行的上限。"
                 "请按乡镇拆分后分别导入。")
 
 
@@ -213,9 +538,10 @@ def _csv_encoding(path: Path) -> str:
         raise _bad("not_spreadsheet", path,
                    "The file is neither an Excel workbook nor a CSV text file.",
                    "该文件既不是 Excel 工作簿，也不是 CSV 文本文件。")
+    whole = len(sample) < 1 << 16  # the sample is the whole file: it must also end cleanly
     for encoding in ("utf-8", "gb18030"):
         try:
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=whole)
             return encoding
         except UnicodeDecodeError:
             continue
@@ -235,20 +561,20 @@ def count_lines(path: Path, limit: int) -> int:
     return count
 
 
-def _csv_rows(path: Path, encoding: str,
-              on_total: Callable[[int], None] | None) -> Iterator[tuple[int, list[Any]]]:
-    lines = count_lines(path, MAX_ROWS + 1)
-    if lines > MAX_ROWS + 1:
-        raise _too_many(path, lines)
+def _csv_rows(path: Path, encoding: str, on_total: Callable[[int], None] | None,
+              limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[tuple[int, list[Any]]]:
+    lines = count_lines(path, limits.max_rows + 1)
+    if lines > limits.max_rows + 1:
+        raise _too_many(path, lines, limits)
     if on_total is not None:
         on_total(lines + 1)
     with path.open("r", encoding=encoding, newline="") as fh:
-        sample = fh.read(8192)
-        fh.seek(0)
-        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-        reader = csv.reader(fh, delimiter=delimiter)
         number = 0
         try:
+            sample = fh.read(8192)
+            fh.seek(0)
+            delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+            reader = csv.reader(fh, delimiter=delimiter)
             for number, cells in enumerate(reader, start=1):
                 if any(c.strip() for c in cells):
                     yield number, [c if c.strip() else None for c in cells]
@@ -256,8 +582,27 @@ def _csv_rows(path: Path, encoding: str,
             raise _bad("encoding", path, f"The text is not valid {encoding} ({exc.reason}).",
                        f"文件中有无法按 {encoding} 解码的字符。", row=number + 1) from None
         except csv.Error as exc:
-            raise _bad("csv", path, f"The CSV file is malformed: {exc}.", f"CSV 文件格式错误：{exc}。",
-                       row=number + 1) from None
+            raise _csv_error(path, exc, number + 1) from None
 
 
-__all__ = ["MAX_ROWS", "SheetSource", "count_lines", "open_sources"]
+def _csv_error(path: Path, exc: csv.Error, row: int) -> BadInput:
+    """The csv module's English error as a message in both languages."""
+    text = str(exc)
+    if "field limit" in text:
+        limit = csv.field_size_limit()
+        return _bad("csv_field_too_long", path,
+                    f"A cell in row {row} is longer than {limit:,} characters. Most often a quotation "
+                    "mark (\") that is never closed makes the rest of the file one cell: check the "
+                    "quotation marks in that row.",
+                    f"第 {row} 行有一个单元格超过 {limit:,} 个字符。这通常是因为某个英文引号（\"）没有配对，"
+                    "使文件其余部分都被当作一个单元格：请检查该行的引号。", row=row)
+    if "NUL" in text:
+        return _bad("not_spreadsheet", path,
+                    f"Row {row} holds a NUL byte: the file is not a CSV text file.",
+                    f"第 {row} 行含有空字节（NUL），该文件不是 CSV 文本文件。", row=row)
+    return _bad("csv", path, f"The CSV file is malformed in row {row} ({text}).",
+                f"CSV 文件第 {row} 行格式错误，无法读取。请用 Excel 打开检查该行后另存为 CSV 或 .xlsx。", row=row)
+
+
+__all__ = ["DEFAULT_LIMITS", "MAX_ROWS", "ReadLimits", "SheetSource", "UncomputedFormula", "count_lines",
+           "open_sources"]

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Boolean, Table, insert, select, update
 from sqlalchemy.orm import Session
 
+from povdesk.config import Settings
 from povdesk.db.models import (
     MEMBER_CURRENT,
     ChangeLog,
@@ -41,6 +42,7 @@ from povdesk.domain.dictionary import Entity
 from povdesk.errors import BadInput, Cancelled, PovdeskError, Where
 from povdesk.exchange import layouts
 from povdesk.exchange.layouts import Column, ParsedHousehold, ParsedMember, ParsedRoster
+from povdesk.exchange.readers import DEFAULT_LIMITS, ReadLimits
 from povdesk.services.database import Database
 
 SOURCE_IMPORT = "provincial import"
@@ -141,10 +143,37 @@ class ImportResult:
         return bool(self.households_new or self.members_new or self.fields_changed)
 
     def cleared(self) -> dict[str, int]:
-        """Values the database holds that blank cells of the file would clear: field key -> count,
-        most first (worth a warning before importing for real)."""
+        """Values the database held that blank cells of the file clear (a dry run: would clear):
+        field key -> count, most first (worth a warning before importing for real)."""
         counts = Counter(c.field_key for c in self.changes if c.new in (None, "") and c.old not in (None, ""))
         return dict(counts.most_common())
+
+    def cleared_notice(self, lang: str = "zh", labels: Callable[[str], str] | None = None) -> str | None:
+        """The warning about cleared values, worded as what happened: a dry run's values "will be
+        cleared", an import's "were cleared"; None when nothing is cleared. `labels` names a field
+        (default: the dictionary's label in `lang`)."""
+        cleared = self.cleared()
+        if not cleared:
+            return None
+        zh = lang.startswith("zh")
+
+        def label(key: str) -> str:
+            if labels is not None:
+                return labels(key)
+            try:
+                f = dd.field(key)
+            except KeyError:
+                return key
+            return f.zh if zh else f.en
+
+        listed = ("、" if zh else ", ").join(f"{label(k)} {n}" for k, n in list(cleared.items())[:5])
+        total = sum(cleared.values())
+        if zh:
+            verb = "将被清空" if self.dry_run else "已清空"
+            return f"{total} 个已有的值{verb}（文件中这些格为空）：{listed}"
+        verb = "will be cleared" if self.dry_run else "were cleared"
+        held = "held now" if self.dry_run else "held before"
+        return f"{total} value{'' if total == 1 else 's'} {held} {verb} (blank in the file): {listed}"
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {
@@ -181,8 +210,17 @@ def _issue_json(e: ImportIssue, lang: str) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- the service
 class ImportService:
-    def __init__(self, *, db: Database) -> None:
+    def __init__(self, *, db: Database, limits: ReadLimits | None = None) -> None:
         self.db = db
+        self._limits = limits
+
+    @property
+    def limits(self) -> ReadLimits:
+        """How large a file may be (zip bomb and size guards): given, or the defaults with the
+        office's `import_limits` from settings.json laid on top."""
+        if self._limits is None:
+            self._limits = DEFAULT_LIMITS.with_overrides(Settings.load().import_limits)
+        return self._limits
 
     # ------------------------------------------------------------------ header mappings
     def header_mappings(self) -> dict[str, str]:
@@ -210,7 +248,7 @@ class ImportService:
 
     def inspect(self, path: str | Path, *, mapping: dict[str, str | None] | None = None) -> HeaderPreview:
         """Header row and column mapping of a file, without reading its data rows."""
-        hmap = layouts.read_header(str(path), self._mappings(mapping))
+        hmap = layouts.read_header(str(path), self._mappings(mapping), limits=self.limits)
         return HeaderPreview(Path(path).name, hmap.source.sheet, hmap.header_row, hmap.layout, hmap.columns)
 
     # ------------------------------------------------------------------ import
@@ -237,7 +275,7 @@ class ImportService:
             report(int(600 * done / max(total, 1)), _SCALE)
 
         roster = layouts.read_roster(str(path), books, mappings=self._mappings(mapping),
-                                     progress=read_progress, cancel=stop)
+                                     progress=read_progress, cancel=stop, limits=self.limits)
         if stop():
             raise Cancelled()
         report(600, _SCALE)
@@ -269,7 +307,7 @@ class ImportService:
 
         path, out = Path(path), Path(out)
         try:
-            hmap, rows = layouts.scan(str(path), self._mappings(mapping))
+            hmap, rows = layouts.scan(str(path), self._mappings(mapping), limits=self.limits)
         except PovdeskError as exc:
             error_report.write_message_only(out, path.name, exc.zh, exc.where)
             return out

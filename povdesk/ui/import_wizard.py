@@ -216,7 +216,8 @@ def _summary_lines(result: ImportResult) -> list[tuple[str, str]]:
         (QCoreApplication.translate("ImportWizard", "New members"), str(result.members_new)),
         (QCoreApplication.translate("ImportWizard", "Changed fields"), QCoreApplication.translate("ImportWizard", "{0} in {1} households").format(result.fields_changed,
                                                                   result.households_changed)),
-        (QCoreApplication.translate("ImportWizard", "Values cleared (blank in the file)"), "、".join(
+        (QCoreApplication.translate("ImportWizard", "Values to be cleared (blank in the file)") if result.dry_run
+         else QCoreApplication.translate("ImportWizard", "Values cleared (blank in the file)"), "、".join(
             f"{field_label(k, ui_language())} {n}" for k, n in list(result.cleared().items())[:5]) or "0"),
         (QCoreApplication.translate("ImportWizard", "Unchanged households"), str(result.households_unchanged)),
         (QCoreApplication.translate("ImportWizard", "Skipped households (format errors)"), str(len(result.households_skipped))),

@@ -311,8 +311,12 @@
         <translation>{0} 处，涉及 {1} 户</translation>
     </message>
     <message>
-        <source>Values cleared (blank in the file)</source>
+        <source>Values to be cleared (blank in the file)</source>
         <translation>将被清空的值（文件中为空）</translation>
+    </message>
+    <message>
+        <source>Values cleared (blank in the file)</source>
+        <translation>已清空的值（文件中为空）</translation>
     </message>
     <message>
         <source>Unchanged households</source>

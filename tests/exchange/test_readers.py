@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import struct
+import time
 import zipfile
 from pathlib import Path
 
@@ -199,4 +202,266 @@ def test_row_bound_counts_unnumbered_rows_after_the_last_numbered_one(tmp_path: 
     rows += b'<row spans="1:1"><c><v>1</v></c></row>' * 3
     path = _sheet_xml_workbook(tmp_path, rows)
     with zipfile.ZipFile(path) as zf:
-        assert readers._xml_row_bound(zf, "xl/worksheets/sheet1.xml") >= 8
+        assert readers._scan_sheet(path, zf, "xl/worksheets/sheet1.xml", readers.DEFAULT_LIMITS).rows >= 8
+
+
+# --------------------------------------------------------------------------- zip bombs (issue 9, item 7)
+_SHEET_HEAD = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+               b'2006/main"><sheetData>')
+
+
+def _workbook_with_sheet(tmp_path: Path, write_sheet: object, name: str = "bomb.xlsx") -> Path:
+    """A copy of a small roster whose sheet1.xml is written by `write_sheet(fh)` (streamed, deflated)."""
+    src_path = person_xlsx(tmp_path / "src.xlsx")
+    out = tmp_path / name
+    with zipfile.ZipFile(src_path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for item in src.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                with zf.open(item.filename, "w", force_zip64=True) as fh:
+                    write_sheet(fh)  # type: ignore[operator]
+            else:
+                zf.writestr(item, src.read(item.filename))
+    return out
+
+
+def _repeated(total: int, piece: bytes = b"<!-- " + b"A" * 1000 + b" -->") -> object:
+    def write(fh: io.BufferedIOBase) -> None:
+        fh.write(_SHEET_HEAD)
+        block = piece * ((1 << 20) // len(piece))
+        for _ in range(total // len(block)):
+            fh.write(block)
+        fh.write(b"</sheetData></worksheet>")
+    return write
+
+
+def _never_calamine(monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*args: object) -> None:
+        raise AssertionError("calamine must not open the workbook")
+    monkeypatch.setattr(readers.pc.CalamineWorkbook, "from_path", never)
+
+
+def _lie_about_size(path: Path, member: str, declared: int) -> None:
+    """Write `declared` as the member's uncompressed size in its local header and the central directory."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(member)
+    assert info.file_size < 0xFFFFFFFF  # not a zip64 entry: the size sits in the headers themselves
+    struct.pack_into("<I", data, info.header_offset + 22, declared)
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        n = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46:at + 46 + n] == member.encode():
+            struct.pack_into("<I", data, at + 24, declared)
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_zip_bomb_is_refused_by_its_ratio_before_calamine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """64 MB of repeated bytes in a file of well under 1 MB: refused from the zip directory alone."""
+    path = _workbook_with_sheet(tmp_path, _repeated(64 << 20))
+    assert path.stat().st_size < 1 << 20
+    _never_calamine(monkeypatch)
+    started = time.perf_counter()
+    exc = refused(path)
+    assert time.perf_counter() - started < 1  # nothing was unzipped
+    assert exc.code == "input.zip_bomb"
+    assert "xl/worksheets/sheet1.xml" in exc.en and "膨胀" in exc.zh and "bomb.xlsx" in exc.message("zh")
+
+
+def test_member_larger_than_the_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _workbook_with_sheet(tmp_path, _repeated(4 << 20))
+    _never_calamine(monkeypatch)
+    limits = readers.ReadLimits(max_member_bytes=2_000_000, max_ratio=10_000)
+    with pytest.raises(BadInput) as info:
+        layouts.read_roster(str(path), builtin_codebook(), limits=limits)
+    assert info.value.code == "input.too_large"
+    assert "2.0 MB" in info.value.zh and info.value.where.file == "bomb.xlsx"
+    limits = readers.ReadLimits(max_total_bytes=3_000_000, max_ratio=10_000)
+    with pytest.raises(BadInput) as info:
+        layouts.read_roster(str(path), builtin_codebook(), limits=limits)
+    assert info.value.code == "input.too_large" and "工作簿解压后" in info.value.zh
+
+
+def test_member_whose_header_lies_about_its_size_is_refused_unread(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the default limits: the sheet declares 1,000 bytes but unzips to 200 MB. The stream is
+    counted, and stops at the first megabyte past the declared size, so this is quick."""
+    path = _workbook_with_sheet(tmp_path, _repeated(200 << 20))
+    _lie_about_size(path, "xl/worksheets/sheet1.xml", 1000)
+    _never_calamine(monkeypatch)
+    started = time.perf_counter()
+    exc = refused(path)
+    assert time.perf_counter() - started < 2
+    assert exc.code == "input.corrupt"
+
+
+def test_sheet_reaching_far_columns_is_refused_before_calamine(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two cells, A1 and XFD2000: calamine would allocate 2,000 x 16,384 cells (a gigabyte) for them,
+    whatever the <dimension> claims."""
+    path = _sheet_xml_workbook(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>'
+                                         b'<row r="2000"><c r="XFD2000"><v>1</v></c></row>')
+    _never_calamine(monkeypatch)
+    exc = refused(path)
+    assert exc.code == "input.too_many_columns"
+    assert "XFD" in exc.zh and "16,384" in exc.en
+
+
+def test_cells_without_references_count_towards_the_width(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wide = b"<row>" + b"<c><v>1</v></c>" * 1500 + b"</row>"
+    path = _sheet_xml_workbook(tmp_path, wide + b'<row r="5000"><c r="A5000"><v>1</v></c></row>')
+    _never_calamine(monkeypatch)
+    assert refused(path).code == "input.too_many_columns"
+
+
+def test_rows_numbered_far_apart_count_as_the_height(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lying <dimension> does not hide a row numbered past the limit (calamine ignores it)."""
+    path = _sheet_xml_workbook(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>'
+                                         b'<row r="400000"><c r="B400000"><v>1</v></c></row>'
+                                         b'<row r="3"><c r="A3"><v>1</v></c></row>')
+    data = path.read_bytes()
+    assert b"dimension" not in data
+    _never_calamine(monkeypatch)
+    assert refused(path).code == "input.too_many_rows"
+
+
+def test_workbook_file_larger_than_the_limit_is_refused(tmp_path: Path) -> None:
+    path = person_xlsx(tmp_path / "a.xlsx")
+    limits = readers.ReadLimits(max_file_bytes=1000)
+    for source in (path, _xls(tmp_path)):
+        with pytest.raises(BadInput) as info:
+            readers.open_sources(source, limits)
+        assert info.value.code == "input.too_large"
+
+
+def _xls(tmp_path: Path) -> Path:
+    """An OLE container (what .xls files are); its content does not matter for the size check."""
+    path = tmp_path / "old.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    return path
+
+
+def test_real_roster_passes_the_default_limits_and_limits_can_be_raised(tmp_path: Path) -> None:
+    path = person_xlsx(tmp_path / "a.xlsx")
+    assert read(path).data_rows == 7
+    limits = readers.DEFAULT_LIMITS.with_overrides({"max_rows": 600_000, "max_ratio": -1, "nonsense": 3,
+                                                    "max_columns": "9"})
+    assert limits.max_rows == 600_000 and limits.max_ratio == readers.DEFAULT_LIMITS.max_ratio
+    assert limits.max_columns == readers.DEFAULT_LIMITS.max_columns
+
+
+# --------------------------------------------------------------------------- formulas without values (item 11)
+def test_uncomputed_formulas_come_out_in_place_even_outside_the_block_calamine_reads(tmp_path: Path) -> None:
+    """calamine drops empty cells, so a formula alone in a last row or a far column is not in its
+    block at all; the reader puts it back where the sheet has it."""
+    path = person_xlsx(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws["B3"] = "=A3"  # inside the block
+    ws.cell(row=4, column=40).value = "=SUM(A1:A2)"  # right of it
+    ws["C12"] = '="x"&"y"'  # a row of its own below it
+    ws["D13"] = 5  # a computed cell after it, so the formula row is inside the block
+    ws["E13"] = "=1/0"
+    wb.save(path)
+    (source,) = readers.open_sources(path)
+    rows = dict(source.rows())
+    assert rows[3][1] == "=A3" and isinstance(rows[3][1], readers.UncomputedFormula)
+    assert rows[4][39] == "=SUM(A1:A2)" and len(rows[4]) == 40
+    assert rows[12][2] == '="x"&"y"' and isinstance(rows[12][2], readers.UncomputedFormula)
+    assert rows[13][3] == 5 and rows[13][4] == "=1/0"
+    assert not isinstance(rows[2][1], readers.UncomputedFormula)
+    with pytest.raises(TypeError):
+        hash(rows[3][1])  # never taken for plain text by a memo of converted values
+
+
+def test_formula_cell_left_of_the_block_widens_every_row(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([None, "户编号", "姓名", "证件号码"])
+    ws.append([None, "1", "甲", "513437198005170011"])
+    ws["A3"] = "=1+1"
+    ws["B3"] = "2"
+    wb.save(tmp_path / "left.xlsx")
+    (source,) = readers.open_sources(tmp_path / "left.xlsx")
+    rows = dict(source.rows())
+    assert rows[1][1:] == ["户编号", "姓名", "证件号码"]
+    assert rows[3][:2] == ["=1+1", "2"] and isinstance(rows[3][0], readers.UncomputedFormula)
+
+
+# --------------------------------------------------------------------------- headers over two rows
+_ROW = ["雷波县", "帕哈乡", "八合村", "51343720420100001", "沙马拉则", "51343719800517001X", 3650.5]
+
+
+def _sheet(path: Path, rows: list[list[object]], merges: tuple[str, ...] = ()) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    for cells in merges:
+        ws.merge_cells(cells)
+    wb.save(path)
+    return path
+
+
+def test_header_merged_over_two_rows_is_read_as_one(tmp_path: Path) -> None:
+    """县/乡/村/人均纯收入 merged down over rows 1-2, 户编号/姓名/证件号码 under a group heading:
+    before, row 1 won (three names, no 户编号) and the file was refused as having no header."""
+    path = _sheet(tmp_path / "two.xlsx",
+                  [["县", "乡", "村", "户主信息", None, None, "人均纯收入"],
+                   [None, None, None, "户编号", "姓名", "证件号码", None], _ROW, _ROW],
+                  ("A1:A2", "B1:B2", "C1:C2", "D1:F1", "G1:G2"))
+    roster = read(path)
+    assert roster.header.header_row == 2 and roster.header.two_rows
+    assert [c.field_key for c in roster.header.columns] == [
+        "location.county", "location.township", "location.village", "household.household_no",
+        "member.name", "member.id_number", "income.per_capita_net"]
+    assert roster.data_rows == 2 and not roster.errors
+    assert roster.households["51343720420100001"].values["income"]["per_capita_net"] == 3650.5
+
+
+def test_header_texts_broken_over_two_rows_are_joined(tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "broken.xlsx", [["县", "乡", "村", "户", "姓", "证件", "人均纯"],
+                                             [None, None, None, "编号", "名", "号码", "收入"], _ROW])
+    roster = read(path)
+    assert roster.header.header_row == 2
+    assert [c.header for c in roster.header.mapped] == ["县", "乡", "村", "户编号", "姓名", "证件号码", "人均纯收入"]
+
+
+def test_a_one_row_header_never_takes_the_data_row_below_it(tmp_path: Path) -> None:
+    """A data row whose cells happen to read as column names does not join the header."""
+    path = _sheet(tmp_path / "one.xlsx", [["户编号", "姓名", "证件号码", "备注"],
+                                          ["1", "甲", "513437198005170011", "民族"],
+                                          ["2", "乙", "513437198005170021", None]])
+    roster = read(path)
+    assert roster.header.header_row == 1 and not roster.header.two_rows
+    assert roster.data_rows == 2
+
+
+def test_header_without_household_number_is_called_that(tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "nohn.xlsx", [["县", "乡", "村", "姓名", "证件号码"], _ROW[:3] + _ROW[4:6]])
+    exc = refused(path)
+    assert exc.code == "input.no_household_column"
+    assert exc.where.row == 1
+    assert "第 1 行是表头" in exc.zh and "户编号" in exc.zh and "姓名" in exc.zh
+    assert "no 户编号" in exc.en and "姓名" in exc.en
+
+
+# --------------------------------------------------------------------------- CSV errors in both languages
+def test_csv_field_over_the_limit_is_named_in_both_languages(tmp_path: Path) -> None:
+    """An unclosed quotation mark makes the rest of the file one cell; before, the Chinese message
+    carried Python's "field larger than field limit (131072)"."""
+    path = tmp_path / "quote.csv"
+    lines = ["户编号,姓名,证件号码", "1,甲,513437198005170011", '2,"乙,513437198005170021']
+    lines += [f"{n},丙{n},513437198005170031" for n in range(3, 20_000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    exc = refused(path)
+    assert exc.code == "input.csv_field_too_long"
+    assert exc.where.row == 3
+    assert "field limit" not in exc.zh and "引号" in exc.zh and "第 3 行" in exc.zh
+    assert "quotation mark" in exc.en and "row 3" in exc.en
+
+
+def test_other_csv_errors_keep_python_text_out_of_chinese(tmp_path: Path) -> None:
+    error = readers._csv_error(tmp_path / "x.csv", csv.Error("some new csv problem"), 7)
+    assert "some new csv problem" in error.en and "some new csv problem" not in error.zh
+    assert error.where.row == 7 and "第 7 行" in error.zh
