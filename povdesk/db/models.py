@@ -382,7 +382,8 @@ class Problem(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     #: rule + household + member: at most one open problem per fingerprint.
     fingerprint: Mapped[str] = mapped_column(String(80))
-    fields: Mapped[str] = mapped_column(String(200), default="")
+    #: the dictionary keys the rule names, comma-separated; unbounded (INC-004 names 17: 326 characters)
+    fields: Mapped[str] = mapped_column(Text, default="")
     message_zh: Mapped[str] = mapped_column(Text)
     message_en: Mapped[str] = mapped_column(Text)
     values: Mapped[dict[str, Any] | None]
