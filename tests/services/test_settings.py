@@ -53,14 +53,14 @@ def test_cli_says_where_a_new_year_took_its_figures(db: Database, capsys: pytest
     assert "not a data year" in capsys.readouterr().err
 
 
-def test_once_there_is_a_director_only_a_director_changes_roles(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_once_there_is_a_director_only_a_director_changes_roles(db_url: str) -> None:
     from sqlalchemy import select
 
     from povdesk.db.models import ChangeLog
     from povdesk.errors import NotAllowed
     from povdesk.services.users import UserService
 
-    path = tmp_path / "office.sqlite"
+    path = db_url
     first = Database.open(path, user="it")
     users = UserService(db=first)
     users.save("zhang", role="director", display_name="张主任")  # setting up: no director yet
