@@ -37,11 +37,15 @@ class Database:
              backups: Path | None = None) -> Database:
         """Open (creating and migrating when needed) a database from a path or SQLAlchemy URL."""
         engine = make_engine(path_or_url)
-        backup = None
-        if migrate_schema:
-            backup = migrate.upgrade(engine, backups=backups or backups_dir())
-        db = cls(engine, make_session_factory(engine), user or _os_user(), backup)
-        db.ensure_defaults()
+        try:
+            backup = None
+            if migrate_schema:
+                backup = migrate.upgrade(engine, backups=backups or backups_dir())
+            db = cls(engine, make_session_factory(engine), user or _os_user(), backup)
+            db.ensure_defaults()
+        except BaseException:
+            engine.dispose()  # no connection left open behind a database that failed to open
+            raise
         return db
 
     @property
