@@ -74,7 +74,8 @@ class DatabaseFactory:
             return str(folder / f"{name}.sqlite")
         template = self._template() if migrated else "template0"
         database = f"t{next(self._count)}_{name}"[:60]
-        self._execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        # FILE_COPY: copying a small template's files beats WAL_LOG's block by block (fsync is off)
+        self._execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}" STRATEGY FILE_COPY')
         return self._url(database)
 
     def drop(self, target: str) -> None:
