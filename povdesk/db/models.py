@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from povdesk.db import limits
 from povdesk.db.base import Base, utcnow
 
 Code = String(8)
@@ -331,7 +332,8 @@ class YearSetting(Base):
     year: Mapped[int] = mapped_column(primary_key=True)
     exit_income_line: Mapped[float]
     national_line: Mapped[float | None]
-    source: Mapped[str | None] = mapped_column(String(200))
+    #: where the figures come from; a local change keeps what it replaced after "此前："
+    source: Mapped[str | None] = mapped_column(Text)
     school_age_from: Mapped[int] = mapped_column(default=6)
     school_age_to: Mapped[int] = mapped_column(default=15)
     reference_date: Mapped[dt.date | None]
@@ -382,7 +384,8 @@ class Problem(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     #: rule + household + member: at most one open problem per fingerprint.
     fingerprint: Mapped[str] = mapped_column(String(80))
-    fields: Mapped[str] = mapped_column(String(200), default="")
+    #: the dictionary keys the rule names, comma-separated; unbounded (INC-004 names 17: 326 characters)
+    fields: Mapped[str] = mapped_column(Text, default="")
     message_zh: Mapped[str] = mapped_column(Text)
     message_en: Mapped[str] = mapped_column(Text)
     values: Mapped[dict[str, Any] | None]
@@ -453,3 +456,8 @@ class ImportRun(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     layout: Mapped[str] = mapped_column(String(20))
     counts: Mapped[dict[str, Any] | None]
+
+
+# Every engine refuses what a column cannot hold, and says so in words (povdesk.db.limits).
+limits.install(Base)
+limits.install_error_handler(Base.metadata)

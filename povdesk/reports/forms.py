@@ -205,6 +205,7 @@ def _table_json(t: FormTable) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ payload (QR and scanner)
+_MAX_ID = 2**31 - 1
 _PAYLOAD_RE = re.compile(rf"^\s*{PAYLOAD_PREFIX}-B(\d+)-H([0-9A-Za-z]+)-V(\d+)\s*$", re.IGNORECASE)
 
 
@@ -224,7 +225,10 @@ def parse_payload(text: str) -> FormKey | None:
     m = _PAYLOAD_RE.match(text or "")
     if not m:
         return None
-    return FormKey(int(m[1]), m[2].upper(), int(m[3]))
+    batch_id, version = int(m[1]), int(m[3])
+    if batch_id > _MAX_ID or version > _MAX_ID:  # no batch or version gets there (32-bit columns)
+        return None
+    return FormKey(batch_id, m[2].upper(), version)
 
 
 def form_serial(batch_id: int, sequence: int) -> str:

@@ -52,11 +52,15 @@ class Database:
         if lock_wait is None:
             lock_wait = Settings.load().lock_wait_seconds
         engine = make_engine(path_or_url, lock_wait=lock_wait)
-        backup = None
-        if migrate_schema:
-            backup = migrate.upgrade(engine, backups=backups or backups_dir())
-        db = cls(engine, make_session_factory(engine), user or _os_user(), backup, lock_wait=lock_wait)
-        db.ensure_defaults()
+        try:
+            backup = None
+            if migrate_schema:
+                backup = migrate.upgrade(engine, backups=backups or backups_dir())
+            db = cls(engine, make_session_factory(engine), user or _os_user(), backup, lock_wait=lock_wait)
+            db.ensure_defaults()
+        except BaseException:
+            engine.dispose()  # no connection left open behind a database that failed to open
+            raise
         return db
 
     @property

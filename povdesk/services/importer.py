@@ -232,6 +232,8 @@ class ImportService:
         if field_key:
             dd.field(field_key)  # KeyError for a key that does not exist
         norm = dd.normalise_header(header)
+        if len(norm) > HeaderMapping.__table__.c.header.type.length:  # type: ignore[attr-defined]
+            return  # used for this import as mapped; too long a header to be remembered
         with self.db.transaction() as s:
             row = s.scalar(select(HeaderMapping).where(HeaderMapping.header == norm))
             if row is None:

@@ -13,10 +13,9 @@ from povdesk.services.database import Database
 
 
 @pytest.fixture
-def county_path(county_db: Database) -> str:
-    path = str(county_db.path)
+def county_path(county_db: Database, db_url: str) -> str:
     county_db.close()
-    return path
+    return db_url
 
 
 def test_json_lists_problems_and_a_summary(county_path: str, capsys: pytest.CaptureFixture[str]) -> None:

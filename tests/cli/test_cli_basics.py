@@ -9,6 +9,7 @@ import pytest
 from povdesk.cli import main
 from povdesk.db import migrate
 from povdesk.db.engine import make_engine
+from tests.helpers.databases import DatabaseFactory
 
 
 def test_help_lists_subcommands(capsys: pytest.CaptureFixture[str]) -> None:
@@ -18,17 +19,18 @@ def test_help_lists_subcommands(capsys: pytest.CaptureFixture[str]) -> None:
     assert "db" in capsys.readouterr().out
 
 
-def test_db_upgrade_creates_a_new_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = tmp_path / "sub" / "county.sqlite"
-    assert main(["--db", str(target), "--lang", "en", "db", "upgrade"]) == 0
-    assert target.exists()
-    head = migrate.head_revision(make_engine(target))
+def test_db_upgrade_creates_a_new_database(db_factory: DatabaseFactory, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    target = db_factory.new(tmp_path / "sub", "county", migrated=False)  # SQLite: in a new folder
+    assert main(["--db", target, "--lang", "en", "db", "upgrade"]) == 0
+    engine = make_engine(target)
+    head = migrate.head_revision(engine)
+    assert migrate.current_revision(engine) == head
     assert f"Database is at revision {head}" in capsys.readouterr().out
 
 
-def test_db_info_in_chinese_counts_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = tmp_path / "county.sqlite"
-    assert main(["--db", str(target), "--lang", "zh_CN", "db", "info"]) == 0
+def test_db_info_in_chinese_counts_records(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", db_url, "--lang", "zh_CN", "db", "info"]) == 0
     out = capsys.readouterr().out
     assert "households: 0" in out and "revision:" in out
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from povdesk.cli import main
@@ -11,9 +9,9 @@ from povdesk.services.database import Database
 from povdesk.services.registry import RegistryService
 
 
-def test_demo_builds_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = tmp_path / "county.sqlite"
-    assert main(["--db", str(target), "--lang", "en", "demo", "--households", "40", "--seed", "7"]) == 0
+def test_demo_builds_and_reports(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    target = db_url
+    assert main(["--db", target, "--lang", "en", "demo", "--households", "40", "--seed", "7"]) == 0
     out = capsys.readouterr().out
     assert "40 households" in out and "seed 7" in out
     db = Database.open(target, user="t")
@@ -23,9 +21,9 @@ def test_demo_builds_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[s
         db.close()
 
 
-def test_demo_refuses_a_filled_database_until_replace(tmp_path: Path,
+def test_demo_refuses_a_filled_database_until_replace(db_url: str,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    target = str(tmp_path / "county.sqlite")
+    target = db_url
     assert main(["--db", target, "--lang", "zh_CN", "demo", "--households", "20", "--seed", "1"]) == 0
     assert "20 户" in capsys.readouterr().out
     assert main(["--db", target, "--lang", "zh_CN", "demo", "--households", "30", "--seed", "1"]) == 1
@@ -35,7 +33,7 @@ def test_demo_refuses_a_filled_database_until_replace(tmp_path: Path,
     assert "30 households" in capsys.readouterr().out
 
 
-def test_demo_rejects_zero_households(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = str(tmp_path / "county.sqlite")
+def test_demo_rejects_zero_households(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    target = db_url
     assert main(["--db", target, "--lang", "en", "demo", "--households", "0"]) == 2
     assert "at least 1" in capsys.readouterr().err

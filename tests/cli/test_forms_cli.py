@@ -13,8 +13,8 @@ from tests.factories import build_small_county
 
 
 @pytest.fixture
-def county_file(tmp_path: Path) -> Path:
-    path = tmp_path / "county.sqlite"
+def county_file(db_url: str) -> str:
+    path = db_url
     db = Database.open(path, user="tester")
     build_small_county(db)
     db.close()

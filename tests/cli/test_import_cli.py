@@ -19,11 +19,11 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]
 
 
 def test_import_json_summary_and_exit_zero_with_skipped_households(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = person_rows()
     rows[3][col("证件号码")] = "5.13437E+17"
     path = person_xlsx(tmp_path / "a.xlsx", rows)
-    db = str(tmp_path / "c.sqlite")
+    db = db_url
     code, data = run_json(capsys, "--db", db, "--lang", "en", "import", str(path), "--format", "json")
     assert code == 0
     assert data["households_new"] == 2 and data["members_new"] == 5 and data["fields_changed"] == 0
@@ -33,9 +33,9 @@ def test_import_json_summary_and_exit_zero_with_skipped_households(
     assert "scientific notation" in error["message"]
 
 
-def test_dry_run_then_import_then_reimport(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_then_import_then_reimport(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = person_xlsx(tmp_path / "a.xlsx")
-    db = str(tmp_path / "c.sqlite")
+    db = db_url
     code, dry = run_json(capsys, "--db", db, "import", str(path), "--dry-run", "--format", "json")
     assert code == 0 and dry["dry_run"] and dry["households_new"] == 3
     code, done = run_json(capsys, "--db", db, "import", str(path), "--format", "json")
@@ -45,10 +45,10 @@ def test_dry_run_then_import_then_reimport(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_unreadable_file_exits_two_with_a_bilingual_message(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "x.xlsx"
     path.write_bytes(b"\x00\x01garbage" * 100)
-    db = str(tmp_path / "c.sqlite")
+    db = db_url
     assert main(["--db", db, "--lang", "zh_CN", "import", str(path)]) == 2
     err = capsys.readouterr().err
     assert "x.xlsx" in err and "不是 Excel 工作簿" in err
@@ -56,18 +56,18 @@ def test_unreadable_file_exits_two_with_a_bilingual_message(
     assert code == 2 and data["ok"] is False and data["error"]["code"] == "input.not_spreadsheet"
 
 
-def test_missing_required_columns_exit_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_required_columns_exit_two(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_xlsx(tmp_path / "n.xlsx", ["户编号", "人数", "民族", "证件号码"], [["1", 2, "彝族", "x"]])
-    assert main(["--db", str(tmp_path / "c.sqlite"), "--lang", "en", "import", str(path)]) == 2
+    assert main(["--db", db_url, "--lang", "en", "import", str(path)]) == 2
     assert "Required columns missing" in capsys.readouterr().err
 
 
-def test_report_option_writes_the_highlighted_copy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_option_writes_the_highlighted_copy(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = person_rows()
     rows[0][col("人均纯收入")] = "不详"
     path = person_xlsx(tmp_path / "a.xlsx", rows)
     report = tmp_path / "out" / "report.xlsx"
-    code = main(["--db", str(tmp_path / "c.sqlite"), "--lang", "zh_CN", "import", str(path),
+    code = main(["--db", db_url, "--lang", "zh_CN", "import", str(path),
                  "--dry-run", "--report", str(report)])
     assert code == 0
     assert "整户跳过 1 户" in capsys.readouterr().out
@@ -76,8 +76,8 @@ def test_report_option_writes_the_highlighted_copy(tmp_path: Path, capsys: pytes
     assert "不是数字" in ws.cell(2, len(PERSON_HEADER) + 1).value
 
 
-def test_export_roster_then_import_reports_no_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "c.sqlite")
+def test_export_roster_then_import_reports_no_changes(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = db_url
     assert main(["--db", db, "import", str(person_xlsx(tmp_path / "a.xlsx"))]) == 0
     out = tmp_path / "export.xlsx"
     assert main(["--db", db, "--lang", "en", "export-roster", str(out)]) == 0
@@ -88,9 +88,9 @@ def test_export_roster_then_import_reports_no_changes(tmp_path: Path, capsys: py
     assert data["households_unchanged"] == 3
 
 
-def test_a_dry_run_warns_of_values_blank_cells_would_clear(tmp_path: Path,
+def test_a_dry_run_warns_of_values_blank_cells_would_clear(db_url: str, tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "c.sqlite")
+    db = db_url
     assert main(["--db", db, "import", str(person_xlsx(tmp_path / "a.xlsx"))]) == 0
     out = tmp_path / "export.xlsx"
     assert main(["--db", db, "export-roster", str(out)]) == 0

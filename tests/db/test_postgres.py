@@ -33,12 +33,11 @@ def test_registry_search_and_journalled_edit_on_postgres(pg_db: Database) -> Non
     assert registry.household(hid).household["size"] == 4
 
 
-def test_checks_find_the_same_problems_on_postgres_as_on_sqlite(pg_db: Database, county_db: Database) -> None:
+def test_checks_find_the_same_problems_on_postgres_as_on_sqlite(pg_db: Database, sqlite_db: Database) -> None:
     from povdesk.services.checks import CheckService
 
-    for database in (pg_db, county_db):
-        if database is pg_db:
-            build_small_county(pg_db)
+    for database in (pg_db, sqlite_db):
+        build_small_county(database)
         registry = RegistryService(db=database)
         (hid,) = registry.household_ids(HouseholdQuery(text="沙马"))
         member = registry.household(hid).members[3]
@@ -49,6 +48,33 @@ def test_checks_find_the_same_problems_on_postgres_as_on_sqlite(pg_db: Database,
         checks.run()
         return sorted((p.rule, p.household_no) for p in checks.problems())
 
-    on_pg, on_sqlite = findings(pg_db), findings(county_db)
+    on_pg, on_sqlite = findings(pg_db), findings(sqlite_db)
     assert on_pg == on_sqlite
     assert any(hno == "51343720420100001" for _, hno in on_pg)
+
+
+def test_a_rule_naming_many_fields_is_recorded_on_postgres(pg_db: Database) -> None:
+    """INC-004 names all 17 money columns (326 characters): it once overflowed a varchar(200)."""
+    from sqlalchemy import update
+
+    from povdesk.db.models import Income
+    from povdesk.services.checks import CheckService
+
+    ids = build_small_county(pg_db)
+    with pg_db.transaction() as s:
+        s.execute(update(Income).where(Income.household_id == ids["51343720420100001"]).values(wage=-50))
+    checks = CheckService(db=pg_db)
+    checks.run()
+    (problem,) = [p for p in checks.problems() if p.rule == "INC-004"]
+    assert problem.household_no == "51343720420100001" and len(",".join(problem.fields)) > 200
+    assert "income.wage" in problem.fields
+
+
+def test_a_demo_county_checks_on_postgres(pg_db: Database) -> None:
+    from povdesk.services.checks import CheckService
+    from povdesk.services.demo import DemoService
+
+    DemoService(db=pg_db).build(households=300, seed=3)
+    checks = CheckService(db=pg_db)
+    checks.run()
+    assert {p.rule for p in checks.problems()} >= {"INC-004"}

@@ -15,6 +15,7 @@ from povdesk.db import migrate, models
 from povdesk.db.engine import make_engine
 from povdesk.domain import dictionary as dd
 from povdesk.domain.dictionary import Entity
+from tests.helpers.databases import DatabaseFactory
 
 ENTITY_MODELS = {
     Entity.HOUSEHOLD: models.Household, Entity.MEMBER: models.Member, Entity.INCOME: models.Income,
@@ -62,6 +63,7 @@ def test_dictionary_max_lengths_are_the_columns_lengths() -> None:
     assert models.County.__table__.c.code.type.length >= 6 and models.Township.__table__.c.code.type.length >= 9
 
 
+@pytest.mark.sqlite_only(reason="WAL and the foreign_keys pragma are SQLite's")
 def test_upgrade_of_an_empty_database_reaches_head_with_wal_and_foreign_keys(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "new.sqlite")
     assert migrate.upgrade(engine, backups=tmp_path / "b") is None  # nothing to back up
@@ -72,8 +74,16 @@ def test_upgrade_of_an_empty_database_reaches_head_with_wal_and_foreign_keys(tmp
     assert not (tmp_path / "b").exists()
 
 
-def test_migrations_match_the_models(tmp_path: Path) -> None:
-    engine = make_engine(tmp_path / "m.sqlite")
+def test_upgrade_of_an_empty_database_reaches_head(db_factory: DatabaseFactory, tmp_path: Path) -> None:
+    engine = make_engine(db_factory.new(tmp_path, migrated=False))
+    assert migrate.is_empty(engine)
+    assert migrate.upgrade(engine, backups=tmp_path / "b") is None  # nothing to back up
+    assert migrate.current_revision(engine) == migrate.head_revision(engine)
+    assert not (tmp_path / "b").exists()
+
+
+def test_migrations_match_the_models(db_factory: DatabaseFactory, tmp_path: Path) -> None:
+    engine = make_engine(db_factory.new(tmp_path, migrated=False))
     migrate.upgrade(engine)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
@@ -84,12 +94,57 @@ def test_the_fast_path_knows_the_real_head(tmp_path: Path) -> None:
     assert migrate.head_revision(make_engine(tmp_path / "h.sqlite")) == migrate.SCHEMA_HEAD
 
 
-def test_upgrade_is_idempotent(tmp_path: Path) -> None:
-    engine = make_engine(tmp_path / "x.sqlite")
+def test_upgrade_is_idempotent(db_factory: DatabaseFactory, tmp_path: Path) -> None:
+    engine = make_engine(db_factory.new(tmp_path, migrated=False))
     migrate.upgrade(engine)
     assert migrate.upgrade(engine, backups=tmp_path / "b") is None
 
 
+def test_unbounded_problem_fields_keep_the_problems_and_their_history(db_factory: DatabaseFactory,
+                                                                       tmp_path: Path) -> None:
+    """0003 rebuilds the problem table on SQLite, which problem_event points at (foreign keys on)."""
+    from alembic import command
+
+    from povdesk.services.checks import CheckService
+    from povdesk.services.database import Database
+    from povdesk.services.users import UserService
+    from tests.factories import build_small_county
+
+    target = db_factory.new(tmp_path, migrated=False)
+    engine = make_engine(target)
+    command.upgrade(migrate.alembic_config(engine), "0002")
+    db = Database.open(target, user="wang", migrate_schema=False)
+    UserService(db=db).save("wang", role="reviewer")
+    build_small_county(db)
+    checks = CheckService(db=db)
+    checks.run()
+    before = checks.problems()
+    checks.accept(before[0].id, "已核实")
+    with engine.connect() as conn:
+        events = conn.execute(text("SELECT id, problem_id, new_status FROM problem_event ORDER BY id")).all()
+    assert events
+
+    migrate.upgrade(engine)
+
+    assert migrate.current_revision(engine) == migrate.SCHEMA_HEAD
+    assert [(p.id, p.rule, p.fields) for p in checks.problems()] == [
+        (p.id, p.rule, p.fields) for p in before[1:]]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id, problem_id, new_status FROM problem_event ORDER BY id")).all() == events
+        if engine.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+        long_fields = ",".join(f"income.column_{n}" for n in range(30))
+        conn.execute(text("UPDATE problem SET fields = :f WHERE id = :id"), {"f": long_fields, "id": before[1].id})
+        conn.commit()
+    (kept,) = [p for p in checks.problems() if p.id == before[1].id]
+    assert ",".join(kept.fields) == long_fields
+    index_names = {ix["name"] for ix in inspect(engine).get_indexes("problem")}
+    assert {"ix_problem_fingerprint_status", "ix_problem_rule", "ix_problem_status"} <= index_names
+    db.close()
+
+
+@pytest.mark.sqlite_only(reason="the backup copy is made with SQLite's backup API, of SQLite files only")
 def test_a_database_that_is_behind_is_backed_up_before_upgrading(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A copy of the real migrations plus one newer revision, so the file below is "behind".

@@ -33,23 +33,25 @@ from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
 from povdesk.services.demo import DemoService
 from povdesk.services.registry import HouseholdQuery, RegistryService
+from tests.helpers.databases import DatabaseFactory
 
 TABLES = (County, Township, Village, VillagerGroup, Household, Member, Income, Conditions, Measure,
           Cadre, Pairing, DemoFault)
 REF = dt.date(2019, 12, 31)
 
 
-def _open(path: Path) -> Database:
-    return Database.open(path, user="tester", backups=path.parent / "backups")
+def _open(factory: DatabaseFactory, folder: Path, name: str) -> Database:
+    return Database.open(factory.new(folder, name), user="tester", backups=folder / "backups")
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def county(tmp_path_factory: pytest.TempPathFactory, db_factory: DatabaseFactory) -> Iterator[Database]:
     """One 400-household county shared by the read-only tests of this module."""
-    db = _open(tmp_path_factory.mktemp("demo") / "demo.sqlite")
+    db = _open(db_factory, tmp_path_factory.mktemp("demo"), "demo")
     DemoService(db=db).build(households=400, seed=11)
     yield db
     db.close()
+    db_factory.drop(db.url)
 
 
 def _dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -63,8 +65,8 @@ def _rows(db: Database, model: type) -> list[Any]:
         return list(s.scalars(select(model).order_by(model.id)))  # type: ignore[attr-defined]
 
 
-def test_same_seed_gives_the_same_database(tmp_path: Path) -> None:
-    a, b, c = (_open(tmp_path / f"{n}.sqlite") for n in "abc")
+def test_same_seed_gives_the_same_database(db_factory: DatabaseFactory, tmp_path: Path) -> None:
+    a, b, c = (_open(db_factory, tmp_path, n) for n in "abc")
     try:
         DemoService(db=a).build(households=60, seed=5)
         DemoService(db=b).build(households=60, seed=5)
@@ -265,8 +267,8 @@ def test_every_fault_kind_is_present_and_recorded_precisely(county: Database) ->
                 assert h.status == "1" and h.conditions[0].dangerous_house
 
 
-def test_faults_are_a_few_percent_of_a_larger_county(tmp_path: Path) -> None:
-    db = _open(tmp_path / "big.sqlite")
+def test_faults_are_a_few_percent_of_a_larger_county(db_factory: DatabaseFactory, tmp_path: Path) -> None:
+    db = _open(db_factory, tmp_path, "big")
     try:
         summary = DemoService(db=db).build(households=1500, seed=3)
         with db.reading() as s:

@@ -23,6 +23,7 @@ from tests.exchange.rosters import (
     write_csv,
     write_xlsx,
 )
+from tests.helpers.databases import DatabaseFactory
 
 
 def snapshot(db: Database) -> dict[str, object]:
@@ -199,9 +200,11 @@ def test_a_crash_mid_write_leaves_the_database_exactly_as_before(county_db: Data
 
 
 def member_indexes(db: Database) -> list[tuple[str, str]]:
+    sql = ("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'member'"
+           if db.engine.dialect.name == "postgresql" else
+           "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'member'")
     with db.reading() as s:
-        return sorted(s.connection().exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'member'").all())
+        return sorted(s.connection().exec_driver_sql(sql).all())
 
 
 def test_bulk_import_leaves_the_member_indexes_as_they_were(db: Database, tmp_path: Path,
@@ -216,9 +219,10 @@ def test_bulk_import_leaves_the_member_indexes_as_they_were(db: Database, tmp_pa
     assert member_indexes(db) == before
     with db.reading() as s:  # the search index is used and finds the member
         idn = person_rows()[0][col("证件号码")]
-        plan = s.connection().exec_driver_sql(
-            "EXPLAIN QUERY PLAN SELECT household_id FROM member WHERE id_number = ?", (idn,)).all()
-        assert "ix_member_id_number_household" in str(plan)
+        if db.engine.dialect.name == "sqlite":  # PostgreSQL scans a table this small whatever the index
+            plan = s.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT household_id FROM member WHERE id_number = ?", (idn,)).all()
+            assert "ix_member_id_number_household" in str(plan)
         assert s.scalar(select(func.count()).select_from(Member).where(Member.id_number == idn)) == 1
 
 
@@ -275,7 +279,7 @@ def test_remembered_mapping_is_used_next_time(db: Database, tmp_path: Path) -> N
         assert set(s.scalars(select(Member.phone))) == {"13812345678"}
 
 
-def test_round_trip_import_export_import_reports_no_changes(county_db: Database, db: Database,
+def test_round_trip_import_export_import_reports_no_changes(county_db: Database, db_factory: DatabaseFactory,
                                                             tmp_path: Path) -> None:
     with county_db.transaction() as s:  # a name a spreadsheet would run as a formula
         m = s.scalar(select(Member).where(Member.name == "曲比阿呷"))
@@ -286,7 +290,7 @@ def test_round_trip_import_export_import_reports_no_changes(county_db: Database,
     again = source.run(exported)  # back into the database it came from
     assert (again.households_new, again.members_new, again.fields_changed) == (0, 0, 0)
     assert again.errors == () and again.missing_members == ()
-    target = ImportService(db=county_db.__class__.open(tmp_path / "fresh.sqlite", user="t"))
+    target = ImportService(db=Database.open(db_factory.new(tmp_path, "fresh"), user="t"))
     first = target.run(exported)
     assert (first.households_new, first.members_new) == (6, 23)
     second_file = target.export_roster(tmp_path / "again.xlsx")

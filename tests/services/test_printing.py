@@ -19,6 +19,7 @@ from povdesk.errors import BadInput, Cancelled, NotFound
 from povdesk.services.database import Database
 from povdesk.services.printing import PrintResult, PrintSelection, PrintService
 from povdesk.services.registry import RegistryService
+from tests.helpers.databases import DatabaseFactory
 from tests.reports.test_forms_fixtures import (
     BIG_HEAD,
     BIG_NO,
@@ -30,16 +31,19 @@ needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="popple
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PrintService, PrintResult, Path]]:
+def printed(tmp_path_factory: pytest.TempPathFactory,
+            db_factory: DatabaseFactory) -> Iterator[tuple[PrintService, PrintResult, Path]]:
     """One print run of village 八合村 (3 small households and a long one), shared by the read-back tests."""
     folder = tmp_path_factory.mktemp("printed")
-    db = Database.open(folder / "county.sqlite", user="printer", backups=folder)
+    target = db_factory.new(folder, "county")
+    db = Database.open(target, user="printer", backups=folder)
     build_county_with_big_household(db)
     service = PrintService(db=db, settings=Settings())
     result = service.print_batch(PrintSelection(village="513437204201"), pdf=folder / "forms.pdf",
                                  xlsx=folder / "forms.xlsx")
     yield service, result, folder
     db.close()
+    db_factory.drop(target)
 
 
 def _text(pdf: Path, first: int | None = None, last: int | None = None) -> str:

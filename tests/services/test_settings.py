@@ -37,8 +37,9 @@ def test_a_changed_figure_without_a_source_says_who_set_it(db: Database) -> None
     assert settings.update(2019, source="省文件").exit_income_line == 3650
 
 
-def test_cli_says_where_a_new_year_took_its_figures(db: Database, capsys: pytest.CaptureFixture[str]) -> None:
-    path = str(db.path)
+def test_cli_says_where_a_new_year_took_its_figures(db: Database, db_url: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    path = db_url
     db.close()
     year = str(dt.date.today().year + 1)  # next year's settings, prepared ahead
     assert main(["--db", path, "--lang", "zh_CN", "settings", "years", "--set", year, "--exit-line", "5000"]) == 0
@@ -53,14 +54,14 @@ def test_cli_says_where_a_new_year_took_its_figures(db: Database, capsys: pytest
     assert "not a data year" in capsys.readouterr().err
 
 
-def test_once_there_is_a_director_only_a_director_changes_roles(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_once_there_is_a_director_only_a_director_changes_roles(db_url: str) -> None:
     from sqlalchemy import select
 
     from povdesk.db.models import ChangeLog
     from povdesk.errors import NotAllowed
     from povdesk.services.users import UserService
 
-    path = tmp_path / "office.sqlite"
+    path = db_url
     first = Database.open(path, user="it")
     users = UserService(db=first)
     users.save("zhang", role="director", display_name="张主任")  # setting up: no director yet
