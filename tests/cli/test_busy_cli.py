@@ -14,6 +14,9 @@ from povdesk.config import Settings
 from povdesk.services.database import Database
 from tests.exchange.rosters import person_xlsx
 
+pytestmark = pytest.mark.sqlite_only(reason="holds the SQLite file lock with a second sqlite3 connection; "
+                                              "the PostgreSQL lock wait is tested by test_concurrent_import")
+
 
 @pytest.fixture
 def held(county_db: Database) -> Iterator[Path]:

@@ -25,12 +25,12 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]
 
 
 def test_rows_pasted_twice_are_notices_and_a_conflict_is_an_error_in_the_json(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     rows = person_rows()
     conflict = list(rows[5])  # household 3's head again under the same person number, renamed
     conflict[col("姓名")] = "吉克阿芝"
     path = person_xlsx(tmp_path / "a.xlsx", [*rows, *rows[:3], conflict])
-    db = str(tmp_path / "c.sqlite")
+    db = db_url
     code, data = run_json(capsys, "--db", db, "--lang", "en", "import", str(path), "--format", "json")
     assert code == 0
     assert (data["households_new"], data["members_new"]) == (2, 5)
@@ -44,13 +44,13 @@ def test_rows_pasted_twice_are_notices_and_a_conflict_is_an_error_in_the_json(
     assert "also on row 7" in data["errors"][0]["message"]
 
 
-def test_cleaned_cells_and_limits_in_the_text_summary(tmp_path: Path,
+def test_cleaned_cells_and_limits_in_the_text_summary(tmp_path: Path, db_url: str,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     rows = person_rows()
     rows[1][col("姓名")] = excel_text("沙马阿依\x0b莫")
     rows[4][col("务工时间（月）")] = "1e30"
     path = person_xlsx(tmp_path / "a.xlsx", rows)
-    db = str(tmp_path / "c.sqlite")
+    db = db_url
     assert main(["--db", db, "--lang", "zh_CN", "import", str(path)]) == 0
     out = capsys.readouterr().out
     assert "整户跳过 1 户，格式错误 1 处，提示 1 处" in out

@@ -5,7 +5,7 @@ problem again before the runs took a lock; on SQLite the first write already ser
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,17 +14,12 @@ from sqlalchemy import func, select
 from povdesk.db.models import Problem
 from povdesk.services.checks import CheckService
 from povdesk.services.database import Database
-from tests.factories import build_small_county
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def checked_county(request: pytest.FixtureRequest) -> Iterator[Database]:
-    if request.param == "sqlite":
-        yield request.getfixturevalue("county_db")
-    else:
-        db = request.getfixturevalue("pg_db")
-        build_small_county(db)
-        yield db
+@pytest.fixture
+def checked_county(county_db: Database) -> Database:
+    """The small county on the run's engine (SQLite, or PostgreSQL in the second pass)."""
+    return county_db
 
 
 def _open_fingerprints(db: Database) -> tuple[int, int]:

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,14 +60,10 @@ def _rows(head_name: str) -> list[list[Any]]:
     return rows
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Database, str]]:
-    if request.param == "sqlite":
-        db = request.getfixturevalue("db")
-        yield db, str(db.path)
-    else:
-        db = request.getfixturevalue("pg_db")
-        yield db, request.getfixturevalue("pg_url")
+@pytest.fixture
+def database(db: Database, db_url: str) -> tuple[Database, str]:
+    """The run's database (SQLite, or PostgreSQL in the second pass) and the URL the children open."""
+    return db, db_url
 
 
 def _members(db: Database) -> list[tuple[str, str]]:
