@@ -5,12 +5,13 @@ Every .xlsx the project writes (problem lists, comparison tables, the roster exp
 error report) puts its values through here, in openpyxl's normal and write-only modes alike:
 
 - text is always a string cell, never a formula or an error value; text that a spreadsheet would
-  take for a formula once edited (starting with = + - @, a tab or a carriage return) also gets
+  take for a formula once edited (starting with = + - @, a tab or a line break) also gets
   Excel's quote-prefix style (`quotePrefix="1"`): the value itself is unchanged, no apostrophe;
 - characters a workbook cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF) are
   removed, so stored text never makes a writer fail or write a file Excel cannot open; a carriage
   return is written as the line feed every reader would make of it (XML's line-end rule);
-- sheet titles are made safe and unique (`sheet_title`);
+- sheet titles are made safe and unique (`sheet_title`), page header and footer text writable
+  (`header_footer_text`);
 - a workbook is saved to `NAME.part` and renamed into place, so a crash leaves no half file.
 
 A leaf like `config` and `errors`: any layer below ui may use it; it imports nothing of povdesk.
@@ -27,8 +28,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
-#: Text starting with one of these is a formula (or becomes one when the cell is edited).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Text starting with one of these is a formula (or becomes one when the cell is edited; some
+#: spreadsheets skip leading tabs and line breaks first).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 #: What a cell, a comment or a sheet title cannot hold: openpyxl's illegal characters (C0 control
 #: characters but tab, line feed, carriage return), and what XML refuses (lone surrogates,
 #: U+FFFE, U+FFFF: openpyxl writes them and the file no longer opens).
@@ -78,7 +80,7 @@ def write(ws: Any, row: int, column: int, value: Any) -> Cell:
 def _plain(value: Any) -> bool:
     """A value openpyxl stores as it is: not text, or text that needs nothing done."""
     return (not isinstance(value, str) or not value
-            or (value[0] not in "=+-@\t\r#" and _DIRTY.search(value) is None))
+            or (value[0] not in "=+-@\t\r\n#" and _DIRTY.search(value) is None))
 
 
 def row(ws: Any, values: Iterable[Any]) -> list[Any]:
@@ -108,6 +110,12 @@ def sheet_title(text: str, used: set[str], *, fallback: str = "Sheet") -> str:
         n += 1
     used.add(name.casefold())
     return name
+
+
+def header_footer_text(text: str, max_chars: int = 100) -> str:
+    """`text` for a page header or footer: writable, cut to `max_chars` (Excel allows 255 for a
+    whole header or footer), every `&` doubled (a single one starts a code such as &P)."""
+    return clean(text)[:max_chars].replace("&", "&&")
 
 
 def _fit(text: str, units: int) -> str:

@@ -10,6 +10,7 @@ folder and a name and refuses a path that would land anywhere but directly in th
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from pathlib import Path
@@ -49,13 +50,13 @@ def _cut(text: str, max_bytes: int) -> str:
     return text.encode("utf-8")[:max(0, max_bytes)].decode("utf-8", "ignore")
 
 
-def _stem(text: str, max_bytes: int) -> str:
-    """`text` as a name with no extension; may be empty."""
+def _stem(text: str, max_bytes: int, *, whole: bool = True) -> str:
+    """`text` as a name with no extension (`whole`: a whole name, so not a device); may be empty."""
     text = unicodedata.normalize("NFC", _visible(str(text)))
     text = _FORBIDDEN.sub(_REPLACEMENT, text)
     text = _DOTS.sub(".", text)
     text = _trim(_cut(_trim(text), max_bytes))
-    if text.split(".", 1)[0].rstrip().upper() in RESERVED:
+    if whole and text.split(".", 1)[0].rstrip().upper() in RESERVED:
         text = _REPLACEMENT + _cut(text, max_bytes - 1)
     return text
 
@@ -71,7 +72,7 @@ def safe_file_name(text: str, *, prefix: str = "", ext: str = "", fallback: str 
         raise ValueError(f"not a plain extension: {ext!r}")
     room = max_bytes - len(ext)
     data_room = room - len(prefix.encode("utf-8"))
-    data = _stem(text, data_room) or _stem(fallback, data_room) or _REPLACEMENT
+    data = _stem(text, data_room, whole=False) or _stem(fallback, data_room, whole=False) or _REPLACEMENT
     return (_stem(prefix + data, room) or _REPLACEMENT) + ext
 
 
@@ -93,9 +94,9 @@ class FolderNames:
         on a clash the name gets `tag` (a place code, say), then a counter: `问题清单_八合村-2.xlsx`."""
         name = safe_file_name(text, prefix=prefix, ext=ext, fallback=fallback, max_bytes=self.max_bytes)
         stem = name[:len(name) - len(ext)] if ext else name
-        suffixes = ([f"-{_stem(tag, 40)}"] if _stem(tag, 40) else []) + [f"-{n}" for n in range(2, 10**6)]
+        tags = [f"-{_stem(tag, 40, whole=False)}"] if _stem(tag, 40, whole=False) else []
         candidate = name
-        for suffix in suffixes:
+        for suffix in itertools.chain(tags, (f"-{n}" for n in itertools.count(2))):
             if name_key(candidate) not in self._taken:
                 break
             candidate = _cut(stem, self.max_bytes - len(ext) - len(suffix.encode("utf-8"))) + suffix + ext
@@ -108,7 +109,7 @@ def path_inside(folder: str | Path, name: str) -> Path:
     a name that climbs out, names a subfolder or is absolute is refused, never written."""
     base = Path(folder).resolve()
     path = (base / name).resolve()
-    if path.parent != base or not name or name in (".", ".."):
+    if path.parent != base or not name or name in (".", "..") or "/" in name or "\\" in name:
         raise PovdeskError(
             "output.outside_folder",
             f"The file name '{name}' would not be written in the folder {base}; nothing was written there.",

@@ -129,7 +129,7 @@ class _Sheet:
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.oddFooter.center.text = "本户第 &P 页 共 &N 页"
-        ws.oddFooter.right.text = form.payload
+        ws.oddFooter.right.text = workbook.header_footer_text(form.payload)
         ws.protection.sheet = True
         ws.protection.formatRows = False  # rows may grow for long handwritten notes
         put, end = self.put, self.end_row
