@@ -88,7 +88,7 @@ def write(out: Path, rows: Iterable[tuple[int, list[Any]]], issues: Iterable[Cel
     info = wb.create_sheet("说明")
     info.column_dimensions["A"].width = 100
     workbook.append(info, [f"povdesk 导入错误报告：{file_name}"])
-    info.append(["红色单元格为有格式错误的单元格；最后一列“错误说明”给出原因。有错误的户整户未导入，改正后可重新导入。"])
+    workbook.append(info, ["红色单元格为有格式错误的单元格；最后一列“错误说明”给出原因。有错误的户整户未导入，改正后可重新导入。"])
     for line in summary:
         workbook.append(info, [line])
     _save(wb, out)
@@ -102,7 +102,7 @@ def write_message_only(out: Path, file_name: str, message_zh: str, where: Where)
     workbook.append(ws, [f"povdesk 导入错误报告：{file_name}"])
     place = where.describe("zh")
     workbook.append(ws, [f"{place}：{message_zh}" if place else message_zh])
-    ws.append(["该文件未导入任何数据。"])
+    workbook.append(ws, ["该文件未导入任何数据。"])
     _save(wb, out)
 
 
