@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from povdesk import workbook
 from povdesk.errors import Where
-from povdesk.exchange.layouts import neutralise
 
 MESSAGE_HEADER = "错误说明"
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -34,13 +33,15 @@ class CellIssue:
 
 
 def _safe(value: Any) -> Any:
+    """A value as the reader gave it, as a workbook can hold it (text is made safe by
+    `povdesk.workbook`): anything not a number, date or text is written as text."""
     if value == "":
         return None
-    if isinstance(value, str):
-        return neutralise(value)
     if isinstance(value, dt.timedelta):
         return str(value)
-    return value
+    if value is None or isinstance(value, (str, int, float, dt.date, dt.time)):
+        return value
+    return str(value)
 
 
 def write(out: Path, rows: Iterable[tuple[int, list[Any]]], issues: Iterable[CellIssue], *,
@@ -65,33 +66,31 @@ def write(out: Path, rows: Iterable[tuple[int, list[Any]]], issues: Iterable[Cel
         bad_cols = {i.col_index for i in found if i.col_index is not None}
         for index, value in enumerate(cells):
             if index in bad_cols:
-                cell = WriteOnlyCell(ws, value=_safe(value))
+                cell = workbook.cell(ws, _safe(value))
                 cell.fill, cell.font = ERROR_FILL, ERROR_FONT
                 text = "；".join(i.message for i in found if i.col_index == index)
-                cell.comment = Comment(text, "povdesk")
-                if isinstance(value, str):
-                    cell.data_type = "s"
+                cell.comment = Comment(workbook.clean(text), "povdesk")
                 out_row.append(cell)
             else:
                 out_row.append(_safe(value))
         if row_no == header_row or found:
             out_row.extend([None] * (max(width, len(cells)) - len(cells)))
             if row_no == header_row:
-                cell = WriteOnlyCell(ws, value=MESSAGE_HEADER)
+                cell = workbook.cell(ws, MESSAGE_HEADER)
                 cell.font, cell.fill = bold, HEADER_FILL
             else:
-                cell = WriteOnlyCell(ws, value=neutralise("；".join(i.message for i in found)))
+                cell = workbook.cell(ws, "；".join(i.message for i in found))
                 cell.fill, cell.font = ERROR_FILL, ERROR_FONT
                 cell.alignment = Alignment(wrap_text=False)
             out_row.append(cell)
-        ws.append(out_row)
+        workbook.append(ws, out_row)
         next_row = row_no + 1
     info = wb.create_sheet("说明")
     info.column_dimensions["A"].width = 100
-    info.append([f"povdesk 导入错误报告：{file_name}"])
-    info.append(["红色单元格为有格式错误的单元格；最后一列“错误说明”给出原因。有错误的户整户未导入，改正后可重新导入。"])
+    workbook.append(info, [f"povdesk 导入错误报告：{file_name}"])
+    workbook.append(info, ["红色单元格为有格式错误的单元格；最后一列“错误说明”给出原因。有错误的户整户未导入，改正后可重新导入。"])
     for line in summary:
-        info.append([neutralise(line)])
+        workbook.append(info, [line])
     _save(wb, out)
 
 
@@ -100,15 +99,12 @@ def write_message_only(out: Path, file_name: str, message_zh: str, where: Where)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("错误报告")
     ws.column_dimensions["A"].width = 100
-    ws.append([f"povdesk 导入错误报告：{file_name}"])
+    workbook.append(ws, [f"povdesk 导入错误报告：{file_name}"])
     place = where.describe("zh")
-    ws.append([neutralise(f"{place}：{message_zh}" if place else message_zh)])
-    ws.append(["该文件未导入任何数据。"])
+    workbook.append(ws, [f"{place}：{message_zh}" if place else message_zh])
+    workbook.append(ws, ["该文件未导入任何数据。"])
     _save(wb, out)
 
 
 def _save(wb: Workbook, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    wb.save(tmp)
-    tmp.replace(out)
+    workbook.save(wb, out)

@@ -34,7 +34,8 @@ PERSON = "person"  # domain.md §7 (a)/(c)/(e): one row per member, household fa
 HOUSEHOLD = "household"  # §7 (d): one row per household
 HEADER_SCAN_ROWS = 30
 MIN_HEADERS = 3
-#: Spreadsheet formula neutralisation (see roster_export): an apostrophe before = + - @.
+#: Rosters exported by older versions carry an apostrophe before = + - @ (`neutralise`); the
+#: import removes it (`restore`). Exports now use Excel's quote-prefix style (`povdesk.workbook`).
 FORMULA_PREFIX = "'"
 FORMULA_STARTS = ("=", "+", "-", "@")
 _TEXTUAL = (FieldType.TEXT, FieldType.PHONE, FieldType.ID_NUMBER)

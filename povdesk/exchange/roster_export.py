@@ -3,8 +3,10 @@
 Codes are written as their Chinese labels and flags as 是/否, as the national system's own export
 does, so the file reads like the one the county received and imports back unchanged. Household
 numbers, person numbers, ID numbers and phones are text cells formatted as text (`@`), never
-numbers. Text beginning with = + - or @ gets a leading apostrophe (`layouts.neutralise`) so no
-spreadsheet runs it as a formula; the importer removes that apostrophe again (`layouts.restore`).
+numbers. Every value goes through `povdesk.workbook`: text beginning with = + - @ (or a tab) is a
+string cell with Excel's quote-prefix style, so no spreadsheet runs it as a formula and the text
+itself is unchanged (older versions put an apostrophe into it; the importer still removes that,
+`layouts.restore`); characters a workbook cannot hold are left out instead of failing the export.
 """
 
 from __future__ import annotations
@@ -14,16 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from povdesk import workbook
 from povdesk.domain import dictionary as dd
 from povdesk.domain import values
 from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import FieldType
 from povdesk.errors import Cancelled
-from povdesk.exchange.layouts import neutralise
 
 #: Layout (a): header as the national system prints it, the field it holds, column width.
 PERSON_LIST: tuple[tuple[str, str, float], ...] = (
@@ -70,14 +71,14 @@ def _cell_writer(key: str, books: CodeBook) -> Callable[[Any], Any]:
             try:
                 return memo[value]
             except KeyError:
-                memo[value] = text = neutralise(values.display(f, value, "zh", books))
+                memo[value] = text = values.display(f, value, "zh", books)
                 return text
         return label
     if f.type in (FieldType.MONEY, FieldType.NUMBER):
         return lambda v: None if v is None else round(float(v), 2)
     if f.type in (FieldType.INT, FieldType.YEAR):
         return lambda v: None if v is None else int(v)
-    return lambda v: None if v is None or v == "" else neutralise(str(v))
+    return lambda v: None if v is None or v == "" else str(v)
 
 
 def write_person_list(out: Path, rows: Iterable[dict[str, Any]], books: CodeBook, *, total: int = 0,
@@ -94,7 +95,7 @@ def write_person_list(out: Path, rows: Iterable[dict[str, Any]], books: CodeBook
     wrap = Alignment(horizontal="center", vertical="center", wrap_text=True)
     header = []
     for title, _, _ in PERSON_LIST:
-        cell = WriteOnlyCell(ws, value=title)
+        cell = workbook.cell(ws, title)
         cell.font, cell.fill, cell.alignment = bold, fill, wrap
         header.append(cell)
     ws.append(header)
@@ -109,23 +110,19 @@ def write_person_list(out: Path, rows: Iterable[dict[str, Any]], books: CodeBook
         for column, write, textual in writers:
             value = write(row.get(column))
             if textual and value is not None:
-                cell = WriteOnlyCell(ws, value=value)
+                cell = workbook.cell(ws, value)
                 cell.number_format = TEXT_FORMAT
-                cell.data_type = "s"
                 out_row.append(cell)
             else:
                 out_row.append(value)
-        ws.append(out_row)
+        workbook.append(ws, out_row)
         count += 1
         if count % 2000 == 0:
             if cancel is not None and cancel():
                 raise Cancelled()
             if progress is not None:
                 progress(count, max(total, count))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    wb.save(tmp)
-    tmp.replace(out)
+    workbook.save(wb, out)
     if progress is not None:
         progress(count, max(total, count))
     return count

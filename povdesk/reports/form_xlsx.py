@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from povdesk import workbook
 from povdesk.errors import Cancelled
 from povdesk.reports.forms import BatchInfo, HouseholdForm, sort_key
 
@@ -36,13 +36,8 @@ BOXED = frozenset({"text", "label", "head", "edit"})
 
 
 def sheet_name(form: HouseholdForm, used: set[str]) -> str:
-    base = (form.household_no or str(form.household_id))[:28]
-    name, n = base, 2
-    while name in used:
-        name = f"{base[:25]}-{n}"
-        n += 1
-    used.add(name)
-    return name
+    """The household's number as a sheet title Excel accepts, unique in the workbook (`used`)."""
+    return workbook.sheet_title(form.household_no, used, fallback=str(form.household_id))
 
 
 def _spans(weights: Sequence[float]) -> list[tuple[int, int]]:
@@ -95,14 +90,15 @@ class _Sheet:
 
     def put(self, first: int, last: int, text: str, kind: str) -> None:
         """Fill sheet columns first..last (merged) of the current row."""
-        cell = WriteOnlyCell(self.ws, text or None)
+        cell = workbook.cell(self.ws)
         self.style(cell, kind)
+        workbook.put(cell, text or None)  # after the style: text from data is never a formula
         self.buf[first - 1] = cell
         if last > first:
             self.ws.merged_cells.ranges.add(CellRange(f"{get_column_letter(first)}{self.row}:"
                                                       f"{get_column_letter(last)}{self.row}"))
             for c in range(first, last):
-                covered = WriteOnlyCell(self.ws, None)
+                covered = workbook.cell(self.ws)
                 if kind in BOXED:
                     self.style(covered, kind)  # the border runs along the whole merged cell
                 self.buf[c] = covered
@@ -133,7 +129,7 @@ class _Sheet:
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.oddFooter.center.text = "本户第 &P 页 共 &N 页"
-        ws.oddFooter.right.text = form.payload
+        ws.oddFooter.right.text = workbook.header_footer_text(form.payload)
         ws.protection.sheet = True
         ws.protection.formatRows = False  # rows may grow for long handwritten notes
         put, end = self.put, self.end_row
@@ -194,6 +190,6 @@ def write_xlsx(path: str | Path, forms: Sequence[HouseholdForm], *, batch: Batch
         if progress is not None:
             progress(n, len(ordered))
     wb.properties.title = f"对照表 批次 {batch.batch_id}"
-    wb.properties.creator = batch.user
+    wb.properties.creator = workbook.clean(batch.user)
     wb.save(path)
     return path

@@ -13,7 +13,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from povdesk import workbook
 from povdesk.domain import dictionary as dd
+from povdesk.domain.filenames import FolderNames, path_inside
 from povdesk.domain.records import ProblemRecord
 from povdesk.domain.resolutions import STATUS_ZH, closing
 
@@ -110,18 +112,19 @@ def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, t
     ws = wb.active
     ws.title = "问题清单"
     ncols = len(LIST_HEADERS)
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    put = workbook.write  # every value through the one writer: text from data is never a formula
+    put(ws, 1, 1, title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     when = (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
-    ws.cell(row=2, column=1, value=f"生成时间：{when}　问题数：{len(items)}　"
+    put(ws, 2, 1, f"生成时间：{when}　问题数：{len(items)}　"
                                    "请村组核实后在“村组备注”栏填写整改情况")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
     for c, text in enumerate(LIST_HEADERS, start=1):
-        ws.cell(row=3, column=c, value=text)
+        put(ws, 3, c, text)
     _style_header(ws, 3, ncols)
     for r, values in enumerate(list_rows(items, names), start=4):
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = put(ws, r, c, value)
             cell.border = _BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=c in (11, 12, 15, 16))
             if c in (4, 7):
@@ -137,13 +140,13 @@ def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, t
     ss = wb.create_sheet("汇总")
     header, body = summary_rows(items, rule_titles, by=summary_by, places=places)
     level = "乡镇" if summary_by == "township" else "行政村"
-    ss.cell(row=1, column=1, value=f"{title}：规则 × {level}汇总").font = Font(bold=True, size=13)
+    put(ss, 1, 1, f"{title}：规则 × {level}汇总").font = Font(bold=True, size=13)
     for c, text in enumerate(header, start=1):
-        ss.cell(row=2, column=c, value=text)
+        put(ss, 2, c, text)
     _style_header(ss, 2, len(header))
     for r, values in enumerate(body, start=3):
         for c, value in enumerate(values, start=1):
-            ss.cell(row=r, column=c, value=value).border = _BORDER
+            put(ss, r, c, value).border = _BORDER
     for r in (len(body) + 2,):
         for c in range(1, len(header) + 1):
             ss.cell(row=r, column=c).font = Font(bold=True)
@@ -154,24 +157,27 @@ def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, t
     ss.freeze_panes = "C3"
     _print_setup(ss, "2:2")
 
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    return workbook.save(wb, path)
 
 
 def write_lists_by(folder: str | Path, problems: Iterable[ProblemRecord], *, level: str = "village",
                    rule_titles: Mapping[str, str] | None = None,
                    names: Mapping[str, str] | None = None) -> list[Path]:
-    """One workbook per village (level="village") or township ("township"), named after it."""
+    """One workbook per village (level="village") or township ("township"), named after it.
+
+    The names come from imported data, so each file name is made safe and distinct
+    (`FolderNames`: `问题清单_帕哈乡八合村.xlsx`, a clash gets `-2`) and proven to stay in `folder`."""
     groups: dict[tuple[str, ...], list[ProblemRecord]] = {}
     for p in problems:
         key = (p.township, p.village) if level == "village" else (p.township,)
         groups.setdefault(key, []).append(p)
+    files = FolderNames()
+    unnamed = "未命名行政村" if level == "village" else "未命名乡镇"
     out = []
     for key, items in sorted(groups.items()):
         name = "".join(key)
-        path = Path(folder) / f"问题清单_{name}.xlsx"
+        file_name = files.add(name, prefix="问题清单_", ext=".xlsx", fallback=unnamed)
+        path = path_inside(folder, file_name)
         out.append(write_problem_list(path, items, title=f"{name}数据质量问题清单",
                                       rule_titles=rule_titles, summary_by="village", names=names))
     return out

@@ -127,3 +127,41 @@ def test_no_run_lists_without_recording_a_run(county_path: str, capsys: pytest.C
     with db.reading() as s:
         assert s.scalar(select(func.count(CheckRun.id))) == 1
     db.close()
+
+
+def test_split_lists_stay_in_the_out_folder_whatever_the_place_names(county_db: Database, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Place names come from imported files: `/../../x` once wrote x.xlsx outside --out, `a/b` made a
+    subfolder, and a head's name `=HYPERLINK(…)` became a live formula in the list."""
+    from sqlalchemy import select
+
+    from povdesk.db.models import Household, Township, Village
+
+    with county_db.transaction() as s:
+        towns = {t.code: t for t in s.scalars(select(Township))}
+        towns["513437204"].name = "/../../x"
+        towns["513437100"].name = "nul.txt"
+        villages = {v.code: v for v in s.scalars(select(Village))}
+        villages["513437204201"].name = "a/b"
+        villages["513437204202"].name = "A/B"  # the same file as a/b on Windows
+        villages["513437100201"].name = "CON"
+        for h in s.scalars(select(Household)):
+            h.head_name = '=HYPERLINK("http://x","click")'
+    path = str(county_db.path)
+    county_db.close()
+    work = tmp_path / "work"
+    out = work / "deep" / "out"
+    for level in ("village", "township"):
+        assert main(["--db", path, "--lang", "en", "check", "--format", "xlsx", "--split", level,
+                     "--out", str(out / level)]) == 0
+    written = sorted(p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file())
+    assert all(w.startswith(("deep/out/village/", "deep/out/township/")) and w.count("/") == 3 for w in written)
+    assert not (tmp_path / "x.xlsx").exists() and not list(tmp_path.glob("*.xlsx"))
+    villages_written = sorted(p.name for p in (out / "village").iterdir())
+    assert len(villages_written) == 3 and len({n.casefold() for n in villages_written}) == 3
+    assert sorted(p.name for p in (out / "township").iterdir()) == ["问题清单__._._x.xlsx", "问题清单_nul.txt.xlsx"]
+    for file in (out / "village").iterdir():
+        ws = load_workbook(file)["问题清单"]
+        heads = [ws.cell(r, 5) for r in range(4, ws.max_row + 1)]
+        assert heads and all(c.value == '=HYPERLINK("http://x","click")' and c.data_type == "s" and c.quotePrefix
+                             for c in heads)

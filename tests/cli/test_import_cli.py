@@ -9,7 +9,14 @@ import openpyxl
 import pytest
 
 from povdesk.cli import main
-from tests.exchange.rosters import PERSON_HEADER, col, person_rows, person_xlsx, write_xlsx
+from tests.exchange.rosters import (
+    PERSON_HEADER,
+    col,
+    person_rows,
+    person_xlsx,
+    write_csv,
+    write_xlsx,
+)
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
@@ -108,3 +115,83 @@ def test_a_dry_run_warns_of_values_blank_cells_would_clear(db_url: str, tmp_path
     assert main(["--db", db, "--lang", "zh_CN", "import", str(out), "--dry-run"]) == 0
     text = capsys.readouterr().out
     assert f"注意：{blanked} 个已有的值将被清空（文件中这些格为空）：文化程度 {blanked}" in text
+
+
+FORMULA_NAMES = ["=1+1", '=HYPERLINK("http://x","click")', "+86", "-5", "@SUM(A1)"]
+
+
+def test_formula_like_names_export_as_quote_prefixed_text_and_round_trip(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The export once wrote `'=1+1` (an apostrophe other systems read as part of the name); now the
+    name itself with Excel's quote prefix. Import, export, import again: no changes."""
+    rows = person_rows()
+    for row, name in zip(rows, FORMULA_NAMES, strict=False):
+        row[col("姓名")] = name
+    db = str(tmp_path / "c.sqlite")
+    assert main(["--db", db, "import", str(person_xlsx(tmp_path / "a.xlsx", rows))]) == 0
+    out = tmp_path / "export.xlsx"
+    assert main(["--db", db, "export-roster", str(out)]) == 0
+    ws = openpyxl.load_workbook(out).active
+    names = {ws.cell(r, col("姓名") + 1).value: ws.cell(r, col("姓名") + 1) for r in range(2, ws.max_row + 1)}
+    assert set(FORMULA_NAMES) <= set(names)
+    assert all(names[n].data_type == "s" and names[n].quotePrefix for n in FORMULA_NAMES)
+    assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    capsys.readouterr()
+    code, data = run_json(capsys, "--db", db, "import", str(out), "--format", "json")
+    assert code == 0 and (data["households_new"], data["members_new"], data["fields_changed"]) == (0, 0, 0)
+
+
+def test_an_export_of_an_older_version_with_apostrophes_still_imports_the_names(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = person_rows()
+    for row, name in zip(rows, FORMULA_NAMES, strict=False):
+        row[col("姓名")] = "'" + name
+    db = str(tmp_path / "c.sqlite")
+    assert main(["--db", db, "import", str(person_xlsx(tmp_path / "old.xlsx", rows))]) == 0
+    capsys.readouterr()
+    rows = person_rows()
+    for row, name in zip(rows, FORMULA_NAMES, strict=False):
+        row[col("姓名")] = name
+    code, data = run_json(capsys, "--db", db, "import", str(person_xlsx(tmp_path / "a.xlsx", rows)),
+                          "--format", "json")
+    assert code == 0 and data["fields_changed"] == 0
+
+
+def test_a_control_character_stored_in_a_name_does_not_break_the_export(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import select
+
+    from povdesk.db.models import Household, Member
+    from povdesk.services.database import Database
+
+    db = str(tmp_path / "c.sqlite")
+    assert main(["--db", db, "import", str(person_xlsx(tmp_path / "a.xlsx"))]) == 0
+    database = Database.open(db, user="t")
+    with database.transaction() as s:  # as an older version, or a direct insert, left it
+        s.scalar(select(Member).where(Member.name == "沙马拉则")).name = "=沙马\x0b拉则\x00"
+        s.scalar(select(Household).where(Household.household_no == "51343720420100002")).group_name = "二\x1f组"
+    database.close()
+    out = tmp_path / "export.xlsx"
+    assert main(["--db", db, "--lang", "en", "export-roster", str(out)]) == 0
+    assert "Wrote 7 members" in capsys.readouterr().out
+    ws = openpyxl.load_workbook(out).active
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert "=沙马拉则" in values and "二组" in values
+
+
+def test_report_is_written_after_an_import_whatever_the_file_holds(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`import --report` once failed with IllegalCharacterError after the import had committed."""
+    rows = person_rows()
+    rows[0][col("姓名")] = "沙马\x0b拉则"
+    rows[1][col("自然村")] = "=1+1\x1f"
+    rows[3][col("人均纯收入")] = "=不详\x0b"  # a faulty cell: highlighted with a comment
+    path = write_csv(tmp_path / "a.csv", PERSON_HEADER, rows)
+    report = tmp_path / "report.xlsx"
+    code = main(["--db", str(tmp_path / "c.sqlite"), "--lang", "en", "import", str(path), "--report", str(report)])
+    assert code == 0 and "error report" in capsys.readouterr().out
+    ws = openpyxl.load_workbook(report)["错误报告"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if c.value is not None}
+    assert "沙马拉则" in cells and cells["=1+1"].quotePrefix and cells["=不详"].quotePrefix
+    assert cells["=不详"].comment is not None
+    assert not [c for c in cells.values() if c.data_type == "f"]

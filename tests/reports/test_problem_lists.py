@@ -87,3 +87,55 @@ def test_one_workbook_per_village(tmp_path: Path) -> None:
 def test_summary_of_nothing_is_just_totals() -> None:
     header, body = summary_rows([])
     assert header == ["规则编号", "规则", "合计"] and body == [["合计", "", 0]]
+
+
+HOSTILE_VILLAGES = ["/../../x", "a/b", "a\\b", "a_b", "CON", "nul.txt", "名字\x0b村", "村" * 300, "Village",
+                    "VILLAGE", "..", ""]
+
+
+def test_lists_by_village_stay_in_the_folder_with_distinct_readable_names(tmp_path: Path) -> None:
+    """Village names from an imported file name the files: none climbs out, makes a subfolder, takes a
+    device name or another village's file (names differing only in case are one file on Windows)."""
+    problems = [_p(n, "EDU-001", "帕哈乡", v) for n, v in enumerate(HOSTILE_VILLAGES, start=1)]
+    out = tmp_path / "lists"
+    paths = write_lists_by(out, problems, level="village")
+    assert len(paths) == len(HOSTILE_VILLAGES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)  # all there, no subfolder
+    assert len({p.name.casefold() for p in paths}) == len(paths)
+    assert {p.name for p in tmp_path.iterdir()} == {"lists"}  # nothing written beside the folder
+    for path in paths:
+        assert path.parent == out.resolve() and path.is_file() and len(path.name.encode()) <= 120
+        assert path.name.split(".", 1)[0].upper() not in ("CON", "NUL")
+        ws = load_workbook(path)["问题清单"]
+        assert ws.max_row == 4
+    by_name = {p.name for p in paths}
+    assert {"问题清单_帕哈乡a_b.xlsx", "问题清单_帕哈乡a_b-2.xlsx", "问题清单_帕哈乡a_b-3.xlsx"} <= by_name
+    assert "问题清单_帕哈乡名字村.xlsx" in by_name and "问题清单_帕哈乡.xlsx" in by_name
+    towns = write_lists_by(tmp_path / "t", [_p(1, "EDU-001", "/../../x", "村"), _p(2, "EDU-001", "", "村")],
+                           level="township")
+    assert sorted(p.name for p in towns) == ["问题清单__._._x.xlsx", "问题清单_未命名乡镇.xlsx"]
+
+
+FORMULAS = ['=HYPERLINK("http://x","click")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_names_that_look_like_formulas_stay_text_with_a_quote_prefix(tmp_path: Path) -> None:
+    problems = [_p(n, "EDU-001", f, f, head_name=f, member_name=f, remark=f, message_zh=f, household_no=f)
+                for n, f in enumerate(FORMULAS, start=1)]
+    path = write_problem_list(tmp_path / "list.xlsx", problems, title=FORMULAS[0], places=FORMULAS[:2])
+    wb = load_workbook(path)
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = [c for c in cells if isinstance(c.value, str) and c.value.lstrip("\t\n").startswith(("=", "+", "-", "@"))]
+    assert len(texts) > 6 * len(FORMULAS) and all(c.quotePrefix for c in texts)
+    assert wb["问题清单"]["A1"].value == FORMULAS[0] and wb["问题清单"]["E4"].value == FORMULAS[0]  # no apostrophe
+    assert wb["汇总"]["C2"].value == FORMULAS[0]
+
+
+def test_a_control_character_in_stored_text_does_not_break_the_list(tmp_path: Path) -> None:
+    problems = [_p(1, "EDU-001", "帕哈乡", "八合\x0b村", head_name="沙马\x0b拉则", member_name="a\x00b\x1fc",
+                   remark="\ufffe备注\ud800")]
+    path = write_problem_list(tmp_path / "list.xlsx", problems, title="八合\x0b村数据质量问题清单")
+    ws = load_workbook(path)["问题清单"]
+    assert ws["A1"].value == "八合村数据质量问题清单" and ws["C4"].value == "八合村"
+    assert ws["E4"].value == "沙马拉则" and ws["F4"].value == "abc" and ws["P4"].value == "备注"

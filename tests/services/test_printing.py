@@ -224,3 +224,34 @@ def test_an_unknown_village_code_is_named_not_reported_as_an_empty_batch(county_
     with pytest.raises(BadInput) as err:
         PrintService(db=county_db).select(PrintSelection(township="abc"))
     assert "township" in err.value.message("en")
+
+
+def test_xlsx_survives_sheet_title_characters_formulas_and_control_characters(
+        county_db: Database, tmp_path: Path) -> None:
+    """A household number holding / * [ ] : ? once failed the whole batch; a head's name holding a
+    vertical tab failed it with IllegalCharacterError; `=HYPERLINK(…)` became a live formula."""
+    from povdesk.db.models import Household, Member
+
+    numbers = ["5134/3720*4201[0]:1?", "5134\\3720420100002", "5134_3720_4201_0__1_", "Hh" + "9" * 40, "hH" + "9" * 40]
+    with county_db.transaction() as s:
+        households = list(s.scalars(select(Household).order_by(Household.household_no)))[:5]
+        for h, no in zip(households, numbers, strict=True):
+            h.household_no = no
+        households[0].head_name = '=HYPERLINK("http://x","click")'
+        households[1].group_name = "一\x0b组"
+        member = s.scalar(select(Member).where(Member.household_id == households[0].id).order_by(Member.id))
+        member.name = '=cmd|\' /C calc\'!A0\x0b'
+    result = PrintService(db=county_db, settings=Settings()).print_batch(
+        PrintSelection(), pdf=tmp_path / "f.pdf", xlsx=tmp_path / "f.xlsx")
+    assert result.xlsx is not None
+    wb = load_workbook(result.xlsx)
+    titles = wb.sheetnames
+    assert len(titles) == 6 and len({t.casefold() for t in titles}) == 6
+    assert all(len(t) <= 31 and not set(t) & set("/\\*[]:?") for t in titles)
+    assert {"5134_3720_4201_0__1_", "5134_3720_4201_0__1_-2", "5134_3720420100002"} <= set(titles)
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [c for c in cells if c.data_type == "f"]
+    formulas = [c for c in cells if c.value.startswith("=")]
+    assert {c.value for c in formulas} == {'=HYPERLINK("http://x","click")', "=cmd|' /C calc'!A0"}
+    assert all(c.quotePrefix for c in formulas)
+    assert not [c for c in cells if "\x0b" in c.value] and any("一组" in c.value for c in cells)
