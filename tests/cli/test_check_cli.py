@@ -147,7 +147,7 @@ def test_split_lists_stay_in_the_out_folder_whatever_the_place_names(county_db: 
         villages["513437100201"].name = "CON"
         for h in s.scalars(select(Household)):
             h.head_name = '=HYPERLINK("http://x","click")'
-    path = str(county_db.path)
+    path = str(county_db.path or county_db.url)  # a SQLite file, or PostgreSQL in the second pass
     county_db.close()
     work = tmp_path / "work"
     out = work / "deep" / "out"
