@@ -764,8 +764,8 @@ class CheckService:
         stmt = self._filtered(self._select(), query).order_by(*_ORDER)
         if query.limit:
             stmt = stmt.limit(query.limit)
-        with self.db.reading() as s:
-            for r in s.execute(stmt.execution_options(yield_per=batch)):
+        with self.db.reading() as s:  # core rows (the ORM's row handling doubled the read)
+            for r in s.connection().execution_options(yield_per=batch).execute(stmt):
                 yield self._record(r)
 
     def problem_ids(self, query: ProblemQuery = ProblemQuery()) -> list[int]:
