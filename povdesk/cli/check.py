@@ -142,13 +142,20 @@ def _emit_json(problems: Iterable[Any], summary: dict[str, Any], run_id: int | N
                out: str | None, zh: bool) -> None:
     """The problems as JSON, one per line, written as they are read (a county's 200,000 problems
     are never one string), then the summary and the run."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+
     def write(f: TextIO) -> int:
         f.write('{"problems": [')
         count = 0
+        lines: list[str] = []
         for p in problems:
-            f.write(",\n" if count else "\n")
-            f.write(json.dumps(_problem_json(p, lang), ensure_ascii=False))
+            lines.append(encode(_problem_json(p, lang)))
             count += 1
+            if len(lines) == 1000:  # written a thousand lines at a time
+                f.write(("\n" if count == len(lines) else ",\n") + ",\n".join(lines))
+                lines = []
+        if lines:
+            f.write(("\n" if count == len(lines) else ",\n") + ",\n".join(lines))
         f.write('\n],\n"summary": ')
         f.write(json.dumps(summary, ensure_ascii=False, indent=1))
         f.write(f',\n"run_id": {json.dumps(run_id)}}}\n')
