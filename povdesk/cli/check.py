@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -83,9 +84,17 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
     # counted in SQL: the problems are listed (or streamed) only when written
     place = ProblemQuery(village_id=village_id, township_id=township_id, status=None)
     listed_query = replace(place, status=None if args.status == "all" else args.status)
-    open_query = replace(place, status="open")
-    by_status = checks.count_problems(place, "status")
-    by_severity = checks.count_problems(open_query, "severity")
+    by_status: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    by_category: Counter[str] = Counter()
+    by_rule: Counter[str] = Counter()
+    for (status, severity, category, rule), n in checks.count_problems(
+            place, ("status", "severity", "category", "rule")).items():  # one query
+        by_status[status] += n
+        if status == "open":
+            by_severity[severity] += n
+            by_category[category] += n
+            by_rule[rule] += n
     listed = sum(by_status.values()) if args.status == "all" else by_status.get(args.status, 0)
     summary = {"households_checked": result.households if result else None, "open": by_status.get("open", 0),
                "errors": by_severity.get("error", 0), "warnings": by_severity.get("warning", 0),
@@ -94,24 +103,24 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
                "listed": listed, "status_listed": args.status,
                "opened_this_run": result.opened if result else 0,
                "rectified_this_run": result.rectified if result else 0,
-               "by_category": checks.count_problems(open_query, "category"),
-               "by_rule": checks.count_problems(open_query, "rule"),
+               "by_category": dict(sorted(by_category.items())), "by_rule": dict(sorted(by_rule.items())),
                "seconds": result.seconds if result else 0.0}
     scope = args.village or args.township or ("全县" if zh else "county")
     run_id = result.run_id if result else None
 
     if args.summary:
         titles = {r.code: r.title(args.lang) for r in catalogue()}
-        by_rule = checks.count_problems(listed_query, "rule")
+        listed_rules = checks.count_problems(listed_query, "rule")
         by_village = checks.count_problems(listed_query, "village")
         if args.format == "json":
-            text = json.dumps({"summary": summary, "by_rule": by_rule,
+            text = json.dumps({"summary": summary, "by_rule": listed_rules,
                                "by_village": [{"township": t, "village": v, "problems": n}
                                               for (t, v), n in by_village.items()],
                                "run_id": run_id}, ensure_ascii=False, indent=1)
             _emit(text, args.out, zh, listed)
         else:
-            _emit("\n".join(_summary_table(by_rule, by_village, titles, summary, args.lang)), args.out, zh, listed)
+            _emit("\n".join(_summary_table(listed_rules, by_village, titles, summary, args.lang)), args.out, zh,
+                  listed)
         return 0
 
     names = UserService(db=db).names()  # who closed each problem, by name

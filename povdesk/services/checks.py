@@ -789,18 +789,22 @@ class CheckService:
                     got[r[0]] = self._record(r)
         return [got[i] for i in ids if i in got]
 
-    def count_problems(self, query: ProblemQuery = ProblemQuery(), by: str = "rule") -> dict[Any, int]:
+    def count_problems(self, query: ProblemQuery = ProblemQuery(),
+                       by: str | tuple[str, ...] = "rule") -> dict[Any, int]:
         """How many of a query's problems there are for each rule (or status, severity, category,
         township, village: a (township, village) pair), counted in SQL. Places come in code order,
-        the rest in key order."""
-        keys = _BY[by]
-        stmt = self._filtered(select(*keys, func.count(Problem.id))
-                              .join(Household, Household.id == Problem.household_id)
-                              .join(Village, Village.id == Household.village_id)
-                              .join(Township, Township.id == Village.township_id), query)
-        codes = (Township.code, Village.code) if by == "village" else (Township.code,)
-        stmt = (stmt.group_by(*codes, *keys).order_by(*codes) if by in ("township", "village")
-                else stmt.group_by(*keys).order_by(*keys))
+        the rest in key order. Several keys (`by=("status", "rule")`) count each combination, in
+        one query: keys are then tuples."""
+        names = (by,) if isinstance(by, str) else tuple(by)
+        keys = [c for name in names for c in _BY[name]]
+        places = "village" in names or "township" in names
+        stmt = select(*keys, func.count(Problem.id)).join(Household, Household.id == Problem.household_id)
+        if places or query.township_id is not None:  # the joins a count needs, no more
+            stmt = (stmt.join(Village, Village.id == Household.village_id)
+                    .join(Township, Township.id == Village.township_id))
+        stmt = self._filtered(stmt, query)
+        codes = [Township.code, *([Village.code] if "village" in names else [])] if places else []
+        stmt = stmt.group_by(*codes, *keys).order_by(*codes, *keys)
         with self.db.reading() as s:
             return {(r[0] if len(keys) == 1 else tuple(r[:-1])): r[-1] for r in s.execute(stmt)}
 

@@ -128,3 +128,13 @@ def test_counts_by_each_key_add_up(county_db: Database, by: str) -> None:
     everything = checks.problems(ProblemQuery(status=None))
     key = {"township": lambda p: p.township}.get(by, lambda p: getattr(p, by))
     assert checks.count_problems(ProblemQuery(status=None), by) == Counter(map(key, everything))
+
+
+def test_counts_by_several_keys_in_one_query(county_db: Database) -> None:
+    checks = CheckService(db=county_db)
+    checks.run()
+    everything = checks.problems(ProblemQuery(status=None))
+    assert checks.count_problems(ProblemQuery(status=None), ("status", "rule")) == \
+        Counter((p.status, p.rule) for p in everything)
+    assert checks.count_problems(ProblemQuery(status=None), ("village", "severity")) == \
+        Counter((p.township, p.village, p.severity) for p in everything)
