@@ -1,12 +1,18 @@
 """Check engine speed: the whole catalogue over the 20,000-household county (target <= 3 s) and one
 household after an edit (target <= 50 ms). Runs on a copy so the cached county stays clean.
 
+`checks.missing_columns`: the 22,000-household county of a thin first roster (no medical insurance,
+no cadres: ~223,000 open problems, issue 9 item 13): the engine's first run, the whole
+`check --format json --out` and `check --summary` (target <= 8 s), each in a fresh process with its
+peak memory, and the problems panel opened on it. `--columns-missing` runs this section only.
+
 `first_run_median_s` is the median of three first recorded runs, each in a fresh process (they open
 every problem); peak memory is theirs. Compare with a baseline tree run alternately on the same
 machine, not with a figure from another day."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -17,7 +23,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import peak_rss_mb, percentile, report, scale_county_path, timed
+from benchmarks.common import (
+    MISSING_HOUSEHOLDS,
+    MISSING_MEMBER_COLUMNS,
+    peak_rss_mb,
+    percentile,
+    report,
+    scale_county_path,
+    timed,
+)
 
 
 def first_run_elsewhere(source: Path) -> tuple[float, float]:
@@ -43,9 +57,108 @@ def first_run_only(source: Path) -> None:
     print(json.dumps({"seconds": seconds, "peak_rss_mb": peak_rss_mb()}))
 
 
+def _child(*args: str) -> dict:
+    """Run this module with `args` in a fresh process; the JSON line it printed last (a tree without
+    the feature measured, e.g. a baseline without `--summary`: {"failed": ...})."""
+    out = subprocess.run([sys.executable, "-m", "benchmarks.bench_checks", *args], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    if out.returncode != 0 or not out.stdout.strip():
+        return {"failed": (out.stderr.strip().splitlines() or ["?"])[-1], "seconds": float("nan"),
+                "peak_rss_mb": float("nan"), "out_mb": 0.0}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def command_only(source: Path, *argv: str) -> None:
+    """`povdesk check ARGV` on a fresh copy of the county, timed in this process."""
+    from povdesk.cli import main as cli
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "county.sqlite"
+        shutil.copy(source, path)
+        out = Path(tmp) / "problems.json"
+        args = ["--db", str(path), "--data-dir", tmp, "--lang", "zh_CN", "check",
+                *[str(out) if a == "OUT" else a for a in argv]]
+        t0 = time.perf_counter()
+        with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
+            code = cli(args)
+        seconds = time.perf_counter() - t0
+        size = out.stat().st_size if out.exists() else 0
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "exit": code, "out_mb": size / 2**20}))
+
+
+def panel_only(source: Path) -> None:
+    """The problems panel opened on a checked county (offscreen): to its first rows shown."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from povdesk.services.checks import CheckService
+    from povdesk.services.database import Database
+    from povdesk.services.facade import Services
+    from povdesk.ui.application import create_application
+    from povdesk.ui.problems_panel import ProblemsPanel
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "county.sqlite"
+        shutil.copy(source, path)
+        db = Database.open(path, user="bench", backups=Path(tmp))
+        CheckService(db=db).run()
+        app = create_application([sys.argv[0]], language="zh_CN")
+        rss_before = peak_rss_mb()
+        t0 = time.perf_counter()
+        panel = ProblemsPanel(services=Services(db=db))
+        panel.resize(1400, 500)
+        panel.show()
+        app.processEvents()
+        seconds = time.perf_counter() - t0
+        model = panel.model
+        groups = getattr(model, "groups", [])  # (a baseline tree's model has none)
+        figures = {"seconds": seconds, "rows": model.rowCount(), "groups": [g.rule for g in groups],
+                   "grouped_line": model.index(0, model.COLUMNS.index("message")).data() if groups else None,
+                   "pages_read": getattr(model, "page_fetches", None), "peak_rss_mb": peak_rss_mb(),
+                   "rss_before_panel_mb": rss_before}
+        panel.close()
+        db.close()
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+def missing_columns() -> None:
+    """The thin-roster county: ~223,000 problems opened by the first run."""
+    source = scale_county_path(MISSING_HOUSEHOLDS, columns_missing=True)
+    runs = 3
+    firsts = [_child("--first-run-only", str(source)) for _ in range(runs)]
+    commands = [_child("--command-only", str(source), "--format", "json", "--out", "OUT") for _ in range(runs)]
+    summaries = [_child("--command-only", str(source), "--summary", "--format", "json") for _ in range(runs)]
+    panel = _child("--panel-only", str(source))
+
+    def median(rows: list[dict], key: str = "seconds") -> float:
+        return round(statistics.median(r[key] for r in rows), 3)
+
+    def peak(rows: list[dict]) -> float:
+        return round(max(r["peak_rss_mb"] for r in rows), 1)
+
+    report("checks.missing_columns", households=MISSING_HOUSEHOLDS, columns_missing=[*MISSING_MEMBER_COLUMNS, "cadre", "pairing"], engine_first_run_median_s=median(firsts),
+           engine_runs_s=[round(r["seconds"], 3) for r in firsts],
+           engine_peak_rss_mb=peak(firsts),
+           json_out_median_s=median(commands), json_out_runs_s=[round(r["seconds"], 3) for r in commands],
+           json_out_mb=round(commands[0]["out_mb"], 1),
+           json_out_peak_rss_mb=peak(commands),
+           summary_median_s=median(summaries), summary_runs_s=[round(r["seconds"], 3) for r in summaries],
+           summary_peak_rss_mb=peak(summaries), target_s=8.0,
+           panel_open_s=round(panel["seconds"], 3), panel_rows=panel["rows"], panel_groups=panel["groups"],
+           panel_pages_read=panel["pages_read"], panel_grouped_line=panel["grouped_line"],
+           panel_peak_rss_mb=round(panel["peak_rss_mb"], 1))
+
+
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--first-run-only":
         first_run_only(Path(sys.argv[2]))
+        return
+    if len(sys.argv) >= 3 and sys.argv[1] == "--command-only":
+        command_only(Path(sys.argv[2]), *sys.argv[3:])
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "--panel-only":
+        panel_only(Path(sys.argv[2]))
+        return
+    if sys.argv[1:] == ["--columns-missing"]:
+        missing_columns()
         return
     from sqlalchemy import select
 
@@ -83,6 +196,7 @@ def main() -> None:
                p95_ms=round(percentile(runs, 95) * 1000, 2), target_ms=50.0,
                peak_rss_mb=round(peak_rss_mb(), 1))
         db.close()
+    missing_columns()
 
 
 if __name__ == "__main__":

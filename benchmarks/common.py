@@ -23,22 +23,48 @@ SCALE_HOUSEHOLDS = 20_000
 SCALE_SEED = 2019
 
 
-def scale_county_path(households: int = SCALE_HOUSEHOLDS, seed: int = SCALE_SEED) -> Path:
-    """A demo county of `households`, built once and reused (same seed, same database)."""
+#: The county of hardening issue 9, item 13: a first import of a thin roster, ~227,000 open problems
+MISSING_HOUSEHOLDS = 22_000
+#: What a thin first roster lacks: the members' medical insurance columns and every cadre (pairing)
+#: row. (The pension columns stay: with them empty too HLT-012 adds ~67,000 more, ~290,000 in all.)
+MISSING_MEMBER_COLUMNS = ("ins_medical", "ins_employee_medical", "ins_major_illness", "ins_commercial",
+                          "medical_assistance")
+
+
+def scale_county_path(households: int = SCALE_HOUSEHOLDS, seed: int = SCALE_SEED, *,
+                      columns_missing: bool = False) -> Path:
+    """A demo county of `households`, built once and reused (same seed, same database).
+
+    `columns_missing`: the county as a thin first roster leaves it: the members' medical insurance
+    columns empty and no assistance cadres, which opens two problems on nearly every member and one
+    on every household (22,000 households: ~223,000 problems)."""
     from povdesk.services.database import Database
     from povdesk.services.demo import DemoService
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"scale-{households}-{seed}.sqlite"
+    path = CACHE / f"scale-{households}-{seed}{'-missing' if columns_missing else ''}.sqlite"
     if not path.exists():
         tmp = path.with_suffix(".building")
         for p in tmp.parent.glob(tmp.name + "*"):
             p.unlink()
         db = Database.open(tmp, user="bench")
         DemoService(db=db).build(households=households, seed=seed)
+        if columns_missing:
+            _leave_columns_empty(db)
         db.close()
         tmp.rename(path)
     return path
+
+
+def _leave_columns_empty(db: Any) -> None:
+    from sqlalchemy import delete, update
+
+    from povdesk.db.models import Cadre, Member, Pairing
+
+    with db.transaction() as s:
+        s.execute(update(Member).values({c: None for c in MISSING_MEMBER_COLUMNS}))
+        s.execute(delete(Pairing))
+        s.execute(delete(Cadre))
 
 
 def timed(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, list[float]]:

@@ -15,12 +15,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import scale_county_path
+from benchmarks.common import MISSING_HOUSEHOLDS, scale_county_path
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dump", type=Path, help="write the findings here, one per line")
+    parser.add_argument("--columns-missing", action="store_true",
+                        help="the 22,000-household county without insurance and cadre data "
+                             "(~227,000 problems) instead of the scale county")
     args = parser.parse_args()
 
     from sqlalchemy import select
@@ -31,7 +34,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "county.sqlite"
-        shutil.copy(scale_county_path(), path)
+        source = (scale_county_path(MISSING_HOUSEHOLDS, columns_missing=True) if args.columns_missing
+                  else scale_county_path())
+        shutil.copy(source, path)
         db = Database.open(path, user="digest", backups=Path(tmp))
         checks = CheckService(db=db)
         lines = sorted(json.dumps([f.rule.code, f.household_id, f.member_id,

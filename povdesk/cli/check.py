@@ -7,8 +7,10 @@ import json
 import sys
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from povdesk.domain.resolutions import STATUSES, closing, status_label
 from povdesk.errors import BadInput
@@ -30,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                                 "(with --split: a folder)")
     p.add_argument("--split", choices=("village", "township"),
                    help="xlsx only: one workbook per village or township in the --out folder")
+    p.add_argument("--summary", action="store_true",
+                   help="only the counts of the listed problems by rule and by village, no problem rows "
+                        "(table or json)")
     p.set_defaults(run=run)
 
 
@@ -71,30 +76,58 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
     if args.split and args.format != "xlsx":
         raise BadInput("input.split", "--split works with --format xlsx only.", "--split 只能与 --format xlsx 一起使用。")
 
+    if args.summary and args.format == "xlsx":
+        raise BadInput("input.summary", "--summary works with --format table or json.",
+                       "--summary 只能与 --format table 或 json 一起使用。")
+
     result = None if args.no_run else checks.run(village_id=village_id, township_id=township_id)
-    in_scope = checks.problems(ProblemQuery(village_id=village_id, township_id=township_id, status=None))
-    by_status = Counter(p.status for p in in_scope)
-    problems = [p for p in in_scope if args.status == "all" or p.status == args.status]
-    open_ = [p for p in in_scope if p.status == "open"]
-    by_severity = Counter(p.severity for p in open_)
-    summary = {"households_checked": result.households if result else None, "open": len(open_),
+    # counted in SQL: the problems are listed (or streamed) only when written
+    place = ProblemQuery(village_id=village_id, township_id=township_id, status=None)
+    listed_query = replace(place, status=None if args.status == "all" else args.status)
+    by_status: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    by_category: Counter[str] = Counter()
+    by_rule: Counter[str] = Counter()
+    for (status, severity, category, rule), n in checks.count_problems(
+            place, ("status", "severity", "category", "rule")).items():  # one query
+        by_status[status] += n
+        if status == "open":
+            by_severity[severity] += n
+            by_category[category] += n
+            by_rule[rule] += n
+    listed = sum(by_status.values()) if args.status == "all" else by_status.get(args.status, 0)
+    summary = {"households_checked": result.households if result else None, "open": by_status.get("open", 0),
                "errors": by_severity.get("error", 0), "warnings": by_severity.get("warning", 0),
                "accepted": by_status.get("accepted", 0), "rectified": by_status.get("rectified", 0),
                "lapsed": by_status.get("lapsed", 0),
-               "listed": len(problems), "status_listed": args.status,
+               "listed": listed, "status_listed": args.status,
                "opened_this_run": result.opened if result else 0,
                "rectified_this_run": result.rectified if result else 0,
-               "by_category": dict(sorted(Counter(p.category for p in open_).items())),
-               "by_rule": dict(sorted(Counter(p.rule for p in open_).items())),
+               "by_category": dict(sorted(by_category.items())), "by_rule": dict(sorted(by_rule.items())),
                "seconds": result.seconds if result else 0.0}
     scope = args.village or args.township or ("全县" if zh else "county")
-    names = UserService(db=db).names()  # who closed each problem, by name
+    run_id = result.run_id if result else None
 
+    if args.summary:
+        titles = {r.code: r.title(args.lang) for r in catalogue()}
+        listed_rules = checks.count_problems(listed_query, "rule")
+        by_village = checks.count_problems(listed_query, "village")
+        if args.format == "json":
+            text = json.dumps({"summary": summary, "by_rule": listed_rules,
+                               "by_village": [{"township": t, "village": v, "problems": n}
+                                              for (t, v), n in by_village.items()],
+                               "run_id": run_id}, ensure_ascii=False, indent=1)
+            _emit(text, args.out, zh, listed)
+        else:
+            _emit("\n".join(_summary_table(listed_rules, by_village, titles, summary, args.lang)), args.out, zh,
+                  listed)
+        return 0
+
+    names = UserService(db=db).names()  # who closed each problem, by name
     if args.format == "json":
-        text = json.dumps({"problems": [_problem_json(p, args.lang) for p in problems], "summary": summary,
-                           "run_id": result.run_id if result else None}, ensure_ascii=False, indent=1)
-        _emit(text, args.out, zh, len(problems))
+        _emit_json(checks.iter_problems(listed_query), summary, run_id, args.lang, args.out, zh)
     elif args.format == "xlsx":
+        problems = list(checks.iter_problems(listed_query))
         titles = {r.code: r.title_zh for r in catalogue()}
         title = "全县" if scope == "county" else scope
         if args.split:
@@ -109,8 +142,58 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
                                       rule_titles=titles, summary_by=by, places=places, names=names)
             print(f"已写出 {path}（{len(problems)} 个问题）" if zh else f"Wrote {path} ({len(problems)} problems)")
     else:
+        problems = list(checks.iter_problems(listed_query))
         _emit("\n".join(_table(problems, summary, args.lang, names)), args.out, zh, len(problems))
     return 0
+
+
+def _emit_json(problems: Iterable[Any], summary: dict[str, Any], run_id: int | None, lang: str,
+               out: str | None, zh: bool) -> None:
+    """The problems as JSON, one per line, written as they are read (a county's 200,000 problems
+    are never one string), then the summary and the run."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+
+    def write(f: TextIO) -> int:
+        f.write('{"problems": [')
+        count = 0
+        lines: list[str] = []
+        for p in problems:
+            lines.append(encode(_problem_json(p, lang)))
+            count += 1
+            if len(lines) == 1000:  # written a thousand lines at a time
+                f.write(("\n" if count == len(lines) else ",\n") + ",\n".join(lines))
+                lines = []
+        if lines:
+            f.write(("\n" if count == len(lines) else ",\n") + ",\n".join(lines))
+        f.write('\n],\n"summary": ')
+        f.write(json.dumps(summary, ensure_ascii=False, indent=1))
+        f.write(f',\n"run_id": {json.dumps(run_id)}}}\n')
+        return count
+
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "w", encoding="utf-8") as f:
+            count = write(f)
+        print(f"已写出 {out}（{count} 个问题）" if zh else f"Wrote {out} ({_count(count, 'problem')})")
+    else:
+        write(sys.stdout)
+
+
+def _summary_table(by_rule: dict[str, int], by_village: dict[tuple[str, str], int], titles: dict[str, str],
+                   summary: dict[str, Any], lang: str) -> list[str]:
+    """The listed problems counted by rule and by village, then the summary line."""
+    zh = lang.startswith("zh")
+    lines: list[str] = []
+    for heads, rows in (((("规则", "名称", "问题数") if zh else ("Rule", "Title", "Problems")),
+                         [(code, titles.get(code, ""), str(n)) for code, n in by_rule.items()]),
+                        ((("乡镇", "行政村", "问题数") if zh else ("Township", "Village", "Problems")),
+                         [(t, v, str(n)) for (t, v), n in by_village.items()])):
+        widths = [max([_width(h), *(_width(r[i]) for r in rows)]) for i, h in enumerate(heads[:2])]
+        lines.append("  ".join([*(_pad(h, w) for h, w in zip(heads, widths, strict=False)), heads[-1]]))
+        lines += ["  ".join([*(_pad(c, w) for c, w in zip(r, widths, strict=False)), r[-1]]) for r in rows]
+        lines.append("")
+    lines.append(_table([], summary, lang, {})[-1])
+    return lines
 
 
 _LEVEL_ZH = {"village": "行政村", "township": "乡镇"}

@@ -14,7 +14,19 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from povdesk.db.base import utcnow
@@ -149,6 +161,36 @@ class ProblemQuery:
     limit: int | None = None
 
 
+#: A rule firing on more than this share of its households or members (in the place looked at) is
+#: shown as one grouped line: a column missing from the import, not separate mistakes ...
+AVALANCHE_SHARE = 0.5
+#: ... when it fires at least this often (a rule firing on 4 of 6 households is no avalanche)
+AVALANCHE_MINIMUM = 50
+
+
+@dataclass(frozen=True)
+class Avalanche:
+    """A rule that fires on most of the households (scope "household") or current members
+    ("member") of a place: `fired` of `population`."""
+
+    rule: str
+    scope: str
+    fired: int
+    population: int
+
+    @property
+    def share(self) -> float:
+        return self.fired / self.population if self.population else 0.0
+
+
+#: the order problems are listed in
+_ORDER = (Township.code, Village.code, Household.household_no, Problem.rule, Problem.id)
+#: what `count_problems` can count by: a problem column, or the place (township and village
+#: names, in code order)
+_BY = {"status": (Problem.status,), "severity": (Problem.severity,), "category": (Problem.category,),
+       "rule": (Problem.rule,), "township": (Township.name,), "village": (Township.name, Village.name)}
+
+
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -189,6 +231,53 @@ class _Rows:
             cursor.close()
 
 
+_UNSET = object()
+
+
+class _Insert:
+    """`insert(table)` of fixed columns run by the driver's executemany, each value processed as its
+    column's type would process it. A first run of a thin roster opens 10^5 problems: SQLAlchemy's
+    per-row parameter handling cost more than the insert itself."""
+
+    def __init__(self, conn: Any, table: Any, columns: Sequence[str]) -> None:
+        dialect = conn.dialect
+        self.conn = conn
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+        self.sql = str(compiled)
+        self.columns = tuple(columns)
+        procs = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+        self.procs = [(i, f) for i, f in enumerate(procs) if f is not None]
+        order = compiled.positiontup
+        self.order = None if order is None else [self.columns.index(k) for k in order]
+        if self.order == list(range(len(self.columns))):
+            self.order = []  # positional, in the columns' order: rows go as they are
+
+    def __call__(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Insert rows given as sequences in the order of `columns`."""
+        order, columns = self.order, self.columns
+        # a value repeated row after row (the run's time) is processed once
+        procs = [[i, f, _UNSET, None] for i, f in self.procs]
+        args: list[Any] = []
+        for row in rows:
+            if procs:
+                row = list(row)
+                for p in procs:
+                    value = row[p[0]]
+                    if value is not p[2]:
+                        p[2], p[3] = value, p[1](value)
+                    row[p[0]] = p[3]
+            if order:
+                row = tuple(row[i] for i in order)
+            args.append(dict(zip(columns, row, strict=True)) if order is None else row)
+        if not args:
+            return
+        cursor = self.conn.connection.cursor()  # the DBAPI connection of this session's transaction
+        try:
+            cursor.executemany(self.sql, args)
+        finally:
+            cursor.close()
+
+
 #: longest reason, remark or history note kept (the columns' width)
 NOTE_LIMIT = 200
 
@@ -216,6 +305,134 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def _last_edits(s: Session, household_ids: list[int]) -> dict[int, tuple[str, dt.datetime]]:
+    """Who last edited each household, and when: the person credited with rectifying its
+    problems, if that was after the problem was found."""
+    out: dict[int, tuple[str, dt.datetime]] = {}
+    for chunk in _chunks(household_ids):
+        latest = (select(ChangeLog.household_id, func.max(ChangeLog.id).label("last"))
+                  .where(ChangeLog.household_id.in_(chunk)).group_by(ChangeLog.household_id).subquery())
+        stmt = (select(ChangeLog.household_id, ChangeLog.user, ChangeLog.at)
+                .join(latest, ChangeLog.id == latest.c.last))
+        for hid, user, at in s.execute(stmt):
+            out[hid] = (user, at)
+    return out
+
+
+_P = Problem.__table__.c
+_E = ProblemEvent.__table__.c
+#: a known problem's text and filing, by id (executemany through the core, one statement)
+#: the columns of a problem found for the first time, in `_Tracker.record`'s order
+_NEW_COLUMNS = ("rule", "category", "severity", "household_id", "member_id", "fingerprint", "fields", "message_zh",
+                "message_en", "values", "status", "first_run_id", "last_run_id", "opened_at")
+_UPDATE_TEXT = (update(Problem.__table__).where(_P.id == bindparam("b_id"))
+                .values(message_zh=bindparam("b_zh"), message_en=bindparam("b_en"), values=bindparam("b_values"),
+                        category=bindparam("b_category"), severity=bindparam("b_severity"),
+                        fields=bindparam("b_fields")))
+_CLOSE = (update(Problem.__table__).where(_P.id == bindparam("b_id"))
+          .values(status=bindparam("b_status"), closed_at=bindparam("b_at"), closed_by=bindparam("b_by"),
+                  resolution=bindparam("b_why"), last_run_id=bindparam("b_run")))
+
+
+class _Tracker:
+    """Records a run's findings one batch of households at a time: the batch's open and accepted
+    problems are read by key (fingerprint, id, message, filing), compared with its findings, and
+    the differences written in bulk (core executemany; the opening events by one INSERT ... SELECT
+    at the end). Nothing county-wide is held but the counts."""
+
+    def __init__(self, s: Session, run_id: int, user: str, books: Any) -> None:
+        self.s = s
+        self.conn = s.connection()
+        self.run_id = run_id
+        self.user = user
+        self.books = books
+        self.now = utcnow()
+        self.opened = self.rectified = self.lapsed = self.still_open = 0
+        self.insert = _Insert(self.conn, Problem.__table__, _NEW_COLUMNS)
+
+    def _known(self, household_ids: list[int]) -> dict[str, tuple[int, str, str, int, dt.datetime,
+                                                                   tuple[str, str, str]]]:
+        """fingerprint -> id, status, message_zh, household, opened at, (category, severity, fields)
+        of the batch's open and accepted problems."""
+        stmt = select(_P.id, _P.fingerprint, _P.status, _P.message_zh, _P.household_id, _P.opened_at,
+                      _P.category, _P.severity, _P.fields).where(_P.status.in_((OPEN, ACCEPTED)))
+        if len(household_ids) <= _CHUNK:
+            stmt = stmt.where(_P.household_id.in_(household_ids))
+        else:  # a batch is a run of ascending ids: the ones between that are not in it are ignored
+            stmt = stmt.where(_P.household_id.between(household_ids[0], household_ids[-1]))
+        known = {}
+        for pid, fp, st, msg, hid, opened, *kind in self.conn.execute(stmt):
+            known[fp] = (pid, st, msg, hid, opened, tuple(kind))
+        return known  # type: ignore[return-value]
+
+    def record(self, household_ids: list[int], found: list[Finding]) -> None:
+        """Record one batch: its households' findings against their open and accepted problems."""
+        if not household_ids:
+            return
+        known = self._known(household_ids)
+        books, run_id, now = self.books, self.run_id, self.now
+        new_rows: list[tuple[Any, ...]] = []
+        seen: set[str] = set()
+        still_open: list[int] = []
+        changed: list[dict[str, Any]] = []
+        for f in found:
+            fp = f.fingerprint
+            if fp in seen:
+                continue
+            seen.add(fp)
+            hit = known.get(fp)
+            r = f.rule
+            if hit is not None:
+                zh = f.message("zh", books)
+                kind = (r.category, r.severity, ",".join(r.fields))
+                if hit[1] == OPEN:
+                    still_open.append(hit[0])
+                if zh != hit[2] or kind != hit[5]:  # new values, or the catalogue re-filed the rule
+                    changed.append({"b_id": hit[0], "b_zh": zh, "b_en": f.message("en", books),
+                                    "b_values": _json_safe(f.values), "b_category": kind[0],
+                                    "b_severity": kind[1], "b_fields": kind[2]})
+                continue
+            new_rows.append((r.code, r.category, r.severity, f.household_id, f.member_id, fp, ",".join(r.fields),
+                             f.message("zh", books), f.message("en", books), _json_safe(f.values), OPEN,
+                             run_id, run_id, now))
+        conn = self.conn
+        self.insert(new_rows)
+        for chunk in _chunks(still_open, 5000):
+            conn.execute(update(Problem.__table__).where(_P.id.in_(chunk)).values(last_run_id=run_id))
+        if changed:
+            conn.execute(_UPDATE_TEXT, changed)
+        in_scope = set(household_ids)
+        gone = [(pid, hid, opened) for fp, (pid, st, _m, hid, opened, _k) in known.items()
+                if st == OPEN and hid in in_scope and fp not in seen]
+        if gone:
+            edits = _last_edits(self.s, sorted({hid for _p, hid, _o in gone}))
+            closing = []
+            for pid, hid, opened in gone:
+                edit = edits.get(hid)
+                if edit is not None and edit[1] >= opened:  # the household was edited since: credit the editor
+                    closing.append((pid, RECTIFIED, edit[0], CORRECTED_RESOLUTION))
+                    self.rectified += 1
+                else:  # the data did not change: a year setting or the rule did
+                    closing.append((pid, LAPSED, self.user, LAPSED_RESOLUTION))
+                    self.lapsed += 1
+            conn.execute(_CLOSE, [{"b_id": pid, "b_status": status, "b_at": now, "b_by": who, "b_why": why,
+                                   "b_run": run_id} for pid, status, who, why in closing])
+            conn.execute(insert(ProblemEvent.__table__), [
+                {"problem_id": pid, "at": now, "user": who, "old_status": OPEN, "new_status": status,
+                 "note": f"第 {run_id} 次检查：{why}"} for pid, status, who, why in closing])
+        self.opened += len(new_rows)
+        self.still_open += len(still_open)
+
+    def finish(self) -> None:
+        """The opening event of every problem this run opened, in one statement."""
+        if self.opened:
+            self.conn.execute(insert(ProblemEvent.__table__).from_select(
+                ["problem_id", "at", "user", "old_status", "new_status", "note"],
+                select(_P.id, literal(self.now, ProblemEvent.__table__.c.at.type), literal(self.user, String()),
+                       null(), literal(OPEN, String()), literal("检查发现", String()))
+                .where(_P.first_run_id == self.run_id).order_by(_P.id)))
 
 
 class CheckService:
@@ -357,12 +574,25 @@ class CheckService:
     def _evaluate(self, s: Session, *, village_id: int | None, township_id: int | None,
                   household_id: int | None, progress: Progress | None,
                   cancel: CancelCheck | None) -> tuple[list[int], list[Finding]]:
-        """The household ids evaluated and the findings.
+        """The household ids evaluated and the findings (every batch's, held together)."""
+        ids: list[int] = []
+        found: list[Finding] = []
+        for batch, batch_found in self._batches(s, village_id=village_id, township_id=township_id,
+                                                household_id=household_id, progress=progress, cancel=cancel):
+            ids += batch
+            found += batch_found
+        return ids, found
+
+    def _batches(self, s: Session, *, village_id: int | None, township_id: int | None,
+                 household_id: int | None, progress: Progress | None,
+                 cancel: CancelCheck | None) -> Iterator[tuple[list[int], list[Finding]]]:
+        """The households in scope, a batch at a time, with the batch's findings.
 
         The households are loaded and checked a few thousand at a time, each batch dropped
         before the next is read: the working set stays small (a county at once is half a
         gigabyte of Python objects, and a fresh process pays for every page of it) and progress
-        and cancel follow the households."""
+        and cancel follow the households. A run records each batch's findings before the next
+        batch is read, so the findings are never all held either."""
         whole = village_id is None and township_id is None and household_id is None
         scope = self._scope(village_id=village_id, township_id=township_id, household_id=household_id)
         ids = [r[0] for r in _Rows(s.connection(), select(Household.id).where(*scope).order_by(Household.id))()]
@@ -372,141 +602,67 @@ class CheckService:
         year = self.db.data_year
         ctx = self._context(s, scope, whole)
         load = self._loader(s, scope, year, ctx.reference_date, whole)
-        found: list[Finding] = []
         with _collector_paused():
             for start in range(0, len(ids), _BATCH):
                 if cancel is not None and cancel():
                     raise Cancelled()
                 batch = ids[start:start + _BATCH]
                 facts, columns = load(batch[0], batch[-1])
-                found += self._evaluator.run(facts, ctx, cancel=cancel, columns=columns)
+                found = self._evaluator.run(facts, ctx, cancel=cancel, columns=columns)
                 for h in facts:  # members point back at their household: break the cycles now
                     h.members = h.current = h.first_head = None
                 del facts, columns
+                yield batch, found
                 if progress is not None:
                     progress(start + len(batch), len(ids))
-        return ids, found
 
     # ------------------------------------------------------------------ running and tracking
     def run(self, *, village_id: int | None = None, township_id: int | None = None,
             household_id: int | None = None, progress: Progress | None = None,
             cancel: CancelCheck | None = None) -> CheckRunResult:
         """Evaluate a scope and record it: new problems open, fixed ones are rectified, open ones
-        are kept (never duplicated). One transaction: a cancelled run writes nothing."""
+        are kept (never duplicated). One transaction: a cancelled run writes nothing.
+
+        Each batch of households is recorded as soon as it is checked: its findings are compared
+        with the batch's open problems (keys, not objects) and written in bulk, so neither the
+        county's findings nor its open problems are ever held at once."""
         t0 = time.perf_counter()
         scope_name = (f"household:{household_id}" if household_id is not None
                       else f"village:{village_id}" if village_id is not None
                       else f"township:{township_id}" if township_id is not None else "county")
         with self.db.transaction(lock="check") as s:  # one run at a time, locked before it reads
-            household_ids, found = self._evaluate(s, village_id=village_id, township_id=township_id,
-                                                  household_id=household_id, progress=progress, cancel=cancel)
-            if cancel is not None and cancel():
-                raise Cancelled()
             run = CheckRun(user=self.db.user, scope=scope_name, catalogue_version=CATALOGUE_VERSION)
             s.add(run)
             s.flush()
+            tracker = _Tracker(s, run.id, self.db.user, self.db.codebook())
+            by_rule: Counter[str] = Counter()
+            households = findings = errors = 0
             with _collector_paused():
-                opened, rectified, lapsed, still_open = self._track(s, run.id, household_ids, found)
-            by_rule = Counter(f.rule.code for f in found)
-            errors = sum(1 for f in found if f.rule.severity == "error")
+                for batch, found in self._batches(s, village_id=village_id, township_id=township_id,
+                                                  household_id=household_id, progress=progress, cancel=cancel):
+                    tracker.record(batch, found)
+                    households += len(batch)
+                    findings += len(found)
+                    by_rule.update(f.rule.code for f in found)
+                    errors += sum(1 for f in found if f.rule.severity == "error")
+                    del found
+                if cancel is not None and cancel():
+                    raise Cancelled()
+                tracker.finish()
+            opened, rectified, lapsed, still_open = tracker.opened, tracker.rectified, tracker.lapsed, tracker.still_open
             seconds = round(time.perf_counter() - t0, 3)
-            counts = {"households": len(household_ids), "findings": len(found), "opened": opened,
+            counts = {"households": households, "findings": findings, "opened": opened,
                       "rectified": rectified, "lapsed": lapsed, "still_open": still_open, "errors": errors,
-                      "warnings": len(found) - errors, "seconds": seconds}
+                      "warnings": findings - errors, "seconds": seconds}
             run.counts = counts
             run.finished_at = utcnow()
-            return CheckRunResult(run.id, scope_name, len(household_ids), len(found), opened, rectified,
-                                  still_open, errors, len(found) - errors, seconds, dict(by_rule), lapsed)
+            return CheckRunResult(run.id, scope_name, households, findings, opened, rectified,
+                                  still_open, errors, findings - errors, seconds, dict(by_rule), lapsed)
 
     def run_household(self, household_id: int) -> list[ProblemRecord]:
         """Re-check one household after an edit; returns its open problems."""
         self.run(household_id=household_id)
         return self.open_problems(household_id)
-
-    def _track(self, s: Session, run_id: int, household_ids: list[int],
-               found: list[Finding]) -> tuple[int, int, int, int]:
-        """Record a run's findings: (opened, rectified, lapsed, still open)."""
-        # fingerprint -> id, status, message_zh, household, opened at, (category, severity, fields)
-        known: dict[str, tuple[int, str, str, int, dt.datetime, tuple[str, str, str]]] = {}
-        stmt = select(Problem.id, Problem.fingerprint, Problem.status, Problem.message_zh,
-                      Problem.household_id, Problem.opened_at, Problem.category, Problem.severity,
-                      Problem.fields).where(Problem.status.in_((OPEN, ACCEPTED)))
-        if len(household_ids) <= _CHUNK:  # one household or a village; else read them all
-            stmt = stmt.where(Problem.household_id.in_(household_ids))
-        for pid, fp, st, msg, hid, opened, *kind in s.execute(stmt):
-            known[fp] = (pid, st, msg, hid, opened, tuple(kind))  # type: ignore[arg-type]
-        in_scope = set(household_ids)
-        books = self.db.codebook()
-        now = utcnow()
-        user = self.db.user
-        new_rows: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        still_open: list[int] = []
-        changed: list[dict[str, Any]] = []
-        for f in found:
-            fp = f.fingerprint
-            if fp in seen:
-                continue
-            seen.add(fp)
-            hit = known.get(fp)
-            r = f.rule
-            if hit is not None:
-                zh = f.message("zh", books)
-                kind = (r.category, r.severity, ",".join(r.fields))
-                if hit[1] == OPEN:
-                    still_open.append(hit[0])
-                if zh != hit[2] or kind != hit[5]:  # new values, or the catalogue re-filed the rule
-                    changed.append({"id": hit[0], "message_zh": zh, "message_en": f.message("en", books),
-                                    "values": _json_safe(f.values), "category": kind[0], "severity": kind[1],
-                                    "fields": kind[2]})
-                continue
-            new_rows.append({"rule": r.code, "category": r.category, "severity": r.severity,
-                             "household_id": f.household_id, "member_id": f.member_id, "fingerprint": fp,
-                             "fields": ",".join(r.fields), "message_zh": f.message("zh", books),
-                             "message_en": f.message("en", books), "values": _json_safe(f.values),
-                             "status": OPEN, "first_run_id": run_id, "last_run_id": run_id,
-                             "opened_at": now})
-        if new_rows:
-            ids = s.execute(insert(Problem).returning(Problem.id), new_rows).scalars().all()
-            s.execute(insert(ProblemEvent), [{"problem_id": pid, "at": now, "user": user, "old_status": None,
-                                              "new_status": OPEN, "note": "检查发现"} for pid in ids])
-        for chunk in _chunks(still_open, 5000):
-            s.execute(update(Problem).where(Problem.id.in_(chunk)).values(last_run_id=run_id))
-        if changed:
-            s.execute(update(Problem), changed)
-        gone = [(pid, hid, opened) for fp, (pid, st, _m, hid, opened, _k) in known.items()
-                if st == OPEN and hid in in_scope and fp not in seen]
-        if gone:
-            edits = self._last_edits(s, sorted({hid for _p, hid, _o in gone}))
-            closing = []
-            for pid, hid, opened in gone:
-                edit = edits.get(hid)
-                if edit is not None and edit[1] >= opened:  # the household was edited since: credit the editor
-                    closing.append((pid, RECTIFIED, edit[0], CORRECTED_RESOLUTION))
-                else:  # the data did not change: a year setting or the rule did
-                    closing.append((pid, LAPSED, user, LAPSED_RESOLUTION))
-            s.execute(update(Problem), [
-                {"id": pid, "status": status, "closed_at": now, "closed_by": who, "resolution": why,
-                 "last_run_id": run_id} for pid, status, who, why in closing])
-            s.execute(insert(ProblemEvent), [
-                {"problem_id": pid, "at": now, "user": who, "old_status": OPEN, "new_status": status,
-                 "note": f"第 {run_id} 次检查：{why}"} for pid, status, who, why in closing])
-        lapsed = sum(1 for c in closing if c[1] == LAPSED) if gone else 0
-        return len(new_rows), len(gone) - lapsed, lapsed, len(still_open)
-
-    @staticmethod
-    def _last_edits(s: Session, household_ids: list[int]) -> dict[int, tuple[str, dt.datetime]]:
-        """Who last edited each household, and when: the person credited with rectifying its
-        problems, if that was after the problem was found."""
-        out: dict[int, tuple[str, dt.datetime]] = {}
-        for chunk in _chunks(household_ids):
-            latest = (select(ChangeLog.household_id, func.max(ChangeLog.id).label("last"))
-                      .where(ChangeLog.household_id.in_(chunk)).group_by(ChangeLog.household_id).subquery())
-            stmt = (select(ChangeLog.household_id, ChangeLog.user, ChangeLog.at)
-                    .join(latest, ChangeLog.id == latest.c.last))
-            for hid, user, at in s.execute(stmt):
-                out[hid] = (user, at)
-        return out
 
     # ------------------------------------------------------------------ decisions on problems
     def accept(self, problem_id: int, reason: str) -> ProblemRecord:
@@ -580,10 +736,10 @@ class CheckService:
                              closed_by=r[15], resolution=r[16], remark=r[17], township=r[18] or "",
                              village=r[19] or "", head_name=r[20] or "")
 
-    def problems(self, query: ProblemQuery = ProblemQuery()) -> list[ProblemRecord]:
-        """Problems ordered by township, village, household number, rule."""
-        stmt = self._select().where(Household.active.is_(True))
-        q = query
+    @staticmethod
+    def _filtered(stmt: Select[Any], q: ProblemQuery) -> Select[Any]:
+        """`stmt` (over problem joined to household and village) narrowed to a query's problems."""
+        stmt = stmt.where(Household.active.is_(True))
         if q.household_id is not None:
             stmt = stmt.where(Problem.household_id == q.household_id)
         if q.village_id is not None:
@@ -594,11 +750,94 @@ class CheckService:
                            (Problem.severity, q.severity), (Problem.status, q.status)):
             if value:
                 stmt = stmt.where(col == value)
-        stmt = stmt.order_by(Township.code, Village.code, Household.household_no, Problem.rule, Problem.id)
-        if q.limit:
-            stmt = stmt.limit(q.limit)
+        return stmt
+
+    def problems(self, query: ProblemQuery = ProblemQuery()) -> list[ProblemRecord]:
+        """Problems ordered by township, village, household number, rule. (Every one of them, as
+        records: for a large county page with `problem_ids` and `problem_rows`, or stream with
+        `iter_problems`.)"""
+        return list(self.iter_problems(query))
+
+    def iter_problems(self, query: ProblemQuery = ProblemQuery(), *, batch: int = 2000) -> Iterator[ProblemRecord]:
+        """`problems(query)` one at a time, read from the database a batch at a time: a writer of
+        200,000 problems holds a batch, not the list."""
+        stmt = self._filtered(self._select(), query).order_by(*_ORDER)
+        if query.limit:
+            stmt = stmt.limit(query.limit)
+        with self.db.reading() as s:  # core rows (the ORM's row handling doubled the read)
+            for r in s.connection().execution_options(yield_per=batch).execute(stmt):
+                yield self._record(r)
+
+    def problem_ids(self, query: ProblemQuery = ProblemQuery()) -> list[int]:
+        """The ids of a query's problems, in `problems`' order (a panel pages their rows)."""
+        stmt = (self._filtered(select(Problem.id).join(Household, Household.id == Problem.household_id)
+                               .join(Village, Village.id == Household.village_id)
+                               .join(Township, Township.id == Village.township_id), query)
+                .order_by(*_ORDER))
+        if query.limit:
+            stmt = stmt.limit(query.limit)
         with self.db.reading() as s:
-            return [self._record(r) for r in s.execute(stmt)]
+            return [r[0] for r in _Rows(s.connection(), stmt)()]
+
+    def problem_rows(self, ids: Sequence[int]) -> list[ProblemRecord]:
+        """The problems with these ids (one page of a panel), in the order given; ids no longer
+        there are left out."""
+        got: dict[int, ProblemRecord] = {}
+        with self.db.reading() as s:
+            for chunk in _chunks(list(ids)):
+                for r in s.execute(self._select().where(Problem.id.in_(chunk))):
+                    got[r[0]] = self._record(r)
+        return [got[i] for i in ids if i in got]
+
+    def count_problems(self, query: ProblemQuery = ProblemQuery(),
+                       by: str | tuple[str, ...] = "rule") -> dict[Any, int]:
+        """How many of a query's problems there are for each rule (or status, severity, category,
+        township, village: a (township, village) pair), counted in SQL. Places come in code order,
+        the rest in key order. Several keys (`by=("status", "rule")`) count each combination, in
+        one query: keys are then tuples."""
+        names = (by,) if isinstance(by, str) else tuple(by)
+        keys = [c for name in names for c in _BY[name]]
+        places = "village" in names or "township" in names
+        stmt = select(*keys, func.count(Problem.id)).join(Household, Household.id == Problem.household_id)
+        if places or query.township_id is not None:  # the joins a count needs, no more
+            stmt = (stmt.join(Village, Village.id == Household.village_id)
+                    .join(Township, Township.id == Village.township_id))
+        stmt = self._filtered(stmt, query)
+        codes = [Township.code, *([Village.code] if "village" in names else [])] if places else []
+        stmt = stmt.group_by(*codes, *keys).order_by(*codes, *keys)
+        with self.db.reading() as s:
+            return {(r[0] if len(keys) == 1 else tuple(r[:-1])): r[-1] for r in s.execute(stmt)}
+
+    def avalanches(self, query: ProblemQuery = ProblemQuery(), *, share: float = AVALANCHE_SHARE,
+                   minimum: int = AVALANCHE_MINIMUM) -> list[Avalanche]:
+        """Rules that fire on more than `share` of the households (or current members) in the
+        query's place, and on at least `minimum` of them: a column missing from an import rather
+        than hundreds of separate mistakes. Largest share first; counted in SQL."""
+        rules = by_code()
+        place = ProblemQuery(township_id=query.township_id, village_id=query.village_id,
+                             household_id=query.household_id, status=None)  # conditions on the place only
+        fired = self._filtered(select(Problem.rule, func.count(Problem.household_id.distinct()),
+                                      func.count(Problem.member_id.distinct()))
+                               .join(Household, Household.id == Problem.household_id)
+                               .join(Village, Village.id == Household.village_id), query).group_by(Problem.rule)
+        households = self._filtered(select(func.count(Household.id))
+                                    .join(Village, Village.id == Household.village_id), place)
+        current = or_(Member.status.is_(None), Member.status == MEMBER_CURRENT)
+        members = self._filtered(select(func.count(Member.id)).join(Household, Household.id == Member.household_id)
+                                 .join(Village, Village.id == Household.village_id).where(current), place)
+        out: list[Avalanche] = []
+        with self.db.reading() as s:
+            counts = list(s.execute(fired))
+            if not any(max(n_h, n_m) >= minimum for _r, n_h, n_m in counts):
+                return out
+            population = {HOUSEHOLD: s.scalar(households) or 0, MEMBER: s.scalar(members) or 0}
+        for code, n_households, n_members in counts:
+            rule = rules.get(code)
+            scope = MEMBER if rule is not None and rule.scope == MEMBER else HOUSEHOLD
+            n, of = (n_members, population[MEMBER]) if scope == MEMBER else (n_households, population[HOUSEHOLD])
+            if n >= minimum and of and n / of > share:
+                out.append(Avalanche(code, scope, n, of))
+        return sorted(out, key=lambda a: (-a.share, a.rule))
 
     def problem(self, problem_id: int) -> ProblemRecord:
         with self.db.reading() as s:
@@ -642,11 +881,10 @@ class CheckService:
 
     def summary(self, query: ProblemQuery = ProblemQuery()) -> dict[str, Any]:
         """Counts by severity, category and rule of the problems a query selects."""
-        items = self.problems(query)
-        return {"total": len(items),
-                "by_severity": dict(Counter(p.severity for p in items)),
-                "by_category": dict(Counter(p.category for p in items)),
-                "by_rule": dict(sorted(Counter(p.rule for p in items).items()))}
+        by_severity = self.count_problems(query, "severity")
+        return {"total": sum(by_severity.values()), "by_severity": by_severity,
+                "by_category": self.count_problems(query, "category"),
+                "by_rule": self.count_problems(query, "rule")}
 
     def last_run(self) -> dict[str, Any] | None:
         with self.db.reading() as s:

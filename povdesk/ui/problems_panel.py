@@ -3,7 +3,8 @@ accepted as exceptions, and opened on the household with the field marked."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -14,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -41,6 +42,9 @@ _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 _ERROR_COLOUR = QColor("#b00020")
 _DIM_COLOUR = QColor("#777777")
+_GROUP_COLOUR = QColor("#fff4d6")
+_SHOWN_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+                Qt.ItemDataRole.UserRole)
 
 
 def severity_label(severity: str) -> str:
@@ -54,34 +58,130 @@ def status_label(status: str) -> str:
             "lapsed": QCoreApplication.translate("ProblemsPanel", "No longer applies")}.get(status, status)
 
 
+# rows read from the service at a time, and pages kept (like the household list)
+PAGE_SIZE = 200
+MAX_PAGES = 40
+
+
 class ProblemTableModel(QAbstractTableModel):
-    """One row per problem; the list is fetched whole by the panel (the service filters in SQL)."""
+    """One row per problem, after one grouped line per rule that fires on most of the households or
+    members looked at (an avalanche: a column missing from the import). The model holds the ids of
+    the problems the service listed and reads their rows a page at a time as they are shown, so a
+    county with 200,000 open problems costs a list of ints, not 200,000 records."""
 
     COLUMNS = ("rule", "severity", "category", "township", "village", "household_no", "head", "member",
                "message", "status", "resolution")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[ProblemRecord] = []
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] | None = None
+        self._groups: list[Any] = []  # the service's Avalanche records, shown first
+        self._pages: OrderedDict[int, dict[int, ProblemRecord]] = OrderedDict()
+        self._rows_for: Callable[[Sequence[int]], list[ProblemRecord]] = lambda ids: []
+        self.page_fetches = 0  # how many pages were read (tests, benchmarks)
         self.names: dict[str, str] = {}
-        #: problem id -> its events, for the tooltip (set by the panel; None: not shown)
+        # problem id -> its events, for the tooltip (set by the panel; None: not shown)
         self.history: Callable[[int], list[Any]] | None = None
 
     def set_problems(self, problems: list[ProblemRecord], names: dict[str, str] | None = None) -> None:
-        """`names`: login -> display name, for who closed a problem."""
+        """Show these problems (already read). `names`: login -> display name, for who closed a problem."""
+        by_id = {p.id: p for p in problems}
+        self.set_source([p.id for p in problems], lambda ids: [by_id[i] for i in ids], names=names)
+
+    def set_source(self, ids: list[int], rows: Callable[[Sequence[int]], list[ProblemRecord]], *,
+                   groups: Sequence[Any] = (), names: dict[str, str] | None = None) -> None:
+        """Show the problems with these ids, in this order, reading a page of them with `rows(ids)`
+        as it is shown; `groups` (avalanches) come first."""
         self.beginResetModel()
-        self._rows = list(problems)
+        self._ids = ids
+        self._row_of = None
+        self._groups = list(groups)
+        self._pages.clear()
+        self._rows_for = rows
         self.names = dict(names or {})
         self.endResetModel()
 
+    @property
+    def groups(self) -> list[Any]:
+        return list(self._groups)
+
+    def group(self, row: int) -> Any | None:
+        """The avalanche a grouped line shows, None for a problem's row."""
+        return self._groups[row] if 0 <= row < len(self._groups) else None
+
+    def problem_count(self) -> int:
+        return len(self._ids)
+
+    def problem_ids(self) -> list[int]:
+        return list(self._ids)
+
+    def row_of(self, problem_id: int) -> int | None:
+        """The row showing this problem, None if it is not listed."""
+        if self._row_of is None:
+            self._row_of = {pid: i for i, pid in enumerate(self._ids)}
+        i = self._row_of.get(problem_id)
+        return None if i is None else i + len(self._groups)
+
     def problem(self, row: int) -> ProblemRecord | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        i = row - len(self._groups)
+        if not 0 <= i < len(self._ids):
+            return None
+        page_no = i // PAGE_SIZE
+        page = self._pages.get(page_no)
+        if page is None:
+            chunk = self._ids[page_no * PAGE_SIZE:(page_no + 1) * PAGE_SIZE]
+            page = {p.id: p for p in self._rows_for(chunk)}
+            self.page_fetches += 1
+            self._pages[page_no] = page
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page.get(self._ids[i])
+
+    def cached_pages(self) -> int:
+        return len(self._pages)
 
     def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._groups) + len(self._ids)
 
     def columnCount(self, parent: _Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def group_text(self, group: Any) -> str:
+        """"HLT-001 fires on 95 % of members (9,500 of 10,000): the column may be missing from the import"."""
+        percent = int(group.share * 100)
+        if group.scope == "member":
+            text = self.tr("{0} fires on {1} % of members ({2} of {3}): the column may be missing from the import")
+        else:
+            text = self.tr("{0} fires on {1} % of households ({2} of {3}): the data may be missing from the import")
+        return text.format(group.rule, percent, f"{group.fired:,}", f"{group.population:,}")
+
+    def _group_data(self, group: Any, column: str, role: int, lang: str) -> Any:
+        rule = by_code().get(group.rule)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "rule":
+                return group.rule
+            if column == "message":
+                return self.group_text(group)
+            if rule is not None and column == "severity":
+                return severity_label(rule.severity)
+            if rule is not None and column == "category":
+                return CATEGORY_EN.get(rule.category, rule.category) if lang == "en" else rule.category
+            return ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            title = f"{group.rule} {rule.title(lang)}\n" if rule is not None else ""
+            return title + self.group_text(group) + "\n" + self.tr(
+                "Check that the import file has this column before correcting households one by one; "
+                "choose the rule in the filter to list its problems.")
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(_GROUP_COLOUR)
+        return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
@@ -104,13 +204,18 @@ class ProblemTableModel(QAbstractTableModel):
         return " ".join(x for x in (f"  {e.at:%Y-%m-%d %H:%M}", self.names.get(e.user, e.user), change) if x) + note
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        p = self.problem(index.row())
-        if p is None or not 0 <= index.column() < len(self.COLUMNS):
+        if not index.isValid() or not 0 <= index.column() < len(self.COLUMNS):
             return None
         column = self.COLUMNS[index.column()]
         lang = ui_language()
+        group = self.group(index.row())
+        if group is not None:
+            return self._group_data(group, column, role, lang)
+        if role not in _SHOWN_ROLES:
+            return None
+        p = self.problem(index.row())
+        if p is None:
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return {
                 "rule": p.rule, "severity": severity_label(p.severity),
@@ -291,17 +396,23 @@ class ProblemsPanel(QWidget):
 
     # ------------------------------------------------------------------ loading
     def reload(self) -> None:
+        """List the problems the filters select: their ids, the avalanches and the counts come from
+        the service (SQL); rows are read a page at a time as they are shown."""
+        checks = self.services.checks
+        query = self.query()
         try:
-            problems = self.services.checks.problems(self.query())
+            ids = checks.problem_ids(query)
+            groups = checks.avalanches(query)
+            by_severity = checks.count_problems(query, "severity")
             users = getattr(self.services, "users", None)
             names = {} if users is None else users.names()
         except Exception as exc:
             show_error(self, exc)
             return
-        self.model.set_problems(problems, names)
-        errors = sum(1 for p in problems if p.severity == "error")
+        self.model.set_source(ids, checks.problem_rows, groups=groups, names=names)
+        errors = by_severity.get("error", 0)
         self.summary.setText(self.tr("Problems shown: {0} (errors {1}, warnings {2})").format(
-            len(problems), errors, len(problems) - errors))
+            len(ids), errors, sum(by_severity.values()) - errors))
         self._update_buttons()
 
     def refresh(self) -> None:
@@ -394,12 +505,11 @@ class ProblemsPanel(QWidget):
 
     def select_problem(self, problem_id: int) -> bool:
         """Select the problem in the list if it is shown (after a decision, to go on with it)."""
-        for row in range(self.model.rowCount()):
-            shown = self.model.problem(row)
-            if shown is not None and shown.id == problem_id:
-                self.view.selectRow(row)
-                return True
-        return False
+        row = self.model.row_of(problem_id)
+        if row is None:
+            return False
+        self.view.selectRow(row)
+        return True
 
     def _ask(self, title: str, label: str, text: str = "", *, multiline: bool = False) -> str | None:
         """The text the user typed, None if they cancelled."""
@@ -413,9 +523,7 @@ class ProblemsPanel(QWidget):
         """Write the problems shown to an .xlsx list (one row each, with a remark column)."""
         from povdesk.reports.problem_lists import write_problem_list
 
-        problems = [self.model.problem(r) for r in range(self.model.rowCount())]
-        items = [p for p in problems if p is not None]
-        if not items:
+        if not self.model.problem_count():
             show_info(self, self.tr("Export problem list"),
                       self.tr("No problems are shown, so there is nothing to export."))
             return None
@@ -425,6 +533,7 @@ class ProblemsPanel(QWidget):
             if not path:
                 return None
         try:
+            items = self.model_problems()
             titles = {r.code: r.title_zh for r in catalogue()}
             town, village = self.township.currentData(), self.village.currentData()
             if village is not None:
@@ -440,7 +549,19 @@ class ProblemsPanel(QWidget):
             return None
         return path
 
+    def model_problems(self) -> list[ProblemRecord]:
+        """Every problem listed, read from the service a page at a time."""
+        ids = self.model.problem_ids()
+        out: list[ProblemRecord] = []
+        for start in range(0, len(ids), 2000):
+            out += self.services.checks.problem_rows(ids[start:start + 2000])
+        return out
+
     def _activated(self, index: QModelIndex) -> None:
+        group = self.model.group(index.row())
+        if group is not None:  # a grouped line: list that rule's problems
+            self.rule.setCurrentIndex(max(0, self.rule.findData(group.rule)))
+            return
         p = self.model.problem(index.row())
         if p is not None:
             self.problem_activated.emit(p.household_id, p.fields[0] if p.fields else "", p.member_id)

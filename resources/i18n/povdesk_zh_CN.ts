@@ -847,8 +847,19 @@
 <context>
     <name>ProblemTableModel</name>
     <message>
+        <source>{0} fires on {1} % of members ({2} of {3}): the column may be missing from the import</source>
+        <translation>{0} 在 {1}% 的成员上触发（{3} 人中 {2} 人）：导入文件可能缺少这一列</translation>
+    </message>
+    <message>
+        <source>{0} fires on {1} % of households ({2} of {3}): the data may be missing from the import</source>
+        <translation>{0} 在 {1}% 的户上触发（{3} 户中 {2} 户）：导入的数据可能缺少这一项</translation>
+    </message>
+    <message>
+        <source>Check that the import file has this column before correcting households one by one; choose the rule in the filter to list its problems.</source>
+        <translation>请先核对导入文件是否缺少这一列，再逐户整改；在规则筛选中选择该规则可列出它的全部问题。</translation>
+    </message>
+    <message>
         <source>Rule</source>
-        <extracomment>problem id -&gt; its events, for the tooltip (set by the panel; None: not shown)</extracomment>
         <translation>规则</translation>
     </message>
     <message>

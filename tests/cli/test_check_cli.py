@@ -165,3 +165,53 @@ def test_split_lists_stay_in_the_out_folder_whatever_the_place_names(county_db: 
         heads = [ws.cell(r, 5) for r in range(4, ws.max_row + 1)]
         assert heads and all(c.value == '=HYPERLINK("http://x","click")' and c.data_type == "s" and c.quotePrefix
                              for c in heads)
+
+
+def test_json_is_streamed_one_problem_a_line(county_path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The JSON output is written problem by problem as the rows are read, never built whole: the
+    command does not ask for the list of every problem."""
+    from povdesk.services.checks import CheckService
+
+    def everything(*_args: object, **_kw: object) -> None:
+        raise AssertionError("the whole list of problems was loaded")
+
+    monkeypatch.setattr(CheckService, "problems", everything)
+    out = tmp_path / "problems.json"
+    assert main(["--db", county_path, "--lang", "en", "check", "--format", "json", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    data = json.loads(text)
+    lines = text.splitlines()
+    assert lines[0] == '{"problems": ['
+    assert [json.loads(line.rstrip(","))["id"] for line in lines[1:len(data["problems"]) + 1]] == \
+        [p["id"] for p in data["problems"]]
+    assert data["summary"]["open"] == data["summary"]["listed"] == len(data["problems"]) > 5
+    assert data["run_id"] == 1 and capsys.readouterr().out.strip() == f"Wrote {out} ({len(data['problems'])} problems)"
+
+
+def test_summary_counts_by_rule_and_village_only(county_path: str, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from povdesk.services.checks import CheckService
+
+    assert main(["--db", county_path, "--lang", "en", "check", "--format", "json"]) == 0
+    full = json.loads(capsys.readouterr().out)
+    monkeypatch.setattr(CheckService, "iter_problems", lambda *_a, **_k: pytest.fail("problem rows were read"))
+    assert main(["--db", county_path, "--lang", "en", "check", "--summary", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "problems" not in data and data["summary"]["open"] == len(full["problems"])
+    rules: dict[str, int] = {}
+    for p in full["problems"]:
+        rules[p["rule"]] = rules.get(p["rule"], 0) + 1
+    assert data["by_rule"] == dict(sorted(rules.items())) == data["summary"]["by_rule"]
+    villages = [(v["township"], v["village"]) for v in data["by_village"]]
+    assert len(villages) == len(set(villages)) > 1 and ("帕哈乡", "试点村") in villages
+    assert sum(v["problems"] for v in data["by_village"]) == len(full["problems"])
+    # the table: one line per rule, one per village, then the summary line
+    assert main(["--db", county_path, "--lang", "zh_CN", "check", "--summary", "--no-run"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["规则", "名称", "问题数"] and lines[1].startswith("EXIT-001")
+    heading = lines.index(next(line for line in lines if line.startswith("乡镇")))
+    assert heading == len(rules) + 2 and lines[heading].split() == ["乡镇", "行政村", "问题数"]
+    assert any(line.split()[:2] == ["帕哈乡", "试点村"] for line in lines[heading + 1:])
+    assert lines[-1].startswith("（未运行检查") and f"未整改问题 {len(full['problems'])} 个" in lines[-1]
+    assert main(["--db", county_path, "check", "--summary", "--format", "xlsx", "--out", "x.xlsx"]) == 2

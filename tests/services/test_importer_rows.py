@@ -136,10 +136,12 @@ def test_a_first_import_takes_the_length_most_households_of_the_file_have(db: Da
 @pytest.mark.parametrize(("column", "value", "fragment"), [
     ("务工时间（月）", 1e30, "0 至 99 月"),
     ("务工时间（月）", "1e30", "0 至 99 月"),
+    ("务工时间（月）", "3000000000", "0 至 99 月"),  # beyond an integer column: out of range on PostgreSQL
     ("务工时间（月）", "-inf", "不是数字"),
     ("人均纯收入", "1e30", "至 100,000,000 元"),
     ("人均纯收入", "NaN", "不是数字"),
-    ("姓名", "曲比阿呷" * 10 + "莫", "长 41 个字符，最多 40 个字符"),
+    ("姓名", "曲比阿呷" * 10 + "莫", "长 41 个字符，最多 40 个字符"),  # varchar(40): a DataError on PostgreSQL
+    ("证件号码", "5" * 25, "最多 24 个字符"),
     ("姓名", "阿" * 33_000, "最多 40 个字符"),  # more than an Excel cell holds
 ])
 def test_a_value_beyond_its_limit_skips_its_household_not_the_file(db: Database, tmp_path: Path,

@@ -146,3 +146,53 @@ def test_year_settings_dialog_names_the_cell_of_a_bad_value(qtbot, services: Ser
         dialog.changes()
     assert bad.value.en.startswith("2019, Exit income line (yuan): 'abc'")
     assert services.year_settings.get(2019).exit_income_line == 3750
+
+
+def test_an_avalanche_is_one_grouped_line_and_rows_are_paged(qtbot, db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A thin roster without the medical insurance columns: HLT-001 fires on every member. The
+    panel shows it as one grouped line first, and reads the problems' rows a page at a time."""
+    from sqlalchemy import update
+
+    from povdesk.db.models import Member
+    from povdesk.services.checks import CheckService
+    from povdesk.services.demo import DemoService
+    from povdesk.ui.problems_panel import PAGE_SIZE
+
+    DemoService(db=db).build(households=150, seed=2)
+    with db.transaction() as s:
+        s.execute(update(Member).values(ins_medical=None, ins_employee_medical=None))
+    services = Services(db=db)
+    services.checks.run()
+    opened = services.checks.count_problems(by="status")["open"]
+    monkeypatch.setattr(CheckService, "problems", lambda *_a, **_k: pytest.fail("every problem was read"))
+    pages: list[int] = []
+    rows = CheckService.problem_rows
+    monkeypatch.setattr(CheckService, "problem_rows", lambda self, ids: pages.append(len(ids)) or rows(self, ids))
+
+    panel = ProblemsPanel(services=services)
+    qtbot.addWidget(panel)
+    panel.resize(1200, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    model = panel.model
+    [group] = model.groups
+    assert group.rule == "HLT-001" and group.scope == "member" and group.share == 1.0
+    assert model.problem(0) is None and model.rowCount() == 1 + model.problem_count() == 1 + opened > 3 * PAGE_SIZE
+    text = model.index(0, model.COLUMNS.index("message")).data()
+    assert text == f"HLT-001 fires on 100 % of members ({group.fired:,} of {group.population:,}): " \
+                   "the column may be missing from the import"
+    assert model.index(0, 0).data() == "HLT-001" and "import file" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(1, 0).data() and model.problem(1) is not None  # the problems follow
+    # only the rows shown were read: a page or two, never the whole list
+    assert model.page_fetches <= 2 and pages and max(pages) <= PAGE_SIZE
+    last = model.problem(model.rowCount() - 1)
+    assert last is not None and model.page_fetches <= 3 and sum(pages) < opened
+    assert panel.select_problem(last.id) and panel.selected_problem() == last
+    assert "errors" in panel.summary.text() and f"{opened}" in panel.summary.text()
+    # double click on the grouped line lists that rule's problems
+    panel._activated(model.index(0, 0))
+    assert panel.rule.currentData() == "HLT-001"
+    assert model.problem_count() == group.fired and {model.problem(r).rule for r in range(1, 6)} == {"HLT-001"}
+    # another rule: no grouped line
+    panel.rule.setCurrentIndex(panel.rule.findData("EXIT-001"))
+    assert model.groups == [] and model.problem_count() < 50

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
@@ -357,6 +358,16 @@ HouseholdCheck = Callable[[HouseholdFacts, CheckContext], Values | None]
 MemberCheck = Callable[[MemberFacts, HouseholdFacts, CheckContext], Values | None]
 
 
+@functools.lru_cache(maxsize=4096)
+def _field_for(fields: tuple[str, ...], name: str) -> dd.Field | None:
+    """`Rule._field_for`, remembered: every message of a run asks it for every value shown."""
+    for candidate in (name, name[3:] if name.startswith("id_") else None):
+        for key in fields:
+            if candidate and key.endswith("." + candidate):
+                return dd.field(key)
+    return None
+
+
 @dataclass(frozen=True)
 class Rule:
     """One rule of the catalogue. `check` returns the values to show when it fails, else None.
@@ -392,18 +403,14 @@ class Rule:
     def _field_for(self, name: str) -> dd.Field | None:
         """The field a shown value is displayed as: its own, or for a value read from the ID
         number (`id_sex`), the field it is compared with."""
-        for candidate in (name, name[3:] if name.startswith("id_") else None):
-            for key in self.fields:
-                if candidate and key.endswith("." + candidate):
-                    return dd.field(key)
-        return None
+        return _field_for(self.fields, name)
 
     def format(self, values: Mapping[str, Any], lang: str = "zh", codebook: CodeBook | None = None) -> str:
         """The message with the actual values, code labels in the language asked for."""
         zh = not lang.startswith("en")
         shown: dict[str, str] = {}
         for name, value in values.items():
-            f = self._field_for(name)
+            f = _field_for(self.fields, name)
             if value is None or value == "":
                 text = "空" if zh else "empty"
             elif f is not None:

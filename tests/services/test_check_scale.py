@@ -1,0 +1,140 @@
+"""A county with a problem on nearly every member (a thin first roster): a run records each batch
+of households before it reads the next, with the same outcome as one batch; problems are counted,
+paged and grouped in SQL."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from povdesk.db.models import Household, Member, Problem, ProblemEvent
+from povdesk.services.checks import AVALANCHE_MINIMUM, CheckService, ProblemQuery
+from povdesk.services.database import Database
+from povdesk.services.demo import DemoService
+from povdesk.services.settings import YearSettingsService
+
+
+def _thin(db: Database, households: int = 120) -> None:
+    """A demo county whose members' medical insurance columns were not imported."""
+    DemoService(db=db).build(households=households, seed=2)
+    with db.transaction() as s:
+        s.execute(update(Member).values(ins_medical=None, ins_employee_medical=None))
+
+
+def _outcome(db: Database) -> tuple[list[str], list[str]]:
+    with db.reading() as s:
+        problems = sorted(repr(tuple(r)) for r in s.execute(select(Problem.fingerprint, Problem.status, Problem.message_zh, Problem.values,
+                                           Problem.first_run_id, Problem.last_run_id, Problem.closed_by,
+                                           Problem.resolution)))
+        events = sorted(repr(tuple(r)) for r in s.execute(select(Problem.fingerprint, ProblemEvent.old_status, ProblemEvent.new_status,
+                                         ProblemEvent.note, ProblemEvent.user)
+                                  .join(Problem, Problem.id == ProblemEvent.problem_id)))
+    return problems, events
+
+
+def _runs(db: Database) -> list[tuple[int, int, int, int]]:
+    """Open, keep, lapse (a higher exit line, then the old one again) and re-open problems."""
+    checks = CheckService(db=db)
+    settings = YearSettingsService(db=db)
+    line = settings.get(2019).exit_income_line
+    out = []
+    for exit_line in (line, line, line * 3, line):
+        settings.update(2019, exit_income_line=exit_line)
+        r = checks.run()
+        out.append((r.opened, r.still_open, r.rectified, r.lapsed))
+    return out
+
+
+def test_a_run_records_each_batch_before_reading_the_next(db: Database, tmp_path: Path, monkeypatch) -> None:
+    import povdesk.services.checks as engine
+
+    _thin(db)
+    one = Database.open(tmp_path / "one-batch.sqlite", user="tester")
+    try:
+        _thin(one)
+        whole = _runs(one)
+        expected = _outcome(one)
+    finally:
+        one.close()
+
+    recorded: list[int] = []
+    known: list[int] = []
+    record, read = engine._Tracker.record, engine._Tracker._known
+
+    def spy_record(self, household_ids, found):  # type: ignore[no-untyped-def]
+        recorded.append(len(household_ids))
+        return record(self, household_ids, found)
+
+    def spy_known(self, household_ids):  # type: ignore[no-untyped-def]
+        got = read(self, household_ids)
+        known.append(len(got))
+        return got
+
+    monkeypatch.setattr(engine, "_BATCH", 7)
+    monkeypatch.setattr(engine._Tracker, "record", spy_record)
+    monkeypatch.setattr(engine._Tracker, "_known", spy_known)
+    batched = _runs(db)
+    assert batched == whole and whole[0][0] > 300 and whole[1] == (0, whole[0][0], 0, 0)
+    assert whole[2][0] > 0 and whole[2][3] == 0 and whole[3][3] == whole[2][0]  # opened, then lapsed
+    assert recorded == ([7] * 17 + [1]) * 4 and max(known) < whole[0][0] / 5  # never every open problem at once
+    assert _outcome(db) == expected
+    with db.reading() as s:  # one opening event for every problem
+        assert s.scalar(select(func.count(ProblemEvent.id)).where(ProblemEvent.note == "检查发现")) == \
+            s.scalar(select(func.count(Problem.id)))
+
+
+def test_problems_are_counted_paged_and_grouped_in_sql(db: Database) -> None:
+    _thin(db)
+    checks = CheckService(db=db)
+    checks.run()
+    everything = checks.problems()
+    ids = checks.problem_ids()
+    assert ids == [p.id for p in everything]
+    assert checks.problem_rows(ids[10:20]) == everything[10:20]
+    assert checks.problem_rows([ids[3], -1, ids[1]]) == [everything[3], everything[1]]
+    assert checks.count_problems(ProblemQuery(), "rule") == dict(sorted(Counter(p.rule for p in everything).items()))
+    villages = checks.count_problems(ProblemQuery(), "village")
+    assert villages == Counter((p.township, p.village) for p in everything)
+    assert list(villages) == list(dict.fromkeys((p.township, p.village) for p in everything))  # code order
+    assert checks.summary()["total"] == len(everything)
+    with db.reading() as s:
+        current = s.scalar(select(func.count(Member.id)).join(Household).where(
+            Household.active.is_(True), Member.status == "1"))
+    [hlt] = checks.avalanches()
+    assert (hlt.rule, hlt.scope, hlt.fired, hlt.population) == ("HLT-001", "member", current, current)
+    assert hlt.share == 1.0 and hlt.fired >= AVALANCHE_MINIMUM
+    assert checks.avalanches(ProblemQuery(rule="EXIT-001")) == []  # filtered out
+    with db.reading() as s:  # one village: its own members are the population
+        village_id = s.scalar(select(Household.village_id).order_by(Household.id))
+    [mine] = checks.avalanches(ProblemQuery(village_id=village_id), minimum=1)
+    assert mine.rule == "HLT-001" and mine.population < current and mine.fired == mine.population
+    assert checks.avalanches(ProblemQuery(village_id=village_id), minimum=current + 1) == []
+
+
+def test_a_small_county_has_no_avalanche(county_db: Database) -> None:
+    checks = CheckService(db=county_db)
+    checks.run()
+    assert checks.avalanches() == []
+    assert checks.avalanches(minimum=1) != []  # in 6 households, some rule fires on most of them
+
+
+@pytest.mark.parametrize("by", ["status", "severity", "category", "township"])
+def test_counts_by_each_key_add_up(county_db: Database, by: str) -> None:
+    checks = CheckService(db=county_db)
+    checks.run()
+    everything = checks.problems(ProblemQuery(status=None))
+    key = {"township": lambda p: p.township}.get(by, lambda p: getattr(p, by))
+    assert checks.count_problems(ProblemQuery(status=None), by) == Counter(map(key, everything))
+
+
+def test_counts_by_several_keys_in_one_query(county_db: Database) -> None:
+    checks = CheckService(db=county_db)
+    checks.run()
+    everything = checks.problems(ProblemQuery(status=None))
+    assert checks.count_problems(ProblemQuery(status=None), ("status", "rule")) == \
+        Counter((p.status, p.rule) for p in everything)
+    assert checks.count_problems(ProblemQuery(status=None), ("village", "severity")) == \
+        Counter((p.township, p.village, p.severity) for p in everything)
