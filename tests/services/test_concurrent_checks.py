@@ -5,14 +5,14 @@ problem again before the runs took a lock; on SQLite the first write already ser
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from povdesk.db.models import Problem
-from povdesk.services.checks import CheckService
+from povdesk.services.checks import CheckService, _Tracker
 from povdesk.services.database import Database
 
 
@@ -33,23 +33,23 @@ def _open_fingerprints(db: Database) -> tuple[int, int]:
 def test_two_check_runs_at_once_never_record_a_problem_twice(checked_county: Database,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     first_holding, second_evaluated = threading.Event(), threading.Event()
-    track, evaluate = CheckService._track, CheckService._evaluate
+    record, batches = _Tracker.record, CheckService._batches
 
-    def track_then_hold(self: CheckService, *args: Any, **kw: Any) -> Any:
-        out = track(self, *args, **kw)
+    def record_then_hold(self: _Tracker, *args: Any, **kw: Any) -> Any:
+        out = record(self, *args, **kw)
         if threading.current_thread().name == "first":  # its problems written, not yet committed
             first_holding.set()
             second_evaluated.wait(3)  # a second run that evaluates only after the commit never comes
         return out
 
-    def evaluate_then_signal(self: CheckService, *args: Any, **kw: Any) -> Any:
-        out = evaluate(self, *args, **kw)
-        if threading.current_thread().name == "second":
-            second_evaluated.set()
-        return out
+    def batches_then_signal(self: CheckService, *args: Any, **kw: Any) -> Iterator[Any]:
+        for batch in batches(self, *args, **kw):
+            if threading.current_thread().name == "second":
+                second_evaluated.set()
+            yield batch
 
-    monkeypatch.setattr(CheckService, "_track", track_then_hold)
-    monkeypatch.setattr(CheckService, "_evaluate", evaluate_then_signal)
+    monkeypatch.setattr(_Tracker, "record", record_then_hold)
+    monkeypatch.setattr(CheckService, "_batches", batches_then_signal)
     results: dict[str, Any] = {}
 
     def run(name: str) -> Callable[[], None]:
