@@ -15,6 +15,7 @@ from povdesk.services.checks import AVALANCHE_MINIMUM, CheckService, ProblemQuer
 from povdesk.services.database import Database
 from povdesk.services.demo import DemoService
 from povdesk.services.settings import YearSettingsService
+from tests.helpers.databases import DatabaseFactory
 
 
 def _thin(db: Database, households: int = 120) -> None:
@@ -48,17 +49,20 @@ def _runs(db: Database) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def test_a_run_records_each_batch_before_reading_the_next(db: Database, tmp_path: Path, monkeypatch) -> None:
+def test_a_run_records_each_batch_before_reading_the_next(db: Database, db_factory: DatabaseFactory,
+                                                         tmp_path: Path, monkeypatch) -> None:
     import povdesk.services.checks as engine
 
     _thin(db)
-    one = Database.open(tmp_path / "one-batch.sqlite", user="tester")
+    target = db_factory.new(tmp_path, "one_batch")
+    one = Database.open(target, user="tester")
     try:
         _thin(one)
         whole = _runs(one)
         expected = _outcome(one)
     finally:
         one.close()
+        db_factory.drop(target)
 
     recorded: list[int] = []
     known: list[int] = []
