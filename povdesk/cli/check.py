@@ -38,17 +38,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def _problem_json(p: Any, lang: str) -> dict[str, Any]:
-    def when(t: Any) -> str | None:
-        return None if t is None else t.isoformat(timespec="seconds")
-    return {"id": p.id, "rule": p.rule, "category": p.category, "severity": p.severity,
-            "household_no": p.household_no, "id_number": p.id_number, "member_name": p.member_name,
-            "fields": list(p.fields), "message": p.message(lang), "message_zh": p.message_zh,
-            "message_en": p.message_en, "status": p.status, "township": p.township, "village": p.village,
-            "opened_at": when(p.opened_at), "closed_at": when(p.closed_at), "closed_by": p.closed_by,
-            "resolution": p.resolution, "remark": p.remark}
-
-
 def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
     from povdesk.domain.rules.catalogue import catalogue
     from povdesk.reports.problem_lists import write_lists_by, write_problem_list
@@ -125,7 +114,7 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
 
     names = UserService(db=db).names()  # who closed each problem, by name
     if args.format == "json":
-        _emit_json(checks.iter_problems(listed_query), summary, run_id, args.lang, args.out, zh)
+        _emit_json(checks.iter_problem_json(listed_query, lang=args.lang), summary, run_id, args.out, zh)
     elif args.format == "xlsx":
         problems = list(checks.iter_problems(listed_query))
         titles = {r.code: r.title_zh for r in catalogue()}
@@ -147,18 +136,16 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-def _emit_json(problems: Iterable[Any], summary: dict[str, Any], run_id: int | None, lang: str,
+def _emit_json(problems: Iterable[str], summary: dict[str, Any], run_id: int | None,
                out: str | None, zh: bool) -> None:
     """The problems as JSON, one per line, written as they are read (a county's 200,000 problems
     are never one string), then the summary and the run."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-
     def write(f: TextIO) -> int:
         f.write('{"problems": [')
         count = 0
         lines: list[str] = []
         for p in problems:
-            lines.append(encode(_problem_json(p, lang)))
+            lines.append(p)
             count += 1
             if len(lines) == 1000:  # written a thousand lines at a time
                 f.write(("\n" if count == len(lines) else ",\n") + ",\n".join(lines))

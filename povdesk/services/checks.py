@@ -17,11 +17,15 @@ from typing import Any
 from sqlalchemy import (
     Select,
     String,
+    Text,
     and_,
     bindparam,
+    case,
+    cast,
     func,
     insert,
     literal,
+    literal_column,
     null,
     or_,
     select,
@@ -767,6 +771,53 @@ class CheckService:
         with self.db.reading() as s:  # core rows (the ORM's row handling doubled the read)
             for r in s.connection().execution_options(yield_per=batch).execute(stmt):
                 yield self._record(r)
+
+    def iter_problem_json(self, query: ProblemQuery = ProblemQuery(), *, lang: str = "zh",
+                          batch: int = 5000) -> Iterator[str]:
+        """Each of `problems(query)` as one JSON object (text), in the same order, built by the
+        database: a thin roster's 200,000 problems cost a third of the time that reading them as
+        records and encoding those took. Keys: the ProblemRecord's fields (`message` in `lang`),
+        `fields` as a list, times as ISO text to the second; the place names "" where missing."""
+        dialect = self.db.engine.dialect.name
+        stmt = self._filtered(self._select_json(dialect, lang), query).order_by(*_ORDER)
+        if query.limit:
+            stmt = stmt.limit(query.limit)
+        with self.db.reading() as s:
+            for r in s.connection().execution_options(yield_per=batch).execute(stmt):
+                yield r[0]
+
+    def _select_json(self, dialect: str, lang: str) -> Select[Any]:
+        if dialect == "sqlite":
+            build, text = func.json_object, lambda e: e
+            fields = case((func.coalesce(Problem.fields, "") == "", func.json_array()),
+                          else_=func.json('["' + func.replace(Problem.fields, ",", '","') + '"]'))
+
+            def when(col: Any) -> Any:
+                return func.strftime("%Y-%m-%dT%H:%M:%S", col)
+        elif dialect == "postgresql":
+            build, text = func.json_build_object, lambda e: cast(e, Text)
+            fields = func.to_json(func.string_to_array(func.coalesce(Problem.fields, ""), ","))
+
+            def when(col: Any) -> Any:
+                return func.to_char(col, 'YYYY-MM-DD"T"HH24:MI:SS')
+        else:  # pragma: no cover - povdesk runs on SQLite and PostgreSQL
+            raise NotImplementedError(dialect)
+        message = Problem.message_en if lang.startswith("en") else Problem.message_zh
+        pairs = (("id", Problem.id), ("rule", Problem.rule), ("category", Problem.category),
+                 ("severity", Problem.severity), ("household_no", Household.household_no),
+                 ("id_number", Member.id_number), ("member_name", Member.name), ("fields", fields),
+                 ("message", message), ("message_zh", Problem.message_zh),
+                 ("message_en", Problem.message_en), ("status", Problem.status),
+                 ("township", func.coalesce(Township.name, "")), ("village", func.coalesce(Village.name, "")),
+                 ("opened_at", when(Problem.opened_at)), ("closed_at", when(Problem.closed_at)),
+                 ("closed_by", Problem.closed_by), ("resolution", Problem.resolution),
+                 ("remark", Problem.remark))
+        line = text(build(*(x for key, col in pairs for x in (literal_column(f"'{key}'"), col))))
+        return (select(line).select_from(Problem)
+                .join(Household, Household.id == Problem.household_id)
+                .join(Village, Village.id == Household.village_id)
+                .join(Township, Township.id == Village.township_id)
+                .outerjoin(Member, Member.id == Problem.member_id))
 
     def problem_ids(self, query: ProblemQuery = ProblemQuery()) -> list[int]:
         """The ids of a query's problems, in `problems`' order (a panel pages their rows)."""

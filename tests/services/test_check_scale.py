@@ -4,6 +4,8 @@ paged and grouped in SQL."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -11,10 +13,12 @@ import pytest
 from sqlalchemy import func, select, update
 
 from povdesk.db.models import Household, Member, Problem, ProblemEvent
+from povdesk.domain.records import ProblemRecord
 from povdesk.services.checks import AVALANCHE_MINIMUM, CheckService, ProblemQuery
 from povdesk.services.database import Database
 from povdesk.services.demo import DemoService
 from povdesk.services.settings import YearSettingsService
+from povdesk.services.users import UserService
 from tests.helpers.databases import DatabaseFactory
 
 
@@ -142,3 +146,35 @@ def test_counts_by_several_keys_in_one_query(county_db: Database) -> None:
         Counter((p.status, p.rule) for p in everything)
     assert checks.count_problems(ProblemQuery(status=None), ("village", "severity")) == \
         Counter((p.township, p.village, p.severity) for p in everything)
+
+
+def _as_json(p: ProblemRecord, lang: str) -> dict[str, object]:
+    def when(t: dt.datetime | None) -> str | None:
+        return None if t is None else t.isoformat(timespec="seconds")
+    return {"id": p.id, "rule": p.rule, "category": p.category, "severity": p.severity,
+            "household_no": p.household_no, "id_number": p.id_number, "member_name": p.member_name,
+            "fields": list(p.fields), "message": p.message(lang), "message_zh": p.message_zh,
+            "message_en": p.message_en, "status": p.status, "township": p.township, "village": p.village,
+            "opened_at": when(p.opened_at), "closed_at": when(p.closed_at), "closed_by": p.closed_by,
+            "resolution": p.resolution, "remark": p.remark}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_json_lines_built_by_the_database_are_the_problems_records(db: Database, lang: str) -> None:
+    """`check --format json` takes its lines from the database: the same keys, values, order and
+    text (Chinese unescaped) as the records, open and closed, with and without a member."""
+    _thin(db, households=40)
+    UserService(db=db).save("tester", role="reviewer")  # who may accept an exception
+    checks = CheckService(db=db)
+    checks.run()
+    first = checks.problems()[0]
+    checks.accept(first.id, "户主外出务工，经核实")
+    checks.set_remark(first.id, '备注 "引号" 与 \\ 反斜杠')
+    query = ProblemQuery(status=None)  # every status
+    records = checks.problems(query)
+    lines = list(checks.iter_problem_json(query, lang=lang))
+    assert len(lines) == len(records) > 5
+    assert any(r.member_id is None for r in records) and any(r.member_id for r in records)
+    assert any(r.closed_at for r in records) and all(not r.fields or "," not in r.fields[0] for r in records)
+    assert [json.loads(line) for line in lines] == [_as_json(r, lang) for r in records]
+    assert "\\u" not in "".join(lines)  # Chinese as itself, as json.dumps(ensure_ascii=False) writes it
