@@ -66,6 +66,11 @@ def open_database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return Database.open(args.db or default_database_path(), user=args.user or None)
 
 
+#: why the system refused a path, in Chinese (the English is the system's own text)
+_OS_ZH = {IsADirectoryError: "这是一个文件夹，不是文件", NotADirectoryError: "路径中有一部分是文件，不是文件夹",
+          FileExistsError: "同名文件已存在，不能作为文件夹", PermissionError: "没有写入权限"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -94,6 +99,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。" if args.lang.startswith("zh") else "Cancelled.", file=sys.stderr)
         return 130
+    except (IsADirectoryError, NotADirectoryError, FileExistsError, PermissionError) as exc:
+        # an --out that is a folder, lies under a file, or may not be written: say which path
+        path = exc.filename or ""
+        print(f"无法写入“{path}”：{_OS_ZH.get(type(exc), '操作系统拒绝')}。未写出任何文件。"
+              if args.lang.startswith("zh") else
+              f"Cannot write {path}: {exc.strerror or exc}. Nothing was written.", file=sys.stderr)
+        return EXIT_UNUSABLE_INPUT
     except BrokenPipeError:
         # `povdesk … | head`: the reader went away; the job itself is done, so end quietly
         # (pointing stdout at devnull stops Python's own complaint at exit).

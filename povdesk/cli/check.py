@@ -60,6 +60,7 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
         if township_id is None:
             raise BadInput("input.township", f"No township with code {args.township}.",
                            f"找不到代码为 {args.township} 的乡镇。")
+    db.refuse_as_output(args.out)
     if args.format == "xlsx" and not args.out:
         raise BadInput("input.out", "--format xlsx needs --out FILE.", "--format xlsx 需要用 --out 指定文件。")
     if args.split and args.format != "xlsx":

@@ -29,6 +29,7 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
 
     service = ImportService(db=db)
     lang = args.lang
+    db.refuse_as_output(args.report, inputs=(args.file,))  # before the import, never after it
     try:
         result = service.run(args.file, dry_run=args.dry_run)
     except PovdeskError as exc:

@@ -27,7 +27,7 @@ from povdesk.db.engine import (
 from povdesk.db.models import AppUser, CodeItemRow, Meta, YearSetting
 from povdesk.domain.codelists import CodeBook, CodeItemOverride, builtin_codebook
 from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR, default_year_settings
-from povdesk.errors import Busy
+from povdesk.errors import BadInput, Busy
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +151,35 @@ class Database:
     def invalidate_codebook(self) -> None:
         self._codebook = None
 
+    def refuse_as_output(self, *paths: str | Path | None, inputs: tuple[str | Path, ...] = ()) -> None:
+        """Refuse, before any work, an output file that is this database, one of its journal files,
+        a file being read (`inputs`: a report written there would replace the registry or the roster
+        itself), an existing folder, or a path inside a file."""
+        own = self.path
+        taken: dict[Path, tuple[str, str]] = {}
+        if own is not None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                taken[_resolved(Path(f"{own}{suffix}"))] = ("the database", "数据库文件")
+        for path in inputs:
+            taken[_resolved(Path(path))] = ("the file being read", "正在读取的文件")
+        for path in paths:
+            if path is None:
+                continue
+            target = Path(path)
+            if target.is_dir():
+                raise BadInput("input.output_is_folder",
+                               f"{path} is a folder: give a file name for the output.",
+                               f"“{path}”是一个文件夹，请给出输出文件的文件名。")
+            if any(parent.exists() and not parent.is_dir() for parent in target.parents):
+                raise BadInput("input.output_inside_file",
+                               f"{path} lies inside a file, not a folder: choose another place.",
+                               f"“{path}”所在的路径中有一部分是文件，不是文件夹，请另选位置。")
+            what = taken.get(_resolved(target))
+            if what is not None:
+                raise BadInput("input.output_is_input",
+                               f"{path} is {what[0]}: writing there would replace it. Choose another file name.",
+                               f"“{path}”是{what[1]}，写入会把它覆盖。请另选一个文件名。")
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -180,6 +209,13 @@ def busy_error(name: str, job: str | None, waited: float, kind: str = "locked") 
                 "nothing was changed. Try again when the other work has finished.",
                 f"数据库“{name}”正忙：{other_zh}正在进行，或其他工作站正在写入。{this_zh}已等待 "
                 f"{waited:g} 秒仍无法进行，未做任何更改。请等其完成后重试。")
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:  # a path that cannot be resolved cannot be the database either
+        return path.absolute()
 
 
 def _os_user() -> str:

@@ -308,6 +308,7 @@ class ImportService:
         from povdesk.exchange import error_report  # openpyxl: loaded when a report is written
 
         path, out = Path(path), Path(out)
+        self.db.refuse_as_output(out, inputs=(path,))
         try:
             hmap, rows = layouts.scan(str(path), self._mappings(mapping), limits=self.limits)
         except PovdeskError as exc:
@@ -327,6 +328,7 @@ class ImportService:
         """Write the registry's current members in the national person-list layout (a)."""
         from povdesk.exchange import roster_export  # openpyxl: loaded when a roster is written
 
+        self.db.refuse_as_output(out)
         year = year or self.db.data_year
         with self.db.reading() as s:
             total = s.query(Member.id).filter(Member.status == MEMBER_CURRENT).count()

@@ -269,6 +269,7 @@ class PrintService:
             selection = PrintSelection(**{**asdict(selection), "seed": random.SystemRandom().randrange(1, 10**6)})
         pdf = Path(pdf)
         xlsx = Path(xlsx) if xlsx else None
+        self.db.refuse_as_output(pdf, xlsx)
         ids = self.select(selection)
         if not ids:
             raise BadInput("input.no_households", "No household matches these choices.",
