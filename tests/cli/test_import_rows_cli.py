@@ -3,12 +3,12 @@ beyond their limits are errors, in the JSON and the text summary, in both langua
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from povdesk.cli import main
+from tests.cli.test_import_cli import run_json
 from tests.exchange.rosters import (
     PERSON_HEADER,
     col,
@@ -17,11 +17,6 @@ from tests.exchange.rosters import (
     person_xlsx,
     write_csv,
 )
-
-
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
-    code = main(list(argv))
-    return code, json.loads(capsys.readouterr().out)
 
 
 def test_rows_pasted_twice_are_notices_and_a_conflict_is_an_error_in_the_json(
