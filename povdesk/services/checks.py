@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from povdesk.db.base import utcnow
+from povdesk.db.bulk import bulk_insert
 from povdesk.db.models import (
     MEMBER_CURRENT,
     Cadre,
@@ -235,53 +236,6 @@ class _Rows:
             cursor.close()
 
 
-_UNSET = object()
-
-
-class _Insert:
-    """`insert(table)` of fixed columns run by the driver's executemany, each value processed as its
-    column's type would process it. A first run of a thin roster opens 10^5 problems: SQLAlchemy's
-    per-row parameter handling cost more than the insert itself."""
-
-    def __init__(self, conn: Any, table: Any, columns: Sequence[str]) -> None:
-        dialect = conn.dialect
-        self.conn = conn
-        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-        self.sql = str(compiled)
-        self.columns = tuple(columns)
-        procs = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
-        self.procs = [(i, f) for i, f in enumerate(procs) if f is not None]
-        order = compiled.positiontup
-        self.order = None if order is None else [self.columns.index(k) for k in order]
-        if self.order == list(range(len(self.columns))):
-            self.order = []  # positional, in the columns' order: rows go as they are
-
-    def __call__(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Insert rows given as sequences in the order of `columns`."""
-        order, columns = self.order, self.columns
-        # a value repeated row after row (the run's time) is processed once
-        procs = [[i, f, _UNSET, None] for i, f in self.procs]
-        args: list[Any] = []
-        for row in rows:
-            if procs:
-                row = list(row)
-                for p in procs:
-                    value = row[p[0]]
-                    if value is not p[2]:
-                        p[2], p[3] = value, p[1](value)
-                    row[p[0]] = p[3]
-            if order:
-                row = tuple(row[i] for i in order)
-            args.append(dict(zip(columns, row, strict=True)) if order is None else row)
-        if not args:
-            return
-        cursor = self.conn.connection.cursor()  # the DBAPI connection of this session's transaction
-        try:
-            cursor.executemany(self.sql, args)
-        finally:
-            cursor.close()
-
-
 #: longest reason, remark or history note kept (the columns' width)
 NOTE_LIMIT = 200
 
@@ -354,7 +308,6 @@ class _Tracker:
         self.books = books
         self.now = utcnow()
         self.opened = self.rectified = self.lapsed = self.still_open = 0
-        self.insert = _Insert(self.conn, Problem.__table__, _NEW_COLUMNS)
 
     def _known(self, household_ids: list[int]) -> dict[str, tuple[int, str, str, int, dt.datetime,
                                                                    tuple[str, str, str]]]:
@@ -402,7 +355,7 @@ class _Tracker:
                              f.message("zh", books), f.message("en", books), _json_safe(f.values), OPEN,
                              run_id, run_id, now))
         conn = self.conn
-        self.insert(new_rows)
+        bulk_insert(conn, Problem.__table__, _NEW_COLUMNS, new_rows)
         for chunk in _chunks(still_open, 5000):
             conn.execute(update(Problem.__table__).where(_P.id.in_(chunk)).values(last_run_id=run_id))
         if changed:

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Table, insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from povdesk.config import Settings
+from povdesk.db.bulk import bulk_insert
 from povdesk.db.models import (
     MEMBER_CURRENT,
     ChangeLog,
@@ -380,51 +381,6 @@ def _sha256(path: Path) -> str:
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
-
-
-def _bulk_insert(conn: Any, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """executemany straight to the driver: the statement compiled once, values converted by the
-    column types' own bind processors (dates for SQLite), no per-row SQLAlchemy bookkeeping."""
-    if not rows:
-        return
-    dialect = conn.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-    names = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
-    if set(names) != set(columns):  # a column default SQLAlchemy would fill: take the normal path
-        conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
-        return
-    index = {c: i for i, c in enumerate(columns)}
-    order = [index[n] for n in names]
-    procs = []
-    for k, name in enumerate(columns):
-        col_type = table.c[name].type
-        if isinstance(col_type, Boolean):  # both sqlite3 and psycopg take Python bools as they are
-            continue
-        proc = col_type.dialect_impl(dialect).bind_processor(dialect)
-        if proc is not None:
-            procs.append((k, proc, {}))
-    if procs:  # dates and times repeat a lot (every row's timestamp is the same): convert each once
-        converted = []
-        for r in rows:
-            out = list(r)
-            for i, proc, memo in procs:
-                value = out[i]
-                if value is not None:
-                    hit = memo.get(value)
-                    if hit is None:
-                        hit = memo[value] = proc(value)
-                    out[i] = hit
-            converted.append(tuple(out))
-        rows = converted
-    if not compiled.positional:
-        params: list[Any] = [dict(zip(columns, r, strict=True)) for r in rows]
-    elif order == list(range(len(columns))):
-        params = [r if r.__class__ is tuple else tuple(r) for r in rows]
-    else:
-        getter = operator.itemgetter(*order)
-        params = [getter(r) for r in rows]
-    for chunk in _chunks(params, 20_000):
-        conn.exec_driver_sql(compiled.string, list(chunk))
 
 
 #: Fewest new rows for which a table's indexes are dropped and built again around the insert.
@@ -841,7 +797,7 @@ class _Plan:
             if stop():
                 raise Cancelled()
             with _indexes_rebuilt(conn, _TABLES[Entity.HOUSEHOLD], len(rows)):
-                _bulk_insert(conn, _TABLES[Entity.HOUSEHOLD], hcols, rows)
+                bulk_insert(conn, _TABLES[Entity.HOUSEHOLD], hcols, rows)
             report(850, _SCALE)
             numbers = {h.household_no for h, _ in self.new_households}
             ids = {no: hid for hid, no in conn.execute(select(Household.id, Household.household_no))
@@ -868,14 +824,14 @@ class _Plan:
             if stop():
                 raise Cancelled()
             with _indexes_rebuilt(conn, _TABLES[Entity.MEMBER], len(members)):
-                _bulk_insert(conn, _TABLES[Entity.MEMBER], mcols, members)
+                bulk_insert(conn, _TABLES[Entity.MEMBER], mcols, members)
             if stop():
                 raise Cancelled()
             report(930, _SCALE)
             for entity, rows_ in yearly.items():
                 self._yearly_check(entity)
-                _bulk_insert(conn, _TABLES[entity], ycols[entity], rows_)
-            _bulk_insert(conn, ChangeLog.__table__, _LOG_COLUMNS, logs)  # type: ignore[arg-type]
+                bulk_insert(conn, _TABLES[entity], ycols[entity], rows_)
+            bulk_insert(conn, ChangeLog.__table__, _LOG_COLUMNS, logs)  # type: ignore[arg-type]
         report(960, _SCALE)
         # existing households: new yearly rows, new members, changed fields, journal, version
         for entity, _hid, row in self.new_yearly:
@@ -900,7 +856,7 @@ class _Plan:
                     _hid, pm, _ = next(new_iter)
                     row["member_id"] = row["entity_id"] = member_ids[id(pm)]
                 logs.append(row)
-            _bulk_insert(conn, ChangeLog.__table__, _LOG_COLUMNS,  # type: ignore[arg-type]
+            bulk_insert(conn, ChangeLog.__table__, _LOG_COLUMNS,  # type: ignore[arg-type]
                          [tuple(r[c] for c in _LOG_COLUMNS) for r in logs])
         t_h = _TABLES[Entity.HOUSEHOLD]
         for hids in _chunks(sorted(self.changed_households)):

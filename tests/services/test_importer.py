@@ -230,7 +230,7 @@ def test_a_crash_while_the_member_indexes_are_down_restores_them(db: Database, t
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from povdesk.services import importer
 
-    insert = importer._bulk_insert
+    insert = importer.bulk_insert
 
     def insert_then_crash(conn: object, table: object, *args: object) -> None:
         insert(conn, table, *args)  # type: ignore[arg-type]
@@ -238,7 +238,7 @@ def test_a_crash_while_the_member_indexes_are_down_restores_them(db: Database, t
             raise RuntimeError("disk full")
 
     monkeypatch.setattr(importer, "_REBUILD_MIN", 1)
-    monkeypatch.setattr(importer, "_bulk_insert", insert_then_crash)
+    monkeypatch.setattr(importer, "bulk_insert", insert_then_crash)
     before, indexes = snapshot(db), member_indexes(db)
     with pytest.raises(RuntimeError):
         ImportService(db=db).run(person_xlsx(tmp_path / "a.xlsx"))
