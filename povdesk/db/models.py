@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from povdesk.db import limits
 from povdesk.db.base import Base, utcnow
+from povdesk.domain import meanings
 
 Code = String(8)
 
@@ -103,7 +104,7 @@ class Household(Base):
     pairings: Mapped[list[Pairing]] = relationship(back_populates="household")
 
 
-MEMBER_CURRENT = "1"
+MEMBER_CURRENT = meanings.MEMBER_CURRENT
 MEMBER_DECREASED = "2"
 MEMBER_REMOVED = "3"
 

@@ -13,6 +13,18 @@ from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber
 from povdesk.domain import values as dv
 from povdesk.domain.codelists import CodeBook
+from povdesk.domain.meanings import (  # noqa: F401 (the rules import these names from here)
+    CURRENT_MEMBER_STATUSES,
+    DISABLED_HEALTH,
+    EXITED_STATUSES,
+    HEAD,
+    HEALTHY,
+    ILL_HEALTH,
+    NOT_IN_SCHOOL,
+    SERIOUS_ILL,
+    SPOUSE,
+    is_in_school,
+)
 from povdesk.domain.records import YearSettingRecord
 
 ERROR = "error"
@@ -62,12 +74,6 @@ class _Absent:
 
 ABSENT = _Absent()
 
-#: Health codes (health code list): which count as ill, which as disabled.
-ILL_HEALTH = frozenset({"02", "03", "05", "06"})
-SERIOUS_ILL = frozenset({"03", "06"})
-DISABLED_HEALTH = frozenset({"04", "05", "06"})
-NOT_IN_SCHOOL = "01"
-EXITED_STATUSES = frozenset({"1", "4"})
 
 
 _MEMBER_COLUMNS = tuple(f.column for f in dd.fields_of(dd.Entity.MEMBER))
@@ -92,12 +98,11 @@ class MemberFacts(dict):  # type: ignore[type-arg]
 
     @property
     def in_school(self) -> bool:
-        s = self["school_status"]
-        return bool(s) and s != NOT_IN_SCHOOL
+        return is_in_school(self["school_status"])
 
     @property
     def healthy(self) -> bool:
-        return self["health"] == "01"
+        return self["health"] == HEALTHY
 
     @property
     def disabled(self) -> bool:
@@ -237,7 +242,7 @@ def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, 
         age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
     m["_age"] = age
     m.id, m.birth, m.age, m.id_norm = member_id, born, age, s
-    m.current = m["status"] in (None, "1")
+    m.current = m["status"] in CURRENT_MEMBER_STATUSES
     return m
 
 
@@ -284,11 +289,11 @@ def make_household(household_id: int, values: Mapping[str, Any] | Iterable[tuple
             continue
         current.append(m)
         rel = m["relation"]
-        if rel == "01":
+        if rel == HEAD:
             heads += 1
             if head is None:
                 head = m
-        elif rel == "02":
+        elif rel == SPOUSE:
             spouses += 1
         if m["work_months"]:
             workers += 1

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from povdesk.domain.meanings import DANGEROUS_GRADES, SAFE_GRADES
 from povdesk.domain.rules.base import ABSENT, CAT_CONDITIONS, ERROR, WARNING, RuleSet, no, num
 
 rules = RuleSet()
-DANGEROUS_GRADES = frozenset({"3", "4"})
-SAFE_GRADES = frozenset({"1", "2"})
 
 
 @rules.household("CON-001", CAT_CONDITIONS, ERROR, (),
