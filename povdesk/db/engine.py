@@ -7,7 +7,7 @@ import sqlite3
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -104,6 +104,21 @@ def write_lock(session: Session, job: str, *, wait: float = DEFAULT_LOCK_WAIT) -
         conn.exec_driver_sql(f"SET LOCAL lock_timeout = {_ms(wait)}")
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _advisory_key(job)})
         conn.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
+
+
+def migration_lock(conn: Connection) -> None:
+    """Hold the database's schema for this migration, first thing in its transaction.
+
+    SQLite: `BEGIN IMMEDIATE` (the one write lock, waiting up to the busy timeout); it also makes
+    the migration's DDL one transaction, which pysqlite would otherwise commit statement by
+    statement. PostgreSQL: a transaction-scoped advisory lock (its DDL is transactional anyway).
+    Alembic reads the stamped revision after this, so a migration that waited finds the other's
+    work done."""
+    name = conn.dialect.name
+    if name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _advisory_key("migrate")})
 
 
 def read_snapshot(session: Session) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from povdesk.config import Settings, backups_dir
 from povdesk.db import migrate
+from povdesk.db.base import Base
 from povdesk.db.engine import (
     busy_kind,
     make_engine,
@@ -112,18 +113,29 @@ class Database:
             raise busy_error(self.display_name, job, self.lock_wait, kind) from exc
 
     def ensure_defaults(self) -> None:
-        with self.transaction(job="open") as s:
-            if s.scalar(select(YearSetting.year).limit(1)) is None:
-                for ys in default_year_settings():
-                    s.add(YearSetting(year=ys.year, exit_income_line=ys.exit_income_line,
-                                      national_line=ys.national_line, source=ys.source,
-                                      school_age_from=ys.school_age_from,
-                                      school_age_to=ys.school_age_to,
-                                      reference_date=ys.reference_date))
-            if s.get(Meta, "data_year") is None:
-                s.add(Meta(key="data_year", value=str(DEFAULT_DATA_YEAR)))
-            if s.scalar(select(AppUser.id).where(AppUser.login == self.user)) is None:
-                s.add(AppUser(login=self.user, display_name=self.user, role="clerk"))
+        """The shipped year settings, the data year and this user, where the database lacks them.
+
+        Looked at without a lock (every open); only a database that lacks something takes the
+        write lock and looks again, so two desks opening a new database add them once."""
+        with self.reading() as s:
+            if not self._missing_defaults(s):
+                return
+        with self.transaction(lock="defaults", job="open") as s:
+            s.add_all(self._missing_defaults(s))
+
+    def _missing_defaults(self, s: Session) -> list[Base]:
+        missing: list[Base] = []
+        if s.scalar(select(YearSetting.year).limit(1)) is None:
+            missing += [YearSetting(year=ys.year, exit_income_line=ys.exit_income_line,
+                                    national_line=ys.national_line, source=ys.source,
+                                    school_age_from=ys.school_age_from, school_age_to=ys.school_age_to,
+                                    reference_date=ys.reference_date)
+                        for ys in default_year_settings()]
+        if s.get(Meta, "data_year") is None:
+            missing.append(Meta(key="data_year", value=str(DEFAULT_DATA_YEAR)))
+        if s.scalar(select(AppUser.id).where(AppUser.login == self.user)) is None:
+            missing.append(AppUser(login=self.user, display_name=self.user, role="clerk"))
+        return missing
 
     # ------------------------------------------------------------------ small shared facts
     def meta(self, key: str, default: str | None = None) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from povdesk.db.engine import make_engine
+from povdesk.db.engine import make_engine, migration_lock
 from povdesk.db.models import Base
 
 config = context.config
@@ -23,6 +23,9 @@ with engine.connect() as connection:
         connection.commit()
     try:
         with connection.begin():
+            # Two desks opening one new (or old) database at once: the second waits here for the
+            # first's migration, then finds the schema at head and runs nothing.
+            migration_lock(connection)
             context.configure(
                 connection=connection,
                 target_metadata=Base.metadata,
