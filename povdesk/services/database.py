@@ -166,7 +166,8 @@ class Database:
     def refuse_as_output(self, *paths: str | Path | None, inputs: tuple[str | Path, ...] = ()) -> None:
         """Refuse, before any work, an output file that is this database, one of its journal files,
         a file being read (`inputs`: a report written there would replace the registry or the roster
-        itself), an existing folder, or a path inside a file."""
+        itself), an existing folder, a link or device (a save replaces the name, not what it points
+        at), or a path inside a file."""
         own = self.path
         taken: dict[Path, tuple[str, str]] = {}
         if own is not None:
@@ -182,6 +183,11 @@ class Database:
                 raise BadInput("input.output_is_folder",
                                f"{path} is a folder: give a file name for the output.",
                                f"“{path}”是一个文件夹，请给出输出文件的文件名。")
+            if target.is_symlink() or (target.exists() and not target.is_file()):
+                raise BadInput("input.output_not_a_file",
+                               f"{path} is a link or a device, not an ordinary file: the report would "
+                               "replace it. Give the name of an ordinary file.",
+                               f"“{path}”是链接或设备，不是普通文件，写入会把它替换。请给出普通文件的文件名。")
             if any(parent.exists() and not parent.is_dir() for parent in target.parents):
                 raise BadInput("input.output_inside_file",
                                f"{path} lies inside a file, not a folder: choose another place.",

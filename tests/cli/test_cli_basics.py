@@ -94,3 +94,22 @@ def test_an_out_that_is_a_folder_or_lies_under_a_file_is_a_message_not_a_traceba
         assert shown in err and "Traceback" not in err
     assert sorted(p.name for p in work.iterdir()) == ["a.xlsx", "existing"]  # no .part left behind
     assert not list(folder.iterdir())
+
+
+def test_an_out_that_is_a_link_is_refused_and_the_link_kept(
+        county_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A save replaces the name it is given: onto a link it would replace the link (onto /dev/null,
+    run as root, the device itself). Refused before any work."""
+    db = str(county_db.path or county_db.url)
+    county_db.close()
+    target = tmp_path / "kept.xlsx"
+    target.write_bytes(b"kept")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(target)
+    for argv in (["export-roster", str(link)], ["check", "--format", "xlsx", "--out", str(link)]):
+        assert main(["--db", db, "--lang", "zh_CN", *argv]) == 2
+        err = capsys.readouterr().err
+        assert "是链接或设备，不是普通文件" in err and "Traceback" not in err
+    assert link.is_symlink() and target.read_bytes() == b"kept"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".sqlite"
+                  and not p.name.startswith("county")) == ["kept.xlsx", "link.xlsx"]
