@@ -22,9 +22,13 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
-#: Every control character (C0, DEL, C1) and the Unicode line and paragraph separators. The Excel
-#: writers refuse \x00-\x08, \x0b, \x0c and \x0e-\x1f outright; none of them shows in a cell.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Every control character (C0, DEL, C1) and the Unicode line and paragraph separators (the Excel
+#: writers refuse \x00-\x08, \x0b, \x0c and \x0e-\x1f outright; none of them shows in a cell),
+#: and the invisible format characters that hide or reorder text on screen: zero-width spaces and
+#: joiners, soft hyphen, byte-order mark, bidirectional overrides (U+202E shows a stored "沙马ABC"
+#: as "沙马CBA"). None belongs in a registry value.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\xad\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+                      "\u2066-\u206f\ufeff]")
 #: Tabs and line breaks: visible in a spreadsheet cell, and inside a name or a number they usually
 #: mean two values in one cell.
 _BREAK = re.compile("[ \u3000]*[\t\n\r\x85\u2028\u2029]+[ \u3000]*")

@@ -110,6 +110,21 @@ def test_invisible_control_characters_are_removed_and_said() -> None:
     assert not values.clean_text(name, "沙马拉则").changed
 
 
+def test_format_characters_that_hide_or_reorder_text_are_removed_and_said() -> None:
+    """A right-to-left override shows a stored "沙马ABC" as "沙马CBA"; zero-width spaces make two
+    names that look alike differ. They were stored silently; now they go, with a note."""
+    name = dd.field("member.name")
+    for raw, codes in (("沙马\u202eABC", ("U+202E",)), ("沙\u200b马拉则", ("U+200B",)),
+                       ("\ufeff沙马\u2066拉则\u2069", ("U+FEFF", "U+2066", "U+2069")),
+                       ("沙马\u00ad拉则\u200d", ("U+00AD", "U+200D"))):
+        cleaned = values.clean_text(name, raw)
+        assert cleaned.removed == codes and cleaned.text.startswith("沙")
+        assert not values.has_control(cleaned.text)
+    with pytest.raises(InvalidValue) as err:
+        values.coerce(name, "沙马\u202eABC")
+    assert not values.has_control(err.value.zh)
+
+
 def test_a_line_break_is_a_space_in_free_text_and_refused_in_a_name() -> None:
     company = dd.field("member.work_company")
     cleaned = values.clean_text(company, "雷波县\r\n  建筑公司\t\x7f")
