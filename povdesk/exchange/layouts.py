@@ -147,10 +147,17 @@ def scan(path: str, mappings: dict[str, str] | None = None,
                        f"第 {rows} 行是表头（已识别 {len(found)} 列：{'、'.join(c.header for c in found[:6])}…），"
                        f"但其中没有“{hn.zh}”列。花名册必须有“{hn.zh}”列，请补上，或把某一列对应为“{hn.zh}”。",
                        Where(file=hmap.source.path.name, row=hmap.header_row))
+    hint_en = hint_zh = ""
+    if first.kind == "csv" and first.encoding == "gb18030":  # read as GBK: perhaps it was not
+        hint_en = (" The text was read as GBK (GB18030); if the file was saved in another encoding "
+                   "(Big5, a Windows code page), save it again from Excel as \"CSV UTF-8\".")
+        hint_zh = "文件按 GBK（GB18030）编码读取；如果它是用其他编码（如 Big5 繁体）保存的，请在 Excel 中另存为“CSV UTF-8”后再导入。"
     raise BadInput("input.no_header",
                    "No recognisable roster header was found (it needs at least 户编号 and two other "
-                   "known column names in one of the first 30 rows, or in two rows one above the other).",
-                   "找不到可识别的花名册表头（前 30 行中应有一行，或上下相邻的两行，包含“户编号”及至少两个已知列名）。",
+                   "known column names in one of the first 30 rows, or in two rows one above the other)."
+                   + hint_en,
+                   "找不到可识别的花名册表头（前 30 行中应有一行，或上下相邻的两行，包含“户编号”及至少两个已知列名）。"
+                   + hint_zh,
                    Where(file=first.path.name))
 
 

@@ -105,6 +105,19 @@ def test_no_recognisable_header(tmp_path: Path) -> None:
     assert "户编号" in exc.zh
 
 
+def test_a_big5_csv_is_told_to_be_saved_as_utf8(tmp_path: Path) -> None:
+    """Traditional-Chinese Big5 bytes decode as GBK into other characters: no header matches, and
+    the message says which encoding was assumed and what to do (it used to say nothing of it)."""
+    path = tmp_path / "roster.csv"
+    path.write_bytes("戶編號,姓名,證件號碼,與戶主關係\n51343720420100001,沙馬拉則,513437198005170011,戶主\n"
+                     .encode("big5"))
+    exc = refused(path)
+    assert exc.code == "input.no_header"
+    assert "Big5" in exc.zh and "CSV UTF-8" in exc.zh and "CSV UTF-8" in exc.en
+    utf8 = write_xlsx(tmp_path / "shopping.xlsx", ["商品", "数量", "单价"], [["大米", 2, 3.5]])
+    assert "Big5" not in refused(utf8).zh  # a workbook has no encoding to blame
+
+
 def test_duplicated_columns_name_both(tmp_path: Path) -> None:
     header = [*PERSON_HEADER, "身份证号"]  # a synonym of 证件号码: the same field twice
     rows = [[*r, r[7]] for r in person_rows()]
