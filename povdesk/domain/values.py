@@ -134,10 +134,13 @@ def _check_text(f: Field, text: str) -> str:
         raise _invalid(f, text, "contains control characters", "中含有控制字符")
     limit = f.max_length or EXCEL_CELL_LIMIT
     if len(text) > limit:
+        # a spreadsheet reader hands at most a cell's 32,767 characters: the cell held that or more
+        long_en, long_zh = ((f"at least {EXCEL_CELL_LIMIT:,}", f"至少 {EXCEL_CELL_LIMIT:,}")
+                            if len(text) >= EXCEL_CELL_LIMIT else (f"{len(text):,}", f"{len(text):,}"))
         raise InvalidValue(
             code=f"value.{f.type}.length",
-            en=f"{f.en}: '{shown(text, 20)}' is {len(text):,} characters long; at most {limit:,} fit",
-            zh=f"{f.zh}：“{shown(text, 20)}”长 {len(text):,} 个字符，最多 {limit:,} 个字符")
+            en=f"{f.en}: '{shown(text, 20)}' is {long_en} characters long; at most {limit:,} fit",
+            zh=f"{f.zh}：“{shown(text, 20)}”长 {long_zh} 个字符，最多 {limit:,} 个字符")
     return text
 
 

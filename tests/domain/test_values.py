@@ -78,6 +78,8 @@ def test_display_and_journal_text() -> None:
         ("household.exit_year", 1800, "不是合理的年份（1949–2100）", "plausible year"),
         ("member.name", "沙" * 41, "长 41 个字符，最多 40 个字符", "41 characters long; at most 40"),
         ("member.name", "沙" * 40_000, "最多 40 个字符", "at most 40"),
+        # a workbook reader hands at most 32,767 characters of a cell: never "32,767 long" as if exact
+        ("member.name", "沙" * 32_767, "长 至少 32,767 个字符", "at least 32,767 characters long"),
         ("member.id_number", "5" * 25, "最多 24 个字符", "at most 24"),
         ("member.phone", "1" * 21, "最多 20 个字符", "at most 20"),
         ("household.household_no", 5.13437204201e16, "后几位已丢失", "lost digits"),
