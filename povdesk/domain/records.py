@@ -198,6 +198,8 @@ class ProblemRecord:
     township: str = ""
     village: str = ""
     head_name: str = ""  # the household head's name, as the household row records it
+    township_code: str = ""
+    village_code: str = ""  # two villages of one township may share a name, never a code
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang.startswith("en") else self.message_zh

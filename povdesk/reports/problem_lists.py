@@ -168,14 +168,20 @@ def write_lists_by(folder: str | Path, problems: Iterable[ProblemRecord], *, lev
     The names come from imported data, so each file name is made safe and distinct
     (`FolderNames`: `问题清单_帕哈乡八合村.xlsx`, a clash gets `-2`) and proven to stay in `folder`."""
     groups: dict[tuple[str, ...], list[ProblemRecord]] = {}
-    for p in problems:
-        key = (p.township, p.village) if level == "village" else (p.township,)
+    place: dict[tuple[str, ...], str] = {}
+    for p in problems:  # grouped by code (by name where none is given): two villages may share a name
+        town = p.township_code or p.township
+        key = (town, p.village_code or p.village) if level == "village" else (town,)
         groups.setdefault(key, []).append(p)
+        place.setdefault(key, p.township + p.village if level == "village" else p.township)
+    shared = Counter(place.values())
     files = FolderNames()
     unnamed = "未命名行政村" if level == "village" else "未命名乡镇"
     out = []
     for key, items in sorted(groups.items()):
-        name = "".join(key)
+        name = place[key]
+        if shared[name] > 1:  # the same name twice: the code tells them apart, in the file and its title
+            name = f"{name}（{key[-1]}）" if name else key[-1]
         file_name = files.add(name, prefix="问题清单_", ext=".xlsx", fallback=unnamed)
         path = path_inside(folder, file_name)
         out.append(write_problem_list(path, items, title=f"{name}数据质量问题清单",

@@ -678,7 +678,8 @@ class CheckService:
                        Household.household_no, Problem.member_id, Member.name, Member.id_number,
                        Problem.fields, Problem.message_zh, Problem.message_en, Problem.status,
                        Problem.opened_at, Problem.closed_at, Problem.closed_by, Problem.resolution,
-                       Problem.remark, Township.name, Village.name, Household.head_name)
+                       Problem.remark, Township.name, Village.name, Household.head_name, Township.code,
+                       Village.code)
                 .join(Household, Household.id == Problem.household_id)
                 .join(Village, Village.id == Household.village_id)
                 .join(Township, Township.id == Village.township_id)
@@ -691,7 +692,8 @@ class CheckService:
                              fields=tuple(x for x in (r[9] or "").split(",") if x), message_zh=r[10],
                              message_en=r[11], status=r[12], opened_at=r[13], closed_at=r[14],
                              closed_by=r[15], resolution=r[16], remark=r[17], township=r[18] or "",
-                             village=r[19] or "", head_name=r[20] or "")
+                             village=r[19] or "", head_name=r[20] or "", township_code=r[21] or "",
+                             village_code=r[22] or "")
 
     @staticmethod
     def _filtered(stmt: Select[Any], q: ProblemQuery) -> Select[Any]:

@@ -84,6 +84,18 @@ def test_one_workbook_per_village(tmp_path: Path) -> None:
     assert len(towns) == 2
 
 
+def test_two_villages_of_one_name_get_a_list_each(tmp_path: Path) -> None:
+    """Villages are told apart by code: two 新村 of one township used to share one list."""
+    problems = [_p(1, "EDU-001", "帕哈乡", "新村", township_code="513437204", village_code="513437204201"),
+                _p(2, "EDU-001", "帕哈乡", "新村", township_code="513437204", village_code="513437204202"),
+                _p(3, "EDU-001", "帕哈乡", "八合村", township_code="513437204", village_code="513437204203")]
+    paths = write_lists_by(tmp_path, problems, level="village")
+    assert sorted(p.name for p in paths) == ["问题清单_帕哈乡八合村.xlsx", "问题清单_帕哈乡新村（513437204201）.xlsx",
+                                             "问题清单_帕哈乡新村（513437204202）.xlsx"]
+    ws = load_workbook(tmp_path / "问题清单_帕哈乡新村（513437204202）.xlsx")["问题清单"]
+    assert ws.max_row == 4 and ws["A1"].value == "帕哈乡新村（513437204202）数据质量问题清单"
+
+
 def test_summary_of_nothing_is_just_totals() -> None:
     header, body = summary_rows([])
     assert header == ["规则编号", "规则", "合计"] and body == [["合计", "", 0]]

@@ -106,6 +106,9 @@ def test_counts_per_village_and_household_problems(county_db: Database) -> None:
         villages = dict(s.execute(select(Village.code, Village.id)).all())
     assert sum(counts.values()) == len(checks.problems())
     assert counts[villages["513437204202"]] >= 2  # EXIT-001 + warnings
+    # each problem names its village and township by code too (lists split by village group by it)
+    assert {p.village_code for p in checks.problems()} <= set(villages)
+    assert all(p.township_code == p.village_code[:9] for p in checks.problems())
     hid = _hid(county_db, "51343720420200001")
     mine = checks.open_problems(hid)
     assert mine and all(p.household_no == "51343720420200001" and p.village == "试点村" for p in mine)
