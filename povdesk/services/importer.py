@@ -23,6 +23,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from povdesk.config import Settings
+from povdesk.db import columns
 from povdesk.db.bulk import bulk_insert
 from povdesk.db.models import (
     MEMBER_CURRENT,
@@ -38,7 +39,7 @@ from povdesk.db.models import (
     Village,
 )
 from povdesk.domain import dictionary as dd
-from povdesk.domain import idnumber, values
+from povdesk.domain import groups, idnumber, values
 from povdesk.domain.dictionary import Entity
 from povdesk.errors import BadInput, Cancelled, PovdeskError, Where
 from povdesk.exchange import layouts
@@ -970,16 +971,11 @@ class _Plan:
 
 
 def _export_rows(s: Session, year: int) -> Iterator[dict[str, Any]]:
-    """Current members with their household, place and the year's income and conditions."""
+    """Current members with their household, place and the year's income and conditions, keyed by
+    the fields of the national person list."""
+    keys = groups.NATIONAL_PERSON_LIST.keys
     stmt = (
-        select(County.name.label("county"), Township.name.label("township"),
-               Village.name.label("village"), Household.group_name, Household.household_no,
-               Member.person_no, Member.name, Member.id_number, Household.size, Member.relation,
-               Member.ethnicity, Member.education, Member.school_status, Member.health,
-               Member.labour_skill, Member.work_status, Member.work_months, Member.ins_major_illness,
-               Household.status, Household.exit_year, Household.attribute, Household.main_cause,
-               Conditions.dangerous_house, Conditions.drinking_safe, Conditions.drinking_difficult,
-               Income.per_capita_net, Household.phone)
+        select(*(columns.column(k) for k in keys))
         .select_from(Member)
         .join(Household, Household.id == Member.household_id)
         .join(Village, Village.id == Household.village_id)
@@ -991,7 +987,7 @@ def _export_rows(s: Session, year: int) -> Iterator[dict[str, Any]]:
         .order_by(Township.code, Village.code, Household.household_no, Member.sort_order, Member.id)
     )
     for r in s.execute(stmt).yield_per(5000):
-        yield r._asdict()
+        yield dict(zip(keys, r, strict=True))
 
 
 __all__ = ["SOURCE_IMPORT", "BadInput", "FieldChange", "HeaderPreview", "ImportIssue", "ImportResult",
