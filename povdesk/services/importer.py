@@ -41,13 +41,14 @@ from povdesk.db.models import (
 from povdesk.domain import dictionary as dd
 from povdesk.domain import groups, idnumber, values
 from povdesk.domain.dictionary import Entity
+from povdesk.domain.journal import JournalEvent, JournalSource
 from povdesk.errors import BadInput, Cancelled, PovdeskError, Where
 from povdesk.exchange import layouts
 from povdesk.exchange.layouts import Column, ParsedHousehold, ParsedMember, ParsedRoster
 from povdesk.exchange.readers import DEFAULT_LIMITS, ReadLimits
 from povdesk.services.database import Database
 
-SOURCE_IMPORT = "provincial import"
+SOURCE_IMPORT = JournalSource.IMPORT
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
 _CHUNK = 500
@@ -747,7 +748,7 @@ class _Plan:
         for pm in new:
             order += 1
             self.new_members.append((hid, pm, order))
-            self._change(hid, None, no, pm.values.get("name"), "member.added", None,
+            self._change(hid, None, no, pm.values.get("name"), JournalEvent.MEMBER_ADDED, None,
                          pm.values.get("name"), Entity.MEMBER, None, text=True)
         for r in unmatched:
             if r.status == MEMBER_CURRENT:
@@ -821,7 +822,7 @@ class _Plan:
                         if cells.count(None) < len(cells):
                             bucket.append((hid, year, *cells))
                 logs.append((now, self.user, SOURCE_IMPORT, hid, None, str(Entity.HOUSEHOLD), hid,
-                             "household.imported", None, h.household_no, reason, reference))
+                             JournalEvent.HOUSEHOLD_IMPORTED, None, h.household_no, reason, reference))
             if stop():
                 raise Cancelled()
             with _indexes_rebuilt(conn, _TABLES[Entity.MEMBER], len(members)):
@@ -853,7 +854,7 @@ class _Plan:
             for j in self.journal:
                 row = {"at": now, "user": self.user, "source": SOURCE_IMPORT, "reason": reason,
                        "reference": reference, **j}
-                if j["field"] == "member.added":
+                if j["field"] == JournalEvent.MEMBER_ADDED:
                     _hid, pm, _ = next(new_iter)
                     row["member_id"] = row["entity_id"] = member_ids[id(pm)]
                 logs.append(row)
@@ -944,7 +945,7 @@ class _Plan:
         return {"households_new": len(self.new_households),
                 "households_changed": len(self.changed_households),
                 "members_new": sum(len(h.members) for h, _ in self.new_households) + len(self.new_members),
-                "fields_changed": sum(1 for c in self.changes if c.field_key != "member.added"),
+                "fields_changed": sum(1 for c in self.changes if c.field_key != JournalEvent.MEMBER_ADDED),
                 "households_skipped": len(self.skipped), "errors": len(self.errors),
                 "notices": len(self.notices)}
 

@@ -26,6 +26,7 @@ from povdesk.db.models import (
 from povdesk.domain import dictionary as dd
 from povdesk.domain import groups, idnumber, values
 from povdesk.domain.dictionary import Entity, FieldType
+from povdesk.domain.journal import JournalEvent, JournalSource
 from povdesk.domain.records import (
     CadreRecord,
     ChangeRecord,
@@ -41,8 +42,6 @@ from povdesk.domain.records import (
 )
 from povdesk.errors import Conflict, InvalidValue, NotFound
 from povdesk.services.database import Database
-
-SOURCE_EDIT = "edit"
 
 #: Columns the household table can sort by: the household list's columns (`groups.HOUSEHOLD_LIST`).
 SORT_KEYS = groups.HOUSEHOLD_LIST.columns
@@ -267,7 +266,7 @@ class RegistryService:
 
     # ------------------------------------------------------------------ edits
     def update_field(self, *, entity: Entity | str, entity_id: int, key: str, value: Any,
-                     reason: str | None = None, source: str = SOURCE_EDIT,
+                     reason: str | None = None, source: JournalSource = JournalSource.EDIT,
                      expected_version: int | None = None, reference: str | None = None) -> HouseholdDetail:
         """Set one field, journal old → new in the same transaction and bump the household version.
 
@@ -305,7 +304,7 @@ class RegistryService:
             return self._detail(s, household, 500)
 
     def set_income_field(self, *, household_id: int, year: int, key: str, value: Any,
-                         reason: str | None = None, source: str = SOURCE_EDIT) -> HouseholdDetail:
+                         reason: str | None = None, source: JournalSource = JournalSource.EDIT) -> HouseholdDetail:
         """Edit a yearly income or conditions figure, creating that year's row when absent."""
         f = dd.field(key)
         model = {Entity.INCOME: Income, Entity.CONDITIONS: Conditions}[f.entity]
@@ -320,7 +319,7 @@ class RegistryService:
                                  reason=reason, source=source)
 
     def add_member(self, *, household_id: int, values_by_key: dict[str, Any], reason: str,
-                   date: dt.date, source: str = SOURCE_EDIT) -> MemberRecord:
+                   date: dt.date, source: JournalSource = JournalSource.EDIT) -> MemberRecord:
         """Natural increase (birth, marriage in, …): a new member row, journalled field by field."""
         books = self.db.codebook()
         typed = {}
@@ -346,7 +345,7 @@ class RegistryService:
             s.add(m)
             s.flush()
             self.journal(s, household=h, entity=Entity.MEMBER, entity_id=m.id, member_id=m.id,
-                         field="member.added", old=None, new=m.name, reason=reason, source=source)
+                         field=JournalEvent.MEMBER_ADDED, old=None, new=m.name, reason=reason, source=source)
             for col, val in typed.items():
                 f = dd.field(f"member.{col}")
                 self.journal(s, household=h, entity=Entity.MEMBER, entity_id=m.id, member_id=m.id,
@@ -356,7 +355,7 @@ class RegistryService:
             return MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), h.id)
 
     def decrease_member(self, *, member_id: int, reason: str, date: dt.date,
-                        source: str = SOURCE_EDIT) -> MemberRecord:
+                        source: JournalSource = JournalSource.EDIT) -> MemberRecord:
         """Natural decrease (death, marriage out, …): the row stays, flagged with reason and date."""
         with self.db.transaction() as s:
             m = s.get(Member, member_id)
@@ -383,7 +382,7 @@ class RegistryService:
     # ------------------------------------------------------------------ helpers shared with imports
     def journal(self, s: Session, *, household: Household | None, entity: Entity | str,
                 entity_id: int | None, member_id: int | None, field: str, old: str | None,
-                new: str | None, reason: str | None, source: str, reference: str | None = None,
+                new: str | None, reason: str | None, source: JournalSource, reference: str | None = None,
                 bump: bool = True) -> None:
         s.add(ChangeLog(user=self.db.user, source=source,
                         household_id=household.id if household else None, member_id=member_id,
@@ -392,7 +391,7 @@ class RegistryService:
         if bump and household is not None:
             household.version = (household.version or 0) + 1
 
-    def _sync_size(self, s: Session, h: Household, reason: str | None, source: str) -> None:
+    def _sync_size(self, s: Session, h: Household, reason: str | None, source: JournalSource) -> None:
         s.flush()
         count = s.scalar(select(func.count(Member.id)).where(
             Member.household_id == h.id, Member.status == MEMBER_CURRENT)) or 0
