@@ -285,7 +285,7 @@ class ChangeLog(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     user: Mapped[str] = mapped_column(String(40))
-    #: edit, provincial import, demo, adjustment, feedback, …
+    #: Where the change came from: a `povdesk.domain.journal.JournalSource` (edit, import, …)
     source: Mapped[str] = mapped_column(String(30))
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))

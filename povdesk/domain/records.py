@@ -70,7 +70,7 @@ class CountyNode:
 
 @dataclass(frozen=True)
 class HouseholdRow:
-    """One line of the household table."""
+    """One line of the household table: one attribute per column of `groups.HOUSEHOLD_LIST`."""
 
     id: int
     household_no: str

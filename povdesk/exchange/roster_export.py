@@ -24,40 +24,16 @@ from povdesk.domain import dictionary as dd
 from povdesk.domain import values
 from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import FieldType
+from povdesk.domain.groups import NATIONAL_PERSON_LIST
 from povdesk.errors import Cancelled
 
+#: Column widths of layout (a), one per field of `groups.NATIONAL_PERSON_LIST`.
+WIDTHS = (12, 12, 12, 10, 20, 20, 12, 21, 6, 11, 8, 12, 12, 12, 12, 14, 9, 9, 16, 9, 14, 14, 7, 8, 8, 11, 14)
 #: Layout (a): header as the national system prints it, the field it holds, column width.
-PERSON_LIST: tuple[tuple[str, str, float], ...] = (
-    ("县(市、区、旗)", "location.county", 12),
-    ("乡(镇)", "location.township", 12),
-    ("行政村", "location.village", 12),
-    ("自然村", "household.group_name", 10),
-    ("户编号", "household.household_no", 20),
-    ("人编号", "member.person_no", 20),
-    ("姓名", "member.name", 12),
-    ("证件号码", "member.id_number", 21),
-    ("人数", "household.size", 6),
-    ("与户主关系", "member.relation", 11),
-    ("民族", "member.ethnicity", 8),
-    ("文化程度", "member.education", 12),
-    ("在校生状况", "member.school_status", 12),
-    ("健康状况", "member.health", 12),
-    ("劳动技能", "member.labour_skill", 12),
-    ("务工状况", "member.work_status", 14),
-    ("务工时间（月）", "member.work_months", 9),
-    ("参加大病医疗", "member.ins_major_illness", 9),
-    ("脱贫属性", "household.status", 16),
-    ("脱贫年度", "household.exit_year", 9),
-    ("贫困户属性", "household.attribute", 14),
-    ("主要致贫原因", "household.main_cause", 14),
-    ("危房户", "conditions.dangerous_house", 7),
-    ("饮水安全", "conditions.drinking_safe", 8),
-    ("饮水困难", "conditions.drinking_difficult", 8),
-    ("人均纯收入", "income.per_capita_net", 11),
-    ("联系电话", "household.phone", 14),
-)
+PERSON_LIST: tuple[tuple[str, str, float], ...] = tuple(
+    zip(NATIONAL_PERSON_LIST.headers, NATIONAL_PERSON_LIST.keys, WIDTHS, strict=True))
 TEXT_FORMAT = "@"
-SHEET_TITLE = "贫困人口花名册"
+SHEET_TITLE = NATIONAL_PERSON_LIST.zh
 
 
 def _cell_writer(key: str, books: CodeBook) -> Callable[[Any], Any]:
@@ -84,7 +60,7 @@ def _cell_writer(key: str, books: CodeBook) -> Callable[[Any], Any]:
 def write_person_list(out: Path, rows: Iterable[dict[str, Any]], books: CodeBook, *, total: int = 0,
                       progress: Callable[[int, int], None] | None = None,
                       cancel: Callable[[], bool] | None = None) -> int:
-    """Write `rows` (dicts keyed by the dictionary column of each PERSON_LIST field); returns the count."""
+    """Write `rows` (dicts keyed by the field keys of PERSON_LIST); returns the count."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET_TITLE)
     ws.freeze_panes = "A2"
@@ -103,12 +79,12 @@ def write_person_list(out: Path, rows: Iterable[dict[str, Any]], books: CodeBook
     for _, key, _ in PERSON_LIST:
         f = dd.field(key)
         textual = f.type in (FieldType.TEXT, FieldType.ID_NUMBER, FieldType.PHONE) and key != "member.name"
-        writers.append((key.split(".", 1)[1], _cell_writer(key, books), textual))
+        writers.append((key, _cell_writer(key, books), textual))
     count = 0
     for row in rows:
         out_row: list[Any] = []
-        for column, write, textual in writers:
-            value = write(row.get(column))
+        for key, write, textual in writers:
+            value = write(row.get(key))
             if textual and value is not None:
                 cell = workbook.cell(ws, value)
                 cell.number_format = TEXT_FORMAT

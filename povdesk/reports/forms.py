@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from povdesk.domain import dictionary as dd
-from povdesk.domain import idnumber, values
+from povdesk.domain import groups, idnumber, values
 from povdesk.domain.codelists import CodeBook
 from povdesk.domain.records import HouseholdDetail, MemberRecord, ProblemRecord, Row
 
@@ -25,34 +25,10 @@ PAYLOAD_PREFIX = "PD1"
 SNAPSHOT_VERSION = 1
 
 # ------------------------------------------------------------------ fields printed, in order
-HEADER_FIELDS = ("location.county", "location.township", "location.village", "household.group_name",
-                 "household.household_no", "household.head_name", "household.attribute",
-                 "household.status")
-FACT_FIELDS = ("household.head_id_number", "household.phone", "household.size",
-               "household.first_identified_year", "household.standard", "household.main_cause",
-               "household.other_causes", "household.exit_year", "household.return_year",
-               "household.return_cause", "household.military_family", "household.relocation_wish",
-               "household.relocation_mode", "household.relocation_moved_in", "household.bank_name",
-               "household.bank_account")
-MEMBER_FIELDS = ("member.name", "member.id_number", "member.relation", "member.sex", "AGE",
-                 "member.ethnicity", "member.education", "member.school_status", "member.health",
-                 "member.labour_skill", "member.work_status")
-#: relative widths of the member table (序号, the fields above, then the correction column)
+# The field lists are the dictionary's named groups (`domain.groups`); the widths are the form's own.
+#: relative widths of the member table (序号, the FORM_MEMBERS fields, then the correction column)
 MEMBER_WIDTHS = (4.0, 9.6, 16.0, 6.4, 3.8, 3.8, 5, 7, 7.2, 7.4, 8.6, 7.6, 13.6)
-INSURANCE_FIELDS = ("member.ins_medical", "member.ins_major_illness", "member.ins_pension",
-                    "member.ins_employee_medical", "member.ins_employee_pension",
-                    "member.ins_commercial", "member.dibao", "member.tekun")
-INCOME_FIELDS = ("income.total_income", "income.wage", "income.business", "income.property",
-                 "income.transfer", "income.business_cost", "income.net_income",
-                 "income.per_capita_net", "income.dibao_money", "income.tekun_money",
-                 "income.family_planning", "income.pension", "income.eco_compensation",
-                 "income.other_transfer", "income.dividend", "income.other_property",
-                 "income.public_post_income")
-CONDITION_FIELDS = tuple(f.key for f in dd.fields_of(dd.Entity.CONDITIONS))
-MEASURE_FIELDS = ("measure.year", "measure.category", "measure.item", "BENEFICIARY",
-                  "measure.quantity", "measure.amount", "measure.implementer")
 MEASURE_WIDTHS = (5, 9, 20, 7, 6, 8, 13, 16)
-CADRE_FIELDS = ("cadre.name", "cadre.org_name", "cadre.position", "cadre.phone", "pairing.start_date")
 CADRE_WIDTHS = (9, 22, 11, 11, 10, 16)
 #: 两不愁三保障 grade codes that count as an unsafe house (domain.md §3: C and D)
 UNSAFE_HOUSE_GRADES = frozenset({"3", "4"})
@@ -283,7 +259,7 @@ def key_value_table(key: str, title: str, pairs: Sequence[tuple[str, str]], *,
     return FormTable(key, title, tuple(columns), tuple(rows), key_value=True)
 
 
-def _pairs(keys: Sequence[str], row: Row | None, books: CodeBook, *, mask: bool = False
+def _pairs(keys: Iterable[str], row: Row | None, books: CodeBook, *, mask: bool = False
            ) -> list[tuple[str, str]]:
     out = []
     for key in keys:
@@ -299,7 +275,7 @@ def header_pairs(detail: HouseholdDetail, books: CodeBook, serial: str) -> tuple
     by_location = {"location.county": loc.county, "location.township": loc.township,
                    "location.village": loc.village}
     pairs = []
-    for key in HEADER_FIELDS:
+    for key in groups.FORM_HEADER:
         f = dd.field(key)
         value = by_location[key] if key in by_location else _show(key, detail.household[f.column], books)
         pairs.append((f.zh, value or ""))
@@ -308,8 +284,8 @@ def header_pairs(detail: HouseholdDetail, books: CodeBook, serial: str) -> tuple
 
 
 def facts_table(detail: HouseholdDetail, books: CodeBook, opts: FormOptions) -> FormTable:
-    return key_value_table("facts", "家庭基本情况",
-                           _pairs(FACT_FIELDS, detail.household, books, mask=opts.mask_ids))
+    return key_value_table("facts", groups.FORM_FACTS.zh,
+                           _pairs(groups.FORM_FACTS, detail.household, books, mask=opts.mask_ids))
 
 
 def member_rows(members: Sequence[MemberRecord], books: CodeBook, opts: FormOptions
@@ -317,8 +293,8 @@ def member_rows(members: Sequence[MemberRecord], books: CodeBook, opts: FormOpti
     rows = []
     for n, m in enumerate(members, start=1):
         row = [str(n)]
-        for key in MEMBER_FIELDS:
-            if key == "AGE":
+        for key in groups.FORM_MEMBERS:
+            if key == groups.AGE:
                 row.append(age(m, opts.age_date))
             else:
                 row.append(_show(key, m[dd.field(key).column], books, mask=opts.mask_ids))
@@ -328,34 +304,33 @@ def member_rows(members: Sequence[MemberRecord], books: CodeBook, opts: FormOpti
 
 
 def members_table(detail: HouseholdDetail, books: CodeBook, opts: FormOptions) -> FormTable:
-    titles = ["序号"] + ["年龄" if k == "AGE" else dd.field(k).zh for k in MEMBER_FIELDS] + [CORRECTION]
+    titles = ["序号"] + [f.zh for f in groups.FORM_MEMBERS.fields] + [CORRECTION]
     aligns = {"序号": "center", "性别": "center", "年龄": "center"}
     columns = tuple(Column(t, w, aligns.get(t, "left"), correction=t == CORRECTION)
                     for t, w in zip(titles, MEMBER_WIDTHS, strict=True))
-    return FormTable("members", f"家庭成员(在册；年龄计算至 {opts.age_date:%Y年%m月%d日})", columns,
-                     tuple(member_rows(detail.current_members, books, opts)))
+    title = f"{groups.FORM_MEMBERS.zh}(在册；年龄计算至 {opts.age_date:%Y年%m月%d日})"
+    return FormTable("members", title, columns, tuple(member_rows(detail.current_members, books, opts)))
 
 
 def insurance_table(detail: HouseholdDetail, books: CodeBook) -> FormTable:
-    fs = [dd.field(k) for k in INSURANCE_FIELDS]
+    fs = groups.FORM_INSURANCE.fields
     columns = (Column(dd.field("member.name").zh, 9), *(Column(short_label(f), 6.5, "center") for f in fs),
                Column(CORRECTION, 16, correction=True))
     rows = tuple((m["name"] or "", *(values.display(f, m[f.column], "zh", books) for f in fs), "")
                  for m in detail.current_members)
-    return FormTable("insurance", "参保及社会保障", columns, rows)
+    return FormTable("insurance", groups.FORM_INSURANCE.zh, columns, rows)
 
 
 def decreased_table(detail: HouseholdDetail, books: CodeBook, opts: FormOptions) -> FormTable | None:
     gone = [m for m in detail.members if not m.current]
     if not gone:
         return None
-    keys = ("member.name", "member.id_number", "member.relation", "member.status",
-            "member.change_reason", "member.change_date")
+    keys = groups.FORM_DECREASED
     columns = (*(Column(dd.field(k).zh, w) for k, w in zip(keys, (9, 16, 7, 7, 14, 9), strict=True)),
                Column(CORRECTION, 16, correction=True))
     rows = tuple((*(_show(k, m[dd.field(k).column], books, mask=opts.mask_ids) for k in keys), "")
                  for m in gone)
-    return FormTable("decreased", "已减少成员", columns, rows)
+    return FormTable("decreased", keys.zh, columns, rows)
 
 
 def _yes(value: Any) -> bool:
@@ -435,8 +410,8 @@ def measure_rows(detail: HouseholdDetail, books: CodeBook) -> list[tuple[str, ..
     rows = []
     for r in ordered:
         row = []
-        for key in MEASURE_FIELDS:
-            if key == "BENEFICIARY":
+        for key in groups.FORM_MEASURES:
+            if key == groups.BENEFICIARY:
                 row.append(names.get(r["member_id"], "全户") if r["member_id"] else "全户")
                 continue
             f = dd.field(key)
@@ -450,33 +425,31 @@ def measure_rows(detail: HouseholdDetail, books: CodeBook) -> list[tuple[str, ..
 
 
 def measures_table(detail: HouseholdDetail, books: CodeBook) -> FormTable:
-    titles = []
-    for key in MEASURE_FIELDS:
-        titles.append("受益对象" if key == "BENEFICIARY" else dd.field(key).label_with_unit("zh"))
+    titles = [f.label_with_unit("zh") for f in groups.FORM_MEASURES.fields]
     aligns = {"measure.amount": "right", "measure.year": "center", "measure.quantity": "right"}
     columns = tuple(Column(t, w, aligns.get(k, "left")) for t, w, k in
-                    zip(titles, MEASURE_WIDTHS, MEASURE_FIELDS, strict=False))
+                    zip(titles, MEASURE_WIDTHS, groups.FORM_MEASURES, strict=False))
     columns += (Column(CORRECTION, MEASURE_WIDTHS[-1], correction=True),)
     rows = measure_rows(detail, books)
     if not rows:
         rows = [("", "", "(未登记帮扶措施)", "", "", "", "", "")]
-    return FormTable("measures", "帮扶措施(按类别、年度)", columns, tuple(rows))
+    return FormTable("measures", f"{groups.FORM_MEASURES.zh}(按类别、年度)", columns, tuple(rows))
 
 
 def cadre_table(detail: HouseholdDetail, books: CodeBook) -> FormTable:
-    columns = tuple(Column(dd.field(k).zh, w) for k, w in zip(CADRE_FIELDS, CADRE_WIDTHS, strict=False))
+    columns = tuple(Column(f.zh, w) for f, w in zip(groups.FORM_CADRES.fields, CADRE_WIDTHS, strict=False))
     columns += (Column(CORRECTION, CADRE_WIDTHS[-1], correction=True),)
     rows = []
     for c in detail.cadres:
         row = []
-        for key in CADRE_FIELDS:
+        for key in groups.FORM_CADRES:
             f = dd.field(key)
             value = c.pairing_start if key == "pairing.start_date" else c[f.column]
             row.append(_show(key, value, books))
         rows.append((*row, ""))
     if not rows:
         rows.append(("(未登记)", "", "", "", "", ""))
-    return FormTable("cadres", "帮扶责任人", columns, tuple(rows))
+    return FormTable("cadres", groups.FORM_CADRES.zh, columns, tuple(rows))
 
 
 def problems_table(problems: Sequence[ProblemRecord]) -> FormTable | None:
@@ -506,9 +479,10 @@ def build_form(detail: HouseholdDetail, *, problems: Sequence[ProblemRecord] = (
     income = detail.income_for(opts.year)
     cond = detail.conditions_for(opts.year)
     sections.append(FormSection(f"二、收入与生活条件({opts.year}年度)", (
-        key_value_table("income", "家庭收入", _pairs(INCOME_FIELDS, income, books)),
+        key_value_table("income", groups.FORM_INCOME.zh, _pairs(groups.FORM_INCOME, income, books)),
         indicators_table(detail, books, opts),
-        key_value_table("conditions", "生产生活条件", _pairs(CONDITION_FIELDS, cond, books)),
+        key_value_table("conditions", groups.FORM_CONDITIONS.zh,
+                        _pairs(groups.FORM_CONDITIONS, cond, books)),
     )))
     sections.append(FormSection("三、帮扶措施及帮扶责任人", (measures_table(detail, books),
                                                      cadre_table(detail, books))))

@@ -46,6 +46,7 @@ from povdesk.db.models import (
 from povdesk.domain import admin, idnumber
 from povdesk.domain import demo_data as dd
 from povdesk.domain.demo_faults import EMPTY_MANDATORY_FIELDS, FAULT_KINDS
+from povdesk.domain.groups import TRANSFER_PARTS
 from povdesk.domain.roles import CLERK, DIRECTOR, REVIEWER
 from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
@@ -65,8 +66,7 @@ _CLEAR_ORDER = (ProblemEvent, Problem, CheckRun, PrintBatchItem, PrintBatch, Dem
                 Pairing, Cadre, Measure, Income, Conditions, Member, Household, VillagerGroup, Village,
                 Township, County)
 
-_TRANSFER_PARTS = ("dibao_money", "tekun_money", "family_planning", "pension", "eco_compensation",
-                   "other_transfer")
+_TRANSFER_PARTS = TRANSFER_PARTS.columns
 _GENDERED = {"03": "04", "04": "03", "05": "06", "06": "05", "07": "08", "08": "07", "09": "10",
              "10": "09", "11": "12", "12": "11", "13": "14", "14": "13", "15": "16", "16": "15",
              "17": "18", "18": "17", "19": "20", "20": "19"}

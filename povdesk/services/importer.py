@@ -23,6 +23,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from povdesk.config import Settings
+from povdesk.db import columns
 from povdesk.db.bulk import bulk_insert
 from povdesk.db.models import (
     MEMBER_CURRENT,
@@ -38,15 +39,16 @@ from povdesk.db.models import (
     Village,
 )
 from povdesk.domain import dictionary as dd
-from povdesk.domain import idnumber, values
+from povdesk.domain import groups, idnumber, values
 from povdesk.domain.dictionary import Entity
+from povdesk.domain.journal import JournalEvent, JournalSource
 from povdesk.errors import BadInput, Cancelled, PovdeskError, Where
 from povdesk.exchange import layouts
 from povdesk.exchange.layouts import Column, ParsedHousehold, ParsedMember, ParsedRoster
 from povdesk.exchange.readers import DEFAULT_LIMITS, ReadLimits
 from povdesk.services.database import Database
 
-SOURCE_IMPORT = "provincial import"
+SOURCE_IMPORT = JournalSource.IMPORT
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
 _CHUNK = 500
@@ -746,7 +748,7 @@ class _Plan:
         for pm in new:
             order += 1
             self.new_members.append((hid, pm, order))
-            self._change(hid, None, no, pm.values.get("name"), "member.added", None,
+            self._change(hid, None, no, pm.values.get("name"), JournalEvent.MEMBER_ADDED, None,
                          pm.values.get("name"), Entity.MEMBER, None, text=True)
         for r in unmatched:
             if r.status == MEMBER_CURRENT:
@@ -820,7 +822,7 @@ class _Plan:
                         if cells.count(None) < len(cells):
                             bucket.append((hid, year, *cells))
                 logs.append((now, self.user, SOURCE_IMPORT, hid, None, str(Entity.HOUSEHOLD), hid,
-                             "household.imported", None, h.household_no, reason, reference))
+                             JournalEvent.HOUSEHOLD_IMPORTED, None, h.household_no, reason, reference))
             if stop():
                 raise Cancelled()
             with _indexes_rebuilt(conn, _TABLES[Entity.MEMBER], len(members)):
@@ -852,7 +854,7 @@ class _Plan:
             for j in self.journal:
                 row = {"at": now, "user": self.user, "source": SOURCE_IMPORT, "reason": reason,
                        "reference": reference, **j}
-                if j["field"] == "member.added":
+                if j["field"] == JournalEvent.MEMBER_ADDED:
                     _hid, pm, _ = next(new_iter)
                     row["member_id"] = row["entity_id"] = member_ids[id(pm)]
                 logs.append(row)
@@ -943,7 +945,7 @@ class _Plan:
         return {"households_new": len(self.new_households),
                 "households_changed": len(self.changed_households),
                 "members_new": sum(len(h.members) for h, _ in self.new_households) + len(self.new_members),
-                "fields_changed": sum(1 for c in self.changes if c.field_key != "member.added"),
+                "fields_changed": sum(1 for c in self.changes if c.field_key != JournalEvent.MEMBER_ADDED),
                 "households_skipped": len(self.skipped), "errors": len(self.errors),
                 "notices": len(self.notices)}
 
@@ -970,16 +972,11 @@ class _Plan:
 
 
 def _export_rows(s: Session, year: int) -> Iterator[dict[str, Any]]:
-    """Current members with their household, place and the year's income and conditions."""
+    """Current members with their household, place and the year's income and conditions, keyed by
+    the fields of the national person list."""
+    keys = groups.NATIONAL_PERSON_LIST.keys
     stmt = (
-        select(County.name.label("county"), Township.name.label("township"),
-               Village.name.label("village"), Household.group_name, Household.household_no,
-               Member.person_no, Member.name, Member.id_number, Household.size, Member.relation,
-               Member.ethnicity, Member.education, Member.school_status, Member.health,
-               Member.labour_skill, Member.work_status, Member.work_months, Member.ins_major_illness,
-               Household.status, Household.exit_year, Household.attribute, Household.main_cause,
-               Conditions.dangerous_house, Conditions.drinking_safe, Conditions.drinking_difficult,
-               Income.per_capita_net, Household.phone)
+        select(*(columns.column(k) for k in keys))
         .select_from(Member)
         .join(Household, Household.id == Member.household_id)
         .join(Village, Village.id == Household.village_id)
@@ -991,7 +988,7 @@ def _export_rows(s: Session, year: int) -> Iterator[dict[str, Any]]:
         .order_by(Township.code, Village.code, Household.household_no, Member.sort_order, Member.id)
     )
     for r in s.execute(stmt).yield_per(5000):
-        yield r._asdict()
+        yield dict(zip(keys, r, strict=True))
 
 
 __all__ = ["SOURCE_IMPORT", "BadInput", "FieldChange", "HeaderPreview", "ImportIssue", "ImportResult",

@@ -7,27 +7,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from povdesk.db import columns
 from povdesk.db.models import (
     MEMBER_CURRENT,
     MEMBER_DECREASED,
-    Cadre,
     ChangeLog,
     Conditions,
     County,
     Household,
     Income,
-    Measure,
     Member,
-    Pairing,
     Township,
     Village,
 )
 from povdesk.domain import dictionary as dd
-from povdesk.domain import idnumber, values
-from povdesk.domain.dictionary import Entity
+from povdesk.domain import groups, idnumber, values
+from povdesk.domain.dictionary import Entity, FieldType
+from povdesk.domain.journal import JournalEvent, JournalSource
 from povdesk.domain.records import (
     CadreRecord,
     ChangeRecord,
@@ -44,21 +43,10 @@ from povdesk.domain.records import (
 from povdesk.errors import Conflict, InvalidValue, NotFound
 from povdesk.services.database import Database
 
-SOURCE_EDIT = "edit"
-
-_MODELS: dict[Entity, type] = {
-    Entity.HOUSEHOLD: Household,
-    Entity.MEMBER: Member,
-    Entity.INCOME: Income,
-    Entity.CONDITIONS: Conditions,
-    Entity.MEASURE: Measure,
-    Entity.CADRE: Cadre,
-    Entity.PAIRING: Pairing,
-}
-
-#: Columns the household table can sort by, as SQL expressions.
-SORT_KEYS = ("household_no", "head_name", "township", "village", "group_name", "size",
-             "members", "attribute", "status", "per_capita_net")
+#: Columns the household table can sort by: the household list's columns (`groups.HOUSEHOLD_LIST`).
+SORT_KEYS = groups.HOUSEHOLD_LIST.columns
+#: List columns ordered by something other than the text shown: a place by its order, not its name.
+_PLACE_ORDER = {"location.township": Village.township_id, "location.village": Village.code}
 
 
 @dataclass(frozen=True)
@@ -104,9 +92,9 @@ def detail_of(h: Household, history: tuple[ChangeRecord, ...] = ()) -> Household
     return HouseholdDetail(household, loc, members, incomes, conds, measures, cadres, history)
 
 
-def _per_capita_net(year: int):  # type: ignore[no-untyped-def]
-    """The data year's per-capita net income of the household (NULL without an income row)."""
-    return (select(Income.per_capita_net)
+def _income_of_year(column: Any, year: int) -> ColumnElement[Any]:
+    """The data year's value of an income column for the household (NULL without an income row)."""
+    return (select(column)
             .where(Income.household_id == Household.id, Income.year == year)
             .correlate(Household).scalar_subquery())
 
@@ -209,18 +197,8 @@ class RegistryService:
     def household_ids(self, q: HouseholdQuery = HouseholdQuery()) -> list[int]:
         """The ordered ids of every household the query selects (the table pages rows from these)."""
         stmt = self._filtered(q)
-        key = {
-            "household_no": Household.household_no,
-            "head_name": Household.head_name,
-            "township": Village.township_id,
-            "village": Village.code,
-            "group_name": Household.group_name,
-            "size": Household.size,
-            "members": _member_count(),
-            "attribute": Household.attribute,
-            "status": Household.status,
-            "per_capita_net": _per_capita_net(self.db.data_year),
-        }.get(q.sort, Household.household_no)
+        by_column = {groups.column(k): k for k in groups.HOUSEHOLD_LIST}
+        key = self._sort_expression(by_column.get(q.sort, "household.household_no"))
         order = key.desc() if q.descending else key.asc()
         stmt = stmt.order_by(order, Household.household_no)
         with self.db.reading() as s:
@@ -231,19 +209,37 @@ class RegistryService:
         if not ids:
             return []
         year = self.db.data_year
+        keys = groups.HOUSEHOLD_LIST.keys
+        text = [groups.field(k).type == FieldType.TEXT for k in keys]
         stmt = (
-            select(Household.id, Household.household_no, Household.head_name, Township.name,
-                   Village.name, Household.group_name, Household.size, _member_count(),
-                   Household.attribute, Household.status, Income.per_capita_net, Household.version)
+            select(Household.id, Household.version, *(self._list_column(k) for k in keys))
             .join(Village, Village.id == Household.village_id)
             .join(Township, Township.id == Village.township_id)
             .outerjoin(Income, and_(Income.household_id == Household.id, Income.year == year))
             .where(Household.id.in_(list(ids)))
         )
+        found: dict[int, HouseholdRow] = {}
         with self.db.reading() as s:
-            found = {r[0]: HouseholdRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or "", r[6], r[7],
-                                        r[8], r[9], r[10], r[11]) for r in s.execute(stmt)}
+            for hid, version, *cells in s.execute(stmt):
+                shown = {groups.column(k): ("" if t and v is None else v)
+                         for k, t, v in zip(keys, text, cells, strict=True)}
+                found[hid] = HouseholdRow(id=hid, version=version, **shown)
         return [found[i] for i in ids if i in found]
+
+    @staticmethod
+    def _list_column(key: str) -> ColumnElement[Any]:
+        """What the household list shows in the column of `key` (Income joined for the data year)."""
+        return _member_count() if key == groups.CURRENT_MEMBERS else columns.column(key)
+
+    def _sort_expression(self, key: str) -> ColumnElement[Any]:
+        """What the household list's column of `key` is sorted by, over `_filtered`'s query."""
+        if key in _PLACE_ORDER:
+            return _PLACE_ORDER[key]
+        if key == groups.CURRENT_MEMBERS:
+            return _member_count()
+        if key.startswith(f"{Entity.INCOME}."):
+            return _income_of_year(columns.column(key), self.db.data_year)
+        return columns.column(key)
 
     def find_household_id(self, household_no: str) -> int | None:
         with self.db.reading() as s:
@@ -270,7 +266,7 @@ class RegistryService:
 
     # ------------------------------------------------------------------ edits
     def update_field(self, *, entity: Entity | str, entity_id: int, key: str, value: Any,
-                     reason: str | None = None, source: str = SOURCE_EDIT,
+                     reason: str | None = None, source: JournalSource = JournalSource.EDIT,
                      expected_version: int | None = None, reference: str | None = None) -> HouseholdDetail:
         """Set one field, journal old → new in the same transaction and bump the household version.
 
@@ -284,7 +280,7 @@ class RegistryService:
         if not f.editable:
             raise InvalidValue("field.readonly", f"{f.en} cannot be edited here.", f"“{f.zh}”不能在此修改。")
         new = values.coerce(f, value, self.db.codebook())
-        model = _MODELS[entity]
+        model = columns.MODELS[entity]
         with self.db.transaction() as s:
             obj = s.get(model, entity_id)
             if obj is None:
@@ -308,7 +304,7 @@ class RegistryService:
             return self._detail(s, household, 500)
 
     def set_income_field(self, *, household_id: int, year: int, key: str, value: Any,
-                         reason: str | None = None, source: str = SOURCE_EDIT) -> HouseholdDetail:
+                         reason: str | None = None, source: JournalSource = JournalSource.EDIT) -> HouseholdDetail:
         """Edit a yearly income or conditions figure, creating that year's row when absent."""
         f = dd.field(key)
         model = {Entity.INCOME: Income, Entity.CONDITIONS: Conditions}[f.entity]
@@ -323,7 +319,7 @@ class RegistryService:
                                  reason=reason, source=source)
 
     def add_member(self, *, household_id: int, values_by_key: dict[str, Any], reason: str,
-                   date: dt.date, source: str = SOURCE_EDIT) -> MemberRecord:
+                   date: dt.date, source: JournalSource = JournalSource.EDIT) -> MemberRecord:
         """Natural increase (birth, marriage in, …): a new member row, journalled field by field."""
         books = self.db.codebook()
         typed = {}
@@ -349,7 +345,7 @@ class RegistryService:
             s.add(m)
             s.flush()
             self.journal(s, household=h, entity=Entity.MEMBER, entity_id=m.id, member_id=m.id,
-                         field="member.added", old=None, new=m.name, reason=reason, source=source)
+                         field=JournalEvent.MEMBER_ADDED, old=None, new=m.name, reason=reason, source=source)
             for col, val in typed.items():
                 f = dd.field(f"member.{col}")
                 self.journal(s, household=h, entity=Entity.MEMBER, entity_id=m.id, member_id=m.id,
@@ -359,7 +355,7 @@ class RegistryService:
             return MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), h.id)
 
     def decrease_member(self, *, member_id: int, reason: str, date: dt.date,
-                        source: str = SOURCE_EDIT) -> MemberRecord:
+                        source: JournalSource = JournalSource.EDIT) -> MemberRecord:
         """Natural decrease (death, marriage out, …): the row stays, flagged with reason and date."""
         with self.db.transaction() as s:
             m = s.get(Member, member_id)
@@ -386,7 +382,7 @@ class RegistryService:
     # ------------------------------------------------------------------ helpers shared with imports
     def journal(self, s: Session, *, household: Household | None, entity: Entity | str,
                 entity_id: int | None, member_id: int | None, field: str, old: str | None,
-                new: str | None, reason: str | None, source: str, reference: str | None = None,
+                new: str | None, reason: str | None, source: JournalSource, reference: str | None = None,
                 bump: bool = True) -> None:
         s.add(ChangeLog(user=self.db.user, source=source,
                         household_id=household.id if household else None, member_id=member_id,
@@ -395,7 +391,7 @@ class RegistryService:
         if bump and household is not None:
             household.version = (household.version or 0) + 1
 
-    def _sync_size(self, s: Session, h: Household, reason: str | None, source: str) -> None:
+    def _sync_size(self, s: Session, h: Household, reason: str | None, source: JournalSource) -> None:
         s.flush()
         count = s.scalar(select(func.count(Member.id)).where(
             Member.household_id == h.id, Member.status == MEMBER_CURRENT)) or 0

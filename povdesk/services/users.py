@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from povdesk.db.models import AppUser, ChangeLog
+from povdesk.domain.journal import JournalEvent, JournalSource
 from povdesk.domain.roles import CLERK, DIRECTOR, ROLES, role_label
 from povdesk.errors import InvalidValue, NotAllowed
 from povdesk.services.database import Database
@@ -72,8 +73,8 @@ class UserService:
             s.flush()
             new = f"{user.display_name} {user.role}"
             if new != old:
-                s.add(ChangeLog(user=self.db.user, source="users", entity="user", entity_id=user.id,
-                                field="user.role", old_value=old, new_value=new, reference=login))
+                s.add(ChangeLog(user=self.db.user, source=JournalSource.USERS, entity="user", entity_id=user.id,
+                                field=JournalEvent.USER_ROLE, old_value=old, new_value=new, reference=login))
             return UserRecord(user.login, user.display_name, user.role, user.active)
 
     def require(self, roles: frozenset[str], what_en: str, what_zh: str) -> None:

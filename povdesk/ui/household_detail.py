@@ -37,6 +37,7 @@ from povdesk.domain import dictionary as dd
 from povdesk.domain import values
 from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import Entity, FieldType
+from povdesk.domain.journal import event_label, source_label
 from povdesk.domain.records import HouseholdDetail, ProblemRecord
 from povdesk.domain.yearsettings import default_year_settings
 from povdesk.ui.application import lang_key
@@ -554,22 +555,13 @@ class HouseholdDetailView(QWidget):
             label, old, new = _journal_texts(c.field, c.old_value, c.new_value, books, lang)
             who = names.get(c.member_id) if c.member_id else None
             rows.append([_cell(c.at.strftime("%Y-%m-%d %H:%M") if c.at else ""), _cell(c.user),
-                         _cell(self._source_label(c.source)), _cell(f"{label}（{who}）" if who else label,
+                         _cell(source_label(c.source, lang)), _cell(f"{label}（{who}）" if who else label,
                                                                     tooltip=c.field),
                          _cell(old), _cell(new), _cell(c.reason or "")])
         self.history_model.set_content(
             [self.tr("When"), self.tr("Who"), self.tr("Source"), self.tr("Field"), self.tr("Old value"),
              self.tr("New value"), self.tr("Reason")],
             [None, None, None, None, None, None, None], rows, [c.id for c in d.history])
-
-    def _source_label(self, source: str) -> str:
-        known = {
-            "edit": self.tr("Edit"),
-            "import": self.tr("Import"),
-            "demo": self.tr("Demo"),
-            "check": self.tr("Check"),
-        }
-        return known.get(source, source)
 
     def _fill_problems(self, problems: list[ProblemRecord] | None, lang: str) -> None:
         visible = problems is not None
@@ -662,7 +654,7 @@ def _journal_texts(key: str, old: str | None, new: str | None, books: CodeBook,
     try:
         f = dd.field(key)
     except KeyError:
-        return key, old or "", new or ""
+        return event_label(key, lang) or key, old or "", new or ""
 
     def show(text: str | None) -> str:
         if text is None or text == "":

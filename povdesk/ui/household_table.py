@@ -20,8 +20,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from povdesk.domain import dictionary as dd
-from povdesk.domain import values
+from povdesk.domain import groups, values
+from povdesk.domain.dictionary import FieldType
 from povdesk.domain.records import HouseholdRow
 from povdesk.services.facade import Services
 from povdesk.services.registry import HouseholdQuery
@@ -34,19 +34,11 @@ _ROOT = QModelIndex()
 PAGE_SIZE = 200
 MAX_PAGES = 40  # 8,000 rows cached at most
 
-#: (row attribute, dictionary key or None, service sort key or None, numeric)
-COLUMNS: tuple[tuple[str, str | None, str | None, bool], ...] = (
-    ("household_no", "household.household_no", "household_no", False),
-    ("head_name", "household.head_name", "head_name", False),
-    ("township", "location.township", "township", False),
-    ("village", "location.village", "village", False),
-    ("group_name", "household.group_name", "group_name", False),
-    ("size", "household.size", "size", True),
-    ("members", None, "members", True),
-    ("attribute", "household.attribute", "attribute", False),
-    ("status", "household.status", "status", False),
-    ("per_capita_net", "income.per_capita_net", "per_capita_net", True),
-)
+#: (row attribute, field key, service sort key or None, numeric): the columns of the household
+#: list, `groups.HOUSEHOLD_LIST`; the service sorts by each column's name.
+COLUMNS: tuple[tuple[str, str, str | None, bool], ...] = tuple(
+    (groups.column(k), k, groups.column(k), groups.is_number(k)) for k in groups.HOUSEHOLD_LIST)
+_LABELLED = (FieldType.CODE, FieldType.CODES, FieldType.BOOL)
 
 
 class HouseholdTableModel(QAbstractTableModel):
@@ -173,20 +165,21 @@ class HouseholdTableModel(QAbstractTableModel):
         if record is None:
             return None
         value = getattr(record, attr)
+        disagrees = (key == groups.CURRENT_MEMBERS and record.size is not None
+                     and record.size != record.members)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if attr == "members" and record.size is not None and record.size != record.members:
-                return QColor(180, 40, 40)  # household size disagrees with the member list
-            return None
+            return QColor(180, 40, 40) if disagrees else None  # household size disagrees with the members
         if role == Qt.ItemDataRole.ToolTipRole:
-            if attr == "members" and record.size is not None and record.size != record.members:
+            if disagrees:
                 return self.tr("Household size says {0}, but {1} current members are listed").format(
                     record.size, record.members)
             return None
         if value is None or value == "":
             return ""
-        if key is not None and key.startswith(("household.attribute", "household.status")):
-            return values.display(dd.field(key), value, self._lang, self._codebook)
-        if attr == "per_capita_net":
+        f = groups.field(key)
+        if f.type in _LABELLED:
+            return values.display(f, value, self._lang, self._codebook)
+        if f.type == FieldType.MONEY:
             return f"{float(value):,.2f}"
         return str(value)
 
@@ -198,14 +191,10 @@ class HouseholdTableModel(QAbstractTableModel):
             return None
         if not 0 <= section < len(COLUMNS):
             return None
-        attr, key, sort, numeric = COLUMNS[section]
+        _attr, key, sort, numeric = COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            if key is None:
-                return self.tr("Current members")
-            f = dd.field(key)
-            if attr == "per_capita_net":
-                return f.label_with_unit(lang_key())
-            return f.label(lang_key())
+            f = groups.field(key)
+            return f.label_with_unit(lang_key()) if f.type == FieldType.MONEY else f.label(lang_key())
         if role == Qt.ItemDataRole.ToolTipRole and sort is None:
             return self.tr("This column cannot be sorted")
         if role == Qt.ItemDataRole.TextAlignmentRole:

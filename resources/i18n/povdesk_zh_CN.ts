@@ -176,22 +176,6 @@
         <translation>原因</translation>
     </message>
     <message>
-        <source>Edit</source>
-        <translation>修改</translation>
-    </message>
-    <message>
-        <source>Import</source>
-        <translation>导入</translation>
-    </message>
-    <message>
-        <source>Demo</source>
-        <translation>演示</translation>
-    </message>
-    <message>
-        <source>Check</source>
-        <translation>核查</translation>
-    </message>
-    <message>
         <source>Problems ({0})</source>
         <translation>问题（{0}）</translation>
     </message>
@@ -228,12 +212,8 @@
     <name>HouseholdTableModel</name>
     <message>
         <source>Household size says {0}, but {1} current members are listed</source>
-        <extracomment>(row attribute, dictionary key or None, service sort key or None, numeric)</extracomment>
+        <extracomment>(row attribute, field key, service sort key or None, numeric): the columns of the household list, `groups.HOUSEHOLD_LIST`; the service sorts by each column&apos;s name.</extracomment>
         <translation>家庭人口数为 {0}，但在册成员为 {1} 人</translation>
-    </message>
-    <message>
-        <source>Current members</source>
-        <translation>在册人数</translation>
     </message>
     <message>
         <source>This column cannot be sorted</source>

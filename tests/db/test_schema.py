@@ -11,33 +11,23 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import String, inspect, text
 
-from povdesk.db import migrate, models
+from povdesk.db import columns, migrate, models
 from povdesk.db.engine import make_engine
 from povdesk.domain import dictionary as dd
 from povdesk.domain.dictionary import Entity
 from tests.helpers.databases import DatabaseFactory
 
-ENTITY_MODELS = {
-    Entity.HOUSEHOLD: models.Household, Entity.MEMBER: models.Member, Entity.INCOME: models.Income,
-    Entity.CONDITIONS: models.Conditions, Entity.MEASURE: models.Measure, Entity.CADRE: models.Cadre,
-    Entity.PAIRING: models.Pairing,
-}
-
-
-#: Where the place fields of an import are stored (the village code also gives the county's and
-#: the township's codes).
-LOCATION_COLUMNS = {
-    "province": models.County.__table__.c.province, "prefecture": models.County.__table__.c.prefecture,
-    "county": models.County.__table__.c.name, "township": models.Township.__table__.c.name,
-    "village": models.Village.__table__.c.name, "village_code": models.Village.__table__.c.code,
-}
-
 
 def test_every_dictionary_field_is_a_column() -> None:
-    for entity, model in ENTITY_MODELS.items():
-        columns = set(inspect(model).columns.keys())
-        for f in dd.fields_of(entity):
-            assert f.column in columns, f.key
+    """`db.columns` finds the column of every field: the entity's model or, for the place fields of
+    an import, the county, township and village tables."""
+    for f in dd.FIELDS:
+        column = columns.column(f.key)
+        if f.entity != Entity.LOCATION:
+            assert column.expression.table is columns.MODELS[f.entity].__table__, f.key
+            assert column.key == f.column, f.key
+    with pytest.raises(KeyError):
+        columns.column("household.nothing")
 
 
 def test_dictionary_max_lengths_are_the_columns_lengths() -> None:
@@ -45,10 +35,7 @@ def test_dictionary_max_lengths_are_the_columns_lengths() -> None:
     must be exactly what the column holds, or PostgreSQL refuses what SQLite stores."""
     checked = 0
     for f in dd.FIELDS:
-        if f.entity == Entity.LOCATION:
-            column = LOCATION_COLUMNS[f.column]
-        else:
-            column = ENTITY_MODELS[f.entity].__table__.c[f.column]
+        column = columns.column(f.key)
         if isinstance(column.type, String):  # Text is a String without a length
             limit = column.type.length or dd.EXCEL_CELL_LIMIT
             if f.type in (dd.FieldType.CODE, dd.FieldType.BOOL):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from povdesk.domain.dictionary import field
+from povdesk.domain.groups import INCOME_AMOUNTS, INCOME_PARTS, PROPERTY_PARTS, TRANSFER_PARTS
 from povdesk.domain.rules.base import (
     CAT_ALLOWANCE,
     CAT_INCOME,
@@ -14,13 +15,11 @@ from povdesk.domain.rules.base import (
 
 rules = RuleSet()
 TOLERANCE = 1.0  # yuan
-FOUR = ("wage", "business", "property", "transfer")
-MONEY_COLUMNS = ("total_income", "wage", "business", "property", "transfer", "business_cost",
-                 "net_income", "per_capita_net", "dibao_money", "tekun_money", "family_planning",
-                 "pension", "eco_compensation", "other_transfer", "dividend", "other_property",
-                 "public_post_income")
-TRANSFER_PARTS = ("dibao_money", "tekun_money", "family_planning", "pension", "eco_compensation",
-                  "other_transfer")
+#: The income record's columns in the dictionary's named groups (`domain.groups`).
+FOUR = INCOME_PARTS.columns
+MONEY_COLUMNS = INCOME_AMOUNTS.columns
+TRANSFERS = TRANSFER_PARTS.columns
+PROPERTIES = PROPERTY_PARTS.columns
 DIBAO_ATTRIBUTES = frozenset({"04", "02", "07", "08"})
 TEKUN_ATTRIBUTES = frozenset({"06", "03", "07", "08"})
 ORDINARY_ATTRIBUTES = frozenset({"01", "05"})
@@ -137,7 +136,7 @@ def _wage_range(h, ctx):
     return None
 
 
-@rules.household("INC-009", CAT_INCOME, ERROR, _inc("transfer", *TRANSFER_PARTS),
+@rules.household("INC-009", CAT_INCOME, ERROR, _inc("transfer", *TRANSFERS),
                  title=("转移性收入小于其分项之和", "Transfer income below the sum of its parts"),
                  message=("转移性收入为 {transfer} 元，低保金、五保金、计划生育金、养老保险金、生态补偿金、"
                           "其他转移性收入之和为 {parts} 元",
@@ -146,13 +145,13 @@ def _transfer_parts(h, ctx):
     inc = h.income
     if inc is None:
         return None
-    parts = sum(num(inc.get(c)) for c in TRANSFER_PARTS)
+    parts = sum(num(inc.get(c)) for c in TRANSFERS)
     if parts - num(inc.get("transfer")) > TOLERANCE:
         return {"transfer": inc.get("transfer"), "parts": round(parts, 2)}
     return None
 
 
-@rules.household("INC-010", CAT_INCOME, ERROR, _inc("property", "dividend", "other_property"),
+@rules.household("INC-010", CAT_INCOME, ERROR, _inc("property", *PROPERTIES),
                  title=("财产性收入小于其分项之和", "Property income below the sum of its parts"),
                  message=("财产性收入为 {property} 元，资产收益分红与其他财产性收入之和为 {parts} 元",
                           "Property income is {property} yuan but dividend and other property income add up to {parts} yuan"))
@@ -160,7 +159,7 @@ def _property_parts(h, ctx):
     inc = h.income
     if inc is None:
         return None
-    parts = num(inc.get("dividend")) + num(inc.get("other_property"))
+    parts = sum(num(inc.get(c)) for c in PROPERTIES)
     if parts - num(inc.get("property")) > TOLERANCE:
         return {"property": inc.get("property"), "parts": round(parts, 2)}
     return None

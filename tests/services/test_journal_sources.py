@@ -1,0 +1,36 @@
+"""Every writer of the change journal names its source and its events from domain/journal.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import select
+
+from povdesk.db.models import ChangeLog
+from povdesk.domain import dictionary as dd
+from povdesk.domain.dictionary import Entity
+from povdesk.domain.journal import JournalEvent, JournalSource
+from povdesk.services.database import Database
+from povdesk.services.importer import ImportService
+from povdesk.services.registry import RegistryService
+from povdesk.services.users import UserService
+from tests.exchange.rosters import person_xlsx
+
+
+def test_import_edit_and_users_write_the_journal_vocabulary(db: Database, tmp_path: Path) -> None:
+    ImportService(db=db).run(person_xlsx(tmp_path / "a.xlsx"))
+    registry = RegistryService(db=db)
+    hid = registry.household_ids()[0]
+    registry.update_field(entity=Entity.HOUSEHOLD, entity_id=hid, key="household.phone",
+                          value="13912345678", reason="电话变更")
+    registry.add_member(household_id=hid, reason="出生", date=dt.date(2019, 6, 1), values_by_key={
+        "member.name": "沙马阿果", "member.relation": "之孙女", "member.id_number": "513437201906010020"})
+    UserService(db=db).save("wang", role="reviewer", display_name="王审核")
+    with db.reading() as s:
+        rows = s.execute(select(ChangeLog.source, ChangeLog.field)).all()
+    assert {source for source, _ in rows} == {s.value for s in JournalSource}
+    fields = {f for _, f in rows}
+    events = {e.value for e in JournalEvent}
+    assert events <= fields
+    assert fields - events <= {f.key for f in dd.FIELDS}
