@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from povdesk.db.models import DemoFault, Household, Member, Problem, ProblemEvent, Village
-from povdesk.domain.rules.demo_map import rules_for, unmapped_kinds
+from povdesk.demo.recall import rules_for, unmapped_kinds
 from povdesk.errors import Cancelled, Conflict, InvalidValue, NotAllowed
 from povdesk.services.checks import CheckService, ProblemQuery
 from povdesk.services.database import Database
@@ -165,7 +165,7 @@ def test_a_cancelled_run_writes_nothing(county_db: Database) -> None:
 
 @pytest.mark.parametrize("seed", [2019, 2, 7])
 def test_demo_faults_are_found_and_clean_households_have_no_errors(db: Database, seed: int) -> None:
-    from povdesk.services.demo import DemoService
+    from povdesk.demo.generator import DemoService
 
     DemoService(db=db).build(households=400, seed=seed)
     found = CheckService(db=db).evaluate()
@@ -200,7 +200,7 @@ def test_columns_the_engine_skips_are_not_required_ones() -> None:
 
 
 def test_gates_read_from_fetched_rows_find_exactly_what_the_records_give(db: Database, monkeypatch) -> None:
-    from povdesk.services.demo import DemoService
+    from povdesk.demo.generator import DemoService
 
     DemoService(db=db).build(households=60, seed=7)
     checks = CheckService(db=db)
@@ -241,7 +241,7 @@ def test_households_checked_in_batches_give_the_findings_of_one_batch(db: Databa
     """The county is loaded a batch at a time; county-wide rules (the same person current in two
     households) still see across batches, and progress counts households."""
     import povdesk.services.checks as engine
-    from povdesk.services.demo import DemoService
+    from povdesk.demo.generator import DemoService
 
     DemoService(db=db).build(households=120, seed=2)
     checks = CheckService(db=db)

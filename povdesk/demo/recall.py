@@ -1,9 +1,9 @@
-"""Which rules should find each fault the demo generator injects (domain/demo_faults.py), for recall."""
+"""Which rules should find each fault the demo generator injects (demo/faults.py), for recall."""
 
 from __future__ import annotations
 
+from povdesk.demo.faults import EMPTY_MANDATORY_FIELDS, FAULT_KINDS
 from povdesk.domain import dictionary as dd
-from povdesk.domain.demo_faults import EMPTY_MANDATORY_FIELDS, FAULT_KINDS
 from povdesk.domain.rules.required import code_for
 
 FAULT_RULES: dict[str, tuple[str, ...]] = {

@@ -28,11 +28,11 @@ from povdesk.db.models import (
     VillagerGroup,
     YearSetting,
 )
+from povdesk.demo.faults import FAULT_KINDS
+from povdesk.demo.generator import DemoService
 from povdesk.domain import admin, idnumber
-from povdesk.domain.demo_faults import FAULT_KINDS
 from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
-from povdesk.services.demo import DemoService
 from povdesk.services.registry import HouseholdQuery, RegistryService
 from tests.helpers.databases import DatabaseFactory
 

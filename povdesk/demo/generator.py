@@ -43,9 +43,9 @@ from povdesk.db.models import (
     VillagerGroup,
     YearSetting,
 )
+from povdesk.demo import data as dd
+from povdesk.demo.faults import EMPTY_MANDATORY_FIELDS, FAULT_KINDS
 from povdesk.domain import admin, idnumber
-from povdesk.domain import demo_data as dd
-from povdesk.domain.demo_faults import EMPTY_MANDATORY_FIELDS, FAULT_KINDS
 from povdesk.domain.roles import CLERK, DIRECTOR, REVIEWER
 from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
