@@ -25,7 +25,7 @@ from benchmarks.common import (
     timed,
 )
 from povdesk.db.models import Household, Member
-from povdesk.demo.generator import DemoService
+from povdesk.demo.service import DemoService
 from povdesk.services.database import Database
 from povdesk.services.registry import HouseholdQuery, RegistryService
 

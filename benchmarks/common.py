@@ -38,7 +38,7 @@ def scale_county_path(households: int = SCALE_HOUSEHOLDS, seed: int = SCALE_SEED
     `columns_missing`: the county as a thin first roster leaves it: the members' medical insurance
     columns empty and no assistance cadres, which opens two problems on nearly every member and one
     on every household (22,000 households: ~223,000 problems)."""
-    from povdesk.demo.generator import DemoService
+    from povdesk.demo.service import DemoService
     from povdesk.services.database import Database
 
     CACHE.mkdir(parents=True, exist_ok=True)

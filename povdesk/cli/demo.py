@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
-    from povdesk.demo.generator import DemoService
+    from povdesk.demo.service import DemoService
     from povdesk.errors import BadInput
 
     if args.households < 1:

@@ -28,8 +28,8 @@ from povdesk.db.models import (
     VillagerGroup,
     YearSetting,
 )
-from povdesk.demo.faults import FAULT_KINDS
-from povdesk.demo.generator import DemoService
+from povdesk.demo.faults import FAULTS
+from povdesk.demo.service import DemoService
 from povdesk.domain import admin, idnumber
 from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
@@ -269,7 +269,7 @@ def test_measures_and_cadres(county: Database) -> None:
 
 def test_every_fault_kind_is_present_and_recorded_precisely(county: Database) -> None:
     faults = _rows(county, DemoFault)
-    assert {f.kind for f in faults} == set(FAULT_KINDS)
+    assert {f.kind for f in faults} == set(FAULTS)
     with county.reading() as s:
         owner = dict(s.execute(select(Member.id, Member.household_id)).all())
         for f in faults:

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from povdesk.db.models import Household, Member, Problem, ProblemEvent
-from povdesk.demo.generator import DemoService
+from povdesk.demo.service import DemoService
 from povdesk.domain.records import ProblemRecord
 from povdesk.services.checks import AVALANCHE_MINIMUM, CheckService, ProblemQuery
 from povdesk.services.database import Database

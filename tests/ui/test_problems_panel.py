@@ -154,7 +154,7 @@ def test_an_avalanche_is_one_grouped_line_and_rows_are_paged(qtbot, db: Database
     from sqlalchemy import update
 
     from povdesk.db.models import Member
-    from povdesk.demo.generator import DemoService
+    from povdesk.demo.service import DemoService
     from povdesk.services.checks import CheckService
     from povdesk.ui.problems_panel import PAGE_SIZE
 
