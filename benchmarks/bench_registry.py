@@ -25,8 +25,8 @@ from benchmarks.common import (
     timed,
 )
 from povdesk.db.models import Household, Member
+from povdesk.demo.service import DemoService
 from povdesk.services.database import Database
-from povdesk.services.demo import DemoService
 from povdesk.services.registry import HouseholdQuery, RegistryService
 
 

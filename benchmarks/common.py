@@ -38,8 +38,8 @@ def scale_county_path(households: int = SCALE_HOUSEHOLDS, seed: int = SCALE_SEED
     `columns_missing`: the county as a thin first roster leaves it: the members' medical insurance
     columns empty and no assistance cadres, which opens two problems on nearly every member and one
     on every household (22,000 households: ~223,000 problems)."""
+    from povdesk.demo.service import DemoService
     from povdesk.services.database import Database
-    from povdesk.services.demo import DemoService
 
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"scale-{households}-{seed}{'-missing' if columns_missing else ''}.sqlite"

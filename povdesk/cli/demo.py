@@ -15,8 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
+    from povdesk.demo.service import DemoService
     from povdesk.errors import BadInput
-    from povdesk.services.demo import DemoService
 
     if args.households < 1:
         raise BadInput("input.households", "--households must be at least 1.", "--households 至少为 1。")

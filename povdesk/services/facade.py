@@ -23,7 +23,7 @@ class Services:
 
     @cached_property
     def demo(self):  # type: ignore[no-untyped-def]
-        from povdesk.services.demo import DemoService
+        from povdesk.demo.service import DemoService
 
         return DemoService(db=self.db)
 

@@ -71,8 +71,8 @@ def test_a_rule_naming_many_fields_is_recorded_on_postgres(pg_db: Database) -> N
 
 
 def test_a_demo_county_checks_on_postgres(pg_db: Database) -> None:
+    from povdesk.demo.service import DemoService
     from povdesk.services.checks import CheckService
-    from povdesk.services.demo import DemoService
 
     DemoService(db=pg_db).build(households=300, seed=3)
     checks = CheckService(db=pg_db)

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import func, select, update
 
 from povdesk.db.models import Household, Member, Problem, ProblemEvent
+from povdesk.demo.service import DemoService
 from povdesk.domain.records import ProblemRecord
 from povdesk.services.checks import AVALANCHE_MINIMUM, CheckService, ProblemQuery
 from povdesk.services.database import Database
-from povdesk.services.demo import DemoService
 from povdesk.services.settings import YearSettingsService
 from povdesk.services.users import UserService
 from tests.helpers.databases import DatabaseFactory

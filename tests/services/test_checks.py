@@ -1,15 +1,12 @@
 """The check engine: problems are recorded once, rectified when the data is fixed, accepted with a
-reason, kept with their history; settings drive the verdicts; the demo's faults are found."""
+reason, kept with their history; settings drive the verdicts."""
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 import pytest
 from sqlalchemy import func, select
 
-from povdesk.db.models import DemoFault, Household, Member, Problem, ProblemEvent, Village
-from povdesk.domain.rules.demo_map import rules_for, unmapped_kinds
+from povdesk.db.models import Household, Member, Problem, ProblemEvent, Village
 from povdesk.errors import Cancelled, Conflict, InvalidValue, NotAllowed
 from povdesk.services.checks import CheckService, ProblemQuery
 from povdesk.services.database import Database
@@ -166,33 +163,6 @@ def test_a_cancelled_run_writes_nothing(county_db: Database) -> None:
     assert _problem_rows(county_db) == 0
 
 
-@pytest.mark.parametrize("seed", [2019, 2, 7])
-def test_demo_faults_are_found_and_clean_households_have_no_errors(db: Database, seed: int) -> None:
-    from povdesk.services.demo import DemoService
-
-    DemoService(db=db).build(households=400, seed=seed)
-    found = CheckService(db=db).evaluate()
-    with db.reading() as s:
-        faults = s.execute(select(DemoFault.household_id, DemoFault.member_id, DemoFault.kind,
-                                  DemoFault.field)).all()
-    assert not unmapped_kinds()
-    by_household = defaultdict(list)
-    for f in found:
-        by_household[f.household_id].append(f)
-    missed = []
-    for hid, mid, kind, field in faults:
-        want = set(rules_for(kind, field))
-        if not any(f.rule.code in want and (mid is None or f.member_id in (None, mid))
-                   for f in by_household[hid]):
-            missed.append(kind)
-    recall = 1 - len(missed) / len(faults)
-    assert len(faults) >= 15 and recall >= 0.95, missed
-    faulted = {hid for hid, *_ in faults}
-    clean_errors = [(f.rule.code, f.message("en")) for f in found
-                    if f.household_id not in faulted and f.rule.severity == "error"]
-    assert clean_errors == []
-
-
 def test_columns_the_engine_skips_are_not_required_ones() -> None:
     from povdesk.domain import dictionary as dd
     from povdesk.services.checks import UNREAD
@@ -203,7 +173,7 @@ def test_columns_the_engine_skips_are_not_required_ones() -> None:
 
 
 def test_gates_read_from_fetched_rows_find_exactly_what_the_records_give(db: Database, monkeypatch) -> None:
-    from povdesk.services.demo import DemoService
+    from povdesk.demo.service import DemoService
 
     DemoService(db=db).build(households=60, seed=7)
     checks = CheckService(db=db)
@@ -244,7 +214,7 @@ def test_households_checked_in_batches_give_the_findings_of_one_batch(db: Databa
     """The county is loaded a batch at a time; county-wide rules (the same person current in two
     households) still see across batches, and progress counts households."""
     import povdesk.services.checks as engine
-    from povdesk.services.demo import DemoService
+    from povdesk.demo.service import DemoService
 
     DemoService(db=db).build(households=120, seed=2)
     checks = CheckService(db=db)

@@ -154,8 +154,8 @@ def test_an_avalanche_is_one_grouped_line_and_rows_are_paged(qtbot, db: Database
     from sqlalchemy import update
 
     from povdesk.db.models import Member
+    from povdesk.demo.service import DemoService
     from povdesk.services.checks import CheckService
-    from povdesk.services.demo import DemoService
     from povdesk.ui.problems_panel import PAGE_SIZE
 
     DemoService(db=db).build(households=150, seed=2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -27,17 +28,22 @@ from povdesk.db.models import (
     VillagerGroup,
     YearSetting,
 )
+from povdesk.demo.faults import FAULTS
+from povdesk.demo.service import DemoService
 from povdesk.domain import admin, idnumber
-from povdesk.domain.demo_faults import FAULT_KINDS
 from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
-from povdesk.services.demo import DemoService
 from povdesk.services.registry import HouseholdQuery, RegistryService
 from tests.helpers.databases import DatabaseFactory
 
 TABLES = (County, Township, Village, VillagerGroup, Household, Member, Income, Conditions, Measure,
           Cadre, Pairing, DemoFault)
 REF = dt.date(2019, 12, 31)
+#: sha256 of every row the 400-household county of seed 11 (the `county` fixture) writes. Any change
+#: to the generator that moves one random draw changes it: the benchmarks' scale county, the recall
+#: tests and the findings digest rely on a seed giving the same county from one version to the next.
+#: Change it only on purpose, and say so.
+COUNTY_DIGEST = "8f7363a89a640e9129dac0410e49bd6e391545caeee53b6a7ba7a04e5dc410fd"
 
 
 def _open(factory: DatabaseFactory, folder: Path, name: str) -> Database:
@@ -60,6 +66,18 @@ def _dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
                 for m in TABLES}
 
 
+def _digest(db: Database) -> str:
+    """The same on SQLite and PostgreSQL: values by repr, JSON with sorted keys."""
+    digest = hashlib.sha256()
+    for table, rows in _dump(db).items():
+        digest.update(table.encode())
+        for row in rows:
+            values = [json.dumps(x, sort_keys=True, ensure_ascii=False) if isinstance(x, dict) else repr(x)
+                      for x in row]
+            digest.update(json.dumps(values, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
 def _rows(db: Database, model: type) -> list[Any]:
     with db.reading() as s:
         return list(s.scalars(select(model).order_by(model.id)))  # type: ignore[attr-defined]
@@ -78,6 +96,10 @@ def test_same_seed_gives_the_same_database(db_factory: DatabaseFactory, tmp_path
     finally:
         for db in (a, b, c):
             db.close()
+
+
+def test_a_seed_gives_the_same_county_from_one_version_to_the_next(county: Database) -> None:
+    assert _digest(county) == COUNTY_DIGEST
 
 
 def test_county_townships_and_invented_villages(county: Database) -> None:
@@ -247,7 +269,7 @@ def test_measures_and_cadres(county: Database) -> None:
 
 def test_every_fault_kind_is_present_and_recorded_precisely(county: Database) -> None:
     faults = _rows(county, DemoFault)
-    assert {f.kind for f in faults} == set(FAULT_KINDS)
+    assert {f.kind for f in faults} == set(FAULTS)
     with county.reading() as s:
         owner = dict(s.execute(select(Member.id, Member.household_id)).all())
         for f in faults:
