@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from povdesk.domain.assessment import WORKING_AGE
 from povdesk.domain.rules.base import ABSENT, CAT_LABOUR, ERROR, WARNING, RuleSet, num, who
 
 rules = RuleSet()
@@ -16,7 +17,6 @@ WAGE = "income.wage"
 LOST = "03"
 NONE = "04"
 NO_LABOUR = frozenset({LOST, NONE})
-WORKING_AGE = (16, 60)
 
 
 def _working_age(m) -> bool:  # type: ignore[no-untyped-def]
