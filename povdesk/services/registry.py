@@ -27,6 +27,7 @@ from povdesk.db.models import (
 )
 from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber, values
+from povdesk.domain.assessment import Assessment, assess, facts_from_detail
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.records import (
     CadreRecord,
@@ -43,6 +44,7 @@ from povdesk.domain.records import (
 )
 from povdesk.errors import Conflict, InvalidValue, NotFound
 from povdesk.services.database import Database
+from povdesk.services.settings import YearSettingsService
 
 SOURCE_EDIT = "edit"
 
@@ -112,8 +114,9 @@ def _per_capita_net(year: int):  # type: ignore[no-untyped-def]
 
 
 class RegistryService:
-    def __init__(self, *, db: Database) -> None:
+    def __init__(self, *, db: Database, year_settings: YearSettingsService | None = None) -> None:
         self.db = db
+        self.year_settings = year_settings or YearSettingsService(db=db)
 
     # ------------------------------------------------------------------ navigation
     def navigator(self) -> list[CountyNode]:
@@ -264,6 +267,14 @@ class RegistryService:
         history = tuple(ChangeRecord(x.id, x.at, x.user, x.source, x.entity, x.entity_id, x.member_id,
                                      x.field, x.old_value, x.new_value, x.reason) for x in logs)
         return detail_of(h, history)
+
+    def assessment(self, household_id: int, year: int | None = None) -> Assessment:
+        """The household held to the office's settings of `year` (default: the data year) by the
+        one assessment: what the detail pane shows and the rules and the printed form agree with."""
+        settings = self.year_settings.get(year or self.db.data_year)
+        detail = self.household(household_id, history_limit=0)
+        return assess(facts_from_detail(detail, settings.year, settings.reference_date), settings,
+                      self.db.codebook())
 
     def history(self, household_id: int) -> list[ChangeRecord]:
         return list(self.household(household_id, history_limit=100_000).history)
