@@ -308,8 +308,8 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
     absent = [m for m in of_age if not_at_school(m)]
     unknown = [m for m in of_age if not m["school_status"] and not m["school_exemption"]]
     met = False if absent else (None if unknown else True)
-    zh = f"{a}–{b} 周岁 {len(of_age)} 人"
-    en = f"{len(of_age)} aged {a}–{b}"
+    zh, en = (f"{a}–{b} 周岁 {len(of_age)} 人", f"{len(of_age)} aged {a}–{b}") if of_age else \
+        (f"无 {a}–{b} 周岁适龄儿童", f"no child aged {a}–{b}")
     if absent:
         zh += f"，未在校：{_names(absent, 'zh')}"
         en += f"; out of school: {_names(absent, 'en')}"
