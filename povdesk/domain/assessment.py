@@ -89,9 +89,9 @@ def medically_insured(member: Mapping[str, Any]) -> bool:
     return bool(member["ins_medical"] or member["ins_employee_medical"])
 
 
-def explicit_no(value: Any) -> bool:
-    """An explicit 'no' (False or 0); an empty value is unknown."""
-    return value is not None and not value
+def working_age(age: int | None) -> bool:
+    """Of working age (WORKING_AGE, both ends included)."""
+    return age is not None and WORKING_AGE[0] <= age <= WORKING_AGE[1]
 
 
 def housing_excused(relocation_moved_in: Any) -> bool:
@@ -115,10 +115,12 @@ def water_unsafe(drinking_safe: Any, drinking_difficult: Any) -> bool:
 
 
 def electricity_missing(electricity: Any) -> bool:
+    """Household electricity explicitly 'no' (an empty value is unknown)."""
     return electricity is not None and not electricity
 
 
 def radio_tv_missing(radio_tv: Any) -> bool:
+    """Radio and TV explicitly 'no' (an empty value is unknown)."""
     return radio_tv is not None and not radio_tv
 
 
@@ -282,7 +284,7 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
     ref = settings.reference_date
     ages = {m.id: (None if m.birth is None else age_on(m.birth, ref)) for m in facts.members}
     current = list(facts.current)
-    working = [m for m in current if ages[m.id] is not None and WORKING_AGE[0] <= ages[m.id] <= WORKING_AGE[1]]
+    working = [m for m in current if working_age(ages[m.id])]
     inc, cond = facts.income, facts.conditions
     verdicts = []
 
@@ -344,13 +346,11 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
     # 住房安全有保障: not a dangerous house (and a floor area), unless moved into a relocation home
     moved_in = facts.get("relocation_moved_in")
     met = housing_met(cond, moved_in)
-    keys = ("conditions.dangerous_house", "conditions.house_grade", "conditions.house_area")
     if housing_excused(moved_in):
         basis = ("易地扶贫搬迁已入住", "moved into a relocation home")
-    elif cond is None:
-        basis = (f"未登记 {settings.year} 年生产生活条件", f"no living conditions recorded for {settings.year}")
     else:
-        basis = (_pairs(keys, cond, "zh", books), _pairs(keys, cond, "en", books))
+        basis = _conditions_basis(("conditions.dangerous_house", "conditions.house_grade",
+                                   "conditions.house_area"), cond, settings.year, books)
     verdicts.append(_verdict(HOUSING, met,
                              values={"dangerous_house": None if cond is None else cond.get("dangerous_house"),
                                      "house_grade": None if cond is None else cond.get("house_grade"),
@@ -364,19 +364,19 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
     # 饮水安全有保障
     safe = None if cond is None else cond.get("drinking_safe")
     difficult = None if cond is None else cond.get("drinking_difficult")
-    keys = ("conditions.drinking_safe", "conditions.drinking_difficult")
     verdicts.append(_verdict(WATER, water_met(safe, difficult),
                              values={"drinking_safe": safe, "drinking_difficult": difficult},
                              standard=("饮水安全且不困难", "safe drinking water without difficult access"),
-                             basis=_conditions_basis(keys, cond, settings.year, books)))
+                             basis=_conditions_basis(("conditions.drinking_safe", "conditions.drinking_difficult"),
+                                                     cond, settings.year, books)))
 
     # 通生活用电、广播电视
     power = None if cond is None else cond.get("electricity")
     tv = None if cond is None else cond.get("radio_tv")
-    keys = ("conditions.electricity", "conditions.radio_tv")
     verdicts.append(_verdict(POWER, power_met(power, tv), values={"electricity": power, "radio_tv": tv},
                              standard=("通生活用电和广播电视", "household electricity and radio and TV"),
-                             basis=_conditions_basis(keys, cond, settings.year, books)))
+                             basis=_conditions_basis(("conditions.electricity", "conditions.radio_tv"),
+                                                     cond, settings.year, books)))
 
     return Assessment(
         household_id=facts.id, year=settings.year, reference_date=ref, school_age_date=ref,
