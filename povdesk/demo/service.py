@@ -39,7 +39,6 @@ from povdesk.db.models import (
     Township,
     Village,
     VillagerGroup,
-    YearSetting,
 )
 from povdesk.demo.faults import Injected, Injector
 from povdesk.demo.generator import PREV, REGION, YEAR, Draft, Generator, Row, VillagePlan
@@ -48,6 +47,7 @@ from povdesk.domain.meanings import MEMBER_CURRENT
 from povdesk.domain.roles import CLERK, DIRECTOR, REVIEWER
 from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
+from povdesk.services.settings import YearSettingsService
 
 BATCH_HOUSEHOLDS = 1000
 META_KEY = "demo"
@@ -115,6 +115,9 @@ class DemoService:
             if cancel is not None and cancel():
                 raise Cancelled()
 
+        # the office's exit lines of the data year and the year before (incomes are drawn around them)
+        settings = YearSettingsService(db=self.db)
+        lines = {y: settings.get(y).exit_income_line for y in (PREV, YEAR)}
         with self.db.transaction() as s:
             existing = s.scalar(select(func.count(Household.id))) or 0
             if existing and not replace:
@@ -125,9 +128,6 @@ class DemoService:
                     f"该数据库已有 {existing} 户，演示县只能建在空数据库中（如需清空登记数据后重建，请加 --replace）。")
             for model in _CLEAR_ORDER:
                 s.execute(delete(model))
-            lines = {y: float(v) for y, v in s.execute(select(YearSetting.year, YearSetting.exit_income_line))}
-            for y, line in ((2018, 3500.0), (2019, 3750.0)):
-                lines.setdefault(y, line)
             gen = Generator(households=households, seed=seed, lines=lines)
             counts = self._write(s, gen, Injector(gen), check, progress)
             s.merge(Meta(key=META_KEY, value=json.dumps(

@@ -16,8 +16,15 @@ from typing import Any
 
 from povdesk.domain import dictionary as dd
 from povdesk.domain import groups, idnumber, values
+from povdesk.domain.assessment import Assessment, assess, facts_from_detail
 from povdesk.domain.codelists import CodeBook
-from povdesk.domain.records import HouseholdDetail, MemberRecord, ProblemRecord, Row
+from povdesk.domain.records import (
+    HouseholdDetail,
+    MemberRecord,
+    ProblemRecord,
+    Row,
+    YearSettingRecord,
+)
 
 FORM_TITLE = "建档立卡贫困户基础信息与帮扶措施对照表"
 CORRECTION = "核实情况/更正"
@@ -30,8 +37,6 @@ SNAPSHOT_VERSION = 1
 MEMBER_WIDTHS = (4.0, 9.6, 16.0, 6.4, 3.8, 3.8, 5, 7, 7.2, 7.4, 8.6, 7.6, 13.6)
 MEASURE_WIDTHS = (5, 9, 20, 7, 6, 8, 13, 16)
 CADRE_WIDTHS = (9, 22, 11, 11, 10, 16)
-#: 两不愁三保障 grade codes that count as an unsafe house (domain.md §3: C and D)
-UNSAFE_HOUSE_GRADES = frozenset({"3", "4"})
 SIGNATURES = ("户主签字或按手印", "帮扶责任人签字", "村干部签字", "核实日期")
 
 
@@ -61,18 +66,20 @@ class FormSection:
 
 @dataclass(frozen=True)
 class FormOptions:
-    """What the office chose for this print run."""
+    """What the office chose for this print run: the data year's settings (the office's, from
+    `YearSettingsService`) and whether ID numbers are masked."""
 
-    year: int
-    exit_income_line: float | None = None
-    school_age_from: int = 6
-    school_age_to: int = 15
-    reference_date: dt.date | None = None
+    settings: YearSettingRecord
     mask_ids: bool = False
 
     @property
+    def year(self) -> int:
+        return self.settings.year
+
+    @property
     def age_date(self) -> dt.date:
-        return self.reference_date or dt.date(self.year, 12, 31)
+        """Ages are printed as on the year's reference date (the assessment's date too)."""
+        return self.settings.reference_date
 
 
 @dataclass(frozen=True)
@@ -333,75 +340,30 @@ def decreased_table(detail: HouseholdDetail, books: CodeBook, opts: FormOptions)
     return FormTable("decreased", keys.zh, columns, rows)
 
 
-def _yes(value: Any) -> bool:
-    return value is True
+def assessment_of(detail: HouseholdDetail, books: CodeBook, opts: FormOptions) -> Assessment:
+    """The household held to the year's settings by the one assessment (domain/assessment.py)."""
+    return assess(facts_from_detail(detail, opts.year, opts.age_date), opts.settings, books)
 
 
-def indicator_rows(detail: HouseholdDetail, books: CodeBook, opts: FormOptions
-                   ) -> list[tuple[str, str, str, str]]:
-    """两不愁三保障 (and 六有) as the record states them, with whether each meets the standard."""
+def indicator_rows(detail: HouseholdDetail, books: CodeBook, opts: FormOptions,
+                   assessment: Assessment | None = None) -> list[tuple[str, str, str, str]]:
+    """两不愁三保障 (and 六有) as the assessment judges them: the indicator, the basis it printed
+    (the recorded values against the standard), met 是/否 (empty: the record does not say)."""
+    result = assessment or assessment_of(detail, books, opts)
     yes_no = books["yes_no"]
 
     def ok(flag: bool | None) -> str:
         return "" if flag is None else yes_no.label("1" if flag else "0")
 
-    def show(key: str, row: Row | None) -> str:
-        f = dd.field(key)
-        return f"{f.zh}：{_show(key, row[f.column] if row else None, books) or '未填'}"
-
-    income = detail.income_for(opts.year)
-    cond = detail.conditions_for(opts.year)
-    rows: list[tuple[str, str, str, str]] = []
-    pcn = income["per_capita_net"] if income else None
-    line = opts.exit_income_line
-    text = show("income.per_capita_net", income) + "元"
-    if line is not None:
-        text += f"（{opts.year}年标准 {line:,.0f} 元）"
-    rows.append(("不愁吃、不愁穿(收入)", text, ok(None if pcn is None or line is None else pcn > line), ""))
-
-    school_age = []
-    out_of_school = []
-    for m in detail.current_members:
-        a = age(m, opts.age_date)
-        if a and opts.school_age_from <= int(a) <= opts.school_age_to:
-            school_age.append(m)
-            if (m["school_status"] in (None, "01")) and not m["school_exemption"]:
-                out_of_school.append(m["name"] or "")
-    text = f"{opts.school_age_from}—{opts.school_age_to}周岁 {len(school_age)} 人，在校 " \
-           f"{len(school_age) - len(out_of_school)} 人"
-    if out_of_school:
-        text += "；未在校：" + "、".join(out_of_school)
-    rows.append(("义务教育有保障", text, ok(not out_of_school), ""))
-
-    members = detail.current_members
-    insured = sum(1 for m in members if _yes(m["ins_medical"]) or _yes(m["ins_employee_medical"]))
-    major = sum(1 for m in members if _yes(m["ins_major_illness"]))
-    rows.append(("基本医疗有保障",
-                 f"{short_label(dd.field('member.ins_medical'))} {insured}/{len(members)} 人；"
-                 f"{short_label(dd.field('member.ins_major_illness'))} {major}/{len(members)} 人",
-                 ok(bool(members) and insured == len(members)), ""))
-
-    unsafe = None if cond is None or cond["dangerous_house"] is None else (
-        _yes(cond["dangerous_house"]) or cond["house_grade"] in UNSAFE_HOUSE_GRADES)
-    rows.append(("住房安全有保障", "；".join((show("conditions.dangerous_house", cond),
-                                          show("conditions.house_grade", cond))),
-                 ok(None if unsafe is None else not unsafe), ""))
-    water = None if cond is None or cond["drinking_safe"] is None else (
-        _yes(cond["drinking_safe"]) and not _yes(cond["drinking_difficult"]))
-    rows.append(("饮水安全有保障", "；".join((show("conditions.drinking_safe", cond),
-                                          show("conditions.drinking_difficult", cond))), ok(water), ""))
-    power = None if cond is None or cond["electricity"] is None else (
-        _yes(cond["electricity"]) and _yes(cond["radio_tv"]))
-    rows.append(("通生活用电、广播电视", "；".join((show("conditions.electricity", cond),
-                                              show("conditions.radio_tv", cond))), ok(power), ""))
-    return rows
+    return [(v.title_zh, v.basis_zh, ok(v.met), "") for v in result.verdicts]
 
 
-def indicators_table(detail: HouseholdDetail, books: CodeBook, opts: FormOptions) -> FormTable:
+def indicators_table(detail: HouseholdDetail, books: CodeBook, opts: FormOptions,
+                     assessment: Assessment | None = None) -> FormTable:
     columns = (Column("指标", 14), Column("登记情况", 48), Column("是否达标", 8, "center"),
                Column(CORRECTION, 30, correction=True))
     return FormTable("indicators", "“两不愁三保障”及饮水、用电", columns,
-                     tuple(indicator_rows(detail, books, opts)))
+                     tuple(indicator_rows(detail, books, opts, assessment)))
 
 
 def measure_rows(detail: HouseholdDetail, books: CodeBook) -> list[tuple[str, ...]]:

@@ -25,10 +25,11 @@ from povdesk.db.engine import (
     to_url,
     write_lock,
 )
-from povdesk.db.models import AppUser, CodeItemRow, Meta, YearSetting
+from povdesk.db.models import AppUser, CodeItemRow, Meta
 from povdesk.domain.codelists import CodeBook, CodeItemOverride, builtin_codebook
-from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR, default_year_settings
+from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR
 from povdesk.errors import BadInput, Busy
+from povdesk.services.settings import missing_year_settings
 
 log = logging.getLogger(__name__)
 
@@ -124,13 +125,7 @@ class Database:
             s.add_all(self._missing_defaults(s))
 
     def _missing_defaults(self, s: Session) -> list[Base]:
-        missing: list[Base] = []
-        if s.scalar(select(YearSetting.year).limit(1)) is None:
-            missing += [YearSetting(year=ys.year, exit_income_line=ys.exit_income_line,
-                                    national_line=ys.national_line, source=ys.source,
-                                    school_age_from=ys.school_age_from, school_age_to=ys.school_age_to,
-                                    reference_date=ys.reference_date)
-                        for ys in default_year_settings()]
+        missing: list[Base] = [*missing_year_settings(s)]
         if s.get(Meta, "data_year") is None:
             missing.append(Meta(key="data_year", value=str(DEFAULT_DATA_YEAR)))
         if s.scalar(select(AppUser.id).where(AppUser.login == self.user)) is None:

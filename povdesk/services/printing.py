@@ -30,7 +30,6 @@ from povdesk.db.models import (
     Problem,
     Township,
     Village,
-    YearSetting,
 )
 from povdesk.domain.records import (
     HouseholdDetail,
@@ -50,6 +49,7 @@ from povdesk.reports.forms import (
 )
 from povdesk.services.database import Database
 from povdesk.services.registry import detail_of
+from povdesk.services.settings import YearSettingsService
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -141,9 +141,11 @@ class BatchRecord:
 
 
 class PrintService:
-    def __init__(self, *, db: Database, settings: Settings | None = None) -> None:
+    def __init__(self, *, db: Database, settings: Settings | None = None,
+                 year_settings: YearSettingsService | None = None) -> None:
         self.db = db
         self.settings = settings
+        self.year_settings = year_settings or YearSettingsService(db=db)
 
     # ------------------------------------------------------------------ choosing households
     def select(self, selection: PrintSelection) -> list[int]:
@@ -249,16 +251,10 @@ class PrintService:
         return found
 
     def form_options(self, *, mask_ids: bool | None = None) -> FormOptions:
-        year = self.db.data_year
-        with self.db.reading() as s:
-            ys = s.get(YearSetting, year)
-            line = ys.exit_income_line if ys else None
-            ages = (ys.school_age_from, ys.school_age_to) if ys else (6, 15)
-            ref = ys.reference_date if ys else None
+        """The data year's settings as the office set them (the year-settings service) and masking."""
         if mask_ids is None:
             mask_ids = (self.settings or Settings.load()).mask_id_on_print
-        return FormOptions(year=year, exit_income_line=line, school_age_from=ages[0],
-                           school_age_to=ages[1], reference_date=ref, mask_ids=mask_ids)
+        return FormOptions(settings=self.year_settings.get(self.db.data_year), mask_ids=mask_ids)
 
     # ------------------------------------------------------------------ a print run
     def print_batch(self, selection: PrintSelection, *, pdf: str | Path, xlsx: str | Path | None = None,

@@ -25,6 +25,7 @@ from povdesk.db.models import (
 )
 from povdesk.domain import dictionary as dd
 from povdesk.domain import groups, idnumber, values
+from povdesk.domain.assessment import Assessment, assess, facts_from_detail
 from povdesk.domain.dictionary import Entity, FieldType
 from povdesk.domain.journal import JournalEvent, JournalSource
 from povdesk.domain.records import (
@@ -42,6 +43,7 @@ from povdesk.domain.records import (
 )
 from povdesk.errors import Conflict, InvalidValue, NotFound
 from povdesk.services.database import Database
+from povdesk.services.settings import YearSettingsService
 
 #: Columns the household table can sort by: the household list's columns (`groups.HOUSEHOLD_LIST`).
 SORT_KEYS = groups.HOUSEHOLD_LIST.columns
@@ -100,8 +102,9 @@ def _income_of_year(column: Any, year: int) -> ColumnElement[Any]:
 
 
 class RegistryService:
-    def __init__(self, *, db: Database) -> None:
+    def __init__(self, *, db: Database, year_settings: YearSettingsService | None = None) -> None:
         self.db = db
+        self.year_settings = year_settings or YearSettingsService(db=db)
 
     # ------------------------------------------------------------------ navigation
     def navigator(self) -> list[CountyNode]:
@@ -260,6 +263,14 @@ class RegistryService:
         history = tuple(ChangeRecord(x.id, x.at, x.user, x.source, x.entity, x.entity_id, x.member_id,
                                      x.field, x.old_value, x.new_value, x.reason) for x in logs)
         return detail_of(h, history)
+
+    def assessment(self, household_id: int, year: int | None = None) -> Assessment:
+        """The household held to the office's settings of `year` (default: the data year) by the
+        one assessment: what the detail pane shows and the rules and the printed form agree with."""
+        settings = self.year_settings.get(year or self.db.data_year)
+        detail = self.household(household_id, history_limit=0)
+        return assess(facts_from_detail(detail, settings.year, settings.reference_date), settings,
+                      self.db.codebook())
 
     def history(self, household_id: int) -> list[ChangeRecord]:
         return list(self.household(household_id, history_limit=100_000).history)

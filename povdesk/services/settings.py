@@ -1,18 +1,26 @@
-"""Per-year settings the clerk maintains (exit income line, school ages, reference date), not constants."""
+"""Per-year settings the clerk maintains (exit income line, school ages, reference date), not constants.
+
+`YearSettingsService` is the one way to a year's figures: the checks, the printed form, the window's
+detail pane and the dialogs read the office's values through it. The shipped figures
+(`domain.yearsettings`) are used only here: to seed a new database, and when the office has none.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from povdesk.db.models import YearSetting
 from povdesk.domain.records import YearSettingRecord
 from povdesk.domain.yearsettings import default_year_settings
 from povdesk.errors import InvalidValue
-from povdesk.services.database import Database
+
+if TYPE_CHECKING:
+    from povdesk.services.database import Database
 
 _LOCAL = "本地设置（"
 _BEFORE = "；此前："
@@ -28,6 +36,16 @@ def _record(row: YearSetting) -> YearSettingRecord:
                              reference_date=row.reference_date or dt.date(row.year, 12, 31))
 
 
+def missing_year_settings(s: Session) -> list[YearSetting]:
+    """The shipped figures as a new database's starting values; none once the office has any."""
+    if s.scalar(select(YearSetting.year).limit(1)) is not None:
+        return []
+    return [YearSetting(year=ys.year, exit_income_line=ys.exit_income_line, national_line=ys.national_line,
+                        source=ys.source, school_age_from=ys.school_age_from, school_age_to=ys.school_age_to,
+                        reference_date=ys.reference_date)
+            for ys in default_year_settings()]
+
+
 class YearSettingsService:
     def __init__(self, *, db: Database) -> None:
         self.db = db
@@ -37,18 +55,16 @@ class YearSettingsService:
             return [_record(r) for r in s.scalars(select(YearSetting).order_by(YearSetting.year))]
 
     def get(self, year: int | None = None) -> YearSettingRecord:
-        """The settings of `year` (default: the data year); a year without a row borrows the
-        nearest earlier year's figures (or the shipped defaults) with its own reference date."""
+        """The office's settings of `year` (default: the data year); a year without a row borrows
+        the nearest earlier year's figures (else the earliest year's) with its own reference date.
+        An office without any settings gets the shipped figures."""
         year = year or self.db.data_year
-        rows = self.list()
+        rows = self.list() or default_year_settings()
         for r in rows:
             if r.year == year:
                 return r
         earlier = [r for r in rows if r.year < year]
-        if earlier:
-            base = max(earlier, key=lambda r: r.year)
-        else:
-            base = min(rows, key=lambda r: r.year) if rows else default_year_settings()[-1]
+        base = max(earlier, key=lambda r: r.year) if earlier else min(rows, key=lambda r: r.year)
         return replace(base, year=year, reference_date=dt.date(year, 12, 31),
                        source=f"（沿用 {base.year} 年设置）{base.source or ''}")
 

@@ -6,7 +6,6 @@ so they are not tr()'d); only the window's own words go through Qt translation.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,11 +34,11 @@ from PySide6.QtWidgets import (
 
 from povdesk.domain import dictionary as dd
 from povdesk.domain import values
+from povdesk.domain.assessment import EDUCATION, HOUSING, INCOME, MEDICAL, POWER, WATER, Assessment
 from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import Entity, FieldType
 from povdesk.domain.journal import event_label, source_label
 from povdesk.domain.records import HouseholdDetail, ProblemRecord
-from povdesk.domain.yearsettings import default_year_settings
 from povdesk.ui.application import lang_key
 
 Index = QModelIndex | QPersistentModelIndex
@@ -264,6 +263,7 @@ class HouseholdDetailView(QWidget):
         self.setObjectName("householdDetail")
         self.detail: HouseholdDetail | None = None
         self.problems: list[ProblemRecord] | None = None
+        self.assessment: Assessment | None = None
         self._highlighted: str | None = None
         self._highlighted_member: int | None = None
 
@@ -352,6 +352,7 @@ class HouseholdDetailView(QWidget):
     def clear(self) -> None:
         self.detail = None
         self.problems = None
+        self.assessment = None
         self._highlighted = self._highlighted_member = None
         self.stack.setCurrentIndex(0)
 
@@ -359,9 +360,13 @@ class HouseholdDetailView(QWidget):
         return self.detail.household.id if self.detail is not None else None
 
     def show_detail(self, detail: HouseholdDetail, *, codebook: CodeBook, data_year: int,
-                    problems: list[ProblemRecord] | None = None) -> None:
+                    problems: list[ProblemRecord] | None = None,
+                    assessment: Assessment | None = None) -> None:
+        """Fill the tabs; `assessment` (RegistryService.assessment) is what the 两不愁三保障 box
+        shows, judged against the office's year settings."""
         self.detail = detail
         self.problems = problems
+        self.assessment = assessment
         self._highlighted = self._highlighted_member = None
         lang = lang_key()
         h = detail.household
@@ -378,7 +383,7 @@ class HouseholdDetailView(QWidget):
         self._fill_years(self.income_model, Entity.INCOME, detail.incomes, data_year, codebook, lang)
         self._fill_years(self.conditions_model, Entity.CONDITIONS, detail.conditions, data_year, codebook,
                          lang)
-        self._fill_assurances(detail, data_year, codebook, lang)
+        self._fill_assurances(assessment, lang)
         self._fill_measures(detail, codebook, lang)
         self._fill_cadres(detail, codebook, lang)
         self._fill_history(detail, codebook, lang)
@@ -456,78 +461,28 @@ class HouseholdDetailView(QWidget):
                                                                         colour=MUTED)]))
         model.set_content(headers, out)
 
-    def _fill_assurances(self, d: HouseholdDetail, data_year: int, books: CodeBook, lang: str) -> None:
+    def _fill_assurances(self, assessment: Assessment | None, lang: str) -> None:
+        """The assessment's verdicts as the service judged them (nothing is computed here)."""
         met, not_met, unknown = self.tr("Met"), self.tr("Not met"), self.tr("Unknown")
+        names = {
+            INCOME: self.tr("Food and clothing (income above the exit line)"),
+            EDUCATION: self.tr("Compulsory education"),
+            MEDICAL: self.tr("Basic medical care"),
+            HOUSING: self.tr("Safe housing"),
+            WATER: self.tr("Safe drinking water"),
+            POWER: self.tr("Electricity, radio and TV"),
+        }
 
         def verdict(ok: bool | None) -> Cell:
             if ok is None:
                 return _cell(unknown, colour=MUTED)
             return _cell(met if ok else not_met, colour=GOOD if ok else BAD)
 
-        setting = next((s for s in default_year_settings() if s.year == data_year), None)
-        income = d.income_for(data_year)
-        per_capita = income["per_capita_net"] if income is not None else None
-        line = setting.exit_income_line if setting else None
-        income_ok = None if per_capita is None or line is None else float(per_capita) >= line
-        income_basis = (self.tr("per-capita net income {0} yuan, exit line {1} yuan").format(
-            f"{float(per_capita):,.2f}", f"{line:,.0f}") if per_capita is not None and line is not None
-            else self.tr("no income recorded for {0}").format(data_year))
-
-        ref = setting.reference_date if setting else dt.date(data_year, 12, 31)
-        age_from = setting.school_age_from if setting else 6
-        age_to = setting.school_age_to if setting else 15
-        out_of_school = []
-        for m in d.current_members:
-            born = m["birth_date"]
-            if not isinstance(born, dt.date):
-                continue
-            age = ref.year - born.year - ((ref.month, ref.day) < (born.month, born.day))
-            if age_from <= age <= age_to and m["school_status"] in (None, "", "01") and not m["school_exemption"]:
-                out_of_school.append(m["name"] or "")
-        school_ok = not out_of_school
-        school_basis = (self.tr("out of school: {0}").format(_names(out_of_school, lang)) if out_of_school
-                        else self.tr("every child of compulsory-school age is in school or exempt"))
-
-        uninsured = [m["name"] or "" for m in d.current_members
-                     if not (m["ins_medical"] or m["ins_employee_medical"])]
-        medical_ok = None if not d.current_members else not uninsured
-        medical_basis = (self.tr("without medical insurance: {0}").format(_names(uninsured, lang)) if uninsured
-                         else self.tr("every member has basic medical insurance"))
-
-        cond = d.conditions_for(data_year) or d.latest_conditions
-        if cond is None:
-            house_ok = water_ok = None
-            house_basis = water_basis = self.tr("no living conditions recorded")
-        else:
-            grade = cond["house_grade"]
-            house_ok = None if cond["dangerous_house"] is None else (
-                not cond["dangerous_house"] and grade not in ("3", "4"))
-            colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
-            house_basis = sep.join(x for x in (
-                f"{dd.field('conditions.dangerous_house').label(lang)}{colon}"
-                f"{values.display(dd.field('conditions.dangerous_house'), cond['dangerous_house'], lang, books)}",
-                values.display(dd.field("conditions.house_grade"), grade, lang, books)) if x)
-            safe, difficult = cond["drinking_safe"], cond["drinking_difficult"]
-            water_ok = None if safe is None else bool(safe) and not difficult
-            water_basis = sep.join((
-                f"{dd.field('conditions.drinking_safe').label(lang)}{colon}"
-                f"{values.display(dd.field('conditions.drinking_safe'), safe, lang, books)}",
-                f"{dd.field('conditions.drinking_difficult').label(lang)}{colon}"
-                f"{values.display(dd.field('conditions.drinking_difficult'), difficult, lang, books)}"))
-        rows = [
-            ([_cell(self.tr("Food and clothing (income above the exit line)")), verdict(income_ok),
-              _cell(income_basis)], "income.per_capita_net"),
-            ([_cell(self.tr("Compulsory education")), verdict(school_ok), _cell(school_basis)],
-             "member.school_status"),
-            ([_cell(self.tr("Basic medical care")), verdict(medical_ok), _cell(medical_basis)],
-             "member.ins_medical"),
-            ([_cell(self.tr("Safe housing")), verdict(house_ok), _cell(house_basis)],
-             "conditions.dangerous_house"),
-            ([_cell(self.tr("Safe drinking water")), verdict(water_ok), _cell(water_basis)],
-             "conditions.drinking_safe"),
-        ]
+        verdicts = assessment.verdicts if assessment is not None else ()
+        rows = [[_cell(names.get(v.key, v.title(lang))), verdict(v.met),
+                 _cell(v.basis(lang), tooltip=v.standard(lang))] for v in verdicts]
         self.assurance_model.set_content([self.tr("Indicator"), self.tr("Status"), self.tr("Basis")],
-                                         [None, None, None], [r[0] for r in rows], [r[1] for r in rows])
+                                         [None, None, None], rows, [v.field for v in verdicts])
 
     def _fill_measures(self, d: HouseholdDetail, books: CodeBook, lang: str) -> None:
         fields = list(dd.fields_of(Entity.MEASURE))

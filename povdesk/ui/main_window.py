@@ -480,6 +480,8 @@ class MainWindow(QMainWindow):
     def _show_household(self, household_id: int, field_key: str | None, member_id: int | None = None) -> None:
         try:
             detail = self.services.registry.household(household_id)
+            # the 两不愁三保障 box: the one assessment, against the office's year settings
+            assessment = self.services.registry.assessment(household_id)
         except Exception as exc:
             self.detail.clear()
             show_error(self, exc)
@@ -492,7 +494,8 @@ class MainWindow(QMainWindow):
             except Exception as exc:
                 show_error(self, exc)
         self.detail.show_detail(detail, codebook=self.services.db.codebook(),
-                                data_year=self.services.db.data_year, problems=problems)
+                                data_year=self.services.db.data_year, problems=problems,
+                                assessment=assessment)
         if field_key:
             self.detail.highlight(field_key, member_id)
         self.household_selected.emit(household_id)

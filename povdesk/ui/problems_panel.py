@@ -585,6 +585,7 @@ def install_checks(window: Any) -> ProblemsPanel:
 
     def open_settings() -> YearSettingsDialog:
         dialog = YearSettingsDialog(services=window.services, parent=window)
+        dialog.saved.connect(lambda _years: window.refresh())  # the detail pane's verdicts follow
         dialog.show()
         window._year_settings_dialog = dialog
         return dialog

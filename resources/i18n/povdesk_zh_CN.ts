@@ -92,36 +92,8 @@
         <translation>无法判断</translation>
     </message>
     <message>
-        <source>per-capita net income {0} yuan, exit line {1} yuan</source>
-        <translation>人均纯收入 {0} 元，退出标准 {1} 元</translation>
-    </message>
-    <message>
-        <source>no income recorded for {0}</source>
-        <translation>{0} 年无收入信息</translation>
-    </message>
-    <message>
-        <source>out of school: {0}</source>
-        <translation>失学辍学：{0}</translation>
-    </message>
-    <message>
-        <source>every child of compulsory-school age is in school or exempt</source>
-        <translation>义务教育阶段适龄儿童均在校或免于入学</translation>
-    </message>
-    <message>
-        <source>without medical insurance: {0}</source>
-        <translation>未参加医疗保险：{0}</translation>
-    </message>
-    <message>
-        <source>every member has basic medical insurance</source>
-        <translation>成员均参加基本医疗保险</translation>
-    </message>
-    <message>
-        <source>no living conditions recorded</source>
-        <translation>无生产生活条件信息</translation>
-    </message>
-    <message>
         <source>Food and clothing (income above the exit line)</source>
-        <translation>不愁吃、不愁穿（收入达到退出标准）</translation>
+        <translation>不愁吃、不愁穿（收入超过退出标准）</translation>
     </message>
     <message>
         <source>Compulsory education</source>
@@ -138,6 +110,10 @@
     <message>
         <source>Safe drinking water</source>
         <translation>饮水安全有保障</translation>
+    </message>
+    <message>
+        <source>Electricity, radio and TV</source>
+        <translation>通生活用电、广播电视</translation>
     </message>
     <message>
         <source>Indicator</source>

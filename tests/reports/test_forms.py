@@ -14,6 +14,7 @@ from povdesk.domain.records import (
     MemberRecord,
     ProblemRecord,
     Row,
+    YearSettingRecord,
     frozen_map,
 )
 from povdesk.reports import form_pdf
@@ -31,7 +32,9 @@ from povdesk.reports.forms import (
     parse_payload,
 )
 
-OPTS = FormOptions(year=2019, exit_income_line=3750, reference_date=dt.date(2019, 12, 31))
+SETTINGS = YearSettingRecord(year=2019, exit_income_line=3750, national_line=3218, source="test",
+                             school_age_from=6, school_age_to=15, reference_date=dt.date(2019, 12, 31))
+OPTS = FormOptions(settings=SETTINGS)
 
 
 def _member(mid: int, name: str, relation: str, born: dt.date, **kw: object) -> MemberRecord:
@@ -87,7 +90,7 @@ def test_member_rows_show_code_labels_age_and_an_empty_correction_cell() -> None
 
 
 def test_masking_applies_to_member_and_head_id_numbers() -> None:
-    form = build_form(detail(), books=builtin_codebook(), opts=FormOptions(year=2019, mask_ids=True),
+    form = build_form(detail(), books=builtin_codebook(), opts=FormOptions(settings=SETTINGS, mask_ids=True),
                       batch_id=1, serial="B1-0001")
     texts = list(form.texts())
     assert "513437197003120016" not in texts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from povdesk.domain.assessment import of_school_age, out_of_school
 from povdesk.domain.rules.base import (
     CAT_EDUCATION,
     CAT_GUARANTEE,
@@ -33,8 +34,7 @@ JUNIOR = frozenset({"04", "05", "06"})
               blocks_exit=True)
 def _dropout(m, h, ctx):
     s = ctx.settings
-    if (m.age is not None and s.school_age_from <= m.age <= s.school_age_to
-            and m["school_status"] == NOT_IN_SCHOOL and not m["school_exemption"]):
+    if out_of_school(m, s):
         return {**who(m), "age": m.age, "age_from": s.school_age_from, "age_to": s.school_age_to,
                 "school_status": m["school_status"]}
     return None
@@ -138,8 +138,7 @@ def _needless_exemption(m, h, ctx):
     s = ctx.settings
     if not m["school_exemption"]:
         return None
-    of_age = m.age is not None and s.school_age_from <= m.age <= s.school_age_to
-    if m.in_school or not of_age:
+    if m.in_school or not of_school_age(m.age, s):
         return {**who(m), "age": m.age, "school_status": m["school_status"],
                 "school_exemption": m["school_exemption"]}
     return None
@@ -156,8 +155,7 @@ def _old_junior(m, h, ctx):
 
 
 rules.gate({
-    "EDU-001": ("_age", lambda v, c: v is not None
-                and c.settings.school_age_from <= v <= c.settings.school_age_to),
+    "EDU-001": ("_age", lambda v, c: of_school_age(v, c.settings)),
     "EDU-002": ("school_status", lambda v, c: v in HIGH_OR_ABOVE),
     "EDU-003": ("school_status", lambda v, c: v in PRIMARY_OR_BELOW),
     "EDU-004": ("school_status", lambda v, c: v == PRESCHOOL),

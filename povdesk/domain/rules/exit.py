@@ -2,21 +2,31 @@
 
 Compulsory schooling, medical insurance and the cadre are checked for every household by EDU-001,
 HLT-001 and CAD-001 (which also block exit marking); these rules cover the rest of the standard.
+Whether a value meets the standard is decided by `povdesk.domain.assessment`, never here.
 """
 
 from __future__ import annotations
 
+from povdesk.domain.assessment import (
+    electricity_missing,
+    house_dangerous,
+    house_missing,
+    housing_excused,
+    income_meets,
+    medically_insured,
+    radio_tv_missing,
+    water_unsafe,
+)
+from povdesk.domain.meanings import NOT_EXITED
 from povdesk.domain.rules.base import (
     CAT_EXIT,
     ERROR,
     EXITED_STATUSES,
     WARNING,
     RuleSet,
-    no,
     num,
     who,
 )
-from povdesk.domain.rules.conditions import DANGEROUS_GRADES
 
 rules = RuleSet()
 STATUS = "household.status"
@@ -33,7 +43,7 @@ def _income_line(h, ctx):
     if not h.exited or inc is None or inc.get("per_capita_net") is None:
         return None
     line, line_year = ctx.line_for_exit(h["exit_year"])
-    if num(inc.get("per_capita_net")) <= line:
+    if not income_meets(num(inc.get("per_capita_net")), line):
         return {"exit_year": h["exit_year"], "year": ctx.year, "per_capita_net": inc.get("per_capita_net"),
                 "line": line, "line_year": line_year}
     return None
@@ -48,9 +58,9 @@ def _income_line(h, ctx):
                  blocks_exit=True)
 def _house(h, ctx):
     c = h.conditions
-    if not h.exited or c is None or h["relocation_moved_in"]:
+    if not h.exited or c is None or housing_excused(h["relocation_moved_in"]):
         return None
-    if c.get("dangerous_house") or c.get("house_grade") in DANGEROUS_GRADES:
+    if house_dangerous(c.get("dangerous_house"), c.get("house_grade")):
         return {"dangerous_house": c.get("dangerous_house"), "house_grade": c.get("house_grade")}
     return None
 
@@ -64,7 +74,7 @@ def _water(h, ctx):
     c = h.conditions
     if not h.exited or c is None:
         return None
-    if no(c.get("drinking_safe")) or c.get("drinking_difficult"):
+    if water_unsafe(c.get("drinking_safe"), c.get("drinking_difficult")):
         return {"drinking_safe": c.get("drinking_safe"), "drinking_difficult": c.get("drinking_difficult")}
     return None
 
@@ -76,7 +86,7 @@ def _water(h, ctx):
                  blocks_exit=True)
 def _electricity(h, ctx):
     c = h.conditions
-    if h.exited and c is not None and no(c.get("electricity")):
+    if h.exited and c is not None and electricity_missing(c.get("electricity")):
         return {"electricity": c.get("electricity")}
     return None
 
@@ -87,7 +97,7 @@ def _electricity(h, ctx):
                  blocks_exit=True)
 def _tv(h, ctx):
     c = h.conditions
-    if h.exited and c is not None and no(c.get("radio_tv")):
+    if h.exited and c is not None and radio_tv_missing(c.get("radio_tv")):
         return {"radio_tv": c.get("radio_tv")}
     return None
 
@@ -98,8 +108,8 @@ def _tv(h, ctx):
                  blocks_exit=True)
 def _no_house(h, ctx):
     c = h.conditions
-    if h.exited and c is not None and c.get("house_area") is not None and c.get("house_area") <= 0 \
-            and not h["relocation_moved_in"]:
+    if h.exited and c is not None and house_missing(c.get("house_area")) \
+            and not housing_excused(h["relocation_moved_in"]):
         return {"house_area": c.get("house_area")}
     return None
 
@@ -111,7 +121,7 @@ def _no_house(h, ctx):
                        "major-illness insurance '{ins_major_illness}'"),
               blocks_exit=True)
 def _insurance(m, h, ctx):
-    if h.exited and (m["ins_medical"] or m["ins_employee_medical"]) and not m["ins_major_illness"]:
+    if h.exited and medically_insured(m) and not m["ins_major_illness"]:
         return {**who(m), "ins_medical": m["ins_medical"], "ins_major_illness": m["ins_major_illness"]}
     return None
 
@@ -124,10 +134,10 @@ def _insurance(m, h, ctx):
                  blocks_signoff=False)
 def _candidate(h, ctx):
     inc = h.income
-    if h["status"] != "0" or inc is None or inc.get("per_capita_net") is None:
+    if h["status"] != NOT_EXITED or inc is None or inc.get("per_capita_net") is None:
         return None
     line = ctx.settings.exit_income_line
-    if num(inc.get("per_capita_net")) > line * 1.5:
+    if income_meets(num(inc.get("per_capita_net")), line * 1.5):
         return {"year": ctx.year, "per_capita_net": inc.get("per_capita_net"), "line": line}
     return None
 
@@ -137,5 +147,5 @@ rules.gate({
     "EXIT-001": _exited, "EXIT-002": _exited, "EXIT-003": _exited, "EXIT-004": _exited,
     "EXIT-005": _exited, "EXIT-006": _exited,
     "EXIT-007": ("ins_major_illness", lambda v, c: not v),
-    "EXIT-008": ("status", lambda v, c: v == "0"),
+    "EXIT-008": ("status", lambda v, c: v == NOT_EXITED),
 })

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from povdesk.domain.assessment import medically_insured
 from povdesk.domain.rules.base import (
     CAT_GUARANTEE,
     CAT_HEALTH,
@@ -30,7 +31,7 @@ CAUSE = "household.main_cause"
                        "nor employee medical insurance ('{ins_employee_medical}')"),
               blocks_exit=True)
 def _uninsured(m, h, ctx):
-    if not m["ins_medical"] and not m["ins_employee_medical"]:
+    if not medically_insured(m):
         return {**who(m), "ins_medical": m["ins_medical"], "ins_employee_medical": m["ins_employee_medical"]}
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from povdesk.domain.assessment import working_age
 from povdesk.domain.rules.base import ABSENT, CAT_LABOUR, ERROR, WARNING, RuleSet, num, who
 
 rules = RuleSet()
@@ -16,11 +17,10 @@ WAGE = "income.wage"
 LOST = "03"
 NONE = "04"
 NO_LABOUR = frozenset({LOST, NONE})
-WORKING_AGE = (16, 60)
 
 
 def _working_age(m) -> bool:  # type: ignore[no-untyped-def]
-    return m.age is not None and WORKING_AGE[0] <= m.age <= WORKING_AGE[1]
+    return working_age(m.age)
 
 
 @rules.member("LAB-001", CAT_LABOUR, ERROR, (SKILL, HEALTH, SCHOOL, BIRTH),
