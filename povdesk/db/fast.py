@@ -134,7 +134,7 @@ class RawSelect:
     by their types' bind processors, as SQLAlchemy would.
     """
 
-    def __init__(self, conn: Connection, stmt: Select[Any]) -> None:
+    def __init__(self, conn: Connection, stmt: Select[*tuple[Any, ...]]) -> None:
         self.conn = conn
         dialect = conn.dialect
         self.compiled = compiled = stmt.compile(dialect=dialect)
@@ -166,6 +166,6 @@ class RawSelect:
             cursor.close()
 
 
-def raw_rows(conn: Connection, stmt: Select[Any], **bounds: Any) -> Sequence[Any]:
+def raw_rows(conn: Connection, stmt: Select[*tuple[Any, ...]], **bounds: Any) -> Sequence[Any]:
     """`stmt`'s rows straight from the driver, once (see `RawSelect`)."""
     return RawSelect(conn, stmt)(**bounds)
