@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from povdesk.db.base import utcnow
-from povdesk.db.bulk import bulk_insert
+from povdesk.db.fast import RawSelect, bulk_insert, raw_rows
 from povdesk.db.models import (
     MEMBER_CURRENT,
     Cadre,
@@ -211,29 +211,6 @@ def _json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[k] = str(v)
     return out
-
-
-class _Rows:
-    """A statement compiled once and run for one chunk of households after another, its rows
-    straight from the driver: the engine reads a whole county, and skipping the per-value type
-    processing halves the load. Booleans may arrive as 1/0 and dates as ISO text (SQLite); the
-    rules and `make_member` accept both."""
-
-    def __init__(self, conn: Any, stmt: Any) -> None:
-        self.conn = conn
-        self.compiled = stmt.compile(conn)
-        self.sql = str(self.compiled)
-
-    def __call__(self, **bounds: Any) -> list[Any]:
-        params = self.compiled.construct_params(bounds)
-        order = self.compiled.positiontup
-        args: Any = tuple(params[k] for k in order) if order is not None else params
-        cursor = self.conn.connection.cursor()  # the DBAPI connection of this session's transaction
-        try:
-            cursor.execute(self.sql, args)
-            return cursor.fetchall()
-        finally:
-            cursor.close()
 
 
 #: longest reason, remark or history note kept (the columns' width)
@@ -423,12 +400,12 @@ class CheckService:
         lo, hi = bindparam("lo"), bindparam("hi")
         in_scope = select(Household.id).where(*scope)
 
-        def rows(stmt: Select[Any], household_id: Any) -> _Rows:
+        def rows(stmt: Select[Any], household_id: Any) -> RawSelect:
             stmt = stmt.where(household_id.between(lo, hi))
-            return _Rows(conn, stmt if whole_county else stmt.where(household_id.in_(in_scope)))
+            return RawSelect(conn, stmt if whole_county else stmt.where(household_id.in_(in_scope)))
 
-        households = _Rows(conn, select(Household.id, *[getattr(Household, c) for c in H_COLS])
-                           .where(*scope, Household.id.between(lo, hi)).order_by(Household.id))
+        households = RawSelect(conn, select(Household.id, *[getattr(Household, c) for c in H_COLS])
+                               .where(*scope, Household.id.between(lo, hi)).order_by(Household.id))
         members = rows(select(Member.id, Member.household_id, *[getattr(Member, c) for c in M_COLS])
                        .order_by(Member.household_id, Member.sort_order, Member.id), Member.household_id)
         incomes = rows(select(Income.household_id, *[getattr(Income, c) for c in I_COLS])
@@ -494,7 +471,7 @@ class CheckService:
                     holders[key][no or ""] = f"{township or ''}{village or ''}，登记姓名 {name or '（空）'}"
 
         if whole_county:  # every current number of the county: those in more than one household
-            rows = _Rows(s.connection(), numbers.where(Household.active.is_(True)))()
+            rows = raw_rows(s.connection(), numbers.where(Household.active.is_(True)))
             keys = [n if n.isdigit() else id_key(n) for n, _ in rows]
             twice = {k for k, n in Counter(keys).items() if n > 1 and k}
             if twice:
@@ -552,7 +529,7 @@ class CheckService:
         batch is read, so the findings are never all held either."""
         whole = village_id is None and township_id is None and household_id is None
         scope = self._scope(village_id=village_id, township_id=township_id, household_id=household_id)
-        ids = [r[0] for r in _Rows(s.connection(), select(Household.id).where(*scope).order_by(Household.id))()]
+        ids = [r[0] for r in raw_rows(s.connection(), select(Household.id).where(*scope).order_by(Household.id))]
         if household_id is not None and not ids and s.get(Household, household_id) is None:
             raise NotFound("household.missing", f"No household with id {household_id}.",
                            f"找不到编号为 {household_id} 的户。")
@@ -783,7 +760,7 @@ class CheckService:
         if query.limit:
             stmt = stmt.limit(query.limit)
         with self.db.reading() as s:
-            return [r[0] for r in _Rows(s.connection(), stmt)()]
+            return [r[0] for r in raw_rows(s.connection(), stmt)]
 
     def problem_rows(self, ids: Sequence[int]) -> list[ProblemRecord]:
         """The problems with these ids (one page of a panel), in the order given; ids no longer

@@ -1,12 +1,27 @@
-"""One object the window holds: every service over one database (Anki's core-through-one-object)."""
+"""One object the window holds: every service over one database (Anki's core-through-one-object).
+
+Every service is always there, so callers use them directly (`services.checks.open_problems(...)`),
+never probing for one. Each is built on first use; the modules behind all but the registry and
+maintenance are imported only then (the checks and the importer take a good part of a second to
+import), so their names are imported here for the types only.
+"""
 
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from povdesk.services.database import Database
 from povdesk.services.maintenance import MaintenanceService
 from povdesk.services.registry import RegistryService
+
+if TYPE_CHECKING:
+    from povdesk.demo.service import DemoService
+    from povdesk.services.checks import CheckService
+    from povdesk.services.importer import ImportService
+    from povdesk.services.printing import PrintService
+    from povdesk.services.settings import YearSettingsService
+    from povdesk.services.users import UserService
 
 
 class Services:
@@ -22,37 +37,37 @@ class Services:
         return MaintenanceService(db=self.db)
 
     @cached_property
-    def demo(self):  # type: ignore[no-untyped-def]
+    def demo(self) -> DemoService:
         from povdesk.demo.service import DemoService
 
         return DemoService(db=self.db)
 
     @cached_property
-    def importer(self):  # type: ignore[no-untyped-def]
+    def importer(self) -> ImportService:
         from povdesk.services.importer import ImportService
 
         return ImportService(db=self.db)
 
     @cached_property
-    def users(self):  # type: ignore[no-untyped-def]
+    def users(self) -> UserService:
         from povdesk.services.users import UserService
 
         return UserService(db=self.db)
 
     @cached_property
-    def year_settings(self):  # type: ignore[no-untyped-def]
+    def year_settings(self) -> YearSettingsService:
         from povdesk.services.settings import YearSettingsService
 
         return YearSettingsService(db=self.db)
 
     @cached_property
-    def checks(self):  # type: ignore[no-untyped-def]
+    def checks(self) -> CheckService:
         from povdesk.services.checks import CheckService
 
         return CheckService(db=self.db, settings=self.year_settings)
 
     @cached_property
-    def printing(self):  # type: ignore[no-untyped-def]
+    def printing(self) -> PrintService:
         from povdesk.services.printing import PrintService
 
         return PrintService(db=self.db)

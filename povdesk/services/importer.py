@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from povdesk.config import Settings
 from povdesk.db import columns
-from povdesk.db.bulk import bulk_insert
+from povdesk.db.fast import bulk_insert, indexes_dropped, prepare_bulk_write
 from povdesk.db.models import (
     MEMBER_CURRENT,
     ChangeLog,
@@ -294,8 +294,7 @@ class ImportService:
         # second import waits (at most `lock_wait`, then `Busy`) and plans from what this one
         # committed, never from the state both started with.
         with self.db.transaction(lock="import") as s:
-            if s.get_bind().dialect.name == "sqlite":  # room for the indexes of 100,000 new rows
-                s.connection().exec_driver_sql("PRAGMA cache_size = -131072")
+            prepare_bulk_write(s.connection())
             plan.compute(s, report, stop)
             plan.write(s, report, stop, sha256=sha256)
             if stop():
@@ -383,39 +382,6 @@ def _sha256(path: Path) -> str:
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
-
-
-#: Fewest new rows for which a table's indexes are dropped and built again around the insert.
-_REBUILD_MIN = 5_000
-
-
-@contextlib.contextmanager
-def _indexes_rebuilt(conn: Any, table: Table, adding: int) -> Iterator[None]:
-    """SQLite: the table's secondary indexes dropped before a bulk insert and built again after it.
-
-    Sorting 100,000 keys once is cheaper than 100,000 random B-tree inserts (member: 0.98 s ->
-    0.61 s, the rebuild included). Done only when at least as many rows are added as the table
-    holds, and only inside the open write transaction, so a rollback (cancel, crash, error)
-    restores the indexes with everything else; the statements recreated are the database's own.
-    PostgreSQL keeps its indexes: there DROP INDEX would lock the table against the other
-    workstations' reads until the import commits.
-    """
-    if adding < _REBUILD_MIN or conn.dialect.name != "sqlite":
-        yield
-        return
-    raw = conn.connection.dbapi_connection
-    existing = conn.exec_driver_sql(f'SELECT count(*) FROM "{table.name}"').scalar()
-    if not getattr(raw, "in_transaction", False) or existing > adding:
-        yield
-        return
-    indexes = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-        (table.name,)).all()
-    for name, _sql in indexes:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in indexes:
-        conn.exec_driver_sql(sql)
 
 
 # --------------------------------------------------------------------------- the plan
@@ -798,7 +764,7 @@ class _Plan:
             rows = [self._household_row(h, place.id, now, hcols) for h, place in self.new_households]
             if stop():
                 raise Cancelled()
-            with _indexes_rebuilt(conn, _TABLES[Entity.HOUSEHOLD], len(rows)):
+            with indexes_dropped(conn, _TABLES[Entity.HOUSEHOLD], adding=len(rows)):
                 bulk_insert(conn, _TABLES[Entity.HOUSEHOLD], hcols, rows)
             report(850, _SCALE)
             numbers = {h.household_no for h, _ in self.new_households}
@@ -825,7 +791,7 @@ class _Plan:
                              JournalEvent.HOUSEHOLD_IMPORTED, None, h.household_no, reason, reference))
             if stop():
                 raise Cancelled()
-            with _indexes_rebuilt(conn, _TABLES[Entity.MEMBER], len(members)):
+            with indexes_dropped(conn, _TABLES[Entity.MEMBER], adding=len(members)):
                 bulk_insert(conn, _TABLES[Entity.MEMBER], mcols, members)
             if stop():
                 raise Cancelled()

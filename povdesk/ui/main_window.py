@@ -67,14 +67,6 @@ def ui_state() -> QSettings:
     return QSettings(str(data_dir() / "ui-state.ini"), QSettings.Format.IniFormat)
 
 
-def optional_service(services: Any, name: str) -> Any:
-    """A service that a later feature adds (``services.checks``), or None before it exists."""
-    try:
-        return getattr(services, name, None)
-    except (ImportError, AttributeError):
-        return None
-
-
 class MainWindow(QMainWindow):
     household_selected = Signal(int)
 
@@ -86,6 +78,7 @@ class MainWindow(QMainWindow):
         self._docks: list[QDockWidget] = []
         self._first_load = True
         self._header_restored = False
+        self._totals = (0, 0)  # households, members in the database (the navigator's load sets them)
 
         # ---------------------------------------------------------------- navigator
         self.navigator_model = NavigatorModel(parent=self)
@@ -384,13 +377,11 @@ class MainWindow(QMainWindow):
     def _load_navigator(self) -> None:
         counties = self.services.registry.navigator()
         self._places = counties
-        problems = None
-        checks = optional_service(self.services, "checks")
-        if checks is not None and hasattr(checks, "open_problem_counts"):
-            try:
-                problems = checks.open_problem_counts()
-            except Exception as exc:  # a failing feature must not keep the window from opening
-                show_error(self, exc)
+        problems: dict[int, int] | None = None
+        try:
+            problems = self.services.checks.open_problem_counts()
+        except Exception as exc:  # the places are shown without their counts rather than not at all
+            show_error(self, exc)
         place = self.current_place()
         self.navigator_model.set_tree(counties, problems)
         self.navigator.expandToDepth(0)
@@ -452,7 +443,7 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         shown = self.table_model.rowCount()
-        households, members = getattr(self, "_totals", (0, 0))
+        households, members = self._totals
         text = self.tr("{0} households shown · {1} households, {2} members in the database").format(
             f"{shown:,}", f"{households:,}", f"{members:,}")
         selected = len(self.table.selectionModel().selectedRows())
@@ -487,12 +478,10 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return
         problems: list[ProblemRecord] | None = None
-        checks = optional_service(self.services, "checks")
-        if checks is not None and hasattr(checks, "open_problems"):
-            try:
-                problems = list(checks.open_problems(household_id))
-            except Exception as exc:
-                show_error(self, exc)
+        try:
+            problems = list(self.services.checks.open_problems(household_id))
+        except Exception as exc:  # the household is shown without its problems rather than not at all
+            show_error(self, exc)
         self.detail.show_detail(detail, codebook=self.services.db.codebook(),
                                 data_year=self.services.db.data_year, problems=problems,
                                 assessment=assessment)

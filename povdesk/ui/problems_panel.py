@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -35,8 +35,12 @@ from povdesk.domain.resolutions import STATUSES, closing
 from povdesk.domain.roles import DECIDES_EXCEPTIONS
 from povdesk.domain.rules.base import CATEGORY_EN
 from povdesk.domain.rules.catalogue import by_code, catalogue
+from povdesk.services.facade import Services
 from povdesk.ui.messages import show_error, show_info, ui_language
 from povdesk.ui.tasks import Task, run_in_background
+
+if TYPE_CHECKING:
+    from povdesk.services.checks import CheckRunResult
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -255,7 +259,7 @@ class ProblemsPanel(QWidget):
     checks_ran = Signal(object)
     problems_changed = Signal()  # a decision or remark was recorded (counts elsewhere may change)
 
-    def __init__(self, *, services: Any, places: list[CountyNode] | None = None,
+    def __init__(self, *, services: Services, places: list[CountyNode] | None = None,
                  parent: QWidget | None = None) -> None:
         """`places`: the window's already loaded place tree, so the panel need not query it again."""
         super().__init__(parent)
@@ -287,7 +291,7 @@ class ProblemsPanel(QWidget):
         self.summary.setObjectName("problemSummary")
 
         self.model = ProblemTableModel(self)
-        self.model.history = getattr(self.services.checks, "history", None)
+        self.model.history = self.services.checks.history
         self.view = QTableView()
         self.view.setObjectName("problemTable")
         self.view.setModel(self.model)
@@ -404,8 +408,7 @@ class ProblemsPanel(QWidget):
             ids = checks.problem_ids(query)
             groups = checks.avalanches(query)
             by_severity = checks.count_problems(query, "severity")
-            users = getattr(self.services, "users", None)
-            names = {} if users is None else users.names()
+            names = self.services.users.names()
         except Exception as exc:
             show_error(self, exc)
             return
@@ -424,8 +427,7 @@ class ProblemsPanel(QWidget):
 
     def may_decide(self) -> bool:
         """Whether the user's role lets them accept exceptions (a reviewer or the director)."""
-        users = getattr(self.services, "users", None)
-        return users is None or users.role_of() in DECIDES_EXCEPTIONS
+        return self.services.users.role_of() in DECIDES_EXCEPTIONS
 
     def _update_buttons(self) -> None:
         p = self.selected_problem()
@@ -455,12 +457,12 @@ class ProblemsPanel(QWidget):
         self.task.ended.connect(self._update_buttons)
         return self.task
 
-    def _ran(self, result: Any) -> None:
+    def _ran(self, result: CheckRunResult) -> None:
         self.reload()
         ran = self.tr("Checked {0} households in {1:.1f} s: {2} found for the first time, {3} found again, "
                       "{4} rectified, {5} no longer apply").format(
             result.households, result.seconds, result.opened, result.still_open, result.rectified,
-            getattr(result, "lapsed", 0))
+            result.lapsed)
         self.summary.setText(f"{ran}  ·  {self.summary.text()}")
         self.checks_ran.emit(result)
 

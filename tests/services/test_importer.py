@@ -210,9 +210,9 @@ def member_indexes(db: Database) -> list[tuple[str, str]]:
 def test_bulk_import_leaves_the_member_indexes_as_they_were(db: Database, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """A large first import drops the member indexes for its insert and builds them again."""
-    from povdesk.services import importer
+    from povdesk.db import fast
 
-    monkeypatch.setattr(importer, "_REBUILD_MIN", 1)
+    monkeypatch.setattr(fast, "REBUILD_MIN", 1)
     before = member_indexes(db)
     assert {"ix_member_id_number_household", "ix_member_name_household"} <= {n for n, _ in before}
     ImportService(db=db).run(person_xlsx(tmp_path / "a.xlsx"))
@@ -228,6 +228,7 @@ def test_bulk_import_leaves_the_member_indexes_as_they_were(db: Database, tmp_pa
 
 def test_a_crash_while_the_member_indexes_are_down_restores_them(db: Database, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from povdesk.db import fast
     from povdesk.services import importer
 
     insert = importer.bulk_insert
@@ -237,7 +238,7 @@ def test_a_crash_while_the_member_indexes_are_down_restores_them(db: Database, t
         if getattr(table, "name", "") == "member":
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer, "_REBUILD_MIN", 1)
+    monkeypatch.setattr(fast, "REBUILD_MIN", 1)
     monkeypatch.setattr(importer, "bulk_insert", insert_then_crash)
     before, indexes = snapshot(db), member_indexes(db)
     with pytest.raises(RuntimeError):

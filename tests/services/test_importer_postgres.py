@@ -20,9 +20,9 @@ def member_indexes(db: Database) -> list[str]:
 
 def test_import_and_reimport_on_postgres(pg_db: Database, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from povdesk.services import importer
+    from povdesk.db import fast
 
-    monkeypatch.setattr(importer, "_REBUILD_MIN", 1)  # a "bulk" import even of 7 members
+    monkeypatch.setattr(fast, "REBUILD_MIN", 1)  # a "bulk" import even of 7 members
     indexes = member_indexes(pg_db)
     service = ImportService(db=pg_db)
     first = service.run(person_xlsx(tmp_path / "a.xlsx"))

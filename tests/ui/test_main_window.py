@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QPoint, Qt
 from PySide6.QtGui import QBrush
 
@@ -220,29 +222,14 @@ def test_public_api_for_features(make_window, county_db):
     assert dock.toggleViewAction() in window.menus["view"].actions()
 
 
-class _FakeChecks:
-    def __init__(self, village_id: int, household_id: int) -> None:
-        self.village_id = village_id
-        self.household_id = household_id
-
-    def open_problem_counts(self) -> dict[int, int]:
-        return {self.village_id: 2}
-
-    def open_problems(self, household_id: int) -> list[ProblemRecord]:
-        if household_id != self.household_id:
-            return []
-        import datetime as dt
-
-        return [ProblemRecord(1, "R01", "basic", "error", household_id, "x", None, None, None,
-                              ("household.phone",), "联系电话缺失", "Phone missing", "open",
-                              dt.datetime(2019, 10, 1))]
-
-
-def test_problem_counts_and_open_problems_when_checks_exist(qtbot, make_window, county_db):
+def test_problem_counts_and_open_problems_come_from_the_checks(qtbot, make_window, county_db, monkeypatch):
     services = Services(db=county_db)
     hid = services.registry.find_household_id("51343720420100001")
     village_id = services.registry.household(hid).household["village_id"]
-    services.checks = _FakeChecks(village_id, hid)  # type: ignore[attr-defined]
+    problem = ProblemRecord(1, "R01", "basic", "error", hid, "x", None, None, None, ("household.phone",),
+                            "联系电话缺失", "Phone missing", "open", dt.datetime(2019, 10, 1))
+    monkeypatch.setattr(services.checks, "open_problem_counts", lambda: {village_id: 2})
+    monkeypatch.setattr(services.checks, "open_problems", lambda household_id: [problem] if household_id == hid else [])
     window = make_window(services)
     nav = window.navigator_model
     assert nav.columnCount() == 4

@@ -1,0 +1,151 @@
+"""The raw-driver fast paths (povdesk.db.fast) on the run's engine: SQLite, and PostgreSQL in its pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import Table, bindparam, select
+
+from povdesk.db import fast
+from povdesk.db.models import ImportRun, Member, Village
+from povdesk.services.database import Database
+
+IMPORT_RUN: Table = ImportRun.__table__  # type: ignore[assignment]
+MEMBER: Table = Member.__table__  # type: ignore[assignment]
+AT = dt.datetime(2019, 10, 1, 8, 30)  # no microseconds: SQLite's text differs from sqlite3's own
+
+
+def indexes_on(conn: Any) -> list[tuple[str, str]]:
+    """The member table's secondary indexes as the database states them (its own statements)."""
+    if conn.dialect.name == "postgresql":
+        sql = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'member'"
+    else:
+        sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'member' AND sql IS NOT NULL"
+    return sorted(conn.exec_driver_sql(sql).all())
+
+
+def indexes(db: Database) -> list[tuple[str, str]]:
+    with db.reading() as s:
+        return indexes_on(s.connection())
+
+
+def import_runs(db: Database) -> list[tuple[Any, ...]]:
+    with db.reading() as s:
+        return [(r.at, r.user, r.file_name, r.sha256, r.layout, r.counts)
+                for r in s.scalars(select(ImportRun).order_by(ImportRun.id))]
+
+
+# ---------------------------------------------------------------------------- bulk_insert
+def test_bulk_insert_stores_what_the_orm_reads_back(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Datetimes and JSON go through the column types' bind processors (SQLite keeps datetimes as
+    text); rows go in chunks; the columns may come in any order."""
+    monkeypatch.setattr(fast, "CHUNK", 2)
+    columns = ["counts", "layout", "sha256", "file_name", "user", "at"]  # not the table's order
+    rows = [({"households": i, "places": ["甲", "乙"]}, "a", f"{i:064d}", f"花名册{i}.xlsx", "张三",
+             AT + dt.timedelta(microseconds=i)) for i in range(5)]
+    rows.append((None, "a", "f" * 64, "空.xlsx", "张三", AT))  # a NULL JSON value stays NULL
+    with db.transaction() as s:
+        fast.bulk_insert(s.connection(), IMPORT_RUN, columns, rows)
+    assert import_runs(db) == [(at, user, name, sha, layout, counts)
+                               for counts, layout, sha, name, user, at in rows]
+
+
+def test_bulk_insert_of_nothing_does_nothing(db: Database) -> None:
+    with db.transaction() as s:
+        fast.bulk_insert(s.connection(), IMPORT_RUN, ["user"], [])
+    assert import_runs(db) == []
+
+
+def test_bulk_insert_fills_the_column_defaults_left_out(db: Database) -> None:
+    """`at` has a Python default: the rows take SQLAlchemy's own path, which fills it."""
+    before = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=1)
+    with db.transaction() as s:
+        fast.bulk_insert(s.connection(), IMPORT_RUN, ["user", "file_name", "sha256", "layout"],
+                         [("李四", "b.xlsx", "0" * 64, "b")])
+    ((at, user, *_),) = import_runs(db)
+    assert user == "李四" and at >= before
+
+
+# ---------------------------------------------------------------------------- indexes_dropped
+def test_indexes_are_dropped_for_a_large_insert_and_built_again(db: Database) -> None:
+    """SQLite drops them inside the block; PostgreSQL keeps them (a DROP would lock out readers)."""
+    before = indexes(db)
+    assert {"ix_member_id_number_household", "ix_member_name_household"} <= {n for n, _ in before}
+    with db.transaction(lock="import") as s:
+        conn = s.connection()
+        with fast.indexes_dropped(conn, MEMBER, adding=fast.REBUILD_MIN):
+            inside = indexes_on(conn)
+    assert inside == ([] if db.engine.dialect.name == "sqlite" else before)
+    assert indexes(db) == before
+
+
+def test_indexes_stay_for_a_small_insert(db: Database) -> None:
+    before = indexes(db)
+    with db.transaction(lock="import") as s:
+        conn = s.connection()
+        with fast.indexes_dropped(conn, MEMBER, adding=fast.REBUILD_MIN - 1):
+            assert indexes_on(conn) == before
+
+
+def test_indexes_stay_when_the_table_holds_more_than_is_added(county_db: Database,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fast, "REBUILD_MIN", 1)
+    before = indexes(county_db)
+    with county_db.transaction(lock="import") as s:
+        conn = s.connection()
+        with fast.indexes_dropped(conn, MEMBER, adding=1):
+            assert indexes_on(conn) == before
+
+
+def test_a_failure_while_the_indexes_are_down_rolls_them_back(db: Database) -> None:
+    before = indexes(db)
+    with pytest.raises(RuntimeError), db.transaction(lock="import") as s:
+        conn = s.connection()
+        with fast.indexes_dropped(conn, MEMBER, adding=fast.REBUILD_MIN):
+            assert indexes_on(conn) == ([] if conn.dialect.name == "sqlite" else before)
+            raise RuntimeError("disk full")
+    assert indexes(db) == before
+
+
+# ---------------------------------------------------------------------------- prepare_bulk_write
+def test_prepare_bulk_write_widens_sqlite_s_cache(db: Database) -> None:
+    with db.transaction(lock="import") as s:
+        conn = s.connection()
+        fast.prepare_bulk_write(conn)
+        if db.engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -fast.BULK_CACHE_KIB
+
+
+# ---------------------------------------------------------------------------- RawSelect
+def test_a_raw_select_runs_again_with_other_bounds(county_db: Database) -> None:
+    lo, hi = bindparam("lo"), bindparam("hi")
+    stmt = select(Village.id, Village.name, Village.is_poverty_village).where(
+        Village.id.between(lo, hi)).order_by(Village.id)
+    with county_db.reading() as s:
+        expected = [tuple(r) for r in s.execute(stmt, {"lo": 0, "hi": 10**6})]
+        ids = [r[0] for r in expected]
+        rows = fast.RawSelect(s.connection(), stmt)
+        assert len(ids) == 3
+        assert [r[:2] for r in rows(lo=0, hi=10**6)] == [r[:2] for r in expected]
+        assert [r[0] for r in rows(lo=ids[1], hi=ids[1])] == [ids[1]]
+        assert rows(lo=-2, hi=-1) == []
+        # booleans come as the driver gives them: 1/0 on SQLite
+        assert [bool(r[2]) for r in rows(lo=0, hi=10**6)] == [r[2] for r in expected]
+
+
+def test_a_raw_select_converts_its_bound_values_as_sqlalchemy_does(db: Database) -> None:
+    """A datetime bound matches the stored one on SQLite only through DateTime's bind processor
+    (SQLite keeps `2019-10-01 08:30:00.000000`, sqlite3 would send `2019-10-01 08:30:00`)."""
+    with db.transaction() as s:
+        s.add(ImportRun(at=AT, user="张三", file_name="a.xlsx", sha256="0" * 64, layout="a"))
+    stmt = select(ImportRun.user).where(ImportRun.at == bindparam("at", type_=ImportRun.at.type))
+    with db.reading() as s:
+        assert [tuple(r) for r in fast.raw_rows(s.connection(), stmt, at=AT)] == [("张三",)]
+        assert fast.raw_rows(s.connection(), select(ImportRun.user).where(ImportRun.at == AT)) != []
+
+
+def test_a_raw_select_refuses_values_rendered_at_execution(db: Database) -> None:
+    with db.reading() as s, pytest.raises(ValueError, match="in_"):
+        fast.RawSelect(s.connection(), select(Village.id).where(Village.id.in_([1, 2])))
