@@ -30,7 +30,7 @@ def bulk_insert(conn: Any, table: Table, columns: Sequence[str], rows: Iterable[
     if set(names) != set(columns):  # a column default SQLAlchemy would fill: take the normal path
         conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
         return
-    procs = []
+    procs: list[tuple[int, Any, dict[Any, Any]]] = []  # (column, its bind processor, memo)
     for k, name in enumerate(columns):
         col_type = table.c[name].type
         if isinstance(col_type, Boolean):  # both sqlite3 and psycopg take Python bools as they are
