@@ -5,9 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    ScalarSelect,
+    Select,
+    SQLColumnExpression,
+    and_,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from povdesk.db.models import (
@@ -79,7 +89,7 @@ def row_of(obj: Any, entity: Entity, *extra: str) -> dict[str, Any]:
     return {c: getattr(obj, c, None) for c in (*cols, *extra)}
 
 
-def _member_count():  # type: ignore[no-untyped-def]
+def _member_count() -> ScalarSelect[int]:
     return (select(func.count(Member.id))
             .where(Member.household_id == Household.id, Member.status == MEMBER_CURRENT)
             .correlate(Household).scalar_subquery())
@@ -104,7 +114,7 @@ def detail_of(h: Household, history: tuple[ChangeRecord, ...] = ()) -> Household
     return HouseholdDetail(household, loc, members, incomes, conds, measures, cadres, history)
 
 
-def _per_capita_net(year: int):  # type: ignore[no-untyped-def]
+def _per_capita_net(year: int) -> ScalarSelect[float | None]:
     """The data year's per-capita net income of the household (NULL without an income row)."""
     return (select(Income.per_capita_net)
             .where(Income.household_id == Household.id, Income.year == year)
@@ -155,7 +165,7 @@ class RegistryService:
         return counties
 
     # ------------------------------------------------------------------ listing and search
-    def _filtered(self, q: HouseholdQuery) -> Select[tuple[int]]:
+    def _filtered(self, q: HouseholdQuery) -> Select[int]:
         stmt = select(Household.id).join(Village, Village.id == Household.village_id)
         if not q.include_inactive:
             stmt = stmt.where(Household.active.is_(True))
@@ -174,7 +184,7 @@ class RegistryService:
     #: then each household is tested with EXISTS instead of collecting every matching member.
     BROAD_SEARCH = 20_000
 
-    def _search_clause(self, text: str):  # type: ignore[no-untyped-def]
+    def _search_clause(self, text: str) -> ColumnElement[bool]:
         prefix = idnumber.normalise(text) if text[:1].isdigit() else text
         upper = prefix + "\uffff"
         digits = prefix[:1].isdigit()
@@ -190,21 +200,21 @@ class RegistryService:
         return or_(member_hit, and_(household_col >= prefix, household_col < upper))
 
     @staticmethod
-    def _search_ids(text: str) -> Select[tuple[int]]:
+    def _search_ids(text: str) -> CompoundSelect[int]:
         """Prefix search through indexes: ID number or household number when it looks like one."""
         prefix = idnumber.normalise(text) if text[:1].isdigit() else text
         upper = prefix + "\uffff"
 
-        def starts(col):  # type: ignore[no-untyped-def]
+        def starts(col: SQLColumnExpression[str | None]) -> ColumnElement[bool]:
             return and_(col >= prefix, col < upper)
 
         if prefix[:1].isdigit():
             by_member = select(Member.household_id).where(starts(Member.id_number))
             by_household = select(Household.id).where(starts(Household.household_no))
-            return by_member.union(by_household)  # type: ignore[return-value]
+            return by_member.union(by_household)
         by_member = select(Member.household_id).where(starts(Member.name))
         by_head = select(Household.id).where(starts(Household.head_name))
-        return by_member.union(by_head)  # type: ignore[return-value]
+        return by_member.union(by_head)
 
     def household_ids(self, q: HouseholdQuery = HouseholdQuery()) -> list[int]:
         """The ordered ids of every household the query selects (the table pages rows from these)."""
@@ -311,9 +321,13 @@ class RegistryService:
                          reason: str | None = None, source: str = SOURCE_EDIT) -> HouseholdDetail:
         """Edit a yearly income or conditions figure, creating that year's row when absent."""
         f = dd.field(key)
-        model = {Entity.INCOME: Income, Entity.CONDITIONS: Conditions}[f.entity]
+        yearly: dict[Entity, type[Income] | type[Conditions]] = {Entity.INCOME: Income,
+                                                                 Entity.CONDITIONS: Conditions}
+        model = yearly[f.entity]
         with self.db.transaction() as s:
-            row = s.scalar(select(model).where(model.household_id == household_id, model.year == year))
+            # select() of a union of two models is typed as their base: name the union again
+            row = cast("Income | Conditions | None", s.scalar(
+                select(model).where(model.household_id == household_id, model.year == year)))
             if row is None:
                 row = model(household_id=household_id, year=year)
                 s.add(row)
@@ -408,7 +422,7 @@ class RegistryService:
     @staticmethod
     def _household_of(s: Session, entity: Entity, obj: Any) -> Household | None:
         if entity == Entity.HOUSEHOLD:
-            return obj
+            return cast(Household, obj)
         hid = getattr(obj, "household_id", None)
         return s.get(Household, hid) if hid is not None else None
 
