@@ -85,12 +85,12 @@ def baseline_pdf(path: Path, forms: list[HouseholdForm], pages_per_form: dict[st
                     text(36 + (k % 6) * 88, y, s, FONT_SIZE)
                     if k % 6 == 5:
                         y -= 9
-                path = c.beginPath()
+                lines = c.beginPath()
                 for r in range(rules_per_page):
                     yy = height - 130 - r * 15
-                    path.moveTo(32, yy)
-                    path.lineTo(width - 32, yy)
-                c.drawPath(path, stroke=1, fill=0)
+                    lines.moveTo(32, yy)
+                    lines.lineTo(width - 32, yy)
+                c.drawPath(lines, stroke=1, fill=0)
                 text(width / 2 - 40, 18, f"本户第 {p + 1} 页 共 {n_pages} 页", 8.5)
                 c.showPage()
                 painter._code = c._code

@@ -8,9 +8,12 @@ import argparse
 import inspect
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from povdesk.config import Settings, default_database_path
+
+if TYPE_CHECKING:
+    from povdesk.services.facade import Services
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -68,7 +71,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def open_services(args: argparse.Namespace, *, progress: Any = None, cancel: Any = None,
-                  build_demo: Settings | None = None):  # type: ignore[no-untyped-def]
+                  build_demo: Settings | None = None) -> Services:
     """The services the window uses, on `--db` or the demo county (built when `build_demo`)."""
     from povdesk.services.database import Database
     from povdesk.services.facade import Services

@@ -15,6 +15,7 @@ import platform
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,12 +49,12 @@ def say(msg: str) -> None:
     print(f"[dev] {msg}", flush=True)
 
 
-def run(cmd: list[str | Path], **kw: object) -> int:
-    return subprocess.call([str(c) for c in cmd], cwd=ROOT, **kw)  # type: ignore[arg-type]
+def run(cmd: Sequence[str | Path], *, env: Mapping[str, str] | None = None) -> int:
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
 
 
-def check(cmd: list[str | Path], **kw: object) -> None:
-    code = run(cmd, **kw)
+def check(cmd: Sequence[str | Path], *, env: Mapping[str, str] | None = None) -> None:
+    code = run(cmd, env=env)
     if code:
         say(f"failed ({code}): {' '.join(map(str, cmd))}")
         raise SystemExit(code)
@@ -93,6 +94,12 @@ def ensure_venv() -> None:
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
+    if VENV.is_symlink():
+        # a worktree borrowing another checkout's .venv: `pip install -e .` from here would point
+        # that checkout's editable install at this tree
+        say(f".venv is shared with {VENV.resolve().parent}: not reinstalling from here although "
+            "pyproject.toml changed (run `tools/dev.py setup` there to update it)")
+        return
     say("installing povdesk and its test tools into .venv")
     check([PY, "-m", "pip", "install", "-q", "--upgrade", "pip"])
     check([PY, "-m", "pip", "install", "-q", "-e", ".[test]"])
@@ -107,7 +114,7 @@ def cmd_run(args: list[str]) -> int:
     ensure_system_tools()
     ensure_venv()
     build_translations()
-    argv = [BIN / ("povdesk.exe" if WINDOWS else "povdesk"), *args]
+    argv: list[str | Path] = [BIN / ("povdesk.exe" if WINDOWS else "povdesk"), *args]
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if platform.system() == "Linux" and headless and shutil.which("xvfb-run"):
         say("no display here: running on a virtual screen (Xvfb); screenshots work, nothing is shown")
@@ -124,6 +131,8 @@ def cmd_test(args: list[str]) -> int:
     check([PY, "-m", "ruff", "check", "povdesk", "tests", "tools", "benchmarks"], env=env)
     say("import-linter (layer contracts)")
     check([BIN / ("lint-imports.exe" if WINDOWS else "lint-imports")], env=env)
+    say("mypy (types: strict on domain and services; files and flags in pyproject.toml)")
+    check([PY, "-m", "mypy"], env=env)
     say("translations complete")
     check([PY, ROOT / "tools" / "i18n.py", "verify"], env=env)
     say("core tests without PySide6 (Qt blocked at import)")

@@ -16,10 +16,14 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from povdesk import __version__
 from povdesk.config import DATA_DIR_ENV, Settings, default_database_path
 from povdesk.errors import PovdeskError
+
+if TYPE_CHECKING:
+    from povdesk.services.database import Database
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -60,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_database(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def open_database(args: argparse.Namespace) -> Database:
     from povdesk.services.database import Database
 
     return Database.open(args.db or default_database_path(), user=args.user or None)

@@ -10,13 +10,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from povdesk.domain.resolutions import STATUSES, closing, status_label
 from povdesk.errors import BadInput
 
+if TYPE_CHECKING:
+    from povdesk.services.database import Database
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("check", help="run the data-quality checks and list the open problems")
     place = p.add_mutually_exclusive_group()
     place.add_argument("--village", metavar="CODE", help="only this village (12-digit code)")
@@ -38,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
+def run(args: argparse.Namespace, db: Database) -> int:
     from povdesk.domain.rules.catalogue import catalogue
     from povdesk.reports.problem_lists import write_lists_by, write_problem_list
     from povdesk.services.checks import CheckService, ProblemQuery
@@ -200,9 +203,10 @@ def _table(problems: list[Any], summary: dict[str, Any], lang: str, names: dict[
     zh = lang.startswith("zh")
     heads: tuple[str, ...] = ("规则", "严重程度", "状态", "户编号", "成员", "问题") if zh else \
         ("Rule", "Severity", "Status", "Household", "Member", "Problem")
-    rows = [(p.rule, ("错误" if p.severity == "error" else "提醒") if zh else p.severity.capitalize(),
-             status_label(p.status, lang), p.household_no, p.member_name or "",
-             p.message(lang)) for p in problems]
+    rows: list[tuple[str, ...]] = [
+        (p.rule, ("错误" if p.severity == "error" else "提醒") if zh else p.severity.capitalize(),
+         status_label(p.status, lang), p.household_no, p.member_name or "", p.message(lang))
+        for p in problems]
     if any(p.status != "open" for p in problems):  # how, by whom and when each was closed
         heads = (*heads[:-1], "处理情况" if zh else "Resolution", heads[-1])
         rows = [(*r[:-1], closing(p, lang, names) or "-", r[-1]) for r, p in zip(rows, problems, strict=True)]

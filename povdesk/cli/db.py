@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from povdesk.services.database import Database
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("db", help="database maintenance (upgrade, info)")
     actions = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     up = actions.add_parser("upgrade", help="bring the database to the newest schema (backs up first)")
@@ -13,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     info = actions.add_parser("info", help="print schema revision and record counts")
     info.set_defaults(run=_info)
 
-def _upgrade(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
+def _upgrade(args: argparse.Namespace, db: Database) -> int:
     # Opening the database already migrated it (and wrote the backup when it was behind).
     from povdesk.services.maintenance import MaintenanceService
 
@@ -24,7 +28,7 @@ def _upgrade(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-de
     print(f"数据库已是最新版本 {status.revision}" if zh else f"Database is at revision {status.revision}")
     return 0
 
-def _info(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
+def _info(args: argparse.Namespace, db: Database) -> int:
     from povdesk.services.maintenance import MaintenanceService
 
     status = MaintenanceService(db=db).status()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from povdesk.services.database import Database
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="build a demo county (雷波县, invented villages, recorded faults)")
     p.add_argument("--households", type=int, default=2000, metavar="N", help="households to build (default 2000)")
     p.add_argument("--seed", type=int, default=2019, metavar="S", help="random seed: same seed, same database")
@@ -14,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=_run)
 
 
-def _run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
+def _run(args: argparse.Namespace, db: Database) -> int:
     from povdesk.demo.service import DemoService
     from povdesk.errors import BadInput
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from povdesk.errors import BadInput
 from povdesk.reports.forms import as_text
 
+if TYPE_CHECKING:
+    from povdesk.services.database import Database
+    from povdesk.services.printing import PrintService
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "forms", help="print household comparison tables (PDF, optional Excel); `forms lookup CODE` "
                       "finds a printed form from its QR code",
@@ -38,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
+def run(args: argparse.Namespace, db: Database) -> int:
     from povdesk.services.printing import PrintSelection, PrintService
 
     zh = args.lang.startswith("zh")
@@ -84,7 +90,7 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-def _lookup(service, payload: str, *, zh: bool, as_json: bool) -> int:  # type: ignore[no-untyped-def]
+def _lookup(service: PrintService, payload: str, *, zh: bool, as_json: bool) -> int:
     snap = service.find_snapshot(payload)
     if as_json:
         print(json.dumps(snap.form.snapshot(), ensure_ascii=False, indent=1))
@@ -102,7 +108,7 @@ def _lookup(service, payload: str, *, zh: bool, as_json: bool) -> int:  # type: 
     return 0
 
 
-def _progress_printer(zh: bool):  # type: ignore[no-untyped-def]
+def _progress_printer(zh: bool) -> Callable[[int, int], None]:
     def show(done: int, total: int) -> None:
         if total and (done == total or done % 100 == 0):
             print(f"{'进度' if zh else 'progress'} {done}/{total}", file=sys.stderr)

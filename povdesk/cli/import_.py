@@ -6,12 +6,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from povdesk.services.database import Database
+    from povdesk.services.importer import ImportResult
 
 EXIT_OK = 0
 EXIT_NOTHING_IMPORTED = 2
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("import", help="import the provincial roster (.xlsx or .csv)",
                        description="Import the national/provincial roster (person list or household "
                                    "list) into the database, in one transaction.")
@@ -23,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
+def run(args: argparse.Namespace, db: Database) -> int:
     from povdesk.errors import PovdeskError
     from povdesk.services.importer import ImportService
 
@@ -50,7 +55,7 @@ def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
     return EXIT_OK if result.imported_anything else EXIT_NOTHING_IMPORTED
 
 
-def _print_text(result, lang: str, report: str | None) -> None:  # type: ignore[no-untyped-def]
+def _print_text(result: ImportResult, lang: str, report: str | None) -> None:
     zh = lang.startswith("zh")
     out = sys.stdout
     if zh:

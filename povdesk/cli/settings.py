@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
 from povdesk.errors import BadInput, InvalidValue
 
+if TYPE_CHECKING:
+    from povdesk.services.database import Database
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("settings", help="per-year settings (exit income line, school ages, reference date)")
     actions = p.add_subparsers(dest="settings_command", required=True, metavar="ACTION")
     years = actions.add_parser("years", help="list the year settings, or change one year with --set")
@@ -22,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     years.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
+def run(args: argparse.Namespace, db: Database) -> int:
     from povdesk.services.settings import YearSettingsService
 
     service = YearSettingsService(db=db)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from povdesk.domain.roles import ROLES
 
+if TYPE_CHECKING:
+    from povdesk.services.database import Database
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("users", help="list the office's users, or set one's role")
     actions = p.add_subparsers(dest="users_command", metavar="ACTION")
     actions.add_parser("list", help="list users and their roles (the default)")
@@ -18,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace, db) -> int:  # type: ignore[no-untyped-def]
+def run(args: argparse.Namespace, db: Database) -> int:
     from povdesk.domain.roles import role_label
     from povdesk.services.users import UserService
 

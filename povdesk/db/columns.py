@@ -6,7 +6,9 @@ the place fields (`location.*`) live in the county, township and village tables.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+
+from sqlalchemy import SQLColumnExpression
 
 from povdesk.db.models import (
     Cadre,
@@ -41,12 +43,12 @@ _LOCATION: dict[str, Any] = {
 }
 
 
-def column(key: str) -> Any:
+def column(key: str) -> SQLColumnExpression[Any]:
     """The mapped column of a dictionary key (`household.size` -> `Household.size`); KeyError if none."""
     entity, name = key.split(".", 1)
     if entity == Entity.LOCATION:
         return _LOCATION[name]
     try:
-        return getattr(MODELS[Entity(entity)], name)
+        return cast("SQLColumnExpression[Any]", getattr(MODELS[Entity(entity)], name))
     except (ValueError, AttributeError):
         raise KeyError(key) from None

@@ -437,12 +437,16 @@ class PrintBatchItem(Base):
     snapshot: Mapped[dict[str, Any] | None]
 
 
+#: The longest spreadsheet header remembered (a longer one is mapped for the import at hand only).
+HEADER_LENGTH = 120
+
+
 class HeaderMapping(Base):
     """A spreadsheet header the user mapped to a dictionary field; remembered for next time."""
 
     __tablename__ = "header_mapping"
     id: Mapped[int] = mapped_column(primary_key=True)
-    header: Mapped[str] = mapped_column(String(120), unique=True)
+    header: Mapped[str] = mapped_column(String(HEADER_LENGTH), unique=True)
     field_key: Mapped[str] = mapped_column(String(60))  # "" = ignore this column
     user: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -12,7 +12,6 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import cast
 
 from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
@@ -70,7 +69,7 @@ class DemoSummary:
 
 def _table(model: type[Base]) -> Table:
     """A model's Core table: the rows are written by Core `insert`, bypassing the ORM's unit of work."""
-    return cast(Table, model.__table__)
+    return model.__table__
 
 
 def _cols(model: type[Base]) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ from povdesk.domain.rules.base import (
     CadreFacts,
     HouseholdFacts,
     MemberFacts,
+    YearRow,
     make_household,
     make_member,
 )
@@ -129,7 +130,7 @@ def income_met(per_capita_net: Any, line: float) -> bool | None:
     return None if per_capita_net is None else income_meets(float(per_capita_net), line)
 
 
-def housing_met(conditions: Mapping[str, Any] | None, relocation_moved_in: Any) -> bool | None:
+def housing_met(conditions: YearRow | None, relocation_moved_in: Any) -> bool | None:
     """Met when excused by relocation; not met when dangerous or without floor area; met when the
     house is recorded safe (not 危房, or graded A/B); else unknown."""
     if housing_excused(relocation_moved_in):
@@ -262,7 +263,7 @@ def _shown(key: str, value: Any, lang: str, books: CodeBook) -> str:
     return text or ("未填" if lang == "zh" else "not recorded")
 
 
-def _pairs(keys: Sequence[str], row: Mapping[str, Any] | None, lang: str, books: CodeBook) -> str:
+def _pairs(keys: Sequence[str], row: YearRow | None, lang: str, books: CodeBook) -> str:
     colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
     return sep.join(f"{dd.field(k).label_with_unit(lang)}{colon}"
                     f"{_shown(k, None if row is None else row.get(dd.field(k).column), lang, books)}"
@@ -290,7 +291,7 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
 
     # 一超 / 不愁吃、不愁穿: per-capita net income above the exit line
     line = float(settings.exit_income_line)
-    pcn = None if inc is None or inc.get("per_capita_net") is None else float(inc["per_capita_net"])
+    pcn = None if inc is None or inc.get("per_capita_net") is None else float(inc.get("per_capita_net"))
     met = income_met(pcn, line)
     if pcn is None:
         basis = (f"未登记 {settings.year} 年人均纯收入（标准 {_line(line)} 元）",
@@ -384,7 +385,7 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
         working_age_members=tuple(m.id for m in working), per_capita_net=pcn, verdicts=tuple(verdicts))
 
 
-def _conditions_basis(keys: Sequence[str], cond: Mapping[str, Any] | None, year: int,
+def _conditions_basis(keys: Sequence[str], cond: YearRow | None, year: int,
                       books: CodeBook) -> tuple[str, str]:
     if cond is None:
         return f"未登记 {year} 年生产生活条件", f"no living conditions recorded for {year}"

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ class CodeBook:
                          for k, v in self.lists.items()})
 
 
-def _parse(raw: dict) -> dict[str, CodeList]:
+def _parse(raw: dict[str, Any]) -> dict[str, CodeList]:
     out: dict[str, CodeList] = {}
     for key, spec in raw.items():
         items = []

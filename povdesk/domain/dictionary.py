@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 
 class FieldType(StrEnum):
@@ -100,8 +101,8 @@ T = FieldType
 E = Entity
 
 
-def _f(entity: Entity, column: str, zh: str, en: str, type_: FieldType, **kw: object) -> Field:
-    return Field(entity, column, zh, en, type_, **kw)  # type: ignore[arg-type]
+def _f(entity: Entity, column: str, zh: str, en: str, type_: FieldType, **kw: Any) -> Field:
+    return Field(entity, column, zh, en, type_, **kw)
 
 
 #: Excel keeps at most this many characters in a cell and silently cuts the rest.

@@ -103,7 +103,7 @@ class MemberRecord(Row):
 
     @property
     def current(self) -> bool:
-        return self.values.get("status", "1") == "1"
+        return bool(self.values.get("status", "1") == "1")
 
 
 @dataclass(frozen=True)

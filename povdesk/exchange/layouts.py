@@ -139,12 +139,12 @@ def scan(path: str, mappings: dict[str, str] | None = None,
         _, hmap = max(near, key=lambda n: n[0])
         found = [c for c in hmap.columns if c.field_key]
         hn = dd.field("household.household_no")
-        rows = f"{hmap.header_row - 1}–{hmap.header_row}" if hmap.two_rows else str(hmap.header_row)
+        at = f"{hmap.header_row - 1}–{hmap.header_row}" if hmap.two_rows else str(hmap.header_row)
         raise BadInput("input.no_household_column",
-                       f"The header in row {rows} names {len(found)} known columns "
+                       f"The header in row {at} names {len(found)} known columns "
                        f"({', '.join(c.header for c in found[:6])}…) but no {hn.zh} ({hn.en}) column; "
                        f"a roster needs one. Add it, or map a column to it.",
-                       f"第 {rows} 行是表头（已识别 {len(found)} 列：{'、'.join(c.header for c in found[:6])}…），"
+                       f"第 {at} 行是表头（已识别 {len(found)} 列：{'、'.join(c.header for c in found[:6])}…），"
                        f"但其中没有“{hn.zh}”列。花名册必须有“{hn.zh}”列，请补上，或把某一列对应为“{hn.zh}”。",
                        Where(file=hmap.source.path.name, row=hmap.header_row))
     hint_en = hint_zh = ""
@@ -328,7 +328,7 @@ _MEMO_TYPES = (FieldType.CODE, FieldType.CODES, FieldType.BOOL, FieldType.INT, F
                FieldType.MONEY, FieldType.NUMBER, FieldType.DATE)
 
 
-class _Memo(dict):  # type: ignore[type-arg]
+class _Memo(dict[Any, Any]):
     """Raw cell -> coerced value for one repetitive column (codes, flags, money, dates).
 
     A hit is a plain dict lookup (no Python frame); a miss goes through `values.coerce` once.
@@ -480,8 +480,8 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
     hh_fast = [_converter(f, books, memos, fast=True) for _, _, f, *_ in hh_cols]
     hh_keys = [c[5] for c in hh_cols]
     groups: dict[str, list[int]] = {}
-    for pos, c in enumerate(hh_cols):
-        groups.setdefault(c[3], []).append(pos)
+    for pos, hc in enumerate(hh_cols):
+        groups.setdefault(hc[3], []).append(pos)
     hh_groups = [(entity, [hh_cols[p][4] for p in positions], _picker(positions))
                  for entity, positions in groups.items()]
     name_index = next((c.index for c in hmap.mapped if c.field_key == "member.name"), None)
@@ -532,11 +532,11 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
                 converted = None
             if converted is not None:
                 for entity, columns, pick in hh_groups:
-                    bucket = dict(zip(columns, pick(converted), strict=True))
+                    fresh = dict(zip(columns, pick(converted), strict=True))
                     if entity is Entity.LOCATION:
-                        h.place = bucket
+                        h.place = fresh
                     else:
-                        h.values[entity] = bucket
+                        h.values[entity] = fresh
                 h.value_rows = dict.fromkeys(hh_keys, row_no)
                 h.first_raw = raw
         if raw != h.first_raw:  # household facts as on the household's first row: nothing to do
@@ -551,6 +551,7 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
                 except _Noted as note:
                     value = note.value
                     h.notices.append(RowError(row_no, header, index, no, note.zh, note.en))
+                bucket: dict[str, Any] | None
                 if entity is Entity.LOCATION:
                     bucket = h.place
                 else:
@@ -659,7 +660,7 @@ class _SameMember:
 def _picker(positions: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
     """A tuple of the items at `positions` (always a tuple, also for one position)."""
     if len(positions) > 1:
-        return operator.itemgetter(*positions)  # type: ignore[return-value]
+        return operator.itemgetter(*positions)
     (only,) = positions
     return lambda items: (items[only],)
 

@@ -81,6 +81,7 @@ class UncomputedFormula(str):
     plain text."""
 
     __slots__ = ()
+    # unhashable on purpose; typeshed declares str.__hash__ a method, so None is an assignment error
     __hash__ = None  # type: ignore[assignment]
 
 _ZIP = b"PK\x03\x04"

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -40,10 +41,10 @@ def field_labels(keys: Iterable[str]) -> str:
 
 
 def list_rows(problems: Iterable[ProblemRecord],
-              names: Mapping[str, str] | None = None) -> list[tuple]:  # type: ignore[type-arg]
+              names: Mapping[str, str] | None = None) -> list[tuple[Any, ...]]:
     """The table body: one tuple per problem, in LIST_HEADERS order (the village remark kept).
     整改情况 says how, by whom (`names`: login -> name) and when a problem was closed."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for n, p in enumerate(problems, start=1):
         rows.append((n, p.township, p.village, p.household_no, p.head_name,
                      p.member_name or "", p.id_number or "", p.rule, p.category,
@@ -144,8 +145,8 @@ def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, t
     for c, text in enumerate(header, start=1):
         put(ss, 2, c, text)
     _style_header(ss, 2, len(header))
-    for r, values in enumerate(body, start=3):
-        for c, value in enumerate(values, start=1):
+    for r, counted in enumerate(body, start=3):
+        for c, value in enumerate(counted, start=1):
             put(ss, r, c, value).border = _BORDER
     for r in (len(body) + 2,):
         for c in range(1, len(header) + 1):
@@ -171,7 +172,7 @@ def write_lists_by(folder: str | Path, problems: Iterable[ProblemRecord], *, lev
     place: dict[tuple[str, ...], str] = {}
     for p in problems:  # grouped by code (by name where none is given): two villages may share a name
         town = p.township_code or p.township
-        key = (town, p.village_code or p.village) if level == "village" else (town,)
+        key: tuple[str, ...] = (town, p.village_code or p.village) if level == "village" else (town,)
         groups.setdefault(key, []).append(p)
         place.setdefault(key, p.township + p.village if level == "village" else p.township)
     shared = Counter(place.values())

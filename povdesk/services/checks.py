@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
     Select,
     String,
     Text,
@@ -73,6 +75,7 @@ from povdesk.domain.rules.base import (
     HouseholdFacts,
     MeasureFacts,
     MemberFacts,
+    Rule,
     id_key,
     make_household,
     make_member,
@@ -91,6 +94,7 @@ from povdesk.services.users import UserService
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
+_Ts = TypeVarTuple("_Ts")
 
 _CHUNK = 900  # ids per IN (...) list
 _BATCH = 2000  # households loaded and checked at a time
@@ -252,7 +256,8 @@ def _last_edits(s: Session, household_ids: list[int]) -> dict[int, tuple[str, dt
         stmt = (select(ChangeLog.household_id, ChangeLog.user, ChangeLog.at)
                 .join(latest, ChangeLog.id == latest.c.last))
         for hid, user, at in s.execute(stmt):
-            out[hid] = (user, at)
+            if hid is not None:  # never (the ids asked for), but the column may hold none
+                out[hid] = (user, at)
     return out
 
 
@@ -299,7 +304,7 @@ class _Tracker:
         known = {}
         for pid, fp, st, msg, hid, opened, *kind in self.conn.execute(stmt):
             known[fp] = (pid, st, msg, hid, opened, tuple(kind))
-        return known  # type: ignore[return-value]
+        return known
 
     def record(self, household_ids: list[int], found: list[Finding]) -> None:
         """Record one batch: its households' findings against their open and accepted problems."""
@@ -397,10 +402,11 @@ class CheckService:
         Python. It also returns the fetched rows of the households and of their current members,
         in the evaluator's order, for its gates."""
         conn = s.connection()
-        lo, hi = bindparam("lo"), bindparam("hi")
+        lo: BindParameter[int] = bindparam("lo")
+        hi: BindParameter[int] = bindparam("hi")
         in_scope = select(Household.id).where(*scope)
 
-        def rows(stmt: Select[Any], household_id: Any) -> RawSelect:
+        def rows(stmt: Select[*tuple[Any, ...]], household_id: Any) -> RawSelect:
             stmt = stmt.where(household_id.between(lo, hi))
             return RawSelect(conn, stmt if whole_county else stmt.where(household_id.in_(in_scope)))
 
@@ -419,7 +425,7 @@ class CheckService:
                       .join(Cadre, Cadre.id == Pairing.cadre_id).where(Pairing.valid.is_(True))
                       .order_by(Pairing.household_id, Pairing.id), Pairing.household_id)
         status = M_COLS.index("status") + 2
-        empty: list = []
+        empty: list[Any] = []
 
         def load(first: int, last: int) -> tuple[list[HouseholdFacts], dict[str, RowColumns]]:
             hh = households(lo=first, hi=last)
@@ -479,7 +485,7 @@ class CheckService:
                 for chunk in _chunks(hids):
                     hold(s.execute(where.where(Member.household_id.in_(chunk))), twice.__contains__)
         else:  # the scope's numbers, looked up in the whole county
-            wanted = sorted({n for n, _ in s.execute(numbers.where(*scope))})
+            wanted = sorted({n for n, _ in s.execute(numbers.where(*scope)) if n})  # (`numbers` has no empty ones)
             for chunk in _chunks(wanted):
                 hold(s.execute(where.where(Member.id_number.in_(chunk))), bool)
         cadre_ids: set[str] = set()
@@ -544,7 +550,8 @@ class CheckService:
                 facts, columns = load(batch[0], batch[-1])
                 found = self._evaluator.run(facts, ctx, cancel=cancel, columns=columns)
                 for h in facts:  # members point back at their household: break the cycles now
-                    h.members = h.current = h.first_head = None
+                    h.members = h.current = []
+                    h.first_head = None
                 del facts, columns
                 yield batch, found
                 if progress is not None:
@@ -650,7 +657,7 @@ class CheckService:
         return self.problem(problem_id)
 
     # ------------------------------------------------------------------ queries
-    def _select(self) -> Select[Any]:
+    def _select(self) -> Select[*tuple[Any, ...]]:
         return (select(Problem.id, Problem.rule, Problem.category, Problem.severity, Problem.household_id,
                        Household.household_no, Problem.member_id, Member.name, Member.id_number,
                        Problem.fields, Problem.message_zh, Problem.message_en, Problem.status,
@@ -673,7 +680,7 @@ class CheckService:
                              village_code=r[22] or "")
 
     @staticmethod
-    def _filtered(stmt: Select[Any], q: ProblemQuery) -> Select[Any]:
+    def _filtered(stmt: Select[*_Ts], q: ProblemQuery) -> Select[*_Ts]:
         """`stmt` (over problem joined to household and village) narrowed to a query's problems."""
         stmt = stmt.where(Household.active.is_(True))
         if q.household_id is not None:
@@ -718,7 +725,10 @@ class CheckService:
             for r in s.connection().execution_options(yield_per=batch).execute(stmt):
                 yield r[0]
 
-    def _select_json(self, dialect: str, lang: str) -> Select[Any]:
+    def _select_json(self, dialect: str, lang: str) -> Select[str]:
+        build: Callable[..., ColumnElement[Any]]
+        text: Callable[[ColumnElement[Any]], ColumnElement[str]]
+        fields: ColumnElement[Any]
         if dialect == "sqlite":
             build, text = func.json_object, lambda e: e
             fields = case((func.coalesce(Problem.fields, "") == "", func.json_array()),
@@ -744,7 +754,10 @@ class CheckService:
                  ("opened_at", when(Problem.opened_at)), ("closed_at", when(Problem.closed_at)),
                  ("closed_by", Problem.closed_by), ("resolution", Problem.resolution),
                  ("remark", Problem.remark))
-        line = text(build(*(x for key, col in pairs for x in (literal_column(f"'{key}'"), col))))
+        args: list[Any] = []
+        for key, col in pairs:
+            args += (literal_column(f"'{key}'"), col)
+        line = text(build(*args))
         return (select(line).select_from(Problem)
                 .join(Household, Household.id == Problem.household_id)
                 .join(Village, Village.id == Household.village_id)
@@ -779,7 +792,7 @@ class CheckService:
         the rest in key order. Several keys (`by=("status", "rule")`) count each combination, in
         one query: keys are then tuples."""
         names = (by,) if isinstance(by, str) else tuple(by)
-        keys = [c for name in names for c in _BY[name]]
+        keys: list[Any] = [c for name in names for c in _BY[name]]
         places = "village" in names or "township" in names
         stmt = select(*keys, func.count(Problem.id)).join(Household, Household.id == Problem.household_id)
         if places or query.township_id is not None:  # the joins a count needs, no more
@@ -879,7 +892,7 @@ class CheckService:
                     "counts": dict(r.counts or {})}
 
     @staticmethod
-    def rules() -> tuple:  # type: ignore[type-arg]
+    def rules() -> tuple[Rule, ...]:
         return catalogue()
 
     def village_id_for_code(self, code: str) -> int | None:

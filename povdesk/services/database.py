@@ -168,8 +168,8 @@ class Database:
         if own is not None:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 taken[_resolved(Path(f"{own}{suffix}"))] = ("the database", "数据库文件")
-        for path in inputs:
-            taken[_resolved(Path(path))] = ("the file being read", "正在读取的文件")
+        for read in inputs:
+            taken[_resolved(Path(read))] = ("the file being read", "正在读取的文件")
         for path in paths:
             if path is None:
                 continue

@@ -26,6 +26,7 @@ from povdesk.config import Settings
 from povdesk.db import columns
 from povdesk.db.fast import bulk_insert, indexes_dropped, prepare_bulk_write
 from povdesk.db.models import (
+    HEADER_LENGTH,
     MEMBER_CURRENT,
     ChangeLog,
     Conditions,
@@ -235,7 +236,7 @@ class ImportService:
         if field_key:
             dd.field(field_key)  # KeyError for a key that does not exist
         norm = dd.normalise_header(header)
-        if len(norm) > HeaderMapping.__table__.c.header.type.length:  # type: ignore[attr-defined]
+        if len(norm) > HEADER_LENGTH:
             return  # used for this import as mapped; too long a header to be remembered
         with self.db.transaction() as s:
             row = s.scalar(select(HeaderMapping).where(HeaderMapping.header == norm))
@@ -480,7 +481,8 @@ class _Places:
     def write(self, s: Session) -> None:
         """Insert the created places in order (parents first), replacing the provisional ids."""
         real: dict[int, int] = {}
-        models = {"county": County, "township": Township, "village": Village}
+        models: dict[str, type[County] | type[Township] | type[Village]] = {
+            "county": County, "township": Township, "village": Village}
         parent = {"township": "county_id", "village": "township_id"}
         for level, row, place, _ in self.created:
             data = dict(row)
@@ -523,10 +525,10 @@ def _birth_date(idn: str) -> dt.date | None:
 
 
 _TABLES: dict[Entity, Table] = {
-    Entity.HOUSEHOLD: Household.__table__,  # type: ignore[dict-item]
-    Entity.MEMBER: Member.__table__,  # type: ignore[dict-item]
-    Entity.INCOME: Income.__table__,  # type: ignore[dict-item]
-    Entity.CONDITIONS: Conditions.__table__,  # type: ignore[dict-item]
+    Entity.HOUSEHOLD: Household.__table__,
+    Entity.MEMBER: Member.__table__,
+    Entity.INCOME: Income.__table__,
+    Entity.CONDITIONS: Conditions.__table__,
 }
 
 
@@ -774,7 +776,7 @@ class _Plan:
             members: list[tuple[Any, ...]] = []
             yearly: dict[Entity, list[tuple[Any, ...]]] = {Entity.INCOME: [], Entity.CONDITIONS: []}
             ycols = {e: ["household_id", "year", *self.present[e]] for e in yearly}
-            logs: list[tuple[Any, ...]] = []
+            logs: list[Any] = []  # tuples here, the journal's mappings below
             member_row = self._member_rows(mcols)
             for h, _ in self.new_households:
                 hid = ids[h.household_no]
@@ -799,7 +801,7 @@ class _Plan:
             for entity, rows_ in yearly.items():
                 self._yearly_check(entity)
                 bulk_insert(conn, _TABLES[entity], ycols[entity], rows_)
-            bulk_insert(conn, ChangeLog.__table__, _LOG_COLUMNS, logs)  # type: ignore[arg-type]
+            bulk_insert(conn, ChangeLog.__table__, _LOG_COLUMNS, logs)
         report(960, _SCALE)
         # existing households: new yearly rows, new members, changed fields, journal, version
         for entity, _hid, row in self.new_yearly:
@@ -810,7 +812,9 @@ class _Plan:
         for hid, pm, order in self.new_members:
             result = conn.execute(insert(_TABLES[Entity.MEMBER]).values(
                 **dict(zip(mcols, self._member_row(hid, pm, order, mcols), strict=True))))
-            member_ids[id(pm)] = result.inserted_primary_key[0]
+            key = result.inserted_primary_key
+            assert key is not None  # one row inserted: its key
+            member_ids[id(pm)] = key[0]
         for (entity, row_id), cols in self.updates.items():
             t = _TABLES[entity]
             conn.execute(update(t).where(t.c.id == row_id).values(**cols))
@@ -824,7 +828,7 @@ class _Plan:
                     _hid, pm, _ = next(new_iter)
                     row["member_id"] = row["entity_id"] = member_ids[id(pm)]
                 logs.append(row)
-            bulk_insert(conn, ChangeLog.__table__, _LOG_COLUMNS,  # type: ignore[arg-type]
+            bulk_insert(conn, ChangeLog.__table__, _LOG_COLUMNS,
                          [tuple(r[c] for c in _LOG_COLUMNS) for r in logs])
         t_h = _TABLES[Entity.HOUSEHOLD]
         for hids in _chunks(sorted(self.changed_households)):

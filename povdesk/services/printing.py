@@ -184,7 +184,7 @@ class PrintService:
                 raise BadInput("input.household_missing",
                                f"No active household with number {', '.join(missing[:5])}.",
                                f"没有户编号为 {'、'.join(missing[:5])} 的在册户。")
-        rows.sort(key=lambda r: (r[1], group_key(r[2]), r[3]))
+        rows = sorted(rows, key=lambda r: (r[1], group_key(r[2]), r[3]))
         ids = [r[0] for r in rows]
         if s.sample_pct is not None:
             ids = self.sample(ids, s.sample_pct, s.seed if s.seed is not None else 0)

@@ -5,9 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    ScalarSelect,
+    Select,
+    SQLColumnExpression,
+    and_,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from povdesk.db import columns
@@ -69,7 +79,7 @@ def row_of(obj: Any, entity: Entity, *extra: str) -> dict[str, Any]:
     return {c: getattr(obj, c, None) for c in (*cols, *extra)}
 
 
-def _member_count():  # type: ignore[no-untyped-def]
+def _member_count() -> ScalarSelect[int]:
     return (select(func.count(Member.id))
             .where(Member.household_id == Household.id, Member.status == MEMBER_CURRENT)
             .correlate(Household).scalar_subquery())
@@ -146,7 +156,7 @@ class RegistryService:
         return counties
 
     # ------------------------------------------------------------------ listing and search
-    def _filtered(self, q: HouseholdQuery) -> Select[tuple[int]]:
+    def _filtered(self, q: HouseholdQuery) -> Select[int]:
         stmt = select(Household.id).join(Village, Village.id == Household.village_id)
         if not q.include_inactive:
             stmt = stmt.where(Household.active.is_(True))
@@ -165,7 +175,7 @@ class RegistryService:
     #: then each household is tested with EXISTS instead of collecting every matching member.
     BROAD_SEARCH = 20_000
 
-    def _search_clause(self, text: str):  # type: ignore[no-untyped-def]
+    def _search_clause(self, text: str) -> ColumnElement[bool]:
         prefix = idnumber.normalise(text) if text[:1].isdigit() else text
         upper = prefix + "\uffff"
         digits = prefix[:1].isdigit()
@@ -181,21 +191,21 @@ class RegistryService:
         return or_(member_hit, and_(household_col >= prefix, household_col < upper))
 
     @staticmethod
-    def _search_ids(text: str) -> Select[tuple[int]]:
+    def _search_ids(text: str) -> CompoundSelect[int]:
         """Prefix search through indexes: ID number or household number when it looks like one."""
         prefix = idnumber.normalise(text) if text[:1].isdigit() else text
         upper = prefix + "\uffff"
 
-        def starts(col):  # type: ignore[no-untyped-def]
+        def starts(col: SQLColumnExpression[str | None]) -> ColumnElement[bool]:
             return and_(col >= prefix, col < upper)
 
         if prefix[:1].isdigit():
             by_member = select(Member.household_id).where(starts(Member.id_number))
             by_household = select(Household.id).where(starts(Household.household_no))
-            return by_member.union(by_household)  # type: ignore[return-value]
+            return by_member.union(by_household)
         by_member = select(Member.household_id).where(starts(Member.name))
         by_head = select(Household.id).where(starts(Household.head_name))
-        return by_member.union(by_head)  # type: ignore[return-value]
+        return by_member.union(by_head)
 
     def household_ids(self, q: HouseholdQuery = HouseholdQuery()) -> list[int]:
         """The ordered ids of every household the query selects (the table pages rows from these)."""
@@ -224,17 +234,17 @@ class RegistryService:
         found: dict[int, HouseholdRow] = {}
         with self.db.reading() as s:
             for hid, version, *cells in s.execute(stmt):
-                shown = {groups.column(k): ("" if t and v is None else v)
+                shown: dict[str, Any] = {groups.column(k): ("" if t and v is None else v)
                          for k, t, v in zip(keys, text, cells, strict=True)}
                 found[hid] = HouseholdRow(id=hid, version=version, **shown)
         return [found[i] for i in ids if i in found]
 
     @staticmethod
-    def _list_column(key: str) -> ColumnElement[Any]:
+    def _list_column(key: str) -> SQLColumnExpression[Any]:
         """What the household list shows in the column of `key` (Income joined for the data year)."""
         return _member_count() if key == groups.CURRENT_MEMBERS else columns.column(key)
 
-    def _sort_expression(self, key: str) -> ColumnElement[Any]:
+    def _sort_expression(self, key: str) -> SQLColumnExpression[Any]:
         """What the household list's column of `key` is sorted by, over `_filtered`'s query."""
         if key in _PLACE_ORDER:
             return _PLACE_ORDER[key]
@@ -318,9 +328,13 @@ class RegistryService:
                          reason: str | None = None, source: JournalSource = JournalSource.EDIT) -> HouseholdDetail:
         """Edit a yearly income or conditions figure, creating that year's row when absent."""
         f = dd.field(key)
-        model = {Entity.INCOME: Income, Entity.CONDITIONS: Conditions}[f.entity]
+        yearly: dict[Entity, type[Income] | type[Conditions]] = {Entity.INCOME: Income,
+                                                                 Entity.CONDITIONS: Conditions}
+        model = yearly[f.entity]
         with self.db.transaction() as s:
-            row = s.scalar(select(model).where(model.household_id == household_id, model.year == year))
+            # select() of a union of two models is typed as their base: name the union again
+            row = cast("Income | Conditions | None", s.scalar(
+                select(model).where(model.household_id == household_id, model.year == year)))
             if row is None:
                 row = model(household_id=household_id, year=year)
                 s.add(row)
@@ -415,7 +429,7 @@ class RegistryService:
     @staticmethod
     def _household_of(s: Session, entity: Entity, obj: Any) -> Household | None:
         if entity == Entity.HOUSEHOLD:
-            return obj
+            return cast(Household, obj)
         hid = getattr(obj, "household_id", None)
         return s.get(Household, hid) if hid is not None else None
 

@@ -51,9 +51,10 @@ _ROOT = QModelIndex()
 _ENTITIES = ("location", "household", "member", "income", "conditions")
 
 
-def tr(text: str) -> str:
-    """Translate a text marked elsewhere with QT_TRANSLATE_NOOP("ImportWizard", …)."""
-    return QCoreApplication.translate("ImportWizard", text)
+def tr(text: object) -> str:
+    """Translate a text marked elsewhere with QT_TRANSLATE_NOOP("ImportWizard", …) (which PySide
+    types as returning object: the text itself)."""
+    return QCoreApplication.translate("ImportWizard", str(text))
 
 
 def mappable_fields() -> list[dd.Field]:
@@ -384,7 +385,7 @@ class PreviewPage(_TaskPage):
         self.status.setText(QCoreApplication.translate("ImportWizard", "Reading the file…"))
         self.progress.show()
         w = self._wizard
-        path, mapping = w.path, dict(w.mapping)
+        path, mapping = w.chosen_path, dict(w.mapping)
         importer = w.services.importer
 
         def work(progress: Any, cancel: Any) -> ImportResult:
@@ -434,7 +435,7 @@ class RunPage(_TaskPage):
         self.cancel_button.setEnabled(True)
         self.status.setText(QCoreApplication.translate("ImportWizard", "Importing…"))
         w = self._wizard
-        path, mapping = w.path, dict(w.mapping)
+        path, mapping = w.chosen_path, dict(w.mapping)
         importer = w.services.importer
 
         def work(progress: Any, cancel: Any) -> ImportResult:
@@ -451,7 +452,7 @@ class RunPage(_TaskPage):
             self.cancel_button.setEnabled(False)
 
     def _done(self, result: ImportResult) -> None:
-        self._wizard.result = result
+        self._wizard.import_result = result
         self.cancel_button.setEnabled(False)
         self.progress.setValue(self.progress.maximum())
         self.status.setText(QCoreApplication.translate("ImportWizard", "Done."))
@@ -488,7 +489,7 @@ class ResultPage(QWizardPage):
         layout.addStretch(1)
 
     def initializePage(self) -> None:
-        result = self._wizard.result
+        result = self._wizard.import_result
         assert result is not None
         self.summary.show_result(result)
         self.report_button.setEnabled(bool(result.errors))
@@ -511,7 +512,7 @@ class ResultPage(QWizardPage):
 
     def save_report(self, out: Path) -> Task:
         w = self._wizard
-        path, mapping, result = w.path, dict(w.mapping), w.result
+        path, mapping, result = w.chosen_path, dict(w.mapping), w.import_result
         importer = w.services.importer
 
         def work(progress: Any, cancel: Any) -> Path:
@@ -538,7 +539,7 @@ class ImportWizard(QWizard):
         self.header: HeaderPreview | None = None
         self.mapping: dict[str, str | None] = {}
         self.preview: ImportResult | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self.report_written: Path | None = None
         self.cancelled_import = False
         self.setObjectName("importWizard")
@@ -559,6 +560,13 @@ class ImportWizard(QWizard):
         if path is not None:
             self.file_page.path_edit.setText(str(path))
 
+
+    @property
+    def chosen_path(self) -> Path:
+        """The file chosen on the first page (the pages after it are reached only with one)."""
+        if self.path is None:
+            raise RuntimeError("no file has been chosen")
+        return self.path
     def reject(self) -> None:
         task = self.run_page.task
         if task is not None and task.running:  # closing mid-import cancels it first

@@ -304,7 +304,11 @@ class MainWindow(QMainWindow):
 
         find_action = QAction(self.tr("&Find household"), self)
         find_action.setShortcut(QKeySequence.StandardKey.Find)
-        find_action.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        def find_household() -> None:
+            self.search.setFocus()
+            self.search.selectAll()
+
+        find_action.triggered.connect(find_household)
         self.addAction(find_action)
         nav_action = QAction(self.tr("&Places"), self)
         nav_action.setCheckable(True)

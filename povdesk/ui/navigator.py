@@ -107,6 +107,7 @@ class NavigatorModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, children[row])
 
+    # the model's parent(index) overloads QObject.parent(); the stubs give one signature per class
     def parent(self, index: Index = _ROOT) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
             return QModelIndex()

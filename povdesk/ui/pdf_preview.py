@@ -19,12 +19,13 @@ try:  # QtPdf ships in the pyside6-pdf wheel; without it the preview offers the 
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPdfWidgets import QPdfView
 except ImportError:  # pragma: no cover - depends on the installation
-    QPdfDocument = None  # type: ignore[assignment,misc]
-    QPdfView = None  # type: ignore[assignment,misc]
+    _QTPDF = False  # the two names stay unbound: only used where pdf_support() said yes
+else:
+    _QTPDF = True
 
 
 def pdf_support() -> bool:
-    return QPdfDocument is not None
+    return _QTPDF
 
 
 def print_pdf(document: QPdfDocument, printer: QPrinter, *, first: int = 1, last: int | None = None) -> int:
@@ -80,6 +81,8 @@ class PdfPreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        self.document: QPdfDocument | None
+        self.view: QPdfView | None
         if pdf_support():
             self.document = QPdfDocument(self)
             self.view = QPdfView(self)

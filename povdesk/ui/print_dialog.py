@@ -60,7 +60,7 @@ class PrintDialog(QDialog):
         self.services = services
         self.selected_ids = list(selected_ids)
         self.task: Task | None = None
-        self.result: PrintResult | None = None
+        self.printed: PrintResult | None = None
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(150)
@@ -147,7 +147,7 @@ class PrintDialog(QDialog):
         self.count_label = QLabel()
         self.create_button = QPushButton(self.tr("Create PDF"))
         self.create_button.setDefault(True)
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_batch)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         bottom = QHBoxLayout()
@@ -237,7 +237,7 @@ class PrintDialog(QDialog):
         return count
 
     # ------------------------------------------------------------------ creating the PDF
-    def create(self) -> Task | None:
+    def create_batch(self) -> Task | None:
         """Create the batch and its files on a worker thread, with progress and Cancel."""
         if self.task is not None:
             return None
@@ -265,7 +265,7 @@ class PrintDialog(QDialog):
         self.update_count()
 
     def _created(self, result: PrintResult) -> None:
-        self.result = result
+        self.printed = result
         text = self.tr("Print batch {0}: {1} households, {2} pages, saved as {3}.").format(
             result.batch_id, result.households, result.pages, str(result.pdf))
         if result.seed is not None:
@@ -288,9 +288,9 @@ class PrintDialog(QDialog):
         page = QWidget()
         self.code = QLineEdit()
         self.code.setPlaceholderText(self.tr("Scan the QR code of a printed form, or type its code"))
-        self.code.returnPressed.connect(self.find)
+        self.code.returnPressed.connect(self.find_form)
         find = QPushButton(self.tr("Find"))
-        find.clicked.connect(self.find)
+        find.clicked.connect(self.find_form)
         row = QHBoxLayout()
         row.addWidget(self.code, 1)
         row.addWidget(find)
@@ -309,7 +309,7 @@ class PrintDialog(QDialog):
         self.tabs.setCurrentIndex(TAB_FIND)
         self.code.setFocus()
 
-    def find(self) -> None:
+    def find_form(self) -> None:
         try:
             snap = self.services.printing.find_snapshot(self.code.text())
         except PovdeskError as exc:

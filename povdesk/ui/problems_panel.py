@@ -37,7 +37,7 @@ from povdesk.domain.rules.base import CATEGORY_EN
 from povdesk.domain.rules.catalogue import by_code, catalogue
 from povdesk.services.facade import Services
 from povdesk.ui.messages import show_error, show_info, ui_language
-from povdesk.ui.tasks import Task, run_in_background
+from povdesk.ui.tasks import CancelCheck, Progress, Task, run_in_background
 
 if TYPE_CHECKING:
     from povdesk.services.checks import CheckRunResult
@@ -447,7 +447,7 @@ class ProblemsPanel(QWidget):
         """Run the whole catalogue on the writer thread; the list reloads when it is done."""
         checks = self.services.checks
 
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
+        def work(progress: Progress, cancel: CancelCheck) -> object:
             return checks.run(progress=progress, cancel=cancel)
 
         self.task = run_in_background(work, parent=self, on_done=self._ran,

@@ -91,7 +91,7 @@ class Task(QObject):
     _worker_error = Signal(object)
 
     def __init__(self, *, fn: Work, parent: QObject | None, on_done: Callable[[Any], None] | None,
-                 on_error: Callable[[BaseException], None] | None,
+                 on_error: Callable[[BaseException], object] | None,
                  on_cancelled: Callable[[], None] | None, progress_label: str | None,
                  cancellable: bool, writes: bool = False) -> None:
         super().__init__()
@@ -264,7 +264,7 @@ class _Runnable(QRunnable):
 
 
 def run_in_background(fn: Work, *, parent: QObject | None, on_done: Callable[[Any], None] | None = None,
-                      on_error: Callable[[BaseException], None] | None = None,
+                      on_error: Callable[[BaseException], object] | None = None,
                       on_cancelled: Callable[[], None] | None = None,
                       progress_label: str | None = None, cancellable: bool = True,
                       writes: bool = False) -> Task:

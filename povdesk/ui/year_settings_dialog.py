@@ -98,17 +98,22 @@ class YearSettingsDialog(QDialog):
                                f"“{text}”不是有效的值。") from None
         raise AssertionError(key)
 
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)  # `load` gives every cell an item
+        return item.text() if item is not None else ""
+
     def changes(self) -> dict[int, dict[str, Any]]:
         """Edited values by year (only what differs from what was loaded)."""
         out: dict[int, dict[str, Any]] = {}
         for r in range(self.table.rowCount()):
-            year = int(self.table.item(r, 0).text())
+            year = int(self._text(r, 0))
             original = self._original[year]
             for c, key in enumerate(COLUMNS[1:], start=1):
                 try:
-                    value = self._parse(key, self.table.item(r, c).text())
+                    value = self._parse(key, self._text(r, c))
                 except InvalidValue as exc:  # say which cell: the year and the column
-                    column = self.table.horizontalHeaderItem(c).text()
+                    head = self.table.horizontalHeaderItem(c)
+                    column = head.text() if head is not None else key
                     raise InvalidValue(exc.code, f"{year}, {column}: {exc.en}",
                                        f"{year} 年“{column}”：{exc.zh}") from None
                 if value != original[key]:

@@ -144,7 +144,7 @@ def test_cancel_during_import_leaves_the_database_untouched(qtbot, wizard, count
         qtbot.mouseClick(w.run_page.cancel_button, Qt.MouseButton.LeftButton)
     assert isinstance(w.run_page.task.error, Cancelled)
     assert "Nothing was changed" in w.run_page.status.text()
-    assert w.result is None
+    assert w.import_result is None
     assert snapshot(county_db) == before
 
 

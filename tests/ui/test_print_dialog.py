@@ -54,7 +54,7 @@ def test_create_runs_in_background_then_previews_and_prints(qtbot, services: Ser
     dialog.pdf_path.setText(str(tmp_path / "sel.pdf"))
     dialog.with_xlsx.setChecked(True)
     with qtbot.waitSignal(dialog.batch_created, timeout=20_000) as blocker:
-        task = dialog.create()
+        task = dialog.create_batch()
         assert task is not None
     result = blocker.args[0]
     wait_for_tasks()
@@ -73,14 +73,14 @@ def test_create_runs_in_background_then_previews_and_prints(qtbot, services: Ser
 def test_cancel_records_nothing(qtbot, services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     dialog = _dialog(qtbot, services)
     dialog.pdf_path.setText(str(tmp_path / "c.pdf"))
-    task = dialog.create()
+    task = dialog.create_batch()
     assert task is not None
     task.cancel()
     with qtbot.waitSignal(task.ended, timeout=20_000):
         pass
     assert services.printing.batches() == [] or "Cancelled" in dialog.status_label.text() \
-        or dialog.result is not None  # a very fast run may finish before the cancel is seen
-    if dialog.result is None:
+        or dialog.printed is not None  # a very fast run may finish before the cancel is seen
+    if dialog.printed is None:
         assert not (tmp_path / "c.pdf").exists() and services.printing.batches() == []
 
 
@@ -94,7 +94,7 @@ def test_scanned_code_shows_the_printed_form(qtbot, services: Services, tmp_path
     assert "阿约日哈" in dialog.found_text.toPlainText()
     assert f"batch {result.batch_id}" in dialog.found_label.text()
     dialog.code.setText("rubbish")
-    dialog.find()
+    dialog.find_form()
     assert dialog.found_text.toPlainText() == "" and "rubbish" in dialog.found_label.text()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 
@@ -10,7 +11,12 @@ from povdesk.domain.rules.base import (
     CAT_ASSIST,
     ERROR,
     WARNING,
+    CadreFacts,
+    CheckContext,
+    HouseholdFacts,
+    MemberFacts,
     RuleSet,
+    Values,
     among,
     num,
     who,
@@ -23,12 +29,12 @@ EARLIEST_MEASURE_YEAR = 2014
 
 
 @lru_cache(maxsize=8192)
-def _id_problems(number: str, today: object) -> list:  # type: ignore[type-arg]
+def _id_problems(number: str, today: dt.date) -> list[idnumber.IdProblem]:
     """Cadres serve many households: check each number once."""
-    return idnumber.problems(number, today=today)  # type: ignore[arg-type]
+    return idnumber.problems(number, today=today)
 
 
-def current_cadres(h, ctx) -> list:  # type: ignore[no-untyped-def]
+def current_cadres(h: HouseholdFacts, ctx: CheckContext) -> list[CadreFacts]:
     ref = ctx.reference_date
     return [c for c in h.cadres if c.pairing_end is None or c.pairing_end >= ref]
 
@@ -38,7 +44,7 @@ def current_cadres(h, ctx) -> list:  # type: ignore[no-untyped-def]
                  message=("本户在 {date} 没有有效的帮扶责任人（登记结对 {count} 条）",
                           "This household has no current assistance cadre on {date} ({count} pairings recorded)"),
                  blocks_exit=True)
-def _no_cadre(h, ctx):
+def _no_cadre(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if not current_cadres(h, ctx):
         return {"date": ctx.reference_date.isoformat(), "count": len(h.cadres)}
     return None
@@ -48,7 +54,7 @@ def _no_cadre(h, ctx):
               title=("帮扶责任人同时是贫困人口", "A cadre who is also a poor person"),
               message=("{name}（{id_number}）是本户在册成员，同时登记为帮扶责任人",
                        "{name} ({id_number}) is a current member of this household and also an assistance cadre"))
-def _cadre_is_poor(m, h, ctx):
+def _cadre_is_poor(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m.id_norm and m.id_norm in ctx.cadre_ids:
         return who(m)
     return None
@@ -58,7 +64,7 @@ def _cadre_is_poor(m, h, ctx):
                  title=("帮扶责任人联系电话缺失或有误", "Cadre's phone missing or malformed"),
                  message=("帮扶责任人{cadre}的联系电话“{phone}”不是 11 位手机号码",
                           "Cadre {cadre}'s phone '{phone}' is not an 11-digit mobile number"))
-def _cadre_phone(h, ctx):
+def _cadre_phone(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     for c in current_cadres(h, ctx):
         phone = (c.phone or "").strip()
         if not _PHONE.match(phone):
@@ -70,7 +76,7 @@ def _cadre_phone(h, ctx):
                  title=("帮扶责任人联系电话与他人重复", "Cadre's phone shared with another cadre"),
                  message=("帮扶责任人{cadre}的联系电话 {phone} 与其他帮扶责任人相同",
                           "Cadre {cadre}'s phone {phone} is also another cadre's"))
-def _cadre_phone_shared(h, ctx):
+def _cadre_phone_shared(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     for c in current_cadres(h, ctx):
         phone = (c.phone or "").strip()
         if phone and phone in ctx.shared_cadre_phones:
@@ -82,7 +88,7 @@ def _cadre_phone_shared(h, ctx):
                  title=("帮扶责任人证件号码无效", "Cadre's ID number invalid"),
                  message=("帮扶责任人{cadre}的证件号码“{id_number}”无效（{problem}）",
                           "Cadre {cadre}'s ID number '{id_number}' is invalid ({problem})"))
-def _cadre_id(h, ctx):
+def _cadre_id(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     for c in current_cadres(h, ctx):
         number = c.id_number
         if number:
@@ -96,8 +102,8 @@ def _cadre_id(h, ctx):
                  title=("减少人员在减少后仍有帮扶措施", "Measure for a member after they left"),
                  message=("{name}已于 {change_date} 减少，{year} 年仍有帮扶措施“{item}”",
                           "{name} left on {change_date} but has the {year} measure '{item}'"))
-def _measure_after_leaving(h, ctx):
-    gone = {m.id: m for m in h.members if not m.current and m["change_date"] is not None}
+def _measure_after_leaving(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
+    gone: dict[int | None, MemberFacts] = {m.id: m for m in h.members if not m.current and m["change_date"] is not None}
     if not gone:
         return None
     for x in h.measures:
@@ -112,7 +118,7 @@ def _measure_after_leaving(h, ctx):
                  title=("帮扶措施年度不合理", "Measure year out of range"),
                  message=("帮扶措施“{item}”的年度为 {year}，应在 {earliest}–{data_year} 之间",
                           "Measure '{item}' is dated {year}; expected {earliest}–{data_year}"))
-def _measure_year(h, ctx):
+def _measure_year(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     for x in h.measures:
         y = x.year
         if y is not None and not EARLIEST_MEASURE_YEAR <= y <= ctx.year:
@@ -124,7 +130,7 @@ def _measure_year(h, ctx):
                  title=("帮扶措施金额为负数", "Negative measure amount"),
                  message=("帮扶措施“{item}”（{year} 年）金额为 {amount} 元",
                           "Measure '{item}' ({year}) has amount {amount} yuan"))
-def _measure_amount(h, ctx):
+def _measure_amount(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     for x in h.measures:
         if x.amount is not None and num(x.amount) < 0:
             return {"item": x.item, "year": x.year, "amount": x.amount}
@@ -135,7 +141,7 @@ def _measure_amount(h, ctx):
                  title=("残疾人帮扶措施但户内无残疾人", "Disability measure without a disabled member"),
                  message=("有残疾人帮扶措施“{item}”（{year} 年），但户内（含减少人员）无残疾人",
                           "Disability measure '{item}' ({year}) but no member (current or former) is disabled"))
-def _disability_measure(h, ctx):
+def _disability_measure(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if any(m.disabled for m in h.members):
         return None
     for x in h.measures:

@@ -7,24 +7,24 @@ import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
 from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber
 from povdesk.domain import values as dv
 from povdesk.domain.codelists import CodeBook
-from povdesk.domain.meanings import (  # noqa: F401 (the rules import these names from here)
-    CURRENT_MEMBER_STATUSES,
-    DISABLED_HEALTH,
-    EXITED_STATUSES,
-    HEAD,
-    HEALTHY,
-    ILL_HEALTH,
-    NOT_IN_SCHOOL,
-    SERIOUS_ILL,
-    SPOUSE,
-    is_in_school,
-)
+
+# the rules import these names from here (explicit re-exports)
+from povdesk.domain.meanings import CURRENT_MEMBER_STATUSES as CURRENT_MEMBER_STATUSES
+from povdesk.domain.meanings import DISABLED_HEALTH as DISABLED_HEALTH
+from povdesk.domain.meanings import EXITED_STATUSES as EXITED_STATUSES
+from povdesk.domain.meanings import HEAD as HEAD
+from povdesk.domain.meanings import HEALTHY as HEALTHY
+from povdesk.domain.meanings import ILL_HEALTH as ILL_HEALTH
+from povdesk.domain.meanings import NOT_IN_SCHOOL as NOT_IN_SCHOOL
+from povdesk.domain.meanings import SERIOUS_ILL as SERIOUS_ILL
+from povdesk.domain.meanings import SPOUSE as SPOUSE
+from povdesk.domain.meanings import is_in_school as is_in_school
 from povdesk.domain.records import YearSettingRecord
 
 ERROR = "error"
@@ -80,13 +80,19 @@ _MEMBER_COLUMNS = tuple(f.column for f in dd.fields_of(dd.Entity.MEMBER))
 _HOUSEHOLD_COLUMNS = tuple(f.column for f in dd.fields_of(dd.Entity.HOUSEHOLD))
 
 
-class MemberFacts(dict):  # type: ignore[type-arg]
+class MemberFacts(dict[str, Any]):
     """One member as the rules see it: a mapping of the dictionary's member columns (every column
     present, None when empty) plus derived facts under keys starting with "_": `_age` on the
     reference date, `_id` (normalised ID number), `_idok` (a valid 18-digit number), `_sexok` and
     `_birthok` (sex and birth date agree with the number). A dict, so rules read it at C speed."""
 
     __slots__ = ("age", "birth", "current", "household", "id", "id_norm")
+    age: int | None
+    birth: dt.date | None
+    current: bool
+    household: HouseholdFacts
+    id: int
+    id_norm: str
 
     @property
     def v(self) -> MemberFacts:
@@ -102,7 +108,7 @@ class MemberFacts(dict):  # type: ignore[type-arg]
 
     @property
     def healthy(self) -> bool:
-        return self["health"] == HEALTHY
+        return bool(self["health"] == HEALTHY)
 
     @property
     def disabled(self) -> bool:
@@ -134,12 +140,27 @@ class CadreFacts(NamedTuple):
     phone: str | None
 
 
-class HouseholdFacts(dict):  # type: ignore[type-arg]
+class YearRow(Protocol):
+    """A household's income or conditions of the data year as the rules read them: `get(column)`,
+    None where the column is empty (a row of the database, a mapping in the tests)."""
+
+    def get(self, key: str, /) -> Any: ...
+
+
+class HouseholdFacts(dict[str, Any]):
     """One household for the rules: a mapping of its columns, plus its members, the data year's
     income and conditions (mappings of columns), its measures and its assistance cadres (named
     tuples)."""
 
     __slots__ = ("cadres", "conditions", "current", "first_head", "id", "income", "measures", "members")
+    cadres: list[CadreFacts]
+    conditions: YearRow | None
+    current: list[MemberFacts]
+    first_head: MemberFacts | None
+    id: int
+    income: YearRow | None
+    measures: list[MeasureFacts]
+    members: list[MemberFacts]
 
     @property
     def v(self) -> HouseholdFacts:
@@ -161,7 +182,7 @@ class HouseholdFacts(dict):  # type: ignore[type-arg]
         return f"HouseholdFacts({self.id}, {self.get('household_no')!r})"
 
 
-_UNSEEN = object()
+_UNSEEN = dt.date.min  # never a birth date kept (those are from 1900 on)
 _BIRTHS: dict[str, dt.date | None] = {}  # YYYYMMDD -> date (None: not a real date from 1900 on)
 
 
@@ -169,10 +190,10 @@ def _birth_of(digits: str) -> dt.date | None:
     """The date of 8 birth-date digits; many people share a birthday, so each is parsed once."""
     born = _BIRTHS.get(digits, _UNSEEN)
     if born is not _UNSEEN:
-        return born  # type: ignore[return-value]
+        return born
     try:
-        born: dt.date | None = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-        if born.year < 1900 or born > dt.date.today():  # type: ignore[union-attr]
+        born = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        if born.year < 1900 or born > dt.date.today():
             born = None
     except ValueError:
         born = None
@@ -250,13 +271,17 @@ _category = attrgetter("category")
 _NO_CATEGORIES: frozenset[Any] = frozenset()
 
 
-def _as_tuples(items: Iterable[Any], kind: type[NamedTuple], household_id: int) -> list[Any]:
+_Tuple = TypeVar("_Tuple", MeasureFacts, CadreFacts)
+
+
+def _as_tuples(items: Iterable[Any], kind: type[_Tuple], household_id: int) -> list[_Tuple]:
     """Measures or cadres given as mappings (tests, editors) made into the engine's tuples."""
-    out = []
+    out: list[_Tuple] = []
     for x in items:
         if not isinstance(x, kind):
-            x = kind(**{k: (household_id if k == "household_id" else x.get(k))  # type: ignore[call-arg]
-                        for k in kind._fields})
+            row: dict[str, Any] = {k: (household_id if k == "household_id" else x.get(k))
+                                   for k in kind._fields}
+            x = kind(**row)
         out.append(x)
     return out
 
@@ -275,7 +300,7 @@ def make_household(household_id: int, values: Mapping[str, Any] | Iterable[tuple
     ms = members if isinstance(members, list) else list(members)
     h.id, h.members, h.income, h.conditions = household_id, ms, income, conditions
     if complete:
-        h.measures, h.cadres = measures, cadres
+        h.measures, h.cadres = cast("list[MeasureFacts]", measures), cast("list[CadreFacts]", cadres)
     else:
         h.measures = _as_tuples(measures, MeasureFacts, household_id)
         h.cadres = _as_tuples(cadres, CadreFacts, household_id)
@@ -352,15 +377,28 @@ Values = dict[str, Any]
 When = tuple[Any, Callable[[Any, "CheckContext"], bool]]  # column (or tuple of columns), predicate
 
 
+class _Among:
+    """A gate predicate `value in among(ctx)`; the engine reads `among` to pick the passing values
+    of a column with many distinct values (ID numbers) by one set intersection."""
+
+    __slots__ = ("among",)
+
+    def __init__(self, values: Callable[[CheckContext], Iterable[Any]]) -> None:
+        self.among = values
+
+    def __call__(self, value: Any, ctx: CheckContext) -> bool:
+        return value in self.among(ctx)
+
+
 def among(values: Callable[[CheckContext], Iterable[Any]]) -> Callable[[Any, CheckContext], bool]:
     """The gate predicate `value in values(ctx)`, marked so the engine can pick the passing values
     of a column with many distinct values (ID numbers) by one set intersection."""
-    def predicate(value: Any, ctx: CheckContext) -> bool:
-        return value in values(ctx)  # type: ignore[operator]
-    predicate.among = values  # type: ignore[attr-defined]
-    return predicate
+    return _Among(values)
+
+
 HouseholdCheck = Callable[[HouseholdFacts, CheckContext], Values | None]
 MemberCheck = Callable[[MemberFacts, HouseholdFacts, CheckContext], Values | None]
+_Check = TypeVar("_Check", HouseholdCheck, MemberCheck)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -432,7 +470,7 @@ class Rule:
             return template
 
 
-class _Missing(dict):  # type: ignore[type-arg]
+class _Missing(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "?"
 
@@ -467,11 +505,11 @@ class RuleSet:
     def _add(self, scope: str, code: str, category: str, severity: str, fields: tuple[str, ...],
              title: tuple[str, str], message: tuple[str, str], blocks_exit: bool,
              blocks_signoff: bool | None, when: When | None,
-             ) -> Callable[[Callable[..., Values | None]], Callable[..., Values | None]]:
+             ) -> Callable[[_Check], _Check]:
         for key in fields:
             dd.field(key)  # unknown keys fail at import, not in a run
 
-        def deco(fn: Callable[..., Values | None]) -> Callable[..., Values | None]:
+        def deco(fn: _Check) -> _Check:
             self.rules.append(Rule(code, category, severity, scope, fields, title[0], title[1],
                                    message[0], message[1], fn, blocks_exit,
                                    severity == ERROR if blocks_signoff is None else blocks_signoff,
@@ -488,13 +526,15 @@ class RuleSet:
 
     def household(self, code: str, category: str, severity: str, fields: tuple[str, ...], *,
                   title: tuple[str, str], message: tuple[str, str], blocks_exit: bool = False,
-                  blocks_signoff: bool | None = None, when: When | None = None):  # type: ignore[no-untyped-def]
+                  blocks_signoff: bool | None = None, when: When | None = None,
+                  ) -> Callable[[HouseholdCheck], HouseholdCheck]:
         return self._add(HOUSEHOLD, code, category, severity, fields, title, message, blocks_exit,
                          blocks_signoff, when)
 
     def member(self, code: str, category: str, severity: str, fields: tuple[str, ...], *,
                title: tuple[str, str], message: tuple[str, str], blocks_exit: bool = False,
-               blocks_signoff: bool | None = None, when: When | None = None):  # type: ignore[no-untyped-def]
+               blocks_signoff: bool | None = None, when: When | None = None,
+               ) -> Callable[[MemberCheck], MemberCheck]:
         return self._add(MEMBER, code, category, severity, fields, title, message, blocks_exit,
                          blocks_signoff, when)
 

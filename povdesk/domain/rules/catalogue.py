@@ -202,7 +202,7 @@ class RowColumns:
         return None if i is None else list(map(itemgetter(i), self.rows))
 
 
-class _AbsentRow(dict):  # type: ignore[type-arg]
+class _AbsentRow(dict[str, Any]):
     def get(self, key: Any, default: Any = None) -> Any:
         return ABSENT
 

@@ -9,7 +9,11 @@ from povdesk.domain.rules.base import (
     ERROR,
     NOT_IN_SCHOOL,
     WARNING,
+    CheckContext,
+    HouseholdFacts,
+    MemberFacts,
     RuleSet,
+    Values,
     who,
 )
 
@@ -32,7 +36,7 @@ JUNIOR = frozenset({"04", "05", "06"})
                        "{name} ({id_number}) is {age}, of compulsory school age ({age_from}–{age_to}), "
                        "school status '{school_status}', and no exemption is recorded"),
               blocks_exit=True)
-def _dropout(m, h, ctx):
+def _dropout(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = ctx.settings
     if out_of_school(m, s):
         return {**who(m), "age": m.age, "age_from": s.school_age_from, "age_to": s.school_age_to,
@@ -44,7 +48,7 @@ def _dropout(m, h, ctx):
               title=("14 岁及以下就读高中及以上", "Aged 14 or under in senior school or above"),
               message=("{name}，{age} 岁，在校生状况却为“{school_status}”",
                        "{name} is {age} but school status is '{school_status}'"))
-def _too_young(m, h, ctx):
+def _too_young(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m.age is not None and m.age <= 14 and m["school_status"] in HIGH_OR_ABOVE:
         return {**who(m), "age": m.age, "school_status": m["school_status"]}
     return None
@@ -54,7 +58,7 @@ def _too_young(m, h, ctx):
               title=("20 岁及以上仍在小学或学前", "Aged 20 or over in primary or pre-school"),
               message=("{name}，{age} 岁，在校生状况却为“{school_status}”",
                        "{name} is {age} but school status is '{school_status}'"))
-def _too_old(m, h, ctx):
+def _too_old(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m.age is not None and m.age >= 20 and m["school_status"] in PRIMARY_OR_BELOW:
         return {**who(m), "age": m.age, "school_status": m["school_status"]}
     return None
@@ -64,7 +68,7 @@ def _too_old(m, h, ctx):
               title=("学前教育年龄不在 3–6 岁", "Pre-school outside ages 3–6"),
               message=("{name}，{age} 岁，在校生状况为“{school_status}”（学前教育应为 3–6 岁）",
                        "{name} is {age} but in '{school_status}' (pre-school is for ages 3–6)"))
-def _preschool(m, h, ctx):
+def _preschool(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m["school_status"] == PRESCHOOL and m.age is not None and not 3 <= m.age <= 6:
         return {**who(m), "age": m.age, "school_status": m["school_status"]}
     return None
@@ -74,7 +78,7 @@ def _preschool(m, h, ctx):
               title=("非在校生文化程度为空", "Education level empty for a non-student"),
               message=("{name}，{age} 岁，非在校生，文化程度为空",
                        "{name} is {age}, not in school, and the education level is empty"))
-def _education_empty(m, h, ctx):
+def _education_empty(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if (m["school_status"] == NOT_IN_SCHOOL and not m["education"]
             and (m.age is None or m.age >= 6)):
         return {**who(m), "age": m.age}
@@ -84,7 +88,7 @@ def _education_empty(m, h, ctx):
 @rules.member("EDU-006", CAT_EDUCATION, WARNING, (SCHOOL, BIRTH),
               title=("6–23 岁在校生状况为空", "School status empty for ages 6–23"),
               message=("{name}，{age} 岁，在校生状况为空", "{name} is {age} and the school status is empty"))
-def _school_empty(m, h, ctx):
+def _school_empty(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m.age is not None and 6 <= m.age <= 23 and not m["school_status"]:
         return {**who(m), "age": m.age}
     return None
@@ -94,7 +98,7 @@ def _school_empty(m, h, ctx):
               title=("文化程度为学龄前儿童但已满 7 岁", "'Pre-school child' aged 7 or over"),
               message=("{name}，{age} 岁，文化程度却为“{education}”",
                        "{name} is {age} but the education level is '{education}'"))
-def _preschool_level(m, h, ctx):
+def _preschool_level(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m["education"] == "06" and m.age is not None and m.age >= 7:
         return {**who(m), "age": m.age, "education": m["education"]}
     return None
@@ -104,7 +108,7 @@ def _preschool_level(m, h, ctx):
               title=("未满 17 岁文化程度为大专及以上", "College education under 17"),
               message=("{name}，{age} 岁，文化程度却为“{education}”",
                        "{name} is {age} but the education level is '{education}'"))
-def _college_young(m, h, ctx):
+def _college_young(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m["education"] == "05" and m.age is not None and m.age < 17:
         return {**who(m), "age": m.age, "education": m["education"]}
     return None
@@ -114,7 +118,7 @@ def _college_young(m, h, ctx):
               title=("在校生同时填写文化程度", "Student with an education level filled in"),
               message=("{name}为在校生（“{school_status}”），文化程度应为空，现为“{education}”",
                        "{name} is a student ('{school_status}'); education level should be empty, is '{education}'"))
-def _student_with_level(m, h, ctx):
+def _student_with_level(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m.in_school and m["education"] and m["education"] != "06":
         return {**who(m), "school_status": m["school_status"], "education": m["education"]}
     return None
@@ -124,7 +128,7 @@ def _student_with_level(m, h, ctx):
               title=("在校生填写了辍学原因", "Student with a dropout reason"),
               message=("{name}在校（“{school_status}”），却填写了辍学原因“{dropout_reason}”",
                        "{name} is in school ('{school_status}') but a dropout reason is given: '{dropout_reason}'"))
-def _student_dropout_reason(m, h, ctx):
+def _student_dropout_reason(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m.in_school and (m["dropout_reason"] or "").strip():
         return {**who(m), "school_status": m["school_status"], "dropout_reason": m["dropout_reason"]}
     return None
@@ -134,7 +138,7 @@ def _student_dropout_reason(m, h, ctx):
               title=("免于入学说明与实际不符", "School exemption that does not apply"),
               message=("{name}，{age} 岁，在校生状况“{school_status}”，却登记了免于入学说明“{school_exemption}”",
                        "{name} is {age}, school status '{school_status}', yet has a school exemption '{school_exemption}'"))
-def _needless_exemption(m, h, ctx):
+def _needless_exemption(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = ctx.settings
     if not m["school_exemption"]:
         return None
@@ -148,7 +152,7 @@ def _needless_exemption(m, h, ctx):
               title=("19 岁及以上仍读初中", "Aged 19 or over in junior secondary"),
               message=("{name}，{age} 岁，在校生状况却为“{school_status}”",
                        "{name} is {age} but school status is '{school_status}'"))
-def _old_junior(m, h, ctx):
+def _old_junior(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m.age is not None and m.age >= 19 and m["school_status"] in JUNIOR:
         return {**who(m), "age": m.age, "school_status": m["school_status"]}
     return None

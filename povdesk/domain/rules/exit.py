@@ -23,7 +23,11 @@ from povdesk.domain.rules.base import (
     ERROR,
     EXITED_STATUSES,
     WARNING,
+    CheckContext,
+    HouseholdFacts,
+    MemberFacts,
     RuleSet,
+    Values,
     num,
     who,
 )
@@ -38,7 +42,7 @@ STATUS = "household.status"
                           "Exited in {exit_year}; per-capita net income {per_capita_net} yuan in {year} "
                           "does not exceed the {line_year} line of {line} yuan"),
                  blocks_exit=True)
-def _income_line(h, ctx):
+def _income_line(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if not h.exited or inc is None or inc.get("per_capita_net") is None:
         return None
@@ -56,7 +60,7 @@ def _income_line(h, ctx):
                           "Exited, but dangerous house is '{dangerous_house}', grade '{house_grade}', "
                           "and not moved into a resettlement home"),
                  blocks_exit=True)
-def _house(h, ctx):
+def _house(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     c = h.conditions
     if not h.exited or c is None or housing_excused(h["relocation_moved_in"]):
         return None
@@ -70,7 +74,7 @@ def _house(h, ctx):
                  message=("本户已脱贫，但饮水是否安全为“{drinking_safe}”、饮水是否困难为“{drinking_difficult}”",
                           "Exited, but safe drinking water is '{drinking_safe}' and difficult access is '{drinking_difficult}'"),
                  blocks_exit=True)
-def _water(h, ctx):
+def _water(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     c = h.conditions
     if not h.exited or c is None:
         return None
@@ -84,7 +88,7 @@ def _water(h, ctx):
                  message=("本户已脱贫，但是否通生活用电为“{electricity}”",
                           "Exited, but household electricity is '{electricity}'"),
                  blocks_exit=True)
-def _electricity(h, ctx):
+def _electricity(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     c = h.conditions
     if h.exited and c is not None and electricity_missing(c.get("electricity")):
         return {"electricity": c.get("electricity")}
@@ -95,7 +99,7 @@ def _electricity(h, ctx):
                  title=("已脱贫户未通广播电视", "Exited household without radio and TV"),
                  message=("本户已脱贫，但是否通广播电视为“{radio_tv}”", "Exited, but radio and TV is '{radio_tv}'"),
                  blocks_exit=True)
-def _tv(h, ctx):
+def _tv(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     c = h.conditions
     if h.exited and c is not None and radio_tv_missing(c.get("radio_tv")):
         return {"radio_tv": c.get("radio_tv")}
@@ -106,7 +110,7 @@ def _tv(h, ctx):
                  title=("已脱贫户住房面积为 0", "Exited household without a house"),
                  message=("本户已脱贫，但住房面积为 {house_area}", "Exited, but the floor area is {house_area}"),
                  blocks_exit=True)
-def _no_house(h, ctx):
+def _no_house(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     c = h.conditions
     if h.exited and c is not None and house_missing(c.get("house_area")) \
             and not housing_excused(h["relocation_moved_in"]):
@@ -120,7 +124,7 @@ def _no_house(h, ctx):
                        "Exited household: {name} ({id_number}) resident medical insurance '{ins_medical}', "
                        "major-illness insurance '{ins_major_illness}'"),
               blocks_exit=True)
-def _insurance(m, h, ctx):
+def _insurance(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if h.exited and medically_insured(m) and not m["ins_major_illness"]:
         return {**who(m), "ins_medical": m["ins_medical"], "ins_major_illness": m["ins_major_illness"]}
     return None
@@ -132,7 +136,7 @@ def _insurance(m, h, ctx):
                           "Not exited, yet per-capita net income {per_capita_net} yuan in {year} is over 1.5 "
                           "times the exit line of {line} yuan: assess for exit"),
                  blocks_signoff=False)
-def _candidate(h, ctx):
+def _candidate(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if h["status"] != NOT_EXITED or inc is None or inc.get("per_capita_net") is None:
         return None

@@ -11,7 +11,11 @@ from povdesk.domain.rules.base import (
     ILL_HEALTH,
     SERIOUS_ILL,
     WARNING,
+    CheckContext,
+    HouseholdFacts,
+    MemberFacts,
     RuleSet,
+    Values,
     who,
 )
 
@@ -30,7 +34,7 @@ CAUSE = "household.main_cause"
                        "{name} ({id_number}) has neither resident medical insurance ('{ins_medical}') "
                        "nor employee medical insurance ('{ins_employee_medical}')"),
               blocks_exit=True)
-def _uninsured(m, h, ctx):
+def _uninsured(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if not medically_insured(m):
         return {**who(m), "ins_medical": m["ins_medical"], "ins_employee_medical": m["ins_employee_medical"]}
     return None
@@ -40,7 +44,7 @@ def _uninsured(m, h, ctx):
               title=("同时参加居民医保和职工医保", "Both resident and employee medical insurance"),
               message=("{name}同时参加城乡居民基本医疗保险和城镇职工基本医疗保险",
                        "{name} is in both resident and employee medical insurance"))
-def _double_insured(m, h, ctx):
+def _double_insured(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m["ins_medical"] and m["ins_employee_medical"]:
         return who(m)
     return None
@@ -50,7 +54,7 @@ def _double_insured(m, h, ctx):
               title=("未参加大病保险", "Not in major-illness insurance"),
               message=("{name}是否参加大病保险为“{ins_major_illness}”",
                        "{name}: major-illness insurance is '{ins_major_illness}'"))
-def _no_major(m, h, ctx):
+def _no_major(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if not m["ins_major_illness"]:
         return {**who(m), "ins_major_illness": m["ins_major_illness"]}
     return None
@@ -60,7 +64,7 @@ def _no_major(m, h, ctx):
                  title=("因病致贫但无患病成员", "Cause 'illness' but nobody is ill"),
                  message=("主要致贫原因为“{main_cause}”，但 {count} 名在册成员中无长期慢性病或大病患者",
                           "Main cause is '{main_cause}' but none of the {count} current members is ill"))
-def _cause_illness(h, ctx):
+def _cause_illness(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if h["main_cause"] == "01" and h.current and not any(m["health"] in ILL_HEALTH for m in h.current):
         return {"main_cause": h["main_cause"], "count": len(h.current)}
     return None
@@ -70,7 +74,7 @@ def _cause_illness(h, ctx):
                  title=("因残致贫但无残疾成员", "Cause 'disability' but nobody is disabled"),
                  message=("主要致贫原因为“{main_cause}”，但在册成员中无残疾人",
                           "Main cause is '{main_cause}' but no current member is disabled"))
-def _cause_disability(h, ctx):
+def _cause_disability(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if h["main_cause"] == "02" and h.current and not any(m.disabled for m in h.current):
         return {"main_cause": h["main_cause"]}
     return None
@@ -80,7 +84,7 @@ def _cause_disability(h, ctx):
                  title=("因学致贫但无在校生", "Cause 'schooling' but no student"),
                  message=("主要致贫原因为“{main_cause}”，但在册成员中无在校生",
                           "Main cause is '{main_cause}' but no current member is in school"))
-def _cause_school(h, ctx):
+def _cause_school(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if h["main_cause"] == "03" and h.current and not any(m.in_school for m in h.current):
         return {"main_cause": h["main_cause"]}
     return None
@@ -90,7 +94,7 @@ def _cause_school(h, ctx):
               title=("残疾人未填残疾类别", "Disabled person without disability category"),
               message=("{name}健康状况为“{health}”，残疾类别为空",
                        "{name}: health '{health}' but the disability category is empty"))
-def _disabled_no_category(m, h, ctx):
+def _disabled_no_category(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m.disabled and not m["disability_category"]:
         return {**who(m), "health": m["health"]}
     return None
@@ -100,7 +104,7 @@ def _disabled_no_category(m, h, ctx):
               title=("残疾人无残疾证号", "Disabled person without certificate"),
               message=("{name}健康状况为“{health}”，残疾证号为空",
                        "{name}: health '{health}' but no disability certificate number"))
-def _disabled_no_cert(m, h, ctx):
+def _disabled_no_cert(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m.disabled and not m["disability_cert_no"]:
         return {**who(m), "health": m["health"]}
     return None
@@ -110,7 +114,7 @@ def _disabled_no_cert(m, h, ctx):
               title=("有残疾类别但健康状况非残疾", "Disability category but not marked disabled"),
               message=("{name}残疾类别为“{disability_category}”，健康状况却为“{health}”",
                        "{name}: disability category '{disability_category}' but health is '{health}'"))
-def _category_not_disabled(m, h, ctx):
+def _category_not_disabled(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if m["disability_category"] and m["health"] and m["health"] not in DISABLED_HEALTH:
         return {**who(m), "disability_category": m["disability_category"], "health": m["health"]}
     return None
@@ -120,7 +124,7 @@ def _category_not_disabled(m, h, ctx):
                  title=("其他致贫原因与主要原因重复", "Other causes repeat the main cause"),
                  message=("其他致贫原因“{other_causes}”包含主要致贫原因“{main_cause}”",
                           "Other causes '{other_causes}' repeat the main cause '{main_cause}'"))
-def _cause_repeated(h, ctx):
+def _cause_repeated(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     main, others = h["main_cause"], h["other_causes"]
     if main and others and main in str(others).split(","):
         return {"main_cause": main, "other_causes": others}
@@ -132,7 +136,7 @@ def _cause_repeated(h, ctx):
               message=("{name}健康状况为“{health}”，本户因病致贫，但未参加大病保险",
                        "{name} has health '{health}' in an illness-caused household but no major-illness insurance"),
               blocks_exit=True)
-def _ill_uninsured(m, h, ctx):
+def _ill_uninsured(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if h["main_cause"] == "01" and m["health"] in SERIOUS_ILL and not m["ins_major_illness"]:
         return {**who(m), "health": m["health"]}
     return None
@@ -142,7 +146,7 @@ def _ill_uninsured(m, h, ctx):
               title=("16 岁以上养老保险情况为空", "Pension insurance not recorded (16 and over)"),
               message=("{name}，{age} 岁，城乡居民养老保险和职工养老保险均未填写",
                        "{name} is {age}; neither resident nor employee pension insurance is recorded"))
-def _pension_empty(m, h, ctx):
+def _pension_empty(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if (m.age is not None and m.age >= 16 and m["ins_pension"] is None
             and m["ins_employee_pension"] is None):
         return {**who(m), "age": m.age}

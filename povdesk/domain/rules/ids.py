@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from povdesk.domain import idnumber
-from povdesk.domain.rules.base import CAT_BASIC, ERROR, WARNING, RuleSet, among, who
+from povdesk.domain.rules.base import (
+    CAT_BASIC,
+    ERROR,
+    WARNING,
+    CheckContext,
+    HouseholdFacts,
+    MemberFacts,
+    RuleSet,
+    Values,
+    among,
+    who,
+)
 
 rules = RuleSet()
 ID = "member.id_number"
@@ -14,7 +25,7 @@ _DISABILITY_LENGTHS = (20, 22)
               title=("证件号码位数异常", "ID number has a wrong length"),
               message=("{name}的证件号码“{id_number}”为 {length} 位，应为 18 位",
                        "{name}: ID number '{id_number}' has {length} characters, 18 expected"))
-def _length(m, h, ctx):  # type: ignore[no-untyped-def]
+def _length(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     n = len(m.id_norm)
     if not n or n in (15, 18):
         return None
@@ -27,7 +38,7 @@ def _length(m, h, ctx):  # type: ignore[no-untyped-def]
               title=("15 位证件号码未升级", "15-digit ID number not upgraded"),
               message=("{name}的证件号码“{id_number}”为 15 位旧号码，应升级为 18 位（{upgraded}）",
                        "{name}: ID number '{id_number}' is an old 15-digit number; upgrade it to 18 digits ({upgraded})"))
-def _fifteen(m, h, ctx):  # type: ignore[no-untyped-def]
+def _fifteen(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if len(m.id_norm) == 15 and m.id_norm.isdigit():
         return {**who(m), "upgraded": idnumber.upgrade15(m.id_norm)}
     return None
@@ -37,7 +48,7 @@ def _fifteen(m, h, ctx):  # type: ignore[no-untyped-def]
               title=("证件号码含非法字符", "ID number has invalid characters"),
               message=("{name}的证件号码“{id_number}”含有非法字符（只能是数字，末位可为 X）",
                        "{name}: ID number '{id_number}' has invalid characters (digits only, last may be X)"))
-def _chars(m, h, ctx):  # type: ignore[no-untyped-def]
+def _chars(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = m.id_norm
     if len(s) == 18 and not (s[:17].isdigit() and (s[17].isdigit() or s[17] == "X")):
         return who(m)
@@ -52,7 +63,7 @@ def _well_formed(s: str) -> bool:
               title=("证件号码校验位错误", "ID number check digit wrong"),
               message=("{name}的证件号码“{id_number}”校验位为 {given}，按 GB 11643 应为 {expected}",
                        "{name}: ID number '{id_number}' ends in {given}; GB 11643 gives {expected}"))
-def _check_digit(m, h, ctx):  # type: ignore[no-untyped-def]
+def _check_digit(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = m.id_norm
     if _well_formed(s):
         expected = idnumber.check_char(s[:17])
@@ -65,7 +76,7 @@ def _check_digit(m, h, ctx):  # type: ignore[no-untyped-def]
               title=("证件号码出生日期无效", "Birth date in ID number is not valid"),
               message=("{name}的证件号码“{id_number}”中的出生日期 {digits} 不是有效日期或晚于今天",
                        "{name}: the birth date {digits} in ID number '{id_number}' is not a real past date"))
-def _id_birth(m, h, ctx):  # type: ignore[no-untyped-def]
+def _id_birth(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = m.id_norm
     if _well_formed(s):
         born = idnumber.birth_date(s)
@@ -78,7 +89,7 @@ def _id_birth(m, h, ctx):  # type: ignore[no-untyped-def]
               title=("性别与证件号码不符", "Sex does not match the ID number"),
               message=("{name}的性别为“{sex}”，但证件号码“{id_number}”第 17 位表示“{id_sex}”",
                        "{name}: sex is '{sex}' but digit 17 of ID number '{id_number}' says '{id_sex}'"))
-def _sex(m, h, ctx):  # type: ignore[no-untyped-def]
+def _sex(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = m.id_norm
     sex = m["sex"]
     if _well_formed(s) and sex in ("1", "2"):
@@ -92,7 +103,7 @@ def _sex(m, h, ctx):  # type: ignore[no-untyped-def]
               title=("出生日期与证件号码不符", "Date of birth does not match the ID number"),
               message=("{name}的出生日期为 {birth_date}，证件号码“{id_number}”中为 {id_birth}",
                        "{name}: date of birth is {birth_date} but ID number '{id_number}' says {id_birth}"))
-def _birth(m, h, ctx):  # type: ignore[no-untyped-def]
+def _birth(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = m.id_norm
     born = m["birth_date"]
     if born is not None and _well_formed(s):
@@ -106,8 +117,8 @@ def _birth(m, h, ctx):  # type: ignore[no-untyped-def]
                  title=("户内证件号码重复", "Same ID number twice in the household"),
                  message=("证件号码“{id_number}”在本户出现 {count} 次（{names}）",
                           "ID number '{id_number}' occurs {count} times in this household ({names})"))
-def _dup_in_household(h, ctx):  # type: ignore[no-untyped-def]
-    seen: dict[str, list] = {}
+def _dup_in_household(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
+    seen: dict[str, list[MemberFacts]] = {}
     for m in h.current:
         if m.id_norm:
             seen.setdefault(m.id_norm, []).append(m)
@@ -122,7 +133,7 @@ def _dup_in_household(h, ctx):  # type: ignore[no-untyped-def]
               title=("人员重复（跨户）", "Same person in another household"),
               message=("{name}（{id_number}）同时是其他户的在册成员：户编号 {others}",
                        "{name} ({id_number}) is also a current member of household {others}"))
-def _dup_in_county(m, h, ctx):  # type: ignore[no-untyped-def]
+def _dup_in_county(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if not m.id_norm:
         return None
     where = ctx.id_households.get(m.id_norm)
@@ -138,7 +149,7 @@ def _dup_in_county(m, h, ctx):  # type: ignore[no-untyped-def]
                  title=("户主证件号码与成员不符", "Head's ID number differs from the head member's"),
                  message=("户表中户主证件号码为“{head_id_number}”，户主成员{name}的证件号码为“{id_number}”",
                           "The household's head ID number is '{head_id_number}' but head member {name} has '{id_number}'"))
-def _head_id(h, ctx):  # type: ignore[no-untyped-def]
+def _head_id(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     head = h.head()
     given = idnumber.normalise(h["head_id_number"])
     if head is None or not given or not head.id_norm or given == head.id_norm:
@@ -151,7 +162,7 @@ def _head_id(h, ctx):  # type: ignore[no-untyped-def]
                  title=("户主姓名与成员不符", "Head's name differs from the head member's"),
                  message=("户表中户主姓名为“{head_name}”，与户主关系为户主的成员是“{name}”",
                           "The household's head is named '{head_name}' but the member marked head is '{name}'"))
-def _head_name(h, ctx):  # type: ignore[no-untyped-def]
+def _head_name(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     head = h.head()
     given = (h["head_name"] or "").strip()
     if head is None or not given or given == head.name.strip():
@@ -163,7 +174,7 @@ def _head_name(h, ctx):  # type: ignore[no-untyped-def]
               title=("残疾人证号不符合规则", "Disability certificate number malformed"),
               message=("{name}的残疾人证号“{disability_cert_no}”应为证件号码加 2 位或 4 位数字",
                        "{name}: disability certificate '{disability_cert_no}' should be the ID number plus 2 or 4 digits"))
-def _disability_cert(m, h, ctx):  # type: ignore[no-untyped-def]
+def _disability_cert(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     cert = idnumber.normalise(m["disability_cert_no"])
     if not cert or not m.id_norm:
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from povdesk.domain.dictionary import field
 from povdesk.domain.groups import INCOME_AMOUNTS, INCOME_PARTS, PROPERTY_PARTS, TRANSFER_PARTS
 from povdesk.domain.rules.base import (
@@ -9,7 +11,12 @@ from povdesk.domain.rules.base import (
     CAT_INCOME,
     ERROR,
     WARNING,
+    CheckContext,
+    HouseholdFacts,
+    MemberFacts,
     RuleSet,
+    Values,
+    YearRow,
     num,
 )
 
@@ -29,7 +36,7 @@ def _inc(*columns: str) -> tuple[str, ...]:
     return tuple(f"income.{c}" for c in columns)
 
 
-def _net(inc) -> float:  # type: ignore[no-untyped-def]
+def _net(inc: YearRow) -> float:
     return sum(num(inc.get(c)) for c in FOUR) - num(inc.get("business_cost"))
 
 
@@ -37,7 +44,7 @@ def _net(inc) -> float:  # type: ignore[no-untyped-def]
                  title=("缺少本年度收入信息", "No income record for the data year"),
                  message=("本户没有 {year} 年度的收入信息", "This household has no income record for {year}"),
                  blocks_exit=True)
-def _no_income(h, ctx):
+def _no_income(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     return {"year": ctx.year} if h.income is None else None
 
 
@@ -47,7 +54,7 @@ def _no_income(h, ctx):
                           " + 转移性 {transfer} − 生产经营性支出 {business_cost} = {expected} 元",
                           "Net income is {net_income} yuan; wage {wage} + business {business} + property "
                           "{property} + transfer {transfer} − costs {business_cost} = {expected} yuan"))
-def _net_sum(h, ctx):
+def _net_sum(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if inc is None or inc.get("net_income") is None:
         return None
@@ -62,7 +69,7 @@ def _net_sum(h, ctx):
                  title=("人均纯收入不等于纯收入除以人口", "Per-capita income is not net / household size"),
                  message=("人均纯收入为 {per_capita_net} 元，纯收入 {net_income} 元 ÷ 家庭人口数 {size} = {expected} 元",
                           "Per-capita net income is {per_capita_net} yuan; net {net_income} ÷ size {size} = {expected} yuan"))
-def _per_capita(h, ctx):
+def _per_capita(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     size = h["size"]
     if inc is None or not size or inc.get("per_capita_net") is None or inc.get("net_income") is None:
@@ -77,7 +84,7 @@ def _per_capita(h, ctx):
 @rules.household("INC-004", CAT_INCOME, ERROR, _inc(*MONEY_COLUMNS),
                  title=("收入或支出为负数", "Negative income or cost"),
                  message=("{label}为负数：{value} 元", "{label_en} is negative: {value} yuan"))
-def _negative(h, ctx):
+def _negative(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if inc is None:
         return None
@@ -92,7 +99,7 @@ def _negative(h, ctx):
 @rules.household("INC-005", CAT_INCOME, ERROR, _inc("per_capita_net"),
                  title=("人均纯收入不合理（≤0 或 >10 万）", "Implausible per-capita income (≤0 or >100,000)"),
                  message=("人均纯收入为 {per_capita_net} 元", "Per-capita net income is {per_capita_net} yuan"))
-def _absurd_per_capita(h, ctx):
+def _absurd_per_capita(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if inc is None or inc.get("per_capita_net") is None:
         return None
@@ -104,7 +111,7 @@ def _absurd_per_capita(h, ctx):
                  title=("有生产经营性收入但无支出", "Business income without costs"),
                  message=("生产经营性收入为 {business} 元，生产经营性支出为 {business_cost}",
                           "Business income is {business} yuan but business costs are {business_cost}"))
-def _business_cost(h, ctx):
+def _business_cost(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if inc is not None and num(inc.get("business")) > 0 and num(inc.get("business_cost")) <= 0:
         return {"business": inc.get("business"), "business_cost": inc.get("business_cost")}
@@ -115,7 +122,7 @@ def _business_cost(h, ctx):
                  title=("年收入不等于四项收入之和", "Annual income is not the sum of the four incomes"),
                  message=("年收入为 {total_income} 元，四项收入之和为 {expected} 元",
                           "Annual income is {total_income} yuan; the four incomes add up to {expected} yuan"))
-def _total(h, ctx):
+def _total(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if inc is None or inc.get("total_income") is None:
         return None
@@ -128,7 +135,7 @@ def _total(h, ctx):
 @rules.household("INC-008", CAT_INCOME, WARNING, _inc("wage"),
                  title=("工资性收入异常（0–300 元或超过 30 万）", "Wage income implausible (0–300 or above 300,000)"),
                  message=("工资性收入为 {wage} 元", "Wage income is {wage} yuan"))
-def _wage_range(h, ctx):
+def _wage_range(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     wage = None if inc is None else inc.get("wage")
     if wage is not None and (0 < wage < 300 or wage > 300_000):
@@ -141,7 +148,7 @@ def _wage_range(h, ctx):
                  message=("转移性收入为 {transfer} 元，低保金、五保金、计划生育金、养老保险金、生态补偿金、"
                           "其他转移性收入之和为 {parts} 元",
                           "Transfer income is {transfer} yuan but its parts add up to {parts} yuan"))
-def _transfer_parts(h, ctx):
+def _transfer_parts(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if inc is None:
         return None
@@ -155,7 +162,7 @@ def _transfer_parts(h, ctx):
                  title=("财产性收入小于其分项之和", "Property income below the sum of its parts"),
                  message=("财产性收入为 {property} 元，资产收益分红与其他财产性收入之和为 {parts} 元",
                           "Property income is {property} yuan but dividend and other property income add up to {parts} yuan"))
-def _property_parts(h, ctx):
+def _property_parts(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if inc is None:
         return None
@@ -171,7 +178,7 @@ def _property_parts(h, ctx):
                  message=("生态补偿金为 {eco_compensation} 元，退耕还林面积 {grain_for_green}、林地面积 {forest}",
                           "Ecological compensation is {eco_compensation} yuan but grain-for-green is "
                           "{grain_for_green} and forest {forest}"))
-def _eco(h, ctx):
+def _eco(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc, c = h.income, h.conditions
     if inc is None or num(inc.get("eco_compensation")) <= 0 or c is None:
         return None
@@ -181,7 +188,7 @@ def _eco(h, ctx):
     return None
 
 
-def _dibao_members(h) -> list:  # type: ignore[no-untyped-def]
+def _dibao_members(h: HouseholdFacts) -> list[MemberFacts]:
     return [m for m in h.current if m["dibao"]]
 
 
@@ -189,7 +196,7 @@ def _dibao_members(h) -> list:  # type: ignore[no-untyped-def]
                  title=("有低保金但无享受低保成员", "Allowance money but no member receives it"),
                  message=("低保金为 {dibao_money} 元，但没有成员享受低保",
                           "Minimum living allowance is {dibao_money} yuan but no member receives it"))
-def _dibao_money_no_member(h, ctx):
+def _dibao_money_no_member(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if inc is not None and num(inc.get("dibao_money")) > 0 and not _dibao_members(h):
         return {"dibao_money": inc.get("dibao_money")}
@@ -200,7 +207,7 @@ def _dibao_money_no_member(h, ctx):
                  title=("享受低保但低保金为 0", "Members receive the allowance but no allowance money"),
                  message=("{names}享受低保，低保金却为 {dibao_money}",
                           "{names} receive the minimum living allowance but the allowance money is {dibao_money}"))
-def _dibao_member_no_money(h, ctx):
+def _dibao_member_no_money(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     ms = _dibao_members(h)
     if inc is not None and ms and num(inc.get("dibao_money")) <= 0:
@@ -213,7 +220,7 @@ def _dibao_member_no_money(h, ctx):
                  title=("低保户无享受低保成员", "Allowance household without allowance recipients"),
                  message=("贫困户属性为“{attribute}”，但没有成员享受低保",
                           "Household attribute is '{attribute}' but no member receives the allowance"))
-def _dibao_household(h, ctx):
+def _dibao_household(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if h["attribute"] in DIBAO_ATTRIBUTES and h.current and not _dibao_members(h):
         return {"attribute": h["attribute"]}
     return None
@@ -223,7 +230,7 @@ def _dibao_household(h, ctx):
                  title=("一般户有享受低保成员", "Ordinary household with allowance recipients"),
                  message=("贫困户属性为“{attribute}”，但{names}享受低保",
                           "Household attribute is '{attribute}' but {names} receive the allowance"))
-def _ordinary_dibao(h, ctx):
+def _ordinary_dibao(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     ms = _dibao_members(h)
     if h["attribute"] in ORDINARY_ATTRIBUTES and ms:
         return {"attribute": h["attribute"], "names": "、".join(m.name for m in ms), "member_id": ms[0].id}
@@ -234,7 +241,7 @@ def _ordinary_dibao(h, ctx):
                  title=("特困供养户无五保金", "Destitute-support household without support money"),
                  message=("贫困户属性为“{attribute}”，五保金（特困供养金）为 {tekun_money}",
                           "Household attribute is '{attribute}' but destitute-support money is {tekun_money}"))
-def _tekun_no_money(h, ctx):
+def _tekun_no_money(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if h["attribute"] in TEKUN_ATTRIBUTES and inc is not None and num(inc.get("tekun_money")) <= 0:
         return {"attribute": h["attribute"], "tekun_money": inc.get("tekun_money")}
@@ -246,7 +253,7 @@ def _tekun_no_money(h, ctx):
                  message=("五保金为 {tekun_money} 元，但贫困户属性为“{attribute}”且无特困供养人员",
                           "Destitute-support money is {tekun_money} yuan but the attribute is '{attribute}' "
                           "and no member is a destitute-support person"))
-def _money_not_tekun(h, ctx):
+def _money_not_tekun(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if (inc is not None and num(inc.get("tekun_money")) > 0 and h["attribute"] not in TEKUN_ATTRIBUTES
             and not any(m["tekun"] for m in h.current)):
@@ -258,7 +265,7 @@ def _money_not_tekun(h, ctx):
                  title=("同时领取低保金和五保金", "Both allowance and destitute-support money"),
                  message=("低保金 {dibao_money} 元与五保金 {tekun_money} 元同时领取",
                           "Receives both the allowance ({dibao_money} yuan) and destitute support ({tekun_money} yuan)"))
-def _both_moneys(h, ctx):
+def _both_moneys(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if inc is not None and num(inc.get("dibao_money")) > 0 and num(inc.get("tekun_money")) > 0:
         return {"dibao_money": inc.get("dibao_money"), "tekun_money": inc.get("tekun_money")}
@@ -269,7 +276,7 @@ def _both_moneys(h, ctx):
                  title=("特困供养户有劳动年龄健康劳动力", "Destitute-support household with an able worker"),
                  message=("贫困户属性为“{attribute}”，但{name}（{age} 岁）健康、有劳动能力",
                           "Household attribute is '{attribute}' but {name} is {age}, healthy and able to work"))
-def _tekun_able(h, ctx):
+def _tekun_able(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if h["attribute"] not in TEKUN_ATTRIBUTES:
         return None
     for m in h.current:
@@ -286,7 +293,7 @@ _MINIMUMS = (("dibao_money", 200.0), ("tekun_money", 200.0), ("family_planning",
                  title=("补助金额低于常规下限", "Allowance below its usual minimum"),
                  message=("{label}为 {value} 元，低于常规下限 {minimum} 元",
                           "{label_en} is {value} yuan, below the usual minimum of {minimum} yuan"))
-def _minimums(h, ctx):
+def _minimums(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     inc = h.income
     if inc is None:
         return None
@@ -305,7 +312,7 @@ rules.gate({
     "INC-019": ("attribute", lambda v, c: v in TEKUN_ATTRIBUTES),
 })
 
-def _positive(v, c) -> bool:  # type: ignore[no-untyped-def]
+def _positive(v: Any, c: CheckContext) -> bool:
     return isinstance(v, (int, float)) and v > 0
 
 

@@ -3,8 +3,6 @@ generated from the data dictionary rather than written out by hand."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from povdesk.domain import dictionary as dd
 from povdesk.domain.dictionary import Entity, Field
 from povdesk.domain.rules.base import (
@@ -13,6 +11,11 @@ from povdesk.domain.rules.base import (
     ERROR,
     HOUSEHOLD,
     MEMBER,
+    CheckContext,
+    HouseholdCheck,
+    HouseholdFacts,
+    MemberCheck,
+    MemberFacts,
     Rule,
     Values,
     who,
@@ -37,22 +40,22 @@ def _blank_row_value(value: object, ctx: object) -> bool:
     return value is not ABSENT and is_blank(value)
 
 
-def _member_check(column: str) -> Callable[..., Values | None]:
-    def check(m, h, ctx):  # type: ignore[no-untyped-def]
+def _member_check(column: str) -> MemberCheck:
+    def check(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
         return who(m) if is_blank(m[column]) else None
     return check
 
 
-def _household_check(column: str) -> Callable[..., Values | None]:
-    def check(h, ctx):  # type: ignore[no-untyped-def]
+def _household_check(column: str) -> HouseholdCheck:
+    def check(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
         return {} if is_blank(h[column]) else None
     return check
 
 
-def _yearly_check(entity: Entity, column: str) -> Callable[..., Values | None]:
+def _yearly_check(entity: Entity, column: str) -> HouseholdCheck:
     attr = "income" if entity == Entity.INCOME else "conditions"
 
-    def check(h, ctx):  # type: ignore[no-untyped-def]
+    def check(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
         row = getattr(h, attr)
         # a missing row is one problem (INC-001 / CON-001), not one per field
         return {"year": ctx.year} if row is not None and is_blank(row.get(column)) else None
