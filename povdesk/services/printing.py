@@ -9,6 +9,7 @@ take those names. A run that fails or is cancelled before the commit leaves neit
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import random
 import time
@@ -17,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, select
 from sqlalchemy.orm import selectinload
 
 from povdesk.config import Settings
@@ -50,6 +51,8 @@ from povdesk.reports.forms import (
 from povdesk.services.database import Database
 from povdesk.services.registry import detail_of
 from povdesk.services.settings import YearSettingsService
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -296,37 +299,40 @@ class PrintService:
         tmp_xlsx = xlsx.with_name(xlsx.name + ".part") if xlsx else None
         remove_stale_parts({pdf.parent, *([xlsx.parent] if xlsx else [])},
                            ours={tmp_pdf, *([tmp_xlsx] if tmp_xlsx else [])})
+        # The batch number is taken in a short transaction of its own, the files are drawn as
+        # `.part` with no transaction open (a whole county draws for minutes: other desks' imports
+        # and edits must not wait for it), then the items are written in a second short transaction,
+        # and only after that do the files take their names. A failure or a cancel gives the number
+        # back; a crash while drawing leaves a batch without items (never listed, never found) and a
+        # `.part` the next run removes. So no printed form carries a number the database does not
+        # know or would give out again, and a committed batch may at worst lack its file
+        # (detectable: its file is missing; recoverable: print again).
+        with self.db.transaction() as s:
+            batch = PrintBatch(user=self.db.user, params=params, household_count=len(details),
+                               file_name=str(pdf), created_at=now.astimezone(dt.UTC).replace(tzinfo=None))
+            s.add(batch)
+            s.flush()
+            batch_id = batch.id
+        items_written = False
         try:
+            forms: list[HouseholdForm] = []
+            for n, d in enumerate(details, start=1):
+                forms.append(build_form(d, problems=problems.get(d.household.id, ()), books=books,
+                                        opts=opts, batch_id=batch_id, serial=form_serial(batch_id, n)))
+            forms.sort(key=sort_key)
+            del details  # the forms hold what is printed; free the records before drawing
+            info = BatchInfo(batch_id=batch_id, printed_at=now, user=self.db.user, year=opts.year,
+                             params_text=selection.described(self._place_names(selection, books)))
+            result = form_pdf.write_pdf(tmp_pdf, forms, batch=info, progress=lambda d, _t: report(n_ids + d),
+                                        cancel=cancel)
+            if tmp_xlsx is not None:
+                form_xlsx.write_xlsx(tmp_xlsx, forms, batch=info, cancel=cancel,
+                                     progress=lambda d, _t: report(2 * n_ids + d))
             with self.db.transaction() as s:
-                batch = PrintBatch(user=self.db.user, params=params, household_count=len(details),
-                                   file_name=str(pdf), created_at=now.astimezone(dt.UTC).replace(tzinfo=None))
-                s.add(batch)
-                s.flush()
-                forms: list[HouseholdForm] = []
-                for n, d in enumerate(details, start=1):
-                    forms.append(build_form(d, problems=problems.get(d.household.id, ()), books=books,
-                                            opts=opts, batch_id=batch.id, serial=form_serial(batch.id, n)))
-                forms.sort(key=sort_key)
-                del details  # the forms hold what is printed; free the records before drawing
-                s.add_all(PrintBatchItem(batch_id=batch.id, household_id=f.household_id,
+                s.add_all(PrintBatchItem(batch_id=batch_id, household_id=f.household_id,
                                          household_version=f.version, serial=f.serial,
                                          snapshot=f.snapshot()) for f in forms)
-                s.flush()  # written; the session no longer holds the snapshots strongly
-                info = BatchInfo(batch_id=batch.id, printed_at=now, user=self.db.user, year=opts.year,
-                                 params_text=selection.described(self._place_names(selection, books)))
-                result = form_pdf.write_pdf(tmp_pdf, forms, batch=info, progress=lambda d, _t: report(n_ids + d),
-                                            cancel=cancel)
-                if tmp_xlsx is not None:
-                    form_xlsx.write_xlsx(tmp_xlsx, forms, batch=info, cancel=cancel,
-                                         progress=lambda d, _t: report(2 * n_ids + d))
-                s.flush()
-                batch_id = batch.id
-            # Committed first, renamed after. Drawn as `.part`, the files take their names only
-            # once the batch and its snapshots are in the database: a crash in between leaves a
-            # committed batch without its file (detectable: its file is missing; recoverable: print
-            # again) and a `.part` the next run removes, never a printed form whose batch number the
-            # database does not know and would give out again. Reserving the number in a
-            # transaction of its own would still leave a window between the file and its items.
+            items_written = True
             for tmp, final in ((tmp_pdf, pdf), (tmp_xlsx, xlsx)):
                 if tmp is None or final is None:
                     continue
@@ -345,9 +351,20 @@ class PrintService:
             for tmp in (tmp_pdf, tmp_xlsx):
                 if tmp is not None and tmp.exists():
                     tmp.unlink()
+            if not items_written:
+                self._give_back(batch_id)
         report(total)
         return PrintResult(batch_id, len(forms), result.pages, pdf, xlsx, selection.seed,
                            tuple(f.household_no for f in forms))
+
+    def _give_back(self, batch_id: int) -> None:
+        """Remove a batch whose items were never written (its run failed or was cancelled). Best
+        effort: if the database refuses now, the batch stays without items, which no list shows."""
+        try:
+            with self.db.transaction() as s:
+                s.execute(delete(PrintBatch).where(PrintBatch.id == batch_id, ~_has_items(batch_id)))
+        except Exception:
+            log.warning("could not remove the unfinished print batch %s", batch_id, exc_info=True)
 
     def _place_names(self, selection: PrintSelection, books: Any) -> dict[str, str]:
         names: dict[str, str] = {}
@@ -393,12 +410,18 @@ class PrintService:
 
     def batches(self, limit: int = 50) -> list[BatchRecord]:
         with self.db.reading() as s:
-            rows = s.scalars(select(PrintBatch).order_by(PrintBatch.id.desc()).limit(limit))
+            rows = s.scalars(select(PrintBatch).where(_has_items(PrintBatch.id))
+                             .order_by(PrintBatch.id.desc()).limit(limit))
             return [BatchRecord(b.id, b.created_at, b.user, b.household_count, b.file_name,
                                 dict(b.params or {})) for b in rows]
 
 
 # ------------------------------------------------------------------ helpers
+def _has_items(batch_id: Any) -> ColumnElement[bool]:
+    """Whether a batch's items were written: a batch without them is a run that never finished."""
+    return exists().where(PrintBatchItem.batch_id == batch_id)
+
+
 def remove_stale_parts(folders: Collection[Path], *, ours: Collection[Path] = (),
                        older_than: float = STALE_PART_SECONDS) -> list[Path]:
     """Remove the `.pdf.part` / `.xlsx.part` files a crashed print run left in these folders: the

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from sqlalchemy import event, select
 
 from povdesk.config import Settings
-from povdesk.db.models import PrintBatch
-from povdesk.errors import PovdeskError
+from povdesk.db.models import Meta, PrintBatch
+from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
 from povdesk.services.printing import PrintSelection, PrintService
 
@@ -97,3 +97,38 @@ def test_part_files_left_by_a_crash_are_removed_by_the_next_run(service: PrintSe
     (out / "notes.part").write_text("not a povdesk file")
     service.print_batch(PrintSelection(), pdf=out / "a.pdf", xlsx=out / "a.xlsx")
     assert sorted(p.name for p in out.iterdir()) == ["a.pdf", "a.xlsx", "busy.pdf.part", "notes.part"]
+
+
+def test_other_desks_write_while_a_batch_is_drawn(service: PrintService, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drawing a whole county takes minutes: no transaction is open meanwhile, so an import or an
+    edit at another desk goes on (the batch used to hold SQLite's write lock while it drew)."""
+    from povdesk.reports import form_pdf
+
+    draw = form_pdf.write_pdf
+    other = Database.open(service.db.url, user="another desk", lock_wait=0.5)
+    written: list[str] = []
+
+    def drawing(*args: object, **kw: object) -> object:
+        with other.transaction(lock="import") as s:  # what an import at another desk takes first
+            s.add(Meta(key="other_desk", value="wrote while the forms were drawn"))
+        written.append("yes")
+        return draw(*args, **kw)
+
+    monkeypatch.setattr(form_pdf, "write_pdf", drawing)
+    try:
+        result = service.print_batch(PrintSelection(), pdf=tmp_path / "a.pdf")
+    finally:
+        other.close()
+    assert written == ["yes"] and service.db.meta("other_desk")
+    assert _batches(service.db) == [result.batch_id]
+    _assert_every_pdf_known(tmp_path, service.db)
+
+
+def test_a_cancelled_run_gives_its_number_back_and_lists_nothing(service: PrintService, tmp_path: Path) -> None:
+    calls = iter(range(100))
+    with pytest.raises(Cancelled):
+        service.print_batch(PrintSelection(), pdf=tmp_path / "c.pdf", cancel=lambda: next(calls) >= 3)
+    assert _batches(service.db) == [] and service.batches() == []
+    done = service.print_batch(PrintSelection(), pdf=tmp_path / "d.pdf")
+    assert [b.id for b in service.batches()] == [done.batch_id]
