@@ -1,9 +1,10 @@
 """Print runs of the comparison tables: choose households, record the batch, write PDF and Excel.
 
-Each run is one transaction: the batch and its items (record version and the JSON snapshot of what
-was printed) are committed, and only then do the files, drawn beside their final names as `.part`,
-take those names. A run that fails or is cancelled before the commit leaves neither; see
-`print_batch` for why the commit comes first.
+A run takes its batch number in one short transaction, draws the files beside their final names as
+`.part` with no transaction open, writes the items (record version and the JSON snapshot of what
+was printed) in a second short transaction, and only then gives the files their names. A run that
+fails or is cancelled before the items are written leaves no file and gives its number back; see
+`print_batch` for the order.
 """
 
 from __future__ import annotations
