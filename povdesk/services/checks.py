@@ -73,7 +73,6 @@ from povdesk.domain.rules.base import (
     HouseholdFacts,
     MeasureFacts,
     MemberFacts,
-    id_key,
     make_household,
     make_member,
 )
@@ -489,13 +488,13 @@ class CheckService:
 
         def hold(rows: Iterable[Any], keep: Callable[[str], bool]) -> None:
             for number, no, name, township, village in rows:
-                key = id_key(number)
+                key = idnumber.key(number)
                 if keep(key):
                     holders[key][no or ""] = f"{township or ''}{village or ''}，登记姓名 {name or '（空）'}"
 
         if whole_county:  # every current number of the county: those in more than one household
             rows = _Rows(s.connection(), numbers.where(Household.active.is_(True)))()
-            keys = [n if n.isdigit() else id_key(n) for n, _ in rows]
+            keys = [n if n.isdigit() else idnumber.key(n) for n, _ in rows]
             twice = {k for k, n in Counter(keys).items() if n > 1 and k}
             if twice:
                 hids = sorted({hid for key, (_, hid) in zip(keys, rows, strict=True) if key in twice})

@@ -539,21 +539,6 @@ _LOG_COLUMNS = ("at", "user", "source", "household_id", "member_id", "entity", "
                 "old_value", "new_value", "reason", "reference")
 
 
-def _sex_code(idn: str) -> str | None:
-    if len(idn) == 18 and idn[16].isdigit():
-        return "1" if int(idn[16]) % 2 else "2"
-    return idnumber.sex_code(idn)
-
-
-def _birth_date(idn: str) -> dt.date | None:
-    if len(idn) == 18 and idn[:14].isdigit():
-        try:
-            return dt.date(int(idn[6:10]), int(idn[10:12]), int(idn[12:14]))
-        except ValueError:
-            return None
-    return idnumber.birth_date(idn)
-
-
 _TABLES: dict[Entity, Table] = {
     Entity.HOUSEHOLD: Household.__table__,  # type: ignore[dict-item]
     Entity.MEMBER: Member.__table__,  # type: ignore[dict-item]
@@ -896,7 +881,7 @@ class _Plan:
         return self._member_rows(columns)(hid, pm, order)
 
     def _member_rows(self, columns: list[str]) -> Callable[[int, ParsedMember, int], tuple[Any, ...]]:
-        """`_member_row` for many members: the column lookups made once, birth dates remembered."""
+        """`_member_row` for many members: the column lookups made once."""
         rest = columns[5:]
         pick: Callable[[dict[str, Any]], tuple[Any, ...]]
         if len(rest) > 1:
@@ -905,7 +890,7 @@ class _Plan:
             def pick(v: dict[str, Any]) -> tuple[Any, ...]:
                 return tuple(v[c] for c in rest)
         derive_sex, derive_birth = self._derive_sex, self._derive_birth
-        births: dict[str, dt.date | None] = {}
+        sex_and_birth = idnumber.sex_and_birth
 
         def row(hid: int, pm: ParsedMember, order: int) -> tuple[Any, ...]:
             v = pm.values
@@ -917,21 +902,12 @@ class _Plan:
             sex, born = get("sex"), get("birth_date")
             if sex is None or born is None:
                 idn = get("id_number")
-                if not idn:
-                    pass
-                elif len(idn) == 18 and idn.isascii() and idn[:17].isdigit():  # the usual case, quickly
+                if idn:
+                    id_sex, id_born = sex_and_birth(idn)
                     if sex is None and derive_sex:
-                        sex = "1" if idn[16] in "13579" else "2"
+                        sex = id_sex
                     if born is None and derive_birth:
-                        day = idn[6:14]
-                        born = births.get(day, births)
-                        if born is births:
-                            born = births[day] = _birth_date(idn)
-                else:
-                    if sex is None and derive_sex:
-                        sex = _sex_code(idn)
-                    if born is None and derive_birth:
-                        born = _birth_date(idn)
+                        born = id_born
             return (hid, order, MEMBER_CURRENT, sex, born, *picked)
         return row
 

@@ -28,7 +28,7 @@ def _length(m, h, ctx):  # type: ignore[no-untyped-def]
               message=("{name}的证件号码“{id_number}”为 15 位旧号码，应升级为 18 位（{upgraded}）",
                        "{name}: ID number '{id_number}' is an old 15-digit number; upgrade it to 18 digits ({upgraded})"))
 def _fifteen(m, h, ctx):  # type: ignore[no-untyped-def]
-    if len(m.id_norm) == 15 and m.id_norm.isdigit():
+    if idnumber.well_formed15(m.id_norm):
         return {**who(m), "upgraded": idnumber.upgrade15(m.id_norm)}
     return None
 
@@ -39,13 +39,9 @@ def _fifteen(m, h, ctx):  # type: ignore[no-untyped-def]
                        "{name}: ID number '{id_number}' has invalid characters (digits only, last may be X)"))
 def _chars(m, h, ctx):  # type: ignore[no-untyped-def]
     s = m.id_norm
-    if len(s) == 18 and not (s[:17].isdigit() and (s[17].isdigit() or s[17] == "X")):
+    if (len(s) == 18 and not idnumber.well_formed(s)) or (len(s) == 15 and not idnumber.well_formed15(s)):
         return who(m)
     return None
-
-
-def _well_formed(s: str) -> bool:
-    return len(s) == 18 and s[:17].isdigit() and (s[17].isdigit() or s[17] == "X")
 
 
 @rules.member("ID-004", CAT_BASIC, ERROR, (ID,),
@@ -54,7 +50,7 @@ def _well_formed(s: str) -> bool:
                        "{name}: ID number '{id_number}' ends in {given}; GB 11643 gives {expected}"))
 def _check_digit(m, h, ctx):  # type: ignore[no-untyped-def]
     s = m.id_norm
-    if _well_formed(s):
+    if idnumber.well_formed(s):
         expected = idnumber.check_char(s[:17])
         if expected != s[17]:
             return {**who(m), "given": s[17], "expected": expected}
@@ -67,7 +63,7 @@ def _check_digit(m, h, ctx):  # type: ignore[no-untyped-def]
                        "{name}: the birth date {digits} in ID number '{id_number}' is not a real past date"))
 def _id_birth(m, h, ctx):  # type: ignore[no-untyped-def]
     s = m.id_norm
-    if _well_formed(s):
+    if idnumber.well_formed(s):
         born = idnumber.birth_date(s)
         if born is None or born.year < 1900 or born > ctx.today:
             return {**who(m), "digits": s[6:14]}
@@ -81,7 +77,7 @@ def _id_birth(m, h, ctx):  # type: ignore[no-untyped-def]
 def _sex(m, h, ctx):  # type: ignore[no-untyped-def]
     s = m.id_norm
     sex = m["sex"]
-    if _well_formed(s) and sex in ("1", "2"):
+    if idnumber.well_formed(s) and sex in ("1", "2"):
         id_sex = idnumber.sex_code(s)
         if id_sex and id_sex != sex:
             return {**who(m), "sex": sex, "id_sex": id_sex}
@@ -95,7 +91,7 @@ def _sex(m, h, ctx):  # type: ignore[no-untyped-def]
 def _birth(m, h, ctx):  # type: ignore[no-untyped-def]
     s = m.id_norm
     born = m["birth_date"]
-    if born is not None and _well_formed(s):
+    if born is not None and idnumber.well_formed(s):
         from_id = idnumber.birth_date(s)
         if from_id is not None and from_id != born:
             return {**who(m), "birth_date": born, "id_birth": from_id.isoformat()}
