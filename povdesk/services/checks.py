@@ -27,7 +27,6 @@ from sqlalchemy import (
     literal,
     literal_column,
     null,
-    or_,
     select,
     update,
 )
@@ -36,7 +35,6 @@ from sqlalchemy.orm import Session
 from povdesk.db.base import utcnow
 from povdesk.db.bulk import bulk_insert
 from povdesk.db.models import (
-    MEMBER_CURRENT,
     Cadre,
     ChangeLog,
     CheckRun,
@@ -54,6 +52,7 @@ from povdesk.db.models import (
 from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber
 from povdesk.domain.dictionary import Entity
+from povdesk.domain.meanings import CURRENT_MEMBER_STATUSES
 from povdesk.domain.records import ProblemRecord
 from povdesk.domain.resolutions import (
     ACCEPTED,
@@ -465,7 +464,7 @@ class CheckService:
                                     complete=True, income=income.get(row[0]), conditions=conds.get(row[0]),
                                     measures=xs.get(row[0], empty), cadres=ks.get(row[0], empty))
                      for row in hh]
-            current = [r for row in hh for r in member_rows.get(row[0], empty) if r[status] in (None, MEMBER_CURRENT)]
+            current = [r for row in hh for r in member_rows.get(row[0], empty) if r[status] in CURRENT_MEMBER_STATUSES]
             return facts, {HOUSEHOLD: RowColumns(hh, _H_INDEX), MEMBER: RowColumns(current, _M_INDEX)}
         return load
 
@@ -474,7 +473,7 @@ class CheckService:
         current in more than one household, cadres' ID numbers and shared phones."""
         year = self.db.data_year
         settings = self.settings.get(year)
-        current = or_(Member.status.is_(None), Member.status == MEMBER_CURRENT)
+        current = Member.current
         numbers = (select(Member.id_number, Member.household_id)
                    .join(Household, Household.id == Member.household_id)
                    .where(current, Member.id_number.is_not(None), Member.id_number != ""))
@@ -825,7 +824,7 @@ class CheckService:
                                .join(Village, Village.id == Household.village_id), query).group_by(Problem.rule)
         households = self._filtered(select(func.count(Household.id))
                                     .join(Village, Village.id == Household.village_id), place)
-        current = or_(Member.status.is_(None), Member.status == MEMBER_CURRENT)
+        current = Member.current
         members = self._filtered(select(func.count(Member.id)).join(Household, Household.id == Member.household_id)
                                  .join(Village, Village.id == Household.village_id).where(current), place)
         out: list[Avalanche] = []

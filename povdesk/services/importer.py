@@ -40,6 +40,7 @@ from povdesk.db.models import (
 from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber, values
 from povdesk.domain.dictionary import Entity
+from povdesk.domain.meanings import is_current_member, is_head
 from povdesk.errors import BadInput, Cancelled, PovdeskError, Where
 from povdesk.exchange import layouts
 from povdesk.exchange.layouts import Column, ParsedHousehold, ParsedMember, ParsedRoster
@@ -332,7 +333,7 @@ class ImportService:
         self.db.refuse_as_output(out)
         year = year or self.db.data_year
         with self.db.reading() as s:
-            total = s.query(Member.id).filter(Member.status == MEMBER_CURRENT).count()
+            total = s.query(Member.id).filter(Member.current).count()
             rows = _export_rows(s, year)
             return roster_export.write_person_list(Path(out), rows, self.db.codebook(), total=total,
                                                    progress=progress, cancel=cancel)
@@ -734,7 +735,7 @@ class _Plan:
             self._change(hid, None, no, pm.values.get("name"), "member.added", None,
                          pm.values.get("name"), Entity.MEMBER, None, text=True)
         for r in unmatched:
-            if r.status == MEMBER_CURRENT:
+            if is_current_member(r.status):
                 self.missing.append(MissingMember(no, r.id, r.name, r.id_number))
 
     def _compare(self, entity: Entity, row_id: int, hid: int, member_id: int | None, no: str,
@@ -857,7 +858,7 @@ class _Plan:
                    created_at=now, updated_at=now)
         if "size" not in self.present[Entity.HOUSEHOLD] and h.members:
             row["size"] = len(h.members)
-        head = next((m.values for m in h.members if m.values.get("relation") == "01"), None)
+        head = next((m.values for m in h.members if is_head(m.values.get("relation"))), None)
         if head is not None:  # the layout names the head only as a member: take it from there
             if row.get("head_name") is None:
                 row["head_name"] = head.get("name")
@@ -963,7 +964,7 @@ def _export_rows(s: Session, year: int) -> Iterator[dict[str, Any]]:
         .join(County, County.id == Township.county_id)
         .outerjoin(Income, (Income.household_id == Household.id) & (Income.year == year))
         .outerjoin(Conditions, (Conditions.household_id == Household.id) & (Conditions.year == year))
-        .where(Member.status == MEMBER_CURRENT, Household.active.is_(True))
+        .where(Member.current, Household.active.is_(True))
         .order_by(Township.code, Village.code, Household.household_no, Member.sort_order, Member.id)
     )
     for r in s.execute(stmt).yield_per(5000):
