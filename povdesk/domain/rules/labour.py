@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from povdesk.domain.rules.base import ABSENT, CAT_LABOUR, ERROR, WARNING, RuleSet, num, who
+from povdesk.domain.rules.base import (
+    ABSENT,
+    CAT_LABOUR,
+    ERROR,
+    WARNING,
+    RuleSet,
+    is_in_school,
+    num,
+    who,
+)
 
 rules = RuleSet()
 SKILL = "member.labour_skill"
@@ -157,7 +166,7 @@ rules.gate({
     "LAB-001": ("labour_skill", lambda v, c: v == NONE),
     "LAB-002": ("labour_skill", lambda v, c: v == LOST),
     "LAB-003": ("_age", lambda v, c: v is not None and v < 16),
-    "LAB-004": ("school_status", lambda v, c: bool(v) and v != "01"),
+    "LAB-004": ("school_status", lambda v, c: is_in_school(v)),
     "LAB-005": ("labour_skill", lambda v, c: not v),
     "LAB-006": ("work_months", lambda v, c: v is not None and not 0 <= v <= 12),
     "LAB-007": ("work_status", lambda v, c: bool(v)),
