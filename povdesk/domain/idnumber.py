@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import NamedTuple
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -177,21 +176,18 @@ def birth_of(recorded: dt.date | None, id_number: str | None) -> dt.date | None:
     """A person's birth date for their age: the recorded one, else the one their ID number gives
     (`facts`: 18 characters, a real date from 1900 up to today). The rules take it so
     (`make_member`, from the facts it already holds); so does everything that shows an age."""
-    return recorded if recorded is not None else facts(id_number).birth_date
+    return recorded if recorded is not None else facts(id_number)[2]
 
 
-class IdFacts(NamedTuple):
-    """What an ID number says about its holder, as the rules read it (see `facts`)."""
-
-    #: a valid 18-digit number: right check digit, a real birth date from 1900 up to today
-    valid: bool
-    #: '1' male, '2' female (digit 17); None unless 18 characters of which the first 17 are digits
-    sex: str | None
-    #: the birth date in digits 7-14 when a real day from 1900 up to today, else None
-    birth_date: dt.date | None
-
-
-NOT_AN_ID = IdFacts(False, None, None)
+#: What an ID number says about its holder, as the rules read it (`facts`): (valid, sex,
+#: birth date). `valid`: a valid 18-digit number (right check digit, a real birth date from 1900
+#: up to today); `sex`: '1' male, '2' female (digit 17), None unless 18 characters of which the
+#: first 17 are digits; `birth_date`: the one in digits 7-14 when a real day from 1900 up to today.
+#: A plain tuple, not a NamedTuple: the cache holds one per person of the county, and the garbage
+#: collector stops tracking a plain tuple of plain values (a NamedTuple it scans at every collection,
+#: slowing the whole check run).
+IdFacts = tuple[bool, str | None, dt.date | None]
+NOT_AN_ID: IdFacts = (False, None, None)
 _FACTS: dict[str | None, IdFacts] = {}
 FACTS_MAX = 400_000  # numbers remembered; the cache starts over when full (a county has ~90,000)
 
@@ -211,8 +207,7 @@ def facts(number: str | None) -> IdFacts:
     if len(s) != 18 or not (s.isascii() and s[:17].isdigit()):
         return NOT_AN_ID
     born = _past_date(s[6:14])
-    found = IdFacts._make((check_char(s[:17]) == s[17] and born is not None,
-                           "2" if s[16] in "02468" else "1", born))
+    found = check_char(s[:17]) == s[17] and born is not None, "2" if s[16] in "02468" else "1", born
     if len(_FACTS) >= FACTS_MAX:
         _FACTS.clear()
     _FACTS[number] = found

@@ -58,7 +58,7 @@ def test_upgrade_from_15_digits() -> None:
 
 def test_sex_and_birth_date_are_derived() -> None:
     f = idn.facts("513437201006150025")
-    assert f == idn.IdFacts(valid=True, sex="2", birth_date=dt.date(2010, 6, 15))
+    assert f == (True, "2", dt.date(2010, 6, 15))  # (valid, sex, birth date)
     assert idn.sex_code("513437198503120017") == "1"
     assert idn.birth_date("513437198503120017") == dt.date(1985, 3, 12)
 
@@ -93,12 +93,12 @@ def _with_check(first17: str) -> str:
 
 def test_facts_of_a_wrong_check_digit_keep_sex_and_birth_date() -> None:
     """A mistyped last character makes the number invalid; the other digits still give the age."""
-    assert idn.facts("513437198503120018") == idn.IdFacts(False, "1", dt.date(1985, 3, 12))
+    assert idn.facts("513437198503120018") == (False, "1", dt.date(1985, 3, 12))
 
 
 def test_facts_read_any_spelling() -> None:
-    assert idn.facts("11010519491231002x") == idn.IdFacts(True, "2", dt.date(1949, 12, 31))
-    assert idn.facts(' ="513437198503120017" ').valid
+    assert idn.facts("11010519491231002x") == (True, "2", dt.date(1949, 12, 31))
+    assert idn.facts(' ="513437198503120017" ')[0]
     assert idn.facts(None) == idn.facts("") == idn.NOT_AN_ID
 
 
@@ -113,8 +113,7 @@ def test_facts_of_what_is_not_an_18_digit_number(number: str) -> None:
                                      "51343718991231001",  # before 1900
                                      "51343720900101001"])  # in the future
 def test_facts_of_a_bad_birth_date(first17: str) -> None:
-    f = idn.facts(_with_check(first17))
-    assert not f.valid and f.birth_date is None and f.sex == "1"
+    assert idn.facts(_with_check(first17)) == (False, "1", None)
 
 
 def test_birth_date_gives_any_real_day_the_number_states() -> None:
@@ -155,6 +154,16 @@ def test_full_width_digits_are_a_character_problem() -> None:
     assert idn.problems(FULL_WIDTH[:15]) == [idn.IdProblem.LENGTH]
 
 
+def test_facts_are_plain_tuples_the_garbage_collector_leaves_alone() -> None:
+    """The cache holds one per person; a tracked object each would slow every collection of a run."""
+    import gc
+
+    number = idn.make("513437", dt.date(1981, 2, 3), 5)
+    found = idn.facts(number)
+    gc.collect()
+    assert type(found) is tuple and not gc.is_tracked(idn.facts(number))
+
+
 def test_birth_of_prefers_the_recorded_date() -> None:
     assert idn.birth_of(dt.date(1985, 1, 1), "513437198503120017") == dt.date(1985, 1, 1)
     assert idn.birth_of(None, "513437198503120017") == dt.date(1985, 3, 12)
@@ -167,9 +176,9 @@ def test_the_facts_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(idn, "FACTS_MAX", 5)
     numbers = [idn.make("513437", dt.date(1980, 1, 1) + dt.timedelta(days=i), i) for i in range(23)]
     for n in numbers:
-        assert idn.facts(n).valid
+        assert idn.facts(n)[0]
         assert len(idn._FACTS) <= 5
-    assert [idn.facts(n).birth_date for n in numbers] == [
+    assert [idn.facts(n)[2] for n in numbers] == [
         dt.date(1980, 1, 1) + dt.timedelta(days=i) for i in range(23)]
 
 
@@ -182,6 +191,6 @@ def test_the_date_caches_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for i, day in enumerate(days):
         number = idn.make("513437", day, i)
         assert idn.birth_date(number) == day
-        assert idn.facts(number).birth_date == day
+        assert idn.facts(number)[2] == day
         assert idn.sex_and_birth(number)[1] == day
     assert len(idn._DATES) == len(idn._PAST_DATES) == 4
