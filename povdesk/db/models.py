@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    SQLColumnExpression,
+    String,
+    Text,
+    UniqueConstraint,
+    or_,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from povdesk.db import limits
@@ -109,6 +119,13 @@ MEMBER_DECREASED = "2"
 MEMBER_REMOVED = "3"
 
 
+def current_member_status(status: SQLColumnExpression[Any]) -> ColumnElement[bool]:
+    """SQL for `meanings.is_current_member` over a status column (`Member.current` uses it)."""
+    codes = [c for c in meanings.CURRENT_MEMBER_STATUSES if c is not None]
+    test = status == codes[0] if len(codes) == 1 else status.in_(codes)
+    return or_(status.is_(None), test) if None in meanings.CURRENT_MEMBER_STATUSES else test
+
+
 class Member(Base):
     __tablename__ = "member"
     __table_args__ = (
@@ -157,6 +174,17 @@ class Member(Base):
     change_reason: Mapped[str | None] = mapped_column(String(100))
     change_date: Mapped[dt.date | None]
     household: Mapped[Household] = relationship(back_populates="members")
+
+    @hybrid_property
+    def current(self) -> bool:
+        """On the household's roll (`meanings.is_current_member`); `Member.current` is the same
+        test in SQL, so a query counts the members the rules count."""
+        return meanings.is_current_member(self.status)
+
+    @current.inplace.expression
+    @classmethod
+    def _current_expression(cls) -> ColumnElement[bool]:
+        return current_member_status(cls.status)
 
 
 class Income(Base):

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from povdesk.domain.meanings import is_current_member
+
 
 def frozen_map(values: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
     return MappingProxyType(dict(values or {}))
@@ -103,7 +105,8 @@ class MemberRecord(Row):
 
     @property
     def current(self) -> bool:
-        return bool(self.values.get("status", "1") == "1")
+        """On the household's roll, as the rules and the registry's counts decide it."""
+        return is_current_member(self.values.get("status"))
 
 
 @dataclass(frozen=True)

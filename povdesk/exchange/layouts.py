@@ -25,6 +25,7 @@ from povdesk.domain import dictionary as dd
 from povdesk.domain import values
 from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import Entity, Field, FieldType
+from povdesk.domain.idnumber import well_formed
 from povdesk.errors import BadInput, Cancelled, InvalidValue, Where
 from povdesk.exchange.readers import ReadLimits, SheetSource, UncomputedFormula, open_sources
 
@@ -423,8 +424,7 @@ def _converter(f: Field, books: CodeBook, memos: dict[str, _Memo] | None = None,
             return coerce(f, raw, books)
 
         def id_number(raw: Any) -> Any:
-            if (raw.__class__ is str and len(raw) == 18 and raw[:17].isdigit() and raw.isascii()
-                    and (raw[17].isdigit() or raw[17] == "X")):
+            if raw.__class__ is str and well_formed(raw):  # already in its normal form
                 return raw
             if raw.__class__ is str and not raw.isprintable():
                 noted = _cleaned(f, raw, read_id)

@@ -244,9 +244,8 @@ def _show(key: str, value: Any, books: CodeBook, *, mask: bool = False) -> str:
 
 
 def age(member: Row, on: dt.date) -> str:
-    born = member["birth_date"]
-    if born is None and member["id_number"]:
-        born = idnumber.birth_date(str(member["id_number"]))
+    """The member's age as the rules take it (the recorded birth date, else the ID number's)."""
+    born = idnumber.birth_of(member["birth_date"], member["id_number"])
     return "" if born is None else str(idnumber.age_on(born, on))
 
 

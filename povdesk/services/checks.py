@@ -29,7 +29,6 @@ from sqlalchemy import (
     literal,
     literal_column,
     null,
-    or_,
     select,
     update,
 )
@@ -38,7 +37,6 @@ from sqlalchemy.orm import Session
 from povdesk.db.base import utcnow
 from povdesk.db.fast import RawSelect, bulk_insert, raw_rows
 from povdesk.db.models import (
-    MEMBER_CURRENT,
     Cadre,
     ChangeLog,
     CheckRun,
@@ -56,6 +54,7 @@ from povdesk.db.models import (
 from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber
 from povdesk.domain.dictionary import Entity
+from povdesk.domain.meanings import CURRENT_MEMBER_STATUSES
 from povdesk.domain.records import ProblemRecord
 from povdesk.domain.resolutions import (
     ACCEPTED,
@@ -76,7 +75,6 @@ from povdesk.domain.rules.base import (
     MeasureFacts,
     MemberFacts,
     Rule,
-    id_key,
     make_household,
     make_member,
 )
@@ -449,7 +447,7 @@ class CheckService:
                                     complete=True, income=income.get(row[0]), conditions=conds.get(row[0]),
                                     measures=xs.get(row[0], empty), cadres=ks.get(row[0], empty))
                      for row in hh]
-            current = [r for row in hh for r in member_rows.get(row[0], empty) if r[status] in (None, MEMBER_CURRENT)]
+            current = [r for row in hh for r in member_rows.get(row[0], empty) if r[status] in CURRENT_MEMBER_STATUSES]
             return facts, {HOUSEHOLD: RowColumns(hh, _H_INDEX), MEMBER: RowColumns(current, _M_INDEX)}
         return load
 
@@ -458,7 +456,7 @@ class CheckService:
         current in more than one household, cadres' ID numbers and shared phones."""
         year = self.db.data_year
         settings = self.settings.get(year)
-        current = or_(Member.status.is_(None), Member.status == MEMBER_CURRENT)
+        current = Member.current
         numbers = (select(Member.id_number, Member.household_id)
                    .join(Household, Household.id == Member.household_id)
                    .where(current, Member.id_number.is_not(None), Member.id_number != ""))
@@ -472,13 +470,13 @@ class CheckService:
 
         def hold(rows: Iterable[Any], keep: Callable[[str], bool]) -> None:
             for number, no, name, township, village in rows:
-                key = id_key(number)
+                key = idnumber.key(number)
                 if keep(key):
                     holders[key][no or ""] = f"{township or ''}{village or ''}，登记姓名 {name or '（空）'}"
 
         if whole_county:  # every current number of the county: those in more than one household
             rows = raw_rows(s.connection(), numbers.where(Household.active.is_(True)))
-            keys = [n if n.isdigit() else id_key(n) for n, _ in rows]
+            keys = [n if n.isdigit() else idnumber.key(n) for n, _ in rows]
             twice = {k for k, n in Counter(keys).items() if n > 1 and k}
             if twice:
                 hids = sorted({hid for key, (_, hid) in zip(keys, rows, strict=True) if key in twice})
@@ -818,7 +816,7 @@ class CheckService:
                                .join(Village, Village.id == Household.village_id), query).group_by(Problem.rule)
         households = self._filtered(select(func.count(Household.id))
                                     .join(Village, Village.id == Household.village_id), place)
-        current = or_(Member.status.is_(None), Member.status == MEMBER_CURRENT)
+        current = Member.current
         members = self._filtered(select(func.count(Member.id)).join(Household, Household.id == Member.household_id)
                                  .join(Village, Village.id == Household.village_id).where(current), place)
         out: list[Avalanche] = []

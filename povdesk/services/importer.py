@@ -43,6 +43,7 @@ from povdesk.domain import dictionary as dd
 from povdesk.domain import groups, idnumber, values
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.journal import JournalEvent, JournalSource
+from povdesk.domain.meanings import is_current_member, is_head
 from povdesk.errors import BadInput, Cancelled, PovdeskError, Where
 from povdesk.exchange import layouts
 from povdesk.exchange.layouts import Column, ParsedHousehold, ParsedMember, ParsedRoster
@@ -334,7 +335,7 @@ class ImportService:
         self.db.refuse_as_output(out)
         year = year or self.db.data_year
         with self.db.reading() as s:
-            total = s.query(Member.id).filter(Member.status == MEMBER_CURRENT).count()
+            total = s.query(Member.id).filter(Member.current).count()
             rows = _export_rows(s, year)
             return roster_export.write_person_list(Path(out), rows, self.db.codebook(), total=total,
                                                    progress=progress, cancel=cancel)
@@ -507,21 +508,6 @@ def _base36(n: int, width: int) -> str:
 
 _LOG_COLUMNS = ("at", "user", "source", "household_id", "member_id", "entity", "entity_id", "field",
                 "old_value", "new_value", "reason", "reference")
-
-
-def _sex_code(idn: str) -> str | None:
-    if len(idn) == 18 and idn[16].isdigit():
-        return "1" if int(idn[16]) % 2 else "2"
-    return idnumber.sex_code(idn)
-
-
-def _birth_date(idn: str) -> dt.date | None:
-    if len(idn) == 18 and idn[:14].isdigit():
-        try:
-            return dt.date(int(idn[6:10]), int(idn[10:12]), int(idn[12:14]))
-        except ValueError:
-            return None
-    return idnumber.birth_date(idn)
 
 
 _TABLES: dict[Entity, Table] = {
@@ -719,7 +705,7 @@ class _Plan:
             self._change(hid, None, no, pm.values.get("name"), JournalEvent.MEMBER_ADDED, None,
                          pm.values.get("name"), Entity.MEMBER, None, text=True)
         for r in unmatched:
-            if r.status == MEMBER_CURRENT:
+            if is_current_member(r.status):
                 self.missing.append(MissingMember(no, r.id, r.name, r.id_number))
 
     def _compare(self, entity: Entity, row_id: int, hid: int, member_id: int | None, no: str,
@@ -844,7 +830,7 @@ class _Plan:
                    created_at=now, updated_at=now)
         if "size" not in self.present[Entity.HOUSEHOLD] and h.members:
             row["size"] = len(h.members)
-        head = next((m.values for m in h.members if m.values.get("relation") == "01"), None)
+        head = next((m.values for m in h.members if is_head(m.values.get("relation"))), None)
         if head is not None:  # the layout names the head only as a member: take it from there
             if row.get("head_name") is None:
                 row["head_name"] = head.get("name")
@@ -868,7 +854,7 @@ class _Plan:
         return self._member_rows(columns)(hid, pm, order)
 
     def _member_rows(self, columns: list[str]) -> Callable[[int, ParsedMember, int], tuple[Any, ...]]:
-        """`_member_row` for many members: the column lookups made once, birth dates remembered."""
+        """`_member_row` for many members: the column lookups made once."""
         rest = columns[5:]
         pick: Callable[[dict[str, Any]], tuple[Any, ...]]
         if len(rest) > 1:
@@ -877,7 +863,7 @@ class _Plan:
             def pick(v: dict[str, Any]) -> tuple[Any, ...]:
                 return tuple(v[c] for c in rest)
         derive_sex, derive_birth = self._derive_sex, self._derive_birth
-        births: dict[str, dt.date | None] = {}
+        sex_and_birth = idnumber.sex_and_birth
 
         def row(hid: int, pm: ParsedMember, order: int) -> tuple[Any, ...]:
             v = pm.values
@@ -889,21 +875,12 @@ class _Plan:
             sex, born = get("sex"), get("birth_date")
             if sex is None or born is None:
                 idn = get("id_number")
-                if not idn:
-                    pass
-                elif len(idn) == 18 and idn.isascii() and idn[:17].isdigit():  # the usual case, quickly
+                if idn:
+                    id_sex, id_born = sex_and_birth(idn)
                     if sex is None and derive_sex:
-                        sex = "1" if idn[16] in "13579" else "2"
+                        sex = id_sex
                     if born is None and derive_birth:
-                        day = idn[6:14]
-                        born = births.get(day, births)
-                        if born is births:
-                            born = births[day] = _birth_date(idn)
-                else:
-                    if sex is None and derive_sex:
-                        sex = _sex_code(idn)
-                    if born is None and derive_birth:
-                        born = _birth_date(idn)
+                        born = id_born
             return (hid, order, MEMBER_CURRENT, sex, born, *picked)
         return row
 
@@ -954,7 +931,7 @@ def _export_rows(s: Session, year: int) -> Iterator[dict[str, Any]]:
         .join(County, County.id == Township.county_id)
         .outerjoin(Income, (Income.household_id == Household.id) & (Income.year == year))
         .outerjoin(Conditions, (Conditions.household_id == Household.id) & (Conditions.year == year))
-        .where(Member.status == MEMBER_CURRENT, Household.active.is_(True))
+        .where(Member.current, Household.active.is_(True))
         .order_by(Township.code, Village.code, Household.household_no, Member.sort_order, Member.id)
     )
     for r in s.execute(stmt).yield_per(5000):

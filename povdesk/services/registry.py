@@ -38,6 +38,7 @@ from povdesk.domain import groups, idnumber, values
 from povdesk.domain.assessment import Assessment, assess, facts_from_detail
 from povdesk.domain.dictionary import Entity, FieldType
 from povdesk.domain.journal import JournalEvent, JournalSource
+from povdesk.domain.meanings import is_head
 from povdesk.domain.records import (
     CadreRecord,
     ChangeRecord,
@@ -81,7 +82,7 @@ def row_of(obj: Any, entity: Entity, *extra: str) -> dict[str, Any]:
 
 def _member_count() -> ScalarSelect[int]:
     return (select(func.count(Member.id))
-            .where(Member.household_id == Household.id, Member.status == MEMBER_CURRENT)
+            .where(Member.household_id == Household.id, Member.current)
             .correlate(Household).scalar_subquery())
 
 
@@ -125,7 +126,7 @@ class RegistryService:
             mm = dict(s.execute(
                 select(Household.village_id, func.count(Member.id))
                 .join(Member, Member.household_id == Household.id)
-                .where(Household.active.is_(True), Member.status == MEMBER_CURRENT)
+                .where(Household.active.is_(True), Member.current)
                 .group_by(Household.village_id)).all())
             rows = s.execute(
                 select(County.code, County.name, Township.id, Township.code, Township.name,
@@ -386,10 +387,10 @@ class RegistryService:
             m = s.get(Member, member_id)
             if m is None:
                 raise NotFound("member.missing", f"No member with id {member_id}.", f"找不到成员 {member_id}。")
-            if m.status != MEMBER_CURRENT:
+            if not m.current:
                 raise Conflict("member.not_current", f"{m.name} is no longer a current member.",
                                f"{m.name} 已不是在册成员。")
-            if m.relation == "01":
+            if is_head(m.relation):
                 raise Conflict("member.is_head",
                                f"{m.name} is the head of household; designate a new head first.",
                                f"{m.name} 是户主，请先变更户主再办理减少。")
@@ -419,7 +420,7 @@ class RegistryService:
     def _sync_size(self, s: Session, h: Household, reason: str | None, source: JournalSource) -> None:
         s.flush()
         count = s.scalar(select(func.count(Member.id)).where(
-            Member.household_id == h.id, Member.status == MEMBER_CURRENT)) or 0
+            Member.household_id == h.id, Member.current)) or 0
         if h.size != count:
             self.journal(s, household=h, entity=Entity.HOUSEHOLD, entity_id=h.id, member_id=None,
                          field="household.size", old=None if h.size is None else str(h.size),

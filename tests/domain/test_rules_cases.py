@@ -114,6 +114,8 @@ CASES: list[tuple[str, Mut, Mut | None]] = [
     ("ID-001", M(2, id_number="5134372008090112"), M(2, id_type="2", id_number="51343720080901004311")),
     ("ID-002", spouse_id(lambda s: s[:6] + s[8:17]), None),
     ("ID-003", spouse_id(lambda s: s[:17] + "A"), None),
+    ("ID-003", spouse_id(lambda s: "".join(chr(ord(c) + 0xFEE0) for c in s)), None),  # full-width digits
+    ("ID-003", spouse_id(lambda s: s[:6] + s[8:16] + "X"), None),  # 15 characters, not 15 digits
     ("ID-004", spouse_id(_wrong_check), None),
     ("ID-005", spouse_id(_bad_month), None),
     ("ID-005", M(2, birth_date=None, id_number=idnumber.make("513437", dt.date(2031, 1, 1), 7)), None),

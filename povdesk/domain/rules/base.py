@@ -10,9 +10,11 @@ from operator import attrgetter
 from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
 from povdesk.domain import dictionary as dd
-from povdesk.domain import idnumber
 from povdesk.domain import values as dv
 from povdesk.domain.codelists import CodeBook
+from povdesk.domain.idnumber import age_on
+from povdesk.domain.idnumber import facts as id_facts
+from povdesk.domain.idnumber import key as id_key
 
 # the rules import these names from here (explicit re-exports)
 from povdesk.domain.meanings import CURRENT_MEMBER_STATUSES as CURRENT_MEMBER_STATUSES
@@ -182,58 +184,6 @@ class HouseholdFacts(dict[str, Any]):
         return f"HouseholdFacts({self.id}, {self.get('household_no')!r})"
 
 
-_UNSEEN = dt.date.min  # never a birth date kept (those are from 1900 on)
-_BIRTHS: dict[str, dt.date | None] = {}  # YYYYMMDD -> date (None: not a real date from 1900 on)
-
-
-def _birth_of(digits: str) -> dt.date | None:
-    """The date of 8 birth-date digits; many people share a birthday, so each is parsed once."""
-    born = _BIRTHS.get(digits, _UNSEEN)
-    if born is not _UNSEEN:
-        return born
-    try:
-        born = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-        if born.year < 1900 or born > dt.date.today():
-            born = None
-    except ValueError:
-        born = None
-    if len(_BIRTHS) < 200_000:
-        _BIRTHS[digits] = born
-    return born
-
-
-_NOT_AN_ID: tuple[bool, str | None, dt.date | None] = (False, None, None)
-_ID_FACTS: dict[str, tuple[bool, str | None, dt.date | None]] = {}  # number -> _id_facts
-_ID_FACTS_MAX = 400_000
-
-
-def _id_facts(s: str) -> tuple[bool, str | None, dt.date | None]:
-    """(valid 18-digit number, sex code from digit 17, the birth date its digits give).
-
-    Remembered per number (a function of the number alone, up to the day's date): a county
-    re-checked after an edit recomputes nothing for the people it has seen."""
-    facts = _ID_FACTS.get(s)
-    if facts is not None:
-        return facts
-    if len(s) != 18 or not (s.isascii() and s[:17].isdigit()):
-        return _NOT_AN_ID
-    born = _birth_of(s[6:14])
-    ok = idnumber.check_char(s[:17]) == s[17] and born is not None
-    facts = ok, ("2" if s[16] in "02468" else "1"), born
-    if len(_ID_FACTS) >= _ID_FACTS_MAX:
-        _ID_FACTS.clear()
-    _ID_FACTS[s] = facts
-    return facts
-
-
-def id_key(raw: str | None) -> str:
-    """An ID number as the rules compare it: normalised, "" for none. Plain numbers (nearly all)
-    are taken as they are, without the cost of normalising."""
-    if raw is None:
-        return ""
-    return raw if raw.isdigit() or (raw.isalnum() and raw.isupper()) else idnumber.normalise(raw)
-
-
 def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, Any]], on: dt.date, *,
                 complete: bool = False) -> MemberFacts:
     """Member facts with the age on the reference date (from the birth date, else the ID number).
@@ -250,17 +200,15 @@ def make_member(member_id: int, values: Mapping[str, Any] | Iterable[tuple[str, 
     if m["change_date"].__class__ is str:
         m["change_date"] = dt.date.fromisoformat(m["change_date"])
     s = id_key(m["id_number"])
-    ok, id_sex, id_born = _id_facts(s)
-    if born is None:
+    ok, id_sex, id_born = id_facts(s)
+    if born is None:  # as idnumber.birth_of, from the facts at hand
         born = id_born
     sex = m["sex"]
     m["_id"] = s
     m["_idok"] = ok
     m["_sexok"] = not ok or sex not in ("1", "2") or sex == id_sex
     m["_birthok"] = not ok or m["birth_date"] is None or born == id_born
-    age = None
-    if born is not None:
-        age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    age = None if born is None else age_on(born, on)
     m["_age"] = age
     m.id, m.birth, m.age, m.id_norm = member_id, born, age, s
     m.current = m["status"] in CURRENT_MEMBER_STATUSES

@@ -39,7 +39,7 @@ def _length(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | No
               message=("{name}的证件号码“{id_number}”为 15 位旧号码，应升级为 18 位（{upgraded}）",
                        "{name}: ID number '{id_number}' is an old 15-digit number; upgrade it to 18 digits ({upgraded})"))
 def _fifteen(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
-    if len(m.id_norm) == 15 and m.id_norm.isdigit():
+    if idnumber.well_formed15(m.id_norm):
         return {**who(m), "upgraded": idnumber.upgrade15(m.id_norm)}
     return None
 
@@ -50,13 +50,9 @@ def _fifteen(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | N
                        "{name}: ID number '{id_number}' has invalid characters (digits only, last may be X)"))
 def _chars(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = m.id_norm
-    if len(s) == 18 and not (s[:17].isdigit() and (s[17].isdigit() or s[17] == "X")):
+    if (len(s) == 18 and not idnumber.well_formed(s)) or (len(s) == 15 and not idnumber.well_formed15(s)):
         return who(m)
     return None
-
-
-def _well_formed(s: str) -> bool:
-    return len(s) == 18 and s[:17].isdigit() and (s[17].isdigit() or s[17] == "X")
 
 
 @rules.member("ID-004", CAT_BASIC, ERROR, (ID,),
@@ -65,7 +61,7 @@ def _well_formed(s: str) -> bool:
                        "{name}: ID number '{id_number}' ends in {given}; GB 11643 gives {expected}"))
 def _check_digit(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = m.id_norm
-    if _well_formed(s):
+    if idnumber.well_formed(s):
         expected = idnumber.check_char(s[:17])
         if expected != s[17]:
             return {**who(m), "given": s[17], "expected": expected}
@@ -78,7 +74,7 @@ def _check_digit(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values
                        "{name}: the birth date {digits} in ID number '{id_number}' is not a real past date"))
 def _id_birth(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = m.id_norm
-    if _well_formed(s):
+    if idnumber.well_formed(s):
         born = idnumber.birth_date(s)
         if born is None or born.year < 1900 or born > ctx.today:
             return {**who(m), "digits": s[6:14]}
@@ -92,7 +88,7 @@ def _id_birth(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | 
 def _sex(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = m.id_norm
     sex = m["sex"]
-    if _well_formed(s) and sex in ("1", "2"):
+    if idnumber.well_formed(s) and sex in ("1", "2"):
         id_sex = idnumber.sex_code(s)
         if id_sex and id_sex != sex:
             return {**who(m), "sex": sex, "id_sex": id_sex}
@@ -106,7 +102,7 @@ def _sex(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
 def _birth(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = m.id_norm
     born = m["birth_date"]
-    if born is not None and _well_formed(s):
+    if born is not None and idnumber.well_formed(s):
         from_id = idnumber.birth_date(s)
         if from_id is not None and from_id != born:
             return {**who(m), "birth_date": born, "id_birth": from_id.isoformat()}

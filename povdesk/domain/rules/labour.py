@@ -13,6 +13,7 @@ from povdesk.domain.rules.base import (
     MemberFacts,
     RuleSet,
     Values,
+    is_in_school,
     num,
     who,
 )
@@ -169,7 +170,7 @@ rules.gate({
     "LAB-001": ("labour_skill", lambda v, c: v == NONE),
     "LAB-002": ("labour_skill", lambda v, c: v == LOST),
     "LAB-003": ("_age", lambda v, c: v is not None and v < 16),
-    "LAB-004": ("school_status", lambda v, c: bool(v) and v != "01"),
+    "LAB-004": ("school_status", lambda v, c: is_in_school(v)),
     "LAB-005": ("labour_skill", lambda v, c: not v),
     "LAB-006": ("work_months", lambda v, c: v is not None and not 0 <= v <= 12),
     "LAB-007": ("work_status", lambda v, c: bool(v)),

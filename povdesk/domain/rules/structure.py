@@ -7,6 +7,8 @@ import re
 from povdesk.domain.rules.base import (
     CAT_STRUCTURE,
     ERROR,
+    HEAD,
+    SPOUSE,
     WARNING,
     CheckContext,
     HouseholdFacts,
@@ -52,7 +54,7 @@ def _no_head(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
                  title=("户主多于一人", "More than one head"),
                  message=("本户有 {count} 名户主：{names}", "This household has {count} heads: {names}"))
 def _two_heads(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
-    heads = [m for m in h.current if m["relation"] == "01"]
+    heads = [m for m in h.current if m["relation"] == HEAD]
     if len(heads) > 1:
         return {"count": len(heads), "names": "、".join(m.name for m in heads), "member_id": heads[1].id}
     return None
@@ -62,7 +64,7 @@ def _two_heads(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
                  title=("配偶多于一人", "More than one spouse"),
                  message=("本户有 {count} 名配偶：{names}", "This household has {count} spouses: {names}"))
 def _two_spouses(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
-    spouses = [m for m in h.current if m["relation"] == "02"]
+    spouses = [m for m in h.current if m["relation"] == SPOUSE]
     if len(spouses) > 1:
         return {"count": len(spouses), "names": "、".join(m.name for m in spouses),
                 "member_id": spouses[1].id}
@@ -78,7 +80,7 @@ def _same_sex_couple(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if head is None or head["sex"] not in ("1", "2"):
         return None
     for m in h.current:
-        if m["relation"] == "02" and m["sex"] == head["sex"]:
+        if m["relation"] == SPOUSE and m["sex"] == head["sex"]:
             return {"head": head.name, "name": m.name, "sex": m["sex"], "member_id": m.id}
     return None
 
@@ -160,7 +162,7 @@ def _decreased_head(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if h.head() is not None:
         return None
     for m in h.members:
-        if not m.current and m["relation"] == "01":
+        if not m.current and m["relation"] == HEAD:
             return {"name": m.name, "change_reason": m["change_reason"], "status": m["status"],
                     "member_id": m.id}
     return None
@@ -180,7 +182,7 @@ def _age(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
               title=("户主未满 16 岁", "Head under 16"),
               message=("户主{name}在 {date} 仅 {age} 岁", "Head {name} is only {age} on {date}"))
 def _young_head(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
-    if m["relation"] == "01" and m.age is not None and 0 <= m.age < 16:
+    if m["relation"] == HEAD and m.age is not None and 0 <= m.age < 16:
         return {**who(m), "age": m.age, "date": ctx.reference_date.isoformat()}
     return None
 
