@@ -18,7 +18,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from benchmarks.common import SCALE_HOUSEHOLDS, peak_rss_mb, report, scale_county_path
+from benchmarks.common import SCALE_HOUSEHOLDS, demo_login, peak_rss_mb, report, scale_county_path
 from povdesk.config import Settings
 from povdesk.reports import fonts, qr
 from povdesk.reports.form_pdf import (
@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     db_path = work / "county.sqlite"
     shutil.copy(scale_county_path(), db_path)  # the batch is written into a copy, not the cache
     db = Database.open(db_path, user="bench", backups=work)
+    demo_login(db)
     service = PrintService(db=db, settings=Settings())
     selection = PrintSelection(sample_pct=args.households / SCALE_HOUSEHOLDS * 100, seed=2019)
 

@@ -18,6 +18,7 @@ from benchmarks.common import (
     CACHE,
     SCALE_HOUSEHOLDS,
     SCALE_SEED,
+    demo_login,
     peak_rss_mb,
     percentile,
     report,
@@ -58,6 +59,7 @@ def main() -> None:
         report("demo_build_scale_county", households=SCALE_HOUSEHOLDS, seconds=round(time.perf_counter() - t0, 2))
 
     db = Database.open(path, user="bench")
+    demo_login(db)
     registry = RegistryService(db=db)
 
     whole, runs = timed(lambda: registry.household_ids(), repeat=5)

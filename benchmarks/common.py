@@ -56,6 +56,15 @@ def scale_county_path(households: int = SCALE_HOUSEHOLDS, seed: int = SCALE_SEED
     return path
 
 
+def demo_login(db: Any) -> None:
+    """Log a benchmark's session in as the demo county's director (its writes need a login)."""
+    from povdesk.demo.service import DEMO_PASSWORD
+    from povdesk.services.users import UserService
+
+    if db.has_logins():
+        UserService(db=db).authenticate("director", DEMO_PASSWORD)
+
+
 def _leave_columns_empty(db: Any) -> None:
     from sqlalchemy import delete, update
 

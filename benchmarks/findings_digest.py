@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import MISSING_HOUSEHOLDS, scale_county_path
+from benchmarks.common import MISSING_HOUSEHOLDS, demo_login, scale_county_path
 
 
 def main() -> None:
@@ -38,6 +38,7 @@ def main() -> None:
                   else scale_county_path())
         shutil.copy(source, path)
         db = Database.open(path, user="digest", backups=Path(tmp))
+        demo_login(db)
         checks = CheckService(db=db)
         lines = sorted(json.dumps([f.rule.code, f.household_id, f.member_id,
                                    {k: repr(v) for k, v in f.values.items()}], ensure_ascii=False)

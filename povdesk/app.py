@@ -21,6 +21,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
 
     from povdesk.ui.application import create_application, demo_build_label
+    from povdesk.ui.login import log_in
     from povdesk.ui.main_window import MainWindow
     from povdesk.ui.messages import error_text
     from povdesk.ui.tasks import run_in_background
@@ -31,6 +32,10 @@ def run_gui(args: argparse.Namespace) -> int:
     state: dict[str, Any] = {}
 
     def show(services: Any) -> None:
+        if not log_in(services):  # the database has logins and no one logged in
+            services.close()
+            app.exit(0)
+            return
         window = MainWindow(services=services)
         state["window"] = window
         window.show()
@@ -48,6 +53,8 @@ def run_gui(args: argparse.Namespace) -> int:
             failed(exc)
             return 1
         show(services)
+        if "window" not in state:
+            return 0
         code = app.exec()
         services.close()
         return code

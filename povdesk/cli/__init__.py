@@ -29,6 +29,8 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 #: refused, nothing changed: the input cannot be used, or the database stayed busy (db.busy)
 EXIT_UNUSABLE_INPUT = 2
+#: the password of `--user`, for scripts (otherwise povdesk asks on the terminal)
+PASSWORD_ENV = "POVDESK_PASSWORD"
 
 
 def system_language() -> str:
@@ -53,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "user data folder; created and migrated when missing)")
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="language of the window and messages")
     parser.add_argument("--data-dir", metavar="DIR", help="folder for settings, backups and the default database")
-    parser.add_argument("--user", help="operator name recorded in the change journal")
+    parser.add_argument("--user", help="login (recorded in the change journal); when the database has "
+                                       f"logins, its password comes from {PASSWORD_ENV} or a prompt")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
@@ -65,9 +68,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def open_database(args: argparse.Namespace) -> Database:
+    """Open the database; a `--user` given on a database with logins logs in first (commands that
+    only read work without; any write is refused in the services until someone has)."""
     from povdesk.services.database import Database
 
-    return Database.open(args.db or default_database_path(), user=args.user or None)
+    db = Database.open(args.db or default_database_path(), user=args.user or None)
+    try:
+        if getattr(args, "login_given", False) and db.has_logins():
+            from povdesk.services.users import UserService
+
+            UserService(db=db).authenticate(args.user, _password(args.user))
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _password(login: str) -> str:
+    from povdesk.errors import NotAllowed
+
+    password = os.environ.get(PASSWORD_ENV)
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise NotAllowed("auth.no_password",
+                         f"This database has logins: give the password of {login} in {PASSWORD_ENV} "
+                         "(no terminal to ask on).",
+                         f"本数据库已设登录：请在环境变量 {PASSWORD_ENV} 中给出 {login} 的密码（无终端可提示输入）。")
+    import getpass
+
+    return getpass.getpass(f"Password for {login} / {login} 的密码: ")
 
 
 #: why the system refused a path, in Chinese (the English is the system's own text)
@@ -82,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[DATA_DIR_ENV] = str(Path(args.data_dir).resolve())
     settings = Settings.load()
     args.lang = args.lang or settings.language or system_language()
+    args.login_given = bool(args.user)
     args.user = args.user or settings.user or None
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -98,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 db.close()
     except PovdeskError as exc:
         print(exc.message(args.lang), file=sys.stderr)
-        refused = exc.code.startswith("input.") or exc.code == "db.busy"
+        refused = exc.code.startswith(("input.", "auth.")) or exc.code == "db.busy"
         return EXIT_UNUSABLE_INPUT if refused else EXIT_FAILED
     except KeyboardInterrupt:
         print("已取消。" if args.lang.startswith("zh") else "Cancelled.", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from povdesk.domain.roles import ROLES
@@ -19,6 +20,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     role.add_argument("login", help="login name (the name povdesk records in the history)")
     role.add_argument("role", choices=ROLES, help="clerk (录入员), reviewer (审核员) or director (签发人)")
     role.add_argument("--name", help="display name, e.g. 李文书")
+    role.add_argument("--password-stdin", action="store_true",
+                      help="read the user's new password from the first line of standard input")
     p.set_defaults(run=run)
 
 
@@ -29,8 +32,12 @@ def run(args: argparse.Namespace, db: Database) -> int:
     users = UserService(db=db)
     lang = "zh" if args.lang.startswith("zh") else "en"
     if args.users_command == "set":
-        users.save(args.login, role=args.role, display_name=args.name)
+        password = None
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        users.save(args.login, role=args.role, display_name=args.name, password=password)
     for u in users.list():
         state = "" if u.active else ("（停用）" if lang == "zh" else " (inactive)")
-        print(f"{u.login}\t{u.display_name}\t{role_label(u.role, lang)}{state}")
+        login = ("（可登录）" if lang == "zh" else " (login)") if u.has_password else ""
+        print(f"{u.login}\t{u.display_name}\t{role_label(u.role, lang)}{state}{login}")
     return 0

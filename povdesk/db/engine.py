@@ -106,6 +106,21 @@ def write_lock(session: Session, job: str, *, wait: float = DEFAULT_LOCK_WAIT) -
         conn.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
 
 
+def chain_lock(session: Session, name: str, *, wait: float = DEFAULT_LOCK_WAIT) -> None:
+    """Serialise appends to a hash chain (the audit log) across connections, in mid-transaction.
+
+    PostgreSQL: a transaction-scoped advisory lock (`pg_advisory_xact_lock`) held to the commit, so
+    the last entry read after it is the newest committed one and two desks never chain onto the
+    same entry. SQLite: nothing to take here; the caller inserts its entry before it reads the
+    previous one, and that insert holds the database's one write lock until the commit (a snapshot
+    that went stale meanwhile makes the insert fail as busy, never fork the chain)."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {_ms(wait)}")
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _advisory_key(f"chain:{name}")})
+        conn.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
+
+
 def migration_lock(conn: Connection) -> None:
     """Hold the database's schema for this migration, first thing in its transaction.
 

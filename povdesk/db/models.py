@@ -338,6 +338,28 @@ class AppUser(Base):
     role: Mapped[str] = mapped_column(String(20), default="clerk")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: argon2 hash (argon2-cffi's PasswordHasher); None: this user cannot log in
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    #: wrong passwords since the last success or lockout; five lock the login
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: UTC; the login is refused until then
+    locked_until: Mapped[dt.datetime | None]
+
+
+class AuditEntry(Base):
+    """One entry of the append-only audit log; `hash` is the SHA-256 of the entry's canonical text,
+    which includes the previous entry's hash (`services/audit.py`)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str | None] = mapped_column(Text)
+    #: JSON with sorted keys, exactly the text hashed
+    detail: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 # --------------------------------------------------------------------------- office settings

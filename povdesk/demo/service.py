@@ -47,9 +47,13 @@ from povdesk.domain.roles import CLERK, DIRECTOR, REVIEWER
 from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
 from povdesk.services.settings import YearSettingsService
+from povdesk.services.users import hash_password
 
 BATCH_HOUSEHOLDS = 1000
 META_KEY = "demo"
+#: the demo office's logins (login = role) and their one password; the login dialog names them
+DEMO_LOGINS = ((CLERK, "李文书"), (REVIEWER, "王审核"), (DIRECTOR, "张主任"))
+DEMO_PASSWORD = "demo"
 
 #: Registry tables, children first: what `replace=True` clears.
 _CLEAR_ORDER = (ProblemEvent, Problem, CheckRun, PrintBatchItem, PrintBatch, DemoFault, ChangeLog,
@@ -90,17 +94,21 @@ class DemoService:
     def __init__(self, *, db: Database) -> None:
         self.db = db
 
-    def _office(self, s: Session) -> None:
-        """The demo office: a clerk, a reviewer and a director; whoever builds the demo is made a
-        director too, so every decision can be tried on it."""
-        staff = [("liwenshu", "李文书", CLERK), ("wangshenhe", "王审核", REVIEWER),
-                 ("zhangzhuren", "张主任", DIRECTOR), (self.db.user, self.db.user, DIRECTOR)]
-        for login, name, role in staff:
+    def _office(self, s: Session, hashed: str) -> None:
+        """The demo office: the logins clerk, reviewer and director, each with the password
+        `DEMO_PASSWORD` (one argon2 hash, made once: hashing is slow on purpose); whoever builds the
+        demo is made a director too (without a password), so every decision can be tried on it."""
+        staff = [*((login, name, login, hashed) for login, name in DEMO_LOGINS),
+                 (self.db.user, self.db.user, DIRECTOR, None)]
+        for login, name, role, password_hash in staff:
             user = s.scalar(select(AppUser).where(AppUser.login == login))
             if user is None:
-                s.add(AppUser(login=login, display_name=name, role=role))
+                user = AppUser(login=login, display_name=name, role=role)
+                s.add(user)
             else:
                 user.role = role
+            if password_hash is not None:
+                user.password_hash = password_hash
         s.flush()
 
     def build(self, *, households: int, seed: int, progress: Callable[[int, int], None] | None = None,
@@ -117,6 +125,7 @@ class DemoService:
         # the office's exit lines of the data year and the year before (incomes are drawn around them)
         settings = YearSettingsService(db=self.db)
         lines = {y: settings.get(y).exit_income_line for y in (PREV, YEAR)}
+        hashed = hash_password(DEMO_PASSWORD)  # slow on purpose: once, before the transaction
         with self.db.transaction() as s:
             existing = s.scalar(select(func.count(Household.id))) or 0
             if existing and not replace:
@@ -133,10 +142,13 @@ class DemoService:
                 {"seed": seed, "households": households, "county": REGION, "year": YEAR,
                  "note": "村名为虚构", "note_en": "village names and codes are invented",
                  "faults": counts["faults"]}, ensure_ascii=False, sort_keys=True)))
-            self._office(s)
+            self._office(s, hashed)
             self._fix_sequences(s)
             check()
             current = s.scalar(select(func.count(Member.id)).where(Member.status == MEMBER_CURRENT)) or 0
+        # The database now has logins; whoever built it was entitled to write it (the transaction
+        # checked that) and goes on working in this session.
+        self.db.authenticated = True
         return DemoSummary(households=counts["households"], members=counts["members"],
                            current_members=current, villages=counts["villages"], faults=counts["faults"],
                            seconds=round(time.perf_counter() - started, 2))

@@ -86,6 +86,7 @@ from povdesk.domain.rules.catalogue import (
     catalogue,
 )
 from povdesk.errors import Cancelled, Conflict, InvalidValue, NotFound
+from povdesk.services import audit
 from povdesk.services.database import Database
 from povdesk.services.settings import YearSettingsService
 from povdesk.services.users import UserService
@@ -595,6 +596,8 @@ class CheckService:
                       "warnings": findings - errors, "seconds": seconds}
             run.counts = counts
             run.finished_at = utcnow()
+            audit.record(s, user=self.db.user, action=audit.CHECK_RUN, subject=scope_name,
+                         detail={"run": run.id, **counts})
             return CheckRunResult(run.id, scope_name, households, findings, opened, rectified,
                                   still_open, errors, findings - errors, seconds, dict(by_rule), lapsed)
 

@@ -28,7 +28,7 @@ from povdesk.db.engine import (
 from povdesk.db.models import AppUser, CodeItemRow, Meta
 from povdesk.domain.codelists import CodeBook, CodeItemOverride, builtin_codebook
 from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR
-from povdesk.errors import BadInput, Busy
+from povdesk.errors import BadInput, Busy, NotAllowed
 from povdesk.services.settings import missing_year_settings
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,9 @@ class Database:
     _codebook: CodeBook | None = field(default=None, repr=False)
     #: seconds a job waits for another job's write lock before it is refused (`Busy`)
     lock_wait: float = 30.0
+    #: `user` proved their password (`UserService.authenticate`). Once the database has logins
+    #: (users with a password), `transaction` refuses every write of a session without it.
+    authenticated: bool = False
 
     @classmethod
     def open(cls, path_or_url: str | Path, *, user: str | None = None, migrate_schema: bool = True,
@@ -80,18 +83,32 @@ class Database:
         return str(path) if path is not None else self.engine.url.render_as_string(hide_password=True)
 
     @contextlib.contextmanager
-    def transaction(self, *, lock: str | None = None, job: str | None = None) -> Iterator[Session]:
+    def transaction(self, *, lock: str | None = None, job: str | None = None,
+                    system: bool = False) -> Iterator[Session]:
         """A session whose work commits as one unit, or rolls back whole on any exception.
 
         `lock` names a job that reads, decides and writes ("import", "check"): its write lock is
         taken before anything is read (`povdesk.db.engine.write_lock`), so two such jobs run one
         after the other. A database held by another writer past `lock_wait` raises `Busy`, which
         names `job` (default: the lock's name).
+
+        Authentication is enforced here, for every write of every service: once the database has
+        logins, a session whose user has not authenticated is refused (`NotAllowed`,
+        `auth.login_required`) before anything is written. `system`: the open's own defaults and
+        the login's bookkeeping (failed-login count, its audit entry), which run before anyone
+        has logged in.
         """
         with self._busy_as_error(job or lock), self.sessions.begin() as session:
             if lock is not None:
                 write_lock(session, lock, wait=self.lock_wait)
+            if not system and not self.authenticated and logins_exist(session):
+                raise login_required(self.user)
             yield session
+
+    def has_logins(self) -> bool:
+        """Whether any user has a password: then writes need an authenticated user."""
+        with self.reading() as s:
+            return logins_exist(s)
 
     @contextlib.contextmanager
     def reading(self, *, snapshot: bool = False) -> Iterator[Session]:
@@ -121,14 +138,15 @@ class Database:
         with self.reading() as s:
             if not self._missing_defaults(s):
                 return
-        with self.transaction(lock="defaults", job="open") as s:
+        with self.transaction(lock="defaults", job="open", system=True) as s:
             s.add_all(self._missing_defaults(s))
 
     def _missing_defaults(self, s: Session) -> list[Base]:
         missing: list[Base] = [*missing_year_settings(s)]
         if s.get(Meta, "data_year") is None:
             missing.append(Meta(key="data_year", value=str(DEFAULT_DATA_YEAR)))
-        if s.scalar(select(AppUser.id).where(AppUser.login == self.user)) is None:
+        if (s.scalar(select(AppUser.id).where(AppUser.login == self.user)) is None
+                and not logins_exist(s)):  # with logins, only the director adds people
             missing.append(AppUser(login=self.user, display_name=self.user, role="clerk"))
         return missing
 
@@ -222,6 +240,19 @@ def busy_error(name: str, job: str | None, waited: float, kind: str = "locked") 
                 "nothing was changed. Try again when the other work has finished.",
                 f"数据库“{name}”正忙：{other_zh}正在进行，或其他工作站正在写入。{this_zh}已等待 "
                 f"{waited:g} 秒仍无法进行，未做任何更改。请等其完成后重试。")
+
+
+def logins_exist(s: Session) -> bool:
+    return s.scalar(select(AppUser.id).where(AppUser.password_hash.is_not(None)).limit(1)) is not None
+
+
+def login_required(user: str) -> NotAllowed:
+    return NotAllowed("auth.login_required",
+                      f"This database has logins: every change needs a logged-in user ({user} has not "
+                      "logged in). Log in with your password (command line: --user LOGIN, the password "
+                      "from POVDESK_PASSWORD or the prompt); nothing was changed.",
+                      f"本数据库已设登录：任何修改都需要已登录的用户（{user} 尚未登录）。请用密码登录"
+                      "（命令行：--user 登录名，密码取自 POVDESK_PASSWORD 或提示输入）；未做任何更改。")
 
 
 def _resolved(path: Path) -> Path:

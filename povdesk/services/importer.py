@@ -48,6 +48,7 @@ from povdesk.errors import BadInput, Cancelled, PovdeskError, Where
 from povdesk.exchange import layouts
 from povdesk.exchange.layouts import Column, ParsedHousehold, ParsedMember, ParsedRoster
 from povdesk.exchange.readers import DEFAULT_LIMITS, ReadLimits
+from povdesk.services import audit
 from povdesk.services.database import Database
 
 SOURCE_IMPORT = JournalSource.IMPORT
@@ -302,6 +303,8 @@ class ImportService:
             if stop():
                 raise Cancelled()
             result = plan.result(dry_run=False)
+            audit.record(s, user=self.db.user, action=audit.IMPORT, subject=path.name,
+                         detail={"sha256": sha256, **plan.counts()})
         report(_SCALE, _SCALE)
         return result
 

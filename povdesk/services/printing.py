@@ -49,6 +49,7 @@ from povdesk.reports.forms import (
     parse_payload,
     sort_key,
 )
+from povdesk.services import audit
 from povdesk.services.database import Database
 from povdesk.services.registry import detail_of
 from povdesk.services.settings import YearSettingsService
@@ -333,6 +334,8 @@ class PrintService:
                 s.add_all(PrintBatchItem(batch_id=batch_id, household_id=f.household_id,
                                          household_version=f.version, serial=f.serial,
                                          snapshot=f.snapshot()) for f in forms)
+                audit.record(s, user=self.db.user, action=audit.PRINT_BATCH, subject=str(batch_id),
+                             detail={"forms": len(forms), "year": opts.year})
             items_written = True
             for tmp, final in ((tmp_pdf, pdf), (tmp_xlsx, xlsx)):
                 if tmp is None or final is None:

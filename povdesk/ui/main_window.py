@@ -202,6 +202,10 @@ class MainWindow(QMainWindow):
         from povdesk.ui.print_dialog import install_print_actions
 
         install_print_actions(self)
+        # --- logins (status bar: who is logged in; file menu: the director's users) -------------
+        from povdesk.ui.login import install_users
+
+        install_users(self)
 
     # ================================================================== public API
     def add_dock(self, widget: QWidget, title: str,
@@ -363,6 +367,11 @@ class MainWindow(QMainWindow):
             return Services(db=Database.open(path, user=user))
 
         def opened(services: Services) -> None:
+            from povdesk.ui.login import log_in
+
+            if not log_in(services, self):
+                services.close()
+                return
             window = MainWindow(services=services)
             _windows.append(window)
             window.show()

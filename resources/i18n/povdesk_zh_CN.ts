@@ -456,6 +456,53 @@
     </message>
 </context>
 <context>
+    <name>Login</name>
+    <message>
+        <source>User: {0}</source>
+        <translation>用户：{0}</translation>
+    </message>
+    <message>
+        <source>Not logged in (read only)</source>
+        <translation>未登录（只读）</translation>
+    </message>
+    <message>
+        <source>Logged in: {0} ({1}, {2})</source>
+        <translation>已登录：{0}（{1}，{2}）</translation>
+    </message>
+    <message>
+        <source>&amp;Users…</source>
+        <translation>用户(&amp;U)…</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Log in to povdesk</source>
+        <extracomment>the demo county&apos;s meta key (`povdesk.demo.service.META_KEY`): its login dialog names the demo users</extracomment>
+        <translation>登录 povdesk</translation>
+    </message>
+    <message>
+        <source>Demo users: clerk / reviewer / director, password demo</source>
+        <translation>演示用户：clerk / reviewer / director，密码 demo</translation>
+    </message>
+    <message>
+        <source>Database: {0}</source>
+        <translation>数据库：{0}</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Search by name, ID number or household number</source>
@@ -1045,6 +1092,53 @@
     <message>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Can log in</source>
+        <translation>可登录</translation>
+    </message>
+    <message>
+        <source>leave empty to keep the password</source>
+        <translation>留空则不更改密码</translation>
+    </message>
+    <message>
+        <source>Save user</source>
+        <translation>保存用户</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>Only the director manages users and roles. The first user given a password becomes the director; from then on every change needs a login.</source>
+        <translation>只有签发人可以管理用户和角色。第一个设置密码的用户成为签发人；此后任何修改都需要登录。</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
     </message>
 </context>
 <context>

@@ -21,15 +21,19 @@ def test_demo_builds_and_reports(db_url: str, capsys: pytest.CaptureFixture[str]
         db.close()
 
 
-def test_demo_refuses_a_filled_database_until_replace(db_url: str,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_refuses_a_filled_database_until_replace(db_url: str, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     target = db_url
     assert main(["--db", target, "--lang", "zh_CN", "demo", "--households", "20", "--seed", "1"]) == 0
     assert "20 户" in capsys.readouterr().out
-    assert main(["--db", target, "--lang", "zh_CN", "demo", "--households", "30", "--seed", "1"]) == 1
+    # the demo county has logins: rebuilding it is a write that needs one
+    assert main(["--db", target, "--lang", "en", "demo", "--households", "30", "--seed", "1"]) == 2
+    assert "logged-in user" in capsys.readouterr().err
+    monkeypatch.setenv("POVDESK_PASSWORD", "demo")
+    login = ["--db", target, "--user", "director"]
+    assert main([*login, "--lang", "zh_CN", "demo", "--households", "30", "--seed", "1"]) == 1
     assert "已有 20 户" in capsys.readouterr().err
-    assert main(["--db", target, "--lang", "en", "demo", "--households", "30", "--seed", "1",
-                 "--replace"]) == 0
+    assert main([*login, "--lang", "en", "demo", "--households", "30", "--seed", "1", "--replace"]) == 0
     assert "30 households" in capsys.readouterr().out
 
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from povdesk.db.models import (
+    AppUser,
     Cadre,
     Conditions,
     County,
@@ -346,3 +347,20 @@ def test_the_demo_office_has_every_role_and_its_builder_may_decide(county: Datab
     roles = {u.display_name: u.role for u in users.list()}
     assert {roles["李文书"], roles["王审核"], roles["张主任"]} == {"clerk", "reviewer", "director"}
     assert users.role_of() == "director"
+
+
+def test_the_demo_office_logs_in_as_clerk_reviewer_and_director_with_the_password_demo(
+        county: Database) -> None:
+    from povdesk.services.users import UserService
+
+    assert county.has_logins() and county.authenticated  # its builder goes on working
+    desk = Database.open(county.url, user="visitor")
+    try:
+        users = UserService(db=desk)
+        for login in ("clerk", "reviewer", "director"):
+            assert users.authenticate(login, "demo").role == login
+        with county.reading() as s:
+            hashes = set(s.scalars(select(AppUser.password_hash).where(AppUser.password_hash.is_not(None))))
+        assert len(hashes) == 1  # hashed once for the three
+    finally:
+        desk.close()
