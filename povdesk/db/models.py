@@ -9,6 +9,7 @@ from sqlalchemy import (
     ColumnElement,
     ForeignKey,
     Index,
+    LargeBinary,
     SQLColumnExpression,
     String,
     Text,
@@ -511,6 +512,116 @@ class ImportRun(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     layout: Mapped[str] = mapped_column(String(20))
     counts: Mapped[dict[str, Any] | None]
+
+
+# --------------------------------------------------------------------------- change requests
+class ChangeRequest(Base):
+    """A change to the registry as a clerk asked for it, reviewed and signed off
+    (`povdesk.services.changes`); only an approved request touches the registry."""
+
+    __tablename__ = "change_request"
+    __table_args__ = (Index("ix_change_request_status_period", "status", "period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: a `povdesk.domain.changes.TYPES` code: correct, exit, member-out, …
+    type: Mapped[str] = mapped_column(String(20))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    #: the member the request is about (member-out), by id
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    #: draft, submitted, returned, approved, rejected, signed_off
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    based_on_version: Mapped[int | None]
+    reason: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    #: a code of the type's code list (return_cause, increase_reason, decrease_reason)
+    cause: Mapped[str | None] = mapped_column(String(8))
+    event_date: Mapped[dt.date | None]
+    #: the year of an exit or return
+    year: Mapped[int | None]
+    #: member-out of the head: the member who becomes head
+    new_head_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    #: the notice record (assessment_date, notice_start, notice_end, township_review_date, township_reviewer)
+    notice: Mapped[dict[str, Any] | None]
+    #: typed, form (a PD1-… payload), workbook, import
+    source: Mapped[str] = mapped_column(String(20), default="typed")
+    source_ref: Mapped[str | None] = mapped_column(String(120))
+    maker: Mapped[str] = mapped_column(String(40))
+    reviewer: Mapped[str | None] = mapped_column(String(40))
+    signer: Mapped[str | None] = mapped_column(String(40))
+    #: 'YYYY-MM' the request was approved in (the month it is signed off with)
+    period: Mapped[str | None] = mapped_column(String(7))
+    review_comment: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    fields: Mapped[list[ChangeField]] = relationship(order_by="ChangeField.id", cascade="all, delete-orphan")
+    events: Mapped[list[ChangeEvent]] = relationship(order_by="ChangeEvent.id")
+
+
+class ChangeField(Base):
+    """One field a request changes: before as the maker saw it, after as asked (journal texts)."""
+
+    __tablename__ = "change_field"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("change_request.id"), index=True)
+    entity: Mapped[str] = mapped_column(String(20))
+    #: data-dictionary key (`member.education`)
+    field: Mapped[str] = mapped_column(String(60))
+    #: the member changed (None: a household field, or a member still to be added)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+
+class ChangeEvent(Base):
+    """One state change of a request: who, when, from and to, and the comment."""
+
+    __tablename__ = "change_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("change_request.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    user: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    comment: Mapped[str | None] = mapped_column(String(500))
+
+
+class EvidenceFile(Base):
+    """A file backing a request (a scan of the signed form, 户口本, 死亡证明): stored once by its SHA-256."""
+
+    __tablename__ = "evidence_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(260))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ChangeEvidence(Base):
+    """Which evidence files a request carries (a file may back several requests)."""
+
+    __tablename__ = "change_evidence"
+    __table_args__ = (UniqueConstraint("request_id", "file_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("change_request.id"), index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("evidence_file.id"))
+    #: the name the file was given on this request
+    name: Mapped[str] = mapped_column(String(260))
+
+
+class PeriodClose(Base):
+    """A month signed off and closed; a reopening keeps the row with who, when and why."""
+
+    __tablename__ = "period_close"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 'YYYY-MM'
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    closed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_by: Mapped[str] = mapped_column(String(40))
+    reopened_at: Mapped[dt.datetime | None]
+    reopened_by: Mapped[str | None] = mapped_column(String(40))
+    reopen_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 # Every engine refuses what a column cannot hold, and says so in words (povdesk.db.limits).

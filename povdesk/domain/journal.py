@@ -19,6 +19,7 @@ class JournalSource(StrEnum):
     EDIT = "edit"  # a clerk's edit in the window or through a service
     IMPORT = "provincial import"  # a provincial roster imported (`ImportService`)
     USERS = "users"  # a person added or their role changed (`UserService`)
+    CHANGE_REQUEST = "change request"  # an approved change request (reference: "CR-<id>")
 
 
 #: (Chinese, English) of each source, as the History tab and reports show it.
@@ -26,6 +27,7 @@ LABELS: dict[JournalSource, tuple[str, str]] = {
     JournalSource.EDIT: ("手工修改", "Edit"),
     JournalSource.IMPORT: ("省级数据导入", "Provincial import"),
     JournalSource.USERS: ("用户管理", "User management"),
+    JournalSource.CHANGE_REQUEST: ("变更申请", "Change request"),
 }
 
 

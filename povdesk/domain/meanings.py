@@ -63,3 +63,8 @@ def is_out_of_school(school_status: str | None) -> bool:
 def is_dangerous_house(dangerous: Any, grade: str | None) -> bool:
     """A house marked 危房 or graded C/D."""
     return bool(dangerous) or grade in DANGEROUS_GRADES
+
+
+# poverty_status set by change requests: an exit marks 已脱贫(享受政策), a return 返贫
+EXITED_WITH_SUPPORT = "1"
+RETURNED_TO_POVERTY = "3"

@@ -559,7 +559,7 @@ class CheckService:
     # ------------------------------------------------------------------ running and tracking
     def run(self, *, village_id: int | None = None, township_id: int | None = None,
             household_id: int | None = None, progress: Progress | None = None,
-            cancel: CancelCheck | None = None) -> CheckRunResult:
+            cancel: CancelCheck | None = None, session: Session | None = None) -> CheckRunResult:
         """Evaluate a scope and record it: new problems open, fixed ones are rectified, open ones
         are kept (never duplicated). One transaction: a cancelled run writes nothing.
 
@@ -570,7 +570,10 @@ class CheckService:
         scope_name = (f"household:{household_id}" if household_id is not None
                       else f"village:{village_id}" if village_id is not None
                       else f"township:{township_id}" if township_id is not None else "county")
-        with self.db.transaction(lock="check") as s:  # one run at a time, locked before it reads
+        # one run at a time, locked before it reads; `session`: inside the caller's transaction,
+        # which took the "check" lock first (a change request's approval re-checks its household)
+        with (contextlib.nullcontext(session) if session is not None
+              else self.db.transaction(lock="check")) as s:
             run = CheckRun(user=self.db.user, scope=scope_name, catalogue_version=CATALOGUE_VERSION)
             s.add(run)
             s.flush()

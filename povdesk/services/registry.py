@@ -294,6 +294,19 @@ class RegistryService:
 
         `expected_version` guards against editing a household someone else changed meanwhile.
         """
+        with self.db.transaction() as s:
+            household = self.set_field_in(s, entity=entity, entity_id=entity_id, key=key, value=value,
+                                          reason=reason, source=source, expected_version=expected_version,
+                                          reference=reference)
+            if household is None:
+                return self.household(entity_id)
+            s.flush()
+            return self._detail(s, household, 500)
+
+    def set_field_in(self, s: Session, *, entity: Entity | str, entity_id: int, key: str, value: Any,
+                     reason: str | None = None, source: JournalSource = JournalSource.EDIT,
+                     expected_version: int | None = None, reference: str | None = None) -> Household | None:
+        """`update_field` inside the caller's transaction `s`; returns the household changed."""
         entity = Entity(entity)
         f = dd.field(key)
         if f.entity != entity:
@@ -303,27 +316,24 @@ class RegistryService:
             raise InvalidValue("field.readonly", f"{f.en} cannot be edited here.", f"“{f.zh}”不能在此修改。")
         new = values.coerce(f, value, self.db.codebook())
         model = columns.MODELS[entity]
-        with self.db.transaction() as s:
-            obj = s.get(model, entity_id)
-            if obj is None:
-                raise NotFound("record.missing", f"No {entity} with id {entity_id}.",
-                               f"找不到记录 {entity}#{entity_id}。")
-            household = self._household_of(s, entity, obj)
-            if expected_version is not None and household is not None and household.version != expected_version:
-                raise Conflict("household.version",
-                               f"Household {household.household_no} was changed by someone else; reload it.",
-                               f"户 {household.household_no} 已被他人修改，请重新载入后再改。")
-            old = getattr(obj, f.column)
-            if values.to_text(f, old) == values.to_text(f, new):
-                return self._detail(s, household, 500) if household else self.household(entity_id)
-            setattr(obj, f.column, new)
-            self.journal(s, household=household, entity=entity, entity_id=entity_id,
-                         member_id=obj.id if entity == Entity.MEMBER else getattr(obj, "member_id", None),
-                         field=key, old=values.to_text(f, old), new=values.to_text(f, new),
-                         reason=reason, source=source, reference=reference)
-            s.flush()
-            assert household is not None
-            return self._detail(s, household, 500)
+        obj = s.get(model, entity_id)
+        if obj is None:
+            raise NotFound("record.missing", f"No {entity} with id {entity_id}.",
+                           f"找不到记录 {entity}#{entity_id}。")
+        household = self._household_of(s, entity, obj)
+        if expected_version is not None and household is not None and household.version != expected_version:
+            raise Conflict("household.version",
+                           f"Household {household.household_no} was changed by someone else; reload it.",
+                           f"户 {household.household_no} 已被他人修改，请重新载入后再改。")
+        old = getattr(obj, f.column)
+        if values.to_text(f, old) == values.to_text(f, new):
+            return household
+        setattr(obj, f.column, new)
+        self.journal(s, household=household, entity=entity, entity_id=entity_id,
+                     member_id=obj.id if entity == Entity.MEMBER else getattr(obj, "member_id", None),
+                     field=key, old=values.to_text(f, old), new=values.to_text(f, new),
+                     reason=reason, source=source, reference=reference)
+        return household
 
     def set_income_field(self, *, household_id: int, year: int, key: str, value: Any,
                          reason: str | None = None, source: JournalSource = JournalSource.EDIT) -> HouseholdDetail:
@@ -347,6 +357,15 @@ class RegistryService:
     def add_member(self, *, household_id: int, values_by_key: dict[str, Any], reason: str,
                    date: dt.date, source: JournalSource = JournalSource.EDIT) -> MemberRecord:
         """Natural increase (birth, marriage in, …): a new member row, journalled field by field."""
+        with self.db.transaction() as s:
+            m = self.add_member_in(s, household_id=household_id, values_by_key=values_by_key, reason=reason,
+                                   date=date, source=source)
+            return MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), m.household_id)
+
+    def add_member_in(self, s: Session, *, household_id: int, values_by_key: dict[str, Any], reason: str,
+                      date: dt.date, source: JournalSource = JournalSource.EDIT,
+                      reference: str | None = None) -> Member:
+        """`add_member` inside the caller's transaction `s`."""
         books = self.db.codebook()
         typed = {}
         for key, raw in values_by_key.items():
@@ -360,50 +379,58 @@ class RegistryService:
             typed["birth_date"] = idnumber.birth_date(typed["id_number"])
         if typed.get("id_number") and not typed.get("sex"):
             typed["sex"] = idnumber.sex_code(typed["id_number"])
-        with self.db.transaction() as s:
-            h = s.get(Household, household_id)
-            if h is None:
-                raise NotFound("household.missing", f"No household with id {household_id}.",
-                               f"找不到编号为 {household_id} 的户。")
-            order = (s.scalar(select(func.max(Member.sort_order)).where(Member.household_id == h.id)) or 0) + 1
-            m = Member(household_id=h.id, sort_order=order, status=MEMBER_CURRENT,
-                       change_reason=reason, change_date=date, **typed)
-            s.add(m)
-            s.flush()
+        h = s.get(Household, household_id)
+        if h is None:
+            raise NotFound("household.missing", f"No household with id {household_id}.",
+                           f"找不到编号为 {household_id} 的户。")
+        order = (s.scalar(select(func.max(Member.sort_order)).where(Member.household_id == h.id)) or 0) + 1
+        m = Member(household_id=h.id, sort_order=order, status=MEMBER_CURRENT,
+                   change_reason=reason, change_date=date, **typed)
+        s.add(m)
+        s.flush()
+        self.journal(s, household=h, entity=Entity.MEMBER, entity_id=m.id, member_id=m.id,
+                     field=JournalEvent.MEMBER_ADDED, old=None, new=m.name, reason=reason, source=source,
+                     reference=reference)
+        for col, val in typed.items():
+            f = dd.field(f"member.{col}")
             self.journal(s, household=h, entity=Entity.MEMBER, entity_id=m.id, member_id=m.id,
-                         field=JournalEvent.MEMBER_ADDED, old=None, new=m.name, reason=reason, source=source)
-            for col, val in typed.items():
-                f = dd.field(f"member.{col}")
-                self.journal(s, household=h, entity=Entity.MEMBER, entity_id=m.id, member_id=m.id,
-                             field=f.key, old=None, new=values.to_text(f, val), reason=reason,
-                             source=source, bump=False)
-            self._sync_size(s, h, reason, source)
-            return MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), h.id)
+                         field=f.key, old=None, new=values.to_text(f, val), reason=reason,
+                         source=source, bump=False, reference=reference)
+        self._sync_size(s, h, reason, source, reference)
+        return m
 
     def decrease_member(self, *, member_id: int, reason: str, date: dt.date,
                         source: JournalSource = JournalSource.EDIT) -> MemberRecord:
         """Natural decrease (death, marriage out, …): the row stays, flagged with reason and date."""
         with self.db.transaction() as s:
-            m = s.get(Member, member_id)
-            if m is None:
-                raise NotFound("member.missing", f"No member with id {member_id}.", f"找不到成员 {member_id}。")
-            if not m.current:
-                raise Conflict("member.not_current", f"{m.name} is no longer a current member.",
-                               f"{m.name} 已不是在册成员。")
-            if is_head(m.relation):
-                raise Conflict("member.is_head",
-                               f"{m.name} is the head of household; designate a new head first.",
-                               f"{m.name} 是户主，请先变更户主再办理减少。")
-            h = m.household
-            self.journal(s, household=h, entity=Entity.MEMBER, entity_id=m.id, member_id=m.id,
-                         field="member.status", old=m.status, new=MEMBER_DECREASED, reason=reason,
-                         source=source)
-            m.status = MEMBER_DECREASED
-            m.change_reason = reason
-            m.change_date = date
-            self._sync_size(s, h, reason, source)
-            s.flush()
-            return MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), h.id)
+            m = self.decrease_member_in(s, member_id=member_id, reason=reason, date=date, source=source)
+            return MemberRecord(m.id, frozen_map(row_of(m, Entity.MEMBER, "sort_order")), m.household_id)
+
+    def decrease_member_in(self, s: Session, *, member_id: int, reason: str, date: dt.date,
+                           source: JournalSource = JournalSource.EDIT, reference: str | None = None,
+                           status: str = MEMBER_DECREASED, new_head_named: bool = False) -> Member:
+        """`decrease_member` inside the caller's transaction `s` (`status`: decreased or removed;
+        `new_head_named`: the head may leave, another member was made head in this transaction)."""
+        m = s.get(Member, member_id)
+        if m is None:
+            raise NotFound("member.missing", f"No member with id {member_id}.", f"找不到成员 {member_id}。")
+        if not m.current:
+            raise Conflict("member.not_current", f"{m.name} is no longer a current member.",
+                           f"{m.name} 已不是在册成员。")
+        if is_head(m.relation) and not new_head_named:
+            raise Conflict("member.is_head",
+                           f"{m.name} is the head of household; designate a new head first.",
+                           f"{m.name} 是户主，请先变更户主再办理减少。")
+        h = m.household
+        self.journal(s, household=h, entity=Entity.MEMBER, entity_id=m.id, member_id=m.id,
+                     field="member.status", old=m.status, new=status, reason=reason,
+                     source=source, reference=reference)
+        m.status = status
+        m.change_reason = reason
+        m.change_date = date
+        self._sync_size(s, h, reason, source, reference)
+        s.flush()
+        return m
 
     # ------------------------------------------------------------------ helpers shared with imports
     def journal(self, s: Session, *, household: Household | None, entity: Entity | str,
@@ -417,14 +444,15 @@ class RegistryService:
         if bump and household is not None:
             household.version = (household.version or 0) + 1
 
-    def _sync_size(self, s: Session, h: Household, reason: str | None, source: JournalSource) -> None:
+    def _sync_size(self, s: Session, h: Household, reason: str | None, source: JournalSource,
+                   reference: str | None = None) -> None:
         s.flush()
         count = s.scalar(select(func.count(Member.id)).where(
             Member.household_id == h.id, Member.current)) or 0
         if h.size != count:
             self.journal(s, household=h, entity=Entity.HOUSEHOLD, entity_id=h.id, member_id=None,
                          field="household.size", old=None if h.size is None else str(h.size),
-                         new=str(count), reason=reason, source=source, bump=False)
+                         new=str(count), reason=reason, source=source, bump=False, reference=reference)
             h.size = count
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from povdesk.db.models import ChangeLog
 from povdesk.domain import dictionary as dd
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.journal import JournalEvent, JournalSource
+from povdesk.services.changes import ChangeRequestService
 from povdesk.services.database import Database
 from povdesk.services.importer import ImportService
 from povdesk.services.registry import RegistryService
@@ -27,6 +29,10 @@ def test_import_edit_and_users_write_the_journal_vocabulary(db: Database, tmp_pa
     registry.add_member(household_id=hid, reason="出生", date=dt.date(2019, 6, 1), values_by_key={
         "member.name": "沙马阿果", "member.relation": "之孙女", "member.id_number": "513437201906010020"})
     UserService(db=db).save("wang", role="reviewer", display_name="王审核")
+    request = ChangeRequestService(db=db).make("correct", household_id=hid, reason="走访",
+                                               sets={"household.phone": "13912340000"})
+    ChangeRequestService(db=db).submit(request.id)
+    ChangeRequestService(db=dataclasses.replace(db, user="wang")).approve(request.id)
     with db.reading() as s:
         rows = s.execute(select(ChangeLog.source, ChangeLog.field)).all()
     assert {source for source, _ in rows} == {s.value for s in JournalSource}
