@@ -48,6 +48,7 @@ from povdesk.domain.meanings import (
     is_head,
 )
 from povdesk.errors import Conflict, InvalidValue, NotAllowed, NotFound
+from povdesk.services import audit
 from povdesk.services.checks import CheckService
 from povdesk.services.database import Database
 from povdesk.services.registry import RegistryService
@@ -105,9 +106,10 @@ class ChangeRequestService:
     # ------------------------------------------------------------------ audit
     def _audit(self, session: Session, action: str, request_id: int | None,
                detail: Mapping[str, Any] | None = None) -> None:
-        """One audit entry per state change, in the caller's transaction.
-
-        Does nothing in this branch: wired to services.audit.record at the merge."""
+        """One audit entry per state change, in the caller's transaction (the chain of
+        `services.audit`): the acting user, the action, the request as `CR-<id>`."""
+        audit.record(session, user=self.db.user, action=action,
+                     subject=None if request_id is None else f"CR-{request_id}", detail=detail)
 
     # ------------------------------------------------------------------ rules shared by every act
     def _require_role(self, action: str) -> None:
@@ -517,7 +519,7 @@ class ChangeRequestService:
         return self._decide(request_id, "reject", cr.REJECTED, comment, "change.rejected")
 
     def _decide(self, request_id: int, action: str, to: str, comment: str | None,
-                audit: str) -> cr.ChangeRequestRecord:
+                audit_action: str) -> cr.ChangeRequestRecord:
         self._require_role(action)
         step = cr.STEPS[action]
         with self.db.transaction() as s:
@@ -527,7 +529,7 @@ class ChangeRequestService:
             r.reviewer = self.db.user
             r.review_comment = _text(comment)
             self._event(s, r, to, _text(comment))
-            self._audit(s, audit, r.id, {"comment": _text(comment)})
+            self._audit(s, audit_action, r.id, {"comment": _text(comment)})
         return self.get(request_id)
 
     def rebase(self, request_id: int) -> cr.ChangeRequestRecord:

@@ -410,3 +410,17 @@ def test_list_filters(o: Office) -> None:
     assert [r.id for r in svc.list(status=cr.APPROVED)] == [a]
     assert [r.id for r in svc.list(status=cr.DRAFT)] == [b.id]
     assert [r.id for r in svc.list(period="2020-01")] == [a]
+
+
+def test_every_state_change_is_in_the_audit_chain(o: Office) -> None:
+    from povdesk.services.audit import AuditService
+
+    rid = approved(o)
+    o.as_("dina").sign_off("2020-01")
+    audit = AuditService(db=o.db)
+    mine = [(e.user, e.action) for e in audit.entries() if e.subject == f"CR-{rid}"]
+    assert ("tester", "change.made") in mine and ("tester", "change.submitted") in mine
+    assert ("rita", "change.approved") in mine and ("dina", "change.signed_off") in mine
+    assert any(e.action == "period.closed" and e.user == "dina" for e in audit.entries())
+    check = audit.verify()
+    assert check.broken is None and check.count >= 5

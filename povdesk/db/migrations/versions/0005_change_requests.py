@@ -1,8 +1,8 @@
 """change requests: change_request, change_field, change_event, evidence_file, change_evidence,
-period_close (issue 11). Written as 0004 after 0003; renumbered at the merge with the login branch.
+period_close (issue 11).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01 23:38:04.057654
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0004'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
