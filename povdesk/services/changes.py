@@ -661,6 +661,7 @@ class ChangeRequestService:
         if period > cr.period_of(self._today()):
             raise Conflict("change.period_future", f"The month {period} has not begun; it cannot be signed off.",
                            f"{period} 尚未开始，不能签发。")
+        self._signoff_blockers(period)
         with self.db.transaction() as s:
             if self._closed(s, period) is not None:
                 raise Conflict("change.period_closed", f"The month {period} is already signed off and closed.",
@@ -689,6 +690,29 @@ class ChangeRequestService:
             s.add(PeriodClose(period=period, closed_at=utcnow(), closed_by=self.db.user))
             self._audit(s, "period.closed", None, {"period": period, "requests": [r.id for r in rows]})
             return cr.SignOffResult(period, tuple(r.id for r in rows))
+
+    def _signoff_blockers(self, period: str) -> None:
+        """Refuse the month while a household of its approved requests has an open problem of a
+        rule that blocks sign-off, naming each (rule, household, message)."""
+        with self.db.reading() as s:
+            ids = set(s.scalars(select(ChangeRequest.household_id).where(
+                ChangeRequest.period == period, ChangeRequest.status == cr.APPROVED,
+                ChangeRequest.household_id.is_not(None))))
+        if not ids:
+            return
+        found = self.checks.signoff_blockers(ids)
+        if found:
+            shown = found[:20]
+            more_en = f" and {len(found) - len(shown)} more" if len(found) > len(shown) else ""
+            more_zh = f"等共 {len(found)} 条" if len(found) > len(shown) else ""
+            raise Conflict("change.signoff_blockers",
+                           f"The month {period} cannot be signed off while its households have open problems "
+                           "that block sign-off (rule blocks_signoff): "
+                           + "; ".join(f"{p.rule} household {p.household_no}: {p.message_en}" for p in shown)
+                           + f"{more_en}. Resolve them (or correct the data) first.",
+                           f"{period} 尚有阻止签发的问题未解决，不能签发："
+                           + "；".join(f"{p.rule} 户 {p.household_no}：{p.message_zh}" for p in shown)
+                           + f"{more_zh}。请先处理这些问题。")
 
     @staticmethod
     def _ids(ids: Iterable[int]) -> str:

@@ -424,3 +424,27 @@ def test_every_state_change_is_in_the_audit_chain(o: Office) -> None:
     assert any(e.action == "period.closed" and e.user == "dina" for e in audit.entries())
     check = audit.verify()
     assert check.broken is None and check.count >= 5
+
+
+# ------------------------------------------------------------------ sign-off blockers
+H_BLOCKED = "51343720420200001"  # exited, an exit indicator not met: EXIT-001 open, an error
+
+
+def test_sign_off_is_refused_while_a_household_of_the_month_has_blocking_problems(o: Office) -> None:
+    clean = approved(o)
+    r = o.as_("carl").make("correct", household_no=H_BLOCKED, sets={"household.phone": "13977778888"},
+                           reason="走访核实")
+    o.as_("carl").submit(r.id)
+    o.as_("ron").approve(r.id)
+    checks = CheckService(db=o.db)
+    blockers = checks.signoff_blockers([household(o.db, H_BLOCKED).id])
+    assert [p.rule for p in blockers] == ["EXIT-001"]
+    with pytest.raises(Conflict) as e:
+        o.as_("dina").sign_off("2020-01")
+    assert e.value.code == "change.signoff_blockers"
+    assert "EXIT-001" in e.value.en and H_BLOCKED in e.value.en and "block sign-off" in e.value.en
+    assert "EXIT-001" in e.value.zh and "阻止签发" in e.value.zh
+    assert not o.as_("dina").period("2020-01").closed
+    assert {o.as_("dina").get(x).status for x in (clean, r.id)} == {cr.APPROVED}
+    CheckService(db=o.as_("rita").db).accept(blockers[0].id, "已核实，待下月整改")
+    assert o.as_("dina").sign_off("2020-01").request_ids == (clean, r.id)
