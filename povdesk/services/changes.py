@@ -695,9 +695,8 @@ class ChangeRequestService:
         """Refuse the month while a household of its approved requests has an open problem of a
         rule that blocks sign-off, naming each (rule, household, message)."""
         with self.db.reading() as s:
-            ids = set(s.scalars(select(ChangeRequest.household_id).where(
-                ChangeRequest.period == period, ChangeRequest.status == cr.APPROVED,
-                ChangeRequest.household_id.is_not(None))))
+            ids = {i for i in s.scalars(select(ChangeRequest.household_id).where(
+                ChangeRequest.period == period, ChangeRequest.status == cr.APPROVED)) if i is not None}
         if not ids:
             return
         found = self.checks.signoff_blockers(ids)
