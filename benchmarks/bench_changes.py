@@ -12,7 +12,9 @@ Run: `.venv/bin/python -m benchmarks.bench_changes [--requests N]`.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import dataclasses
+import pstats
 import shutil
 import statistics
 import tempfile
@@ -59,6 +61,7 @@ def _filler(db: Database, count: int, household_ids: list[int]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--profile", action="store_true", help="profile the approvals (cProfile, top 25)")
     parser.add_argument("--queue", type=int, default=10_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -83,17 +86,23 @@ def main() -> None:
             made_s = time.perf_counter() - t0
             approving = ChangeRequestService(db=reviewer)
             per: list[float] = []
+            profiler = cProfile.Profile() if args.profile else None
             t0 = time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
             for rid in ids:
                 t1 = time.perf_counter()
                 approving.approve(rid)
                 per.append(time.perf_counter() - t1)
             total = time.perf_counter() - t0
+            if profiler is not None:
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
             report("changes.approve", requests=len(ids), total_s=round(total, 2), target_s=5.0,
                    median_ms=round(statistics.median(per) * 1000, 2),
                    p95_ms=round(percentile(per, 95) * 1000, 2), make_and_submit_s=round(made_s, 2))
 
-            _filler(db, max(0, args.queue - len(ids)), [h for h, _ in rows])
+            _filler(clerk, max(0, args.queue - len(ids)), [h for h, _ in rows])
             queues: dict[str, list[float]] = {}
             for status in (cr.DRAFT, cr.RETURNED, cr.SUBMITTED, cr.APPROVED):
                 for _ in range(3):
