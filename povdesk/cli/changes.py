@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     new = actions.add_parser("new", help="make a draft change request")
     new.add_argument("type", choices=tuple(TYPES), help="the type of change")
-    where = new.add_mutually_exclusive_group(required=True)
+    where = new.add_mutually_exclusive_group()
     where.add_argument("--household", metavar="NO", help="household number")
     where.add_argument("--village", metavar="CODE", help="village code (village-exit)")
     new.add_argument("--member", metavar="ID_NUMBER", help="the member concerned (member fields, member-out)")
@@ -59,7 +59,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     new.add_argument("--notice", metavar="KEY=VALUE", action="append", default=[],
                      help="notice record: assessment_date, notice_start, notice_end, township_review_date "
                           "(YYYY-MM-DD) and township_reviewer (a name); repeatable")
-    new.add_argument("--from-form", metavar="PD1-…", help="the printed form the correction was written on")
+    new.add_argument("--from-form", metavar="PD1-…",
+                     help="the printed form (its QR code) the correction was written on: the values before "
+                          "are those printed, a field changed since printing is marked; --household may be left out")
     new.add_argument("--format", choices=("text", "json"), default="text")
 
     for name, help_text in (("submit", "submit a draft or returned request for review"),
@@ -153,7 +155,7 @@ def _run(args: argparse.Namespace, db: Database) -> int:
 def _new(service: Any, args: argparse.Namespace, zh: bool) -> int:
     from povdesk.reports.forms import parse_payload
 
-    source, source_ref, household = "typed", None, args.household
+    household = args.household
     if args.from_form:
         key = parse_payload(args.from_form)
         if key is None:
@@ -163,7 +165,10 @@ def _new(service: Any, args: argparse.Namespace, zh: bool) -> int:
             raise BadInput("input.payload_household",
                            f"The form {args.from_form} is of household {key.household_no}, not {household}.",
                            f"表格 {args.from_form} 属于户 {key.household_no}，而不是 {household}。")
-        source, source_ref = "form", args.from_form.strip().upper()
+    elif not household and not args.village:
+        raise BadInput("input.household", "Name the household (--household NO), the village (--village CODE) "
+                       "or the printed form (--from-form PD1-…).",
+                       "请指明户（--household 户编号）、村（--village 村代码）或打印表格（--from-form PD1-…）。")
     if args.village:
         raise BadInput("input.village_type", "Village exit requests are not available yet.",
                        "暂不支持贫困村退出申请。")
@@ -177,7 +182,7 @@ def _new(service: Any, args: argparse.Namespace, zh: bool) -> int:
     record = service.make(args.type, household_no=household, member=args.member,
                           sets=_pairs(args.sets, "--set", "--set 参数"), cause=args.cause, date=args.date,
                           reason=args.reason, note=args.note, notice=_pairs(args.notice, "--notice", "--notice 参数"),
-                          year=args.year, new_head=args.new_head, source=source, source_ref=source_ref,
+                          year=args.year, new_head=args.new_head, from_form=args.from_form,
                           evidence=evidence)
     _say(record, args.format, zh)
     return 0

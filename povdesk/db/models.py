@@ -389,6 +389,8 @@ class YearSetting(Base):
     school_age_from: Mapped[int] = mapped_column(default=6)
     school_age_to: Mapped[int] = mapped_column(default=15)
     reference_date: Mapped[dt.date | None]
+    #: a poor village may exit while its incidence of poverty (%) is at most this (3 in the west)
+    village_exit_incidence: Mapped[float] = mapped_column(default=3.0, server_default="3")
 
 
 class Meta(Base):
@@ -570,6 +572,9 @@ class ChangeField(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+    #: a request made from a printed form takes `before` as printed; where the registry held another
+    #: value when the request was made, that value (the field is marked: changed since printing)
+    current: Mapped[str | None] = mapped_column(Text)
 
 
 class ChangeEvent(Base):

@@ -222,6 +222,13 @@ class ChangeFieldRecord:
     member: str | None
     before: str | None
     after: str | None
+    #: made from a printed form: the registry's value then, where it differed from the printed
+    #: `before` (None: the same, or not from a form)
+    current: str | None = None
+
+    @property
+    def changed_since_printing(self) -> bool:
+        return self.current is not None
 
 
 @dataclass(frozen=True)
@@ -280,7 +287,8 @@ class ChangeRequestRecord:
             "cause": self.cause, "date": self.event_date.isoformat() if self.event_date else None,
             "year": self.year, "notice": dict(self.notice), "source": self.source,
             "source_ref": self.source_ref,
-            "fields": [{"key": f.key, "member": f.member, "before": f.before, "after": f.after}
+            "fields": [{"key": f.key, "member": f.member, "before": f.before, "after": f.after,
+                        **({"current": f.current} if f.current is not None else {})}
                        for f in self.fields],
             "maker": self.maker, "reviewer": self.reviewer, "signer": self.signer, "period": self.period,
             "review_comment": self.review_comment,

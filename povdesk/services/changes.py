@@ -47,10 +47,13 @@ from povdesk.domain.meanings import (
     is_exited,
     is_head,
 )
-from povdesk.errors import Conflict, InvalidValue, NotAllowed, NotFound
+from povdesk.errors import Conflict, InvalidValue, NotAllowed, NotFound, PovdeskError
+from povdesk.reports.forms import mask_id
+from povdesk.reports.printed import printed_values
 from povdesk.services import audit
 from povdesk.services.checks import CheckService
 from povdesk.services.database import Database
+from povdesk.services.printing import PrintedSnapshot, PrintService
 from povdesk.services.registry import RegistryService
 from povdesk.services.users import UserService
 
@@ -161,8 +164,12 @@ class ChangeRequestService:
              date: dt.date | str | None = None, reason: str | None = None, note: str | None = None,
              notice: Mapping[str, Any] | None = None, year: int | None = None, new_head: str | None = None,
              source: str = "typed", source_ref: str | None = None,
-             evidence: Sequence[tuple[str, bytes]] = ()) -> cr.ChangeRequestRecord:
-        """A new draft request (`member`, `new_head`: ID number or member id within the household)."""
+             evidence: Sequence[tuple[str, bytes]] = (), from_form: str | None = None) -> cr.ChangeRequestRecord:
+        """A new draft request (`member`, `new_head`: ID number or member id within the household).
+
+        `from_form`: the QR payload (`PD1-…`) of the printed form the correction was written on;
+        each field's `before` is then the value as printed, and a field whose registry value
+        differs from the printed one keeps that value in `current` (marked)."""
         kind = cr.TYPES.get(type_)
         if kind is None:
             raise InvalidValue("change.type", f"Unknown type '{type_}'; use one of {', '.join(cr.TYPES)}.",
@@ -171,12 +178,19 @@ class ChangeRequestService:
             raise InvalidValue("change.type_later", f"Change requests of type {type_} are not available yet.",
                                f"暂不支持“{kind.zh}”类型的变更申请。")
         self._require_role("make")
+        snap = None
+        if _text(from_form):
+            snap = self._snapshot(str(from_form), household_no)
+            household_id, household_no = None, snap.household_no
+            source, source_ref = "form", str(from_form).strip().upper()
         with self.db.transaction() as s:
             h = self._household(s, household_id, household_no)
             r = ChangeRequest(type=type_, household_id=h.id, status=cr.DRAFT, based_on_version=h.version,
                               source=source, source_ref=_text(source_ref), maker=self.db.user)
             self._fill(s, r, h, kind, member=member, sets=sets or {}, cause=cause, date=date, reason=reason,
                        note=note, notice=notice, year=year, new_head=new_head)
+            if snap is not None:
+                self._take_printed(r, h, snap)
             s.add(r)
             s.flush()
             s.add(ChangeEvent(request_id=r.id, at=utcnow(), user=self.db.user, from_status=None,
@@ -192,6 +206,10 @@ class ChangeRequestService:
              note: str | None = None, notice: Mapping[str, Any] | None = None, year: int | None = None,
              new_head: str | None = None) -> cr.ChangeRequestRecord:
         """Change a draft or returned request (its maker only); what is not given stays as it was."""
+        with self.db.reading() as s:
+            r = self._load(s, request_id)
+            ref = r.source_ref if r.source == "form" else None
+        snap = self._snapshot(ref, None) if ref else None
         with self.db.transaction() as s:
             r = self._load(s, request_id)
             self._stage(r, "edit")
@@ -211,10 +229,52 @@ class ChangeRequestService:
                        note=note if note is not None else r.note,
                        notice=notice if notice is not None else dict(r.notice or {}),
                        year=year if year is not None else r.year, new_head=new_head or keep_head)
+            if snap is not None:
+                self._take_printed(r, h, snap)
             if r.status != cr.DRAFT:
                 self._event(s, r, cr.DRAFT, "edited")
             r.updated_at = utcnow()
         return self.get(request_id)
+
+    def _snapshot(self, payload: str, household_no: str | None) -> PrintedSnapshot:
+        snap = PrintService(db=self.db).find_snapshot(payload)
+        if household_no and household_no.strip() != snap.household_no:
+            raise InvalidValue("change.form_household",
+                               f"The form {payload.strip()} is of household {snap.household_no}, not {household_no}.",
+                               f"表格 {payload.strip()} 属于户 {snap.household_no}，而不是 {household_no}。")
+        return snap
+
+    def _take_printed(self, r: ChangeRequest, h: Household, snap: PrintedSnapshot) -> None:
+        """`before` as printed on the form; where the registry holds another value, it is kept in
+        `current` (the field is marked) and the request is based on the printed version, so that
+        approval's conflict check compares with what the clerk saw."""
+        printed = printed_values(snap.form)
+        books = self.db.codebook()
+        rows: dict[int, Mapping[str, str]] = {}
+        for m in h.members:
+            for row in printed.members:
+                shown = row.get("member.id_number") or ""
+                if row.get("member.name") == m.name and (
+                        not shown or shown in ((m.id_number or ""), mask_id(m.id_number))):
+                    rows[m.id] = row
+                    break
+        for f in r.fields:
+            try:
+                d = dd.field(f.field)
+            except KeyError:
+                continue
+            source = printed.household if f.member_id is None else rows.get(f.member_id, {})
+            if f.field not in source:
+                continue
+            text = source[f.field]
+            try:
+                was = values.to_text(d, values.coerce(d, text, books)) if text != "" else None
+            except PovdeskError:
+                continue
+            f.current = None
+            if was != f.before:
+                f.current, f.before = f.before, was
+        r.based_on_version = snap.version
 
     def add_evidence(self, request_id: int, name: str, data: bytes) -> cr.ChangeRequestRecord:
         with self.db.transaction() as s:
@@ -544,6 +604,7 @@ class ChangeRequestService:
             for f in r.fields:
                 if f.before is not None or f.member_id is not None or f.field in _HOUSEHOLD_EXTRA:
                     f.before = self._current(s, h, f)
+                f.current = None
             r.based_on_version = h.version
             if r.status != cr.DRAFT:
                 self._event(s, r, cr.DRAFT, "rebased")
@@ -661,6 +722,7 @@ class ChangeRequestService:
         if period > cr.period_of(self._today()):
             raise Conflict("change.period_future", f"The month {period} has not begun; it cannot be signed off.",
                            f"{period} 尚未开始，不能签发。")
+        self._signoff_blockers(period)
         with self.db.transaction() as s:
             if self._closed(s, period) is not None:
                 raise Conflict("change.period_closed", f"The month {period} is already signed off and closed.",
@@ -689,6 +751,28 @@ class ChangeRequestService:
             s.add(PeriodClose(period=period, closed_at=utcnow(), closed_by=self.db.user))
             self._audit(s, "period.closed", None, {"period": period, "requests": [r.id for r in rows]})
             return cr.SignOffResult(period, tuple(r.id for r in rows))
+
+    def _signoff_blockers(self, period: str) -> None:
+        """Refuse the month while a household of its approved requests has an open problem of a
+        rule that blocks sign-off, naming each (rule, household, message)."""
+        with self.db.reading() as s:
+            ids = {i for i in s.scalars(select(ChangeRequest.household_id).where(
+                ChangeRequest.period == period, ChangeRequest.status == cr.APPROVED)) if i is not None}
+        if not ids:
+            return
+        found = self.checks.signoff_blockers(ids)
+        if found:
+            shown = found[:20]
+            more_en = f" and {len(found) - len(shown)} more" if len(found) > len(shown) else ""
+            more_zh = f"等共 {len(found)} 条" if len(found) > len(shown) else ""
+            raise Conflict("change.signoff_blockers",
+                           f"The month {period} cannot be signed off while its households have open problems "
+                           "that block sign-off (rule blocks_signoff): "
+                           + "; ".join(f"{p.rule} household {p.household_no}: {p.message_en}" for p in shown)
+                           + f"{more_en}. Resolve them (or correct the data) first.",
+                           f"{period} 尚有阻止签发的问题未解决，不能签发："
+                           + "；".join(f"{p.rule} 户 {p.household_no}：{p.message_zh}" for p in shown)
+                           + f"{more_zh}。请先处理这些问题。")
 
     @staticmethod
     def _ids(ids: Iterable[int]) -> str:
@@ -748,7 +832,7 @@ class ChangeRequestService:
             for m in s.scalars(select(Member).where(Member.id.in_(ids))):
                 names[m.id] = m.id_number or m.name
         fields = tuple(cr.ChangeFieldRecord(f.field, f.member_id, names.get(f.member_id) if f.member_id else None,
-                                            f.before, f.after) for f in r.fields)
+                                            f.before, f.after, f.current) for f in r.fields)
         history = tuple(cr.ChangeEventRecord(e.at, e.user, e.from_status, e.to_status, e.comment) for e in r.events)
         evidence = tuple(cr.EvidenceRecord(f.id, f.sha256, link.name, f.media_type, f.size)
                          for link, f in s.execute(

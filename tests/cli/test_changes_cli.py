@@ -30,11 +30,30 @@ def cli(db: str, user: str | None, *argv: str, lang: str = "en") -> int:
     return main(["--db", db, "--lang", lang, *(["--user", user] if user else []), "changes", *argv])
 
 
+def printed(db_url: str, tmp_path: Path) -> str:
+    """Print H0's comparison table; its QR payload."""
+    from povdesk.config import Settings
+    from povdesk.reports.forms import form_payload
+    from povdesk.services.printing import PrintSelection, PrintService
+
+    db = Database.open(db_url, user="tester")
+    try:
+        done = PrintService(db=db, settings=Settings()).print_batch(PrintSelection(household_nos=(H0,)),
+                                                                   pdf=tmp_path / "forms.pdf")
+        with db.reading() as s:
+            version = s.scalar(select(Household.version).where(Household.household_no == H0))
+        assert version is not None
+        return form_payload(done.batch_id, H0, version)
+    finally:
+        db.close()
+
+
 def test_correction_round_trip(office: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     scan = tmp_path / "scan.png"
     scan.write_bytes(b"PNG")
+    payload = printed(office, tmp_path)
     assert cli(office, "tester", "new", "correct", "--household", H0, "--set", "household.phone=13911112222",
-               "--reason", "走访核实", "--evidence", str(scan), "--from-form", f"PD1-B1-H{H0}-V1",
+               "--reason", "走访核实", "--evidence", str(scan), "--from-form", payload,
                "--format", "json") == 0
     made = json.loads(capsys.readouterr().out)
     assert made == {"change_id": made["change_id"], "status": "draft"}
@@ -53,7 +72,7 @@ def test_correction_round_trip(office: str, capsys: pytest.CaptureFixture[str], 
     assert (shown["maker"], shown["reviewer"], shown["signer"], shown["period"]) == ("tester", "rita", "dina",
                                                                                      period)
     assert [h["to"] for h in shown["history"]] == ["draft", "submitted", "approved", "signed_off"]
-    assert shown["source_ref"] == f"PD1-B1-H{H0}-V1" and shown["evidence"][0]["name"] == "scan.png"
+    assert shown["source_ref"] == payload and shown["evidence"][0]["name"] == "scan.png"
     assert cli(office, None, "list", "--status", "signed_off", "--format", "json") == 0
     assert [r["change_id"] for r in json.loads(capsys.readouterr().out)] == [int(cid)]
     db = Database.open(office, user="tester")

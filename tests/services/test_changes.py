@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -424,3 +425,74 @@ def test_every_state_change_is_in_the_audit_chain(o: Office) -> None:
     assert any(e.action == "period.closed" and e.user == "dina" for e in audit.entries())
     check = audit.verify()
     assert check.broken is None and check.count >= 5
+
+
+# ------------------------------------------------------------------ sign-off blockers
+H_BLOCKED = "51343720420200001"  # exited, an exit indicator not met: EXIT-001 open, an error
+
+
+def test_sign_off_is_refused_while_a_household_of_the_month_has_blocking_problems(o: Office) -> None:
+    clean = approved(o)
+    r = o.as_("carl").make("correct", household_no=H_BLOCKED, sets={"household.phone": "13977778888"},
+                           reason="走访核实")
+    o.as_("carl").submit(r.id)
+    o.as_("ron").approve(r.id)
+    checks = CheckService(db=o.db)
+    blockers = checks.signoff_blockers([household(o.db, H_BLOCKED).id])
+    assert [p.rule for p in blockers] == ["EXIT-001"]
+    with pytest.raises(Conflict) as e:
+        o.as_("dina").sign_off("2020-01")
+    assert e.value.code == "change.signoff_blockers"
+    assert "EXIT-001" in e.value.en and H_BLOCKED in e.value.en and "block sign-off" in e.value.en
+    assert "EXIT-001" in e.value.zh and "阻止签发" in e.value.zh
+    assert not o.as_("dina").period("2020-01").closed
+    assert {o.as_("dina").get(x).status for x in (clean, r.id)} == {cr.APPROVED}
+    CheckService(db=o.as_("rita").db).accept(blockers[0].id, "已核实，待下月整改")
+    assert o.as_("dina").sign_off("2020-01").request_ids == (clean, r.id)
+
+
+# ------------------------------------------------------------------ from a printed form
+def print_h0(o: Office, tmp_path: Path) -> str:
+    from povdesk.config import Settings
+    from povdesk.reports.forms import form_payload
+    from povdesk.services.printing import PrintSelection, PrintService
+
+    done = PrintService(db=o.db, settings=Settings()).print_batch(PrintSelection(household_nos=(H0,)),
+                                                                 pdf=tmp_path / "forms.pdf")
+    return form_payload(done.batch_id, H0, household(o.db, H0).version)
+
+
+def test_a_correction_from_a_printed_form_starts_from_the_printed_values(o: Office, tmp_path: Path) -> None:
+    printed_phone = household(o.db, H0).phone
+    head = members(o.db, H0)[0]
+    payload = print_h0(o, tmp_path)
+    approved(o, maker="carl", reviewer="ron")  # the phone changes after printing: 13911112222
+    assert household(o.db, H0).phone == "13911112222"
+    r = o.as_("tester").make("correct", from_form=payload, member=head.id_number, reason="入户核实",
+                             sets={"household.phone": "13800001111", "member.education": "初中"})
+    assert r.household_no == H0 and r.source == "form" and r.source_ref == payload
+    by_key = {f.key: f for f in r.fields}
+    assert (by_key["household.phone"].before, by_key["household.phone"].current) == (printed_phone, "13911112222")
+    assert by_key["household.phone"].changed_since_printing
+    assert (by_key["member.education"].before, by_key["member.education"].current) == (head.education, None)
+    assert r.as_json()["fields"][0].get("current") in ("13911112222", None)
+    o.as_("tester").submit(r.id)
+    with pytest.raises(Conflict) as e:  # the clerk saw the printed phone, not today's
+        o.as_("rita").approve(r.id)
+    assert e.value.code == "change.conflict" and "电话" in e.value.zh
+    o.as_("tester").rebase(r.id)
+    rebased = o.as_("tester").get(r.id)
+    assert {f.key: (f.before, f.current) for f in rebased.fields}["household.phone"] == ("13911112222", None)
+    o.as_("tester").submit(r.id)
+    assert o.as_("rita").approve(r.id).status == cr.APPROVED
+    assert household(o.db, H0).phone == "13800001111"
+
+
+def test_a_printed_form_of_another_household_is_refused(o: Office, tmp_path: Path) -> None:
+    payload = print_h0(o, tmp_path)
+    with pytest.raises(InvalidValue) as e:
+        o.as_("tester").make("correct", household_no=H4, from_form=payload, sets={"household.phone": "139"})
+    assert e.value.code == "change.form_household" and H0 in e.value.zh
+    # unchanged since printing: nothing marked, approval goes through
+    r = o.as_("tester").make("correct", from_form=payload, sets={"household.phone": "13911112222"})
+    assert [f.current for f in r.fields] == [None] and r.based_on_version == household(o.db, H0).version

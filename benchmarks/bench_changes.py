@@ -1,0 +1,140 @@
+"""Change requests on the 20,000-household county (issue 11 §7).
+
+* approving 1,000 correction requests, each applied, journalled and its household re-checked
+  (target: 5 s in all);
+* the queues (drafts, submitted, approved) with 10,000 requests in the database (target: 300 ms);
+* opening a household as printed from its QR payload, the service call (target: 200 ms).
+
+The scale county is copied first: the cached one stays untouched.
+Run: `.venv/bin/python -m benchmarks.bench_changes [--requests N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import dataclasses
+import pstats
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from benchmarks.common import percentile, report, scale_county_path
+from povdesk.config import Settings
+from povdesk.db.base import utcnow
+from povdesk.db.models import ChangeEvent, ChangeField, ChangeRequest, Household
+from povdesk.demo.service import DEMO_PASSWORD
+from povdesk.domain import changes as cr
+from povdesk.services.changes import ChangeRequestService
+from povdesk.services.database import Database
+from povdesk.services.printing import PrintSelection, PrintService
+from povdesk.services.users import UserService
+
+
+def _as(db: Database, login: str) -> Database:
+    other = dataclasses.replace(db, user=login, authenticated=False)
+    if other.has_logins():
+        UserService(db=other).authenticate(login, DEMO_PASSWORD)
+    return other
+
+
+def _filler(db: Database, count: int, household_ids: list[int]) -> None:
+    """`count` more requests, written directly (drafts, submitted and approved) for the queues."""
+    states = (cr.DRAFT, cr.SUBMITTED, cr.APPROVED, cr.RETURNED)
+    with db.transaction() as s:
+        for i in range(count):
+            status = states[i % len(states)]
+            r = ChangeRequest(type=cr.CORRECT, household_id=household_ids[i % len(household_ids)], status=status,
+                              based_on_version=1, source="typed", maker="clerk",
+                              reviewer="reviewer" if status == cr.APPROVED else None,
+                              period="2020-01" if status == cr.APPROVED else None)
+            r.fields.append(ChangeField(entity="household", field="household.phone", before=None,
+                                        after=f"139{i:08d}"))
+            r.events.append(ChangeEvent(at=utcnow(), user="clerk", from_status=None, to_status=status))
+            s.add(r)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--profile", action="store_true", help="profile the approvals (cProfile, top 25)")
+    parser.add_argument("--queue", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "county.sqlite"
+        shutil.copy(scale_county_path(), path)
+        db = Database.open(path, user="bench", backups=Path(folder))
+        try:
+            clerk, reviewer = _as(db, "clerk"), _as(db, "reviewer")
+            with db.reading() as s:
+                rows = s.execute(select(Household.id, Household.household_no).where(Household.active)
+                                 .order_by(Household.id)).all()
+            step = max(1, len(rows) // args.requests)
+            chosen = rows[::step][:args.requests]
+            making = ChangeRequestService(db=clerk)
+            ids = []
+            t0 = time.perf_counter()
+            for n, (_, no) in enumerate(chosen):
+                r = making.make("correct", household_no=no, sets={"household.phone": f"137{n:08d}"},
+                                reason="入户核实")
+                making.submit(r.id)
+                ids.append(r.id)
+            made_s = time.perf_counter() - t0
+            approving = ChangeRequestService(db=reviewer)
+            per: list[float] = []
+            profiler = cProfile.Profile() if args.profile else None
+            t0 = time.perf_counter()
+            if profiler is not None:
+                profiler.enable()
+            for rid in ids:
+                t1 = time.perf_counter()
+                approving.approve(rid)
+                per.append(time.perf_counter() - t1)
+            total = time.perf_counter() - t0
+            if profiler is not None:
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+            report("changes.approve", requests=len(ids), total_s=round(total, 2), target_s=5.0,
+                   median_ms=round(statistics.median(per) * 1000, 2),
+                   p95_ms=round(percentile(per, 95) * 1000, 2), make_and_submit_s=round(made_s, 2))
+
+            _filler(clerk, max(0, args.queue - len(ids)), [h for h, _ in rows])
+            queues: dict[str, list[float]] = {}
+            for status in (cr.DRAFT, cr.RETURNED, cr.SUBMITTED, cr.APPROVED):
+                for _ in range(3):
+                    t1 = time.perf_counter()
+                    found = approving.list(status=status)
+                    queues.setdefault(status, []).append(time.perf_counter() - t1)
+                queues[status + "_count"] = [float(len(found))]
+            every = [statistics.median(v) for k, v in queues.items() if not k.endswith("_count")]
+            report("changes.queues", requests=args.queue, all_queues_median_s=round(sum(every), 3), target_s=0.3,
+                   **{f"{k}_median_ms": round(statistics.median(v) * 1000, 1) for k, v in queues.items()
+                      if not k.endswith("_count")},
+                   **{k: int(v[0]) for k, v in queues.items() if k.endswith("_count")})
+
+            printer = PrintService(db=_as(db, "director"), settings=Settings())
+            done = printer.print_batch(PrintSelection(household_nos=tuple(no for _, no in rows[:50])),
+                                       pdf=Path(folder) / "forms.pdf")
+            from povdesk.reports.forms import form_payload
+
+            with db.reading() as s:
+                versions = dict(s.execute(select(Household.household_no, Household.version)
+                                          .where(Household.household_no.in_(done.household_nos))).all())
+            opened: list[float] = []
+            for no in done.household_nos:
+                payload = form_payload(done.batch_id, no, versions[no])
+                t1 = time.perf_counter()
+                printer.find_snapshot(payload)
+                opened.append(time.perf_counter() - t1)
+            report("changes.open_as_printed", samples=len(opened), median_ms=round(statistics.median(opened) * 1000, 2),
+                   p95_ms=round(percentile(opened, 95) * 1000, 2), target_ms=200)
+        finally:
+            db.close()
+
+
+if __name__ == "__main__":
+    main()
