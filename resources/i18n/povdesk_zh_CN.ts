@@ -10,6 +10,117 @@
     </message>
 </context>
 <context>
+    <name>ChangeDialog</name>
+    <message>
+        <source>Correction</source>
+        <extracomment>what a verified visit with nothing to change records as its reason</extracomment>
+        <translation>信息更正</translation>
+    </message>
+    <message>
+        <source>Scan the form&apos;s QR code or type PD1-…</source>
+        <translation>扫描表单二维码或输入 PD1-…</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Printed</source>
+        <translation>打印时</translation>
+    </message>
+    <message>
+        <source>Current</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>更正为</translation>
+    </message>
+    <message>
+        <source>Why: home visit, household register, …</source>
+        <translation>原因：入户核实、户口本…</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Verified, no change</source>
+        <translation>核实无误</translation>
+    </message>
+    <message>
+        <source>Record the visit: a correction request with no fields, submitted</source>
+        <translation>记录本次核实：提交一条不含字段的信息更正申请</translation>
+    </message>
+    <message>
+        <source>Save as draft</source>
+        <translation>保存草稿</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Form code</source>
+        <translation>表单编号</translation>
+    </message>
+    <message>
+        <source>printed {0} (batch {1}, version {2})</source>
+        <translation>打印于 {0}（批次 {1}，版本 {2}）</translation>
+    </message>
+    <message>
+        <source>{0} fields changed since printing</source>
+        <translation>打印后已有 {0} 个字段变化</translation>
+    </message>
+    <message>
+        <source>editing request #{0}</source>
+        <translation>正在修改申请 #{0}</translation>
+    </message>
+    <message>
+        <source>Changed since the form was printed: printed “{0}”, now “{1}”</source>
+        <translation>打印后已变化：打印时为“{0}”，现为“{1}”</translation>
+    </message>
+    <message>
+        <source>Nothing was entered. If the household is as recorded, use “Verified, no change”.</source>
+        <translation>未填写任何更正。如该户信息无误，请点击“核实无误”。</translation>
+    </message>
+</context>
+<context>
+    <name>Changes</name>
+    <message>
+        <source>&amp;Correct household…</source>
+        <translation>更正本户信息(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Scan a form&apos;s QR code or type PD1-…</source>
+        <translation>扫描表单二维码或输入 PD1-…</translation>
+    </message>
+    <message>
+        <source>Form code</source>
+        <translation>表单编号</translation>
+    </message>
+    <message>
+        <source>Printed form:</source>
+        <translation>打印表单：</translation>
+    </message>
+    <message>
+        <source>Open a &amp;printed form…</source>
+        <translation>按打印表单打开(&amp;P)…</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdDetailView</name>
     <message>
         <source>Two assurances and three guarantees</source>
@@ -50,6 +161,10 @@
     <message>
         <source>Select a household in the list to see its details.</source>
         <translation>在列表中选择一户即可查看详细信息。</translation>
+    </message>
+    <message>
+        <source>New correction…</source>
+        <translation>新建更正…</translation>
     </message>
     <message>
         <source>Cancelled household</source>
@@ -523,6 +638,10 @@
     <message>
         <source>&amp;Print</source>
         <translation>打印(&amp;P)</translation>
+    </message>
+    <message>
+        <source>C&amp;hanges</source>
+        <translation>变更(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;View</source>
