@@ -268,6 +268,7 @@ class ChangesPanel(QWidget):
         self.splitter.addWidget(review)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([540, 760])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(self.splitter)
@@ -358,10 +359,18 @@ class ChangesPanel(QWidget):
             lines.append(self.tr("No field changes: the household was verified as recorded."))
         self.info.setText("\n".join(lines))
         books = self.services.db.codebook()
+        names: dict[int, str] = {}
+        if record.household_id is not None and any(f.member_id for f in record.fields):
+            try:
+                detail = self.services.registry.household(record.household_id, history_limit=0)
+                names = {m.id: m["name"] or "" for m in detail.members}
+            except Exception:  # the ID numbers the request names are shown instead
+                names = {}
         self.fields.setRowCount(len(record.fields))
         for i, f in enumerate(record.fields):
             label, old, new = _journal_texts(f.key, f.before, f.after, books, lang)
-            for col, text in enumerate((label, f.member or "", old, new)):
+            who = names.get(f.member_id or 0) or f.member or ""
+            for col, text in enumerate((label, who, old, new)):
                 item = QTableWidgetItem(text)
                 if col == 0:
                     item.setToolTip(f.key)
@@ -473,8 +482,13 @@ def install_changes_panel(window: Any) -> ChangesPanel:
     panel.changed.connect(window.refresh)
     panel.on_edit = lambda record: open_correction(window, record.household_id, request=record)
     window.changes_panel = panel
+    others = [d for d in window._docks
+              if window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
     window.changes_dock = window.add_dock(panel, QCoreApplication.translate("Changes", "Change requests"),
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
+    if others:  # a tab beside the problems list: each needs the window's whole width
+        window.tabifyDockWidget(others[0], window.changes_dock)
+        others[0].raise_()
     menu = window.menus["changes"]
     menu.addSeparator()
     signoff = QAction(QCoreApplication.translate("Changes", "&Sign off month…"), window)
