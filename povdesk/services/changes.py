@@ -843,3 +843,22 @@ class ChangeRequestService:
             r.based_on_version, r.reason, r.note, r.cause, r.event_date, r.year, r.new_head_member_id,
             dict(r.notice or {}), r.source, r.source_ref, r.maker, r.reviewer, r.signer, r.period,
             r.review_comment, r.created_at, r.updated_at, fields, history, evidence)
+
+    # ------------------------------------------------------------------ the window's queues (read only)
+    def queue(self, status: str, *, maker: str | None = None,
+              not_maker: str | None = None) -> Sequence[cr.ChangeRequestRecord]:
+        """Requests in `status` (of `maker`, or made by anyone but `not_maker`), oldest first, without
+        their fields, history and evidence (one query: the window's lists; `get` has the rest)."""
+        stmt = (select(ChangeRequest, Household.household_no)
+                .outerjoin(Household, Household.id == ChangeRequest.household_id)
+                .where(ChangeRequest.status == status).order_by(ChangeRequest.id))
+        if maker is not None:
+            stmt = stmt.where(ChangeRequest.maker == maker)
+        if not_maker is not None:
+            stmt = stmt.where(ChangeRequest.maker != not_maker)
+        with self.db.reading() as s:
+            return [cr.ChangeRequestRecord(
+                r.id, r.type, r.status, r.household_id, no, r.village_id, r.member_id, r.based_on_version,
+                r.reason, r.note, r.cause, r.event_date, r.year, r.new_head_member_id, dict(r.notice or {}),
+                r.source, r.source_ref, r.maker, r.reviewer, r.signer, r.period, r.review_comment,
+                r.created_at, r.updated_at) for r, no in s.execute(stmt)]

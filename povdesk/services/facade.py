@@ -17,6 +17,7 @@ from povdesk.services.registry import RegistryService
 
 if TYPE_CHECKING:
     from povdesk.demo.service import DemoService
+    from povdesk.services.changes import ChangeRequestService
     from povdesk.services.checks import CheckService
     from povdesk.services.importer import ImportService
     from povdesk.services.printing import PrintService
@@ -71,6 +72,12 @@ class Services:
         from povdesk.services.printing import PrintService
 
         return PrintService(db=self.db)
+
+    @cached_property
+    def changes(self) -> ChangeRequestService:
+        from povdesk.services.changes import ChangeRequestService
+
+        return ChangeRequestService(db=self.db, registry=self.registry, checks=self.checks)
 
     def close(self) -> None:
         self.db.close()

@@ -23,7 +23,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -254,6 +256,7 @@ class HouseholdDetailView(QWidget):
     """Tabs of one household; `show_detail` fills them, `highlight` points at one field."""
 
     problem_activated = Signal(object)  # ProblemRecord the user double-clicked
+    correction_requested = Signal(int)  # household id: "New correction…" was pressed
 
     TAB_HOUSEHOLD, TAB_MEMBERS, TAB_INCOME, TAB_CONDITIONS, TAB_MEASURES, TAB_CADRES, TAB_HISTORY, \
         TAB_PROBLEMS = range(8)
@@ -338,7 +341,13 @@ class HouseholdDetailView(QWidget):
         body_lay = QVBoxLayout(body)
         body_lay.setContentsMargins(0, 0, 0, 0)
         body_lay.setSpacing(2)
-        body_lay.addWidget(self.title)
+        self.correct_button = QPushButton(self.tr("New correction…"))
+        self.correct_button.setObjectName("newCorrection")
+        self.correct_button.clicked.connect(self._correction_clicked)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.correct_button)
+        body_lay.addLayout(title_row)
         body_lay.addWidget(self.subtitle)
         body_lay.addWidget(self.tabs, 1)
         self.stack = QStackedWidget()
@@ -358,6 +367,10 @@ class HouseholdDetailView(QWidget):
 
     def household_id(self) -> int | None:
         return self.detail.household.id if self.detail is not None else None
+
+    def _correction_clicked(self) -> None:
+        if self.detail is not None:
+            self.correction_requested.emit(self.detail.household.id)
 
     def show_detail(self, detail: HouseholdDetail, *, codebook: CodeBook, data_year: int,
                     problems: list[ProblemRecord] | None = None,

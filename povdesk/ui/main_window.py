@@ -2,7 +2,7 @@
 
 Public API other features plug into (keep it stable):
 
-* ``menus: dict[str, QMenu]`` with keys "file", "data", "checks", "print", "view", "help";
+* ``menus: dict[str, QMenu]`` with keys "file", "data", "checks", "print", "changes", "view", "help";
 * ``add_dock(widget, title, area)`` -> QDockWidget (its toggle appears in the View menu);
 * signal ``household_selected(int)``;
 * ``current_household_id()``, ``selected_household_ids()``, ``current_place()``, ``places()``;
@@ -57,7 +57,7 @@ from povdesk.ui.navigator import NavigatorModel
 from povdesk.ui.tasks import run_in_background
 
 SEARCH_DELAY_MS = 250
-MENU_KEYS = ("file", "data", "checks", "print", "view", "help")
+MENU_KEYS = ("file", "data", "checks", "print", "changes", "view", "help")
 
 _windows: list[MainWindow] = []  # windows opened from File > Open stay alive here
 
@@ -206,6 +206,13 @@ class MainWindow(QMainWindow):
         from povdesk.ui.login import install_users
 
         install_users(self)
+        # --- change requests (changes menu, detail's correction button, scan field) -----------
+        from povdesk.ui.change_dialog import install_correction_actions
+
+        install_correction_actions(self)
+        from povdesk.ui.changes_panel import install_changes_panel
+
+        install_changes_panel(self)
 
     # ================================================================== public API
     def add_dock(self, widget: QWidget, title: str,
@@ -281,6 +288,7 @@ class MainWindow(QMainWindow):
             "data": self.tr("&Data"),
             "checks": self.tr("&Checks"),
             "print": self.tr("&Print"),
+            "changes": self.tr("C&hanges"),
             "view": self.tr("&View"),
             "help": self.tr("&Help"),
         }

@@ -10,6 +10,252 @@
     </message>
 </context>
 <context>
+    <name>ChangeDialog</name>
+    <message>
+        <source>Correction</source>
+        <extracomment>what a verified visit with nothing to change records as its reason</extracomment>
+        <translation>信息更正</translation>
+    </message>
+    <message>
+        <source>Scan the form&apos;s QR code or type PD1-…</source>
+        <translation>扫描表单二维码或输入 PD1-…</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Printed</source>
+        <translation>打印时</translation>
+    </message>
+    <message>
+        <source>Current</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>更正为</translation>
+    </message>
+    <message>
+        <source>Why: home visit, household register, …</source>
+        <translation>原因：入户核实、户口本…</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Verified, no change</source>
+        <translation>核实无误</translation>
+    </message>
+    <message>
+        <source>Record the visit: a correction request with no fields, submitted</source>
+        <translation>记录本次核实：提交一条不含字段的信息更正申请</translation>
+    </message>
+    <message>
+        <source>Save as draft</source>
+        <translation>保存草稿</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Form code</source>
+        <translation>表单编号</translation>
+    </message>
+    <message>
+        <source>printed {0} (batch {1}, version {2})</source>
+        <translation>打印于 {0}（批次 {1}，版本 {2}）</translation>
+    </message>
+    <message>
+        <source>{0} fields changed since printing</source>
+        <translation>打印后已有 {0} 个字段变化</translation>
+    </message>
+    <message>
+        <source>editing request #{0}</source>
+        <translation>正在修改申请 #{0}</translation>
+    </message>
+    <message>
+        <source>Changed since the form was printed: printed “{0}”, now “{1}”</source>
+        <translation>打印后已变化：打印时为“{0}”，现为“{1}”</translation>
+    </message>
+    <message>
+        <source>Nothing was entered. If the household is as recorded, use “Verified, no change”.</source>
+        <translation>未填写任何更正。如该户信息无误，请点击“核实无误”。</translation>
+    </message>
+</context>
+<context>
+    <name>Changes</name>
+    <message>
+        <source>&amp;Correct household…</source>
+        <translation>更正本户信息(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Scan a form&apos;s QR code or type PD1-…</source>
+        <translation>扫描表单二维码或输入 PD1-…</translation>
+    </message>
+    <message>
+        <source>Form code</source>
+        <translation>表单编号</translation>
+    </message>
+    <message>
+        <source>Printed form:</source>
+        <translation>打印表单：</translation>
+    </message>
+    <message>
+        <source>Open a &amp;printed form…</source>
+        <translation>按打印表单打开(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Change requests</source>
+        <translation>变更申请</translation>
+    </message>
+    <message>
+        <source>&amp;Sign off month…</source>
+        <translation>按月签发(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Reload queues</source>
+        <translation>刷新申请列表(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>ChangesPanel</name>
+    <message>
+        <source>My drafts ({0})</source>
+        <translation>我的草稿（{0}）</translation>
+    </message>
+    <message>
+        <source>Returned to me ({0})</source>
+        <translation>退回给我（{0}）</translation>
+    </message>
+    <message>
+        <source>Awaiting my review ({0})</source>
+        <translation>待我审核（{0}）</translation>
+    </message>
+    <message>
+        <source>Awaiting sign-off ({0})</source>
+        <translation>待签发（{0}）</translation>
+    </message>
+    <message>
+        <source>Select a request to see it.</source>
+        <translation>选择一条申请即可查看。</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Old value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>Open problems of the household</source>
+        <translation>该户未解决的问题</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>证明材料</translation>
+    </message>
+    <message>
+        <source>Comment (required to return a request)</source>
+        <translation>审核意见（退回时必填）</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>驳回</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>修改…</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Sign off month…</source>
+        <translation>按月签发…</translation>
+    </message>
+    <message>
+        <source>Made by {0} on {1}</source>
+        <translation>{0} 于 {1} 填写</translation>
+    </message>
+    <message>
+        <source>Reason: {0}</source>
+        <translation>原因：{0}</translation>
+    </message>
+    <message>
+        <source>Note: {0}</source>
+        <translation>备注：{0}</translation>
+    </message>
+    <message>
+        <source>Reviewer&apos;s comment: {0}</source>
+        <translation>审核意见：{0}</translation>
+    </message>
+    <message>
+        <source>From the printed form {0}</source>
+        <translation>来自打印表单 {0}</translation>
+    </message>
+    <message>
+        <source>No field changes: the household was verified as recorded.</source>
+        <translation>无字段变更：已核实该户信息无误。</translation>
+    </message>
+    <message>
+        <source>Open problems of the household ({0})</source>
+        <translation>该户未解决的问题（{0}）</translation>
+    </message>
+    <message>
+        <source>(no evidence files)</source>
+        <translation>（无证明材料）</translation>
+    </message>
+    <message>
+        <source>Sign off month</source>
+        <translation>按月签发</translation>
+    </message>
+    <message>
+        <source>Sign off every approved request of the month (YYYY-MM) and close it:</source>
+        <translation>签发该月（YYYY-MM）所有已审核的申请并关闭该月：</translation>
+    </message>
+    <message>
+        <source>Month signed off</source>
+        <translation>已按月签发</translation>
+    </message>
+    <message>
+        <source>{0}: {1} requests signed off; the month is closed.</source>
+        <translation>{0}：已签发 {1} 条申请，该月已关闭。</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdDetailView</name>
     <message>
         <source>Two assurances and three guarantees</source>
@@ -50,6 +296,10 @@
     <message>
         <source>Select a household in the list to see its details.</source>
         <translation>在列表中选择一户即可查看详细信息。</translation>
+    </message>
+    <message>
+        <source>New correction…</source>
+        <translation>新建更正…</translation>
     </message>
     <message>
         <source>Cancelled household</source>
@@ -523,6 +773,10 @@
     <message>
         <source>&amp;Print</source>
         <translation>打印(&amp;P)</translation>
+    </message>
+    <message>
+        <source>C&amp;hanges</source>
+        <translation>变更(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -1077,6 +1331,41 @@
     <message>
         <source>Year settings…</source>
         <translation>年度设置…</translation>
+    </message>
+</context>
+<context>
+    <name>RequestTableModel</name>
+    <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Maker</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Reviewer&apos;s comment: {0}</source>
+        <translation>审核意见：{0}</translation>
     </message>
 </context>
 <context>

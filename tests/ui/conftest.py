@@ -65,3 +65,31 @@ def wait_loaded(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     if window.table_model.loading:
         with qtbot.waitSignal(window.table_model.loaded, timeout=10_000):
             pass
+
+
+# ------------------------------------------------------------------ change requests (issue 11 §5)
+DEMO_PASSWORD = "demo"
+
+
+@pytest.fixture
+def demo_db(db: Database) -> Database:
+    from povdesk.demo.service import DemoService
+
+    DemoService(db=db).build(households=6, seed=2019)
+    return db
+
+
+@pytest.fixture
+def login_as(demo_db: Database) -> Iterator[Callable[[str], Services]]:
+    """A small demo county with its three demo logins; login_as("clerk") -> the services of that demo user, logged in."""
+    opened: list[Services] = []
+
+    def login(user: str) -> Services:
+        services = Services(db=Database.open(demo_db.url, user=user))
+        services.users.authenticate(user, DEMO_PASSWORD)
+        opened.append(services)
+        return services
+
+    yield login
+    for services in opened:
+        services.close()

@@ -212,7 +212,7 @@ def test_window_opens_on_an_empty_database(make_window, db):
 
 def test_public_api_for_features(make_window, county_db):
     window = make_window(county_db)
-    assert set(window.menus) == {"file", "data", "checks", "print", "view", "help"}
+    assert set(window.menus) == {"file", "data", "checks", "print", "changes", "view", "help"}
     from PySide6.QtWidgets import QLabel
 
     panel = QLabel("panel")

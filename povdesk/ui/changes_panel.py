@@ -1,0 +1,502 @@
+"""The change-request queues (issue 11 §5): my drafts, returned to me, awaiting my review, awaiting
+sign-off, with counts; the review view of the selected request (old and new side by side, the
+household's open problems, the evidence files) with Approve / Return / Reject; the director's
+"Sign off month…".
+
+Buttons are enabled by role and stage only as a courtesy: `ChangeRequestService` decides every act
+(maker-checker, stage order, conflicts) and its refusals are shown in the UI language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from povdesk.domain import changes as cr
+from povdesk.domain.roles import DIRECTOR, REVIEWER
+from povdesk.ui.application import lang_key
+from povdesk.ui.household_detail import _journal_texts
+from povdesk.ui.messages import error_text, show_error, show_info
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+MY_DRAFTS, RETURNED_TO_ME, TO_REVIEW, TO_SIGN_OFF = "drafts", "returned", "review", "signoff"
+QUEUES = (MY_DRAFTS, RETURNED_TO_ME, TO_REVIEW, TO_SIGN_OFF)
+
+
+class RequestTableModel(QAbstractTableModel):
+    """One change request per row."""
+
+    def __init__(self, *, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._records: list[cr.ChangeRequestRecord] = []
+        self._headers = [self.tr("No."), self.tr("Type"), self.tr("Household"), self.tr("Maker"),
+                         self.tr("Status"), self.tr("Updated"), self.tr("Reason")]
+
+    def set_records(self, records: Sequence[cr.ChangeRequestRecord]) -> None:
+        self.beginResetModel()
+        self._records = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> cr.ChangeRequestRecord | None:
+        return self._records[row] if 0 <= row < len(self._records) else None
+
+    def row_of(self, request_id: int) -> int | None:
+        return next((i for i, r in enumerate(self._records) if r.id == request_id), None)
+
+    def ids(self) -> list[int]:
+        return [r.id for r in self._records]
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        r = self._records[index.row()]
+        lang = lang_key()
+        if role == Qt.ItemDataRole.DisplayRole:
+            col = index.column()
+            if col == 0:
+                return f"#{r.id}"
+            if col == 1:
+                return cr.TYPES[r.type].label(lang) if r.type in cr.TYPES else r.type
+            if col == 2:
+                return r.household_no or ""
+            if col == 3:
+                return r.maker
+            if col == 4:
+                return cr.status_label(r.status, lang)
+            if col == 5:
+                return _local(r.updated_at)
+            if col == 6:
+                return r.review_comment if r.status == cr.RETURNED and r.review_comment else (r.reason or "")
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6 and r.review_comment:
+            return self.tr("Reviewer's comment: {0}").format(r.review_comment)
+        if role == Qt.ItemDataRole.UserRole:
+            return r.id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section] if 0 <= section < len(self._headers) else None
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+def _local(at: dt.datetime | None) -> str:
+    if at is None:
+        return ""
+    return at.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass
+class _Queue:
+    key: str
+    model: RequestTableModel
+    view: QTableView
+    load: Callable[[], Sequence[cr.ChangeRequestRecord]]
+    title: Callable[[int], str]
+    allowed: bool
+
+
+class ChangesPanel(QWidget):
+    """The queues on the left, the selected request on the right."""
+
+    changed = Signal()  # a request was approved (the registry changed) or moved between queues
+
+    def __init__(self, *, services: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("changesPanel")
+        self.services = services
+        self.current: cr.ChangeRequestRecord | None = None
+        self.message: str | None = None  # the last refusal shown, in the UI language
+        self._box: Any = None
+        self.role = services.users.role_of()
+        me = services.db.user
+        changes = services.changes
+        reviews = self.role in (REVIEWER, DIRECTOR)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("changeQueues")
+        self.tabs.setDocumentMode(True)
+        specs: list[tuple[str, Callable[[], Sequence[cr.ChangeRequestRecord]], Callable[[int], str], bool]] = [
+            (MY_DRAFTS, lambda: changes.queue(cr.DRAFT, maker=me),
+             lambda n: self.tr("My drafts ({0})").format(n), True),
+            (RETURNED_TO_ME, lambda: changes.queue(cr.RETURNED, maker=me),
+             lambda n: self.tr("Returned to me ({0})").format(n), True),
+            (TO_REVIEW, lambda: changes.queue(cr.SUBMITTED, not_maker=me),
+             lambda n: self.tr("Awaiting my review ({0})").format(n), reviews),
+            (TO_SIGN_OFF, lambda: changes.queue(cr.APPROVED),
+             lambda n: self.tr("Awaiting sign-off ({0})").format(n), self.role == DIRECTOR),
+        ]
+        self.queues: dict[str, _Queue] = {}
+        for key, load, title, allowed in specs:
+            model = RequestTableModel(parent=self)
+            view = QTableView()
+            view.setObjectName(f"queue_{key}")
+            view.setModel(model)
+            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            view.setAlternatingRowColors(True)
+            view.verticalHeader().setVisible(False)
+            view.horizontalHeader().setStretchLastSection(True)
+            view.selectionModel().currentRowChanged.connect(
+                lambda current, _prev, m=model: self._selected(m, current))
+            view.doubleClicked.connect(lambda index, m=model: self._activated(m, index))
+            self.tabs.addTab(view, title(0))
+            self.tabs.setTabEnabled(self.tabs.count() - 1, allowed)
+            self.queues[key] = _Queue(key, model, view, load, title, allowed)
+        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
+
+        # ---------------------------------------------------------------- the review view
+        self.title = QLabel(self.tr("Select a request to see it."))
+        self.title.setObjectName("reviewTitle")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.info = QLabel()
+        self.info.setObjectName("reviewInfo")
+        self.info.setWordWrap(True)
+        self.info.setStyleSheet("color: #444;")
+        self.fields = QTableWidget(0, 4)
+        self.fields.setObjectName("reviewFields")
+        self.fields.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Member"), self.tr("Old value"),
+                                               self.tr("New value")])
+        self.fields.verticalHeader().setVisible(False)
+        self.fields.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.fields.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.problems = QListWidget()
+        self.problems.setObjectName("reviewProblems")
+        self.evidence = QListWidget()
+        self.evidence.setObjectName("reviewEvidence")
+        self.problems_label = QLabel(self.tr("Open problems of the household"))
+        self.evidence_label = QLabel(self.tr("Evidence"))
+        side = QWidget()
+        side_lay = QVBoxLayout(side)
+        side_lay.setContentsMargins(0, 0, 0, 0)
+        side_lay.addWidget(self.problems_label)
+        side_lay.addWidget(self.problems, 2)
+        side_lay.addWidget(self.evidence_label)
+        side_lay.addWidget(self.evidence, 1)
+        middle = QSplitter(Qt.Orientation.Horizontal)
+        middle.addWidget(self.fields)
+        middle.addWidget(side)
+        middle.setStretchFactor(0, 3)
+        middle.setStretchFactor(1, 2)
+
+        self.comment = QLineEdit()
+        self.comment.setObjectName("reviewComment")
+        self.comment.setPlaceholderText(self.tr("Comment (required to return a request)"))
+        self.approve_button = QPushButton(self.tr("Approve"))
+        self.approve_button.setObjectName("approveButton")
+        self.return_button = QPushButton(self.tr("Return"))
+        self.return_button.setObjectName("returnButton")
+        self.reject_button = QPushButton(self.tr("Reject"))
+        self.reject_button.setObjectName("rejectButton")
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.edit_button.setObjectName("editButton")
+        self.submit_button = QPushButton(self.tr("Submit"))
+        self.submit_button.setObjectName("submitRequestButton")
+        self.signoff_button = QPushButton(self.tr("Sign off month…"))
+        self.signoff_button.setObjectName("signoffButton")
+        self.signoff_button.setVisible(self.role == DIRECTOR)
+        self.approve_button.clicked.connect(lambda: self.approve())
+        self.return_button.clicked.connect(lambda: self.return_())
+        self.reject_button.clicked.connect(lambda: self.reject())
+        self.submit_button.clicked.connect(lambda: self.submit())
+        self.edit_button.clicked.connect(lambda: self.edit())
+        self.signoff_button.clicked.connect(lambda: self.ask_sign_off())
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.comment, 1)
+        for b in (self.approve_button, self.return_button, self.reject_button, self.edit_button,
+                  self.submit_button, self.signoff_button):
+            buttons.addWidget(b)
+
+        review = QWidget()
+        review.setObjectName("reviewView")
+        lay = QVBoxLayout(review)
+        lay.setContentsMargins(6, 0, 0, 0)
+        lay.addWidget(self.title)
+        lay.addWidget(self.info)
+        lay.addWidget(middle, 1)
+        lay.addLayout(buttons)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("changesSplitter")
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(review)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([540, 760])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(self.splitter)
+        self.on_edit: Callable[[cr.ChangeRequestRecord], Any] | None = None  # the window opens the dialog
+        self.reload()
+
+    # ------------------------------------------------------------------ the queues
+    def reload(self) -> None:
+        keep = self.current.id if self.current is not None else None
+        for i, q in enumerate(self.queues.values()):
+            try:
+                records = q.load() if q.allowed else []
+            except Exception as exc:
+                records = []
+                self._refused(exc)
+            q.model.set_records(records)
+            self.tabs.setTabText(i, q.title(len(records)))
+            q.view.resizeColumnsToContents()
+        if keep is not None and not self.select(keep):
+            self.show_request(None)
+        elif keep is None:
+            self._update_buttons()
+
+    def counts(self) -> dict[str, int]:
+        return {k: q.model.rowCount() for k, q in self.queues.items()}
+
+    def ids(self, queue: str) -> list[int]:
+        return self.queues[queue].model.ids()
+
+    def select(self, request_id: int, queue: str | None = None) -> bool:
+        """Show the request's queue and select it there; False when no queue holds it."""
+        for i, q in enumerate(self.queues.values()):
+            if queue is not None and q.key != queue:
+                continue
+            row = q.model.row_of(request_id)
+            if row is not None:
+                self.tabs.setCurrentIndex(i)
+                q.view.selectRow(row)
+                self.show_request(q.model.record(row))
+                return True
+        return False
+
+    def _selected(self, model: RequestTableModel, current: QModelIndex) -> None:
+        self.show_request(model.record(current.row()) if current.isValid() else None)
+
+    def _activated(self, model: RequestTableModel, index: QModelIndex) -> None:
+        record = model.record(index.row())
+        if record is not None and record.status in cr.EDITABLE and record.maker == self.services.db.user:
+            self.edit()
+
+    def _tab_changed(self) -> None:
+        view = self.tabs.currentWidget()
+        q = next((q for q in self.queues.values() if q.view is view), None)
+        index = q.view.currentIndex() if q is not None else QModelIndex()
+        self.show_request(q.model.record(index.row()) if q is not None and index.isValid() else None)
+
+    # ------------------------------------------------------------------ the review view
+    def show_request(self, record: cr.ChangeRequestRecord | None) -> None:
+        lang = lang_key()
+        self.fields.setRowCount(0)
+        self.problems.clear()
+        self.evidence.clear()
+        if record is None:
+            self.current = None
+            self.title.setText(self.tr("Select a request to see it."))
+            self.info.setText("")
+            self._update_buttons()
+            return
+        try:
+            record = self.services.changes.get(record.id)  # with its fields, history and evidence
+        except Exception as exc:
+            self._refused(exc)
+            return
+        self.current = record
+        kind = cr.TYPES[record.type].label(lang) if record.type in cr.TYPES else record.type
+        self.title.setText(f"#{record.id}  {kind}  ·  {record.household_no or ''}  ·  "
+                           f"{cr.status_label(record.status, lang)}")
+        lines = [self.tr("Made by {0} on {1}").format(record.maker, _local(record.created_at))]
+        if record.reason:
+            lines.append(self.tr("Reason: {0}").format(record.reason))
+        if record.note:
+            lines.append(self.tr("Note: {0}").format(record.note))
+        if record.review_comment:
+            lines.append(self.tr("Reviewer's comment: {0}").format(record.review_comment))
+        if record.source == "form" and record.source_ref:
+            lines.append(self.tr("From the printed form {0}").format(record.source_ref))
+        if not record.fields:
+            lines.append(self.tr("No field changes: the household was verified as recorded."))
+        self.info.setText("\n".join(lines))
+        books = self.services.db.codebook()
+        names: dict[int, str] = {}
+        if record.household_id is not None and any(f.member_id for f in record.fields):
+            try:
+                detail = self.services.registry.household(record.household_id, history_limit=0)
+                names = {m.id: m["name"] or "" for m in detail.members}
+            except Exception:  # the ID numbers the request names are shown instead
+                names = {}
+        self.fields.setRowCount(len(record.fields))
+        for i, f in enumerate(record.fields):
+            label, old, new = _journal_texts(f.key, f.before, f.after, books, lang)
+            who = names.get(f.member_id or 0) or f.member or ""
+            for col, text in enumerate((label, who, old, new)):
+                item = QTableWidgetItem(text)
+                if col == 0:
+                    item.setToolTip(f.key)
+                self.fields.setItem(i, col, item)
+        if record.household_id is not None:
+            try:
+                for p in self.services.checks.open_problems(record.household_id):
+                    who = f"{p.member_name}: " if p.member_name else ""
+                    self.problems.addItem(who + (p.message_en if lang == "en" else p.message_zh))
+            except Exception as exc:  # the request is shown without the problems rather than not at all
+                self._refused(exc)
+        self.problems_label.setText(self.tr("Open problems of the household ({0})").format(self.problems.count()))
+        for e in record.evidence:
+            self.evidence.addItem(f"{e.name}  ({_size(e.size)}, {e.media_type})")
+        if not record.evidence:
+            self.evidence.addItem(self.tr("(no evidence files)"))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        r = self.current
+        reviews = self.role in (REVIEWER, DIRECTOR)
+        submitted = r is not None and r.status == cr.SUBMITTED
+        mine_editable = r is not None and r.status in cr.EDITABLE and r.maker == self.services.db.user
+        for b in (self.approve_button, self.return_button, self.reject_button):
+            b.setEnabled(reviews and submitted)
+        self.comment.setEnabled(reviews and submitted)
+        self.edit_button.setEnabled(mine_editable and r is not None and r.type == cr.CORRECT)
+        self.submit_button.setEnabled(mine_editable)
+
+    # ------------------------------------------------------------------ acts (the service decides)
+    def _act(self, act: Callable[[int], cr.ChangeRequestRecord]) -> cr.ChangeRequestRecord | None:
+        if self.current is None:
+            return None
+        try:
+            record = act(self.current.id)
+        except Exception as exc:
+            self._refused(exc)
+            return None
+        self.comment.clear()
+        self.current = record
+        self.reload()
+        self.changed.emit()
+        return record
+
+    def approve(self) -> cr.ChangeRequestRecord | None:
+        comment = self.comment.text()
+        return self._act(lambda i: self.services.changes.approve(i, comment or None))
+
+    def return_(self) -> cr.ChangeRequestRecord | None:
+        comment = self.comment.text()
+        return self._act(lambda i: self.services.changes.return_(i, comment))
+
+    def reject(self) -> cr.ChangeRequestRecord | None:
+        comment = self.comment.text()
+        return self._act(lambda i: self.services.changes.reject(i, comment or None))
+
+    def submit(self) -> cr.ChangeRequestRecord | None:
+        return self._act(lambda i: self.services.changes.submit(i))
+
+    def edit(self) -> None:
+        if self.current is not None and self.on_edit is not None:
+            self.on_edit(self.current)
+
+    def default_period(self) -> str:
+        """The oldest month holding approved requests, else this month."""
+        periods = sorted({r.period for r in self.queues[TO_SIGN_OFF].model._records if r.period})
+        return periods[0] if periods else cr.period_of(dt.date.today())
+
+    def ask_sign_off(self) -> QInputDialog:
+        dialog = QInputDialog(self)
+        dialog.setObjectName("signoffDialog")
+        dialog.setWindowTitle(self.tr("Sign off month"))
+        dialog.setLabelText(self.tr("Sign off every approved request of the month (YYYY-MM) and close it:"))
+        dialog.setTextValue(self.default_period())
+        dialog.textValueSelected.connect(lambda text: self.sign_off(text))
+        dialog.open()
+        self._signoff_dialog = dialog
+        return dialog
+
+    def sign_off(self, period: str) -> cr.SignOffResult | None:
+        try:
+            result = self.services.changes.sign_off(period)
+        except Exception as exc:
+            self._refused(exc)
+            return None
+        self.reload()
+        self.changed.emit()
+        self._box = show_info(self, self.tr("Month signed off"),
+                              self.tr("{0}: {1} requests signed off; the month is closed.").format(
+                                  result.period, len(result.request_ids)))
+        return result
+
+    def _refused(self, exc: BaseException) -> None:
+        self.message = error_text(exc)
+        self._box = show_error(self, exc)
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(n / 1024))} KB"
+
+
+def install_changes_panel(window: Any) -> ChangesPanel:
+    """The queues dock (View menu toggles it) and the director's Changes > Sign off month…."""
+    from povdesk.ui.change_dialog import open_correction
+
+    panel = ChangesPanel(services=window.services, parent=window)
+    panel.changed.connect(window.refresh)
+    panel.on_edit = lambda record: open_correction(window, record.household_id, request=record)
+    window.changes_panel = panel
+    others = [d for d in window._docks
+              if window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
+    window.changes_dock = window.add_dock(panel, QCoreApplication.translate("Changes", "Change requests"),
+                                          Qt.DockWidgetArea.BottomDockWidgetArea)
+    if others:  # a tab beside the problems list: each needs the window's whole width
+        window.tabifyDockWidget(others[0], window.changes_dock)
+        others[0].raise_()
+    menu = window.menus["changes"]
+    menu.addSeparator()
+    signoff = QAction(QCoreApplication.translate("Changes", "&Sign off month…"), window)
+    signoff.setObjectName("signoffAction")
+    signoff.setEnabled(panel.role == DIRECTOR)
+    signoff.triggered.connect(lambda: panel.ask_sign_off())
+    menu.addAction(signoff)
+    reload = QAction(QCoreApplication.translate("Changes", "&Reload queues"), window)
+    reload.triggered.connect(panel.reload)
+    menu.addAction(reload)
+    return panel
