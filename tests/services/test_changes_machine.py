@@ -216,6 +216,6 @@ class ChangeMachine(RuleBasedStateMachine):
 @pytest.mark.slow
 def test_change_requests_state_machine(db_factory: DatabaseFactory, tmp_path: Path) -> None:
     run_state_machine_as_test(lambda: ChangeMachine(db_factory, tmp_path), settings=settings(
-        max_examples=25, stateful_step_count=25, deadline=None, derandomize=True, database=None,
+        max_examples=12, stateful_step_count=25, deadline=None, derandomize=True, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
     assert {cr.APPROVED, cr.RETURNED, cr.REJECTED, cr.SIGNED_OFF} <= set(REACHED)
