@@ -135,11 +135,13 @@ def cmd_test(args: list[str]) -> int:
     check([PY, "-m", "mypy"], env=env)
     say("translations complete")
     check([PY, ROOT / "tools" / "i18n.py", "verify"], env=env)
-    say("core tests without PySide6 (Qt blocked at import)")
+    # Each test runs once on SQLite: the core ones with Qt blocked (which proves the core needs no
+    # Qt), then the window's ones (marked `gui`, as everything under tests/ui is) with Qt.
+    say("core tests without PySide6 (Qt blocked at import), SQLite")
     check([PY, "-m", "pytest", "-q", "-p", "tests.noqt", "-p", "no:pytest-qt", "-m", "not gui",
            "--ignore=tests/ui", *args], env=env)
-    say("all tests (SQLite)")
-    check([PY, "-m", "pytest", "-q", *args], env=env)
+    say("window tests (PySide6, offscreen), SQLite")
+    check([PY, "-m", "pytest", "-q", "-m", "gui", *args], env=env)
     if not (IN_CI or _postgres_installed()):
         say("PostgreSQL server not installed here: the PostgreSQL pass is left to CI")
         return 0
