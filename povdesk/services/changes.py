@@ -12,6 +12,7 @@ exit rules and conflicts with changes made since the request was based on the ho
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import hashlib
 import mimetypes
@@ -596,7 +597,7 @@ class ChangeRequestService:
             self._audit(s, "change.approved", r.id, {"period": period, "household_no": h.household_no})
         return self.get(request_id)
 
-    def approve_many(self, request_ids: Iterable[int], comment: str | None = None) -> list[ApprovalResult]:
+    def approve_many(self, request_ids: Iterable[int], comment: str | None = None) -> builtins.list[ApprovalResult]:
         """Approve several submitted requests, in the order given, each refused or approved as
         `approve` would (role, stage, maker-checker, notice, conflict; one audit entry each).
 
@@ -613,8 +614,9 @@ class ChangeRequestService:
         types: dict[int, str] = {}
         with self.db.reading() as s:
             for chunk in _chunks(sorted(set(ids))):
-                types.update(s.execute(select(ChangeRequest.id, ChangeRequest.type)
-                                       .where(ChangeRequest.id.in_(chunk))).tuples())
+                for request_id, type_ in s.execute(select(ChangeRequest.id, ChangeRequest.type)
+                                                   .where(ChangeRequest.id.in_(chunk))):
+                    types[request_id] = type_
         refused: dict[int, PovdeskError] = {}
         run: list[int] = []
         for i in [*ids, None]:
@@ -911,10 +913,10 @@ class ChangeRequestService:
         with self.db.reading() as s:
             return self._records_where(s, where)
 
-    def _records(self, ids: Iterable[int]) -> list[cr.ChangeRequestRecord]:
+    def _records(self, ids: Iterable[int]) -> builtins.list[cr.ChangeRequestRecord]:
         """The requests with these ids, whole, in id order (missing ones left out)."""
         wanted = sorted(set(ids))
-        out: list[cr.ChangeRequestRecord] = []
+        out: builtins.list[cr.ChangeRequestRecord] = []
         with self.db.reading() as s:
             for chunk in _chunks(wanted):
                 out += self._records_where(s, [ChangeRequest.id.in_(chunk)])
@@ -932,16 +934,21 @@ class ChangeRequestService:
 
     @staticmethod
     def _summary(row: Sequence[Any]) -> cr.ChangeRequestRecord:
-        return cr.ChangeRequestRecord(*row[:14], dict(row[14] or {}), *row[15:])
+        (rid, type_, status, household_id, household_no, village_id, member_id, version, reason, note, cause,
+         date, year, new_head, notice, source, source_ref, maker, reviewer, signer, period, comment, created,
+         updated) = row
+        return cr.ChangeRequestRecord(rid, type_, status, household_id, household_no, village_id, member_id, version,
+                                      reason, note, cause, date, year, new_head, dict(notice or {}), source,
+                                      source_ref, maker, reviewer, signer, period, comment, created, updated)
 
-    def _records_where(self, s: Session, where: Sequence[Any]) -> list[cr.ChangeRequestRecord]:
+    def _records_where(self, s: Session, where: Sequence[Any]) -> builtins.list[cr.ChangeRequestRecord]:
         """The requests matching `where`, whole (fields, history, evidence), in id order: four
         queries however many there are (the columns only, no ORM objects)."""
         heads = [self._summary(r) for r in s.execute(self._summary_select().where(*where).order_by(ChangeRequest.id))]
         if not heads:
             return []
         chosen = select(ChangeRequest.id).where(*where).scalar_subquery()
-        fields: dict[int, list[cr.ChangeFieldRecord]] = {}
+        fields: dict[int, builtins.list[cr.ChangeFieldRecord]] = {}
         for rid, key, mid, number, name, before, after, current in s.execute(
                 select(ChangeField.request_id, ChangeField.field, ChangeField.member_id, Member.id_number,
                        Member.name, ChangeField.before, ChangeField.after, ChangeField.current)
@@ -949,13 +956,13 @@ class ChangeRequestService:
                 .where(ChangeField.request_id.in_(chosen)).order_by(ChangeField.request_id, ChangeField.id)):
             fields.setdefault(rid, []).append(cr.ChangeFieldRecord(
                 key, mid, (number or name) if mid else None, before, after, current))
-        history: dict[int, list[cr.ChangeEventRecord]] = {}
-        for rid, *event in s.execute(
+        history: dict[int, builtins.list[cr.ChangeEventRecord]] = {}
+        for rid, at, user, from_status, to_status, comment in s.execute(
                 select(ChangeEvent.request_id, ChangeEvent.at, ChangeEvent.user, ChangeEvent.from_status,
                        ChangeEvent.to_status, ChangeEvent.comment)
                 .where(ChangeEvent.request_id.in_(chosen)).order_by(ChangeEvent.request_id, ChangeEvent.id)):
-            history.setdefault(rid, []).append(cr.ChangeEventRecord(*event))
-        evidence: dict[int, list[cr.EvidenceRecord]] = {}
+            history.setdefault(rid, []).append(cr.ChangeEventRecord(at, user, from_status, to_status, comment))
+        evidence: dict[int, builtins.list[cr.EvidenceRecord]] = {}
         for rid, fid, sha, name, media, size in s.execute(
                 select(ChangeEvidence.request_id, EvidenceFile.id, EvidenceFile.sha256, ChangeEvidence.name,
                        EvidenceFile.media_type, EvidenceFile.size)
