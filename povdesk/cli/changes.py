@@ -3,7 +3,7 @@
     povdesk --db DB --user U changes new TYPE (--household NO | --village CODE) [--member ID_NUMBER]
             [--set KEY=VALUE ...] [--cause CODE_OR_LABEL] [--date YYYY-MM-DD] [--reason TEXT]
             [--evidence FILE ...] [--notice KEY=YYYY-MM-DD ...] [--from-form PD1-…] [--format json]
-    povdesk --db DB --user U changes submit|approve|reject ID [--comment TEXT]
+    povdesk --db DB --user U changes submit|approve|reject ID [--comment TEXT]   (approve: ID [ID ...])
     povdesk --db DB --user U changes return ID --comment TEXT
     povdesk --db DB --user U changes signoff --period YYYY-MM
     povdesk --db DB --user U changes reopen --period YYYY-MM --reason TEXT
@@ -69,7 +69,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                             ("reject", "reject a submitted request"),
                             ("return", "return a submitted request to its maker (comment required)")):
         act = actions.add_parser(name, help=help_text)
-        act.add_argument("id", type=int)
+        if name == "approve":  # several at once: each applied or refused on its own, one re-check
+            act.add_argument("id", type=int, nargs="+")
+        else:
+            act.add_argument("id", type=int)
         act.add_argument("--comment", required=name == "return")
         act.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -116,6 +119,10 @@ def _run(args: argparse.Namespace, db: Database) -> int:
     command = args.changes_command
     if command == "new":
         return _new(service, args, zh)
+    if command == "approve" and len(args.id) > 1:
+        return _approve_many(service, args, zh)
+    if command == "approve":
+        args.id = args.id[0]
     if command in ("submit", "approve", "reject", "return"):
         acts = {"submit": service.submit, "approve": service.approve, "reject": service.reject,
                 "return": service.return_}
@@ -186,6 +193,23 @@ def _new(service: Any, args: argparse.Namespace, zh: bool) -> int:
                           evidence=evidence)
     _say(record, args.format, zh)
     return 0
+
+
+def _approve_many(service: Any, args: argparse.Namespace, zh: bool) -> int:
+    """`changes approve ID ID ...`: every request approved or refused on its own; exit 2 when any
+    was refused (the others stay approved)."""
+    results = service.approve_many(args.id, args.comment)
+    if args.format == "json":
+        print(json.dumps([{"change_id": r.request_id, "status": r.approved.status} if r.ok else
+                          {"change_id": r.request_id, "refused": r.refusal.code,
+                           "message": r.refusal.message(args.lang)} for r in results], ensure_ascii=False))
+    for r in results:
+        if r.ok:
+            if args.format != "json":
+                _say(r.approved, args.format, zh)
+        else:
+            print(f"#{r.request_id}: {r.refusal.message(args.lang)}", file=sys.stderr)
+    return EXIT_REFUSED if any(not r.ok for r in results) else 0
 
 
 def _say(record: ChangeRequestRecord, fmt: str, zh: bool) -> None:

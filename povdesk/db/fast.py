@@ -21,6 +21,7 @@ caller's transaction: `conn` is the Connection of the caller's session (`session
 from __future__ import annotations
 
 import contextlib
+import copy
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -149,6 +150,15 @@ class RawSelect:
             if proc is not None:
                 procs[name] = proc
         self.procs = procs
+
+    def on(self, conn: Connection) -> RawSelect:
+        """The same compiled select, run on another connection of the same database (a service
+        compiles a select once and runs it in each of its transactions)."""
+        if conn.dialect.name != self.conn.dialect.name:
+            raise ValueError(f"compiled for {self.conn.dialect.name}, not {conn.dialect.name}")
+        other = copy.copy(self)
+        other.conn = conn
+        return other
 
     def __call__(self, **bounds: Any) -> Sequence[Any]:
         """The rows, with `bounds` for the statement's `bindparam`s (`lo=1, hi=2000`)."""

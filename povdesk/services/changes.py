@@ -12,14 +12,15 @@ exit rules and conflicts with changes made since the request was based on the ho
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import hashlib
 import mimetypes
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from povdesk.db.base import utcnow
@@ -78,6 +79,24 @@ class _Planned:
     member_id: int | None
     before: str | None
     after: str | None
+
+
+@dataclass(frozen=True)
+class ApprovalResult:
+    """One request of `approve_many`: the approved request, or the refusal that kept it as it was."""
+
+    request_id: int
+    approved: cr.ChangeRequestRecord | None = None
+    refusal: PovdeskError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+
+def _chunks(items: Sequence[int], size: int = 900) -> Iterable[Sequence[int]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def _text(v: str | None) -> str | None:
@@ -533,40 +552,109 @@ class ChangeRequestService:
                            "The household cannot be marked exited: " + "; ".join(found_en) + ".",
                            "该户不能标注脱贫：" + "；".join(found_zh) + "。")
 
+    def _approvable(self, r: ChangeRequest) -> None:
+        """What an approval refuses before touching the registry: the stage, maker-checker and a
+        notice period still running."""
+        self._stage(r, "approve")
+        self._not_own(r, "approve", "审核")
+        if cr.TYPES[r.type].needs_notice:
+            end = cr.notice_running(dict(r.notice or {}), self._today())
+            if end is not None:
+                raise Conflict("change.notice_running",
+                               f"The village public notice runs until {end}: approval waits until it has run "
+                               "its full length.",
+                               f"村公示至 {end} 结束，公示期满后方可审核通过。")
+
+    def _approve_in(self, s: Session, r: ChangeRequest, comment: str | None, period: str) -> Household:
+        """Apply an approvable request inside the caller's transaction (refused as a conflict when
+        its fields moved since it was made); the household is re-checked by the caller."""
+        h = self._household(s, r.household_id, None)
+        self._conflicts(s, r, h)
+        self._apply(s, r, h)
+        r.reviewer = self.db.user
+        r.period = period
+        r.review_comment = _text(comment)
+        self._event(s, r, cr.APPROVED, _text(comment))
+        return h
+
     def approve(self, request_id: int, comment: str | None = None) -> cr.ChangeRequestRecord:
         """Approve a submitted request: applied to the registry, journalled, the household re-checked,
         all in one transaction (refused as a conflict when its fields moved since it was made)."""
         self._require_role("approve")
         with self.db.reading() as s:
             r = self._load(s, request_id)
-            self._stage(r, "approve")
-            self._not_own(r, "approve", "审核")
-            rtype, hid, notice = r.type, r.household_id, dict(r.notice or {})
-        if cr.TYPES[rtype].needs_notice:
-            end = cr.notice_running(notice, self._today())
-            if end is not None:
-                raise Conflict("change.notice_running",
-                               f"The village public notice runs until {end}: approval waits until it has run "
-                               "its full length.",
-                               f"村公示至 {end} 结束，公示期满后方可审核通过。")
+            self._approvable(r)
+            rtype, hid = r.type, r.household_id
         if rtype == cr.EXIT and hid is not None:
             self._exit_rules(hid)
         with self.db.transaction(lock="check", job="check") as s:
             r = self._load(s, request_id)
-            self._stage(r, "approve")
-            self._not_own(r, "approve", "审核")
-            h = self._household(s, r.household_id, None)
-            self._conflicts(s, r, h)
+            self._approvable(r)
             period = self._open_period(s, self._today())
-            self._apply(s, r, h)
-            r.reviewer = self.db.user
-            r.period = period
-            r.review_comment = _text(comment)
-            self._event(s, r, cr.APPROVED, _text(comment))
+            h = self._approve_in(s, r, comment, period)
             s.flush()
             self.checks.run(household_id=h.id, session=s)
             self._audit(s, "change.approved", r.id, {"period": period, "household_no": h.household_no})
         return self.get(request_id)
+
+    def approve_many(self, request_ids: Iterable[int], comment: str | None = None) -> builtins.list[ApprovalResult]:
+        """Approve several submitted requests, in the order given, each refused or approved as
+        `approve` would (role, stage, maker-checker, notice, conflict; one audit entry each).
+
+        One transaction for the lot, each request in its own savepoint: a refusal undoes that
+        request only and is returned with its message; the households changed are re-checked once,
+        at the end, in the same transaction. An exit request is approved alone, between the
+        others, as `approve` does it (its exit rules run a check of their own first). An id given
+        twice counts once."""
+        ids = list(dict.fromkeys(request_ids))
+        try:
+            self._require_role("approve")
+        except PovdeskError as exc:
+            return [ApprovalResult(i, refusal=exc) for i in ids]
+        types: dict[int, str] = {}
+        with self.db.reading() as s:
+            for chunk in _chunks(sorted(set(ids))):
+                for request_id, type_ in s.execute(select(ChangeRequest.id, ChangeRequest.type)
+                                                   .where(ChangeRequest.id.in_(chunk))):
+                    types[request_id] = type_
+        refused: dict[int, PovdeskError] = {}
+        run: list[int] = []
+        for i in [*ids, None]:
+            if i is not None and types.get(i) != cr.EXIT:
+                run.append(i)
+                continue
+            if run:
+                refused.update(self._approve_run(run, comment))
+                run = []
+            if i is not None:
+                try:
+                    self.approve(i, comment)
+                except PovdeskError as exc:
+                    refused[i] = exc
+        approved = {r.id: r for r in self._records(set(ids) - set(refused))}
+        return [ApprovalResult(i, refusal=refused[i]) if i in refused else ApprovalResult(i, approved[i])
+                for i in ids]
+
+    def _approve_run(self, ids: Sequence[int], comment: str | None) -> dict[int, PovdeskError]:
+        """`approve_many`'s transaction over requests that are not exits: the refusals by id."""
+        refused: dict[int, PovdeskError] = {}
+        with self.db.transaction(lock="check", job="check") as s:
+            period = self._open_period(s, self._today())
+            changed: list[int] = []
+            for request_id in ids:
+                try:
+                    with s.begin_nested():
+                        r = self._load(s, request_id)
+                        self._approvable(r)
+                        h = self._approve_in(s, r, comment, period)
+                        self._audit(s, "change.approved", r.id, {"period": period, "household_no": h.household_no})
+                        changed.append(h.id)
+                except PovdeskError as exc:
+                    refused[request_id] = exc
+            if changed:
+                s.flush()
+                self.checks.run(household_ids=changed, session=s)
+        return refused
 
     def return_(self, request_id: int, comment: str) -> cr.ChangeRequestRecord:
         """Send a submitted request back to its maker; the comment says what to change."""
@@ -806,59 +894,93 @@ class ChangeRequestService:
 
     # ------------------------------------------------------------------ reading
     def get(self, request_id: int) -> cr.ChangeRequestRecord:
-        with self.db.reading() as s:
-            return self._record(s, self._load(s, request_id))
+        found = self._records([request_id])
+        if not found:
+            raise NotFound("change.missing", f"No change request #{request_id}.", f"找不到变更申请 #{request_id}。")
+        return found[0]
 
     def list(self, *, status: str | None = None, period: str | None = None,
              household_id: int | None = None, maker: str | None = None) -> list[cr.ChangeRequestRecord]:
-        stmt = select(ChangeRequest).order_by(ChangeRequest.id)
+        where: list[Any] = []
         if status:
-            stmt = stmt.where(ChangeRequest.status == status)
+            where.append(ChangeRequest.status == status)
         if period:
-            stmt = stmt.where(ChangeRequest.period == period)
+            where.append(ChangeRequest.period == period)
         if household_id is not None:
-            stmt = stmt.where(ChangeRequest.household_id == household_id)
+            where.append(ChangeRequest.household_id == household_id)
         if maker:
-            stmt = stmt.where(ChangeRequest.maker == maker)
+            where.append(ChangeRequest.maker == maker)
         with self.db.reading() as s:
-            return [self._record(s, r) for r in s.scalars(stmt)]
+            return self._records_where(s, where)
+
+    def _records(self, ids: Iterable[int]) -> builtins.list[cr.ChangeRequestRecord]:
+        """The requests with these ids, whole, in id order (missing ones left out)."""
+        wanted = sorted(set(ids))
+        out: builtins.list[cr.ChangeRequestRecord] = []
+        with self.db.reading() as s:
+            for chunk in _chunks(wanted):
+                out += self._records_where(s, [ChangeRequest.id.in_(chunk)])
+        return out
 
     @staticmethod
-    def _record(s: Session, r: ChangeRequest) -> cr.ChangeRequestRecord:
-        h = s.get(Household, r.household_id) if r.household_id is not None else None
-        names: dict[int, str] = {}
-        ids = {f.member_id for f in r.fields if f.member_id is not None}
-        if ids:
-            for m in s.scalars(select(Member).where(Member.id.in_(ids))):
-                names[m.id] = m.id_number or m.name
-        fields = tuple(cr.ChangeFieldRecord(f.field, f.member_id, names.get(f.member_id) if f.member_id else None,
-                                            f.before, f.after, f.current) for f in r.fields)
-        history = tuple(cr.ChangeEventRecord(e.at, e.user, e.from_status, e.to_status, e.comment) for e in r.events)
-        evidence = tuple(cr.EvidenceRecord(f.id, f.sha256, link.name, f.media_type, f.size)
-                         for link, f in s.execute(
-                             select(ChangeEvidence, EvidenceFile).join(EvidenceFile, EvidenceFile.id == ChangeEvidence.file_id)
-                             .where(ChangeEvidence.request_id == r.id).order_by(ChangeEvidence.id)))
-        return cr.ChangeRequestRecord(
-            r.id, r.type, r.status, r.household_id, h.household_no if h else None, r.village_id, r.member_id,
-            r.based_on_version, r.reason, r.note, r.cause, r.event_date, r.year, r.new_head_member_id,
-            dict(r.notice or {}), r.source, r.source_ref, r.maker, r.reviewer, r.signer, r.period,
-            r.review_comment, r.created_at, r.updated_at, fields, history, evidence)
+    def _summary_select() -> Select[*tuple[Any, ...]]:
+        """A request's own columns (and its household's number) in `ChangeRequestRecord`'s order."""
+        c = ChangeRequest
+        return (select(c.id, c.type, c.status, c.household_id, Household.household_no, c.village_id, c.member_id,
+                       c.based_on_version, c.reason, c.note, c.cause, c.event_date, c.year, c.new_head_member_id,
+                       c.notice, c.source, c.source_ref, c.maker, c.reviewer, c.signer, c.period,
+                       c.review_comment, c.created_at, c.updated_at)
+                .outerjoin(Household, Household.id == c.household_id))
+
+    @staticmethod
+    def _summary(row: Sequence[Any]) -> cr.ChangeRequestRecord:
+        (rid, type_, status, household_id, household_no, village_id, member_id, version, reason, note, cause,
+         date, year, new_head, notice, source, source_ref, maker, reviewer, signer, period, comment, created,
+         updated) = row
+        return cr.ChangeRequestRecord(rid, type_, status, household_id, household_no, village_id, member_id, version,
+                                      reason, note, cause, date, year, new_head, dict(notice or {}), source,
+                                      source_ref, maker, reviewer, signer, period, comment, created, updated)
+
+    def _records_where(self, s: Session, where: Sequence[Any]) -> builtins.list[cr.ChangeRequestRecord]:
+        """The requests matching `where`, whole (fields, history, evidence), in id order: four
+        queries however many there are (the columns only, no ORM objects)."""
+        heads = [self._summary(r) for r in s.execute(self._summary_select().where(*where).order_by(ChangeRequest.id))]
+        if not heads:
+            return []
+        chosen = select(ChangeRequest.id).where(*where).scalar_subquery()
+        fields: dict[int, builtins.list[cr.ChangeFieldRecord]] = {}
+        for rid, key, mid, number, name, before, after, current in s.execute(
+                select(ChangeField.request_id, ChangeField.field, ChangeField.member_id, Member.id_number,
+                       Member.name, ChangeField.before, ChangeField.after, ChangeField.current)
+                .outerjoin(Member, Member.id == ChangeField.member_id)
+                .where(ChangeField.request_id.in_(chosen)).order_by(ChangeField.request_id, ChangeField.id)):
+            fields.setdefault(rid, []).append(cr.ChangeFieldRecord(
+                key, mid, (number or name) if mid else None, before, after, current))
+        history: dict[int, builtins.list[cr.ChangeEventRecord]] = {}
+        for rid, at, user, from_status, to_status, comment in s.execute(
+                select(ChangeEvent.request_id, ChangeEvent.at, ChangeEvent.user, ChangeEvent.from_status,
+                       ChangeEvent.to_status, ChangeEvent.comment)
+                .where(ChangeEvent.request_id.in_(chosen)).order_by(ChangeEvent.request_id, ChangeEvent.id)):
+            history.setdefault(rid, []).append(cr.ChangeEventRecord(at, user, from_status, to_status, comment))
+        evidence: dict[int, builtins.list[cr.EvidenceRecord]] = {}
+        for rid, fid, sha, name, media, size in s.execute(
+                select(ChangeEvidence.request_id, EvidenceFile.id, EvidenceFile.sha256, ChangeEvidence.name,
+                       EvidenceFile.media_type, EvidenceFile.size)
+                .join(EvidenceFile, EvidenceFile.id == ChangeEvidence.file_id)
+                .where(ChangeEvidence.request_id.in_(chosen)).order_by(ChangeEvidence.request_id, ChangeEvidence.id)):
+            evidence.setdefault(rid, []).append(cr.EvidenceRecord(fid, sha, name, media, size))
+        return [replace(r, fields=tuple(fields.get(r.id, ())), history=tuple(history.get(r.id, ())),
+                        evidence=tuple(evidence.get(r.id, ()))) for r in heads]
 
     # ------------------------------------------------------------------ the window's queues (read only)
     def queue(self, status: str, *, maker: str | None = None,
               not_maker: str | None = None) -> Sequence[cr.ChangeRequestRecord]:
         """Requests in `status` (of `maker`, or made by anyone but `not_maker`), oldest first, without
         their fields, history and evidence (one query: the window's lists; `get` has the rest)."""
-        stmt = (select(ChangeRequest, Household.household_no)
-                .outerjoin(Household, Household.id == ChangeRequest.household_id)
-                .where(ChangeRequest.status == status).order_by(ChangeRequest.id))
+        stmt = self._summary_select().where(ChangeRequest.status == status).order_by(ChangeRequest.id)
         if maker is not None:
             stmt = stmt.where(ChangeRequest.maker == maker)
         if not_maker is not None:
             stmt = stmt.where(ChangeRequest.maker != not_maker)
         with self.db.reading() as s:
-            return [cr.ChangeRequestRecord(
-                r.id, r.type, r.status, r.household_id, no, r.village_id, r.member_id, r.based_on_version,
-                r.reason, r.note, r.cause, r.event_date, r.year, r.new_head_member_id, dict(r.notice or {}),
-                r.source, r.source_ref, r.maker, r.reviewer, r.signer, r.period, r.review_comment,
-                r.created_at, r.updated_at) for r, no in s.execute(stmt)]
+            return [self._summary(r) for r in s.execute(stmt)]

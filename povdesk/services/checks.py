@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import gc
 import time
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,17 +46,19 @@ from povdesk.db.models import (
     Income,
     Measure,
     Member,
+    Meta,
     Pairing,
     Problem,
     ProblemEvent,
     Township,
     Village,
+    YearSetting,
 )
 from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.meanings import CURRENT_MEMBER_STATUSES
-from povdesk.domain.records import ProblemRecord
+from povdesk.domain.records import ProblemRecord, YearSettingRecord
 from povdesk.domain.resolutions import (
     ACCEPTED,
     CORRECTED_RESOLUTION,
@@ -85,6 +88,7 @@ from povdesk.domain.rules.catalogue import (
     by_code,
     catalogue,
 )
+from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR
 from povdesk.errors import Cancelled, Conflict, InvalidValue, NotFound
 from povdesk.services import audit
 from povdesk.services.database import Database
@@ -373,12 +377,50 @@ class _Tracker:
                 .where(_P.first_run_id == self.run_id).order_by(_P.id)))
 
 
+@dataclass(frozen=True)
+class _CountyFacts:
+    """The part of a check context that does not depend on the households checked (the year's
+    settings, the cadres' ID numbers and shared phones), with the rows it was built from: a run
+    reads those rows again (a few thousand short ones, read in a millisecond or two) and builds
+    the facts only when they differ, so an edited setting or cadre is seen by the very next run."""
+
+    year: int
+    setting_rows: Sequence[Any]
+    cadre_rows: Sequence[Any]
+    settings: YearSettingRecord
+    settings_by_year: Mapping[int, YearSettingRecord]
+    cadre_ids: frozenset[str]
+    shared_cadre_phones: frozenset[str]
+
+
+#: the year settings' columns, all of them: the cached context is keyed by every figure
+_SETTING_ROWS = select(*YearSetting.__table__.c).order_by(YearSetting.year)
+_CADRE_ROWS = select(Cadre.id_number, Cadre.phone).order_by(Cadre.id)
+
+
 class CheckService:
     def __init__(self, *, db: Database, settings: YearSettingsService | None = None) -> None:
         self.db = db
         self.settings = settings or YearSettingsService(db=db)
         self._users = UserService(db=db)
         self._evaluator = Evaluator()
+        #: the county-wide facts of the last run, keyed by the rows they were built from
+        self._county: _CountyFacts | None = None
+        #: selects compiled once (a few households' loader, the rows keying `_county`), by shape
+        self._compiled: dict[tuple[Any, ...], RawSelect] = {}
+
+    def _raw(self, s: Session, key: tuple[Any, ...], build: Callable[[], Select[*tuple[Any, ...]]]) -> RawSelect:
+        """`build()`'s select compiled once per shape `key` (this service works on one database)
+        and bound to the session's connection: an approval re-checks one household, and compiling
+        its seven selects cost more than running them."""
+        conn = s.connection()
+        key = (conn.dialect.name, *key)
+        raw = self._compiled.get(key)
+        if raw is None:
+            if len(self._compiled) >= 64:  # shapes differ by the number of households only
+                self._compiled.clear()
+            raw = self._compiled[key] = RawSelect(conn, build())
+        return raw.on(conn)
 
     # ------------------------------------------------------------------ loading facts
     @staticmethod
@@ -394,55 +436,70 @@ class CheckService:
             where.append(Household.village_id.in_(select(Village.id).where(Village.township_id == township_id)))
         return where
 
-    def _loader(self, s: Session, scope: list[Any], year: int, on: dt.date,
-                whole_county: bool) -> Callable[[int, int], tuple[list[HouseholdFacts], dict[str, RowColumns]]]:
-        """A function loading the households in scope whose ids lie in [lo, hi] with their members,
+    def _loader(self, s: Session, scope: list[Any], year: int, on: dt.date, whole_county: bool,
+                chosen: Sequence[int] | None = None
+                ) -> Callable[[int, int], tuple[list[HouseholdFacts], dict[str, RowColumns]]]:
+        """A function loading the households in scope whose ids lie in [first, last] with their members,
         income, conditions, measures and cadres: one query per table, grouped by household in
         Python. It also returns the fetched rows of the households and of their current members,
-        in the evaluator's order, for its gates."""
+        in the evaluator's order, for its gates.
+
+        A scope of chosen households (`chosen`, ascending: one household, or the households of a
+        batch of approvals) is read by their ids, with selects compiled once per batch size; any
+        other scope by the range of ids a batch spans."""
         conn = s.connection()
         lo: BindParameter[int] = bindparam("lo")
         hi: BindParameter[int] = bindparam("hi")
         in_scope = select(Household.id).where(*scope)
+        tables = self._tables(year)
 
-        def rows(stmt: Select[*tuple[Any, ...]], household_id: Any) -> RawSelect:
-            stmt = stmt.where(household_id.between(lo, hi))
-            return RawSelect(conn, stmt if whole_county else stmt.where(household_id.in_(in_scope)))
+        if chosen is not None:
+            picked = chosen
 
-        households = RawSelect(conn, select(Household.id, *[getattr(Household, c) for c in H_COLS])
-                               .where(*scope, Household.id.between(lo, hi)).order_by(Household.id))
-        members = rows(select(Member.id, Member.household_id, *[getattr(Member, c) for c in M_COLS])
-                       .order_by(Member.household_id, Member.sort_order, Member.id), Member.household_id)
-        incomes = rows(select(Income.household_id, *[getattr(Income, c) for c in I_COLS])
-                       .where(Income.year == year), Income.household_id)
-        conditions = rows(select(Conditions.household_id, *[getattr(Conditions, c) for c in C_COLS])
-                          .where(Conditions.year == year), Conditions.household_id)
-        measures = rows(select(Measure.household_id, *[getattr(Measure, c) for c in X_COLS])
-                        .order_by(Measure.household_id, Measure.id), Measure.household_id)
-        cadres = rows(select(Pairing.household_id, Pairing.start_date, Pairing.end_date,
-                             *[getattr(Cadre, c) for c in K_COLS])
-                      .join(Cadre, Cadre.id == Pairing.cadre_id).where(Pairing.valid.is_(True))
-                      .order_by(Pairing.household_id, Pairing.id), Pairing.household_id)
+            def load_rows(first: int, last: int) -> dict[str, Sequence[Any]]:
+                batch = picked[bisect_left(picked, first):bisect_right(picked, last)]
+                n = len(batch)
+                bounds = {f"h{i}": hid for i, hid in enumerate(batch)}
+                out = {}
+                for name, (stmt, household_id) in tables.items():
+                    def build(stmt: Select[*tuple[Any, ...]] = stmt, household_id: Any = household_id
+                              ) -> Select[*tuple[Any, ...]]:
+                        return stmt.where(household_id.in_([bindparam(f"h{i}") for i in range(n)]))
+                    out[name] = self._raw(s, ("loader", year, name, n), build)(**bounds)
+                return out
+        else:
+            def rows(stmt: Select[*tuple[Any, ...]], household_id: Any) -> RawSelect:
+                stmt = stmt.where(household_id.between(lo, hi))
+                if household_id is Household.id:
+                    return RawSelect(conn, stmt.where(*scope))
+                return RawSelect(conn, stmt if whole_county else stmt.where(household_id.in_(in_scope)))
+
+            ranged = {name: rows(stmt, household_id) for name, (stmt, household_id) in tables.items()}
+
+            def load_rows(first: int, last: int) -> dict[str, Sequence[Any]]:
+                return {name: select_(lo=first, hi=last) for name, select_ in ranged.items()}
+
         status = M_COLS.index("status") + 2
         empty: list[Any] = []
 
         def load(first: int, last: int) -> tuple[list[HouseholdFacts], dict[str, RowColumns]]:
-            hh = households(lo=first, hi=last)
+            got = load_rows(first, last)
+            hh = got["households"]
             # rows come ordered by household: grouped at C speed; members are built only for
             # households in scope
-            member_rows = {hid: list(rs) for hid, rs in groupby(members(lo=first, hi=last), itemgetter(1))}
+            member_rows = {hid: list(rs) for hid, rs in groupby(got["members"], itemgetter(1))}
             built: dict[int, list[MemberFacts]] = {}
             for row in hh:
                 rs = member_rows.get(row[0])
                 if rs is not None:
                     built[row[0]] = [make_member(r[0], zip(M_COLS, r[2:], strict=False), on, complete=True)
                                      for r in rs]
-            income = {r[0]: dict(zip(I_COLS, r[1:], strict=True)) for r in incomes(lo=first, hi=last)}
-            conds = {r[0]: dict(zip(C_COLS, r[1:], strict=True)) for r in conditions(lo=first, hi=last)}
+            income = {r[0]: dict(zip(I_COLS, r[1:], strict=True)) for r in got["incomes"]}
+            conds = {r[0]: dict(zip(C_COLS, r[1:], strict=True)) for r in got["conditions"]}
             # measures and cadres as tuples straight from the rows (~5 measures a household)
-            xs = {hid: list(g) for hid, g in groupby(map(_MEASURE, measures(lo=first, hi=last)), itemgetter(0))}
+            xs = {hid: list(g) for hid, g in groupby(map(_MEASURE, got["measures"]), itemgetter(0))}
             ks = {hid: list(g) for hid, g in groupby(
-                (CadreFacts(r[0], _date(r[1]), _date(r[2]), *r[3:]) for r in cadres(lo=first, hi=last)),
+                (CadreFacts(r[0], _date(r[1]), _date(r[2]), *r[3:]) for r in got["cadres"]),
                 itemgetter(0))}
             facts = [make_household(row[0], zip(H_COLS, row[1:], strict=True), built.get(row[0], empty),
                                     complete=True, income=income.get(row[0]), conditions=conds.get(row[0]),
@@ -452,11 +509,61 @@ class CheckService:
             return facts, {HOUSEHOLD: RowColumns(hh, _H_INDEX), MEMBER: RowColumns(current, _M_INDEX)}
         return load
 
-    def _context(self, s: Session, scope: list[Any], whole_county: bool) -> CheckContext:
+    @staticmethod
+    def _tables(year: int) -> dict[str, tuple[Select[*tuple[Any, ...]], Any]]:
+        """The loader's select of each table (without the households it reads), and the column
+        naming the household."""
+        return {
+            "households": (select(Household.id, *[getattr(Household, c) for c in H_COLS])
+                           .where(Household.active.is_(True)).order_by(Household.id), Household.id),
+            "members": (select(Member.id, Member.household_id, *[getattr(Member, c) for c in M_COLS])
+                        .order_by(Member.household_id, Member.sort_order, Member.id), Member.household_id),
+            "incomes": (select(Income.household_id, *[getattr(Income, c) for c in I_COLS])
+                        .where(Income.year == year), Income.household_id),
+            "conditions": (select(Conditions.household_id, *[getattr(Conditions, c) for c in C_COLS])
+                           .where(Conditions.year == year), Conditions.household_id),
+            "measures": (select(Measure.household_id, *[getattr(Measure, c) for c in X_COLS])
+                         .order_by(Measure.household_id, Measure.id), Measure.household_id),
+            "cadres": (select(Pairing.household_id, Pairing.start_date, Pairing.end_date,
+                              *[getattr(Cadre, c) for c in K_COLS])
+                       .join(Cadre, Cadre.id == Pairing.cadre_id).where(Pairing.valid.is_(True))
+                       .order_by(Pairing.household_id, Pairing.id), Pairing.household_id),
+        }
+
+    @staticmethod
+    def _data_year(s: Session) -> int:
+        """`Database.data_year`, read in the run's own session."""
+        value = s.scalar(select(Meta.value).where(Meta.key == "data_year"))
+        return int(value or DEFAULT_DATA_YEAR)
+
+    def _county_facts(self, s: Session, year: int) -> _CountyFacts:
+        """The year's settings and the cadres' numbers and phones: built again only when the rows
+        they come from differ from the last run's (see `_CountyFacts`)."""
+        setting_rows = self._raw(s, ("settings",), lambda: _SETTING_ROWS)()
+        cadre_rows = self._raw(s, ("cadres",), lambda: _CADRE_ROWS)()
+        known = self._county
+        if (known is not None and known.year == year and known.setting_rows == setting_rows
+                and known.cadre_rows == cadre_rows):
+            return known
+        cadre_ids: set[str] = set()
+        phones: Counter[str] = Counter()
+        for number, phone in cadre_rows:
+            if number:
+                cadre_ids.add(idnumber.normalise(number))
+            if phone:
+                phones[phone.strip()] += 1
+        facts = _CountyFacts(year, setting_rows, cadre_rows, self.settings.get(year), self.settings.by_year(),
+                             frozenset(cadre_ids), frozenset(p for p, n in phones.items() if n > 1))
+        self._county = facts
+        return facts
+
+    def _context(self, s: Session, scope: list[Any], whole_county: bool, year: int | None = None,
+                 chosen: Sequence[int] | None = None) -> CheckContext:
         """The year's settings and the county-wide facts rules compare a household with: ID numbers
-        current in more than one household, cadres' ID numbers and shared phones."""
-        year = self.db.data_year
-        settings = self.settings.get(year)
+        current in more than one household, cadres' ID numbers and shared phones. `chosen`: the
+        households of the scope, when it is a few chosen ones (their numbers are read by id)."""
+        year = year if year is not None else self._data_year(s)
+        county = self._county_facts(s, year)
         current = Member.current
         numbers = (select(Member.id_number, Member.household_id)
                    .join(Household, Household.id == Member.household_id)
@@ -484,22 +591,21 @@ class CheckService:
                 for chunk in _chunks(hids):
                     hold(s.execute(where.where(Member.household_id.in_(chunk))), twice.__contains__)
         else:  # the scope's numbers, looked up in the whole county
-            wanted = sorted({n for n, _ in s.execute(numbers.where(*scope)) if n})  # (`numbers` has no empty ones)
+            if chosen is not None:
+                found: set[str] = set()
+                for chunk in _chunks(list(chosen)):
+                    found.update(n for n, _ in s.execute(numbers.where(Household.active.is_(True),
+                                                                       Household.id.in_(chunk))) if n)
+                wanted = sorted(found)
+            else:
+                wanted = sorted({n for n, _ in s.execute(numbers.where(*scope)) if n})  # (`numbers` has no empty ones)
             for chunk in _chunks(wanted):
                 hold(s.execute(where.where(Member.id_number.in_(chunk))), bool)
-        cadre_ids: set[str] = set()
-        phones: Counter[str] = Counter()
-        for number, phone in s.execute(select(Cadre.id_number, Cadre.phone)):
-            if number:
-                cadre_ids.add(idnumber.normalise(number))
-            if phone:
-                phones[phone.strip()] += 1
         return CheckContext(
-            year=year, settings=settings, settings_by_year=self.settings.by_year(),
+            year=year, settings=county.settings, settings_by_year=dict(county.settings_by_year),
             id_households={k: frozenset(v) for k, v in holders.items() if len(v) > 1},
             id_holders={k: dict(v) for k, v in holders.items() if len(v) > 1},
-            cadre_ids=frozenset(cadre_ids),
-            shared_cadre_phones=frozenset(p for p, n in phones.items() if n > 1))
+            cadre_ids=county.cadre_ids, shared_cadre_phones=county.shared_cadre_phones)
 
     # ------------------------------------------------------------------ evaluating
     def evaluate(self, *, village_id: int | None = None, township_id: int | None = None,
@@ -524,28 +630,45 @@ class CheckService:
 
     def _batches(self, s: Session, *, village_id: int | None, township_id: int | None,
                  household_id: int | None, progress: Progress | None,
-                 cancel: CancelCheck | None) -> Iterator[tuple[list[int], list[Finding]]]:
+                 cancel: CancelCheck | None,
+                 household_ids: Iterable[int] | None = None) -> Iterator[tuple[list[int], list[Finding]]]:
         """The households in scope, a batch at a time, with the batch's findings.
 
         The households are loaded and checked a few thousand at a time, each batch dropped
         before the next is read: the working set stays small (a county at once is half a
         gigabyte of Python objects, and a fresh process pays for every page of it) and progress
         and cancel follow the households. A run records each batch's findings before the next
-        batch is read, so the findings are never all held either."""
-        whole = village_id is None and township_id is None and household_id is None
+        batch is read, so the findings are never all held either.
+
+        `household_ids`: a set of chosen households (the ones a batch of approvals changed); the
+        inactive and missing ones among them are left out."""
+        whole = village_id is None and township_id is None and household_id is None and household_ids is None
         scope = self._scope(village_id=village_id, township_id=township_id, household_id=household_id)
-        ids = [r[0] for r in raw_rows(s.connection(), select(Household.id).where(*scope).order_by(Household.id))]
-        if household_id is not None and not ids and s.get(Household, household_id) is None:
-            raise NotFound("household.missing", f"No household with id {household_id}.",
-                           f"找不到编号为 {household_id} 的户。")
-        year = self.db.data_year
-        ctx = self._context(s, scope, whole)
-        load = self._loader(s, scope, year, ctx.reference_date, whole)
+        chosen: list[int] | None = None
+        size = _BATCH
+        if household_ids is not None:
+            wanted = sorted(set(household_ids))
+            chosen = []
+            for chunk in _chunks(wanted):
+                chosen += s.scalars(select(Household.id).where(Household.active.is_(True), Household.id.in_(chunk)))
+            ids = chosen = sorted(chosen)
+            size = _CHUNK
+        elif household_id is not None:
+            ids = list(s.scalars(select(Household.id).where(*scope)))
+            chosen = ids
+            if not ids and s.get(Household, household_id) is None:
+                raise NotFound("household.missing", f"No household with id {household_id}.",
+                               f"找不到编号为 {household_id} 的户。")
+        else:
+            ids = [r[0] for r in raw_rows(s.connection(), select(Household.id).where(*scope).order_by(Household.id))]
+        year = self._data_year(s)
+        ctx = self._context(s, scope, whole, year, chosen)
+        load = self._loader(s, scope, year, ctx.reference_date, whole, chosen)
         with _collector_paused():
-            for start in range(0, len(ids), _BATCH):
+            for start in range(0, len(ids), size):
                 if cancel is not None and cancel():
                     raise Cancelled()
-                batch = ids[start:start + _BATCH]
+                batch = ids[start:start + size]
                 facts, columns = load(batch[0], batch[-1])
                 found = self._evaluator.run(facts, ctx, cancel=cancel, columns=columns)
                 for h in facts:  # members point back at their household: break the cycles now
@@ -559,15 +682,21 @@ class CheckService:
     # ------------------------------------------------------------------ running and tracking
     def run(self, *, village_id: int | None = None, township_id: int | None = None,
             household_id: int | None = None, progress: Progress | None = None,
-            cancel: CancelCheck | None = None, session: Session | None = None) -> CheckRunResult:
+            cancel: CancelCheck | None = None, session: Session | None = None,
+            household_ids: Iterable[int] | None = None) -> CheckRunResult:
         """Evaluate a scope and record it: new problems open, fixed ones are rectified, open ones
         are kept (never duplicated). One transaction: a cancelled run writes nothing.
+        `household_ids`: the chosen households only (a batch of approvals re-checks the households
+        it changed, once, in its own transaction `session`).
 
         Each batch of households is recorded as soon as it is checked: its findings are compared
         with the batch's open problems (keys, not objects) and written in bulk, so neither the
         county's findings nor its open problems are ever held at once."""
         t0 = time.perf_counter()
+        if household_ids is not None:
+            household_ids = sorted(set(household_ids))
         scope_name = (f"household:{household_id}" if household_id is not None
+                      else f"households:{len(household_ids)}" if household_ids is not None
                       else f"village:{village_id}" if village_id is not None
                       else f"township:{township_id}" if township_id is not None else "county")
         # one run at a time, locked before it reads; `session`: inside the caller's transaction,
@@ -582,7 +711,8 @@ class CheckService:
             households = findings = errors = 0
             with _collector_paused():
                 for batch, found in self._batches(s, village_id=village_id, township_id=township_id,
-                                                  household_id=household_id, progress=progress, cancel=cancel):
+                                                  household_id=household_id, progress=progress, cancel=cancel,
+                                                  household_ids=household_ids):
                     tracker.record(batch, found)
                     households += len(batch)
                     findings += len(found)

@@ -120,3 +120,20 @@ def test_refusals_exit_2_with_the_reason_in_the_language(office: str, capsys: py
     assert "reviewer" in refused(office, capsys, "tester", "return", cid, "--comment", "x")
     err = refused(office, capsys, "dina", "signoff", "--period", "2019-13")
     assert "YYYY-MM" in err
+
+
+def test_approve_several_ids_each_on_its_own(office: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = []
+    for n, no in enumerate((H0, H4)):
+        assert cli(office, "tester", "new", "correct", "--household", no, "--set",
+                   f"household.phone=1391111000{n}", "--reason", "走访核实", "--format", "json") == 0
+        cid = str(json.loads(capsys.readouterr().out)["change_id"])
+        assert cli(office, "tester", "submit", cid) == 0
+        capsys.readouterr()
+        ids.append(cid)
+    assert cli(office, "rita", "approve", *ids, "--format", "json") == 0
+    assert [r["status"] for r in json.loads(capsys.readouterr().out)] == ["approved", "approved"]
+    # approved ones cannot be approved again; the refusal names each id, the exit code is 2
+    assert cli(office, "rita", "approve", ids[0], "99999") == 2
+    err = capsys.readouterr().err
+    assert f"#{ids[0]}:" in err and "#99999:" in err and "no stage is skipped" in err

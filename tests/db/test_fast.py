@@ -149,3 +149,14 @@ def test_a_raw_select_converts_its_bound_values_as_sqlalchemy_does(db: Database)
 def test_a_raw_select_refuses_values_rendered_at_execution(db: Database) -> None:
     with db.reading() as s, pytest.raises(ValueError, match="in_"):
         fast.RawSelect(s.connection(), select(Village.id).where(Village.id.in_([1, 2])))
+
+
+def test_a_raw_select_compiled_once_runs_on_another_connection(county_db: Database) -> None:
+    stmt = select(Village.id).where(Village.id.between(bindparam("lo"), bindparam("hi"))).order_by(Village.id)
+    with county_db.reading() as s:
+        compiled = fast.RawSelect(s.connection(), stmt)
+        first = [r[0] for r in compiled(lo=0, hi=10**9)]
+    with county_db.reading() as s:
+        again = compiled.on(s.connection())
+        assert again is not compiled and again.sql == compiled.sql
+        assert [r[0] for r in again(lo=0, hi=10**9)] == first and first
