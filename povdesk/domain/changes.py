@@ -410,3 +410,33 @@ class SignOffResult:
     period: str
     request_ids: tuple[int, ...]
     extra: Mapping[str, Any] = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True)
+class ImportedForm:
+    """One household of a filled comparison-table workbook (`changes import-forms`)."""
+
+    household_no: str
+    change_id: int
+    #: the corrections the request carries (fields that differ from the registry)
+    fields: int
+    sheet: str
+    #: the printed form's code (PD1-…), the request's source_ref
+    form: str
+
+
+@dataclass(frozen=True)
+class FormsImport:
+    file: str
+    #: draft correction requests made, one per household with a filled correction
+    created: tuple[ImportedForm, ...]
+    #: households whose form was already imported from a workbook: the request made then
+    skipped: tuple[ImportedForm, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        def one(f: ImportedForm) -> dict[str, Any]:
+            return {"household_no": f.household_no, "change_id": f.change_id, "fields": f.fields,
+                    "sheet": f.sheet, "form": f.form}
+
+        return {"file": self.file, "created": [one(f) for f in self.created],
+                "skipped": [one(f) for f in self.skipped]}

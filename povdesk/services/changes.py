@@ -13,10 +13,13 @@ exit rules and conflicts with changes made since the request was based on the ho
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import mimetypes
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -38,7 +41,8 @@ from povdesk.db.models import (
 )
 from povdesk.domain import changes as cr
 from povdesk.domain import dictionary as dd
-from povdesk.domain import idnumber, values
+from povdesk.domain import groups, idnumber, values
+from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.journal import JournalEvent, JournalSource
 from povdesk.domain.meanings import (
@@ -51,8 +55,10 @@ from povdesk.domain.meanings import (
     is_head,
 )
 from povdesk.errors import Conflict, InvalidValue, NotAllowed, NotFound, PovdeskError
-from povdesk.reports.forms import mask_id
-from povdesk.reports.printed import printed_values
+from povdesk.exchange.filled_forms import FilledSheet, cell_text, column_letters, read_filled_forms
+from povdesk.reports.form_xlsx import correction_cells
+from povdesk.reports.forms import mask_id, short_label
+from povdesk.reports.printed import PrintedValues, key_of_label, printed_values
 from povdesk.services import audit
 from povdesk.services.checks import CheckService
 from povdesk.services.database import Database
@@ -95,6 +101,46 @@ class _Proposal:
 
     household: dict[str, str | None]
     members: tuple[dict[str, str | None], ...]
+
+
+@dataclass
+class _FilledForm:
+    """One sheet of a filled workbook read back: household fields, member fields by printed row,
+    notes (cells of tables a correction request does not change); values with their cell."""
+
+    sheet: str
+    snap: PrintedSnapshot
+    household: dict[str, tuple[Any, str]]
+    members: dict[int, dict[str, tuple[Any, str]]]
+    notes: list[str]
+
+
+#: a member row's correction cell: 字段：值 pairs separated by ；, ; or line breaks
+_PARTS = re.compile(r"[；;\n]+")
+_PAIR = re.compile(r"[：:=]")
+
+
+@functools.cache
+def _member_labels() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for f in dd.FIELDS:
+        if f.entity == Entity.MEMBER and f.editable:
+            for label in (f.key, f.column, f.zh, f.label_with_unit("zh"), short_label(f)):
+                out.setdefault(label, f.key)
+    return out
+
+
+def _member_key(label: str) -> str | None:
+    """The member field a correction names (its key, Chinese label or the form's short label)."""
+    return _member_labels().get(label.strip())
+
+
+def _split_pair(part: str) -> tuple[str, str, str]:
+    """字段：值 as (label, separator, value); no separator: (part, "", "")."""
+    m = _PAIR.search(part)
+    if m is None:
+        return part.strip(), "", ""
+    return part[:m.start()].strip(), m.group(), part[m.end():].strip()
 
 
 def _text(v: str | None) -> str | None:
@@ -213,22 +259,34 @@ class ChangeRequestService:
             household_id, household_no = None, snap.household_no
             source, source_ref = "form", str(from_form).strip().upper()
         with self.db.transaction() as s:
-            h = self._household(s, household_id, household_no)
-            r = ChangeRequest(type=type_, household_id=h.id, status=cr.DRAFT, based_on_version=h.version,
-                              source=source, source_ref=_text(source_ref), maker=self.db.user)
-            self._fill(s, r, h, kind, member=member, sets=sets or {}, cause=cause, date=date, reason=reason,
-                       note=note, notice=notice, year=year, new_head=new_head)
-            if snap is not None:
-                self._take_printed(r, h, snap)
-            s.add(r)
-            s.flush()
-            s.add(ChangeEvent(request_id=r.id, at=utcnow(), user=self.db.user, from_status=None,
-                              to_status=cr.DRAFT))
-            for name, data in evidence:
-                self._attach(s, r, name, data)
-            self._audit(s, "change.made", r.id, {"type": type_, "household_no": h.household_no})
-            request_id = r.id
+            request_id = self._make_in(s, kind, household_id=household_id, household_no=household_no, member=member,
+                                       sets=sets, cause=cause, date=date, reason=reason, note=note, notice=notice,
+                                       year=year, new_head=new_head, source=source, source_ref=source_ref,
+                                       evidence=evidence, snap=snap)
         return self.get(request_id)
+
+    def _make_in(self, s: Session, kind: cr.ChangeType, *, household_id: int | None, household_no: str | None,
+                 member: str | None, sets: Mapping[str, Any] | None, cause: str | None,
+                 date: dt.date | str | None, reason: str | None, note: str | None,
+                 notice: Mapping[str, Any] | None, year: int | None, new_head: str | None, source: str,
+                 source_ref: str | None, evidence: Sequence[tuple[str, bytes]],
+                 snap: PrintedSnapshot | None) -> int:
+        """`make` of a household's request inside the caller's transaction; the new request's id."""
+        h = self._household(s, household_id, household_no)
+        r = ChangeRequest(type=kind.code, household_id=h.id, status=cr.DRAFT, based_on_version=h.version,
+                          source=source, source_ref=_text(source_ref), maker=self.db.user)
+        self._fill(s, r, h, kind, member=member, sets=sets or {}, cause=cause, date=date, reason=reason,
+                   note=note, notice=notice, year=year, new_head=new_head)
+        if snap is not None:
+            self._take_printed(r, h, snap)
+        s.add(r)
+        s.flush()
+        s.add(ChangeEvent(request_id=r.id, at=utcnow(), user=self.db.user, from_status=None,
+                          to_status=cr.DRAFT))
+        for name, data in evidence:
+            self._attach(s, r, name, data)
+        self._audit(s, "change.made", r.id, {"type": kind.code, "household_no": h.household_no})
+        return r.id
 
     def edit(self, request_id: int, *, member: str | None = None, sets: Mapping[str, Any] | None = None,
              cause: str | None = None, date: dt.date | str | None = None, reason: str | None = None,
@@ -315,14 +373,7 @@ class ChangeRequestService:
         approval's conflict check compares with what the clerk saw."""
         printed = printed_values(snap.form)
         books = self.db.codebook()
-        rows: dict[int, Mapping[str, str]] = {}
-        for m in h.members:
-            for row in printed.members:
-                shown = row.get("member.id_number") or ""
-                if row.get("member.name") == m.name and (
-                        not shown or shown in ((m.id_number or ""), mask_id(m.id_number))):
-                    rows[m.id] = row
-                    break
+        rows = {m.id: printed.members[i] for i, m in self._printed_members(h, printed).items()}
         for f in r.fields:
             try:
                 d = dd.field(f.field)
@@ -340,6 +391,20 @@ class ChangeRequestService:
             if was != f.before:
                 f.current, f.before = f.before, was
         r.based_on_version = snap.version
+
+    @staticmethod
+    def _printed_members(h: Household, printed: PrintedValues) -> dict[int, Member]:
+        """The household's member of each printed member row (by index), by name and ID number as
+        printed (whole or masked)."""
+        out: dict[int, Member] = {}
+        for m in h.members:
+            for i, row in enumerate(printed.members):
+                shown = row.get("member.id_number") or ""
+                if row.get("member.name") == m.name and (
+                        not shown or shown in ((m.id_number or ""), mask_id(m.id_number))):
+                    out[i] = m
+                    break
+        return out
 
     def add_evidence(self, request_id: int, name: str, data: bytes) -> cr.ChangeRequestRecord:
         with self.db.transaction() as s:
@@ -875,6 +940,142 @@ class ChangeRequestService:
         r.household_id = h.id
         r.based_on_version = h.version
         return h
+
+    # ------------------------------------------------------------------ filled comparison tables
+    def import_forms(self, path: str | Path) -> cr.FormsImport:
+        """A comparison-table workbook (`forms --xlsx`) with its correction column filled in the office
+        as draft correction requests, one per household with any filled correction, each field's
+        `before` as printed (like `from_form`), source "workbook" and the form's code as source_ref.
+
+        Every error names the file, sheet, cell and field; any error and nothing is written (one
+        transaction). A household whose form already has a request from a workbook (not rejected)
+        is skipped and named with that request."""
+        self._require_role("make")
+        path = Path(path)
+        books = self.db.codebook()
+        errors: list[tuple[str, str]] = []
+        filled: list[_FilledForm] = []
+        for sheet in read_filled_forms(path):
+            where_en, where_zh = f"{path.name}, sheet {sheet.title}", f"文件“{path.name}”工作表“{sheet.title}”"
+            if sheet.payload is None:
+                errors.append((f"{where_en}: no form code (PD1-…) in its first rows; not a comparison table "
+                               "written by forms --xlsx",
+                               f"{where_zh}：前几行中没有表单编码（PD1-…），不是 forms --xlsx 生成的对照表"))
+                continue
+            try:
+                snap = self._snapshot(sheet.payload, None)
+            except PovdeskError as exc:
+                errors.append((f"{where_en}: {exc.en}", f"{where_zh}：{exc.zh}"))
+                continue
+            filled.append(self._read_form(path.name, sheet, snap, books, errors))
+        if errors:
+            self._refuse_forms(path, errors)
+        created: list[cr.ImportedForm] = []
+        skipped: list[cr.ImportedForm] = []
+        with self.db.transaction() as s:
+            forms = [f.snap.form.payload for f in filled]
+            before = dict(s.execute(select(ChangeRequest.source_ref, ChangeRequest.id).where(
+                ChangeRequest.source == "workbook", ChangeRequest.source_ref.in_(forms),
+                ChangeRequest.status != cr.REJECTED)).tuples().all()) if forms else {}
+            for f in filled:
+                if not (f.household or f.members or f.notes):
+                    continue
+                payload = f.snap.form.payload
+                if payload in before or payload in {c.form for c in created}:
+                    done = before.get(payload) or next(c.change_id for c in created if c.form == payload)
+                    skipped.append(cr.ImportedForm(f.snap.household_no, done, 0, f.sheet, payload))
+                    continue
+                h = self._household(s, None, f.snap.household_no)
+                members = self._printed_members(h, printed_values(f.snap.form))
+                sets: dict[str, Any] = {key: value for key, (value, _) in f.household.items()}
+                for index, row in f.members.items():
+                    m = members.get(index)
+                    if m is None:
+                        errors.append((f"{path.name}, sheet {f.sheet}: printed member {index + 1} is no longer "
+                                       f"in household {h.household_no}",
+                                       f"文件“{path.name}”工作表“{f.sheet}”：打印的第 {index + 1} 名成员已不在户 "
+                                       f"{h.household_no} 中"))
+                        continue
+                    sets.update({f"{key}@{m.id}": value for key, (value, _) in row.items()})
+                note = "\n".join([f"对照表核实（{path.name} 工作表 {f.sheet}）", *f.notes])
+                try:
+                    rid = self._make_in(s, cr.TYPES[cr.CORRECT], household_id=h.id, household_no=None, member=None,
+                                        sets=sets, cause=None, date=None, reason="对照表核实更正", note=note,
+                                        notice=None, year=None, new_head=None, source="workbook",
+                                        source_ref=payload, evidence=(), snap=f.snap)
+                except PovdeskError as exc:
+                    errors.append((f"{path.name}, sheet {f.sheet}: {exc.en}", f"文件“{path.name}”工作表“{f.sheet}”：{exc.zh}"))
+                    continue
+                count = len(s.scalars(select(ChangeField.id).where(ChangeField.request_id == rid)).all())
+                created.append(cr.ImportedForm(h.household_no, rid, count, f.sheet, payload))
+            if errors:
+                self._refuse_forms(path, errors)  # raised inside: the transaction rolls back
+        return cr.FormsImport(path.name, tuple(created), tuple(skipped))
+
+    @staticmethod
+    def _refuse_forms(path: Path, errors: Sequence[tuple[str, str]]) -> None:
+        shown = list(errors[:50])
+        more_en = f"; and {len(errors) - len(shown)} more" if len(errors) > len(shown) else ""
+        more_zh = f"；等共 {len(errors)} 处" if len(errors) > len(shown) else ""
+        raise InvalidValue("change.forms_workbook",
+                           f"The workbook {path.name} was not imported, nothing was written: "
+                           + "; ".join(en for en, _ in shown) + more_en + ".",
+                           f"工作簿“{path.name}”未导入，未写入任何数据：" + "；".join(zh for _, zh in shown) + more_zh + "。")
+
+    def _read_form(self, file: str, sheet: FilledSheet, snap: PrintedSnapshot, books: CodeBook,
+                   errors: list[tuple[str, str]]) -> _FilledForm:
+        """The filled correction cells of one sheet as fields (checked against their dictionary type
+        and code list) and notes; each error names file, sheet, cell and field."""
+        form = snap.form
+        out = _FilledForm(sheet.title, snap, {}, {}, [])
+        titles = {t.key: t.title or sec.title for sec in form.sections for t in sec.tables}
+        tables = {t.key: t for sec in form.sections for t in sec.tables}
+        for c in correction_cells(form):
+            raw = sheet.cells.get((c.row, c.column))
+            if raw is None:
+                continue
+            text = cell_text(raw)
+            cell = f"{column_letters(c.column)}{c.row}"
+            table = tables[c.table]
+            row = table.rows[c.table_row]
+
+            def fail(label_en: str, label_zh: str, en: str, zh: str, cell: str = cell, row_no: int = c.row) -> None:
+                en = en if en.startswith(label_en) else f"{label_en}: {en}"
+                zh = zh if zh.startswith(label_zh) else f"{label_zh}：{zh}"
+                errors.append((f"{file}, sheet {sheet.title}, cell {cell} (row {row_no}), {en}",
+                               f"文件“{file}”工作表“{sheet.title}”单元格 {cell}（第 {row_no} 行）{zh}"))
+
+            if c.table == "facts":
+                label = row[c.table_column - 2]
+                key = key_of_label(tuple(groups.FORM_FACTS), label)
+                if key is None or not key.startswith("household.") or not dd.field(key).editable:
+                    out.notes.append(f"{titles[c.table]} {label}：{text}")
+                    continue
+                d = dd.field(key)
+                try:
+                    values.coerce(d, raw, books)
+                except PovdeskError as exc:
+                    fail(d.en, d.zh, exc.en, exc.zh)
+                    continue
+                out.household[key] = (raw, cell)
+            elif c.table in ("members", "insurance"):
+                for part in filter(None, (p.strip() for p in _PARTS.split(text))):
+                    label, sep, value = _split_pair(part)
+                    key = _member_key(label) if sep else None
+                    if key is None:
+                        fail("member", "成员", f"'{part}' is not FIELD: VALUE of a member field (e.g. 文化程度：初中)",
+                             f"“{part}”不是“字段：值”形式的成员字段（如 文化程度：初中）")
+                        continue
+                    d = dd.field(key)
+                    try:
+                        values.coerce(d, value, books)
+                    except PovdeskError as exc:
+                        fail(d.en, d.zh, exc.en, exc.zh)
+                        continue
+                    out.members.setdefault(c.table_row, {})[key] = (value, cell)
+            else:
+                out.notes.append(f"{titles[c.table]} 第 {c.table_row + 1} 行（{row[0]}）：{text}")
+        return out
 
     # ------------------------------------------------------------------ the stages
     def submit(self, request_id: int, comment: str | None = None) -> cr.ChangeRequestRecord:
