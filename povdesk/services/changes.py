@@ -974,9 +974,11 @@ class ChangeRequestService:
         skipped: list[cr.ImportedForm] = []
         with self.db.transaction() as s:
             forms = [f.snap.form.payload for f in filled]
-            before = dict(s.execute(select(ChangeRequest.source_ref, ChangeRequest.id).where(
-                ChangeRequest.source == "workbook", ChangeRequest.source_ref.in_(forms),
-                ChangeRequest.status != cr.REJECTED)).tuples().all()) if forms else {}
+            before: dict[str, int] = {}
+            for ref, rid in s.execute(select(ChangeRequest.source_ref, ChangeRequest.id).where(
+                    ChangeRequest.source == "workbook", ChangeRequest.source_ref.in_(forms),
+                    ChangeRequest.status != cr.REJECTED)):
+                before.setdefault(ref or "", rid)
             for f in filled:
                 if not (f.household or f.members or f.notes):
                     continue
