@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -12,15 +13,15 @@ from povdesk.db.models import ChangeLog, Household, Member, Problem, Village
 from povdesk.domain import changes as cr
 from povdesk.domain import idnumber
 from povdesk.domain.journal import JournalEvent, JournalSource
-from povdesk.errors import Conflict, InvalidValue
+from povdesk.errors import Conflict, InvalidValue, NotFound
 from povdesk.services.database import Database
 from povdesk.services.settings import YearSettingsService
 from tests.services.changes_setup import H0, NOTICE, Office, office
 
 V1 = "513437204201"  # 八合村: H0 (未脱贫, 5), H1 (已脱贫, 3), H2 (未脱贫, 4)
 V2 = "513437204202"  # 试点村: 阿约日哈 (已脱贫, 6), 吉木尔古 (未脱贫, 2)
-HEAD_ID = idnumber.make("513437", __import__("datetime").date(1985, 2, 3), 901)
-WIFE_ID = idnumber.make("513437", __import__("datetime").date(1987, 6, 7), 902)
+HEAD_ID = idnumber.make("513437", dt.date(1985, 2, 3), 901)
+WIFE_ID = idnumber.make("513437", dt.date(1987, 6, 7), 902)
 
 
 @pytest.fixture
@@ -147,7 +148,7 @@ def test_two_open_proposals_get_distinct_numbers_and_approval_rechecks_ids(o: Of
 
 def test_new_household_edit_replaces_members_and_keeps_its_number(o: Office) -> None:
     r = make_new(o)
-    household, members = proposal()
+    _household, members = proposal()
     edited = o.as_("tester").edit(r.id, members=members[:1])
     assert edited.fields[0].after == r.fields[0].after
     assert {f.member_index for f in edited.fields} == {None, 0}
@@ -204,6 +205,38 @@ def test_village_exit_approval_rechecks_the_incidence(o: Office) -> None:
 def test_village_exit_needs_the_notice_and_an_existing_village(o: Office) -> None:
     with pytest.raises(InvalidValue, match="notice record"):
         o.as_("tester").make("village-exit", village_code=V2, year=2019)
-    with pytest.raises(Exception, match="No village 999"):
+    with pytest.raises(NotFound, match="No village 999"):
         o.as_("tester").make("village-exit", village_code="999", year=2019, notice=NOTICE)
-    assert H0  # the household constants stay the office's
+
+
+# ------------------------------------------------------------------ filled comparison tables
+def test_import_forms_one_transaction_errors_in_both_languages_and_no_duplicates(o: Office, tmp_path: Any) -> None:
+    from openpyxl import load_workbook
+
+    from povdesk.config import Settings
+    from povdesk.services.printing import PrintSelection, PrintService
+
+    PrintService(db=o.db, settings=Settings()).print_batch(PrintSelection(village=V1), pdf=tmp_path / "v.pdf",
+                                                            xlsx=tmp_path / "v.xlsx", mask_ids=True)
+    wb = load_workbook(tmp_path / "v.xlsx")
+    wb.worksheets[0]["E10"] = "五"  # 家庭人口数: not a whole number
+    wb.worksheets[1]["L9"] = "13700000000"  # 户联系电话 of the second household
+    wb.worksheets[1]["M21"] = "健康状况：残疾"  # its third member (ID numbers printed masked)
+    wb.save(tmp_path / "bad.xlsx")
+    service = o.as_("carl")
+    with pytest.raises(InvalidValue) as e:
+        service.import_forms(tmp_path / "bad.xlsx")
+    assert "bad.xlsx, sheet 51343720420100001, cell E10 (row 10), Household size" in e.value.en
+    assert "文件“bad.xlsx”工作表“51343720420100001”单元格 E10（第 10 行）家庭人口数" in e.value.zh
+    assert service.list() == []
+    wb.worksheets[0]["E10"] = None
+    wb.save(tmp_path / "good.xlsx")
+    done = service.import_forms(tmp_path / "good.xlsx")
+    assert [(f.household_no, f.fields) for f in done.created] == [("51343720420100002", 2)]
+    r = service.get(done.created[0].change_id)
+    assert r.source == "workbook" and r.status == cr.DRAFT and r.maker == "carl"
+    third = next(f for f in r.fields if f.key == "member.health")
+    assert (third.before, third.after) == ("01", "04") and third.member_id is not None
+    again = service.import_forms(tmp_path / "good.xlsx")
+    assert again.created == () and [f.change_id for f in again.skipped] == [r.id]
+    assert len(service.list()) == 1
