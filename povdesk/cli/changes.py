@@ -3,6 +3,9 @@
     povdesk --db DB --user U changes new TYPE (--household NO | --village CODE) [--member ID_NUMBER]
             [--set KEY=VALUE ...] [--cause CODE_OR_LABEL] [--date YYYY-MM-DD] [--reason TEXT]
             [--evidence FILE ...] [--notice KEY=YYYY-MM-DD ...] [--from-form PD1-…] [--format json]
+    povdesk --db DB --user U changes new new-household --village CODE --from-file FILE.json [--notice ...]
+    povdesk --db DB --user U changes new village-exit --village CODE [--year Y] [--notice ...]
+    povdesk --db DB --user U changes import-forms FILLED.xlsx [--format json]
     povdesk --db DB --user U changes submit|approve|reject ID [--comment TEXT]   (approve: ID [ID ...])
     povdesk --db DB --user U changes return ID --comment TEXT
     povdesk --db DB --user U changes signoff --period YYYY-MM
@@ -30,10 +33,14 @@ if TYPE_CHECKING:
     from povdesk.services.database import Database
 
 EXIT_REFUSED = 2
+#: fields a request sets that are not data-dictionary fields: (Chinese, English)
+_OTHER_LABELS = {"village.exit_year": ("贫困村退出年度", "Village exit year"),
+                 "household.active": ("在册", "Active"), "household.cancel_reason": ("销户原因", "Cancel reason"),
+                 "household.cancel_date": ("销户日期", "Cancel date")}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from povdesk.domain.changes import STATUSES, TYPES
+    from povdesk.domain.changes import NEW_HOUSEHOLD_SHAPE, STATUSES, TYPES
 
     p = sub.add_parser("changes", help="change requests: make, submit, review, sign off, list, show",
                        description="Change requests: a clerk makes one, a reviewer approves, returns or "
@@ -41,7 +48,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "changes the registry.")
     actions = p.add_subparsers(dest="changes_command", metavar="ACTION", required=True)
 
-    new = actions.add_parser("new", help="make a draft change request")
+    new = actions.add_parser(
+        "new", help="make a draft change request", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Make a draft change request. TYPE is one of: "
+                    + ", ".join(f"{code} ({t.zh})" for code, t in TYPES.items()) + ".",
+        epilog="new-household (新识别) reads the household and all its members from --from-file FILE.json\n"
+               "(UTF-8): an object with \"household\" (data-dictionary keys household.*) and \"members\" (a list,\n"
+               "one object of member.* keys per member, exactly one with relation 户主). Values are codes or\n"
+               "Chinese labels as for --set. Mandatory: household.attribute, household.main_cause, and per\n"
+               "member name, ID number, relation, ethnicity, health (sex and birth date come from the ID\n"
+               "number; the head's name and number, the size, status 未脱贫 and the first identified year are\n"
+               "filled in). household.household_no may be given (digits, the county's length, unused);\n"
+               "otherwise the village's next free number is allocated when the request is made.\n"
+               "Example:\n" + NEW_HOUSEHOLD_SHAPE + "\n\n"
+               "village-exit (贫困村退出) takes --village CODE and --year Y (default: the data year); it is\n"
+               "refused while the village's incidence of poverty is above the year's threshold.")
     new.add_argument("type", choices=tuple(TYPES), help="the type of change")
     where = new.add_mutually_exclusive_group()
     where.add_argument("--household", metavar="NO", help="household number")
@@ -62,6 +83,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     new.add_argument("--from-form", metavar="PD1-…",
                      help="the printed form (its QR code) the correction was written on: the values before "
                           "are those printed, a field changed since printing is marked; --household may be left out")
+    new.add_argument("--from-file", metavar="FILE.json",
+                     help="new-household: the household and its members (see below for the shape)")
     new.add_argument("--format", choices=("text", "json"), default="text")
 
     for name, help_text in (("submit", "submit a draft or returned request for review"),
@@ -90,6 +113,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show = actions.add_parser("show", help="show one change request with its history")
     show.add_argument("id", type=int)
     show.add_argument("--format", choices=("text", "json"), default="text")
+    forms = actions.add_parser(
+        "import-forms", help="filled comparison-table workbooks (forms --xlsx) as draft correction requests",
+        description="Read a comparison-table workbook written by `forms --xlsx` whose correction column "
+                    "(核实情况/更正) was filled in the office: one draft correction request per household "
+                    "with any filled correction, its values before as printed. In a household's facts a "
+                    "correction cell holds the new value; in a member row it holds 字段：值 pairs separated "
+                    "by ；(e.g. 文化程度：初中；联系电话：13900000000); other tables' notes go to the "
+                    "request's note. Nothing is written when any cell is wrong. A household whose form was "
+                    "already imported from a workbook is skipped (its request is named).")
+    forms.add_argument("file", metavar="FILLED.xlsx")
+    forms.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run)
 
 
@@ -123,6 +157,8 @@ def _run(args: argparse.Namespace, db: Database) -> int:
         return _approve_many(service, args, zh)
     if command == "approve":
         args.id = args.id[0]
+    if command == "import-forms":
+        return _import_forms(service, args, zh)
     if command in ("submit", "approve", "reject", "return"):
         acts = {"submit": service.submit, "approve": service.approve, "reject": service.reject,
                 "return": service.return_}
@@ -176,9 +212,6 @@ def _new(service: Any, args: argparse.Namespace, zh: bool) -> int:
         raise BadInput("input.household", "Name the household (--household NO), the village (--village CODE) "
                        "or the printed form (--from-form PD1-…).",
                        "请指明户（--household 户编号）、村（--village 村代码）或打印表格（--from-form PD1-…）。")
-    if args.village:
-        raise BadInput("input.village_type", "Village exit requests are not available yet.",
-                       "暂不支持贫困村退出申请。")
     evidence: list[tuple[str, bytes]] = []
     for name in args.evidence:
         path = Path(name)
@@ -186,9 +219,30 @@ def _new(service: Any, args: argparse.Namespace, zh: bool) -> int:
             raise BadInput("input.evidence_missing", f"The evidence file {name} does not exist.",
                            f"证明材料文件“{name}”不存在。")
         evidence.append((path.name, path.read_bytes()))
+    notice = _pairs(args.notice, "--notice", "--notice 参数")
+    if args.type in ("new-household", "village-exit"):
+        if not args.village:
+            raise BadInput("input.village", f"{args.type} needs the village (--village CODE).",
+                           f"{args.type} 须指明村（--village 村代码）。")
+        extra: dict[str, Any] = {}
+        if args.type == "new-household":
+            extra = _household_file(args.from_file)
+        elif args.from_file:
+            raise BadInput("input.from_file", "--from-file is for new-household only.",
+                           "--from-file 仅用于新识别（new-household）。")
+        record = service.make(args.type, village_code=args.village, year=args.year, reason=args.reason,
+                              note=args.note, notice=notice, evidence=evidence, **extra)
+        _say(record, args.format, zh)
+        return 0
+    if args.village:
+        raise BadInput("input.village_type", f"{args.type} is made on a household (--household NO), not a village.",
+                       f"{args.type} 应指明户（--household 户编号），而不是村。")
+    if args.from_file:
+        raise BadInput("input.from_file", "--from-file is for new-household only.",
+                       "--from-file 仅用于新识别（new-household）。")
     record = service.make(args.type, household_no=household, member=args.member,
                           sets=_pairs(args.sets, "--set", "--set 参数"), cause=args.cause, date=args.date,
-                          reason=args.reason, note=args.note, notice=_pairs(args.notice, "--notice", "--notice 参数"),
+                          reason=args.reason, note=args.note, notice=notice,
                           year=args.year, new_head=args.new_head, from_form=args.from_form,
                           evidence=evidence)
     _say(record, args.format, zh)
@@ -210,6 +264,43 @@ def _approve_many(service: Any, args: argparse.Namespace, zh: bool) -> int:
         else:
             print(f"#{r.request_id}: {r.refusal.message(args.lang)}", file=sys.stderr)
     return EXIT_REFUSED if any(not r.ok for r in results) else 0
+def _household_file(name: str | None) -> dict[str, Any]:
+    """`household` and `members` of a new-household file (the shape in `changes new --help`)."""
+    if not name:
+        raise BadInput("input.from_file", "new-household needs its household and members (--from-file FILE.json).",
+                       "新识别须用 --from-file FILE.json 提供户及成员信息。")
+    path = Path(name)
+    if not path.is_file():
+        raise BadInput("input.from_file", f"The file {name} does not exist.", f"文件“{name}”不存在。")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInput("input.from_file", f"{name} is not a UTF-8 JSON file: {exc}.",
+                       f"“{name}”不是 UTF-8 编码的 JSON 文件：{exc}。") from None
+    if not isinstance(data, dict) or not isinstance(data.get("members"), list) or not isinstance(
+            data.get("household", {}), dict) or set(data) - {"household", "members"}:
+        raise BadInput("input.from_file",
+                       f"{name} must be an object with \"household\" {{key: value}} and \"members\" [{{key: value}}, …] "
+                       "(see `povdesk changes new --help`).",
+                       f"“{name}”应为含 \"household\"（字段: 值）和 \"members\"（成员列表）的对象"
+                       "（见 povdesk changes new --help）。")
+    return {"household": data.get("household", {}), "members": data["members"]}
+
+
+def _import_forms(service: Any, args: argparse.Namespace, zh: bool) -> int:
+    result = service.import_forms(args.file)
+    if args.format == "json":
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=1))
+        return 0
+    for h in result.created:
+        print(f"户 {h.household_no}：变更申请 #{h.change_id}（{h.fields} 项更正）" if zh else
+              f"household {h.household_no}: change request #{h.change_id} ({h.fields} correction(s))")
+    for h in result.skipped:
+        print(f"户 {h.household_no}：已导入为变更申请 #{h.change_id}，跳过" if zh else
+              f"household {h.household_no}: already imported as change request #{h.change_id}, skipped")
+    print(f"共新建 {len(result.created)} 条草稿申请。" if zh else
+          f"{len(result.created)} draft request(s) made.")
+    return 0
 
 
 def _say(record: ChangeRequestRecord, fmt: str, zh: bool) -> None:
@@ -232,24 +323,30 @@ def _line(r: ChangeRequestRecord, zh: bool) -> str:
     from povdesk.domain.changes import TYPES, status_label
 
     lang = "zh" if zh else "en"
+    where = r.household_no or str(r.detail.get("village_code") or "")
     return "\t".join(str(x) for x in (f"#{r.id}", TYPES[r.type].label(lang), status_label(r.status, lang),
-                                      r.household_no or "", r.maker, r.reviewer or "", r.period or ""))
+                                      where, r.maker, r.reviewer or "", r.period or ""))
 
 
 def _show(r: ChangeRequestRecord, zh: bool) -> None:
     from povdesk.domain import dictionary as dd
-    from povdesk.domain.changes import status_label
+    from povdesk.domain.changes import member_label, preview_from_detail, status_label
 
     lang = "zh" if zh else "en"
     print(_line(r, zh))
     if r.reason:
         print(("原因：" if zh else "Reason: ") + r.reason)
+    preview = preview_from_detail(r.detail)
+    if preview is not None:
+        print("  " + preview.text(lang))
     for f in r.fields:
         try:
             label = dd.field(f.key).label(lang)
         except KeyError:
-            label = f.key
+            label = _OTHER_LABELS.get(f.key, (f.key, f.key))[0 if zh else 1]
         who = f" [{f.member}]" if f.member else ""
+        if f.member_index is not None:
+            who = f" [{member_label(f.member_index, f.member, lang)}]"
         print(f"  {label}{who}: {f.before or ''} → {f.after or ''}")
     for e in r.history:
         comment = f" ({e.comment})" if e.comment else ""

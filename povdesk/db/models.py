@@ -553,6 +553,8 @@ class ChangeRequest(Base):
     #: 'YYYY-MM' the request was approved in (the month it is signed off with)
     period: Mapped[str | None] = mapped_column(String(7))
     review_comment: Mapped[str | None] = mapped_column(String(500))
+    #: what a type records besides its fields (village-exit: the incidence of poverty it was judged on)
+    detail: Mapped[dict[str, Any] | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     fields: Mapped[list[ChangeField]] = relationship(order_by="ChangeField.id", cascade="all, delete-orphan")
@@ -570,6 +572,8 @@ class ChangeField(Base):
     field: Mapped[str] = mapped_column(String(60))
     #: the member changed (None: a household field, or a member still to be added)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    #: new-household: the proposed member a member field belongs to (0, 1, … in the file's order)
+    member_index: Mapped[int | None]
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     #: a request made from a printed form takes `before` as printed; where the registry held another

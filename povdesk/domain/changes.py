@@ -190,7 +190,95 @@ TYPES: dict[str, ChangeType] = {t.code: t for t in (
     ChangeType(REMOVAL, "清退", "Removal", needs_reason=True, needs_evidence=True, needs_notice=True),
     ChangeType(VILLAGE_EXIT, "贫困村退出", "Village exit", scope="village", needs_notice=True),
 )}
-IMPLEMENTED = frozenset({CORRECT, EXIT, RETURN, MEMBER_IN, MEMBER_OUT, CANCEL_HOUSEHOLD, REMOVAL})
+IMPLEMENTED = frozenset(TYPES)
+#: Types whose request has no household yet when it is made: a new household (created at
+#: approval) and a village exit (the village's).
+NOT_OF_A_HOUSEHOLD = frozenset({NEW_HOUSEHOLD, VILLAGE_EXIT})
+
+
+# ------------------------------------------------------------------ new household (新识别)
+#: The shape of a new household (`changes new new-household --from-file FILE.json`; the service
+#: takes the same two parts as `household=` and `members=`). Keys are data-dictionary keys, values
+#: codes or Chinese labels as for --set.
+NEW_HOUSEHOLD_SHAPE = """{
+  "household": {"household.attribute": "一般贫困户", "household.main_cause": "缺技术",
+                "household.phone": "13900000000", "household.group_name": "一组"},
+  "members": [
+    {"member.name": "张三", "member.id_number": "513437198001010011", "member.relation": "户主",
+     "member.ethnicity": "彝族", "member.health": "健康"},
+    {"member.name": "李四", "member.id_number": "513437198203040022", "member.relation": "配偶",
+     "member.ethnicity": "彝族", "member.health": "健康"}
+  ]
+}"""
+#: household fields a new household gets from its members or the request when the file leaves them out
+DERIVED_HOUSEHOLD = ("household.household_no", "household.head_name", "household.head_id_number",
+                     "household.size", "household.status", "household.first_identified_year")
+
+
+def member_label(index: int, name: str | None, lang: str = "zh") -> str:
+    """How a proposed member of a new household is named in messages: 成员2（李四）."""
+    shown = f"（{name}）" if name else ""
+    if lang.startswith("en"):
+        return f"member {index + 1}" + (f" ({name})" if name else "")
+    return f"成员{index + 1}{shown}"
+
+
+# ------------------------------------------------------------------ village exit (贫困村退出)
+def poverty_incidence(poor: int, population: int) -> float:
+    """Poor population over village population, in percent (0 for a village without population)."""
+    return 0.0 if population <= 0 else 100.0 * poor / population
+
+
+@dataclass(frozen=True)
+class VillageExitPreview:
+    """What a village exit is judged on: the village's incidence of poverty against the year's
+    threshold (`year_setting.village_exit_incidence`). Poor = current members of active households
+    not exited (未脱贫, 返贫); population = current members of all its active households (the
+    registry records no separate total population of the village)."""
+
+    village_id: int
+    village_code: str
+    village_name: str
+    year: int
+    poor: int
+    population: int
+    incidence: float
+    threshold: float
+    exit_year: int | None = None
+
+    @property
+    def may_exit(self) -> bool:
+        return self.exit_year is None and self.incidence <= self.threshold
+
+    def as_json(self) -> dict[str, Any]:
+        return {"village_code": self.village_code, "village": self.village_name, "year": self.year,
+                "poor": self.poor, "population": self.population, "incidence": round(self.incidence, 2),
+                "threshold": self.threshold, "may_exit": self.may_exit, "exit_year": self.exit_year,
+                "population_basis": POPULATION_BASIS[1]}
+
+    def text(self, lang: str = "zh") -> str:
+        verdict_zh = "可以退出" if self.may_exit else "不能退出"
+        verdict_en = "may exit" if self.may_exit else "may not exit"
+        if lang.startswith("en"):
+            return (f"Village {self.village_name} ({self.village_code}), {self.year}: incidence of poverty "
+                    f"{self.incidence:.2f} % ({self.poor} poor of {self.population}), threshold "
+                    f"{self.threshold:g} %: {verdict_en}")
+        return (f"{self.village_name}（{self.village_code}）{self.year} 年贫困发生率 {self.incidence:.2f}%"
+                f"（贫困人口 {self.poor} 人 / 总人口 {self.population} 人），标准 {self.threshold:g}%：{verdict_zh}")
+
+
+#: what the village population counts (zh, en)
+POPULATION_BASIS = ("在册户（未销户）的在册成员人数",
+                    "current members of the village's active households")
+
+
+def preview_from_detail(detail: Mapping[str, Any]) -> VillageExitPreview | None:
+    """The preview a village-exit request recorded (`ChangeRequestRecord.detail`), else None."""
+    if "incidence" not in detail:
+        return None
+    return VillageExitPreview(int(detail["village_id"]), str(detail["village_code"]), str(detail["village"]),
+                              int(detail["year"]), int(detail["poor"]), int(detail["population"]),
+                              float(detail["incidence"]), float(detail["threshold"]))
 
 
 # ------------------------------------------------------------------ months
@@ -225,6 +313,8 @@ class ChangeFieldRecord:
     #: made from a printed form: the registry's value then, where it differed from the printed
     #: `before` (None: the same, or not from a form)
     current: str | None = None
+    #: new-household: the proposed member the field belongs to (0-based, in the request's order)
+    member_index: int | None = None
 
     @property
     def changed_since_printing(self) -> bool:
@@ -278,6 +368,8 @@ class ChangeRequestRecord:
     fields: tuple[ChangeFieldRecord, ...] = ()
     history: tuple[ChangeEventRecord, ...] = ()
     evidence: tuple[EvidenceRecord, ...] = ()
+    #: what the type recorded besides its fields (village-exit: `VillageExitPreview` figures)
+    detail: Mapping[str, Any] = field(default_factory=frozen_map)
 
     def as_json(self) -> dict[str, Any]:
         """What `changes show --format json` prints."""
@@ -287,9 +379,12 @@ class ChangeRequestRecord:
             "cause": self.cause, "date": self.event_date.isoformat() if self.event_date else None,
             "year": self.year, "notice": dict(self.notice), "source": self.source,
             "source_ref": self.source_ref,
+            "village_id": self.village_id,
             "fields": [{"key": f.key, "member": f.member, "before": f.before, "after": f.after,
-                        **({"current": f.current} if f.current is not None else {})}
+                        **({"current": f.current} if f.current is not None else {}),
+                        **({"member_index": f.member_index} if f.member_index is not None else {})}
                        for f in self.fields],
+            **({"detail": dict(self.detail)} if self.detail else {}),
             "maker": self.maker, "reviewer": self.reviewer, "signer": self.signer, "period": self.period,
             "review_comment": self.review_comment,
             "evidence": [{"name": e.name, "sha256": e.sha256, "size": e.size, "media_type": e.media_type}
@@ -315,3 +410,33 @@ class SignOffResult:
     period: str
     request_ids: tuple[int, ...]
     extra: Mapping[str, Any] = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True)
+class ImportedForm:
+    """One household of a filled comparison-table workbook (`changes import-forms`)."""
+
+    household_no: str
+    change_id: int
+    #: the corrections the request carries (fields that differ from the registry)
+    fields: int
+    sheet: str
+    #: the printed form's code (PD1-…), the request's source_ref
+    form: str
+
+
+@dataclass(frozen=True)
+class FormsImport:
+    file: str
+    #: draft correction requests made, one per household with a filled correction
+    created: tuple[ImportedForm, ...]
+    #: households whose form was already imported from a workbook: the request made then
+    skipped: tuple[ImportedForm, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        def one(f: ImportedForm) -> dict[str, Any]:
+            return {"household_no": f.household_no, "change_id": f.change_id, "fields": f.fields,
+                    "sheet": f.sheet, "form": f.form}
+
+        return {"file": self.file, "created": [one(f) for f in self.created],
+                "skipped": [one(f) for f in self.skipped]}

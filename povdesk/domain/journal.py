@@ -37,6 +37,7 @@ class JournalEvent(StrEnum):
     HOUSEHOLD_IMPORTED = "household.imported"  # a new household came in with an import
     MEMBER_ADDED = "member.added"  # a member added to a household (new value: the name)
     USER_ROLE = "user.role"  # a person's name and role (new value: "name role")
+    HOUSEHOLD_IDENTIFIED = "household.identified"  # a new household (新识别) approved (new value: its number)
 
 
 #: (Chinese, English) of each event, where the History tab shows a field's label.
@@ -44,6 +45,7 @@ EVENT_LABELS: dict[JournalEvent, tuple[str, str]] = {
     JournalEvent.HOUSEHOLD_IMPORTED: ("导入新增户", "Household added by import"),
     JournalEvent.MEMBER_ADDED: ("新增成员", "Member added"),
     JournalEvent.USER_ROLE: ("用户角色", "User role"),
+    JournalEvent.HOUSEHOLD_IDENTIFIED: ("新识别户", "Household newly identified"),
 }
 
 

@@ -173,6 +173,8 @@ class YearSettingRecord:
     school_age_from: int
     school_age_to: int
     reference_date: dt.date
+    #: incidence of poverty (%) at or below which a poverty village may exit (3 in the west)
+    village_exit_incidence: float = 3.0
 
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from copy import copy
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -193,3 +194,35 @@ def write_xlsx(path: str | Path, forms: Sequence[HouseholdForm], *, batch: Batch
     wb.properties.creator = workbook.clean(batch.user)
     wb.save(path)
     return path
+
+
+@dataclass(frozen=True)
+class CorrectionCell:
+    """Where `_Sheet.write` put one correction cell of a form (核实情况/更正), and what it belongs to."""
+
+    row: int  # sheet row, 1-based
+    column: int  # first sheet column of the cell's merged span, 1-based
+    table: str  # FormTable.key: facts, members, insurance, …
+    table_row: int  # index into the table's rows
+    table_column: int  # index into the table's columns
+
+
+def correction_cells(form: HouseholdForm) -> list[CorrectionCell]:
+    """The correction cells of `form`'s sheet, walking the rows exactly as `_Sheet.write` writes them
+    (title, note, header pairs, then per section a blank row, its title, each table's title, header
+    and rows); a filled workbook is read back through these positions."""
+    out: list[CorrectionCell] = []
+    row = 3 + (len(form.header) + 2) // 3  # title, note, the header pairs three to a row
+    for section in form.sections:
+        row += 2  # the blank row and the section's title
+        for table in section.tables:
+            if table.title:
+                row += 1
+            if not table.key_value:
+                row += 1
+            spans = _spans([c.width for c in table.columns])
+            for r in range(len(table.rows)):
+                out.extend(CorrectionCell(row, spans[k][0], table.key, r, k)
+                           for k, col in enumerate(table.columns) if col.correction)
+                row += 1
+    return out

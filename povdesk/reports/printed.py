@@ -23,7 +23,8 @@ class PrintedValues:
     members: tuple[Mapping[str, str], ...]
 
 
-def _by_label(keys: tuple[str, ...], label: str) -> str | None:
+def key_of_label(keys: tuple[str, ...], label: str) -> str | None:
+    """The key among `keys` whose field is printed as `label` (its Chinese label, with or without unit)."""
     for key in keys:
         f = dd.field(key)
         if label in (f.zh, f.label_with_unit("zh")):
@@ -34,20 +35,20 @@ def _by_label(keys: tuple[str, ...], label: str) -> str | None:
 def printed_values(form: HouseholdForm) -> PrintedValues:
     household: dict[str, str] = {}
     for label, value in form.header:
-        key = _by_label(tuple(groups.FORM_HEADER), label)
+        key = key_of_label(tuple(groups.FORM_HEADER), label)
         if key is not None and key.startswith("household."):
             household[key] = value
     facts = form.table("facts")
     if facts is not None:
         for row in facts.rows:
             for i in range(0, len(row) - 1, 3):
-                key = _by_label(tuple(groups.FORM_FACTS), row[i]) if row[i] else None
+                key = key_of_label(tuple(groups.FORM_FACTS), row[i]) if row[i] else None
                 if key is not None:
                     household[key] = row[i + 1]
     members: list[dict[str, str]] = []
     table = form.table("members")
     if table is not None:
-        keys = [_by_label(tuple(k for k in groups.FORM_MEMBERS if k != groups.AGE), c.title)
+        keys = [key_of_label(tuple(k for k in groups.FORM_MEMBERS if k != groups.AGE), c.title)
                 for c in table.columns]
         for row in table.rows:
             members.append({k: v for k, v in zip(keys, row, strict=False) if k is not None})

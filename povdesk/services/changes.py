@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import functools
 import hashlib
 import mimetypes
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from povdesk.db.base import utcnow
@@ -35,27 +38,34 @@ from povdesk.db.models import (
     Household,
     Member,
     PeriodClose,
+    Village,
 )
 from povdesk.domain import changes as cr
 from povdesk.domain import dictionary as dd
-from povdesk.domain import idnumber, values
+from povdesk.domain import groups, idnumber, values
+from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import Entity
-from povdesk.domain.journal import JournalSource
+from povdesk.domain.journal import JournalEvent, JournalSource
 from povdesk.domain.meanings import (
+    EXITED_STATUSES,
     EXITED_WITH_SUPPORT,
     HEAD,
+    NOT_EXITED,
     RETURNED_TO_POVERTY,
     is_exited,
     is_head,
 )
 from povdesk.errors import Conflict, InvalidValue, NotAllowed, NotFound, PovdeskError
-from povdesk.reports.forms import mask_id
-from povdesk.reports.printed import printed_values
+from povdesk.exchange.filled_forms import FilledSheet, cell_text, column_letters, read_filled_forms
+from povdesk.reports.form_xlsx import correction_cells
+from povdesk.reports.forms import mask_id, short_label
+from povdesk.reports.printed import PrintedValues, key_of_label, printed_values
 from povdesk.services import audit
 from povdesk.services.checks import CheckService
 from povdesk.services.database import Database
 from povdesk.services.printing import PrintedSnapshot, PrintService
 from povdesk.services.registry import RegistryService
+from povdesk.services.settings import YearSettingsService
 from povdesk.services.users import UserService
 
 #: the largest evidence file stored (a scan of a signed form is a few MB)
@@ -65,6 +75,11 @@ REFERENCE_PREFIX = "CR-"
 
 #: Fields a request sets that are not data-dictionary fields (a household's cancellation).
 _HOUSEHOLD_EXTRA = ("household.active", "household.cancel_reason", "household.cancel_date")
+
+
+#: the change field a village exit sets (the village's exit year; not a household dictionary field)
+VILLAGE_EXIT_YEAR = "village.exit_year"
+HOUSEHOLD_NO = "household.household_no"
 
 
 def reference_of(request_id: int) -> str:
@@ -97,6 +112,54 @@ class ApprovalResult:
 def _chunks(items: Sequence[int], size: int = 900) -> Iterable[Sequence[int]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+@dataclass(frozen=True)
+class _Proposal:
+    """A new household as proposed: journal texts by dictionary key, the household's and each member's."""
+
+    household: dict[str, str | None]
+    members: tuple[dict[str, str | None], ...]
+
+
+@dataclass
+class _FilledForm:
+    """One sheet of a filled workbook read back: household fields, member fields by printed row,
+    notes (cells of tables a correction request does not change); values with their cell."""
+
+    sheet: str
+    snap: PrintedSnapshot
+    household: dict[str, tuple[Any, str]]
+    members: dict[int, dict[str, tuple[Any, str]]]
+    notes: list[str]
+
+
+#: a member row's correction cell: 字段：值 pairs separated by ；, ; or line breaks
+_PARTS = re.compile(r"[；;\n]+")
+_PAIR = re.compile(r"[：:=]")
+
+
+@functools.cache
+def _member_labels() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for f in dd.FIELDS:
+        if f.entity == Entity.MEMBER and f.editable:
+            for label in (f.key, f.column, f.zh, f.label_with_unit("zh"), short_label(f)):
+                out.setdefault(label, f.key)
+    return out
+
+
+def _member_key(label: str) -> str | None:
+    """The member field a correction names (its key, Chinese label or the form's short label)."""
+    return _member_labels().get(label.strip())
+
+
+def _split_pair(part: str) -> tuple[str, str, str]:
+    """字段：值 as (label, separator, value); no separator: (part, "", "")."""
+    m = _PAIR.search(part)
+    if m is None:
+        return part.strip(), "", ""
+    return part[:m.start()].strip(), m.group(), part[m.end():].strip()
 
 
 def _text(v: str | None) -> str | None:
@@ -183,12 +246,17 @@ class ChangeRequestService:
              date: dt.date | str | None = None, reason: str | None = None, note: str | None = None,
              notice: Mapping[str, Any] | None = None, year: int | None = None, new_head: str | None = None,
              source: str = "typed", source_ref: str | None = None,
-             evidence: Sequence[tuple[str, bytes]] = (), from_form: str | None = None) -> cr.ChangeRequestRecord:
+             evidence: Sequence[tuple[str, bytes]] = (), from_form: str | None = None,
+             village_code: str | None = None, household: Mapping[str, Any] | None = None,
+             members: Sequence[Mapping[str, Any]] | None = None) -> cr.ChangeRequestRecord:
         """A new draft request (`member`, `new_head`: ID number or member id within the household).
 
         `from_form`: the QR payload (`PD1-…`) of the printed form the correction was written on;
         each field's `before` is then the value as printed, and a field whose registry value
-        differs from the printed one keeps that value in `current` (marked)."""
+        differs from the printed one keeps that value in `current` (marked).
+
+        `new-household` takes `village_code`, `household` ({dictionary key: code or label}) and
+        `members` (one such mapping per member); `village-exit` takes `village_code` and `year`."""
         kind = cr.TYPES.get(type_)
         if kind is None:
             raise InvalidValue("change.type", f"Unknown type '{type_}'; use one of {', '.join(cr.TYPES)}.",
@@ -197,63 +265,118 @@ class ChangeRequestService:
             raise InvalidValue("change.type_later", f"Change requests of type {type_} are not available yet.",
                                f"暂不支持“{kind.zh}”类型的变更申请。")
         self._require_role("make")
+        if (household is not None or members is not None) and type_ != cr.NEW_HOUSEHOLD:
+            raise InvalidValue("change.no_members", f"A {kind.en.lower()} takes no household file.",
+                               f"“{kind.zh}”不接受户及成员文件。")
+        if type_ in cr.NOT_OF_A_HOUSEHOLD:
+            return self._make_outside(kind, village_code=village_code, household=household, members=members,
+                                      year=year, reason=reason, note=note, notice=notice, source=source,
+                                      source_ref=source_ref, evidence=evidence)
         snap = None
         if _text(from_form):
             snap = self._snapshot(str(from_form), household_no)
             household_id, household_no = None, snap.household_no
             source, source_ref = "form", str(from_form).strip().upper()
         with self.db.transaction() as s:
-            h = self._household(s, household_id, household_no)
-            r = ChangeRequest(type=type_, household_id=h.id, status=cr.DRAFT, based_on_version=h.version,
-                              source=source, source_ref=_text(source_ref), maker=self.db.user)
-            self._fill(s, r, h, kind, member=member, sets=sets or {}, cause=cause, date=date, reason=reason,
-                       note=note, notice=notice, year=year, new_head=new_head)
-            if snap is not None:
-                self._take_printed(r, h, snap)
-            s.add(r)
-            s.flush()
-            s.add(ChangeEvent(request_id=r.id, at=utcnow(), user=self.db.user, from_status=None,
-                              to_status=cr.DRAFT))
-            for name, data in evidence:
-                self._attach(s, r, name, data)
-            self._audit(s, "change.made", r.id, {"type": type_, "household_no": h.household_no})
-            request_id = r.id
+            request_id = self._make_in(s, kind, household_id=household_id, household_no=household_no, member=member,
+                                       sets=sets, cause=cause, date=date, reason=reason, note=note, notice=notice,
+                                       year=year, new_head=new_head, source=source, source_ref=source_ref,
+                                       evidence=evidence, snap=snap)
         return self.get(request_id)
+
+    def _make_in(self, s: Session, kind: cr.ChangeType, *, household_id: int | None, household_no: str | None,
+                 member: str | None, sets: Mapping[str, Any] | None, cause: str | None,
+                 date: dt.date | str | None, reason: str | None, note: str | None,
+                 notice: Mapping[str, Any] | None, year: int | None, new_head: str | None, source: str,
+                 source_ref: str | None, evidence: Sequence[tuple[str, bytes]],
+                 snap: PrintedSnapshot | None) -> int:
+        """`make` of a household's request inside the caller's transaction; the new request's id."""
+        h = self._household(s, household_id, household_no)
+        r = ChangeRequest(type=kind.code, household_id=h.id, status=cr.DRAFT, based_on_version=h.version,
+                          source=source, source_ref=_text(source_ref), maker=self.db.user)
+        self._fill(s, r, h, kind, member=member, sets=sets or {}, cause=cause, date=date, reason=reason,
+                   note=note, notice=notice, year=year, new_head=new_head)
+        if snap is not None:
+            self._take_printed(r, h, snap)
+        s.add(r)
+        s.flush()
+        s.add(ChangeEvent(request_id=r.id, at=utcnow(), user=self.db.user, from_status=None,
+                          to_status=cr.DRAFT))
+        for name, data in evidence:
+            self._attach(s, r, name, data)
+        self._audit(s, "change.made", r.id, {"type": kind.code, "household_no": h.household_no})
+        return r.id
 
     def edit(self, request_id: int, *, member: str | None = None, sets: Mapping[str, Any] | None = None,
              cause: str | None = None, date: dt.date | str | None = None, reason: str | None = None,
              note: str | None = None, notice: Mapping[str, Any] | None = None, year: int | None = None,
-             new_head: str | None = None) -> cr.ChangeRequestRecord:
-        """Change a draft or returned request (its maker only); what is not given stays as it was."""
+             new_head: str | None = None, household: Mapping[str, Any] | None = None,
+             members: Sequence[Mapping[str, Any]] | None = None) -> cr.ChangeRequestRecord:
+        """Change a draft or returned request (its maker only); what is not given stays as it was
+        (a new household: `household` and `members` replace the proposal's parts given)."""
         with self.db.reading() as s:
             r = self._load(s, request_id)
-            ref = r.source_ref if r.source == "form" else None
+            ref = r.source_ref if r.source in ("form", "workbook") else None
         snap = self._snapshot(ref, None) if ref else None
         with self.db.transaction() as s:
             r = self._load(s, request_id)
             self._stage(r, "edit")
             self._own(r)
-            h = self._household(s, r.household_id, None)
             kind = cr.TYPES[r.type]
-            keep_member = None if r.member_id is None else str(r.member_id)
-            keep_head = None if r.new_head_member_id is None else str(r.new_head_member_id)
-            old_sets: dict[str, Any] = {}
-            for f in r.fields if kind.takes_fields else ():
-                old_sets[f.field if f.member_id is None else f"{f.field}@{f.member_id}"] = f.after
-            self._fill(s, r, h, kind, member=member or keep_member,
-                       sets=sets if sets is not None else old_sets,
-                       cause=cause if cause is not None else r.cause,
-                       date=date if date is not None else r.event_date,
-                       reason=reason if reason is not None else r.reason,
-                       note=note if note is not None else r.note,
-                       notice=notice if notice is not None else dict(r.notice or {}),
-                       year=year if year is not None else r.year, new_head=new_head or keep_head)
-            if snap is not None:
-                self._take_printed(r, h, snap)
+            if r.type in cr.NOT_OF_A_HOUSEHOLD:
+                self._fill_common(r, kind, date=None, cause=None, reason=reason if reason is not None else r.reason,
+                                  note=note if note is not None else r.note,
+                                  notice=notice if notice is not None else dict(r.notice or {}))
+                self._refill_outside(s, r, household=household, members=members, year=year)
+            else:
+                h = self._household(s, r.household_id, None)
+                keep_member = None if r.member_id is None else str(r.member_id)
+                keep_head = None if r.new_head_member_id is None else str(r.new_head_member_id)
+                old_sets: dict[str, Any] = {}
+                for f in r.fields if kind.takes_fields else ():
+                    old_sets[f.field if f.member_id is None else f"{f.field}@{f.member_id}"] = f.after
+                self._fill(s, r, h, kind, member=member or keep_member,
+                           sets=sets if sets is not None else old_sets,
+                           cause=cause if cause is not None else r.cause,
+                           date=date if date is not None else r.event_date,
+                           reason=reason if reason is not None else r.reason,
+                           note=note if note is not None else r.note,
+                           notice=notice if notice is not None else dict(r.notice or {}),
+                           year=year if year is not None else r.year, new_head=new_head or keep_head)
+                if snap is not None:
+                    self._take_printed(r, h, snap)
             if r.status != cr.DRAFT:
                 self._event(s, r, cr.DRAFT, "edited")
             r.updated_at = utcnow()
         return self.get(request_id)
+
+    def _refill_outside(self, s: Session, r: ChangeRequest, *, household: Mapping[str, Any] | None,
+                        members: Sequence[Mapping[str, Any]] | None, year: int | None) -> None:
+        """Edit of a new household (the parts given replace the proposal's) or a village exit (its year)."""
+        v = s.get(Village, r.village_id)
+        assert v is not None
+        if r.type == cr.VILLAGE_EXIT:
+            preview = self._preview(s, v, year or r.year or self.db.data_year)
+            self._refuse_exit(preview)
+            r.year = preview.year
+            r.detail = self._detail_of(preview)
+            for f in r.fields:
+                f.after = str(preview.year)
+            return
+        if household is None and members is None:
+            return
+        old_hh = {f.field: f.after for f in r.fields if f.member_index is None}
+        old_rows: dict[int, dict[str, Any]] = {}
+        for f in r.fields:
+            if f.member_index is not None:
+                old_rows.setdefault(f.member_index, {})[f.field] = f.after
+        hh = dict(household) if household is not None else {
+            k: v for k, v in old_hh.items() if k not in cr.DERIVED_HOUSEHOLD or k == HOUSEHOLD_NO}
+        hh.setdefault(HOUSEHOLD_NO, old_hh.get(HOUSEHOLD_NO))
+        proposal = self._proposal(hh, members if members is not None else [old_rows[i] for i in sorted(old_rows)])
+        r.fields.clear()
+        s.flush()
+        r.fields.extend(self._plan_new_household(s, v, proposal, but=r.id))
 
     def _snapshot(self, payload: str, household_no: str | None) -> PrintedSnapshot:
         snap = PrintService(db=self.db).find_snapshot(payload)
@@ -269,14 +392,7 @@ class ChangeRequestService:
         approval's conflict check compares with what the clerk saw."""
         printed = printed_values(snap.form)
         books = self.db.codebook()
-        rows: dict[int, Mapping[str, str]] = {}
-        for m in h.members:
-            for row in printed.members:
-                shown = row.get("member.id_number") or ""
-                if row.get("member.name") == m.name and (
-                        not shown or shown in ((m.id_number or ""), mask_id(m.id_number))):
-                    rows[m.id] = row
-                    break
+        rows = {m.id: printed.members[i] for i, m in self._printed_members(h, printed).items()}
         for f in r.fields:
             try:
                 d = dd.field(f.field)
@@ -294,6 +410,20 @@ class ChangeRequestService:
             if was != f.before:
                 f.current, f.before = f.before, was
         r.based_on_version = snap.version
+
+    @staticmethod
+    def _printed_members(h: Household, printed: PrintedValues) -> dict[int, Member]:
+        """The household's member of each printed member row (by index), by name and ID number as
+        printed (whole or masked)."""
+        out: dict[int, Member] = {}
+        for m in h.members:
+            for i, row in enumerate(printed.members):
+                shown = row.get("member.id_number") or ""
+                if row.get("member.name") == m.name and (
+                        not shown or shown in ((m.id_number or ""), mask_id(m.id_number))):
+                    out[i] = m
+                    break
+        return out
 
     def add_evidence(self, request_id: int, name: str, data: bytes) -> cr.ChangeRequestRecord:
         with self.db.transaction() as s:
@@ -372,6 +502,22 @@ class ChangeRequestService:
               note: str | None, notice: Mapping[str, Any] | None, year: int | None,
               new_head: str | None) -> None:
         """Check what a request of `kind` needs and plan its fields (before as now, after as asked)."""
+        self._fill_common(r, kind, date=date, cause=cause, reason=reason, note=note, notice=notice)
+        r.year = year
+        r.member_id = r.new_head_member_id = None
+        planned = self._plan(h, kind, r, member=member, sets=sets, new_head=new_head)
+        r.fields.clear()
+        s.flush()
+        for p in planned:
+            entity = p.key.split(".", 1)[0]
+            r.fields.append(ChangeField(entity=entity, field=p.key, member_id=p.member_id, before=p.before,
+                                        after=p.after))
+        r.based_on_version = h.version
+
+    def _fill_common(self, r: ChangeRequest, kind: cr.ChangeType, *, date: dt.date | str | None,
+                     cause: str | None, reason: str | None, note: str | None,
+                     notice: Mapping[str, Any] | None) -> None:
+        """What every type checks alike: reason, note, date, cause and the notice record."""
         today = self._today()
         r.reason = _text(reason)
         r.note = _text(note)
@@ -396,16 +542,6 @@ class ChangeRequestService:
                                    + "; ".join(en for en, _ in problems) + ".",
                                    f"“{kind.zh}”的公示记录不完整：" + "；".join(zh for _, zh in problems) + "。")
         r.notice = texts or None
-        r.year = year
-        r.member_id = r.new_head_member_id = None
-        planned = self._plan(h, kind, r, member=member, sets=sets, new_head=new_head)
-        r.fields.clear()
-        s.flush()
-        for p in planned:
-            entity = p.key.split(".", 1)[0]
-            r.fields.append(ChangeField(entity=entity, field=p.key, member_id=p.member_id, before=p.before,
-                                        after=p.after))
-        r.based_on_version = h.version
 
     def _plan(self, h: Household, kind: cr.ChangeType, r: ChangeRequest, *, member: str | None,
               sets: Mapping[str, Any], new_head: str | None) -> list[_Planned]:
@@ -513,6 +649,455 @@ class ChangeRequestService:
                              h.cancel_date.isoformat() if h.cancel_date else None, on.isoformat())]
         raise AssertionError(kind.code)
 
+    # ------------------------------------------------------------------ new household, village exit
+    def _make_outside(self, kind: cr.ChangeType, *, village_code: str | None,
+                      household: Mapping[str, Any] | None, members: Sequence[Mapping[str, Any]] | None,
+                      year: int | None, reason: str | None, note: str | None, notice: Mapping[str, Any] | None,
+                      source: str, source_ref: str | None,
+                      evidence: Sequence[tuple[str, bytes]]) -> cr.ChangeRequestRecord:
+        """A new-household or village-exit draft: made on a village, not on a household."""
+        proposal = self._proposal(household, members) if kind.code == cr.NEW_HOUSEHOLD else None
+        with self.db.transaction() as s:
+            v = self._village(s, village_code)
+            r = ChangeRequest(type=kind.code, household_id=None, village_id=v.id, status=cr.DRAFT,
+                              based_on_version=None, source=source, source_ref=_text(source_ref),
+                              maker=self.db.user)
+            self._fill_common(r, kind, date=None, cause=None, reason=reason, note=note, notice=notice)
+            if proposal is not None:
+                r.detail = {"village_code": v.code, "village": v.name}
+                for f in self._plan_new_household(s, v, proposal):
+                    r.fields.append(f)
+            else:
+                preview = self._preview(s, v, year or self.db.data_year)
+                self._refuse_exit(preview)
+                r.year = preview.year
+                r.detail = self._detail_of(preview)
+                r.fields.append(ChangeField(entity="village", field=VILLAGE_EXIT_YEAR, member_id=None,
+                                            before=None if v.exit_year is None else str(v.exit_year),
+                                            after=str(preview.year)))
+            s.add(r)
+            s.flush()
+            s.add(ChangeEvent(request_id=r.id, at=utcnow(), user=self.db.user, from_status=None,
+                              to_status=cr.DRAFT))
+            for name, data in evidence:
+                self._attach(s, r, name, data)
+            self._audit(s, "change.made", r.id, {"type": kind.code, "village_code": v.code})
+            request_id = r.id
+        return self.get(request_id)
+
+    @staticmethod
+    def _village(s: Session, code: str | None) -> Village:
+        text = (code or "").strip()
+        if not text:
+            raise InvalidValue("change.village", "Name the village (--village CODE).", "请指明村（--village 村代码）。")
+        v = s.scalar(select(Village).where(Village.code == text))
+        if v is None:
+            raise NotFound("village.missing", f"No village {text}.", f"找不到村 {text}。")
+        return v
+
+    def _proposal(self, household: Mapping[str, Any] | None,
+                  members: Sequence[Mapping[str, Any]] | None) -> _Proposal:
+        """The proposed household and members as journal texts, every value checked against its
+        dictionary type and code list; refused listing every problem (per member row)."""
+        books = self.db.codebook()
+        problems: list[tuple[str, str]] = []
+
+        def texts(raw: Mapping[str, Any], entity: Entity, where_en: str, where_zh: str) -> dict[str, str | None]:
+            out: dict[str, str | None] = {}
+            for raw_key, value in raw.items():
+                key = str(raw_key).strip()
+                try:
+                    f = dd.field(key)
+                except KeyError:
+                    problems.append((f"{where_en}: '{key}' is not a data-dictionary key",
+                                     f"{where_zh}：“{key}”不是数据字典中的字段"))
+                    continue
+                if f.entity != entity or not (f.editable or key == HOUSEHOLD_NO):
+                    problems.append((f"{where_en}: {key} is not a {entity} field a new household can be given",
+                                     f"{where_zh}：{key} 不是新识别户可填写的字段"))
+                    continue
+                try:
+                    out[key] = (values.check_household_no(str(value).strip()) if key == HOUSEHOLD_NO
+                                and not values.is_blank(value) else values.to_text(f, values.coerce(f, value, books)))
+                except PovdeskError as exc:
+                    problems.append((f"{where_en}: {exc.en}", f"{where_zh}：{exc.zh}"))
+            return out
+
+        if household is not None and not isinstance(household, Mapping):
+            raise InvalidValue("change.new_household", "The household part must be an object {key: value}.",
+                               "户信息应为“字段: 值”的对象。")
+        hh = texts(household or {}, Entity.HOUSEHOLD, "household", "户信息")
+        rows: list[dict[str, str | None]] = []
+        for i, raw in enumerate(members or ()):
+            if not isinstance(raw, Mapping):
+                raise InvalidValue("change.new_household", f"Member {i + 1} must be an object {{key: value}}.",
+                                   f"成员{i + 1}应为“字段: 值”的对象。")
+            name = str(raw.get("member.name") or "").strip() or None
+            row = texts(raw, Entity.MEMBER, cr.member_label(i, name, "en"), cr.member_label(i, name))
+            number = row.get("member.id_number")
+            if number and not row.get("member.sex"):
+                row["member.sex"] = idnumber.sex_code(number)
+            if number and not row.get("member.birth_date"):
+                born = idnumber.birth_date(number)
+                row["member.birth_date"] = born.isoformat() if born else None
+            rows.append(row)
+        if not rows:
+            problems.append(("a new household needs its members (\"members\": [...])",
+                             "新识别户必须填写家庭成员（\"members\": [...]）"))
+        required = [f for f in dd.FIELDS if f.entity == Entity.MEMBER and f.required]
+        seen: dict[str, int] = {}
+        for i, row in enumerate(rows):
+            name = row.get("member.name")
+            missing = [f for f in required if not row.get(f.key)]
+            if missing:
+                problems.append((f"{cr.member_label(i, name, 'en')} lacks " + ", ".join(f.en for f in missing),
+                                 f"{cr.member_label(i, name)}缺少" + "、".join(f.zh for f in missing)))
+            number = row.get("member.id_number")
+            if number and row.get("member.id_type") in (None, "1") and not idnumber.is_valid(number):
+                problems.append((f"{cr.member_label(i, name, 'en')}: the ID number {number} is not valid",
+                                 f"{cr.member_label(i, name)}的身份证号码 {number} 无效"))
+            if number:
+                if number in seen:
+                    problems.append((f"{cr.member_label(i, name, 'en')} has the same ID number as "
+                                     f"{cr.member_label(seen[number], rows[seen[number]].get('member.name'), 'en')}",
+                                     f"{cr.member_label(i, name)}与{cr.member_label(seen[number], rows[seen[number]].get('member.name'))}"
+                                     "的身份证号码相同"))
+                seen.setdefault(number, i)
+        heads = [i for i, row in enumerate(rows) if is_head(row.get("member.relation"))]
+        if rows and len(heads) != 1:
+            problems.append((f"a household has exactly one head (relation 户主); {len(heads)} are given",
+                             f"一户须有且只有一名户主（与户主关系为“户主”），现有 {len(heads)} 名"))
+        # what the household takes from its members and the request when the file leaves it out
+        if heads and len(heads) == 1:
+            head = rows[heads[0]]
+            for key, value in (("household.head_name", head.get("member.name")),
+                               ("household.head_id_number", head.get("member.id_number"))):
+                if hh.get(key) and hh[key] != value:
+                    problems.append((f"household: {dd.field(key).en} {hh[key]} is not the head's ({value})",
+                                     f"户信息：{dd.field(key).zh}“{hh[key]}”与户主（{value}）不符"))
+                hh[key] = value
+        if rows:
+            if hh.get("household.size") and hh["household.size"] != str(len(rows)):
+                problems.append((f"household: the size {hh['household.size']} is not the {len(rows)} members given",
+                                 f"户信息：家庭人口数 {hh['household.size']} 与所列成员 {len(rows)} 人不符"))
+            hh["household.size"] = str(len(rows))
+        if is_exited(hh.get("household.status")):
+            problems.append(("household: a newly identified household is not exited (status 未脱贫)",
+                             "户信息：新识别户的脱贫属性不能为已脱贫"))
+        hh["household.status"] = hh.get("household.status") or NOT_EXITED
+        hh["household.first_identified_year"] = (hh.get("household.first_identified_year")
+                                                 or str(self.db.data_year))
+        missing = [f for f in dd.FIELDS if f.entity == Entity.HOUSEHOLD and f.required
+                   and f.key != HOUSEHOLD_NO and not hh.get(f.key)]
+        if missing:
+            problems.append(("household lacks " + ", ".join(f.en for f in missing),
+                             "户信息缺少" + "、".join(f.zh for f in missing)))
+        if problems:
+            raise InvalidValue("change.new_household",
+                               "The new household cannot be proposed: " + "; ".join(en for en, _ in problems) + ".",
+                               "新识别户不能提交：" + "；".join(zh for _, zh in problems) + "。")
+        return _Proposal(hh, tuple(rows))
+
+    def _plan_new_household(self, s: Session, v: Village, p: _Proposal, *,
+                            but: int | None = None) -> list[ChangeField]:
+        """The proposal's change fields: the household number (the file's, checked, or the next free
+        one of the village), household fields, then each member's fields with its index."""
+        given = p.household.get(HOUSEHOLD_NO)
+        length = self._number_length(s)
+        held = self._held_numbers(s, but)
+        if given:
+            values.check_household_no(given, length)
+            if s.scalar(select(Household.id).where(Household.household_no == given)) is not None or given in held:
+                raise Conflict("change.household_no_taken", f"The household number {given} is already in use.",
+                               f"户编号 {given} 已被使用。")
+            number = given
+        else:
+            number = self._next_number(s, v, length, held)
+        self._refuse_current_elsewhere(s, p)
+        out = [ChangeField(entity="household", field=HOUSEHOLD_NO, member_id=None, before=None, after=number)]
+        for key, text in p.household.items():
+            if key != HOUSEHOLD_NO and text is not None:
+                out.append(ChangeField(entity="household", field=key, member_id=None, before=None, after=text))
+        for i, row in enumerate(p.members):
+            for key, text in row.items():
+                if text is not None:
+                    out.append(ChangeField(entity="member", field=key, member_id=None, member_index=i,
+                                           before=None, after=text))
+        return out
+
+    @staticmethod
+    def _number_length(s: Session) -> int | None:
+        """The county's household-number length: the one most registered households have."""
+        row = s.execute(select(func.length(Household.household_no), func.count())
+                        .group_by(func.length(Household.household_no))
+                        .order_by(func.count().desc(), func.length(Household.household_no)).limit(1)).first()
+        return None if row is None else int(row[0])
+
+    @staticmethod
+    def _held_numbers(s: Session, but: int | None = None) -> set[str]:
+        """Household numbers proposed by new-household requests still open (not approved, rejected)."""
+        stmt = (select(ChangeField.after).join(ChangeRequest, ChangeRequest.id == ChangeField.request_id)
+                .where(ChangeRequest.type == cr.NEW_HOUSEHOLD, ChangeField.field == HOUSEHOLD_NO,
+                       ChangeRequest.status.in_((cr.DRAFT, cr.SUBMITTED, cr.RETURNED))))
+        if but is not None:
+            stmt = stmt.where(ChangeRequest.id != but)
+        return {n for n in s.scalars(stmt) if n}
+
+    @staticmethod
+    def _next_number(s: Session, v: Village, length: int | None, held: set[str]) -> str:
+        """The next free number of the village: its code, then a sequence (the highest in use + 1)."""
+        width = (length - len(v.code)) if length and length > len(v.code) else 5
+        taken = set(s.scalars(select(Household.household_no).where(Household.household_no.startswith(v.code))))
+        taken |= {n for n in held if n.startswith(v.code)}
+        seqs = [int(n[len(v.code):]) for n in taken if len(n) == len(v.code) + width and n[len(v.code):].isdigit()]
+        seq = max(seqs, default=0) + 1
+        while f"{v.code}{seq:0{width}d}" in taken:
+            seq += 1
+        if len(str(seq)) > width:
+            raise Conflict("change.household_no_full", f"Village {v.code} has no free household number left.",
+                           f"村 {v.code} 已无可用的户编号。")
+        return f"{v.code}{seq:0{width}d}"
+
+    @staticmethod
+    def _refuse_current_elsewhere(s: Session, p: _Proposal) -> None:
+        numbers = [n for n in (row.get("member.id_number") for row in p.members) if n]
+        if not numbers:
+            return
+        found = s.execute(select(Member.id_number, Member.name, Household.household_no)
+                          .join(Household, Household.id == Member.household_id)
+                          .where(Member.id_number.in_(numbers), Member.current, Household.active.is_(True))
+                          .order_by(Household.household_no)).all()
+        if found:
+            raise Conflict("change.id_current",
+                           "An ID number is already a current member elsewhere in the county: "
+                           + "; ".join(f"{n} ({name}) in household {no}" for n, name, no in found) + ".",
+                           "身份证号码已是本县其他户的在册成员："
+                           + "；".join(f"{n}（{name}）在户 {no}" for n, name, no in found) + "。")
+
+    def village_exit_preview(self, village_code: str, year: int | None = None) -> cr.VillageExitPreview:
+        """The village's incidence of poverty in `year` (default: the data year) against the year's
+        threshold, and whether it may exit (read only)."""
+        with self.db.reading() as s:
+            return self._preview(s, self._village(s, village_code), year or self.db.data_year)
+
+    def _preview(self, s: Session, v: Village, year: int) -> cr.VillageExitPreview:
+        base = (select(func.count(Member.id)).join(Household, Household.id == Member.household_id)
+                .where(Household.village_id == v.id, Household.active.is_(True), Member.current))
+        population = s.scalar(base) or 0
+        poor = s.scalar(base.where(or_(Household.status.is_(None),
+                                       Household.status.not_in(sorted(EXITED_STATUSES))))) or 0
+        threshold = YearSettingsService(db=self.db).get(year).village_exit_incidence
+        return cr.VillageExitPreview(v.id, v.code, v.name, year, poor, population,
+                                     cr.poverty_incidence(poor, population), threshold, v.exit_year)
+
+    @staticmethod
+    def _detail_of(p: cr.VillageExitPreview) -> dict[str, Any]:
+        return {"village_id": p.village_id, "village_code": p.village_code, "village": p.village_name,
+                "year": p.year, "poor": p.poor, "population": p.population,
+                "incidence": round(p.incidence, 4), "threshold": p.threshold}
+
+    @staticmethod
+    def _refuse_exit(p: cr.VillageExitPreview) -> None:
+        if p.exit_year is not None:
+            raise Conflict("change.village_exited", f"Village {p.village_name} already exited in {p.exit_year}.",
+                           f"{p.village_name}已于 {p.exit_year} 年退出。")
+        if not p.may_exit:
+            raise Conflict("change.village_incidence",
+                           f"Village {p.village_name} cannot exit in {p.year}: its incidence of poverty is "
+                           f"{p.incidence:.2f} % ({p.poor} poor of {p.population}), above the threshold of "
+                           f"{p.threshold:g} %.",
+                           f"{p.village_name}{p.year} 年不能退出：贫困发生率 {p.incidence:.2f}%（贫困人口 {p.poor} 人 / "
+                           f"总人口 {p.population} 人），高于标准 {p.threshold:g}%。")
+
+    def _apply_outside(self, s: Session, r: ChangeRequest) -> Household | None:
+        """Approval of a new household (created with its members through the registry's write
+        paths) or a village exit (the village's exit year), journalled as the request; the new
+        household, for the re-check."""
+        ref = reference_of(r.id)
+        source = JournalSource.CHANGE_REQUEST
+        reason = (r.reason or cr.TYPES[r.type].zh)[:200]
+        v = s.get(Village, r.village_id)
+        assert v is not None
+        if r.type == cr.VILLAGE_EXIT:
+            assert r.year is not None
+            preview = self._preview(s, v, r.year)
+            self._refuse_exit(preview)
+            r.detail = self._detail_of(preview)
+            self.registry.journal(s, household=None, entity="village", entity_id=v.id, member_id=None,
+                                  field=VILLAGE_EXIT_YEAR, old=None, new=str(r.year), reason=reason,
+                                  source=source, reference=ref)
+            v.exit_year = r.year
+            return None
+        hh = {f.field: f.after for f in r.fields if f.member_index is None}
+        rows: dict[int, dict[str, str | None]] = {}
+        for f in r.fields:
+            if f.member_index is not None:
+                rows.setdefault(f.member_index, {})[f.field] = f.after
+        number = hh.pop(HOUSEHOLD_NO) or ""
+        if s.scalar(select(Household.id).where(Household.household_no == number)) is not None:
+            raise Conflict("change.household_no_taken",
+                           f"The household number {number} is already in use; the maker edits request #{r.id}.",
+                           f"户编号 {number} 已被使用，请申请人修改变更申请 #{r.id}。")
+        self._refuse_current_elsewhere(s, _Proposal(hh, tuple(rows[i] for i in sorted(rows))))
+        books = self.db.codebook()
+        h = Household(village_id=v.id, household_no=number, version=1, active=True)
+        for key, text in hh.items():
+            d = dd.field(key)
+            setattr(h, d.column, values.coerce(d, text, books))
+        s.add(h)
+        s.flush()
+        reg = self.registry
+        reg.journal(s, household=h, entity=Entity.HOUSEHOLD, entity_id=h.id, member_id=None,
+                    field=JournalEvent.HOUSEHOLD_IDENTIFIED, old=None, new=number, reason=reason,
+                    source=source, reference=ref, bump=False)
+        for key, text in hh.items():
+            reg.journal(s, household=h, entity=Entity.HOUSEHOLD, entity_id=h.id, member_id=None, field=key,
+                        old=None, new=text, reason=reason, source=source, reference=ref, bump=False)
+        for i in sorted(rows):
+            reg.add_member_in(s, household_id=h.id, values_by_key=dict(rows[i]), reason=reason,
+                              date=self._today(), source=source, reference=ref)
+        r.household_id = h.id
+        r.based_on_version = h.version
+        return h
+
+    # ------------------------------------------------------------------ filled comparison tables
+    def import_forms(self, path: str | Path) -> cr.FormsImport:
+        """A comparison-table workbook (`forms --xlsx`) with its correction column filled in the office
+        as draft correction requests, one per household with any filled correction, each field's
+        `before` as printed (like `from_form`), source "workbook" and the form's code as source_ref.
+
+        Every error names the file, sheet, cell and field; any error and nothing is written (one
+        transaction). A household whose form already has a request from a workbook (not rejected)
+        is skipped and named with that request."""
+        self._require_role("make")
+        path = Path(path)
+        books = self.db.codebook()
+        errors: list[tuple[str, str]] = []
+        filled: list[_FilledForm] = []
+        for sheet in read_filled_forms(path):
+            where_en, where_zh = f"{path.name}, sheet {sheet.title}", f"文件“{path.name}”工作表“{sheet.title}”"
+            if sheet.payload is None:
+                errors.append((f"{where_en}: no form code (PD1-…) in its first rows; not a comparison table "
+                               "written by forms --xlsx",
+                               f"{where_zh}：前几行中没有表单编码（PD1-…），不是 forms --xlsx 生成的对照表"))
+                continue
+            try:
+                snap = self._snapshot(sheet.payload, None)
+            except PovdeskError as exc:
+                errors.append((f"{where_en}: {exc.en}", f"{where_zh}：{exc.zh}"))
+                continue
+            filled.append(self._read_form(path.name, sheet, snap, books, errors))
+        if errors:
+            self._refuse_forms(path, errors)
+        created: list[cr.ImportedForm] = []
+        skipped: list[cr.ImportedForm] = []
+        with self.db.transaction() as s:
+            forms = [f.snap.form.payload for f in filled]
+            before: dict[str, int] = {}
+            for ref, rid in s.execute(select(ChangeRequest.source_ref, ChangeRequest.id).where(
+                    ChangeRequest.source == "workbook", ChangeRequest.source_ref.in_(forms),
+                    ChangeRequest.status != cr.REJECTED)):
+                before.setdefault(ref or "", rid)
+            for f in filled:
+                if not (f.household or f.members or f.notes):
+                    continue
+                payload = f.snap.form.payload
+                if payload in before or payload in {c.form for c in created}:
+                    done = before.get(payload) or next(c.change_id for c in created if c.form == payload)
+                    skipped.append(cr.ImportedForm(f.snap.household_no, done, 0, f.sheet, payload))
+                    continue
+                h = self._household(s, None, f.snap.household_no)
+                members = self._printed_members(h, printed_values(f.snap.form))
+                sets: dict[str, Any] = {key: value for key, (value, _) in f.household.items()}
+                for index, row in f.members.items():
+                    m = members.get(index)
+                    if m is None:
+                        errors.append((f"{path.name}, sheet {f.sheet}: printed member {index + 1} is no longer "
+                                       f"in household {h.household_no}",
+                                       f"文件“{path.name}”工作表“{f.sheet}”：打印的第 {index + 1} 名成员已不在户 "
+                                       f"{h.household_no} 中"))
+                        continue
+                    sets.update({f"{key}@{m.id}": value for key, (value, _) in row.items()})
+                note = "\n".join([f"对照表核实（{path.name} 工作表 {f.sheet}）", *f.notes])
+                try:
+                    rid = self._make_in(s, cr.TYPES[cr.CORRECT], household_id=h.id, household_no=None, member=None,
+                                        sets=sets, cause=None, date=None, reason="对照表核实更正", note=note,
+                                        notice=None, year=None, new_head=None, source="workbook",
+                                        source_ref=payload, evidence=(), snap=f.snap)
+                except PovdeskError as exc:
+                    errors.append((f"{path.name}, sheet {f.sheet}: {exc.en}", f"文件“{path.name}”工作表“{f.sheet}”：{exc.zh}"))
+                    continue
+                count = len(s.scalars(select(ChangeField.id).where(ChangeField.request_id == rid)).all())
+                created.append(cr.ImportedForm(h.household_no, rid, count, f.sheet, payload))
+            if errors:
+                self._refuse_forms(path, errors)  # raised inside: the transaction rolls back
+        return cr.FormsImport(path.name, tuple(created), tuple(skipped))
+
+    @staticmethod
+    def _refuse_forms(path: Path, errors: Sequence[tuple[str, str]]) -> None:
+        shown = list(errors[:50])
+        more_en = f"; and {len(errors) - len(shown)} more" if len(errors) > len(shown) else ""
+        more_zh = f"；等共 {len(errors)} 处" if len(errors) > len(shown) else ""
+        raise InvalidValue("change.forms_workbook",
+                           f"The workbook {path.name} was not imported, nothing was written: "
+                           + "; ".join(en for en, _ in shown) + more_en + ".",
+                           f"工作簿“{path.name}”未导入，未写入任何数据：" + "；".join(zh for _, zh in shown) + more_zh + "。")
+
+    def _read_form(self, file: str, sheet: FilledSheet, snap: PrintedSnapshot, books: CodeBook,
+                   errors: list[tuple[str, str]]) -> _FilledForm:
+        """The filled correction cells of one sheet as fields (checked against their dictionary type
+        and code list) and notes; each error names file, sheet, cell and field."""
+        form = snap.form
+        out = _FilledForm(sheet.title, snap, {}, {}, [])
+        titles = {t.key: t.title or sec.title for sec in form.sections for t in sec.tables}
+        tables = {t.key: t for sec in form.sections for t in sec.tables}
+        for c in correction_cells(form):
+            raw = sheet.cells.get((c.row, c.column))
+            if raw is None:
+                continue
+            text = cell_text(raw)
+            cell = f"{column_letters(c.column)}{c.row}"
+            table = tables[c.table]
+            row = table.rows[c.table_row]
+
+            def fail(label_en: str, label_zh: str, en: str, zh: str, cell: str = cell, row_no: int = c.row) -> None:
+                en = en if en.startswith(label_en) else f"{label_en}: {en}"
+                zh = zh if zh.startswith(label_zh) else f"{label_zh}：{zh}"
+                errors.append((f"{file}, sheet {sheet.title}, cell {cell} (row {row_no}), {en}",
+                               f"文件“{file}”工作表“{sheet.title}”单元格 {cell}（第 {row_no} 行）{zh}"))
+
+            if c.table == "facts":
+                label = row[c.table_column - 2]
+                key = key_of_label(tuple(groups.FORM_FACTS), label)
+                if key is None or not key.startswith("household.") or not dd.field(key).editable:
+                    out.notes.append(f"{titles[c.table]} {label}：{text}")
+                    continue
+                d = dd.field(key)
+                try:
+                    values.coerce(d, raw, books)
+                except PovdeskError as exc:
+                    fail(d.en, d.zh, exc.en, exc.zh)
+                    continue
+                out.household[key] = (raw, cell)
+            elif c.table in ("members", "insurance"):
+                for part in filter(None, (p.strip() for p in _PARTS.split(text))):
+                    label, sep, value = _split_pair(part)
+                    key = _member_key(label) if sep else None
+                    if key is None:
+                        fail("member", "成员", f"'{part}' is not FIELD: VALUE of a member field (e.g. 文化程度：初中)",
+                             f"“{part}”不是“字段：值”形式的成员字段（如 文化程度：初中）")
+                        continue
+                    d = dd.field(key)
+                    try:
+                        values.coerce(d, value, books)
+                    except PovdeskError as exc:
+                        fail(d.en, d.zh, exc.en, exc.zh)
+                        continue
+                    out.members.setdefault(c.table_row, {})[key] = (value, cell)
+            else:
+                out.notes.append(f"{titles[c.table]} 第 {c.table_row + 1} 行（{row[0]}）：{text}")
+        return out
+
     # ------------------------------------------------------------------ the stages
     def submit(self, request_id: int, comment: str | None = None) -> cr.ChangeRequestRecord:
         with self.db.reading() as s:
@@ -565,12 +1150,17 @@ class ChangeRequestService:
                                "its full length.",
                                f"村公示至 {end} 结束，公示期满后方可审核通过。")
 
-    def _approve_in(self, s: Session, r: ChangeRequest, comment: str | None, period: str) -> Household:
+    def _approve_in(self, s: Session, r: ChangeRequest, comment: str | None, period: str) -> Household | None:
         """Apply an approvable request inside the caller's transaction (refused as a conflict when
-        its fields moved since it was made); the household is re-checked by the caller."""
-        h = self._household(s, r.household_id, None)
-        self._conflicts(s, r, h)
-        self._apply(s, r, h)
+        its fields moved since it was made); the household is re-checked by the caller (None: a
+        village exit, no household to re-check)."""
+        h: Household | None
+        if r.type in cr.NOT_OF_A_HOUSEHOLD:  # new household, village exit: created or set here
+            h = self._apply_outside(s, r)
+        else:
+            h = self._household(s, r.household_id, None)
+            self._conflicts(s, r, h)
+            self._apply(s, r, h)
         r.reviewer = self.db.user
         r.period = period
         r.review_comment = _text(comment)
@@ -593,8 +1183,10 @@ class ChangeRequestService:
             period = self._open_period(s, self._today())
             h = self._approve_in(s, r, comment, period)
             s.flush()
-            self.checks.run(household_id=h.id, session=s)
-            self._audit(s, "change.approved", r.id, {"period": period, "household_no": h.household_no})
+            if h is not None:
+                self.checks.run(household_id=h.id, session=s)
+            self._audit(s, "change.approved", r.id, {"period": period,
+                                                      "household_no": h.household_no if h else None})
         return self.get(request_id)
 
     def approve_many(self, request_ids: Iterable[int], comment: str | None = None) -> builtins.list[ApprovalResult]:
@@ -647,8 +1239,10 @@ class ChangeRequestService:
                         r = self._load(s, request_id)
                         self._approvable(r)
                         h = self._approve_in(s, r, comment, period)
-                        self._audit(s, "change.approved", r.id, {"period": period, "household_no": h.household_no})
-                        changed.append(h.id)
+                        self._audit(s, "change.approved", r.id,
+                                    {"period": period, "household_no": h.household_no if h else None})
+                        if h is not None:
+                            changed.append(h.id)
                 except PovdeskError as exc:
                     refused[request_id] = exc
             if changed:
@@ -688,6 +1282,9 @@ class ChangeRequestService:
             if r.status not in (*cr.EDITABLE, cr.SUBMITTED):
                 self._stage(r, "edit")
             self._own(r)
+            if r.type in cr.NOT_OF_A_HOUSEHOLD:
+                raise Conflict("change.no_rebase", f"Request #{r.id} is not based on a household: edit it instead.",
+                               f"变更申请 #{r.id} 不基于某一户，请直接修改。")
             h = self._household(s, r.household_id, None)
             for f in r.fields:
                 if f.before is not None or f.member_id is not None or f.field in _HOUSEHOLD_EXTRA:
@@ -929,17 +1526,18 @@ class ChangeRequestService:
         return (select(c.id, c.type, c.status, c.household_id, Household.household_no, c.village_id, c.member_id,
                        c.based_on_version, c.reason, c.note, c.cause, c.event_date, c.year, c.new_head_member_id,
                        c.notice, c.source, c.source_ref, c.maker, c.reviewer, c.signer, c.period,
-                       c.review_comment, c.created_at, c.updated_at)
+                       c.review_comment, c.created_at, c.updated_at, c.detail)
                 .outerjoin(Household, Household.id == c.household_id))
 
     @staticmethod
     def _summary(row: Sequence[Any]) -> cr.ChangeRequestRecord:
         (rid, type_, status, household_id, household_no, village_id, member_id, version, reason, note, cause,
          date, year, new_head, notice, source, source_ref, maker, reviewer, signer, period, comment, created,
-         updated) = row
+         updated, detail) = row
         return cr.ChangeRequestRecord(rid, type_, status, household_id, household_no, village_id, member_id, version,
                                       reason, note, cause, date, year, new_head, dict(notice or {}), source,
-                                      source_ref, maker, reviewer, signer, period, comment, created, updated)
+                                      source_ref, maker, reviewer, signer, period, comment, created, updated,
+                                      detail=dict(detail or {}))
 
     def _records_where(self, s: Session, where: Sequence[Any]) -> builtins.list[cr.ChangeRequestRecord]:
         """The requests matching `where`, whole (fields, history, evidence), in id order: four
@@ -949,13 +1547,20 @@ class ChangeRequestService:
             return []
         chosen = select(ChangeRequest.id).where(*where).scalar_subquery()
         fields: dict[int, builtins.list[cr.ChangeFieldRecord]] = {}
-        for rid, key, mid, number, name, before, after, current in s.execute(
-                select(ChangeField.request_id, ChangeField.field, ChangeField.member_id, Member.id_number,
-                       Member.name, ChangeField.before, ChangeField.after, ChangeField.current)
-                .outerjoin(Member, Member.id == ChangeField.member_id)
-                .where(ChangeField.request_id.in_(chosen)).order_by(ChangeField.request_id, ChangeField.id)):
-            fields.setdefault(rid, []).append(cr.ChangeFieldRecord(
-                key, mid, (number or name) if mid else None, before, after, current))
+        rows = s.execute(
+            select(ChangeField.request_id, ChangeField.field, ChangeField.member_id, Member.id_number,
+                   Member.name, ChangeField.before, ChangeField.after, ChangeField.current, ChangeField.member_index)
+            .outerjoin(Member, Member.id == ChangeField.member_id)
+            .where(ChangeField.request_id.in_(chosen)).order_by(ChangeField.request_id, ChangeField.id)).all()
+        # a new household's proposed members by ID number, else name (they have no member id yet)
+        proposed: dict[tuple[int, int], str] = {}
+        for rid, key, _mid, _number, _name, _before, after, _current, index in rows:
+            if (index is not None and key in ("member.id_number", "member.name") and after
+                    and (key == "member.id_number" or (rid, index) not in proposed)):
+                proposed[(rid, index)] = after
+        for rid, key, mid, number, name, before, after, current, index in rows:
+            shown = (number or name) if mid else proposed.get((rid, index)) if index is not None else None
+            fields.setdefault(rid, []).append(cr.ChangeFieldRecord(key, mid, shown, before, after, current, index))
         history: dict[int, builtins.list[cr.ChangeEventRecord]] = {}
         for rid, at, user, from_status, to_status, comment in s.execute(
                 select(ChangeEvent.request_id, ChangeEvent.at, ChangeEvent.user, ChangeEvent.from_status,

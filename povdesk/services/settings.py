@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 _LOCAL = "本地设置（"
 _BEFORE = "；此前："
 EDITABLE = ("exit_income_line", "national_line", "source", "school_age_from", "school_age_to",
-            "reference_date")
+            "reference_date", "village_exit_incidence")
 
 
 def _record(row: YearSetting) -> YearSettingRecord:
@@ -33,7 +33,8 @@ def _record(row: YearSetting) -> YearSettingRecord:
                              national_line=None if row.national_line is None else float(row.national_line),
                              source=row.source, school_age_from=row.school_age_from,
                              school_age_to=row.school_age_to,
-                             reference_date=row.reference_date or dt.date(row.year, 12, 31))
+                             reference_date=row.reference_date or dt.date(row.year, 12, 31),
+                             village_exit_incidence=float(row.village_exit_incidence))
 
 
 def missing_year_settings(s: Session) -> list[YearSetting]:
@@ -114,6 +115,10 @@ def _validate(r: YearSettingRecord) -> None:
         raise InvalidValue("settings.school_ages",
                            "Compulsory school ages must satisfy 3 <= from <= to <= 20.",
                            "义务教育年龄应满足 3 ≤ 起始年龄 ≤ 截止年龄 ≤ 20。")
+    if not 0 < float(r.village_exit_incidence) < 100:
+        raise InvalidValue("settings.village_exit_incidence",
+                           "The village exit incidence must be above 0 % and below 100 %.",
+                           "贫困村退出的贫困发生率标准应大于 0% 且小于 100%。")
     if not isinstance(r.reference_date, dt.date):
         raise InvalidValue("settings.reference_date", "The reference date must be a date.", "基准日期必须是日期。")
     if not r.year <= r.reference_date.year <= r.year + 1:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from povdesk.db.models import ChangeLog
+from povdesk.db.models import ChangeLog, Household, Village
 from povdesk.domain import dictionary as dd
+from povdesk.domain import idnumber
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.journal import JournalEvent, JournalSource
 from povdesk.services.changes import ChangeRequestService
@@ -18,6 +19,7 @@ from povdesk.services.importer import ImportService
 from povdesk.services.registry import RegistryService
 from povdesk.services.users import UserService
 from tests.exchange.rosters import person_xlsx
+from tests.services.changes_setup import NOTICE
 
 
 def test_import_edit_and_users_write_the_journal_vocabulary(db: Database, tmp_path: Path) -> None:
@@ -33,6 +35,15 @@ def test_import_edit_and_users_write_the_journal_vocabulary(db: Database, tmp_pa
                                                sets={"household.phone": "13912340000"})
     ChangeRequestService(db=db).submit(request.id)
     ChangeRequestService(db=dataclasses.replace(db, user="wang")).approve(request.id)
+    with db.reading() as s:  # a new household (新识别) journals its identification
+        village = s.scalar(select(Village.code).join(Household).where(Household.id == hid))
+    new = ChangeRequestService(db=db).make(
+        "new-household", village_code=village, notice=NOTICE,
+        household={"household.attribute": "01", "household.main_cause": "07"},
+        members=[{"member.name": "阿苦日哈", "member.id_number": idnumber.make("513437", dt.date(1985, 2, 3), 901),
+                  "member.relation": "01", "member.ethnicity": "07", "member.health": "01"}])
+    ChangeRequestService(db=db).submit(new.id)
+    ChangeRequestService(db=dataclasses.replace(db, user="wang")).approve(new.id)
     with db.reading() as s:
         rows = s.execute(select(ChangeLog.source, ChangeLog.field)).all()
     assert {source for source, _ in rows} == {s.value for s in JournalSource}
