@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -45,24 +44,29 @@ from PySide6.QtWidgets import (
 from povdesk.domain import changes as cr
 from povdesk.domain.roles import DIRECTOR, REVIEWER
 from povdesk.ui.application import lang_key
+from povdesk.ui.evidence import EvidenceList
 from povdesk.ui.household_detail import _journal_texts
 from povdesk.ui.messages import error_text, show_error, show_info
+from povdesk.ui.table_models import ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
 MY_DRAFTS, RETURNED_TO_ME, TO_REVIEW, TO_SIGN_OFF = "drafts", "returned", "review", "signoff"
 QUEUES = (MY_DRAFTS, RETURNED_TO_ME, TO_REVIEW, TO_SIGN_OFF)
+#: the types whose requests the window edits (a dialog each; see ui.adjust_dialog.DIALOG_TYPES)
+EDITABLE_TYPES = frozenset({cr.CORRECT, cr.EXIT, cr.RETURN, cr.MEMBER_IN, cr.MEMBER_OUT, cr.CANCEL_HOUSEHOLD,
+                            cr.REMOVAL})
 
 
-class RequestTableModel(QAbstractTableModel):
+class RequestTableModel(ReadOnlyTableModel):
     """One change request per row."""
 
     def __init__(self, *, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self._records: list[cr.ChangeRequestRecord] = []
-        self._headers = [self.tr("No."), self.tr("Type"), self.tr("Household"), self.tr("Maker"),
-                         self.tr("Status"), self.tr("Updated"), self.tr("Reason")]
+        self.set_headers([self.tr("No."), self.tr("Type"), self.tr("Household"), self.tr("Maker"),
+                          self.tr("Status"), self.tr("Updated"), self.tr("Reason")])
 
     def set_records(self, records: Sequence[cr.ChangeRequestRecord]) -> None:
         self.beginResetModel()
@@ -80,9 +84,6 @@ class RequestTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._headers)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -110,17 +111,6 @@ class RequestTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return r.id
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
 def _local(at: dt.datetime | None) -> str:
@@ -208,16 +198,14 @@ class ChangesPanel(QWidget):
         self.fields.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.problems = QListWidget()
         self.problems.setObjectName("reviewProblems")
-        self.evidence = QListWidget()
-        self.evidence.setObjectName("reviewEvidence")
+        self.evidence = EvidenceList(services=services)
+        self.evidence.refused.connect(self._refused)
         self.problems_label = QLabel(self.tr("Open problems of the household"))
-        self.evidence_label = QLabel(self.tr("Evidence"))
         side = QWidget()
         side_lay = QVBoxLayout(side)
         side_lay.setContentsMargins(0, 0, 0, 0)
         side_lay.addWidget(self.problems_label)
         side_lay.addWidget(self.problems, 2)
-        side_lay.addWidget(self.evidence_label)
         side_lay.addWidget(self.evidence, 1)
         middle = QSplitter(Qt.Orientation.Horizontal)
         middle.addWidget(self.fields)
@@ -330,7 +318,7 @@ class ChangesPanel(QWidget):
         lang = lang_key()
         self.fields.setRowCount(0)
         self.problems.clear()
-        self.evidence.clear()
+        self.evidence.show_files(())
         if record is None:
             self.current = None
             self.title.setText(self.tr("Select a request to see it."))
@@ -383,10 +371,7 @@ class ChangesPanel(QWidget):
             except Exception as exc:  # the request is shown without the problems rather than not at all
                 self._refused(exc)
         self.problems_label.setText(self.tr("Open problems of the household ({0})").format(self.problems.count()))
-        for e in record.evidence:
-            self.evidence.addItem(f"{e.name}  ({_size(e.size)}, {e.media_type})")
-        if not record.evidence:
-            self.evidence.addItem(self.tr("(no evidence files)"))
+        self.evidence.show_files(record.evidence)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -397,7 +382,7 @@ class ChangesPanel(QWidget):
         for b in (self.approve_button, self.return_button, self.reject_button):
             b.setEnabled(reviews and submitted)
         self.comment.setEnabled(reviews and submitted)
-        self.edit_button.setEnabled(mine_editable and r is not None and r.type == cr.CORRECT)
+        self.edit_button.setEnabled(mine_editable and r is not None and r.type in EDITABLE_TYPES)
         self.submit_button.setEnabled(mine_editable)
 
     # ------------------------------------------------------------------ acts (the service decides)
@@ -468,19 +453,20 @@ class ChangesPanel(QWidget):
         self._box = show_error(self, exc)
 
 
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
-    return f"{max(1, round(n / 1024))} KB"
-
-
 def install_changes_panel(window: Any) -> ChangesPanel:
     """The queues dock (View menu toggles it) and the director's Changes > Sign off month…."""
+    from povdesk.ui.adjust_dialog import open_adjustment
     from povdesk.ui.change_dialog import open_correction
 
     panel = ChangesPanel(services=window.services, parent=window)
     panel.changed.connect(window.refresh)
-    panel.on_edit = lambda record: open_correction(window, record.household_id, request=record)
+
+    def edit(record: cr.ChangeRequestRecord) -> Any:
+        if record.type == cr.CORRECT:
+            return open_correction(window, record.household_id, request=record)
+        return open_adjustment(window, record.type, record.household_id, request=record)
+
+    panel.on_edit = edit
     window.changes_panel = panel
     others = [d for d in window._docks
               if window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]

@@ -210,6 +210,9 @@ class MainWindow(QMainWindow):
         from povdesk.ui.change_dialog import install_correction_actions
 
         install_correction_actions(self)
+        from povdesk.ui.adjust_dialog import install_adjust_actions
+
+        install_adjust_actions(self)
         from povdesk.ui.changes_panel import install_changes_panel
 
         install_changes_panel(self)
