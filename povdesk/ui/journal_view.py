@@ -282,8 +282,8 @@ def open_journal(window: Any) -> JournalWindow:
         window.journal_window = dialog
     else:
         dialog.apply()
+    dialog.setWindowState(dialog.windowState() & ~Qt.WindowState.WindowMinimized)
     dialog.show()
-    dialog.raise_()
     return dialog
 
 
