@@ -76,6 +76,7 @@ class DateField(QWidget):
         self.button.setText("…")
         self.button.setToolTip(self.tr("Pick a date"))
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
         menu = QMenu(self.button)
         action = QWidgetAction(menu)
         action.setDefaultWidget(self.calendar)
@@ -315,7 +316,11 @@ class AdjustDialog(QDialog):
             box.setStyleSheet("QGroupBox { color: #b02020; }")
         else:
             self.blockers.addItem(self.tr("Nothing stops the exit: no exit-blocking problem, every indicator met."))
-            self.blockers.setMaximumHeight(40)
+            self.blockers.hide()
+            clear = QLabel(self.blockers.item(0).text())
+            clear.setObjectName("exitClear")
+            clear.setStyleSheet("color: #187830;")
+            lay.addWidget(clear)
         self.blocker_count = len(found)
         return box
 

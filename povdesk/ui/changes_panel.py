@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTableView,
@@ -50,6 +51,7 @@ from povdesk.ui.messages import error_text, show_error, show_info
 from povdesk.ui.table_models import ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
+MUTED = QColor(120, 120, 120)
 _ROOT = QModelIndex()
 
 MY_DRAFTS, RETURNED_TO_ME, TO_REVIEW, TO_SIGN_OFF = "drafts", "returned", "review", "signoff"
@@ -205,7 +207,7 @@ class ChangesPanel(QWidget):
         side_lay = QVBoxLayout(side)
         side_lay.setContentsMargins(0, 0, 0, 0)
         side_lay.addWidget(self.problems_label)
-        side_lay.addWidget(self.problems, 2)
+        side_lay.addWidget(self.problems, 1)
         side_lay.addWidget(self.evidence, 1)
         middle = QSplitter(Qt.Orientation.Horizontal)
         middle.addWidget(self.fields)
@@ -343,6 +345,20 @@ class ChangesPanel(QWidget):
             lines.append(self.tr("Reviewer's comment: {0}").format(record.review_comment))
         if record.source == "form" and record.source_ref:
             lines.append(self.tr("From the printed form {0}").format(record.source_ref))
+        facts = []
+        if record.event_date:
+            facts.append(self.tr("Date: {0}").format(record.event_date.isoformat()))
+        if record.year:
+            facts.append(self.tr("Year: {0}").format(record.year))
+        if record.cause and record.type in cr.TYPES and cr.TYPES[record.type].cause_list:
+            book = self.services.db.codebook()[cr.TYPES[record.type].cause_list]
+            facts.append(self.tr("Cause: {0}").format(book.label(record.cause, lang)))
+        if facts:
+            lines.append("  ·  ".join(facts))
+        if record.notice:
+            n = record.notice
+            lines.append(self.tr("Notice record: assessment {0}, public notice {1} to {2}, township review {3} "
+                                 "by {4}").format(*(n.get(k) or "-" for k in cr.NOTICE_KEYS)))
         if not record.fields:
             lines.append(self.tr("No field changes: the household was verified as recorded."))
         self.info.setText("\n".join(lines))
@@ -355,6 +371,8 @@ class ChangesPanel(QWidget):
             except Exception:  # the ID numbers the request names are shown instead
                 names = {}
         self.fields.setRowCount(len(record.fields))
+        bold = QFont(self.fields.font())
+        bold.setBold(True)
         for i, f in enumerate(record.fields):
             label, old, new = _journal_texts(f.key, f.before, f.after, books, lang)
             who = names.get(f.member_id or 0) or f.member or ""
@@ -362,7 +380,17 @@ class ChangesPanel(QWidget):
                 item = QTableWidgetItem(text)
                 if col == 0:
                     item.setToolTip(f.key)
+                    item.setForeground(QBrush(MUTED))
+                if col == 3:
+                    item.setFont(bold)
+                    if f.after is None:  # the request empties the field
+                        item.setText(self.tr("(empty)"))
+                        item.setForeground(QBrush(MUTED))
+                if col == 2 and f.changed_since_printing:
+                    item.setToolTip(self.tr("Printed “{0}”; the registry held “{1}” when the request was made").format(
+                        old, f.current or ""))
                 self.fields.setItem(i, col, item)
+        self.fields.resizeRowsToContents()
         if record.household_id is not None:
             try:
                 for p in self.services.checks.open_problems(record.household_id):
@@ -370,7 +398,12 @@ class ChangesPanel(QWidget):
                     self.problems.addItem(who + (p.message_en if lang == "en" else p.message_zh))
             except Exception as exc:  # the request is shown without the problems rather than not at all
                 self._refused(exc)
-        self.problems_label.setText(self.tr("Open problems of the household ({0})").format(self.problems.count()))
+        count = self.problems.count()
+        self.problems_label.setText(self.tr("Open problems of the household ({0})").format(count))
+        if not count:
+            none = QListWidgetItem(self.tr("None"))
+            none.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.problems.addItem(none)
         self.evidence.show_files(record.evidence)
         self._update_buttons()
 
@@ -384,6 +417,12 @@ class ChangesPanel(QWidget):
         self.comment.setEnabled(reviews and submitted)
         self.edit_button.setEnabled(mine_editable and r is not None and r.type in EDITABLE_TYPES)
         self.submit_button.setEnabled(mine_editable)
+        # a reviewer sees the acts of a reviewer, a maker those of a maker (hidden, not only disabled)
+        for w in (self.approve_button, self.return_button, self.reject_button, self.comment):
+            w.setVisible(reviews)
+        mine = r is not None and r.maker == self.services.db.user
+        for b in (self.edit_button, self.submit_button):
+            b.setVisible(not reviews or mine)
 
     # ------------------------------------------------------------------ acts (the service decides)
     def _act(self, act: Callable[[int], cr.ChangeRequestRecord]) -> cr.ChangeRequestRecord | None:

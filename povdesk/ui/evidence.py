@@ -91,7 +91,7 @@ class EvidenceBox(QWidget):
         self.label = QLabel(self.tr("Evidence"))
         self.list = QListWidget()
         self.list.setObjectName("evidenceFiles")
-        self.list.setMaximumHeight(84)
+        self.list.setMaximumHeight(64)
         self.list.setToolTip(self.tr("Drop files here, or use “Attach files…”"))
         self.attach_button = QPushButton(self.tr("Attach files…"))
         self.attach_button.setObjectName("attachEvidence")

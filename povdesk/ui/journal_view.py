@@ -189,8 +189,8 @@ class JournalWindow(QDialog):
         grid.addWidget(self.field, 1, 3)
         grid.addWidget(QLabel(self.tr("Request")), 1, 4)
         grid.addWidget(self.reference, 1, 5)
-        grid.setColumnStretch(3, 1)
-        grid.setColumnStretch(5, 1)
+        for col in (1, 3, 5):
+            grid.setColumnStretch(col, 1)
 
         self.model = JournalModel(services=services, parent=self)
         self.view = QTableView()

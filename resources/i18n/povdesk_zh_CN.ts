@@ -334,12 +334,40 @@
         <translation>来自打印表单 {0}</translation>
     </message>
     <message>
+        <source>Date: {0}</source>
+        <translation>日期：{0}</translation>
+    </message>
+    <message>
+        <source>Year: {0}</source>
+        <translation>年度：{0}</translation>
+    </message>
+    <message>
+        <source>Cause: {0}</source>
+        <translation>原因类别：{0}</translation>
+    </message>
+    <message>
+        <source>Notice record: assessment {0}, public notice {1} to {2}, township review {3} by {4}</source>
+        <translation>公示记录：评议 {0}，公示 {1} 至 {2}，乡镇审核 {3}（{4}）</translation>
+    </message>
+    <message>
         <source>No field changes: the household was verified as recorded.</source>
         <translation>无字段变更：已核实该户信息无误。</translation>
     </message>
     <message>
+        <source>(empty)</source>
+        <translation>（空值）</translation>
+    </message>
+    <message>
+        <source>Printed “{0}”; the registry held “{1}” when the request was made</source>
+        <translation>表上打印为“{0}”；填写申请时系统中为“{1}”</translation>
+    </message>
+    <message>
         <source>Open problems of the household ({0})</source>
         <translation>该户未解决的问题（{0}）</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
     </message>
     <message>
         <source>Sign off month</source>
