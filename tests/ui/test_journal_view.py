@@ -27,7 +27,7 @@ def test_filtered_by_request_the_journal_shows_who_what_old_and_new(qtbot, login
     assert window.message is None and window.model.total > 1
     window.reference.setText(str(request.id))
     qtbot.mouseClick(window.apply_button, Qt.MouseButton.LeftButton)
-    assert window.model.total == 1 and window.count.text().startswith("1")
+    assert window.model.total == 1 and window.count.text() == "共 1 条"
     row = [window.model.index(0, c).data() for c in range(window.model.columnCount())]
     household_no = clerk.registry.household(2).household["household_no"]
     assert row[1:3] == ["reviewer", household_no]
