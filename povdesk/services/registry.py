@@ -462,3 +462,83 @@ class RegistryService:
         hid = getattr(obj, "household_id", None)
         return s.get(Household, hid) if hid is not None else None
 
+
+    # ------------------------------------------------------------------ the county's journal (read only)
+    def _journal_select(self, q: JournalQuery) -> Select[ChangeLog, str, str]:
+        stmt = (select(ChangeLog, Household.household_no, Member.name)
+                .outerjoin(Household, Household.id == ChangeLog.household_id)
+                .outerjoin(Member, Member.id == ChangeLog.member_id))
+        if q.since is not None:
+            stmt = stmt.where(ChangeLog.at >= q.since)
+        if q.until is not None:
+            stmt = stmt.where(ChangeLog.at < q.until)
+        if q.user:
+            stmt = stmt.where(ChangeLog.user == q.user)
+        if q.place:
+            stmt = stmt.where(Household.household_no.startswith(q.place.strip(), autoescape=True))
+        if q.field:
+            stmt = stmt.where(ChangeLog.field == q.field)
+        if q.reference:
+            ref = q.reference.strip().lstrip("#")
+            if ref.isdigit():
+                ref = f"CR-{ref}"  # a change request's number
+            elif ref.upper().startswith("CR-"):
+                ref = ref.upper()
+            stmt = stmt.where(ChangeLog.reference == ref)
+        return stmt
+
+    def journal_count(self, q: JournalQuery) -> int:
+        """How many journal rows match (the journal view's total)."""
+        sub = self._journal_select(q).with_only_columns(ChangeLog.id).subquery()
+        with self.db.reading() as s:
+            return int(s.scalar(select(func.count()).select_from(sub)) or 0)
+
+    def journal_page(self, q: JournalQuery, *, before_id: int | None = None,
+                     limit: int = 200) -> list[JournalEntry]:
+        """The county's change journal, newest first, `limit` rows below `before_id` (the last id
+        of the previous page): the journal view pages through it without an OFFSET."""
+        stmt = self._journal_select(q).order_by(ChangeLog.id.desc()).limit(limit)
+        if before_id is not None:
+            stmt = stmt.where(ChangeLog.id < before_id)
+        with self.db.reading() as s:
+            return [JournalEntry(x.id, x.at, x.user, x.source, x.household_id, no, name, x.field, x.old_value,
+                                 x.new_value, x.reason, x.reference) for x, no, name in s.execute(stmt)]
+
+    def journal_choices(self) -> tuple[list[str], list[str]]:
+        """The users and the fields the journal holds (the view's filter lists)."""
+        with self.db.reading() as s:
+            users = sorted(u for u in s.scalars(select(ChangeLog.user).distinct()) if u)
+            fields = sorted(f for f in s.scalars(select(ChangeLog.field).distinct()) if f)
+        return users, fields
+
+
+@dataclass(frozen=True)
+class JournalQuery:
+    """Which journal rows: `since` (inclusive) to `until` (exclusive), UTC as stored; a user; a
+    place (a village code or household number: its prefix); a field key; a reference (`CR-12`, or
+    12 for change request #12, or an import's or batch's reference)."""
+
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    user: str | None = None
+    place: str | None = None
+    field: str | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One row of the change journal with its household's number and its member's name."""
+
+    id: int
+    at: dt.datetime
+    user: str
+    source: str
+    household_id: int | None
+    household_no: str | None
+    member_name: str | None
+    field: str
+    old_value: str | None
+    new_value: str | None
+    reason: str | None
+    reference: str | None

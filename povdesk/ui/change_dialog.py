@@ -19,7 +19,6 @@ from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QCompleter,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -42,13 +41,15 @@ from povdesk.domain.dictionary import Entity, FieldType
 from povdesk.domain.records import HouseholdDetail, MemberRecord
 from povdesk.reports.forms import HouseholdForm, mask_id, short_label
 from povdesk.ui.application import lang_key
+from povdesk.ui.code_combo import CodeCombo
+from povdesk.ui.evidence import EvidenceBox
 from povdesk.ui.messages import error_text, show_error
 
 CONFLICT = QColor(255, 205, 190)
 MUTED = QColor(120, 120, 120)
 #: what a verified visit with nothing to change records as its reason
 VERIFIED_REASON = "核实无误"
-COL_FIELD, COL_MEMBER, COL_PRINTED, COL_CURRENT, COL_NEW = range(5)
+COL_FIELD, COL_MEMBER, COL_PRINTED, COL_CURRENT, COL_NEW, COL_CLEAR = range(6)
 
 
 # ------------------------------------------------------------------ the form as printed
@@ -153,49 +154,6 @@ def entry_rows(detail: HouseholdDetail, books: CodeBook, lang: str,
 
 
 # ------------------------------------------------------------------ input cells
-class CodeCombo(QComboBox):
-    """A code list's labels; typing filters them (any part of the label, or the code)."""
-
-    def __init__(self, f: dd.Field, books: CodeBook, lang: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.field = f
-        self.books = books
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.addItem("", None)
-        if f.type == FieldType.BOOL:
-            items = books["yes_no"].active_items()
-        else:
-            assert f.codelist
-            items = books[f.codelist].active_items()
-        for item in items:
-            self.addItem(item.label(lang), item.code)
-            self.setItemData(self.count() - 1, f"{item.code} {item.zh} {item.en}", Qt.ItemDataRole.ToolTipRole)
-        completer = QCompleter(self.model(), self)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setCompleter(completer)
-        self.setCurrentIndex(0)
-
-    def value(self) -> str | None:
-        text = self.currentText().strip()
-        if not text:
-            return None
-        index = self.findText(text, Qt.MatchFlag.MatchFixedString)
-        if index > 0:
-            code = self.itemData(index)
-            return str(code) if code is not None else text
-        return text  # a code or a label in the other language: the service reads it or refuses it
-
-    def set_value(self, code: str | None) -> None:
-        index = self.findData(code) if code is not None else 0
-        if index >= 0:
-            self.setCurrentIndex(index)
-        else:
-            self.setEditText(code or "")
-
-
 def _editor(f: dd.Field, books: CodeBook, lang: str) -> QWidget:
     if f.type in (FieldType.CODE, FieldType.BOOL):
         return CodeCombo(f, books, lang)
@@ -251,10 +209,14 @@ class ChangeDialog(QDialog):
         self.subtitle.setStyleSheet("color: #555;")
         self.subtitle.setWordWrap(True)
 
-        self.table = QTableWidget(0, 5)
+        self.table = QTableWidget(0, 6)
         self.table.setObjectName("changeRows")
         self.table.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Member"), self.tr("Printed"),
-                                              self.tr("Current"), self.tr("New value")])
+                                              self.tr("Current"), self.tr("New value"), self.tr("Empty")])
+        empty_header = self.table.horizontalHeaderItem(COL_CLEAR)
+        assert empty_header is not None
+        empty_header.setToolTip(self.tr("Tick to make the field empty (an untouched cell changes nothing)"))
+        self.table.itemChanged.connect(self._clear_toggled)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -270,6 +232,8 @@ class ChangeDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Reason"), self.reason)
         form.addRow(self.tr("Note"), self.note)
+        self.evidence = EvidenceBox(services=services, request=request)
+        self.evidence.refused.connect(lambda exc: self._refused(exc))
 
         self.verified_button = QPushButton(self.tr("Verified, no change"))
         self.verified_button.setObjectName("verifiedButton")
@@ -302,6 +266,7 @@ class ChangeDialog(QDialog):
         layout.addWidget(self.subtitle)
         layout.addWidget(self.table, 1)
         layout.addLayout(form)
+        layout.addWidget(self.evidence)
         layout.addLayout(buttons)
         self.resize(980, 720)
         self.load(household_id, snapshot)
@@ -335,6 +300,7 @@ class ChangeDialog(QDialog):
 
     def _fill_table(self, books: CodeBook, lang: str) -> None:
         table = self.table
+        table.blockSignals(True)  # itemChanged: only the user's ticks in the Empty column
         table.setUpdatesEnabled(False)
         table.clearContents()
         table.setRowCount(len(self._rows))
@@ -365,20 +331,29 @@ class ChangeDialog(QDialog):
                 line.installEventFilter(self)
             table.setCellWidget(i, COL_NEW, editor)
             self._editors.append(editor)
+            empty = QTableWidgetItem()
+            empty.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            empty.setCheckState(Qt.CheckState.Unchecked)
+            empty.setToolTip(self.tr("Make {0} empty").format(row.field.label(lang)))
+            table.setItem(i, COL_CLEAR, empty)
         table.setColumnHidden(COL_PRINTED, self.snapshot is None)
         table.setColumnHidden(COL_MEMBER, not any(r.member_id for r in self._rows))
-        for col in (COL_FIELD, COL_MEMBER, COL_PRINTED, COL_CURRENT):
+        for col in (COL_FIELD, COL_MEMBER, COL_PRINTED, COL_CURRENT, COL_CLEAR):
             table.resizeColumnToContents(col)
             table.setColumnWidth(col, min(table.columnWidth(col) + 8, 260))
         table.setUpdatesEnabled(True)
+        table.blockSignals(False)
         if self._editors:
             self._editors[0].setFocus()
 
     def _fill_request(self, request: cr.ChangeRequestRecord) -> None:
         by_key = {(f.key, f.member_id): f.after for f in request.fields}
         for row, editor in zip(self._rows, self._editors, strict=True):
-            after = by_key.get((row.field.key, row.member_id))
-            if after is None:
+            if (row.field.key, row.member_id) not in by_key:
+                continue
+            after = by_key[(row.field.key, row.member_id)]
+            if after is None:  # the request empties the field
+                self.set_cleared(row.field.key, row.member_id)
                 continue
             if isinstance(editor, CodeCombo):
                 editor.set_value(after)
@@ -401,13 +376,44 @@ class ChangeDialog(QDialog):
         return [i for i, r in enumerate(self._rows) if r.conflict]
 
     def entered(self) -> dict[str, str]:
-        """What the clerk typed, by the service's `sets` key (empty cells change nothing)."""
+        """What the clerk typed, by the service's `sets` key: an untouched cell changes nothing, a
+        row ticked "Empty" makes the field empty ("", which the service stores as no value)."""
         out: dict[str, str] = {}
-        for row, editor in zip(self._rows, self._editors, strict=True):
+        for i, (row, editor) in enumerate(zip(self._rows, self._editors, strict=True)):
+            if self.is_cleared(i):
+                out[row.set_key] = ""
+                continue
             value = _editor_value(editor)
             if value is not None:
                 out[row.set_key] = value
         return out
+
+    # ------------------------------------------------------------------ emptying a field
+    def is_cleared(self, row: int) -> bool:
+        item = self.table.item(row, COL_CLEAR)
+        return item is not None and item.checkState() == Qt.CheckState.Checked
+
+    def set_cleared(self, key: str, member_id: int | None = None, cleared: bool = True) -> None:
+        """What ticking the row's "Empty" box does."""
+        item = self.table.item(self.row_of(key, member_id), COL_CLEAR)
+        assert item is not None
+        item.setCheckState(Qt.CheckState.Checked if cleared else Qt.CheckState.Unchecked)
+
+    def _clear_toggled(self, item: QTableWidgetItem) -> None:
+        if item.column() != COL_CLEAR or not 0 <= item.row() < len(self._editors):
+            return
+        editor = self._editors[item.row()]
+        cleared = item.checkState() == Qt.CheckState.Checked
+        if cleared:
+            if isinstance(editor, CodeCombo):
+                editor.setCurrentIndex(0)
+                editor.setEditText("")
+            elif isinstance(editor, QLineEdit):
+                editor.clear()
+        editor.setEnabled(not cleared)
+        line = editor.lineEdit() if isinstance(editor, QComboBox) else editor
+        if isinstance(line, QLineEdit):
+            line.setPlaceholderText(self.tr("(empty)") if cleared else "")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
@@ -437,6 +443,7 @@ class ChangeDialog(QDialog):
             snapshot = self.services.printing.find_snapshot(code)
             if self.request is not None and snapshot.household_id != self.request.household_id:
                 self.request = None
+                self.evidence.request_id = None  # the files go with the new request
             self.load(snapshot.household_id, snapshot)
         except Exception as exc:
             self._refused(exc)
@@ -464,8 +471,10 @@ class ChangeDialog(QDialog):
                                       note=self.note.text())
             else:
                 record = changes.make(cr.CORRECT, household_id=household_id, sets=sets,
-                                      reason=self.reason.text(), note=self.note.text(), **self._source())
+                                      reason=self.reason.text(), note=self.note.text(),
+                                      evidence=list(self.evidence.pending), **self._source())
             self.request = record
+            self.evidence.attach_to(record)
             if submit:
                 record = changes.submit(record.id)
         except Exception as exc:
@@ -480,8 +489,10 @@ class ChangeDialog(QDialog):
         try:
             record = changes.make(cr.CORRECT, household_id=self.detail.household.id,
                                   reason=self.reason.text().strip() or VERIFIED_REASON,
-                                  note=self.note.text(), **self._source())
+                                  note=self.note.text(), evidence=list(self.evidence.pending),
+                                  **self._source())
             self.request = record
+            self.evidence.attach_to(record)
             record = changes.submit(record.id)
         except Exception as exc:
             self._refused(exc)

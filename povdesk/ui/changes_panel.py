@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -23,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTableView,
@@ -45,24 +45,30 @@ from PySide6.QtWidgets import (
 from povdesk.domain import changes as cr
 from povdesk.domain.roles import DIRECTOR, REVIEWER
 from povdesk.ui.application import lang_key
+from povdesk.ui.evidence import EvidenceList
 from povdesk.ui.household_detail import _journal_texts
 from povdesk.ui.messages import error_text, show_error, show_info
+from povdesk.ui.table_models import ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
+MUTED = QColor(120, 120, 120)
 _ROOT = QModelIndex()
 
 MY_DRAFTS, RETURNED_TO_ME, TO_REVIEW, TO_SIGN_OFF = "drafts", "returned", "review", "signoff"
 QUEUES = (MY_DRAFTS, RETURNED_TO_ME, TO_REVIEW, TO_SIGN_OFF)
+#: the types whose requests the window edits (a dialog each; see ui.adjust_dialog.DIALOG_TYPES)
+EDITABLE_TYPES = frozenset({cr.CORRECT, cr.EXIT, cr.RETURN, cr.MEMBER_IN, cr.MEMBER_OUT, cr.CANCEL_HOUSEHOLD,
+                            cr.REMOVAL})
 
 
-class RequestTableModel(QAbstractTableModel):
+class RequestTableModel(ReadOnlyTableModel):
     """One change request per row."""
 
     def __init__(self, *, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self._records: list[cr.ChangeRequestRecord] = []
-        self._headers = [self.tr("No."), self.tr("Type"), self.tr("Household"), self.tr("Maker"),
-                         self.tr("Status"), self.tr("Updated"), self.tr("Reason")]
+        self.set_headers([self.tr("No."), self.tr("Type"), self.tr("Household"), self.tr("Maker"),
+                          self.tr("Status"), self.tr("Updated"), self.tr("Reason")])
 
     def set_records(self, records: Sequence[cr.ChangeRequestRecord]) -> None:
         self.beginResetModel()
@@ -80,9 +86,6 @@ class RequestTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._headers)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -110,17 +113,6 @@ class RequestTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return r.id
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
 def _local(at: dt.datetime | None) -> str:
@@ -208,16 +200,14 @@ class ChangesPanel(QWidget):
         self.fields.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.problems = QListWidget()
         self.problems.setObjectName("reviewProblems")
-        self.evidence = QListWidget()
-        self.evidence.setObjectName("reviewEvidence")
+        self.evidence = EvidenceList(services=services)
+        self.evidence.refused.connect(self._refused)
         self.problems_label = QLabel(self.tr("Open problems of the household"))
-        self.evidence_label = QLabel(self.tr("Evidence"))
         side = QWidget()
         side_lay = QVBoxLayout(side)
         side_lay.setContentsMargins(0, 0, 0, 0)
         side_lay.addWidget(self.problems_label)
-        side_lay.addWidget(self.problems, 2)
-        side_lay.addWidget(self.evidence_label)
+        side_lay.addWidget(self.problems, 1)
         side_lay.addWidget(self.evidence, 1)
         middle = QSplitter(Qt.Orientation.Horizontal)
         middle.addWidget(self.fields)
@@ -330,7 +320,7 @@ class ChangesPanel(QWidget):
         lang = lang_key()
         self.fields.setRowCount(0)
         self.problems.clear()
-        self.evidence.clear()
+        self.evidence.show_files(())
         if record is None:
             self.current = None
             self.title.setText(self.tr("Select a request to see it."))
@@ -355,6 +345,20 @@ class ChangesPanel(QWidget):
             lines.append(self.tr("Reviewer's comment: {0}").format(record.review_comment))
         if record.source == "form" and record.source_ref:
             lines.append(self.tr("From the printed form {0}").format(record.source_ref))
+        facts = []
+        if record.event_date:
+            facts.append(self.tr("Date: {0}").format(record.event_date.isoformat()))
+        if record.year:
+            facts.append(self.tr("Year: {0}").format(record.year))
+        if record.cause and record.type in cr.TYPES and cr.TYPES[record.type].cause_list:
+            book = self.services.db.codebook()[cr.TYPES[record.type].cause_list]
+            facts.append(self.tr("Cause: {0}").format(book.label(record.cause, lang)))
+        if facts:
+            lines.append("  ·  ".join(facts))
+        if record.notice:
+            n = record.notice
+            lines.append(self.tr("Notice record: assessment {0}, public notice {1} to {2}, township review {3} "
+                                 "by {4}").format(*(n.get(k) or "-" for k in cr.NOTICE_KEYS)))
         if not record.fields:
             lines.append(self.tr("No field changes: the household was verified as recorded."))
         self.info.setText("\n".join(lines))
@@ -367,6 +371,8 @@ class ChangesPanel(QWidget):
             except Exception:  # the ID numbers the request names are shown instead
                 names = {}
         self.fields.setRowCount(len(record.fields))
+        bold = QFont(self.fields.font())
+        bold.setBold(True)
         for i, f in enumerate(record.fields):
             label, old, new = _journal_texts(f.key, f.before, f.after, books, lang)
             who = names.get(f.member_id or 0) or f.member or ""
@@ -374,7 +380,17 @@ class ChangesPanel(QWidget):
                 item = QTableWidgetItem(text)
                 if col == 0:
                     item.setToolTip(f.key)
+                    item.setForeground(QBrush(MUTED))
+                if col == 3:
+                    item.setFont(bold)
+                    if f.after is None:  # the request empties the field
+                        item.setText(self.tr("(empty)"))
+                        item.setForeground(QBrush(MUTED))
+                if col == 2 and f.changed_since_printing:
+                    item.setToolTip(self.tr("Printed “{0}”; the registry held “{1}” when the request was made").format(
+                        old, f.current or ""))
                 self.fields.setItem(i, col, item)
+        self.fields.resizeRowsToContents()
         if record.household_id is not None:
             try:
                 for p in self.services.checks.open_problems(record.household_id):
@@ -382,11 +398,13 @@ class ChangesPanel(QWidget):
                     self.problems.addItem(who + (p.message_en if lang == "en" else p.message_zh))
             except Exception as exc:  # the request is shown without the problems rather than not at all
                 self._refused(exc)
-        self.problems_label.setText(self.tr("Open problems of the household ({0})").format(self.problems.count()))
-        for e in record.evidence:
-            self.evidence.addItem(f"{e.name}  ({_size(e.size)}, {e.media_type})")
-        if not record.evidence:
-            self.evidence.addItem(self.tr("(no evidence files)"))
+        count = self.problems.count()
+        self.problems_label.setText(self.tr("Open problems of the household ({0})").format(count))
+        if not count:
+            none = QListWidgetItem(self.tr("None"))
+            none.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.problems.addItem(none)
+        self.evidence.show_files(record.evidence)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -397,8 +415,14 @@ class ChangesPanel(QWidget):
         for b in (self.approve_button, self.return_button, self.reject_button):
             b.setEnabled(reviews and submitted)
         self.comment.setEnabled(reviews and submitted)
-        self.edit_button.setEnabled(mine_editable and r is not None and r.type == cr.CORRECT)
+        self.edit_button.setEnabled(mine_editable and r is not None and r.type in EDITABLE_TYPES)
         self.submit_button.setEnabled(mine_editable)
+        # a reviewer sees the acts of a reviewer, a maker those of a maker (hidden, not only disabled)
+        for w in (self.approve_button, self.return_button, self.reject_button, self.comment):
+            w.setVisible(reviews)
+        mine = r is not None and r.maker == self.services.db.user
+        for b in (self.edit_button, self.submit_button):
+            b.setVisible(not reviews or mine)
 
     # ------------------------------------------------------------------ acts (the service decides)
     def _act(self, act: Callable[[int], cr.ChangeRequestRecord]) -> cr.ChangeRequestRecord | None:
@@ -468,19 +492,20 @@ class ChangesPanel(QWidget):
         self._box = show_error(self, exc)
 
 
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f} MB"
-    return f"{max(1, round(n / 1024))} KB"
-
-
 def install_changes_panel(window: Any) -> ChangesPanel:
     """The queues dock (View menu toggles it) and the director's Changes > Sign off month…."""
+    from povdesk.ui.adjust_dialog import open_adjustment
     from povdesk.ui.change_dialog import open_correction
 
     panel = ChangesPanel(services=window.services, parent=window)
     panel.changed.connect(window.refresh)
-    panel.on_edit = lambda record: open_correction(window, record.household_id, request=record)
+
+    def edit(record: cr.ChangeRequestRecord) -> Any:
+        if record.type == cr.CORRECT:
+            return open_correction(window, record.household_id, request=record)
+        return open_adjustment(window, record.type, record.household_id, request=record)
+
+    panel.on_edit = edit
     window.changes_panel = panel
     others = [d for d in window._docks
               if window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +42,7 @@ from povdesk.domain.dictionary import Entity, FieldType
 from povdesk.domain.journal import event_label, source_label
 from povdesk.domain.records import HouseholdDetail, ProblemRecord
 from povdesk.ui.application import lang_key
+from povdesk.ui.table_models import ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -67,18 +68,17 @@ def _cell(text: Any, numeric: bool = False, colour: QColor | None = None, toolti
     return Cell("" if text is None else str(text), numeric, colour, tooltip)
 
 
-class FieldRowsModel(QAbstractTableModel):
+class FieldRowsModel(ReadOnlyTableModel):
     """One field per row (label first), one value column per record or year."""
 
     def __init__(self, *, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._headers: list[str] = []
+        super().__init__(parent=parent)
         self._rows: list[tuple[str, str | None, list[Cell]]] = []  # label, field key, cells
         self._highlight: str | None = None
 
     def set_content(self, headers: Sequence[str], rows: Sequence[tuple[str, str | None, Sequence[Cell]]]) -> None:
         self.beginResetModel()
-        self._headers = list(headers)
+        self.set_headers(headers)
         self._rows = [(label, key, list(cells)) for label, key, cells in rows]
         self._highlight = None
         self.endResetModel()
@@ -95,9 +95,6 @@ class FieldRowsModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._headers)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
@@ -124,24 +121,13 @@ class FieldRowsModel(QAbstractTableModel):
             return key
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
-class RecordTableModel(QAbstractTableModel):
+class RecordTableModel(ReadOnlyTableModel):
     """One record per row; columns carry field keys so one column can be highlighted."""
 
     def __init__(self, *, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._headers: list[str] = []
+        super().__init__(parent=parent)
         self._keys: list[str | None] = []
         self._rows: list[list[Cell]] = []
         self._row_ids: list[Any] = []
@@ -156,7 +142,7 @@ class RecordTableModel(QAbstractTableModel):
         """`row_labels` go in the vertical header, which stays in view when the table scrolls sideways."""
         self.beginResetModel()
         self._row_labels = list(row_labels or ())
-        self._headers = list(headers)
+        self.set_headers(headers, keys)
         self._keys = list(keys)
         self._rows = [list(r) for r in rows]
         self._row_ids = list(row_ids) if row_ids is not None else [None] * len(self._rows)
@@ -189,9 +175,6 @@ class RecordTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
@@ -222,21 +205,10 @@ class RecordTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._row_labels):
                 return self._row_labels[section]
             return None
-        if not 0 <= section < len(self._headers):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._keys[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return super().headerData(section, orientation, role)
 
 
-def _table(model: QAbstractTableModel, *, object_name: str, stretch_last: bool = True) -> QTableView:
+def _table(model: ReadOnlyTableModel, *, object_name: str, stretch_last: bool = True) -> QTableView:
     view = QTableView()
     view.setObjectName(object_name)
     view.setModel(model)
@@ -344,9 +316,15 @@ class HouseholdDetailView(QWidget):
         self.correct_button = QPushButton(self.tr("New correction…"))
         self.correct_button.setObjectName("newCorrection")
         self.correct_button.clicked.connect(self._correction_clicked)
+        # the other types' dialogs fill its menu (ui.adjust_dialog.install_adjust_actions)
+        self.request_button = QToolButton()
+        self.request_button.setObjectName("newRequest")
+        self.request_button.setText(self.tr("New request"))
+        self.request_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         title_row = QHBoxLayout()
         title_row.addWidget(self.title, 1)
         title_row.addWidget(self.correct_button)
+        title_row.addWidget(self.request_button)
         body_lay.addLayout(title_row)
         body_lay.addWidget(self.subtitle)
         body_lay.addWidget(self.tabs, 1)

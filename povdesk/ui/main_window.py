@@ -210,6 +210,12 @@ class MainWindow(QMainWindow):
         from povdesk.ui.change_dialog import install_correction_actions
 
         install_correction_actions(self)
+        from povdesk.ui.adjust_dialog import install_adjust_actions
+
+        install_adjust_actions(self)
+        from povdesk.ui.journal_view import install_journal
+
+        install_journal(self)
         from povdesk.ui.changes_panel import install_changes_panel
 
         install_changes_panel(self)

@@ -2,6 +2,93 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AdjustDialog</name>
+    <message>
+        <source>Member leaving</source>
+        <translation>减少的成员</translation>
+    </message>
+    <message>
+        <source>New head</source>
+        <translation>新户主</translation>
+    </message>
+    <message>
+        <source>Exit year</source>
+        <translation>脱贫年度</translation>
+    </message>
+    <message>
+        <source>Return year</source>
+        <translation>返贫年度</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>The new member</source>
+        <translation>新增成员</translation>
+    </message>
+    <message>
+        <source>Notice record (village assessment, public notice of at least {0} days, township review)</source>
+        <translation>公示记录（村民代表评议、村公示不少于 {0} 天、乡镇审核）</translation>
+    </message>
+    <message>
+        <source>A removal needs evidence</source>
+        <translation>清退必须附证明材料</translation>
+    </message>
+    <message>
+        <source>Save as draft</source>
+        <translation>保存草稿</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <source>What stops the exit</source>
+        <translation>阻止脱贫的问题</translation>
+    </message>
+    <message>
+        <source>{0}: not met ({1})</source>
+        <translation>{0}：未达标（{1}）</translation>
+    </message>
+    <message>
+        <source>Nothing stops the exit: no exit-blocking problem, every indicator met.</source>
+        <translation>无阻止脱贫的问题，各项指标均已达标。</translation>
+    </message>
+    <message>
+        <source>New head *</source>
+        <translation>新户主 *</translation>
+    </message>
+    <message>
+        <source>The head of household leaves: name the new head</source>
+        <translation>户主减少，须指定新户主</translation>
+    </message>
+    <message>
+        <source>Only when the head of household leaves</source>
+        <translation>仅在户主减少时填写</translation>
+    </message>
+    <message>
+        <source>{0} - draft #{1}</source>
+        <translation>{0} - 草稿 #{1}</translation>
+    </message>
+</context>
+<context>
     <name>Application</name>
     <message>
         <source>Building the demo county ({0} households)…</source>
@@ -39,6 +126,14 @@
     <message>
         <source>New value</source>
         <translation>更正为</translation>
+    </message>
+    <message>
+        <source>Empty</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Tick to make the field empty (an untouched cell changes nothing)</source>
+        <translation>勾选则将该项改为空值（未填写的单元格不作修改）</translation>
     </message>
     <message>
         <source>Why: home visit, household register, …</source>
@@ -93,6 +188,14 @@
         <translation>打印后已变化：打印时为“{0}”，现为“{1}”</translation>
     </message>
     <message>
+        <source>Make {0} empty</source>
+        <translation>将“{0}”改为空值</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空值）</translation>
+    </message>
+    <message>
         <source>Nothing was entered. If the household is as recorded, use “Verified, no change”.</source>
         <translation>未填写任何更正。如该户信息无误，请点击“核实无误”。</translation>
     </message>
@@ -130,6 +233,14 @@
     <message>
         <source>&amp;Reload queues</source>
         <translation>刷新申请列表(&amp;R)</translation>
+    </message>
+    <message>
+        <source>New &amp;request</source>
+        <translation>新建申请(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Change &amp;journal…</source>
+        <translation>变更日志(&amp;J)…</translation>
     </message>
 </context>
 <context>
@@ -173,10 +284,6 @@
     <message>
         <source>Open problems of the household</source>
         <translation>该户未解决的问题</translation>
-    </message>
-    <message>
-        <source>Evidence</source>
-        <translation>证明材料</translation>
     </message>
     <message>
         <source>Comment (required to return a request)</source>
@@ -227,16 +334,40 @@
         <translation>来自打印表单 {0}</translation>
     </message>
     <message>
+        <source>Date: {0}</source>
+        <translation>日期：{0}</translation>
+    </message>
+    <message>
+        <source>Year: {0}</source>
+        <translation>年度：{0}</translation>
+    </message>
+    <message>
+        <source>Cause: {0}</source>
+        <translation>原因类别：{0}</translation>
+    </message>
+    <message>
+        <source>Notice record: assessment {0}, public notice {1} to {2}, township review {3} by {4}</source>
+        <translation>公示记录：评议 {0}，公示 {1} 至 {2}，乡镇审核 {3}（{4}）</translation>
+    </message>
+    <message>
         <source>No field changes: the household was verified as recorded.</source>
         <translation>无字段变更：已核实该户信息无误。</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空值）</translation>
+    </message>
+    <message>
+        <source>Printed “{0}”; the registry held “{1}” when the request was made</source>
+        <translation>表上打印为“{0}”；填写申请时系统中为“{1}”</translation>
     </message>
     <message>
         <source>Open problems of the household ({0})</source>
         <translation>该户未解决的问题（{0}）</translation>
     </message>
     <message>
-        <source>(no evidence files)</source>
-        <translation>（无证明材料）</translation>
+        <source>None</source>
+        <translation>无</translation>
     </message>
     <message>
         <source>Sign off month</source>
@@ -253,6 +384,73 @@
     <message>
         <source>{0}: {1} requests signed off; the month is closed.</source>
         <translation>{0}：已签发 {1} 条申请，该月已关闭。</translation>
+    </message>
+</context>
+<context>
+    <name>DateField</name>
+    <message>
+        <source>Pick a date</source>
+        <extracomment>The types that have a dialog here. NEW_HOUSEHOLD (all members in one table) and VILLAGE_EXIT (a village, opened from the places tree, with its incidence) come with their service: add the type here, or `HOOKS[type] = opener` for a dialog of its own. type -&gt; opener(window, household_id, request) of a type whose dialog is not this one the types that mark a year (exit year, return year)</extracomment>
+        <translation>选择日期</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceBox</name>
+    <message>
+        <source>Evidence</source>
+        <extracomment>a file&apos;s id in a list row (stored files), or its position in the pending list (not yet stored)</extracomment>
+        <translation>证明材料</translation>
+    </message>
+    <message>
+        <source>Drop files here, or use “Attach files…”</source>
+        <translation>将文件拖到此处，或点击“添加文件…”</translation>
+    </message>
+    <message>
+        <source>Attach files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <source>{0}  ({1}, attached when the request is saved)</source>
+        <translation>{0}  （{1}，保存申请时上传）</translation>
+    </message>
+    <message>
+        <source>No files yet: drop scans here or use “Attach files…”.</source>
+        <translation>尚无文件：将扫描件拖到此处，或点击“添加文件…”。</translation>
+    </message>
+    <message>
+        <source>Evidence ({0})</source>
+        <translation>证明材料（{0}）</translation>
+    </message>
+    <message>
+        <source>Attach evidence files</source>
+        <translation>添加证明材料</translation>
+    </message>
+    <message>
+        <source>Scans and documents (*.jpg *.jpeg *.png *.pdf *.tif *.tiff)</source>
+        <translation>扫描件和文档 (*.jpg *.jpeg *.png *.pdf *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceList</name>
+    <message>
+        <source>Evidence</source>
+        <translation>证明材料</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>(no evidence files)</source>
+        <translation>（无证明材料）</translation>
+    </message>
+    <message>
+        <source>Evidence ({0})</source>
+        <translation>证明材料（{0}）</translation>
     </message>
 </context>
 <context>
@@ -300,6 +498,10 @@
     <message>
         <source>New correction…</source>
         <translation>新建更正…</translation>
+    </message>
+    <message>
+        <source>New request</source>
+        <translation>新建申请</translation>
     </message>
     <message>
         <source>Cancelled household</source>
@@ -703,6 +905,108 @@
     <message>
         <source>Exporting the roster…</source>
         <translation>正在导出花名册…</translation>
+    </message>
+</context>
+<context>
+    <name>JournalModel</name>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Old value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>申请/批次</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>JournalWindow</name>
+    <message>
+        <source>Change journal</source>
+        <translation>变更日志</translation>
+    </message>
+    <message>
+        <source>village code or household number</source>
+        <translation>村代码或户编号</translation>
+    </message>
+    <message>
+        <source>request number (12 or CR-12) or reference</source>
+        <translation>申请编号（12 或 CR-12）或其他批次号</translation>
+    </message>
+    <message>
+        <source>(all)</source>
+        <translation>（全部）</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除条件</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Village or household</source>
+        <translation>村或户</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>申请</translation>
+    </message>
+    <message>
+        <source>A date is written YYYY-MM-DD.</source>
+        <translation>日期格式应为 YYYY-MM-DD。</translation>
+    </message>
+    <message>
+        <source>{0} entries</source>
+        <translation>共 {0} 条</translation>
     </message>
 </context>
 <context>
@@ -1337,6 +1641,7 @@
     <name>RequestTableModel</name>
     <message>
         <source>No.</source>
+        <extracomment>the types whose requests the window edits (a dialog each; see ui.adjust_dialog.DIALOG_TYPES)</extracomment>
         <translation>编号</translation>
     </message>
     <message>

@@ -118,3 +118,33 @@ def test_an_unknown_code_is_refused_in_place(qtbot, login_as) -> None:  # type: 
     qtbot.addWidget(dialog)
     assert not dialog.open_code("PD1-B999-H1-V1")
     assert dialog.message and "999" in dialog.message and dialog.table.isColumnHidden(2)
+
+
+def test_ticking_empty_clears_a_value_an_untouched_cell_changes_nothing(qtbot, login_as) -> None:  # type: ignore[no-untyped-def]
+    clerk = login_as("clerk")
+    hid, member_id = _first_household(clerk)
+    clerk.registry.update_field(entity="household", entity_id=hid, key="household.phone", value="13833334444")
+    dialog = ChangeDialog(services=clerk, household_id=hid)
+    qtbot.addWidget(dialog)
+    assert dialog.entered() == {}
+    phone = dialog.editor("household.phone")
+    assert isinstance(phone, QLineEdit)
+    phone.setText("139")
+    dialog.set_cleared("household.phone")
+    assert not phone.isEnabled() and phone.text() == ""
+    education = dialog.editor("member.education", member_id)
+    assert isinstance(education, CodeCombo)
+    dialog.set_cleared("member.education", member_id)
+    dialog.set_cleared("member.education", member_id, False)  # ticked and unticked: untouched again
+    assert education.isEnabled()
+    assert dialog.entered() == {"household.phone": ""}
+    assert dialog.save(submit=False)
+    record = dialog.result_record
+    assert [(f.key, f.before, f.after) for f in record.fields] == [("household.phone", "13833334444", None)]
+    again = ChangeDialog(services=clerk, household_id=hid, request=record)
+    qtbot.addWidget(again)
+    assert again.is_cleared(again.row_of("household.phone"))
+    assert again.entered() == {"household.phone": ""}
+    clerk.changes.submit(record.id)
+    login_as("reviewer").changes.approve(record.id)
+    assert clerk.registry.household(hid).household["phone"] is None
