@@ -138,3 +138,30 @@ def save(wb: Workbook, out: str | Path) -> Path:
     wb.save(tmp)
     tmp.replace(out)
     return out
+
+
+def reproducible_bytes(wb: Workbook, at: Any) -> bytes:
+    """The workbook's file as bytes that depend on its content only: the document's created and
+    modified times are `at` (a datetime, UTC) and every zip entry carries it, in openpyxl's order
+    (a signed package must come out byte-identical from the same data)."""
+    import io
+    import zipfile
+
+    wb.properties.creator = "povdesk"
+    wb.properties.created = wb.properties.modified = at.replace(tzinfo=None, microsecond=0)
+    raw = io.BytesIO()
+    wb.save(raw)
+    stamp = at.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":  # openpyxl sets "modified" to the clock on save
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(max(at.year, 1980), at.month, at.day,
+                                                              at.hour, at.minute, at.second))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.create_system = 3
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, data, compresslevel=6)
+    return out.getvalue()
