@@ -285,15 +285,18 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | Non
     cap = min(limit, info.file_size)
     chunks: list[bytes] = []
     got = 0
-    with zf.open(info) as f:
-        while True:
-            chunk = f.read(min(1 << 20, cap + 1 - got))
-            if not chunk:
-                break
-            got += len(chunk)
-            if got > cap:
-                return None
-            chunks.append(chunk)
+    try:
+        with zf.open(info) as f:
+            while True:
+                chunk = f.read(min(1 << 20, cap + 1 - got))
+                if not chunk:
+                    break
+                got += len(chunk)
+                if got > cap:
+                    return None
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+        return None  # the data does not end where its header says (or its CRC does not fit)
     return b"".join(chunks)
 
 
@@ -430,8 +433,8 @@ def _verify_zip(zf: zipfile.ZipFile, v: Verification, public_pem: bytes | None) 
             continue
         data = _read(zf, info, MAX_ENTRY)
         if data is None:
-            v.add("zip.overrun", f"{name!r} holds more than its declared size; not read.",
-                  f"“{name}”的实际大小超过声明的大小，不予读取。")
+            v.add("zip.overrun", f"{name!r} holds more than its declared size (or is damaged); not read.",
+                  f"“{name}”的实际大小超过声明的大小（或已损坏），不予读取。")
             continue
         if hashlib.sha256(data).hexdigest() != f["sha256"]:
             v.add("file.hash", f"{name!r} does not have the SHA-256 the manifest gives: it was altered.",
