@@ -167,12 +167,54 @@ def _is(value: Any, name: str) -> bool:
     return isinstance(value, _TYPES[name])
 
 
+def _fits(value: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether `value` fits `schema` (the quick yes or no; `schema_errors` says what is wrong)."""
+    if "oneOf" in schema:
+        return sum(1 for s in schema["oneOf"] if _fits(value, s)) == 1
+    if "type" in schema:
+        t = schema["type"]
+        if not (any(_is(value, n) for n in t) if isinstance(t, list) else _is(value, t)):
+            return False
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    if isinstance(value, str):
+        if len(value) < schema.get("minLength", 0):
+            return False
+        if "pattern" in schema and re.search(schema["pattern"], value) is None:
+            return False
+    elif isinstance(value, dict):
+        for key in schema.get("required", ()):
+            if key not in value:
+                return False
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        for key, item in value.items():
+            sub = props.get(key)
+            if sub is not None:
+                if not _fits(item, sub):
+                    return False
+            elif extra is False or (isinstance(extra, dict) and not _fits(item, extra)):
+                return False
+    elif isinstance(value, list):
+        if "items" in schema:
+            return all(_fits(item, schema["items"]) for item in value)
+    elif "minimum" in schema and _is(value, "number") and value < schema["minimum"]:
+        return False
+    return True
+
+
 def schema_errors(value: Any, schema: Mapping[str, Any], where: str = "$") -> list[str]:
     """What in `value` does not fit `schema`, for the keywords the package's schemas use: type,
     enum, required, properties, additionalProperties, items, oneOf, pattern, minLength, minimum."""
+    if _fits(value, schema):
+        return []
+    return _errors(value, schema, where)
+
+
+def _errors(value: Any, schema: Mapping[str, Any], where: str) -> list[str]:
     out: list[str] = []
     if "oneOf" in schema:
-        fits = sum(1 for s in schema["oneOf"] if not schema_errors(value, s, where))
+        fits = sum(1 for s in schema["oneOf"] if _fits(value, s))
         if fits != 1:
             out.append(f"{where}: fits {fits} of the allowed forms, not exactly one")
         return out
@@ -197,14 +239,14 @@ def schema_errors(value: Any, schema: Mapping[str, Any], where: str = "$") -> li
         extra = schema.get("additionalProperties", True)
         for key, item in value.items():
             if key in props:
-                out += schema_errors(item, props[key], f"{where}.{key}")
+                out += _errors(item, props[key], f"{where}.{key}")
             elif extra is False:
                 out.append(f"{where}: '{key}' is not allowed")
             elif isinstance(extra, dict):
-                out += schema_errors(item, extra, f"{where}.{key}")
+                out += _errors(item, extra, f"{where}.{key}")
     if isinstance(value, list) and "items" in schema:
         for i, item in enumerate(value):
-            out += schema_errors(item, schema["items"], f"{where}[{i}]")
+            out += _errors(item, schema["items"], f"{where}[{i}]")
     return out
 
 

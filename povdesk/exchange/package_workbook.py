@@ -8,9 +8,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-
 from povdesk import workbook
 from povdesk.domain import changes as cr
 from povdesk.exchange.verify_package import CHANGE_TYPES
@@ -68,33 +65,12 @@ def sheet_names() -> list[str]:
 def workbook_bytes(rows: Sequence[AdjustmentRow], at: dt.datetime) -> bytes:
     """The workbook's bytes: every type's sheet (empty ones with their headers), rows in the order
     given (the package's order)."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    wrap = Alignment(vertical="center", wrap_text=True)
-    used: set[str] = set()
-    sheets = {}
-    for t in CHANGE_TYPES:
-        ws = wb.create_sheet(workbook.sheet_title(cr.TYPES[t].zh, used))
-        for c, (header, width, _attr) in enumerate(COLUMNS, 1):
-            cell = workbook.write(ws, 1, c, header)
-            cell.font, cell.fill, cell.alignment = bold, fill, wrap
-            ws.column_dimensions[cell.column_letter].width = width
-        ws.freeze_panes = "A2"
-        ws.row_dimensions[1].height = 30
-        sheets[t] = ws
-    next_row = dict.fromkeys(CHANGE_TYPES, 2)
+    by_type: dict[str, list[list[object]]] = {t: [] for t in CHANGE_TYPES}
+    attrs = [attr for _h, _w, attr in COLUMNS]
     for r in rows:
-        ws = sheets[r.type]
-        n = next_row[r.type]
-        for c, (_header, _width, attr) in enumerate(COLUMNS, 1):
-            value = getattr(r, attr)
-            cell = workbook.write(ws, n, c, value if value != "" else None)
-            if attr in _TEXT_COLUMNS:
-                cell.number_format = "@"
-        next_row[r.type] = n + 1
-    for t, ws in sheets.items():
-        if next_row[t] > 2:
-            ws.auto_filter.ref = f"A1:{ws.cell(1, len(COLUMNS)).column_letter}{next_row[t] - 1}"
-    return workbook.reproducible_bytes(wb, at)
+        by_type[r.type].append([getattr(r, a) for a in attrs])
+    used: set[str] = set()
+    text = frozenset(i for i, a in enumerate(attrs) if a in _TEXT_COLUMNS)
+    sheets = [workbook.PlainSheet(workbook.sheet_title(cr.TYPES[t].zh, used), [h for h, _w, _a in COLUMNS],
+                                  [w for _h, w, _a in COLUMNS], by_type[t], text) for t in CHANGE_TYPES]
+    return workbook.plain_workbook(sheets, at)

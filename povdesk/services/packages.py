@@ -154,7 +154,7 @@ class _Read:
 
     county_code: str
     county_name: str
-    requests: list[ChangeRequest] = field(default_factory=list)
+    requests: list[Any] = field(default_factory=list)
     lines: list[dict[str, Any]] = field(default_factory=list)
     rows: list[AdjustmentRow] = field(default_factory=list)
     evidence: dict[str, bytes] = field(default_factory=dict)
@@ -415,13 +415,17 @@ class PackageService:
         got.sequence = int(s.scalar(select(func.max(ChangePackage.sequence))
                                     .where(ChangePackage.period == period)) or 0) + 1
         pending = _pending(period)
-        requests = list(s.scalars(select(ChangeRequest).where(ChangeRequest.id.in_(pending))
-                                  .order_by(ChangeRequest.id)))
+        c = ChangeRequest
+        requests = list(s.execute(  # rows, not ORM objects: ten thousand of them are read at once
+            select(c.id, c.type, c.household_id, c.village_id, c.member_id, c.maker, c.reviewer, c.signer, c.created_at,
+                   c.updated_at, c.event_date, c.cause, c.year, c.notice, c.reason, c.note, c.source, c.source_ref,
+                   c.period).where(c.id.in_(pending)).order_by(c.id)))
         if not requests:
             return got
         got.requests = requests
-        fields: dict[int, list[ChangeField]] = defaultdict(list)
-        for f in s.scalars(select(ChangeField).where(ChangeField.request_id.in_(pending))
+        fields: dict[int, list[Any]] = defaultdict(list)
+        for f in s.execute(select(ChangeField.request_id, ChangeField.field, ChangeField.member_id, ChangeField.before,
+                                  ChangeField.after).where(ChangeField.request_id.in_(pending))
                            .order_by(ChangeField.request_id, ChangeField.id)):
             fields[f.request_id].append(f)
         acts: dict[int, dict[str, tuple[str, dt.datetime]]] = defaultdict(dict)

@@ -176,7 +176,7 @@ def test_links_are_refused(tmp_path: Path) -> None:
 def test_an_entry_larger_than_declared_is_never_read(tmp_path: Path) -> None:
     data = bytearray(build())
     # the central directory of changes.jsonl declares one byte less than it holds
-    name = "changes.jsonl".encode()
+    name = b"changes.jsonl"
     start = 0
     while True:
         at = data.find(b"PK\x01\x02", start)

@@ -16,7 +16,14 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from povdesk.db.models import ChangePackage, ChangePackageItem, ChangeRequest, Household, OfficeKey, Problem
+from povdesk.db.models import (
+    ChangePackage,
+    ChangePackageItem,
+    ChangeRequest,
+    Household,
+    OfficeKey,
+    Problem,
+)
 from povdesk.domain import changes as cr
 from povdesk.errors import Cancelled, Conflict, NotAllowed
 from povdesk.exchange import verify_package as vp
