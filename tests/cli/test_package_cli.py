@@ -82,3 +82,26 @@ def test_refusals_exit_2_and_write_nothing(signed: str, tmp_path: Path, capsys: 
     assert not out.exists()
     assert cli(signed, None, "public-key") == 2  # no key made yet, and nobody to make it
     assert "no signing key" in capsys.readouterr().err
+
+
+def test_a_month_with_open_errors_is_refused_listing_them(signed: str, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import select
+
+    from povdesk.db.models import Household, Problem
+
+    db = Database.open(signed, user="dina")
+    try:
+        UserService(db=db).authenticate("dina", PASSWORD)
+        with db.transaction() as s:
+            h = s.scalar(select(Household).where(Household.household_no == "51343720420200002"))
+            assert h is not None
+            s.add(Problem(rule="TST-002", category="test", severity="error", household_id=h.id, fingerprint="TST-002:x",
+                          fields="", message_zh="测试错误", message_en="a test error", status="open"))
+    finally:
+        db.close()
+    out = tmp_path / "out"
+    assert cli(signed, "dina", "export", "--period", PERIOD, "--out", str(out), lang="zh_CN") == 2
+    err = capsys.readouterr().err
+    assert "TST-002" in err and "51343720420200002" in err and "测试错误" in err
+    assert not out.exists()
