@@ -633,6 +633,60 @@ class PeriodClose(Base):
     reopen_reason: Mapped[str | None] = mapped_column(String(200))
 
 
+# --------------------------------------------------------------------------- monthly packages (issue 12)
+class ChangePackage(Base):
+    """A monthly package sent to the province (`povdesk.services.packages`): the file written, its
+    place in the county's chain (sequence within the month, the previous package's hash)."""
+
+    __tablename__ = "change_package"
+    __table_args__ = (UniqueConstraint("period", "sequence"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 'YYYY-MM'
+    period: Mapped[str] = mapped_column(String(7), index=True)
+    #: 1, 2, … within the month
+    sequence: Mapped[int]
+    county_code: Mapped[str] = mapped_column(String(12))
+    file_name: Mapped[str] = mapped_column(String(260))
+    #: SHA-256 of the zip, of its manifest.json, of the package before it (None for the first)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    previous_sha256: Mapped[str | None] = mapped_column(String(64))
+    changes: Mapped[int]
+    #: {"by_type": {type: n}, "by_township": {code: n}}
+    counts: Mapped[dict[str, Any] | None]
+    #: the latest sign-off of its requests (the time the manifest carries)
+    signed_off_at: Mapped[dt.datetime]
+    exported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    exported_by: Mapped[str] = mapped_column(String(40))
+    key_fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class ChangePackageItem(Base):
+    """A signed-off request carried by a package: each request in exactly one (unique request_id)."""
+
+    __tablename__ = "change_package_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("change_package.id"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("change_request.id"), unique=True)
+
+
+class OfficeKey(Base):
+    """The office's Ed25519 key pair; the private key encrypted with a key derived (scrypt) from the
+    password of the director who made it (`holder`)."""
+
+    __tablename__ = "office_key"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_pem: Mapped[str] = mapped_column(Text)
+    #: SHA-256 of the raw public key, hex
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    holder: Mapped[str] = mapped_column(String(40))
+    #: {"kdf": "scrypt", "n": …, "r": …, "p": …, "salt": hex, "nonce": hex, "cipher": "AES-256-GCM"}
+    params: Mapped[dict[str, Any]]
+    encrypted_private: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 # Every engine refuses what a column cannot hold, and says so in words (povdesk.db.limits).
 limits.install(Base)
 limits.install_error_handler(Base.metadata)

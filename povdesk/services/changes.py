@@ -33,6 +33,7 @@ from povdesk.db.models import (
     ChangeEvent,
     ChangeEvidence,
     ChangeField,
+    ChangePackageItem,
     ChangeRequest,
     EvidenceFile,
     Household,
@@ -1474,6 +1475,11 @@ class ChangeRequestService:
             row = self._closed(s, period)
             if row is None:
                 raise Conflict("change.period_open", f"The month {period} is not closed.", f"{period} 未关闭。")
+            if s.scalar(select(ChangePackageItem.id).join(ChangeRequest, ChangeRequest.id == ChangePackageItem.request_id)
+                        .where(ChangeRequest.period == period).limit(1)) is not None:
+                raise Conflict("change.period_exported",
+                               f"The month {period} has requests already exported to the province; it can never be reopened.",
+                               f"{period} 已有申请导出上报省级，不能再重新开放。")
             row.reopened_at = utcnow()
             row.reopened_by = self.db.user
             row.reopen_reason = _text(reason)
