@@ -4,8 +4,8 @@ A package is one zip sent to the province; each signed-off request is carried by
 (`change_package_item.request_id` is unique). The office's Ed25519 key pair keeps its private key
 encrypted with a key derived from the holding director's password.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 01:45:23.311137
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
