@@ -20,6 +20,7 @@ class JournalSource(StrEnum):
     IMPORT = "provincial import"  # a provincial roster imported (`ImportService`)
     USERS = "users"  # a person added or their role changed (`UserService`)
     CHANGE_REQUEST = "change request"  # an approved change request (reference: "CR-<id>")
+    MIGRATION = "migration"  # a schema upgrade that moved a value (reference: the revision)
 
 
 #: (Chinese, English) of each source, as the History tab and reports show it.
@@ -28,6 +29,7 @@ LABELS: dict[JournalSource, tuple[str, str]] = {
     JournalSource.IMPORT: ("省级数据导入", "Provincial import"),
     JournalSource.USERS: ("用户管理", "User management"),
     JournalSource.CHANGE_REQUEST: ("变更申请", "Change request"),
+    JournalSource.MIGRATION: ("数据库升级", "Database upgrade"),
 }
 
 
@@ -37,6 +39,9 @@ class JournalEvent(StrEnum):
     HOUSEHOLD_IMPORTED = "household.imported"  # a new household came in with an import
     MEMBER_ADDED = "member.added"  # a member added to a household (new value: the name)
     USER_ROLE = "user.role"  # a person's name and role (new value: "name role")
+    #: the former pair 免于入学说明 / 失学或辍学原因 as it was (old value) and the coded
+    #: 义务教育阶段未上学原因 it became (new value: the code); written by migration 0007
+    SCHOOL_PAIR_MERGED = "member.school_pair"
 
 
 #: (Chinese, English) of each event, where the History tab shows a field's label.
@@ -44,6 +49,7 @@ EVENT_LABELS: dict[JournalEvent, tuple[str, str]] = {
     JournalEvent.HOUSEHOLD_IMPORTED: ("导入新增户", "Household added by import"),
     JournalEvent.MEMBER_ADDED: ("新增成员", "Member added"),
     JournalEvent.USER_ROLE: ("用户角色", "User role"),
+    JournalEvent.SCHOOL_PAIR_MERGED: ("原免于入学说明及失学或辍学原因", "Former school exemption and dropout reason"),
 }
 
 

@@ -213,7 +213,7 @@ def test_clean_households_pass_the_core_rules(county: Database) -> None:
             student = m.school_status != "01"
             assert (m.education is None) == student
             if 6 <= age <= 15 and not student:
-                assert m.school_exemption is not None
+                assert m.out_of_school_reason is not None
             if age <= 14:
                 assert m.school_status in ("01", "02", "03", "04", "05", "06")
             if age < 16 or student:
