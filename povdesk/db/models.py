@@ -98,6 +98,15 @@ class Household(Base):
     relocation_wish: Mapped[bool | None]
     relocation_mode: Mapped[str | None] = mapped_column(Code)
     relocation_moved_in: Mapped[bool | None]
+    is_relocated: Mapped[bool | None]
+    is_renovated: Mapped[bool | None]
+    longitude: Mapped[float | None]
+    latitude: Mapped[float | None]
+    monitoring_type: Mapped[str | None] = mapped_column(Code)
+    monitoring_date: Mapped[dt.date | None]
+    monitoring_reason: Mapped[str | None] = mapped_column(Code)
+    #: household_record_status: 1 on the register, 2 自然销户, 3 清退 (with `cancel_date`).
+    record_status: Mapped[str | None] = mapped_column(Code)
     #: Bumped on every change of the household or anything it owns; printed forms carry it.
     version: Mapped[int] = mapped_column(default=1)
     #: False once the whole household is cancelled (整户消亡 / 清退); the rows stay.
@@ -123,8 +132,11 @@ MEMBER_REMOVED = "3"
 def current_member_status(status: SQLColumnExpression[Any]) -> ColumnElement[bool]:
     """SQL for `meanings.is_current_member` over a status column (`Member.current` uses it)."""
     codes = [c for c in meanings.CURRENT_MEMBER_STATUSES if c is not None]
-    test = status == codes[0] if len(codes) == 1 else status.in_(codes)
-    return or_(status.is_(None), test) if None in meanings.CURRENT_MEMBER_STATUSES else test
+    # equalities, not IN: an IN list is rendered at execution, which the fast path's raw selects refuse
+    tests = [status == c for c in codes]
+    if None in meanings.CURRENT_MEMBER_STATUSES:
+        tests.insert(0, status.is_(None))
+    return or_(*tests)
 
 
 class Member(Base):
@@ -149,15 +161,20 @@ class Member(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     education: Mapped[str | None] = mapped_column(Code)
     school_status: Mapped[str | None] = mapped_column(Code)
-    school_exemption: Mapped[str | None] = mapped_column(Code)
-    dropout_reason: Mapped[str | None] = mapped_column(String(100))
+    out_of_school_reason: Mapped[str | None] = mapped_column(Code)
     health: Mapped[str | None] = mapped_column(Code)
     disability_category: Mapped[str | None] = mapped_column(Code)
     disability_cert_no: Mapped[str | None] = mapped_column(String(24))
+    disability_grade: Mapped[str | None] = mapped_column(Code)
+    disability_cert_year: Mapped[int | None]
     labour_skill: Mapped[str | None] = mapped_column(Code)
     work_status: Mapped[str | None] = mapped_column(Code)
     work_months: Mapped[int | None]
     work_company: Mapped[str | None] = mapped_column(String(100))
+    public_post_type: Mapped[str | None] = mapped_column(Code)
+    public_post_from: Mapped[dt.date | None]
+    public_post_to: Mapped[dt.date | None]
+    public_post_months: Mapped[int | None]
     political_status: Mapped[str | None] = mapped_column(Code)
     is_soldier: Mapped[bool | None]
     speaks_mandarin: Mapped[bool | None]
@@ -170,7 +187,10 @@ class Member(Base):
     ins_employee_pension: Mapped[bool | None]
     ins_commercial: Mapped[bool | None]
     medical_assistance: Mapped[bool | None]
-    #: member_status code list: 1 current, 2 naturally decreased, 3 removed. Rows are never deleted.
+    family_doctor: Mapped[bool | None]
+    chronic_card: Mapped[bool | None]
+    #: member_status code list: 1 current, 2 naturally decreased, 3 removed, 4 current (as some
+    #: systems write it). Rows are never deleted.
     status: Mapped[str] = mapped_column(Code, default=MEMBER_CURRENT)
     change_reason: Mapped[str | None] = mapped_column(String(100))
     change_date: Mapped[dt.date | None]
@@ -236,6 +256,8 @@ class Conditions(Base):
     road_distance: Mapped[float | None]
     road_type: Mapped[str | None] = mapped_column(Code)
     house_area: Mapped[float | None]
+    house_area_per_capita: Mapped[float | None]
+    house_structure: Mapped[str | None] = mapped_column(Code)
     drinking_difficult: Mapped[bool | None]
     drinking_safe: Mapped[bool | None]
     dangerous_house: Mapped[bool | None]
@@ -264,6 +286,9 @@ class Measure(Base):
     end_date: Mapped[dt.date | None]
     implementer: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(String(200))
+    scale: Mapped[str | None] = mapped_column(String(60))
+    completed_on: Mapped[dt.date | None]
+    benefit: Mapped[float | None]
     #: Category-specific extras (loan bank, resettlement site, …).
     extra: Mapped[dict[str, Any] | None]
     household: Mapped[Household] = relationship(back_populates="measures")

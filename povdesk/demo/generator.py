@@ -19,11 +19,13 @@ from povdesk.demo import data as dd
 from povdesk.domain import admin, idnumber
 from povdesk.domain.groups import INCOME_PARTS, TRANSFER_PARTS
 from povdesk.domain.meanings import (
+    DANGEROUS_GRADES,
     DISABLED_HEALTH,
     HEALTHY,
     ILL_HEALTH,
     MEMBER_CURRENT,
     SERIOUS_ILL,
+    is_current_member,
     is_exited,
     is_in_school,
 )
@@ -112,6 +114,9 @@ class Generator:
     def __init__(self, *, households: int, seed: int, lines: dict[int, float]) -> None:
         self.n = households
         self.rng = random.Random(seed)
+        #: The fields issue 14 added are drawn from a stream of their own, after everything else
+        #: of a household: the county the first stream draws (and its faults' findings) stays as it was.
+        self.rng2019 = random.Random(f"povdesk-fields-2019:{seed}")
         self.lines = lines
         self.ids_used: set[str] = set()
         self.phones_used: set[str] = set()
@@ -189,7 +194,7 @@ class Generator:
             "ethnicity": "01" if han else "07", "status": "1", "_age": age, "_surname": surname,
             "_late": born.month >= 9, "_han": han, "work_status": None, "work_company": None,
             "disability_category": None, "disability_cert_no": None, "change_reason": None,
-            "change_date": None, "phone": None, "dropout_reason": None,
+            "change_date": None, "phone": None,
         }
 
     def _compose(self, h: Draft, tekun: bool) -> None:
@@ -274,7 +279,9 @@ class Generator:
         if health in DISABLED_HEALTH:
             cat = rng.randint(1, 7)
             m["disability_category"] = str(cat)
-            m["disability_cert_no"] = f"{m['id_number']}{cat}{rng.randint(1, 4)}"
+            grade = rng.randint(1, 4)
+            m["disability_cert_no"] = f"{m['id_number']}{cat}{grade}"
+            m["disability_grade"] = str(grade)
         # school
         school, education, exemption = "01", None, None
         if age <= 3:
@@ -317,7 +324,7 @@ class Generator:
             else:
                 education = weighted(rng, (("01", 40), ("02", 50), ("03", 10)) if han
                                       else (("01", 90), ("02", 10)))
-        m["school_status"], m["education"], m["school_exemption"] = school, education, exemption
+        m["school_status"], m["education"], m["out_of_school_reason"] = school, education, exemption
         student = school != "01"
         # labour
         if age < 16 or student:
@@ -439,7 +446,55 @@ class Generator:
             h.cond.update(dangerous_house=False, house_grade="2", drinking_safe=True,
                           drinking_difficult=False, radio_tv=True, electricity=True)
         self._measures(h)
+        self._fields_2019(h, village_code)
         return h
+
+    def _fields_2019(self, h: Draft, village_code: str) -> None:
+        """The fields of the 2019 record (issue 14 §1), from `rng2019` only."""
+        rng = self.rng2019
+        row, cond = h.row, h.cond
+        row["is_relocated"] = bool(row["relocation_moved_in"])
+        row["is_renovated"] = not cond["dangerous_house"] and rng.random() < 0.15
+        # GPS: around the village's own point (its own stream, the same for every household of it)
+        spot = random.Random(f"gps:{village_code}")
+        lon, lat = 103.35 + spot.random() * 0.45, 27.95 + spot.random() * 0.45
+        row["longitude"] = round(lon + rng.uniform(-0.01, 0.01), 6)
+        row["latitude"] = round(lat + rng.uniform(-0.01, 0.01), 6)
+        # 脱贫监测户: exited households at risk of falling back (a few percent)
+        if h.exited and rng.random() < 0.05:
+            row["monitoring_type"] = "2"
+            row["monitoring_date"] = dt.date(YEAR, rng.randint(7, 11), rng.randint(1, 28))
+            row["monitoring_reason"] = weighted(rng, (("01", 40), ("02", 15), ("04", 15), ("07", 15),
+                                                      ("08", 15)))
+        grade = cond["house_grade"]
+        cond["house_structure"] = (weighted(rng, (("04", 70), ("05", 30))) if grade in DANGEROUS_GRADES
+                                   else weighted(rng, (("02", 45), ("03", 25), ("04", 20), ("01", 10))))
+        if cond["house_area"] and h.size:
+            cond["house_area_per_capita"] = round(cond["house_area"] / h.size, 2)
+        post_given = False
+        for m in h.members:
+            if m.get("disability_cert_no"):
+                m["disability_cert_year"] = rng.randint(2008, YEAR)
+            current = is_current_member(m["status"])
+            m["family_doctor"] = current and rng.random() < 0.97
+            m["chronic_card"] = m["health"] in ILL_HEALTH and rng.random() < 0.7
+            if (not post_given and current and 20 <= m["_age"] <= 60 and m["school_status"] == "01"
+                    and m["health"] in (HEALTHY, "02") and rng.random() < 0.04):
+                post_given = True
+                start = dt.date(rng.choice((2017, 2018, YEAR)), rng.randint(1, 6), 1)
+                m["public_post_type"] = weighted(rng, (("01", 50), ("03", 25), ("02", 15), ("04", 5),
+                                                        ("99", 5)))
+                m["public_post_from"] = start
+                m["public_post_to"] = None if rng.random() < 0.8 else dt.date(YEAR, 12, 31)
+                m["public_post_months"] = 12 if start.year < YEAR else 13 - start.month
+        for x in h.measures:
+            if x["quantity"] and x["unit"]:
+                x["scale"] = f"{x['quantity']:g}{x['unit']}"
+            if x["year"] < YEAR or rng.random() < 0.6:
+                x["completed_on"] = x["end_date"] or dt.date(x["year"], rng.randint(max(6, x["start_date"].month), 12),
+                                                             rng.randint(1, 28))
+            if x["category"] in ("01", "02", "07", "08"):
+                x["benefit"] = float(round(rng.uniform(300, 3000), -1))
 
     def _phone(self) -> str:
         while True:

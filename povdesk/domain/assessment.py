@@ -29,7 +29,7 @@ from povdesk.domain import dictionary as dd
 from povdesk.domain import values as dv
 from povdesk.domain.codelists import CodeBook, builtin_codebook
 from povdesk.domain.idnumber import age_on
-from povdesk.domain.meanings import NOT_IN_SCHOOL, SAFE_GRADES, is_dangerous_house
+from povdesk.domain.meanings import NOT_IN_SCHOOL, SAFE_GRADES, is_dangerous_house, is_school_exempt
 from povdesk.domain.records import HouseholdDetail, YearSettingRecord, frozen_map
 from povdesk.domain.rules.base import (
     CadreFacts,
@@ -75,8 +75,9 @@ def of_school_age(age: int | None, settings: YearSettingRecord) -> bool:
 
 
 def not_at_school(member: Mapping[str, Any]) -> bool:
-    """Recorded as 非在校生 without a school exemption. An empty status is unknown, not absent."""
-    return member["school_status"] == NOT_IN_SCHOOL and not member["school_exemption"]
+    """Recorded as 非在校生 without a reason that exempts (`meanings.is_school_exempt`). An empty
+    status is unknown, not absent."""
+    return member["school_status"] == NOT_IN_SCHOOL and not is_school_exempt(member["out_of_school_reason"])
 
 
 def out_of_school(member: MemberFacts, settings: YearSettingRecord) -> bool:
@@ -309,7 +310,7 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
     a, b = settings.school_age_from, settings.school_age_to
     of_age = [m for m in current if of_school_age(ages[m.id], settings)]
     absent = [m for m in of_age if not_at_school(m)]
-    unknown = [m for m in of_age if not m["school_status"] and not m["school_exemption"]]
+    unknown = [m for m in of_age if not m["school_status"] and not is_school_exempt(m["out_of_school_reason"])]
     met = False if absent else (None if unknown else True)
     zh, en = (f"{a}–{b} 周岁 {len(of_age)} 人", f"{len(of_age)} aged {a}–{b}") if of_age else \
         (f"无 {a}–{b} 周岁适龄儿童", f"no child aged {a}–{b}")

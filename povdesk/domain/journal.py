@@ -20,6 +20,7 @@ class JournalSource(StrEnum):
     IMPORT = "provincial import"  # a provincial roster imported (`ImportService`)
     USERS = "users"  # a person added or their role changed (`UserService`)
     CHANGE_REQUEST = "change request"  # an approved change request (reference: "CR-<id>")
+    MIGRATION = "migration"  # a schema upgrade that moved a value (reference: the revision)
 
 
 #: (Chinese, English) of each source, as the History tab and reports show it.
@@ -28,6 +29,7 @@ LABELS: dict[JournalSource, tuple[str, str]] = {
     JournalSource.IMPORT: ("省级数据导入", "Provincial import"),
     JournalSource.USERS: ("用户管理", "User management"),
     JournalSource.CHANGE_REQUEST: ("变更申请", "Change request"),
+    JournalSource.MIGRATION: ("数据库升级", "Database upgrade"),
 }
 
 
@@ -38,6 +40,9 @@ class JournalEvent(StrEnum):
     MEMBER_ADDED = "member.added"  # a member added to a household (new value: the name)
     USER_ROLE = "user.role"  # a person's name and role (new value: "name role")
     HOUSEHOLD_IDENTIFIED = "household.identified"  # a new household (新识别) approved (new value: its number)
+    #: the former pair 免于入学说明 / 失学或辍学原因 as it was (old value) and the coded
+    #: 义务教育阶段未上学原因 it became (new value: the code); written by migration 0009
+    SCHOOL_PAIR_MERGED = "member.school_pair"
 
 
 #: (Chinese, English) of each event, where the History tab shows a field's label.
@@ -46,6 +51,7 @@ EVENT_LABELS: dict[JournalEvent, tuple[str, str]] = {
     JournalEvent.MEMBER_ADDED: ("新增成员", "Member added"),
     JournalEvent.USER_ROLE: ("用户角色", "User role"),
     JournalEvent.HOUSEHOLD_IDENTIFIED: ("新识别户", "Household newly identified"),
+    JournalEvent.SCHOOL_PAIR_MERGED: ("原免于入学说明及失学或辍学原因", "Former school exemption and dropout reason"),
 }
 
 

@@ -14,9 +14,13 @@ from typing import Any
 MEMBER_CURRENT = "1"
 #: Statuses of a member still on the household's roll. An empty status counts as current: the
 #: provincial export leaves it empty for everyone still registered.
-CURRENT_MEMBER_STATUSES: tuple[str | None, ...] = (None, MEMBER_CURRENT)
+#: Status 4 is current too: a public county system keeps AAB015 IN (1, 4) as current members
+#: (domain.md §1.2 [L]); the importer keeps the code as given and everything counts it current.
+MEMBER_CURRENT_4 = "4"
+CURRENT_MEMBER_STATUSES: tuple[str | None, ...] = (None, MEMBER_CURRENT, MEMBER_CURRENT_4)
 
-# poverty_status: 0 未脱贫, 1 已脱贫(享受政策), 3 返贫, 4 已脱贫(不再享受政策)
+# poverty_status: 0 未脱贫, 1 已脱贫(享受政策), 2 预脱贫, 3 返贫, 4 已脱贫(不再享受政策).
+# 预脱贫 is not exited: the household is expected to exit and is still poor (domain.md §1.1).
 NOT_EXITED = "0"
 EXITED_STATUSES = frozenset({"1", "4"})
 
@@ -68,3 +72,22 @@ def is_dangerous_house(dangerous: Any, grade: str | None) -> bool:
 # poverty_status set by change requests: an exit marks 已脱贫(享受政策), a return 返贫
 EXITED_WITH_SUPPORT = "1"
 RETURNED_TO_POVERTY = "3"
+
+
+# household_record_status (户状态): on the register, 自然销户 (no member left), 清退 (removed);
+# the date of either is `household.cancel_date`. An empty status is on the register.
+HOUSEHOLD_ON_REGISTER = "1"
+HOUSEHOLD_CANCELLED = "2"
+HOUSEHOLD_REMOVED = "3"
+
+# out_of_school_reason (义务教育阶段未上学原因): 01 身体原因不具备学习条件 and 02 送教上门 excuse a
+# compulsory-age child from school; 99 其他 does not (issue 14 §2: only those two exempt).
+SCHOOL_EXEMPT_REASONS = frozenset({"01", "02"})
+
+# disability_grade: grades 1 and 2 are severe disability (issue 14 §1)
+SEVERE_DISABILITY_GRADES = frozenset({"1", "2"})
+
+
+def is_school_exempt(reason: str | None) -> bool:
+    """A recorded reason that excuses a compulsory-age child from school."""
+    return reason in SCHOOL_EXEMPT_REASONS

@@ -51,6 +51,8 @@ from povdesk.domain.meanings import (
     EXITED_STATUSES,
     EXITED_WITH_SUPPORT,
     HEAD,
+    HOUSEHOLD_CANCELLED,
+    HOUSEHOLD_REMOVED,
     NOT_EXITED,
     RETURNED_TO_POVERTY,
     is_exited,
@@ -1371,6 +1373,7 @@ class ChangeRequestService:
                             field=f.field, old=self._current(s, h, f), new=f.after, reason=reason,
                             source=source, reference=ref, bump=f.field == "household.active")
             h.active = False
+            h.record_status = HOUSEHOLD_REMOVED if r.type == cr.REMOVAL else HOUSEHOLD_CANCELLED
             h.cancel_reason = r.reason
             h.cancel_date = dt.date.fromisoformat(next(f.after for f in r.fields
                                                        if f.field == "household.cancel_date") or "")

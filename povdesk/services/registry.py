@@ -24,12 +24,14 @@ from povdesk.db import columns
 from povdesk.db.models import (
     MEMBER_CURRENT,
     MEMBER_DECREASED,
+    Cadre,
     ChangeLog,
     Conditions,
     County,
     Household,
     Income,
     Member,
+    Pairing,
     Township,
     Village,
 )
@@ -462,6 +464,37 @@ class RegistryService:
         hid = getattr(obj, "household_id", None)
         return s.get(Household, hid) if hid is not None else None
 
+
+    # ------------------------------------------------------------------ cadre history (issue 14)
+    def pair_cadre(self, *, household_id: int, cadre_id: int, start: dt.date, reason: str,
+                   source: JournalSource = JournalSource.EDIT) -> list[CadreRecord]:
+        """A new cadre for the household: a new pairing from `start`; every pairing still running
+        ends the day before (its row stays, so the household's earlier cadres are kept).
+        Returns the household's pairings, earlier ones included."""
+        with self.db.transaction() as s:
+            h = s.get(Household, household_id)
+            cadre = s.get(Cadre, cadre_id)
+            if h is None or cadre is None:
+                raise NotFound("pairing.missing", f"No household {household_id} or cadre {cadre_id}.",
+                               f"找不到户 {household_id} 或帮扶责任人 {cadre_id}。")
+            running = [p for p in h.pairings if p.valid and (p.end_date is None or p.end_date >= start)]
+            if any(p.start_date is not None and p.start_date >= start for p in running):
+                raise InvalidValue("pairing.start", "The new pairing must start after the current one.",
+                                   "新的结对开始时间须晚于当前结对的开始时间。")
+            end = start - dt.timedelta(days=1)
+            for p in running:
+                self.journal(s, household=h, entity=Entity.PAIRING, entity_id=p.id, member_id=None,
+                             field="pairing.end_date", old=p.end_date.isoformat() if p.end_date else None,
+                             new=end.isoformat(), reason=reason, source=source, bump=False)
+                p.end_date = end
+            p = Pairing(household_id=h.id, cadre_id=cadre.id, start_date=start, end_date=None, valid=True)
+            s.add(p)
+            s.flush()
+            self.journal(s, household=h, entity=Entity.PAIRING, entity_id=p.id, member_id=None,
+                         field="pairing.start_date", old=None, new=start.isoformat(), reason=reason,
+                         source=source)
+            s.refresh(h)
+            return list(detail_of(h).cadres)
 
     # ------------------------------------------------------------------ the county's journal (read only)
     def _journal_select(self, q: JournalQuery) -> Select[ChangeLog, str, str]:

@@ -25,7 +25,7 @@ def person(name: str, relation: str, born: dt.date, sex: str, seq: int, **kw: An
         education="02", school_status="01", health="01", labour_skill="01", ins_medical=True,
         ins_major_illness=True, ins_pension=True, ins_employee_medical=False, ins_employee_pension=False,
         dibao=False, tekun=False, speaks_mandarin=True, political_status="13", status="1",
-        work_status=None, work_months=0, school_exemption=None, dropout_reason=None,
+        work_status=None, work_months=0, out_of_school_reason=None,
         disability_category=None, disability_cert_no=None, is_soldier=False,
         change_reason=None, change_date=None,
     )

@@ -9,9 +9,10 @@ from povdesk.domain.journal import JournalEvent, JournalSource
 
 def test_the_stored_texts_are_the_ones_databases_hold() -> None:
     # Every version of povdesk wrote these; renaming one would leave old journals untranslated.
-    assert {s.value for s in JournalSource} == {"edit", "provincial import", "users", "change request"}
+    assert {s.value for s in JournalSource} == {"edit", "provincial import", "users", "change request",
+                                                 "migration"}
     assert {e.value for e in JournalEvent} == {"household.imported", "member.added", "user.role",
-                                               "household.identified"}
+                                               "household.identified", "member.school_pair"}
 
 
 def test_every_source_and_event_has_a_label_in_both_languages() -> None:

@@ -63,7 +63,7 @@ CASES: tuple[Case, ...] = (
     _out_of_school(7, False, frozenset({"EDU-001"})),
     _out_of_school(15, False, frozenset({"EDU-001"})),
     _out_of_school(16, True),
-    _out_of_school(10, True, name="exempt", school_exemption="01"),
+    _out_of_school(10, True, name="exempt", out_of_school_reason="01"),
     Case(EDUCATION, "age 10 in school", True, child_age=10, child={"school_status": "04"}),
     Case(EDUCATION, "age 10 status empty", None, child_age=10, child={"school_status": None}),
     Case(MEDICAL, "spouse in neither", False, frozenset({"HLT-001"}),

@@ -377,6 +377,7 @@ def test_removal_needs_evidence(o: Office) -> None:
     o.as_("rita").approve(r.id)
     h = household(o.db, H4)
     assert not h.active and h.cancel_reason == "错评"
+    assert h.record_status == "3" and h.cancel_date is not None  # 清退, with its date
     assert all(m.status == "3" for m in members(o.db, H4))
 
 

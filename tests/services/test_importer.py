@@ -355,3 +355,17 @@ def test_new_member_sex_and_birth_date_come_from_the_id_number(idn: str) -> None
         member = ParsedMember(2, {"name": "沙马拉则", "id_number": idn})
         assert row(7, member, 0) == (7, 0, "1", idnumber.sex_code(idn), idnumber.birth_date(idn),
                                      "沙马拉则", idn)
+
+
+def test_a_roster_with_the_2019_record_headers_imports_them(db: Database, tmp_path: Path) -> None:
+    """Issue 14 §1: the new fields' headers are matched; status 4 counts as a current member."""
+    header = [*PERSON_HEADER, "残疾等级", "公益性岗位类型", "公益性岗位(月数)", "是否家庭医生签约",
+              "义务教育阶段未上学原因", "人员状态"]
+    rows = [[*r, "二级", "护林员", 12, "是", "送教上门", "4"] for r in person_rows()]
+    result = ImportService(db=db).run(write_xlsx(tmp_path / "new.xlsx", header, rows))
+    assert result.errors == () and result.members_new == 7
+    with db.reading() as s:
+        m = s.scalars(select(Member).order_by(Member.id)).first()
+        assert (m.disability_grade, m.public_post_type, m.public_post_months, m.family_doctor,
+                m.out_of_school_reason, m.status) == ("2", "01", 12, True, "02", "4")
+        assert s.scalar(select(func.count(Member.id)).where(Member.current)) == 7

@@ -109,3 +109,22 @@ def test_sorting_by_per_capita_income_of_the_data_year(registry: RegistryService
     ids = registry.household_ids(HouseholdQuery(sort="per_capita_net", descending=True))
     incomes = [r.per_capita_net for r in registry.household_rows(ids)]
     assert incomes == sorted(incomes, reverse=True) and incomes[0] == 15500 / 2
+
+
+def test_a_new_cadre_is_a_new_pairing_and_the_old_one_ends(registry: RegistryService, county_db: Database) -> None:
+    from povdesk.db.models import Cadre
+
+    hid = registry.household_ids(HouseholdQuery(text="沙马拉则"))[0]
+    with county_db.transaction() as s:
+        new = Cadre(name="李明", sex="1", phone="13800000002", affiliation="62")
+        s.add(new)
+        s.flush()
+        new_id = new.id
+    cadres = registry.pair_cadre(household_id=hid, cadre_id=new_id, start=dt.date(2019, 7, 1), reason="人员调整")
+    assert [(c["name"], c.pairing_start, c.pairing_end) for c in cadres] == [
+        ("王建国", dt.date(2016, 1, 1), dt.date(2019, 6, 30)), ("李明", dt.date(2019, 7, 1), None)]
+    detail = registry.household(hid)
+    assert len(detail.cadres) == 2  # the earlier cadre is kept, with its end
+    assert {"pairing.start_date", "pairing.end_date"} <= {c.field for c in detail.history}
+    with pytest.raises(InvalidValue):
+        registry.pair_cadre(household_id=hid, cadre_id=new_id, start=dt.date(2019, 7, 1), reason="重复")

@@ -21,7 +21,7 @@ rules = RuleSet()
 SCHOOL = "member.school_status"
 EDU = "member.education"
 BIRTH = "member.birth_date"
-EXEMPT = "member.school_exemption"
+EXEMPT = "member.out_of_school_reason"
 
 PRESCHOOL = "02"
 PRIMARY_OR_BELOW = frozenset({"02", "03"})
@@ -124,27 +124,30 @@ def _student_with_level(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) ->
     return None
 
 
-@rules.member("EDU-010", CAT_EDUCATION, WARNING, (SCHOOL, "member.dropout_reason"),
-              title=("在校生填写了辍学原因", "Student with a dropout reason"),
-              message=("{name}在校（“{school_status}”），却填写了辍学原因“{dropout_reason}”",
-                       "{name} is in school ('{school_status}') but a dropout reason is given: '{dropout_reason}'"))
+@rules.member("EDU-010", CAT_EDUCATION, WARNING, (SCHOOL, EXEMPT),
+              title=("在校生填写了未上学原因", "Student with a reason for not attending school"),
+              message=("{name}在校（“{school_status}”），却填写了义务教育阶段未上学原因“{out_of_school_reason}”",
+                       "{name} is in school ('{school_status}') but a reason for not attending is given: "
+                       "'{out_of_school_reason}'"))
 def _student_dropout_reason(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
-    if m.in_school and (m["dropout_reason"] or "").strip():
-        return {**who(m), "school_status": m["school_status"], "dropout_reason": m["dropout_reason"]}
+    if m.in_school and m["out_of_school_reason"]:
+        return {**who(m), "school_status": m["school_status"], "out_of_school_reason": m["out_of_school_reason"]}
     return None
 
 
 @rules.member("EDU-011", CAT_EDUCATION, WARNING, (EXEMPT, SCHOOL, BIRTH),
-              title=("免于入学说明与实际不符", "School exemption that does not apply"),
-              message=("{name}，{age} 岁，在校生状况“{school_status}”，却登记了免于入学说明“{school_exemption}”",
-                       "{name} is {age}, school status '{school_status}', yet has a school exemption '{school_exemption}'"))
+              title=("未上学原因与实际不符", "Reason for not attending school that does not apply"),
+              message=("{name}，{age} 岁，在校生状况“{school_status}”，却登记了义务教育阶段未上学原因"
+                       "“{out_of_school_reason}”",
+                       "{name} is {age}, school status '{school_status}', yet has a reason for not attending "
+                       "school '{out_of_school_reason}'"))
 def _needless_exemption(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = ctx.settings
-    if not m["school_exemption"]:
+    if not m["out_of_school_reason"]:
         return None
     if m.in_school or not of_school_age(m.age, s):
         return {**who(m), "age": m.age, "school_status": m["school_status"],
-                "school_exemption": m["school_exemption"]}
+                "out_of_school_reason": m["out_of_school_reason"]}
     return None
 
 
@@ -168,7 +171,7 @@ rules.gate({
     "EDU-007": ("education", lambda v, c: v == "06"),
     "EDU-008": ("education", lambda v, c: v == "05"),
     "EDU-009": ("school_status", lambda v, c: bool(v) and v != NOT_IN_SCHOOL),
-    "EDU-010": ("dropout_reason", lambda v, c: bool(v)),
-    "EDU-011": ("school_exemption", lambda v, c: bool(v)),
+    "EDU-010": ("out_of_school_reason", lambda v, c: bool(v)),
+    "EDU-011": ("out_of_school_reason", lambda v, c: bool(v)),
     "EDU-012": ("school_status", lambda v, c: v in JUNIOR),
 })
