@@ -20,6 +20,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     years.add_argument("--set", type=int, metavar="YEAR", help="change this year")
     years.add_argument("--exit-line", type=float, metavar="YUAN", help="exit income line per person")
     years.add_argument("--national-line", type=float, metavar="YUAN", help="national poverty line")
+    years.add_argument("--exit-incidence", type=float, metavar="PERCENT",
+                       help="a poor village may exit at or below this incidence of poverty (%%; 3 in the west)")
     years.add_argument("--school-ages", metavar="FROM-TO", help="compulsory school ages, e.g. 6-15")
     years.add_argument("--reference-date", metavar="YYYY-MM-DD", help="date ages are counted on")
     years.add_argument("--source", metavar="TEXT", help="where the figures come from and how sure they are")
@@ -31,7 +33,7 @@ def run(args: argparse.Namespace, db: Database) -> int:
 
     service = YearSettingsService(db=db)
     zh = args.lang.startswith("zh")
-    figures = (args.exit_line, args.national_line, args.school_ages, args.reference_date, args.source)
+    figures = (args.exit_line, args.national_line, args.exit_incidence, args.school_ages, args.reference_date, args.source)
     if args.set is None and any(f is not None for f in figures):
         raise BadInput("input.set", "Say which year to change with --set YEAR.", "请用 --set 年度 指定要修改的年度。")
     if args.set is not None:
@@ -40,6 +42,8 @@ def run(args: argparse.Namespace, db: Database) -> int:
             changes["exit_income_line"] = args.exit_line
         if args.national_line is not None:
             changes["national_line"] = args.national_line
+        if args.exit_incidence is not None:
+            changes["village_exit_incidence"] = args.exit_incidence
         if args.school_ages:
             try:
                 a, b = (int(x) for x in args.school_ages.split("-"))
@@ -71,8 +75,10 @@ def run(args: argparse.Namespace, db: Database) -> int:
         national = "" if r.national_line is None else f"{r.national_line:g}"
         if zh:
             print(f"{r.year}  退出线 {r.exit_income_line:g} 元  国家线 {national} 元  义务教育 {r.school_age_from}-"
-                  f"{r.school_age_to} 岁  基准日 {r.reference_date}  {r.source or ''}")
+                  f"{r.school_age_to} 岁  基准日 {r.reference_date}  贫困村退出发生率 ≤{r.village_exit_incidence:g}%  "
+                  f"{r.source or ''}")
         else:
             print(f"{r.year}  exit line {r.exit_income_line:g}  national {national}  school ages "
-                  f"{r.school_age_from}-{r.school_age_to}  reference {r.reference_date}  {r.source or ''}")
+                  f"{r.school_age_from}-{r.school_age_to}  reference {r.reference_date}  village exit ≤"
+                  f"{r.village_exit_incidence:g}%  {r.source or ''}")
     return 0

@@ -215,3 +215,14 @@ def test_summary_counts_by_rule_and_village_only(county_path: str, monkeypatch: 
     assert any(line.split()[:2] == ["帕哈乡", "试点村"] for line in lines[heading + 1:])
     assert lines[-1].startswith("（未运行检查") and f"未整改问题 {len(full['problems'])} 个" in lines[-1]
     assert main(["--db", county_path, "check", "--summary", "--format", "xlsx", "--out", "x.xlsx"]) == 2
+
+
+def test_settings_years_sets_the_village_exit_incidence(county_path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", county_path, "--lang", "en", "settings", "years", "--set", "2019",
+                 "--exit-incidence", "2"]) == 0
+    assert "village exit ≤2%" in capsys.readouterr().out
+    assert main(["--db", county_path, "--lang", "en", "settings", "years", "--set", "2019",
+                 "--exit-incidence", "120"]) == 2
+    assert "incidence must be above 0 % and below 100 %" in capsys.readouterr().err
+    assert main(["--db", county_path, "--lang", "zh_CN", "settings", "years"]) == 0
+    assert "贫困村退出发生率 ≤2%" in capsys.readouterr().out  # the refused figure changed nothing
