@@ -33,7 +33,6 @@ from povdesk.db.models import (
     ChangeEvent,
     ChangeEvidence,
     ChangeField,
-    ChangePackageItem,
     ChangeRequest,
     EvidenceFile,
     Household,
@@ -1468,7 +1467,10 @@ class ChangeRequestService:
         return ", ".join(f"#{i}" for i in ids)
 
     def reopen(self, period: str, reason: str) -> cr.PeriodRecord:
-        """Open a closed month again (a director, with a reason); its signed-off requests stay so."""
+        """Open a closed month again (a director, with a reason). Its signed-off requests stay so, and
+        those already exported stay in their package: a request is never reopened. Requests approved
+        while the month is open again are signed off with it later, and go to the province in the
+        month's next package (sequence + 1)."""
         period = self._check_period(period)
         self._require_role("reopen")
         if not _text(reason):
@@ -1478,11 +1480,6 @@ class ChangeRequestService:
             row = self._closed(s, period)
             if row is None:
                 raise Conflict("change.period_open", f"The month {period} is not closed.", f"{period} 未关闭。")
-            if s.scalar(select(ChangePackageItem.id).join(ChangeRequest, ChangeRequest.id == ChangePackageItem.request_id)
-                        .where(ChangeRequest.period == period).limit(1)) is not None:
-                raise Conflict("change.period_exported",
-                               f"The month {period} has requests already exported to the province; it can never be reopened.",
-                               f"{period} 已有申请导出上报省级，不能再重新开放。")
             row.reopened_at = utcnow()
             row.reopened_by = self.db.user
             row.reopen_reason = _text(reason)

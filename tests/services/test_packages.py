@@ -14,12 +14,11 @@ import jsonschema
 import openpyxl
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from povdesk.db.models import (
     ChangePackage,
     ChangePackageItem,
-    ChangeRequest,
     Household,
     OfficeKey,
     Problem,
@@ -137,13 +136,14 @@ def test_nothing_new_writes_nothing_and_later_sign_offs_go_into_the_next_package
     again = svc.export(PERIOD, tmp_path / "out", password=PASSWORD)
     assert again.file is None and again.as_json() == {"file": None, "changes": 0}
     assert names(tmp_path / "out") == [f"513437-{PERIOD}-001.zip"]
-    # a request signed off into the exported month afterwards (the month is never reopened once exported)
+    # the month reopened, a request approved and signed off into it afterwards
+    o.as_("dave").reopen(PERIOD, "漏报一户")
     late = o.as_("tester").make("correct", household_no=H0, sets={"household.phone": "13933334444"}, reason="再次核实")
     o.as_("tester").submit(late.id)
     o.as_("rita").approve(late.id)
-    with o.db.transaction() as s:
-        s.execute(update(ChangeRequest).where(ChangeRequest.id == late.id)
-                  .values(status=cr.SIGNED_OFF, signer="dina", period=PERIOD))
+    assert o.as_("rita").get(late.id).period == PERIOD
+    o.as_("dina").sign_off(PERIOD)
+    assert all(r.status == cr.SIGNED_OFF for r in o.as_("dina").list(period=PERIOD))
     assert svc.preview(PERIOD).changes == 1 and svc.preview(PERIOD).sequence == 2
     second = svc.export(PERIOD, tmp_path / "out", password=PASSWORD)
     assert second.sequence == 2 and second.changes == 1 and second.file is not None
@@ -206,13 +206,17 @@ def test_a_cancelled_export_writes_and_marks_nothing(o: Office, tmp_path: Path) 
     assert names(tmp_path / "out") == [] and as_director(o).history() == []
 
 
-def test_a_month_with_exported_requests_is_never_reopened(o: Office, tmp_path: Path) -> None:
-    signed_month(o)
-    as_director(o).export(PERIOD, tmp_path / "out", password=PASSWORD)
-    with pytest.raises(Conflict) as e:
-        o.as_("dave").reopen(PERIOD, "漏报一户")
-    assert e.value.code == "change.period_exported"
-    assert o.as_("dave").period(PERIOD).closed
+def test_reopening_an_exported_month_reopens_none_of_its_requests(o: Office, tmp_path: Path) -> None:
+    ids = signed_month(o)
+    first = as_director(o).export(PERIOD, tmp_path / "out", password=PASSWORD)
+    assert not o.as_("dave").reopen(PERIOD, "漏报一户").closed
+    assert [o.as_("dave").get(i).status for i in ids] == [cr.SIGNED_OFF] * len(ids)
+    with pytest.raises(Conflict) as e:  # an exported request stays as it was sent
+        o.as_("tester").edit(ids[0], reason="改")
+    assert e.value.code == "change.signed_off"
+    assert as_director(o).preview(PERIOD).changes == 0  # nothing new: nothing to send again
+    assert as_director(o).export(PERIOD, tmp_path / "out", password=PASSWORD).file is None
+    assert first.file is not None and first.file.exists()
 
 
 @pytest.mark.sqlite_only(reason="copies the SQLite database file to export from two copies")
