@@ -100,7 +100,7 @@ class OfficeKeyDialog(QDialog):
         layout.addWidget(self.status)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        self.resize(720, 360)
+        self.resize(720, 300)
         self.load()
 
     def load(self) -> PublicKeyRecord | None:

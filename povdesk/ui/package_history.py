@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -165,6 +166,13 @@ class VerifyDialog(QDialog):
         sha = QLabel(verification.sha256 or "")
         sha.setFont(mono_font())
         sha.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        facts = QFormLayout()
+        facts.addRow(self.tr("File"), file)
+        facts.addRow("SHA-256", sha)
+        m = verification.manifest or {}
+        if m.get("period") and m.get("sequence") is not None:
+            facts.addRow(self.tr("Package"), QLabel(self.tr("{0}, no. {1}, {2} changes").format(
+                m["period"], f"{int(m['sequence']):03d}", verification.changes or 0)))
         self.list = QListWidget()
         self.list.setObjectName("verifyFindings")
         self.list.setWordWrap(True)
@@ -175,11 +183,12 @@ class VerifyDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(head)
-        layout.addWidget(file)
-        layout.addWidget(sha)
+        layout.addLayout(facts)
         layout.addWidget(self.list, 1)
+        if not self.findings:
+            layout.addStretch(1)
         layout.addWidget(buttons)
-        self.resize(640, 420 if self.findings else 200)
+        self.resize(680, 420 if self.findings else 220)
 
 
 class PackageHistoryWindow(QDialog):
@@ -260,7 +269,7 @@ class PackageHistoryWindow(QDialog):
             header = self.view.horizontalHeader()
             for col in range(self.model.columnCount()):
                 header.resizeSection(col, min(header.sectionSize(col) + 14, 320))
-            header.setSectionResizeMode(PackageHistoryModel.TYPES, QHeaderView.ResizeMode.Interactive)
+            header.setSectionResizeMode(PackageHistoryModel.TYPES, QHeaderView.ResizeMode.Stretch)
             self.view.selectRow(0)
         self._enable()
 

@@ -164,7 +164,6 @@ class MonthPage(QWizardPage):
         header = self.counts.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.counts.setMaximumHeight(220)
 
         self.blockers_title = QLabel()
         self.blockers_title.setObjectName("packageBlockersTitle")
@@ -205,9 +204,10 @@ class MonthPage(QWizardPage):
         layout.addWidget(self.summary)
         layout.addWidget(self.counts)
         layout.addWidget(self.blockers_title)
-        layout.addWidget(self.blockers, 1)
+        layout.addWidget(self.blockers, 10)
         layout.addLayout(jump_row)
         layout.addWidget(self.error)
+        layout.addStretch(1)
         self.load()
 
     def current_period(self) -> str:
@@ -253,13 +253,13 @@ class MonthPage(QWizardPage):
             self.summary.setText(self.tr(
                 "Package no. {0} of {1}: {2} changes of {3} households.").format(
                 f"{p.sequence:03d}", p.period, p.changes, p.households)
-                + (" " + self.tr("{0} requests of this month went into earlier packages.").format(
+                + (self.tr(" {0} requests of this month went into earlier packages.").format(
                     p.already_exported) if p.already_exported else ""))
             self.summary.setStyleSheet("")
         else:
             self.summary.setText(self.tr("{0} holds no signed-off request that is not in a package yet: "
                                          "there is nothing to export.").format(p.period)
-                                 + (" " + self.tr("{0} requests of this month went into earlier packages.")
+                                 + (self.tr(" {0} requests of this month went into earlier packages.")
                                     .format(p.already_exported) if p.already_exported else ""))
             self.summary.setStyleSheet("color: #555;")
         rows = [(type_label(t), n) for t in cr.TYPES if (n := p.by_type.get(t, 0))]
@@ -277,6 +277,9 @@ class MonthPage(QWizardPage):
                 if cell is not None:
                     cell.setFont(bold)
         self.counts.setVisible(bool(rows))
+        self.counts.setFixedHeight(self.counts.horizontalHeader().sizeHint().height()
+                                   + self.counts.verticalHeader().defaultSectionSize() * len(rows)
+                                   + 2 * self.counts.frameWidth())
         shown = p.changes > 0
         self.blockers_title.setVisible(shown)
         if p.blocked:

@@ -1275,7 +1275,7 @@
         <translation>{1} 第 {0} 号变更包：{3} 户，共 {2} 条变更。</translation>
     </message>
     <message>
-        <source>{0} requests of this month went into earlier packages.</source>
+        <source> {0} requests of this month went into earlier packages.</source>
         <translation>本月另有 {0} 条申请已在之前的变更包中报送。</translation>
     </message>
     <message>
@@ -2058,6 +2058,18 @@
     <message>
         <source>{0} things are wrong with this package:</source>
         <translation>该变更包有 {0} 处问题：</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>变更包</translation>
+    </message>
+    <message>
+        <source>{0}, no. {1}, {2} changes</source>
+        <translation>{0} 第 {1} 号，{2} 条变更</translation>
     </message>
 </context>
 <context>
