@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from povdesk.services.changes import ChangeRequestService
     from povdesk.services.checks import CheckService
     from povdesk.services.importer import ImportService
+    from povdesk.services.packages import PackageService
     from povdesk.services.printing import PrintService
     from povdesk.services.settings import YearSettingsService
     from povdesk.services.users import UserService
@@ -78,6 +79,12 @@ class Services:
         from povdesk.services.changes import ChangeRequestService
 
         return ChangeRequestService(db=self.db, registry=self.registry, checks=self.checks)
+
+    @cached_property
+    def packages(self) -> PackageService:
+        from povdesk.services.packages import PackageService
+
+        return PackageService(db=self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -557,3 +557,14 @@ class PackageService:
             key = self.public_key()
             public_pem = key.public_pem.encode("ascii") if key is not None else None
         return vp.verify(path, public_pem, previous)
+
+    # ------------------------------------------------------------------ the window's reads (issue 12 §5)
+    def pending_periods(self) -> list[tuple[str, int]]:
+        """The months holding signed-off requests that no package carries yet, with how many, oldest
+        first: the export wizard offers them."""
+        with self.db.reading() as s:
+            return [(str(p), int(n)) for p, n in s.execute(
+                select(ChangeRequest.period, func.count())
+                .where(ChangeRequest.status == cr.SIGNED_OFF, ChangeRequest.period.is_not(None),
+                       ChangeRequest.id.not_in(select(ChangePackageItem.request_id)))
+                .group_by(ChangeRequest.period).order_by(ChangeRequest.period))]

@@ -219,6 +219,10 @@ class MainWindow(QMainWindow):
         from povdesk.ui.changes_panel import install_changes_panel
 
         install_changes_panel(self)
+        # --- monthly packages (changes menu: export, history, office key) ----------------------
+        from povdesk.ui.package_history import install_package_actions
+
+        install_package_actions(self)
 
     # ================================================================== public API
     def add_dock(self, widget: QWidget, title: str,
