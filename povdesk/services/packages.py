@@ -762,6 +762,9 @@ class PackageService:
         self._users.require(frozenset({REVIEWER, DIRECTOR}), "import the province's feedback", "导入省级反馈")
         parsed = read_feedback(Path(path), DEFAULT_LIMITS.with_overrides(Settings.load().import_limits))
         problems = [FeedbackProblem(parsed.file, i.sheet, i.row, i.en, i.zh) for i in parsed.issues]
+        if not parsed.rows and not problems:
+            problems.append(FeedbackProblem(parsed.file, None, None, "the file answers no change",
+                                            "文件中没有任何变更的审核结果"))
         with self.db.transaction(lock="package", job="package feedback") as s:
             plan = self._feedback_plan(s, parsed, problems)
             if problems:

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from tests.cli.test_package_cli import cli
-from tests.cli.test_package_cli import signed as signed  # noqa: F401 - the fixture
+from tests.cli.test_package_cli import signed as signed
 from tests.services.package_setup import PERIOD
 
 
@@ -23,7 +23,7 @@ def answer(path: Path, rows: list[list[object]]) -> str:
     return str(path)
 
 
-def test_feedback_recorded_once_and_shown_in_the_history(signed: str, tmp_path: Path,  # noqa: F811
+def test_feedback_recorded_once_and_shown_in_the_history(signed: str, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli(signed, "dina", "export", "--period", PERIOD, "--out", str(tmp_path / "out")) == 0
@@ -58,7 +58,7 @@ def test_feedback_recorded_once_and_shown_in_the_history(signed: str, tmp_path: 
     assert row["feedback"]["by"] == "rita" and row["feedback"]["sha256"] == done["sha256"]
 
 
-def test_a_clerk_may_not_import_feedback(signed: str, tmp_path: Path,  # noqa: F811
+def test_feedback_without_a_reviewer_login_is_refused(signed: str, tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(signed, None, "feedback", answer(tmp_path / "f.xlsx", [[1, "通过"]])) == 2
     assert capsys.readouterr().err

@@ -263,6 +263,8 @@ def test_files_that_are_no_feedback_are_refused(o: Office, exported: tuple[list[
     with pytest.raises(BadInput) as caught:
         as_reviewer(o).feedback(bad_json)
     assert 'Not a povdesk feedback file: "format" is not "povdesk-province-feedback"' in caught.value.message("en")
+    exc = refused(o, json_file(tmp_path / "none.json", []))
+    assert exc.message("en").endswith("file none.json: the file answers no change.")
     exc = refused(o, json_file(tmp_path / "keys.json", [{"request": 1, "result": "通过"}]))
     assert "row 1: unknown keys request" in exc.message("en") and "含有未知的键 request" in exc.message("zh")
 
