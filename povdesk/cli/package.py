@@ -4,12 +4,15 @@
     povdesk --db DB [--user DIRECTOR] package public-key [--out FILE] [--format json]
     povdesk [--db DB] package verify FILE [--public-key PEM] [--previous FILE] [--format json]
     povdesk --db DB package history [--format json]
+    povdesk --db DB --user REVIEWER package feedback FILE [--format json]
 
 The password of --user (POVDESK_PASSWORD or a prompt) also opens the office's signing key, which is
 made on first need and kept encrypted with it. A refusal (role, a month with open error-level
 problems, a wrong password) exits 2 naming the reason; nothing is written. `verify` exits 0 only when
 every check holds, 1 naming each thing wrong; it never writes to the database, and with
---public-key it does not open one at all.
+--public-key it does not open one at all. `feedback` records the province's answer (.xlsx or JSON,
+docs/package-format.md): any wrong row exits 2 naming file, sheet, row and what is wrong, and
+nothing is written; importing the same answer again changes nothing and says so.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from povdesk.errors import BadInput, PovdeskError
 
 if TYPE_CHECKING:
     from povdesk.services.database import Database
+    from povdesk.services.packages import PackageService
 
 EXIT_REFUSED = 2
 
@@ -47,6 +51,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     verify.add_argument("--format", choices=("text", "json"), default="text")
     history = actions.add_parser("history", help="the packages exported")
     history.add_argument("--format", choices=("text", "json"), default="text")
+    feedback = actions.add_parser(
+        "feedback", help="record the province's answer: accepted, or rejected and returned to the maker",
+        description="Read the province's feedback (.xlsx with 申请编号 or 户编号 + 变更类型, 审核结果 通过/退回 and "
+                    "退回原因; or JSON as docs/package-format.md describes). Accepted changes are marked accepted; "
+                    "each rejected one comes back as a new returned request in its maker's queue. Any wrong row "
+                    "refuses the whole file (exit 2); nothing is written.")
+    feedback.add_argument("file", metavar="FILE")
+    feedback.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run, needs_db=False)
 
 
@@ -124,14 +136,57 @@ def _run(args: argparse.Namespace, db: Database, secret: str | None) -> int:
         if args.format == "json":
             print(json.dumps([{"period": p.period, "sequence": p.sequence, "file": p.file_name, "sha256": p.sha256,
                                "changes": p.changes, "by_type": dict(p.by_type), "exported_by": p.exported_by,
-                               "exported_at": p.exported_at.isoformat(timespec="seconds")} for p in rows],
+                               "exported_at": p.exported_at.isoformat(timespec="seconds"),
+                               "feedback": None if p.feedback_at is None else {
+                                   "at": p.feedback_at.isoformat(timespec="seconds"), "by": p.feedback_by,
+                                   "sha256": p.feedback_sha256, "files": p.feedback_files},
+                               "accepted": p.accepted, "rejected": p.rejected} for p in rows],
                              ensure_ascii=False, indent=1))
         else:
             for p in rows:
                 print("\t".join((p.period, f"{p.sequence:03d}", p.file_name, str(p.changes), p.exported_by,
                                  f"{p.exported_at:%Y-%m-%d %H:%M}", p.sha256)))
         return 0
+    if args.package_command == "feedback":
+        return _feedback(args, service, zh)
     raise AssertionError(args.package_command)
+
+
+def _feedback(args: argparse.Namespace, service: PackageService, zh: bool) -> int:
+    from povdesk.exchange.province_feedback import REJECTED
+    from povdesk.services.packages import FeedbackRefused
+
+    try:
+        done = service.feedback(args.file)
+    except FeedbackRefused as exc:
+        if args.format != "json":
+            raise
+        lang = "zh" if zh else "en"
+        print(json.dumps({"file": Path(args.file).name, "imported": False,
+                          "errors": [{"sheet": p.sheet, "row": p.row, "message": p.zh if zh else p.en,
+                                      "text": p.message(lang)} for p in exc.problems]}, ensure_ascii=False))
+        print(exc.message(args.lang), file=sys.stderr)
+        return EXIT_REFUSED
+    if args.format == "json":
+        print(json.dumps(done.as_json(args.lang), ensure_ascii=False))
+        return 0
+    for en, zh_text in done.notices:
+        print(zh_text if zh else en)
+    if not done.changed:
+        print(f"{done.file}：这份反馈已全部记录过（{len(done.unchanged)} 条），未作任何更改。" if zh else
+              f"{done.file}: every answer was already recorded ({len(done.unchanged)}); nothing changed.")
+        return 0
+    for p in done.packages:
+        print(f"{p.package}：通过 {p.accepted} 条，退回 {p.rejected} 条" if zh else
+              f"{p.package}: {p.accepted} accepted, {p.rejected} rejected")
+    for d in done.recorded:
+        if d.result == REJECTED:
+            print(f"  #{d.request_id} 退回：{d.reason} → 已生成退回申请 #{d.returned_as}（{d.maker}）" if zh else
+                  f"  #{d.request_id} rejected: {d.reason} -> returned as #{d.returned_as} to {d.maker}")
+    if done.unchanged:
+        print(f"另有 {len(done.unchanged)} 条已记录过，未更改。" if zh else
+              f"{len(done.unchanged)} answer(s) were already recorded and left as they were.")
+    return 0
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -694,6 +694,30 @@ class ChangePackageItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     package_id: Mapped[int] = mapped_column(ForeignKey("change_package.id"), index=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("change_request.id"), unique=True)
+    #: the province's answer (`package feedback`): accepted, rejected, or None while none came
+    result: Mapped[str | None] = mapped_column(String(10))
+    #: the province's reason for a rejection
+    result_reason: Mapped[str | None] = mapped_column(String(500))
+    #: the feedback file that brought the answer
+    feedback_id: Mapped[int | None] = mapped_column(ForeignKey("package_feedback.id"))
+    #: a rejection: the new request, returned to the maker, that carries the change again
+    returned_request_id: Mapped[int | None] = mapped_column(ForeignKey("change_request.id"))
+
+
+class PackageFeedback(Base):
+    """A feedback file of the province received for a package (`package feedback`): when, by whom,
+    the file's SHA-256, and how many of the package's changes it accepted and rejected (a file
+    answering several packages has one row per package)."""
+
+    __tablename__ = "package_feedback"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("change_package.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(260))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    received_by: Mapped[str] = mapped_column(String(40))
+    accepted: Mapped[int]
+    rejected: Mapped[int]
 
 
 class OfficeKey(Base):

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from povdesk import __version__
+from povdesk.config import Settings
 from povdesk.db.base import utcnow
 from povdesk.db.models import (
     AppUser,
@@ -47,6 +48,7 @@ from povdesk.db.models import (
     Household,
     Member,
     OfficeKey,
+    PackageFeedback,
     Problem,
     Township,
     Village,
@@ -54,11 +56,14 @@ from povdesk.db.models import (
 from povdesk.domain import changes as cr
 from povdesk.domain import dictionary as dd
 from povdesk.domain.resolutions import OPEN
-from povdesk.domain.roles import DIRECTOR
+from povdesk.domain.roles import DIRECTOR, REVIEWER
 from povdesk.errors import Cancelled, Conflict, InvalidValue, NotFound
 from povdesk.exchange import office_key, package_writer
+from povdesk.exchange import province_feedback as pf
 from povdesk.exchange import verify_package as vp
 from povdesk.exchange.package_workbook import AdjustmentRow, workbook_bytes
+from povdesk.exchange.province_feedback import ParsedFeedback, read_feedback
+from povdesk.exchange.readers import DEFAULT_LIMITS
 from povdesk.reports.signoff_pdf import SignoffSheet, signoff_pdf
 from povdesk.services import audit
 from povdesk.services.database import Database
@@ -134,6 +139,18 @@ class PackageRecord:
     exported_at: dt.datetime
     exported_by: str
     key_fingerprint: str
+    #: the province's feedback (`feedback`): the latest file received (when, by whom, its SHA-256),
+    #: how many files, and the requests answered accepted / rejected so far (None/0 before any)
+    feedback_at: dt.datetime | None = None
+    feedback_by: str | None = None
+    feedback_sha256: str | None = None
+    feedback_files: int = 0
+    accepted: int = 0
+    rejected: int = 0
+
+    @property
+    def unanswered(self) -> int:
+        return self.changes - self.accepted - self.rejected
 
 
 @dataclass(frozen=True)
@@ -169,6 +186,162 @@ class _Read:
     sequence: int = 1
     previous_sha256: str | None = None
     max_package_id: int | None = None
+
+
+#: `change_request.source` of a request that carries again a change the province rejected
+PROVINCE_SOURCE = "province"
+#: the row problems a feedback refusal names at most in its message (`FeedbackRefused.problems` has all)
+SHOWN_PROBLEMS = 50
+
+
+@dataclass(frozen=True)
+class FeedbackProblem:
+    """What is wrong with one row of a feedback file (row None: the file)."""
+
+    file: str
+    sheet: str | None
+    row: int | None
+    en: str
+    zh: str
+
+    def message(self, lang: str = "en") -> str:
+        return pf.FeedbackIssue(self.sheet, self.row, self.en, self.zh).message(self.file, lang)
+
+
+@dataclass
+class FeedbackRefused(InvalidValue):
+    """A feedback file with any wrong row: nothing was written; every problem is listed."""
+
+    problems: tuple[FeedbackProblem, ...] = ()
+
+
+def _feedback_refusal(file: str, problems: list[FeedbackProblem]) -> FeedbackRefused:
+    shown = problems[:SHOWN_PROBLEMS]
+    more_en = f"; and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+    more_zh = f"；等共 {len(problems)} 处" if len(problems) > len(shown) else ""
+    return FeedbackRefused("package.feedback_rows",
+                           f"The feedback {file} was not imported, nothing was written: "
+                           + "; ".join(p.message("en") for p in shown) + more_en + ".",
+                           f"反馈文件“{file}”未导入，未写入任何数据：" + "；".join(p.message("zh") for p in shown)
+                           + more_zh + "。", problems=tuple(problems))
+
+
+@dataclass(frozen=True)
+class FeedbackDecision:
+    """One answer of the province to an exported request."""
+
+    request_id: int
+    #: the package file that carried the request
+    package: str
+    #: `province_feedback.ACCEPTED` or `REJECTED`
+    result: str
+    reason: str | None
+    maker: str
+    #: a rejection: the new request returned to the maker
+    returned_as: int | None
+    sheet: str | None
+    row: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"request_id": self.request_id, "package": self.package, "result": self.result,
+                "reason": self.reason, "maker": self.maker, "returned_as": self.returned_as}
+
+
+@dataclass(frozen=True)
+class PackageFeedbackCount:
+    """What one import recorded for one package."""
+
+    package: str
+    period: str
+    sequence: int
+    accepted: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class FeedbackResult:
+    file: str
+    sha256: str
+    #: answers recorded by this import
+    recorded: tuple[FeedbackDecision, ...]
+    #: answers already recorded the same way (left as they were)
+    unchanged: tuple[FeedbackDecision, ...]
+    packages: tuple[PackageFeedbackCount, ...]
+    #: (English, Chinese): rows repeated, sheets read past
+    notices: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.recorded)
+
+    @property
+    def accepted(self) -> tuple[FeedbackDecision, ...]:
+        return tuple(d for d in self.recorded if d.result == pf.ACCEPTED)
+
+    @property
+    def rejected(self) -> tuple[FeedbackDecision, ...]:
+        return tuple(d for d in self.recorded if d.result == pf.REJECTED)
+
+    def as_json(self, lang: str = "en") -> dict[str, Any]:
+        zh = lang.startswith("zh")
+        return {"file": self.file, "sha256": self.sha256, "changed": self.changed,
+                "accepted": [d.request_id for d in self.accepted],
+                "rejected": [d.as_json() for d in self.rejected],
+                "unchanged": [d.request_id for d in self.unchanged],
+                "packages": [{"package": p.package, "period": p.period, "sequence": p.sequence,
+                              "accepted": p.accepted, "rejected": p.rejected} for p in self.packages],
+                "notices": [z if zh else e for e, z in self.notices]}
+
+
+@dataclass(frozen=True)
+class FeedbackReceipt:
+    """A feedback file recorded for a package."""
+
+    id: int
+    package_id: int
+    file_name: str
+    file_sha256: str
+    received_at: dt.datetime
+    received_by: str
+    accepted: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class PackageAnswer:
+    """A request a package carries, with the province's answer."""
+
+    request_id: int
+    type: str
+    maker: str
+    result: str | None
+    reason: str | None
+    returned_as: int | None
+
+
+@dataclass
+class _FeedbackPlan:
+    #: (decision, item id, package id) to record
+    new: list[tuple[FeedbackDecision, int, int]] = field(default_factory=list)
+    unchanged: list[FeedbackDecision] = field(default_factory=list)
+    notices: list[tuple[str, str]] = field(default_factory=list)
+    #: package id -> (file name, period, sequence)
+    packages: dict[int, tuple[str, str, int]] = field(default_factory=dict)
+
+    def tally(self) -> dict[int, tuple[int, int]]:
+        """package id -> (accepted, rejected) of the new answers, in package order."""
+        out: dict[int, list[int]] = {}
+        for d, _item, pid in self.new:
+            counts = out.setdefault(pid, [0, 0])
+            counts[0 if d.result == pf.ACCEPTED else 1] += 1
+        return {pid: (a, r) for pid, (a, r) in sorted(out.items())}
+
+    def counts(self) -> list[PackageFeedbackCount]:
+        return [PackageFeedbackCount(*self.packages[pid], a, r) for pid, (a, r) in self.tally().items()]
+
+
+def _chunked(items: list[Any], size: int = 900) -> list[list[Any]]:
+    return [items[k:k + size] for k in range(0, len(items), size)]
 
 
 def _check_period(period: str) -> str:
@@ -252,12 +425,27 @@ class PackageService:
 
     # ------------------------------------------------------------------ reading
     def history(self) -> list[PackageRecord]:
-        """Every package, newest first."""
+        """Every package, newest first, with the province's feedback received for it."""
         with self.db.reading() as s:
-            return [PackageRecord(p.id, p.period, p.sequence, p.file_name, p.sha256, p.size, p.previous_sha256,
-                                  p.changes, dict((p.counts or {}).get("by_type", {})), p.signed_off_at,
-                                  p.exported_at, p.exported_by, p.key_fingerprint)
-                    for p in s.scalars(select(ChangePackage).order_by(ChangePackage.id.desc()))]
+            answers: dict[int, dict[str, int]] = defaultdict(dict)
+            for pid, result, n in s.execute(
+                    select(ChangePackageItem.package_id, ChangePackageItem.result, func.count())
+                    .where(ChangePackageItem.result.is_not(None))
+                    .group_by(ChangePackageItem.package_id, ChangePackageItem.result)):
+                answers[pid][str(result)] = int(n)
+            received: dict[int, tuple[dt.datetime, str, str, int]] = {}
+            for f in s.scalars(select(PackageFeedback).order_by(PackageFeedback.id)):
+                files = received[f.package_id][3] if f.package_id in received else 0
+                received[f.package_id] = (f.received_at, f.received_by, f.file_sha256, files + 1)
+            out = []
+            for p in s.scalars(select(ChangePackage).order_by(ChangePackage.id.desc())):
+                at, by, sha, files = received.get(p.id, (None, None, None, 0))
+                out.append(PackageRecord(
+                    p.id, p.period, p.sequence, p.file_name, p.sha256, p.size, p.previous_sha256, p.changes,
+                    dict((p.counts or {}).get("by_type", {})), p.signed_off_at, p.exported_at, p.exported_by,
+                    p.key_fingerprint, feedback_at=at, feedback_by=by, feedback_sha256=sha, feedback_files=files,
+                    accepted=answers[p.id].get(pf.ACCEPTED, 0), rejected=answers[p.id].get(pf.REJECTED, 0)))
+            return out
 
     def exported_requests(self, period: str) -> int:
         """How many requests of `period` packages already carry."""
@@ -473,7 +661,9 @@ class PackageService:
             township_counts[tcode] += 1
             township_names[tcode] = tname
             act = acts[r.id]
-            made = act.get("made", (r.maker, r.created_at))
+            # the maker is the request's own (a copy returned after the province's feedback is made by
+            # the importing reviewer's act, but belongs to the maker of the request it carries again)
+            made = (r.maker, act["made"][1]) if "made" in act else (r.maker, r.created_at)
             approved = act.get(cr.APPROVED)
             signed = act.get(cr.SIGNED_OFF, (r.signer or "", r.updated_at))
             got.signers.add(signed[0])
@@ -568,3 +758,227 @@ class PackageService:
                 .where(ChangeRequest.status == cr.SIGNED_OFF, ChangeRequest.period.is_not(None),
                        ChangeRequest.id.not_in(select(ChangePackageItem.request_id)))
                 .group_by(ChangeRequest.period).order_by(ChangeRequest.period))]
+    # ------------------------------------------------------------------ feedback (issue 12 §4)
+    def feedback(self, path: str | Path) -> FeedbackResult:
+        """Record the province's answer (`exchange.province_feedback`: a workbook or JSON) to
+        exported requests, in one transaction: an accepted change is marked accepted; a rejected one
+        keeps its signed-off request untouched (it records the rejection and the reason) and is
+        carried again by a NEW request, a copy returned to its maker with the province's reason.
+        Every row must name a request an exported package carries (by id, or household number and
+        type); any problem in any row refuses the whole file (`FeedbackRefused`, naming file, sheet,
+        row and what is wrong) and writes nothing. An answer already recorded is left as it is, so
+        importing the same feedback again changes nothing; a different answer to an answered
+        request is refused. Reviewer or director."""
+        self._users.require(frozenset({REVIEWER, DIRECTOR}), "import the province's feedback", "导入省级反馈")
+        parsed = read_feedback(Path(path), DEFAULT_LIMITS.with_overrides(Settings.load().import_limits))
+        problems = [FeedbackProblem(parsed.file, i.sheet, i.row, i.en, i.zh) for i in parsed.issues]
+        if not parsed.rows and not problems:
+            problems.append(FeedbackProblem(parsed.file, None, None, "the file answers no change",
+                                            "文件中没有任何变更的审核结果"))
+        with self.db.transaction(lock="package", job="package feedback") as s:
+            plan = self._feedback_plan(s, parsed, problems)
+            if problems:
+                raise _feedback_refusal(parsed.file, problems)
+            if not plan.new:
+                return FeedbackResult(parsed.file, parsed.sha256, (), tuple(plan.unchanged), (),
+                                      tuple(parsed.notices) + tuple(plan.notices))
+            done = self._feedback_write(s, parsed, plan)
+        return FeedbackResult(parsed.file, parsed.sha256, tuple(done), tuple(plan.unchanged),
+                              tuple(plan.counts()), tuple(parsed.notices) + tuple(plan.notices))
+
+    def feedback_received(self, package_id: int) -> list[FeedbackReceipt]:
+        """The feedback files recorded for a package, oldest first (reads only)."""
+        with self.db.reading() as s:
+            return [FeedbackReceipt(f.id, f.package_id, f.file_name, f.file_sha256, f.received_at, f.received_by,
+                                    f.accepted, f.rejected)
+                    for f in s.scalars(select(PackageFeedback).where(PackageFeedback.package_id == package_id)
+                                       .order_by(PackageFeedback.id))]
+
+    def package_answers(self, package_id: int) -> list[PackageAnswer]:
+        """Each request a package carries with the province's answer (None while none came), by id."""
+        with self.db.reading() as s:
+            return [PackageAnswer(rid, rtype, maker, result, reason, returned)
+                    for rid, rtype, maker, result, reason, returned in s.execute(
+                        select(ChangePackageItem.request_id, ChangeRequest.type, ChangeRequest.maker,
+                               ChangePackageItem.result, ChangePackageItem.result_reason,
+                               ChangePackageItem.returned_request_id)
+                        .join(ChangeRequest, ChangeRequest.id == ChangePackageItem.request_id)
+                        .where(ChangePackageItem.package_id == package_id).order_by(ChangePackageItem.request_id))]
+
+    def _feedback_plan(self, s: Session, parsed: ParsedFeedback, problems: list[FeedbackProblem]) -> _FeedbackPlan:
+        """Which exported request each row answers; problems for every row that names none, or
+        contradicts another row or an answer already recorded."""
+        plan = _FeedbackPlan()
+        packages = {p.id: p for p in s.scalars(select(ChangePackage))}
+        by_name: dict[str, int] = {}
+        for p in packages.values():
+            by_name[p.file_name.casefold()] = p.id
+            by_name[p.file_name.removesuffix(".zip").casefold()] = p.id
+            by_name[p.sha256.casefold()] = p.id
+
+        def bad(row: pf.FeedbackRow, en: str, zh: str) -> None:
+            problems.append(FeedbackProblem(parsed.file, row.sheet, row.row, en, zh))
+
+        def where(row: pf.FeedbackRow) -> str:
+            return f"{row.sheet}:{row.row}" if row.sheet else str(row.row)
+
+        ids = {r.request_id for r in parsed.rows if r.request_id is not None}
+        households = {r.household_no for r in parsed.rows if r.request_id is None and r.household_no}
+        c, i = ChangeRequest, ChangePackageItem
+        found: dict[int, Any] = {}
+        cols = (c.id, c.type, c.status, c.maker, Household.household_no, i.id.label("item_id"),
+                i.package_id, i.result, i.result_reason, i.returned_request_id, i.feedback_id)
+        base = (select(*cols).outerjoin(Household, Household.id == c.household_id)
+                .outerjoin(i, i.request_id == c.id))
+        for chunk in _chunked(sorted(ids)):
+            for row in s.execute(base.where(c.id.in_(chunk))):
+                found[row.id] = row
+        by_household: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for chunk in _chunked(sorted(households)):
+            for row in s.execute(base.where(Household.household_no.in_(chunk), i.id.is_not(None))
+                                 .order_by(c.id)):
+                by_household[(row.household_no, row.type)].append(row)
+                found.setdefault(row.id, row)
+        answered: dict[int, pf.FeedbackRow] = {}
+        for r in parsed.rows:
+            package_id = None
+            if r.package:
+                package_id = by_name.get(r.package.strip().casefold())
+                if package_id is None:
+                    bad(r, f"no package '{r.package}' was exported by this office",
+                        f"本县没有导出过变更包“{r.package}”")
+                    continue
+            if r.request_id is not None:
+                got = found.get(r.request_id)
+                if got is None:
+                    bad(r, f"no change request #{r.request_id}", f"找不到变更申请 #{r.request_id}")
+                    continue
+                if got.item_id is None:
+                    bad(r, f"change request #{r.request_id} is in no exported package "
+                           f"({cr.status_label(got.status, 'en').lower()})",
+                        f"变更申请 #{r.request_id} 不在任何已导出的变更包中（{cr.status_label(got.status)}）")
+                    continue
+                if r.household_no and r.household_no != (got.household_no or ""):
+                    bad(r, f"change request #{r.request_id} is of household {got.household_no or '-'}, "
+                           f"not {r.household_no}",
+                        f"变更申请 #{r.request_id} 属于户 {got.household_no or '-'}，不是 {r.household_no}")
+                    continue
+                if r.type and r.type != got.type:
+                    bad(r, f"change request #{r.request_id} is a {cr.TYPES[got.type].en.lower()}, "
+                           f"not a {cr.TYPES[r.type].en.lower()}",
+                        f"变更申请 #{r.request_id} 是“{cr.TYPES[got.type].zh}”，不是“{cr.TYPES[r.type].zh}”")
+                    continue
+            else:
+                assert r.household_no is not None and r.type is not None
+                candidates = [x for x in by_household.get((r.household_no, r.type), [])
+                              if package_id is None or x.package_id == package_id]
+                kind = cr.TYPES[r.type]
+                if not candidates:
+                    bad(r, f"no exported {kind.en.lower()} of household {r.household_no}",
+                        f"户 {r.household_no} 没有已导出的“{kind.zh}”变更")
+                    continue
+                if len(candidates) > 1:
+                    listed = ", ".join(f"#{x.id}" for x in candidates)
+                    bad(r, f"household {r.household_no} has {len(candidates)} exported {kind.en.lower()} requests "
+                           f"({listed}): give the request id (申请编号)",
+                        f"户 {r.household_no} 有 {len(candidates)} 条已导出的“{kind.zh}”变更（{listed.replace(', ', '、')}），"
+                        "请填写申请编号")
+                    continue
+                got = candidates[0]
+            if package_id is not None and got.package_id != package_id:
+                carried = packages[got.package_id].file_name
+                bad(r, f"change request #{got.id} is carried by {carried}, not {r.package}",
+                    f"变更申请 #{got.id} 在变更包“{carried}”中，不在“{r.package}”中")
+                continue
+            earlier = answered.get(got.id)
+            if earlier is not None:
+                if (earlier.result, earlier.reason) == (r.result, r.reason):
+                    plan.notices.append((f"row {where(r)} repeats row {where(earlier)} (request #{got.id}): "
+                                         "taken once", f"第 {where(r)} 行与第 {where(earlier)} 行重复"
+                                         f"（变更申请 #{got.id}），只计一次"))
+                else:
+                    bad(r, f"request #{got.id} is answered differently in row {where(earlier)}",
+                        f"变更申请 #{got.id} 在第 {where(earlier)} 行的答复与本行不同")
+                continue
+            answered[got.id] = r
+            decision = FeedbackDecision(got.id, packages[got.package_id].file_name, r.result, r.reason, got.maker,
+                                        got.returned_request_id, r.sheet, r.row)
+            if got.result is not None:
+                if (got.result, got.result_reason if got.result == pf.REJECTED else None) == (
+                        r.result, r.reason if r.result == pf.REJECTED else None):
+                    plan.unchanged.append(decision)
+                else:
+                    bad(r, f"request #{got.id} was already answered "
+                           f"{pf.result_label(got.result, 'en')}"
+                           + (f" ({got.result_reason})" if got.result_reason else "")
+                           + "; a different answer is not taken (ask the province which one holds)",
+                        f"变更申请 #{got.id} 已记录省级答复“{pf.result_label(got.result)}”"
+                        + (f"（{got.result_reason}）" if got.result_reason else "")
+                        + "，与本行不同，不予采用（请向省级核实）")
+                continue
+            plan.new.append((decision, got.item_id, got.package_id))
+        plan.packages = {pid: (p.file_name, p.period, p.sequence) for pid, p in packages.items()}
+        return plan
+
+    def _feedback_write(self, s: Session, parsed: ParsedFeedback,
+                        plan: _FeedbackPlan) -> list[FeedbackDecision]:
+        now = utcnow()
+        receipts: dict[int, PackageFeedback] = {}
+        for pid, (accepted, rejected) in plan.tally().items():
+            receipts[pid] = PackageFeedback(package_id=pid, file_name=parsed.file[:260], file_sha256=parsed.sha256,
+                                            received_at=now, received_by=self.db.user, accepted=accepted,
+                                            rejected=rejected)
+            s.add(receipts[pid])
+        s.flush()
+        done: list[FeedbackDecision] = []
+        returned: list[tuple[FeedbackDecision, int]] = []
+        for decision, item_id, pid in plan.new:
+            item = s.get(ChangePackageItem, item_id)
+            assert item is not None
+            item.result = decision.result
+            item.result_reason = decision.reason if decision.result == pf.REJECTED else None
+            item.feedback_id = receipts[pid].id
+            if decision.result == pf.REJECTED:
+                copy_id = self._return_copy(s, decision, plan.packages[pid][0], now)
+                item.returned_request_id = copy_id
+                decision = replace(decision, returned_as=copy_id)
+                returned.append((decision, copy_id))
+            done.append(decision)
+        s.flush()
+        for decision, copy_id in returned:
+            audit.record(s, user=self.db.user, action="change.province_rejected", subject=f"CR-{decision.request_id}",
+                         detail={"reason": decision.reason, "returned_as": f"CR-{copy_id}",
+                                 "package": decision.package, "maker": decision.maker})
+        audit.record(s, user=self.db.user, action="package.feedback", subject=parsed.file[:200],
+                     detail={"sha256": parsed.sha256,
+                             "accepted": sum(1 for d in done if d.result == pf.ACCEPTED),
+                             "rejected": sum(1 for d in done if d.result == pf.REJECTED),
+                             "unchanged": len(plan.unchanged),
+                             "packages": sorted(plan.packages[pid][0] for pid in receipts)})
+        return done
+
+    def _return_copy(self, s: Session, decision: FeedbackDecision, package: str, now: dt.datetime) -> int:
+        """The rejected request carried again: a new request of the same maker, type, household,
+        fields, notice, reason and evidence, returned (in its maker's "returned to me" queue) with
+        the province's reason; `source` "province", `source_ref` "CR-<rejected id>"."""
+        r = s.get(ChangeRequest, decision.request_id)
+        assert r is not None
+        reason = decision.reason or ""
+        comment = f"省级审核退回（{package}，CR-{r.id}）：{reason}"[:500]
+        copy = ChangeRequest(
+            type=r.type, household_id=r.household_id, village_id=r.village_id, member_id=r.member_id,
+            status=cr.RETURNED, based_on_version=r.based_on_version, reason=r.reason, note=r.note, cause=r.cause,
+            event_date=r.event_date, year=r.year, new_head_member_id=r.new_head_member_id,
+            notice=dict(r.notice) if r.notice is not None else None, source=PROVINCE_SOURCE,
+            source_ref=f"CR-{r.id}", maker=r.maker, reviewer=self.db.user, review_comment=comment,
+            detail=dict(r.detail) if r.detail is not None else None, created_at=now, updated_at=now)
+        s.add(copy)
+        s.flush()
+        for f in s.scalars(select(ChangeField).where(ChangeField.request_id == r.id).order_by(ChangeField.id)):
+            s.add(ChangeField(request_id=copy.id, entity=f.entity, field=f.field, member_id=f.member_id,
+                              member_index=f.member_index, before=f.before, after=f.after, current=f.current))
+        for e in s.scalars(select(ChangeEvidence).where(ChangeEvidence.request_id == r.id).order_by(ChangeEvidence.id)):
+            s.add(ChangeEvidence(request_id=copy.id, file_id=e.file_id, name=e.name))
+        s.add(ChangeEvent(request_id=copy.id, at=now, user=self.db.user, from_status=None, to_status=cr.RETURNED,
+                          comment=comment))
+        return copy.id

@@ -49,20 +49,6 @@ from povdesk.ui.package_wizard import (
 from povdesk.ui.table_models import ROOT, Index, ReadOnlyTableModel
 from povdesk.ui.tasks import Task, run_in_background
 
-#: the history record's feedback fields, by the names they may carry (issue 12 §4 is being built):
-#: a missing one is shown empty
-FEEDBACK_AT = ("feedback_at", "feedback_received_at", "feedback_received")
-ACCEPTED = ("accepted", "accepted_count")
-REJECTED = ("rejected", "rejected_count")
-
-
-def _optional(record: object, names: Sequence[str]) -> Any:
-    for name in names:
-        value = getattr(record, name, None)
-        if value is not None:
-            return value
-    return None
-
 
 def local_time(at: dt.datetime | None) -> str:
     """A stored time (UTC, naive) in the desk's time zone."""
@@ -106,8 +92,8 @@ class PackageHistoryModel(ReadOnlyTableModel):
     def _row(r: PackageRecord) -> list[str]:
         types = " · ".join(f"{type_label(t)} {r.by_type[t]}" for t in cr.TYPES if r.by_type.get(t))
         return [r.file_name, r.period, f"{r.sequence:03d}", f"{r.changes:,}", types, r.exported_by,
-                local_time(r.exported_at), r.sha256[:16] + "…", _shown(_optional(r, FEEDBACK_AT)),
-                _shown(_optional(r, ACCEPTED)), _shown(_optional(r, REJECTED))]
+                local_time(r.exported_at), r.sha256[:16] + "…", local_time(r.feedback_at),
+                _shown(r.accepted) if r.feedback_files else "", _shown(r.rejected) if r.feedback_files else ""]
 
     def record(self, row: int) -> PackageRecord | None:
         return self._records[row] if 0 <= row < len(self._records) else None

@@ -228,12 +228,13 @@ def test_the_history_shows_the_feedback_its_records_carry(qtbot) -> None:  # typ
     base = dict.fromkeys(fields)
     base.update(id=1, period="2020-01", sequence=2, file_name="513437-2020-01-002.zip", sha256="ab" * 32, size=10,
                 changes=5, by_type={"correct": 3, "exit": 2}, exported_at=at, signed_off_at=at, exported_by="dina")
-    WithFeedback = dataclasses.make_dataclass(
-        "WithFeedback", [("feedback_at", dt.datetime | None, None), ("accepted", int | None, None),
-                         ("rejected", int | None, None)], bases=(PackageRecord,), frozen=True)
-    record = WithFeedback(**base, feedback_at=at, accepted=4, rejected=1)
+    base.update(feedback_at=None, feedback_by=None, feedback_sha256=None, feedback_files=0, accepted=0, rejected=0)
+    record = PackageRecord(**base)  # type: ignore[arg-type]
+    answered = dataclasses.replace(record, feedback_at=at, feedback_by="rita", feedback_files=1, accepted=4, rejected=1)
     model = PackageHistoryModel()
     model.set_records([record])
+    assert model.index(0, model.FEEDBACK).data() == model.index(0, model.ACCEPTED).data() == ""  # none yet
+    model.set_records([answered])
     assert model.index(0, model.FEEDBACK).data() == package_history.local_time(at)
     assert model.index(0, model.ACCEPTED).data() == "4" and model.index(0, model.REJECTED).data() == "1"
     assert model.index(0, model.SEQUENCE).data() == "002"
