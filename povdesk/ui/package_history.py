@@ -189,6 +189,8 @@ class PackageHistoryWindow(QDialog):
         self.message: str | None = None
         self.opener: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self.ask_file: Callable[[PackageRecord], Path | None] = self._ask_file
+        self.ask_feedback_file: Callable[[], Path | None] = self._ask_feedback_file
+        self.feedback_task: Task | None = None
         self.verify_task: Task | None = None
         self.verify_dialog: VerifyDialog | None = None
         self.on_export: Callable[[], object] | None = None
@@ -219,6 +221,16 @@ class PackageHistoryWindow(QDialog):
         self.verify_button = QPushButton(self.tr("Verify…"))
         self.verify_button.setObjectName("packageVerify")
         self.verify_button.clicked.connect(lambda: self.verify())
+        self.feedback_button = QPushButton(self.tr("Import feedback…"))
+        self.feedback_button.setObjectName("packageFeedback")
+        self.feedback_button.setToolTip(self.tr("The province's answer to the packages sent (.xlsx or .json): "
+                                                "accepted changes are marked, each rejected one comes back "
+                                                "to its maker as a returned request"))
+        self.feedback_button.clicked.connect(lambda: self.import_feedback())
+        self.info = QLabel()
+        self.info.setObjectName("packageInfo")
+        self.info.setWordWrap(True)
+        self.info.hide()
         self.open_button = QPushButton(self.tr("Open folder"))
         self.open_button.setObjectName("packageOpen")
         self.open_button.clicked.connect(lambda: self.open_folder())
@@ -231,10 +243,12 @@ class PackageHistoryWindow(QDialog):
         buttons.addWidget(self.count, 1)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.verify_button)
+        buttons.addWidget(self.feedback_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.error)
+        layout.addWidget(self.info)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self.resize(1180, 460)
@@ -328,6 +342,44 @@ class PackageHistoryWindow(QDialog):
                                              progress_label=self.tr("Verifying {0}…").format(path.name),
                                              cancellable=False)
         return self.verify_task
+
+    # ------------------------------------------------------------------ the province's feedback
+    def _ask_feedback_file(self) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("The province's feedback"), package_folder(),
+            self.tr("Feedback (*.xlsx *.xls *.csv *.json);;All files (*)"))
+        return Path(path) if path else None
+
+    def import_feedback(self, path: Path | None = None) -> Task | None:
+        """Read the province's answer (off the GUI thread) and say what it changed; a refused file
+        (every row is checked first, nothing is written) shows each problem."""
+        path = path or self.ask_feedback_file()
+        if path is None:
+            return None
+        packages = self.services.packages
+        target = path
+        self.error.hide()
+        self.info.hide()
+
+        def work(_progress: Any, _cancel: Any) -> Any:
+            return packages.feedback(target)
+
+        def done(result: Any) -> None:
+            if not result.changed:
+                text = self.tr("{0}: nothing new, every answer in it was already recorded.").format(target.name)
+            else:
+                text = self.tr("{0}: {1} accepted, {2} rejected; each rejected change is back in its maker's "
+                               "queue as a returned request.").format(target.name, len(result.accepted),
+                                                                      len(result.rejected))
+            self.message = text
+            self.info.setText(text)
+            self.info.show()
+            self.reload()
+
+        self.feedback_task = run_in_background(work, parent=self, on_done=done, on_error=self._failed,
+                                               progress_label=self.tr("Reading {0}…").format(path.name),
+                                               cancellable=False)
+        return self.feedback_task
 
     def _failed(self, exc: BaseException) -> None:
         self._refused(error_text(exc))

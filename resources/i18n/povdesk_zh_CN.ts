@@ -1451,6 +1451,14 @@
         <translation>核验…</translation>
     </message>
     <message>
+        <source>Import feedback…</source>
+        <translation>导入省级反馈…</translation>
+    </message>
+    <message>
+        <source>The province&apos;s answer to the packages sent (.xlsx or .json): accepted changes are marked, each rejected one comes back to its maker as a returned request</source>
+        <translation>省级对已上报变更包的审核结果（.xlsx 或 .json）：通过的变更予以标记，退回的变更作为“已退回”申请回到其申请人</translation>
+    </message>
+    <message>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
@@ -1478,12 +1486,31 @@
         <source>Verifying {0}…</source>
         <translation>正在核验 {0}…</translation>
     </message>
+    <message>
+        <source>The province&apos;s feedback</source>
+        <translation>省级反馈</translation>
+    </message>
+    <message>
+        <source>Feedback (*.xlsx *.xls *.csv *.json);;All files (*)</source>
+        <translation>反馈文件 (*.xlsx *.xls *.csv *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>{0}: nothing new, every answer in it was already recorded.</source>
+        <translation>{0}：没有新内容，其中的审核结果均已记录。</translation>
+    </message>
+    <message>
+        <source>{0}: {1} accepted, {2} rejected; each rejected change is back in its maker&apos;s queue as a returned request.</source>
+        <translation>{0}：通过 {1} 条，退回 {2} 条；每条退回的变更已作为“已退回”申请回到其申请人的待办中。</translation>
+    </message>
+    <message>
+        <source>Reading {0}…</source>
+        <translation>正在读取 {0}…</translation>
+    </message>
 </context>
 <context>
     <name>Packages</name>
     <message>
         <source>yes</source>
-        <extracomment>the history record&apos;s feedback fields, by the names they may carry (issue 12 §4 is being built): a missing one is shown empty</extracomment>
         <translation>是</translation>
     </message>
     <message>

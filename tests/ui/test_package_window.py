@@ -272,3 +272,33 @@ def test_the_office_key_is_shown_copied_and_saved(qtbot, login_as, ui_language, 
 
     seen.load()
     assert seen.key == key and seen.copy_button.isVisible()
+
+
+def test_the_provinces_feedback_is_imported_from_the_history(qtbot, login_as, make_window,  # type: ignore[no-untyped-def]
+                                                             tmp_path: Path) -> None:
+    import json
+
+    director, _hid, period = _signed_month(login_as)
+    request_id = director.changes.list(period=period)[0].id
+    assert director.packages.export(period, tmp_path / "out", password=DEMO_PASSWORD).file is not None
+    window = make_window(login_as("reviewer"), language="zh_CN")
+    window.actions_by_name["package_history"].trigger()
+    history: PackageHistoryWindow = window.package_history
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "povdesk-province-feedback", "format_version": 1, "results": [{"request_id": 99999, "result": "通过"}]}), encoding="utf-8")
+    _wait(qtbot, history.import_feedback(bad))
+    assert history.error.isVisibleTo(history) and "bad.json" in (history.message or "")
+    assert history.model.index(0, history.model.FEEDBACK).data() == ""  # a refused file writes nothing
+    good = tmp_path / "fb.json"
+    good.write_text(json.dumps({"format": "povdesk-province-feedback", "format_version": 1,
+                               "results": [{"request_id": request_id, "result": "退回", "reason": "电话号码有误"}]},
+                               ensure_ascii=False), encoding="utf-8")
+    history.ask_feedback_file = lambda: good
+    _wait(qtbot, history.import_feedback())
+    assert history.info.isVisibleTo(history) and "0 accepted" not in (history.message or "")
+    m = history.model
+    assert m.index(0, m.ACCEPTED).data() == "0" and m.index(0, m.REJECTED).data() == "1"
+    returned = login_as("clerk").changes.queue(cr.RETURNED, maker="clerk")
+    assert [r.type for r in returned] == [cr.CORRECT]  # back in its maker's queue
+    _wait(qtbot, history.import_feedback(good))
+    assert "已" in (history.message or "") or "already" in (history.message or "")  # nothing new
