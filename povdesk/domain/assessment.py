@@ -51,10 +51,15 @@ HOUSING = "housing"
 WATER = "water"
 POWER = "power"
 INDICATORS = (INCOME, EDUCATION, MEDICAL, HOUSING, WATER, POWER)
+#: 两不愁 (food and clothing): the registry records nothing it could be judged on, so it is not among
+#: the indicators the rules and the pane judge; the printed form shows it for the visit to verify
+#: (`food_and_clothing`).
+FOOD_CLOTHING = "food_clothing"
 
 #: key -> (printed name, English name, the dictionary field it concerns)
 _INDICATOR = {
-    INCOME: ("不愁吃、不愁穿(收入)", "Food and clothing (income above the exit line)", "income.per_capita_net"),
+    INCOME: ("一超(人均纯收入)", "Income above the exit line", "income.per_capita_net"),
+    FOOD_CLOTHING: ("两不愁(不愁吃穿)", "Food and clothing", "household.status"),
     EDUCATION: ("义务教育有保障", "Compulsory education", "member.school_status"),
     MEDICAL: ("基本医疗有保障", "Basic medical care", "member.ins_medical"),
     HOUSING: ("住房安全有保障", "Safe housing", "conditions.dangerous_house"),
@@ -391,3 +396,15 @@ def _conditions_basis(keys: Sequence[str], cond: YearRow | None, year: int,
     if cond is None:
         return f"未登记 {year} 年生产生活条件", f"no living conditions recorded for {year}"
     return _pairs(keys, cond, "zh", books), _pairs(keys, cond, "en", books)
+
+
+def food_and_clothing() -> Verdict:
+    """两不愁 as its own row of the printed form, apart from 一超 (issue 14 §4): its standard as the
+    2019 explainers give it (domain.md §3.2: staple food enough with some protein; clothes for each
+    season). No field of the registry records it, so the verdict is unknown (None) and the visiting
+    cadres judge it on the form."""
+    return Verdict(FOOD_CLOTHING, None, _INDICATOR[FOOD_CLOTHING][2],
+                   standard_zh="不愁吃（主食充足，有一定肉蛋奶或豆制品）、不愁穿（四季有换季衣物和御寒被褥）",
+                   standard_en="food (enough staple food with some protein) and clothing (for every season, "
+                               "with bedding against the cold) are not a worry",
+                   basis_zh="登记信息不含此项，入户核实", basis_en="not in the registry; verified on the visit")

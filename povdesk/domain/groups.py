@@ -155,8 +155,8 @@ FORM_FACTS = _group("form_facts", "家庭基本情况", "Household facts", (
     "household.bank_name", "household.bank_account"))
 FORM_MEMBERS = _group("form_members", "家庭成员", "Household members", (
     "member.name", "member.id_number", "member.relation", "member.sex", AGE, "member.ethnicity",
-    "member.education", "member.school_status", "member.health", "member.labour_skill",
-    "member.work_status"))
+    "member.education", "member.school_status", "member.health", "member.disability_grade",
+    "member.labour_skill", "member.work_status", "member.work_months", "member.public_post_type"))
 FORM_INSURANCE = _group("form_insurance", "参保及社会保障", "Insurance and social security", (
     "member.ins_medical", "member.ins_major_illness", "member.ins_pension", "member.ins_employee_medical",
     "member.ins_employee_pension", "member.ins_commercial", "member.dibao", "member.tekun"))
@@ -168,9 +168,10 @@ FORM_CONDITIONS = _group("form_conditions", "生产生活条件", "Production an
                          tuple(f.key for f in dd.fields_of(Entity.CONDITIONS)))
 FORM_MEASURES = _group("form_measures", "帮扶措施", "Assistance measures", (
     "measure.year", "measure.category", "measure.item", BENEFICIARY, "measure.quantity", "measure.amount",
-    "measure.implementer"))
+    "measure.benefit", "measure.implementer"))
 FORM_CADRES = _group("form_cadres", "帮扶责任人", "Assistance cadres", (
-    "cadre.name", "cadre.org_name", "cadre.position", "cadre.phone", "pairing.start_date"))
+    "cadre.name", "cadre.org_name", "cadre.affiliation", "cadre.position", "cadre.phone", "pairing.start_date",
+    "pairing.end_date"))
 
 # ------------------------------------------------------------------ file layouts
 #: The national system's person list (domain.md §7 (a)): one row per current member, its header

@@ -20,7 +20,15 @@ from reportlab.pdfgen.canvas import Canvas
 
 from povdesk.errors import Cancelled
 from povdesk.reports import fonts, qr
-from povdesk.reports.forms import BatchInfo, Column, FormTable, HouseholdForm, sort_key
+from povdesk.reports.forms import (
+    CONFIRMATION,
+    HEAD_SIGNATURE,
+    BatchInfo,
+    Column,
+    FormTable,
+    HouseholdForm,
+    sort_key,
+)
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 32.0
@@ -40,7 +48,7 @@ PAD_Y = 2.6
 MIN_ROW_H = 15.5  # room to write a correction by hand
 SECTION_H = 17.0
 SUBTITLE_H = 13.5
-SIGNATURE_H = 64.0
+SIGNATURE_H = 86.0
 
 GREY_HEADER = (0.88, 0.88, 0.88)
 GREY_LABEL = (0.95, 0.95, 0.95)
@@ -442,26 +450,33 @@ class FormPainter:
             y -= r.height
 
     def draw_signature(self, y_top: float, form: HouseholdForm) -> None:
+        """The verifiers' signatures and the visit's date on one line, then the confirmation read
+        out to the household head, the head's signature and its date."""
         c = self.c
-        y = y_top - 10
-        self.text(MARGIN_X + 1, y, "说明：请入户逐项核对登记内容，与实际不符的在“核实情况/更正”栏填写实际情况；"
+        self.text(MARGIN_X + 1, y_top - 10, "说明：请入户逐项核对登记内容，与实际不符的在“核实情况/更正”栏填写实际情况；"
                   "核实无误的可打“√”。", 7.2)
         c.setLineWidth(0.5)
         names = list(form.signatures)
-        col_w = CONTENT_W / 2
-        y = y_top - 30
-        for i, name in enumerate(names):
-            row, col = divmod(i, 2)
-            x = MARGIN_X + col * col_w
-            yy = y - row * 24
-            label = f"{name}：" if name != "核实日期" else "核实日期："
-            self.text(x + 2, yy, label, 9)
+        head = names.index(HEAD_SIGNATURE) if HEAD_SIGNATURE in names else len(names)
+        y = y_top - 32
+        self._signature_line(names[:head], y)
+        if head < len(names):
+            self.text(MARGIN_X + 2, y - 21, f"{CONFIRMATION}。", 9)
+            self._signature_line(names[head:], y - 43)
+
+    def _signature_line(self, names: Sequence[str], y: float) -> None:
+        """Labels with a line to sign on, side by side; a date gets its 年 月 日 blanks."""
+        if not names:
+            return
+        col_w = CONTENT_W / max(len(names), 2)
+        for k, name in enumerate(names):
+            x = MARGIN_X + k * col_w
+            label = f"{name}："
+            self.text(x + 2, y, label, 9)
             lx = x + 4 + fonts.text_width(label, 9)
-            if name == "核实日期":
-                self.text(lx + 6, yy, "        年      月      日", 9)
-                c.line(lx, yy - 3, x + col_w - 14, yy - 3)
-            else:
-                c.line(lx, yy - 3, x + col_w - 14, yy - 3)
+            if name.endswith("日期"):
+                self.text(lx + 4, y, "        年      月      日", 9)
+            self.c.line(lx, y - 3, x + col_w - 10, y - 3)
 
     # ---------------------------------------------------------------- cover list per village
     def draw_cover(self, forms: Sequence[HouseholdForm]) -> int:

@@ -20,11 +20,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from povdesk import workbook
 from povdesk.errors import Cancelled
-from povdesk.reports.forms import BatchInfo, HouseholdForm, sort_key
+from povdesk.reports.forms import CONFIRMATION, HEAD_SIGNATURE, BatchInfo, HouseholdForm, sort_key
 
 #: Sheet columns; every table is spread over this many columns (narrow tables merge cells).
-SHEET_COLUMNS = 13
-SHEET_WIDTH_CHARS = 132.0
+SHEET_COLUMNS = 16
+SHEET_WIDTH_CHARS = 150.0
 FONT = "SimSun"
 
 _thin = Side(style="thin", color="000000")
@@ -167,9 +167,17 @@ class _Sheet:
                         put(a, b, values[k], kind)
                     end(30 if max(len(v) for v in values) > 14 else 20)
         end()
-        for i in range(0, len(form.signatures), 2):
-            for k, name in enumerate(form.signatures[i:i + 2]):
-                put(1 + 6 * k, 6 + (SHEET_COLUMNS - 6) * k, f"{name}：", "sign")
+        # as on paper: the verifiers and the visit's date, the confirmation, the head and its date
+        names = list(form.signatures)
+        head = names.index(HEAD_SIGNATURE) if HEAD_SIGNATURE in names else len(names)
+        for part in (names[:head], names[head:]):
+            if not part:
+                continue
+            if part[0] == HEAD_SIGNATURE:
+                put(1, SHEET_COLUMNS, f"{CONFIRMATION}。", "sign")
+                end(24)
+            for (a, b), name in zip(_spans([1.0] * max(len(part), 2)), part, strict=False):
+                put(a, b, f"{name}：" + ("      年    月    日" if name.endswith("日期") else ""), "sign")
             end(30)
         ws.close()  # written to its temporary file now; drop what it no longer needs
         ws.merged_cells = MultiCellRange()

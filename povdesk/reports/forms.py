@@ -16,9 +16,16 @@ from typing import Any
 
 from povdesk.domain import dictionary as dd
 from povdesk.domain import groups, idnumber, values
-from povdesk.domain.assessment import Assessment, assess, facts_from_detail
+from povdesk.domain.assessment import (
+    INCOME,
+    Assessment,
+    assess,
+    facts_from_detail,
+    food_and_clothing,
+)
 from povdesk.domain.codelists import CodeBook
 from povdesk.domain.records import (
+    CadreRecord,
     HouseholdDetail,
     MemberRecord,
     ProblemRecord,
@@ -27,17 +34,28 @@ from povdesk.domain.records import (
 )
 
 FORM_TITLE = "建档立卡贫困户基础信息与帮扶措施对照表"
+INDICATORS_TITLE = "“一超”“两不愁三保障”及饮水、用电、广播电视"
 CORRECTION = "核实情况/更正"
 PAYLOAD_PREFIX = "PD1"
 SNAPSHOT_VERSION = 1
 
 # ------------------------------------------------------------------ fields printed, in order
 # The field lists are the dictionary's named groups (`domain.groups`); the widths are the form's own.
-#: relative widths of the member table (序号, the FORM_MEMBERS fields, then the correction column)
-MEMBER_WIDTHS = (4.0, 9.6, 16.0, 6.4, 3.8, 3.8, 5, 7, 7.2, 7.4, 8.6, 7.6, 13.6)
-MEASURE_WIDTHS = (5, 9, 20, 7, 6, 8, 13, 16)
-CADRE_WIDTHS = (9, 22, 11, 11, 10, 16)
-SIGNATURES = ("户主签字或按手印", "帮扶责任人签字", "村干部签字", "核实日期")
+#: widths of the member table in points of the PDF's 531-point line (序号, the FORM_MEMBERS fields,
+#: then the correction column): an 18-digit ID number and a five-character name on one line
+MEMBER_WIDTHS = (18, 43, 82, 24, 20, 20, 22, 30, 36, 36, 22, 44, 36, 22, 28, 48)
+#: the measures table (the FORM_MEASURES fields, then the correction column)
+MEASURE_WIDTHS = (5, 9, 19, 7, 6, 8, 8, 12, 14)
+#: the cadres table (the FORM_CADRES fields, then the correction column)
+CADRE_WIDTHS = (9, 19, 6, 10, 11, 10, 10, 14)
+#: who signs the form: the two cadres who verified it (practice: two people per visit), the date
+#: of the visit, then the household head, who confirms what was read out (CONFIRMATION)
+HEAD_SIGNATURE = "户主签字或按手印"
+SIGNATURES = ("核实人签字(一)", "核实人签字(二)", "核实日期", HEAD_SIGNATURE, "确认日期")
+#: the line above the household head's signature
+CONFIRMATION = "以上信息已向户主宣读并确认"
+#: the verdict column of the indicator table: met, not met, the record does not say
+VERDICT_TEXT = {True: "达标", False: "未达标", None: "待核实"}
 
 
 @dataclass(frozen=True)
@@ -311,7 +329,8 @@ def member_rows(members: Sequence[MemberRecord], books: CodeBook, opts: FormOpti
 
 def members_table(detail: HouseholdDetail, books: CodeBook, opts: FormOptions) -> FormTable:
     titles = ["序号"] + [f.zh for f in groups.FORM_MEMBERS.fields] + [CORRECTION]
-    aligns = {"序号": "center", "性别": "center", "年龄": "center"}
+    aligns = {"序号": "center", "性别": "center", "年龄": "center", dd.field("member.work_months").zh: "center",
+              dd.field("member.disability_grade").zh: "center"}
     columns = tuple(Column(t, w, aligns.get(t, "left"), correction=t == CORRECTION)
                     for t, w in zip(titles, MEMBER_WIDTHS, strict=True))
     title = f"{groups.FORM_MEMBERS.zh}(在册；年龄计算至 {opts.age_date:%Y年%m月%d日})"
@@ -345,24 +364,22 @@ def assessment_of(detail: HouseholdDetail, books: CodeBook, opts: FormOptions) -
 
 
 def indicator_rows(detail: HouseholdDetail, books: CodeBook, opts: FormOptions,
-                   assessment: Assessment | None = None) -> list[tuple[str, str, str, str]]:
-    """两不愁三保障 (and 六有) as the assessment judges them: the indicator, the basis it printed
-    (the recorded values against the standard), met 是/否 (empty: the record does not say)."""
+                   assessment: Assessment | None = None) -> list[tuple[str, str, str, str, str]]:
+    """一超, 两不愁 and the 三保障 (and 六有) rows as the assessment judges them: the indicator, the
+    standard it is held to (验收标准), the recorded values behind the verdict (which say why when it
+    is not met), 达标 / 未达标 / 待核实 (the record does not say) and the correction cell."""
     result = assessment or assessment_of(detail, books, opts)
-    yes_no = books["yes_no"]
-
-    def ok(flag: bool | None) -> str:
-        return "" if flag is None else yes_no.label("1" if flag else "0")
-
-    return [(v.title_zh, v.basis_zh, ok(v.met), "") for v in result.verdicts]
+    verdicts = list(result.verdicts)
+    at = next((k + 1 for k, v in enumerate(verdicts) if v.key == INCOME), 0)
+    verdicts.insert(at, food_and_clothing())  # 两不愁 right after 一超, as the standard reads
+    return [(v.title_zh, v.standard_zh, v.basis_zh, VERDICT_TEXT[v.met], "") for v in verdicts]
 
 
 def indicators_table(detail: HouseholdDetail, books: CodeBook, opts: FormOptions,
                      assessment: Assessment | None = None) -> FormTable:
-    columns = (Column("指标", 14), Column("登记情况", 48), Column("是否达标", 8, "center"),
-               Column(CORRECTION, 30, correction=True))
-    return FormTable("indicators", "“两不愁三保障”及饮水、用电", columns,
-                     tuple(indicator_rows(detail, books, opts, assessment)))
+    columns = (Column("指标", 17), Column("验收标准", 29), Column("登记情况(未达标原因)", 33),
+               Column("达标情况", 8, "center"), Column(CORRECTION, 22, correction=True))
+    return FormTable("indicators", INDICATORS_TITLE, columns, tuple(indicator_rows(detail, books, opts, assessment)))
 
 
 def measure_rows(detail: HouseholdDetail, books: CodeBook) -> list[tuple[str, ...]]:
@@ -387,30 +404,46 @@ def measure_rows(detail: HouseholdDetail, books: CodeBook) -> list[tuple[str, ..
 
 def measures_table(detail: HouseholdDetail, books: CodeBook) -> FormTable:
     titles = [f.label_with_unit("zh") for f in groups.FORM_MEASURES.fields]
-    aligns = {"measure.amount": "right", "measure.year": "center", "measure.quantity": "right"}
+    aligns = {"measure.amount": "right", "measure.year": "center", "measure.quantity": "right",
+              "measure.benefit": "right"}
     columns = tuple(Column(t, w, aligns.get(k, "left")) for t, w, k in
                     zip(titles, MEASURE_WIDTHS, groups.FORM_MEASURES, strict=False))
     columns += (Column(CORRECTION, MEASURE_WIDTHS[-1], correction=True),)
     rows = measure_rows(detail, books)
     if not rows:
-        rows = [("", "", "(未登记帮扶措施)", "", "", "", "", "")]
+        rows = [("", "", "(未登记帮扶措施)", *[""] * (len(columns) - 3))]
     return FormTable("measures", f"{groups.FORM_MEASURES.zh}(按类别、年度)", columns, tuple(rows))
+
+
+def cadre_rows(detail: HouseholdDetail, books: CodeBook) -> list[tuple[str, ...]]:
+    """The household's cadres, the current ones first (no end date: 至今), then the earlier ones,
+    latest first, each with the dates of its pairing."""
+    def order(c: CadreRecord) -> tuple[bool, int]:
+        start = c.pairing_start.toordinal() if c.pairing_start is not None else 0
+        return (c.pairing_end is not None, -start)
+
+    rows = []
+    for c in sorted(detail.cadres, key=order):
+        row = []
+        for key in groups.FORM_CADRES:
+            f = dd.field(key)
+            if key == "pairing.start_date":
+                row.append(_show(key, c.pairing_start, books))
+            elif key == "pairing.end_date":
+                row.append(_show(key, c.pairing_end, books) if c.pairing_end is not None else "至今")
+            else:
+                row.append(_show(key, c[f.column], books))
+        rows.append((*row, ""))
+    return rows
 
 
 def cadre_table(detail: HouseholdDetail, books: CodeBook) -> FormTable:
     columns = tuple(Column(f.zh, w) for f, w in zip(groups.FORM_CADRES.fields, CADRE_WIDTHS, strict=False))
     columns += (Column(CORRECTION, CADRE_WIDTHS[-1], correction=True),)
-    rows = []
-    for c in detail.cadres:
-        row = []
-        for key in groups.FORM_CADRES:
-            f = dd.field(key)
-            value = c.pairing_start if key == "pairing.start_date" else c[f.column]
-            row.append(_show(key, value, books))
-        rows.append((*row, ""))
+    rows = cadre_rows(detail, books)
     if not rows:
-        rows.append(("(未登记)", "", "", "", "", ""))
-    return FormTable("cadres", groups.FORM_CADRES.zh, columns, tuple(rows))
+        rows.append(("(未登记)", *[""] * (len(columns) - 1)))
+    return FormTable("cadres", f"{groups.FORM_CADRES.zh}(现任及历任)", columns, tuple(rows))
 
 
 def problems_table(problems: Sequence[ProblemRecord]) -> FormTable | None:

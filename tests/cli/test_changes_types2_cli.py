@@ -157,19 +157,19 @@ def test_import_forms_makes_drafts_refuses_bad_cells_and_skips_a_second_import(
     wb = load_workbook(xlsx)
     first = wb.worksheets[0]
     assert first.title == H0
-    first["L9"] = "13911112222"  # 户联系电话's correction cell
-    first["M19"] = "文化程度：初中；成员联系电话：13800001111"  # the head's row
-    first["L67"] = "已落实"  # a measure's note
-    wb.worksheets[1]["M20"] = "民族：火星族"
+    first["N9"] = "13911112222"  # 户联系电话's correction cell
+    first["P19"] = "文化程度：初中；成员联系电话：13800001111"  # the head's row
+    first["N69"] = "已落实"  # a measure's note
+    wb.worksheets[1]["P20"] = "民族：火星族"
     bad = tmp_path / "bad.xlsx"
     wb.save(bad)
     assert cli(office, "tester", "import-forms", str(bad)) == 2
     err = capsys.readouterr().err
-    assert "bad.xlsx" in err and "cell M20 (row 20)" in err and "Ethnicity" in err and "火星族" in err
+    assert "bad.xlsx" in err and "cell P20 (row 20)" in err and "Ethnicity" in err and "火星族" in err
     assert cli(office, "tester", "import-forms", str(bad), lang="zh_CN") == 2
-    assert "单元格 M20（第 20 行）民族" in capsys.readouterr().err
+    assert "单元格 P20（第 20 行）民族" in capsys.readouterr().err
     assert _requests(office) == 0  # nothing written
-    wb.worksheets[1]["M20"] = None
+    wb.worksheets[1]["P20"] = None
     good = tmp_path / "filled.xlsx"
     wb.save(good)
     assert cli(office, "tester", "import-forms", str(good), "--format", "json") == 0

@@ -24,7 +24,7 @@ SCHOOL_FROM = 7  # the shipped figure is 6
 RULES = {INCOME: {"EXIT-001"}, EDUCATION: {"EDU-001"}, MEDICAL: {"HLT-001"},
          HOUSING: {"EXIT-002", "EXIT-006"}, WATER: {"EXIT-003"}, POWER: {"EXIT-004", "EXIT-005"}}
 #: the verdict column of the printed form
-PRINTED = {True: "是", False: "否", None: ""}
+PRINTED = {True: "达标", False: "未达标", None: "待核实"}
 
 
 @dataclass(frozen=True)

@@ -34,4 +34,4 @@ def test_correction_cells_are_the_unlocked_cells_of_each_sheet(county_db: Databa
             assert tables[c.table].columns[c.table_column].title == CORRECTION
         members = [c for c in cells if c.table == "members"]
         assert [ws[f"B{c.row}"].value for c in members] == [r[1] for r in tables["members"].rows]
-        assert all(get_column_letter(c.column) == "M" for c in members)
+        assert all(get_column_letter(c.column) == "P" for c in members)

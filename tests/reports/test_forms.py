@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -19,6 +20,7 @@ from povdesk.domain.records import (
 )
 from povdesk.reports import form_pdf
 from povdesk.reports.forms import (
+    CONFIRMATION,
     CORRECTION,
     FormOptions,
     HouseholdForm,
@@ -109,11 +111,59 @@ def test_indicators_flag_the_child_out_of_school_low_income_and_unsafe_house() -
     form = build_form(detail(), books=builtin_codebook(), opts=OPTS, batch_id=1, serial="B1-0001")
     table = form.table("indicators")
     assert table is not None
+    assert [c.title for c in table.columns] == ["指标", "验收标准", "登记情况(未达标原因)", "达标情况", CORRECTION]
     by_name = {r[0]: r for r in table.rows}
-    assert by_name["义务教育有保障"][2] == "否" and "沙马子0" in by_name["义务教育有保障"][1]
-    assert by_name["不愁吃、不愁穿(收入)"][2] == "否"  # 3,000 is below the 3,750 line
-    assert by_name["住房安全有保障"][2] == "否"  # grade C counts as unsafe
-    assert by_name["基本医疗有保障"][2] == "是"
+    assert by_name["义务教育有保障"][3] == "未达标" and "沙马子0" in by_name["义务教育有保障"][2]
+    assert by_name["一超(人均纯收入)"][1:4] == ("2019 年人均纯收入超过 3,750 元", "人均纯收入 3,000.00 元 ≤ 3,750 元",
+                                          "未达标")  # 3,000 is below the 3,750 line
+    assert by_name["住房安全有保障"][3] == "未达标"  # grade C counts as unsafe
+    assert by_name["基本医疗有保障"][3] == "达标"
+
+
+def test_income_and_food_and_clothing_are_separate_rows_each_with_its_standard() -> None:
+    form = build_form(detail(), books=builtin_codebook(), opts=OPTS, batch_id=1, serial="B1-0001")
+    table = form.table("indicators")
+    assert table is not None
+    titles = [r[0] for r in table.rows]
+    assert titles[:3] == ["一超(人均纯收入)", "两不愁(不愁吃穿)", "义务教育有保障"]
+    food = table.rows[1]
+    assert "不愁吃" in food[1] and "不愁穿" in food[1] and food[3] == "待核实"  # no field records it
+    assert all(r[1] for r in table.rows)  # every row states its 验收标准
+
+
+def test_member_measure_and_cadre_tables_show_the_2019_fields() -> None:
+    members = (_member(1, "沙马拉则", "01", dt.date(1970, 3, 12), work_months=10, public_post_type="01"),
+               _member(2, "沙马阿依莫", "02", dt.date(1972, 5, 1), sex="2", health="04", disability_grade="2",
+                       work_status=None))
+    measures = (Row(1, frozen_map(dict(year=2019, category="01", item="花椒", amount=2000.0, benefit=2400.0))),)
+    earlier = CadreRecord(8, frozen_map(dict(name="李明", org_name="雷波县教育局", affiliation="51")),
+                          dt.date(2016, 1, 1), dt.date(2018, 12, 31))
+    current = CadreRecord(9, frozen_map(dict(name="王建国", org_name="雷波县农业农村局", affiliation="62")),
+                          dt.date(2019, 1, 1))
+    d = dataclasses.replace(detail(members=members, measures=measures), cadres=(earlier, current))
+    form = build_form(d, books=builtin_codebook(), opts=OPTS, batch_id=1, serial="B1-0001")
+    table = form.table("members")
+    assert table is not None
+    titles = [c.title for c in table.columns]
+    assert {"务工时间(月)", "残疾等级", "公益性岗位类型"} <= set(titles)
+    head, spouse = (dict(zip(titles, r, strict=True)) for r in table.rows)
+    assert (head["务工时间(月)"], head["公益性岗位类型"], head["残疾等级"]) == ("10", "护林员", "")
+    assert (spouse["残疾等级"], spouse["健康状况"]) == ("二级", "残疾")
+    measures_table = form.table("measures")
+    assert measures_table is not None
+    row = dict(zip([c.title for c in measures_table.columns], measures_table.rows[0], strict=True))
+    assert row["帮扶成效(元)"] == "2,400.00"
+    cadres = form.table("cadres")
+    assert cadres is not None and "历任" in cadres.title
+    rows = [dict(zip([c.title for c in cadres.columns], r, strict=True)) for r in cadres.rows]
+    assert [(r["帮扶责任人姓名"], r["隶属关系"], r["帮扶开始时间"], r["帮扶结束时间"]) for r in rows] == [
+        ("王建国", "乡", "2019-01-01", "至今"), ("李明", "县", "2016-01-01", "2018-12-31")]  # current first
+
+
+def test_signatures_are_two_verifiers_the_date_and_the_head_after_the_confirmation() -> None:
+    form = build_form(detail(), books=builtin_codebook(), opts=OPTS, batch_id=1, serial="B1-0001")
+    assert form.signatures == ("核实人签字(一)", "核实人签字(二)", "核实日期", "户主签字或按手印", "确认日期")
+    assert CONFIRMATION == "以上信息已向户主宣读并确认"
 
 
 def test_measures_sorted_by_category_then_year_with_office_labels() -> None:

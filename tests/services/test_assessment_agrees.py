@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from povdesk.config import Settings
-from povdesk.domain.assessment import INDICATORS, Assessment
+from povdesk.domain.assessment import INDICATORS, Assessment, food_and_clothing
 from povdesk.services.checks import CheckService
 from povdesk.services.database import Database
 from povdesk.services.printing import PrintSelection, PrintService
@@ -22,7 +22,8 @@ from tests.helpers.assessment_cases import CASES, PRINTED, RULES, household_no
 from tests.helpers.assessment_cases import build_cases as build
 from tests.helpers.databases import DatabaseFactory
 
-_BLOCK = re.compile(r"“两不愁三保障”及饮水、用电\s*指标 登记情况 是否达标 核实情况/更正\n(.*?)\n生产生活条件", re.S)
+_BLOCK = re.compile(r"“一超”“两不愁三保障”及饮水、用电、广播电视\s*指标 验收标准 登记情况\(未达标原因\) 达标情况 "
+                    r"核实情况/更正\n(.*?)\n生产生活条件", re.S)
 _HOUSEHOLD = re.compile(r"户编号 (\d{17}) · 记录版本")
 
 
@@ -35,7 +36,7 @@ class Judged:
 
 
 def printed_indicators(pdf: Path, titles: list[str]) -> dict[str, dict[str, tuple[str, str]]]:
-    """Each household's indicator rows as printed: title -> (the row's text, its 是/否 or "")."""
+    """Each household's indicator rows as printed: title -> (the row's text, its 达标/未达标/待核实)."""
     pages: dict[str, list[str]] = defaultdict(list)
     for page in PdfReader(pdf).pages:
         text = page.extract_text()
@@ -51,8 +52,8 @@ def printed_indicators(pdf: Path, titles: list[str]) -> dict[str, dict[str, tupl
         rows = {}
         for k, title in enumerate(titles):
             rest = joined[starts[k] + len(title):starts[k + 1] if k + 1 < len(titles) else None].strip()
-            last = rest.rsplit(" ", 1)[-1]
-            rows[title] = (rest, last if last in ("是", "否") else "")
+            ends = [v for v in sorted(PRINTED.values(), key=len, reverse=True) if rest.endswith(v)]
+            rows[title] = (rest, ends[0] if ends else "")
         out[number] = rows
     return out
 
@@ -69,6 +70,7 @@ def judged(tmp_path_factory: pytest.TempPathFactory, db_factory: DatabaseFactory
     registry = RegistryService(db=db)
     assessed = {case.id: registry.assessment(ids[case.id]) for case in CASES}
     titles = [v.title_zh for v in next(iter(assessed.values())).verdicts]
+    titles.insert(1, food_and_clothing().title_zh)  # the form's 两不愁 row, after 一超
     result = PrintService(db=db, settings=Settings()).print_batch(PrintSelection(village="513437204201"),
                                                                   pdf=folder / "edges.pdf")
     yield Judged(ids, found, printed_indicators(result.pdf, titles), assessed)
@@ -88,11 +90,13 @@ def test_rule_printed_form_and_assessment_agree_at_each_edge(judged: Judged, ind
         text, printed = judged.printed[household_no(n)][verdict.title_zh]
         assert printed == PRINTED[case.met], (case.id, text)
         assert verdict.basis_zh.replace(" ", "") in text.replace(" ", ""), (case.id, text)
+        assert verdict.standard_zh.replace(" ", "") in text.replace(" ", ""), (case.id, text)
 
 
 def test_the_printed_basis_names_the_office_line_and_school_ages(judged: Judged) -> None:
     at_line = judged.printed[household_no(1)]
-    assert at_line["不愁吃、不愁穿(收入)"][0].replace(" ", "") == "人均纯收入9,000.00元≤9,000元否"
+    assert at_line["一超(人均纯收入)"][0].replace(" ", "") == "2019年人均纯收入超过9,000元人均纯收入9,000.00元≤9,000元未达标"
+    assert at_line["两不愁(不愁吃穿)"][1] == "待核实"
     assessment = judged.assessed[CASES[5].id]  # a child of 7, out of school
     assert assessment.school_age_date == assessment.reference_date
     assert assessment.verdict("education").basis_en.startswith("1 aged 7–15; out of school: 子女06")

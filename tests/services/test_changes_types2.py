@@ -219,17 +219,17 @@ def test_import_forms_one_transaction_errors_in_both_languages_and_no_duplicates
     PrintService(db=o.db, settings=Settings()).print_batch(PrintSelection(village=V1), pdf=tmp_path / "v.pdf",
                                                             xlsx=tmp_path / "v.xlsx", mask_ids=True)
     wb = load_workbook(tmp_path / "v.xlsx")
-    wb.worksheets[0]["E10"] = "五"  # 家庭人口数: not a whole number
-    wb.worksheets[1]["L9"] = "13700000000"  # 户联系电话 of the second household
-    wb.worksheets[1]["M21"] = "健康状况：残疾"  # its third member (ID numbers printed masked)
+    wb.worksheets[0]["F10"] = "五"  # 家庭人口数: not a whole number
+    wb.worksheets[1]["N9"] = "13700000000"  # 户联系电话 of the second household
+    wb.worksheets[1]["P21"] = "健康状况：残疾"  # its third member (ID numbers printed masked)
     wb.save(tmp_path / "bad.xlsx")
     service = o.as_("carl")
     with pytest.raises(InvalidValue) as e:
         service.import_forms(tmp_path / "bad.xlsx")
-    assert "bad.xlsx, sheet 51343720420100001, cell E10 (row 10), Household size" in e.value.en
-    assert "文件“bad.xlsx”工作表“51343720420100001”单元格 E10（第 10 行）家庭人口数" in e.value.zh
+    assert "bad.xlsx, sheet 51343720420100001, cell F10 (row 10), Household size" in e.value.en
+    assert "文件“bad.xlsx”工作表“51343720420100001”单元格 F10（第 10 行）家庭人口数" in e.value.zh
     assert service.list() == []
-    wb.worksheets[0]["E10"] = None
+    wb.worksheets[0]["F10"] = None
     wb.save(tmp_path / "good.xlsx")
     done = service.import_forms(tmp_path / "good.xlsx")
     assert [(f.household_no, f.fields) for f in done.created] == [("51343720420100002", 2)]

@@ -23,6 +23,7 @@ from tests.helpers.databases import DatabaseFactory
 from tests.reports.test_forms_fixtures import (
     BIG_HEAD,
     BIG_NO,
+    EARLIER_CADRE,
     PROBLEM_TEXT,
     build_county_with_big_household,
 )
@@ -169,8 +170,52 @@ def test_long_household_continues_with_headers_problems_and_signature(
     assert "请重点核实" in big[0] and PROBLEM_TEXT in big[0]
     assert "已解决的问题不应打印" not in text
     assert any("家庭成员" in p and "(续)" in p and "证件号码" in p for p in big[1:])
-    assert "户主签字或按手印" in big[-1] and "帮扶责任人签字" in big[-1]
+    assert "户主签字或按手印" in big[-1] and "核实人签字(一)" in big[-1] and "核实人签字(二)" in big[-1]
+    assert "以上信息已向户主宣读并确认" in big[-1]
     assert all("户主签字或按手印" not in p for p in big[:-1])
+
+
+#: what issue 14 §4 added to every form: the indicator rows with their standard and verdict, the
+#: member, measure and cadre columns, and the signature block
+NEW_ROWS = ("一超(人均纯收入)", "两不愁(不愁吃穿)", "验收标准", "达标情况", "待核实", "务工时间(月)", "残疾等级",
+            "公益性岗位类型", "帮扶成效(元)", "隶属关系", "帮扶结束时间", "核实人签字(一)", "核实人签字(二)",
+            "以上信息已向户主宣读并确认", "确认日期")
+
+
+def _household_pages(pdf: Path, household_no: str) -> list[str]:
+    """The household's pages as pypdf reads them (spaces and line breaks dropped: a narrow header wraps)."""
+    return [t.replace(" ", "").replace("\n", "") for t in (p.extract_text() for p in PdfReader(pdf).pages)
+            if f"户编号{household_no}" in t.replace(" ", "") and "本户第" in t]
+
+
+@pytest.mark.parametrize("household_no", ["51343720420100001", BIG_NO])
+def test_pdf_reads_back_the_new_rows_on_a_short_and_a_long_household(
+        printed: tuple[PrintService, PrintResult, Path], household_no: str) -> None:
+    _, result, _ = printed
+    pages = _household_pages(result.pdf, household_no)
+    assert f"本户第1页共{len(pages)}页" in pages[0]
+    assert (len(pages) >= 3) == (household_no == BIG_NO)  # the short form is two pages, the long one more
+    text = "".join(pages)
+    for row in NEW_ROWS:
+        assert row in text, (household_no, row)
+    assert "2019年人均纯收入超过3,750元" in text  # the 一超 row's standard, from the assessment
+    assert "以上信息已向户主宣读并确认" in pages[-1] and "户主签字或按手印" in pages[-1]
+    if household_no == BIG_NO:
+        assert "护林员" in text and "二级" in text and "2,400.00" in text
+        assert EARLIER_CADRE in text and "2018-12-31" in text and "至今" in text
+
+
+def test_xlsx_has_the_same_new_rows(printed: tuple[PrintService, PrintResult, Path]) -> None:
+    _, result, _ = printed
+    assert result.xlsx is not None
+    wb = load_workbook(result.xlsx)
+    for ws in wb.worksheets:
+        cells = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        joined = "\n".join(cells)
+        for row in NEW_ROWS:
+            assert row in joined, (ws.title, row)
+    big = "\n".join(c.value for row in wb[BIG_NO].iter_rows() for c in row if isinstance(c.value, str))
+    assert "护林员" in big and "二级" in big and EARLIER_CADRE in big and "至今" in big
 
 
 @needs_poppler
