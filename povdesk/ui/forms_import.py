@@ -56,7 +56,7 @@ class FormsImportDialog(QDialog):
         self.setObjectName("formsImportDialog")
         self.setWindowTitle(self.tr("Import of filled forms"))
         self.on_open = on_open
-        self.result = result
+        self.outcome = result
         lang = ui_language()
         layout = QVBoxLayout(self)
         self.summary = QLabel()
@@ -120,8 +120,8 @@ class FormsImportDialog(QDialog):
                 table.setItem(row, col, item)
 
     def open_row(self, row: int) -> None:
-        if self.result is not None and self.on_open is not None and 0 <= row < len(self.result.created):
-            self.on_open(self.result.created[row].change_id)
+        if self.outcome is not None and self.on_open is not None and 0 <= row < len(self.outcome.created):
+            self.on_open(self.outcome.created[row].change_id)
 
     def error_texts(self) -> list[str]:
         return [self.errors.item(i).text() for i in range(self.errors.count())]

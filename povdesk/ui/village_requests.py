@@ -53,9 +53,12 @@ from povdesk.ui.evidence import EvidenceBox
 from povdesk.ui.messages import error_text, show_error
 
 HOUSEHOLD_NO = "household.household_no"
+#: what a newly identified household (not exited, never returned) has no use for
+NOT_OF_A_NEW_HOUSEHOLD = frozenset({"household.exit_year", "household.return_year", "household.return_cause"})
 #: the household fields a new household's dialog asks for (the rest come from its members)
 HOUSEHOLD_FIELDS = tuple(f for f in dd.fields_of(Entity.HOUSEHOLD)
-                         if f.key == HOUSEHOLD_NO or (f.editable and f.key not in cr.DERIVED_HOUSEHOLD))
+                         if f.key == HOUSEHOLD_NO or (f.editable and f.key not in cr.DERIVED_HOUSEHOLD
+                                                      and f.key not in NOT_OF_A_NEW_HOUSEHOLD))
 #: the member columns: every editable member field, in the dictionary's order
 MEMBER_FIELDS = tuple(f for f in dd.fields_of(Entity.MEMBER) if f.editable)
 #: filled from a valid ID number, so not marked required in the table
@@ -175,7 +178,7 @@ class MemberTable(QTableWidget):
         self.horizontalHeader().setDefaultSectionSize(120)
         self.setColumnWidth(self.columns["member.id_number"], 190)
         self.verticalHeader().setDefaultSectionSize(30)
-        self.setMinimumHeight(150)
+        self.setMinimumHeight(190)
         self.marked: set[int] = set()
 
     def editor(self, row: int, key: str) -> QWidget:

@@ -57,7 +57,7 @@
     </message>
     <message>
         <source>Required</source>
-        <extracomment>the household fields a new household&apos;s dialog asks for (the rest come from its members) the member columns: every editable member field, in the dictionary&apos;s order filled from a valid ID number, so not marked required in the table</extracomment>
+        <extracomment>what a newly identified household (not exited, never returned) has no use for the household fields a new household&apos;s dialog asks for (the rest come from its members) the member columns: every editable member field, in the dictionary&apos;s order filled from a valid ID number, so not marked required in the table</extracomment>
         <translation>必填</translation>
     </message>
     <message>

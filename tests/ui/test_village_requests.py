@@ -117,6 +117,9 @@ def test_new_household_from_a_village_all_members_in_one_table_refusals_point_at
     assert dialog.message is not None and "成员2（吉克阿芝）缺少民族、健康状况" in dialog.message
     assert dialog.error.isVisibleTo(dialog) and table.marked == {1}
     assert table.verticalHeaderItem(1).text() == "⚠ 2" and clerk.changes.list() == []
+    SHOTS.mkdir(exist_ok=True)
+    qtbot.wait(20)
+    dialog.grab().save(str(SHOTS / "new_household_refused.png"))
     table.set_value(1, "member.ethnicity", "彝族")
     table.set_value(1, "member.health", "健康")
     assert dialog.save(submit=False)  # a draft; the dialog stays open
@@ -204,6 +207,9 @@ def test_village_exit_shows_the_incidence_updates_with_the_year_and_shows_the_re
     fill_notice(dialog)
     assert not dialog.save(submit=False)
     assert dialog.message is not None and "高于标准 3%" in dialog.message and dialog.error.isVisibleTo(dialog)
+    SHOTS.mkdir(exist_ok=True)
+    qtbot.wait(20)
+    dialog.grab().save(str(SHOTS / "village_exit_refused.png"))
     dialog.year.setValue(2020)  # the preview follows the year
     assert dialog.threshold_label.text() == "60 %" and "可以在 2020 年退出" in dialog.verdict.text()
     dialog.reason.setText("2020年贫困村退出")
