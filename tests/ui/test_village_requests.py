@@ -148,8 +148,6 @@ def test_new_household_refuses_an_id_number_current_elsewhere_and_edits_its_draf
     home = clerk.registry.household(window.current_household_id(), history_limit=0).location.village_code
     assert dialog.village.code() == home  # the current household's village, until another is chosen
     dialog.village.set_code(QINGGANG)
-    dialog.household_editor("household.attribute").set_value("01")
-    dialog.household_editor("household.main_cause").set_value("07")
     t = dialog.members
     for row, (name, number, relation) in enumerate([("阿苦日哈", HEAD_ID, "01"), ("黑来拉哈", CURRENT_ID, "02")]):
         if row:
@@ -160,6 +158,11 @@ def test_new_household_refuses_an_id_number_current_elsewhere_and_edits_its_draf
         t.set_value(row, "member.ethnicity", "07")
         t.set_value(row, "member.health", "01")
     fill_notice(dialog)
+    dialog.household_editor("household.main_cause").set_value("07")
+    assert not dialog.save(submit=False)  # the household's attribute is mandatory: that field is marked
+    assert dialog.message is not None and "household lacks" in dialog.message
+    assert dialog.marked_fields() == ["household.attribute"] and t.marked == set()
+    dialog.household_editor("household.attribute").set_value("01")
     assert not dialog.save(submit=False)
     assert dialog.message is not None and "already a current member elsewhere" in dialog.message
     assert t.marked == {1}  # the row holding that ID number
@@ -264,3 +267,20 @@ def test_the_review_view_shows_a_new_households_members_and_a_village_exits_inci
                     ["贫困发生率", "", "", "0.00 %"], ["本年度退出标准", "", "", "3 %"]]
     done = panel.approve()
     assert done is not None and done.status == cr.APPROVED
+
+
+def test_a_village_exit_draft_is_edited_from_my_drafts(qtbot, login_as, make_window) -> None:  # type: ignore[no-untyped-def]
+    clerk = login_as("clerk")
+    draft = clerk.changes.make(cr.VILLAGE_EXIT, village_code="513437103201", year=2019, notice=notice())
+    window = make_window(clerk, language="en")
+    panel = window.changes_panel
+    assert panel.select(draft.id, "drafts") and panel.edit_button.isEnabled()
+    panel.edit()
+    dialog = window._village_dialog
+    assert isinstance(dialog, VillageExitDialog) and not dialog.village.isEnabled()
+    assert dialog.village.code() == "513437103201" and dialog.year.value() == 2019
+    assert dialog.notice.inputs[cr.NOTICE_END].text() == notice()[cr.NOTICE_END]
+    assert dialog.preview is not None and dialog.preview.may_exit and "may exit" in dialog.verdict.text()
+    dialog.reason.setText("2019年贫困村退出")
+    assert dialog.save(submit=True)
+    assert clerk.changes.get(draft.id).reason == "2019年贫困村退出" and panel.ids("drafts") == []
