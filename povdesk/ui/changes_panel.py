@@ -58,7 +58,16 @@ MY_DRAFTS, RETURNED_TO_ME, TO_REVIEW, TO_SIGN_OFF = "drafts", "returned", "revie
 QUEUES = (MY_DRAFTS, RETURNED_TO_ME, TO_REVIEW, TO_SIGN_OFF)
 #: the types whose requests the window edits (a dialog each; see ui.adjust_dialog.DIALOG_TYPES)
 EDITABLE_TYPES = frozenset({cr.CORRECT, cr.EXIT, cr.RETURN, cr.MEMBER_IN, cr.MEMBER_OUT, cr.CANCEL_HOUSEHOLD,
-                            cr.REMOVAL})
+                            cr.REMOVAL, cr.NEW_HOUSEHOLD, cr.VILLAGE_EXIT})
+#: the village exit's one field (not a data-dictionary key)
+VILLAGE_EXIT_YEAR = "village.exit_year"
+
+
+def place_of(r: cr.ChangeRequestRecord) -> str:
+    """What a request is of: its household's number; a new household's or a village exit's village."""
+    if r.household_no:
+        return r.household_no
+    return str(r.detail.get("village") or r.detail.get("village_code") or "")
 
 
 class RequestTableModel(ReadOnlyTableModel):
@@ -99,7 +108,7 @@ class RequestTableModel(ReadOnlyTableModel):
             if col == 1:
                 return cr.TYPES[r.type].label(lang) if r.type in cr.TYPES else r.type
             if col == 2:
-                return r.household_no or ""
+                return place_of(r)
             if col == 3:
                 return r.maker
             if col == 4:
@@ -198,6 +207,8 @@ class ChangesPanel(QWidget):
         self.fields.verticalHeader().setVisible(False)
         self.fields.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.fields.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for col in (0, 1):  # the field and member names in full; the values share the rest
+            self.fields.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.problems = QListWidget()
         self.problems.setObjectName("reviewProblems")
         self.evidence = EvidenceList(services=services)
@@ -334,7 +345,7 @@ class ChangesPanel(QWidget):
             return
         self.current = record
         kind = cr.TYPES[record.type].label(lang) if record.type in cr.TYPES else record.type
-        self.title.setText(f"#{record.id}  {kind}  ·  {record.household_no or ''}  ·  "
+        self.title.setText(f"#{record.id}  {kind}  ·  {place_of(record)}  ·  "
                            f"{cr.status_label(record.status, lang)}")
         lines = [self.tr("Made by {0} on {1}").format(record.maker, _local(record.created_at))]
         if record.reason:
@@ -359,9 +370,22 @@ class ChangesPanel(QWidget):
             n = record.notice
             lines.append(self.tr("Notice record: assessment {0}, public notice {1} to {2}, township review {3} "
                                  "by {4}").format(*(n.get(k) or "-" for k in cr.NOTICE_KEYS)))
+        preview = cr.preview_from_detail(record.detail) if record.type == cr.VILLAGE_EXIT else None
+        if preview is not None:
+            lines.append(self.tr("Incidence of poverty in {0}: {1} poor of {2} = {3:.2f} %, threshold {4:g} %: {5}")
+                         .format(preview.year, preview.poor, preview.population, preview.incidence,
+                                 preview.threshold,
+                                 self.tr("may exit") if preview.may_exit else self.tr("may not exit")))
+        if record.type == cr.NEW_HOUSEHOLD:
+            proposed = {f.member_index for f in record.fields if f.member_index is not None}
+            number = next((f.after for f in record.fields if f.key == "household.household_no"), None)
+            lines.append(self.tr("A new household of {0} members in {1}, number {2} (created when approved)")
+                         .format(len(proposed), record.detail.get("village") or "", number or "-"))
         if not record.fields:
             lines.append(self.tr("No field changes: the household was verified as recorded."))
         self.info.setText("\n".join(lines))
+        # a wrapped label in a short dock is squeezed to its first line: keep every line visible
+        self.info.setMinimumHeight(self.info.heightForWidth(max(self.info.width(), 480)))
         books = self.services.db.codebook()
         names: dict[int, str] = {}
         if record.household_id is not None and any(f.member_id for f in record.fields):
@@ -370,12 +394,19 @@ class ChangesPanel(QWidget):
                 names = {m.id: m["name"] or "" for m in detail.members}
             except Exception:  # the ID numbers the request names are shown instead
                 names = {}
+        # a new household's proposed members are named as the service's messages name them
+        proposed_names = {f.member_index: f.after for f in record.fields
+                          if f.member_index is not None and f.key == "member.name"}
         self.fields.setRowCount(len(record.fields))
         bold = QFont(self.fields.font())
         bold.setBold(True)
         for i, f in enumerate(record.fields):
             label, old, new = _journal_texts(f.key, f.before, f.after, books, lang)
+            if f.key == VILLAGE_EXIT_YEAR:
+                label = self.tr("Village exit year")
             who = names.get(f.member_id or 0) or f.member or ""
+            if f.member_index is not None:
+                who = cr.member_label(f.member_index, proposed_names.get(f.member_index), lang)
             for col, text in enumerate((label, who, old, new)):
                 item = QTableWidgetItem(text)
                 if col == 0:
@@ -390,6 +421,17 @@ class ChangesPanel(QWidget):
                     item.setToolTip(self.tr("Printed “{0}”; the registry held “{1}” when the request was made").format(
                         old, f.current or ""))
                 self.fields.setItem(i, col, item)
+        if preview is not None:  # what the village exit is judged on, beside its one field
+            for label, text in ((self.tr("Poor population / population"), f"{preview.poor} / {preview.population}"),
+                                (self.tr("Incidence of poverty"), f"{preview.incidence:.2f} %"),
+                                (self.tr("Threshold of the year"), f"{preview.threshold:g} %")):
+                row = self.fields.rowCount()
+                self.fields.insertRow(row)
+                for col, value in enumerate((label, "", "", text)):
+                    item = QTableWidgetItem(value)
+                    item.setForeground(QBrush(MUTED if col == 0 else
+                                              QColor(24, 120, 48) if preview.may_exit else QColor(176, 32, 32)))
+                    self.fields.setItem(row, col, item)
         self.fields.resizeRowsToContents()
         if record.household_id is not None:
             try:
@@ -400,6 +442,10 @@ class ChangesPanel(QWidget):
                 self._refused(exc)
         count = self.problems.count()
         self.problems_label.setText(self.tr("Open problems of the household ({0})").format(count))
+        if record.household_id is None:
+            self.problems_label.setText(self.tr("Open problems: none yet (the household is created when approved)")
+                                        if record.type == cr.NEW_HOUSEHOLD else
+                                        self.tr("Open problems: a village's request, of no household"))
         if not count:
             none = QListWidgetItem(self.tr("None"))
             none.setFlags(Qt.ItemFlag.NoItemFlags)

@@ -210,9 +210,15 @@ class MainWindow(QMainWindow):
         from povdesk.ui.change_dialog import install_correction_actions
 
         install_correction_actions(self)
+        from povdesk.ui.village_requests import install_village_requests
+
+        install_village_requests(self)  # before the "New request" menus, which list its two types
         from povdesk.ui.adjust_dialog import install_adjust_actions
 
         install_adjust_actions(self)
+        from povdesk.ui.forms_import import install_forms_import
+
+        install_forms_import(self)
         from povdesk.ui.journal_view import install_journal
 
         install_journal(self)

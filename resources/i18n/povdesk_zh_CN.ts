@@ -57,6 +57,7 @@
     </message>
     <message>
         <source>Required</source>
+        <extracomment>what a newly identified household (not exited, never returned) has no use for the household fields a new household&apos;s dialog asks for (the rest come from its members) the member columns: every editable member field, in the dictionary&apos;s order filled from a valid ID number, so not marked required in the table</extracomment>
         <translation>必填</translation>
     </message>
     <message>
@@ -350,8 +351,28 @@
         <translation>公示记录：评议 {0}，公示 {1} 至 {2}，乡镇审核 {3}（{4}）</translation>
     </message>
     <message>
+        <source>Incidence of poverty in {0}: {1} poor of {2} = {3:.2f} %, threshold {4:g} %: {5}</source>
+        <translation>{0} 年贫困发生率：贫困人口 {1} 人 / 总人口 {2} 人 = {3:.2f}%，标准 {4:g}%：{5}</translation>
+    </message>
+    <message>
+        <source>may exit</source>
+        <translation>可以退出</translation>
+    </message>
+    <message>
+        <source>may not exit</source>
+        <translation>不能退出</translation>
+    </message>
+    <message>
+        <source>A new household of {0} members in {1}, number {2} (created when approved)</source>
+        <translation>新识别户：{0} 名成员，{1}，户编号 {2}（审核通过后建户）</translation>
+    </message>
+    <message>
         <source>No field changes: the household was verified as recorded.</source>
         <translation>无字段变更：已核实该户信息无误。</translation>
+    </message>
+    <message>
+        <source>Village exit year</source>
+        <translation>贫困村退出年度</translation>
     </message>
     <message>
         <source>(empty)</source>
@@ -362,8 +383,28 @@
         <translation>表上打印为“{0}”；填写申请时系统中为“{1}”</translation>
     </message>
     <message>
+        <source>Poor population / population</source>
+        <translation>贫困人口 / 总人口</translation>
+    </message>
+    <message>
+        <source>Incidence of poverty</source>
+        <translation>贫困发生率</translation>
+    </message>
+    <message>
+        <source>Threshold of the year</source>
+        <translation>本年度退出标准</translation>
+    </message>
+    <message>
         <source>Open problems of the household ({0})</source>
         <translation>该户未解决的问题（{0}）</translation>
+    </message>
+    <message>
+        <source>Open problems: none yet (the household is created when approved)</source>
+        <translation>未处理问题：暂无（审核通过后建户）</translation>
+    </message>
+    <message>
+        <source>Open problems: a village&apos;s request, of no household</source>
+        <translation>未处理问题：村级申请，不属于某一户</translation>
     </message>
     <message>
         <source>None</source>
@@ -485,6 +526,76 @@
     <message>
         <source>Export the monthly package</source>
         <translation>导出月度变更包</translation>
+    </message>
+</context>
+<context>
+    <name>FormsImport</name>
+    <message>
+        <source>Importing filled forms…</source>
+        <translation>正在导入已填写的对照表…</translation>
+    </message>
+    <message>
+        <source>Import filled comparison tables</source>
+        <translation>导入已填写的对照表</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>&amp;Import filled forms…</source>
+        <translation>导入已填写的对照表(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Comparison tables (forms --xlsx) with the correction column filled: one draft per household</source>
+        <translation>已填写更正栏的对照表（forms --xlsx）：每户生成一份草稿</translation>
+    </message>
+</context>
+<context>
+    <name>FormsImportDialog</name>
+    <message>
+        <source>Import of filled forms</source>
+        <translation>导入已填写的对照表</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>户</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>变更申请</translation>
+    </message>
+    <message>
+        <source>Corrections</source>
+        <translation>更正项数</translation>
+    </message>
+    <message>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <source>Form code</source>
+        <translation>表单编号</translation>
+    </message>
+    <message>
+        <source>{0}: {1} draft corrections made (one per household), {2} forms already imported skipped. The drafts are in “My drafts”.</source>
+        <translation>{0}：已生成 {1} 份更正草稿（每户一份），跳过 {2} 份已导入的表。草稿见“我的草稿”。</translation>
+    </message>
+    <message>
+        <source>Drafts made (double-click to open)</source>
+        <translation>已生成的草稿（双击打开）</translation>
+    </message>
+    <message>
+        <source>Already imported from a workbook (skipped)</source>
+        <translation>已从工作簿导入过（已跳过）</translation>
+    </message>
+    <message>
+        <source>{0} was not imported, nothing was written: {1} errors (file, sheet, cell, row, field).</source>
+        <translation>{0} 未导入，未写入任何数据：共 {1} 处错误（文件、工作表、单元格、行、字段）。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -1182,6 +1293,41 @@
     </message>
 </context>
 <context>
+    <name>MemberTable</name>
+    <message>
+        <source>A valid ID number</source>
+        <translation>身份证号码有效</translation>
+    </message>
+    <message>
+        <source>Named in the refusal below</source>
+        <translation>下方的退回原因提到此行</translation>
+    </message>
+    <message>
+        <source>No ID number</source>
+        <translation>未填身份证号码</translation>
+    </message>
+    <message>
+        <source>An ID number has 18 characters</source>
+        <translation>身份证号码应为 18 位</translation>
+    </message>
+    <message>
+        <source>A 15-digit number: give the 18-digit one</source>
+        <translation>15 位旧号码：请填写 18 位号码</translation>
+    </message>
+    <message>
+        <source>Only digits, and X as the last character</source>
+        <translation>只能是数字，末位可为 X</translation>
+    </message>
+    <message>
+        <source>The birth date in the number is not a real past day</source>
+        <translation>号码中的出生日期不是真实的过去日期</translation>
+    </message>
+    <message>
+        <source>The check digit does not fit (a digit mistyped?)</source>
+        <translation>校验码不符（是否输错一位？）</translation>
+    </message>
+</context>
+<context>
     <name>Messages</name>
     <message>
         <source>Unexpected error: {0}</source>
@@ -1316,6 +1462,45 @@
     <message>
         <source>Open problems</source>
         <translation>待整改问题</translation>
+    </message>
+</context>
+<context>
+    <name>NewHouseholdDialog</name>
+    <message>
+        <source>Village</source>
+        <translation>行政村</translation>
+    </message>
+    <message>
+        <source>Household (head&apos;s name and number, size, status and first year come from the members and the data year)</source>
+        <translation>户信息（户主姓名及证件号码、家庭人口数、脱贫状态、首次识别年度由成员和数据年度生成）</translation>
+    </message>
+    <message>
+        <source>blank: the village&apos;s next free number</source>
+        <translation>留空：自动分配本村下一个户编号</translation>
+    </message>
+    <message>
+        <source>Members (one row each; the first is usually the head)</source>
+        <translation>家庭成员（每人一行，第一行通常为户主）</translation>
+    </message>
+    <message>
+        <source>Add member</source>
+        <translation>添加成员</translation>
+    </message>
+    <message>
+        <source>Remove selected</source>
+        <translation>删除所选</translation>
+    </message>
+    <message>
+        <source>Sex and birth date are taken from a valid ID number.</source>
+        <translation>性别和出生日期取自有效的身份证号码。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
     </message>
 </context>
 <context>
@@ -1970,7 +2155,7 @@
     <name>RequestTableModel</name>
     <message>
         <source>No.</source>
-        <extracomment>the types whose requests the window edits (a dialog each; see ui.adjust_dialog.DIALOG_TYPES)</extracomment>
+        <extracomment>the types whose requests the window edits (a dialog each; see ui.adjust_dialog.DIALOG_TYPES) the village exit&apos;s one field (not a data-dictionary key)</extracomment>
         <translation>编号</translation>
     </message>
     <message>
@@ -2097,6 +2282,92 @@
     <message>
         <source>{0}, no. {1}, {2} changes</source>
         <translation>{0} 第 {1} 号，{2} 条变更</translation>
+    </message>
+</context>
+<context>
+    <name>VillageExitDialog</name>
+    <message>
+        <source>Village</source>
+        <translation>行政村</translation>
+    </message>
+    <message>
+        <source>Exit year</source>
+        <translation>退出年度</translation>
+    </message>
+    <message>
+        <source>Incidence of poverty</source>
+        <translation>贫困发生率</translation>
+    </message>
+    <message>
+        <source>Poor population</source>
+        <translation>贫困人口</translation>
+    </message>
+    <message>
+        <source>Population</source>
+        <translation>总人口</translation>
+    </message>
+    <message>
+        <source>Incidence</source>
+        <translation>贫困发生率</translation>
+    </message>
+    <message>
+        <source>Threshold of the year</source>
+        <translation>本年度退出标准</translation>
+    </message>
+    <message>
+        <source>Population: {0}; poor: those of households not exited.</source>
+        <translation>总人口：{0}；贫困人口：其中未脱贫户的成员。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Choose a village.</source>
+        <translation>请选择行政村。</translation>
+    </message>
+    <message>
+        <source>{0} persons</source>
+        <translation>{0} 人</translation>
+    </message>
+    <message>
+        <source>{0} already exited in {1}.</source>
+        <translation>{0}已于 {1} 年退出。</translation>
+    </message>
+    <message>
+        <source>At or below the threshold: {0} may exit in {1}.</source>
+        <translation>不高于标准：{0}可以在 {1} 年退出。</translation>
+    </message>
+    <message>
+        <source>Above the threshold: {0} may not exit in {1}.</source>
+        <translation>高于标准：{0}在 {1} 年不能退出。</translation>
+    </message>
+</context>
+<context>
+    <name>VillageRequest</name>
+    <message>
+        <source>A request stays with the village it was made for</source>
+        <translation>申请不能改到其他村</translation>
+    </message>
+    <message>
+        <source>Save as draft</source>
+        <translation>保存草稿</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>{0} - draft #{1}</source>
+        <translation>{0} - 草稿 #{1}</translation>
     </message>
 </context>
 <context>
