@@ -38,7 +38,7 @@ def test_a_filled_workbook_becomes_drafts_shown_per_household_and_in_my_drafts( 
     window = make_window(clerk, language="zh_CN")
     assert window.findChild(QAction, "importFilledForms") in window.menus["changes"].actions()
     wb = load_workbook(printed_workbook(clerk, tmp_path))
-    wb.worksheets[1]["L9"] = "13700000000"  # 户联系电话 of the second household
+    wb.worksheets[1]["N9"] = "13700000000"  # 户联系电话 of the second household
     wb.save(tmp_path / "filled.xlsx")
     dialog = run_import(qtbot, window, tmp_path / "filled.xlsx")
     assert dialog.outcome is not None and len(dialog.outcome.created) == 1
@@ -63,14 +63,14 @@ def test_a_workbook_with_bad_cells_shows_every_error_with_its_place_and_writes_n
     clerk = login_as("clerk")
     window = make_window(clerk, language="en")
     wb = load_workbook(printed_workbook(clerk, tmp_path))
-    wb.worksheets[0]["E10"] = "five"  # 家庭人口数: not a whole number
-    wb.worksheets[1]["M21"] = "no pair here"  # a member cell takes FIELD: VALUE pairs
+    wb.worksheets[0]["F10"] = "five"  # 家庭人口数: not a whole number
+    wb.worksheets[1]["P21"] = "no pair here"  # a member cell takes FIELD: VALUE pairs
     wb.save(tmp_path / "bad.xlsx")
     dialog = run_import(qtbot, window, tmp_path / "bad.xlsx")
     lines = dialog.error_texts()
     assert len(lines) == 2, lines
     assert all(line.startswith("bad.xlsx, sheet ") for line in lines)
-    assert "cell E10 (row 10), Household size" in lines[0] and "cell M21 (row 21)" in lines[1]
+    assert "cell F10 (row 10), Household size" in lines[0] and "cell P21 (row 21)" in lines[1]
     assert "nothing was written: 2 errors" in dialog.summary.text()
     assert clerk.changes.list() == [] and window.changes_panel.ids("drafts") == []
     with pytest.raises(PovdeskError) as refused:
