@@ -8,13 +8,14 @@ detail pane and the dialogs read the office's values through it. The shipped fig
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from povdesk.db.models import YearSetting
+from povdesk.db.base import utcnow
+from povdesk.db.models import RuleSwitch, YearSetting
 from povdesk.domain.records import YearSettingRecord
 from povdesk.domain.yearsettings import default_year_settings
 from povdesk.errors import InvalidValue
@@ -160,3 +161,87 @@ def _validate(r: YearSettingRecord) -> None:
             f"{r.reference_date.isoformat()} would count every age from another year.",
             f"{r.year} 年度的基准日应在 {r.year} 年或 {r.year + 1} 年内（通常为 {r.year}-12-31），"
             f"{r.reference_date.isoformat()} 会让所有年龄按其他年份计算。")
+
+
+@dataclass(frozen=True)
+class RuleSwitchRecord:
+    """An office's decision to run a rule, or not, on one data year."""
+
+    rule: str
+    year: int
+    enabled: bool
+    changed_by: str
+    changed_at: dt.datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class RuleListing:
+    """One rule of the catalogue as the listing shows it for a data year."""
+
+    code: str
+    title: str
+    severity: str
+    years: str
+    runs: bool
+    #: why it is not run (None when it runs)
+    not_run: str | None
+    #: the office's decision for the year, when it made one
+    switch: RuleSwitchRecord | None
+
+
+class RuleSwitchService:
+    """Per-data-year on/off of rules: an office setting, recorded with who, when and why. A rule
+    without a decision for a year runs when its stated year range holds that year."""
+
+    def __init__(self, *, db: Database) -> None:
+        self.db = db
+
+    def switches(self, year: int | None = None) -> dict[str, RuleSwitchRecord]:
+        year = year or self.db.data_year
+        with self.db.reading() as s:
+            return {r.rule: _switch(r) for r in s.scalars(select(RuleSwitch).where(RuleSwitch.year == year))}
+
+    def set(self, rule: str, year: int, enabled: bool, reason: str) -> RuleSwitchRecord:
+        """Switch `rule` on or off for data `year`; the reason is required."""
+        from povdesk.domain.rules.catalogue import by_code
+
+        if rule not in by_code():
+            raise InvalidValue("rules.unknown", f"No rule {rule} in the catalogue.", f"规则目录中没有 {rule}。")
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidValue("rules.reason", "Give a reason for switching a rule on or off.",
+                               "请填写启用或停用规则的理由。")
+        last = dt.date.today().year + 1
+        if not 2010 <= year <= last:
+            raise InvalidValue("settings.year", f"{year} is not a data year (2010–{last}).",
+                               f"{year} 不是合理的数据年度（2010–{last}）。")
+        with self.db.transaction() as s:
+            row = s.scalar(select(RuleSwitch).where(RuleSwitch.rule == rule, RuleSwitch.year == year))
+            if row is None:
+                row = RuleSwitch(rule=rule, year=year)
+                s.add(row)
+            row.enabled, row.reason, row.changed_by = enabled, reason, self.db.user
+            row.changed_at = utcnow()
+            s.flush()
+            return _switch(row)
+
+    def listing(self, year: int | None = None, lang: str = "zh") -> list[RuleListing]:
+        """Every rule with its year range and whether it runs on data `year` (and why not)."""
+        from povdesk.domain.rules.base import CheckContext
+        from povdesk.domain.rules.catalogue import catalogue
+
+        year = year or self.db.data_year
+        switches = self.switches(year)
+        ctx = CheckContext(year=year, settings=YearSettingsService(db=self.db).get(year),
+                           rule_switches={k: v.enabled for k, v in switches.items()})
+        out = []
+        for r in catalogue():
+            why = ctx.not_run(r, lang)
+            out.append(RuleListing(r.code, r.title(lang), r.severity, r.years_text(lang), why is None, why,
+                                   switches.get(r.code)))
+        return out
+
+
+def _switch(row: RuleSwitch) -> RuleSwitchRecord:
+    return RuleSwitchRecord(row.rule, row.year, bool(row.enabled), row.changed_by, row.changed_at, row.reason)

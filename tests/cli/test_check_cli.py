@@ -215,3 +215,23 @@ def test_summary_counts_by_rule_and_village_only(county_path: str, monkeypatch: 
     assert any(line.split()[:2] == ["帕哈乡", "试点村"] for line in lines[heading + 1:])
     assert lines[-1].startswith("（未运行检查") and f"未整改问题 {len(full['problems'])} 个" in lines[-1]
     assert main(["--db", county_path, "check", "--summary", "--format", "xlsx", "--out", "x.xlsx"]) == 2
+
+
+def test_list_rules_shows_each_year_range_and_what_runs(county_path: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", county_path, "--lang", "en", "check", "--list-rules"]) == 0
+    lines = {line.split("\t")[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert "2014 on\truns" in lines["EDU-001"]
+    assert "2020 on\tnot run: does not apply to 2019" in lines["EDU-009"]
+    assert "not run: needs the members' yearly snapshots" in lines["EDU-014"]
+    # the office switches EDU-009 on for 2019, with who and why; a run then finds by it
+    assert main(["--db", county_path, "--lang", "en", "check", "--switch-rule", "EDU-009=on",
+                 "--reason", "县办要求"]) == 0
+    capsys.readouterr()
+    assert main(["--db", county_path, "--lang", "zh_CN", "check", "--list-rules"]) == 0
+    lines = {line.split("\t")[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert "2020 年起\t运行（" in lines["EDU-009"] and "县办要求" in lines["EDU-009"]
+    assert main(["--db", county_path, "--lang", "en", "check", "--switch-rule", "EDU-009=on"]) == 1  # no reason
+    assert main(["--db", county_path, "--lang", "en", "check", "--format", "json", "--summary"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["households_checked"]
