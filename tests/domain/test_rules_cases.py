@@ -344,3 +344,47 @@ def test_required_rule_codes_come_from_the_dictionary() -> None:
     assert code_for(dd.field("conditions.production_power")) == "REQ-PRODUCTION_POWER"
     required = [f for f in dd.FIELDS if f.required and f.entity in ("household", "member", "income", "conditions")]
     assert {code_for(f) for f in required} <= {r.code for r in catalogue()}
+
+
+def test_every_rule_states_its_year_range() -> None:
+    for r in catalogue():
+        first, last = r.years
+        assert first is not None and (last is None or first <= last), r.code
+        assert r.years_text("zh") and r.years_text("en")
+    assert rule("EDU-009").years == (2020, None) and not rule("EDU-009").applies_to(2019)
+    assert rule("EDU-001").years_text("zh") == "2014 年起" and rule("EDU-001").years_text("en") == "2014 on"
+
+
+def test_working_age_is_one_year_setting_for_every_rule() -> None:
+    import dataclasses
+
+    from tests.domain.rules_fixture import SETTINGS
+
+    def at(settings: Any) -> Mut:
+        return lambda s: s.__setitem__("settings", settings)
+
+    # the grandmother is 69: of working age only when it ends at 70
+    wider = dataclasses.replace(SETTINGS, working_age_to=70)
+    assert "LAB-002" not in codes(variant(M(4, labour_skill="03", health="01")))
+    assert "LAB-002" in codes(variant(seq(M(4, labour_skill="03", health="01"), at(wider))))
+    assert "LAB-005" in codes(variant(seq(M(4, labour_skill=None), at(wider))))
+    assert "LAB-005" not in codes(variant(M(4, labour_skill=None)))
+    # a 17-year-old before working age starts at 18
+    later = dataclasses.replace(SETTINGS, working_age_from=18)
+    teen = seq(born(2, dt.date(2002, 3, 1)), M(2, school_status="01", education="03", labour_skill="01"))
+    assert "LAB-003" in codes(variant(seq(teen, at(later)))) and "LAB-003" not in codes(variant(teen))
+
+
+def test_school_age_is_counted_on_the_school_age_date_whatever_the_reference_date() -> None:
+    import dataclasses
+
+    from tests.domain.rules_fixture import SETTINGS
+
+    # checked in March 2020 (reference date), school ages still counted on 1 September 2019
+    late = dataclasses.replace(SETTINGS, reference_date=dt.date(2020, 3, 15))
+    child = seq(born(3, dt.date(2013, 8, 20)), M(3, school_status="01"),
+                lambda s: s.__setitem__("settings", late))
+    assert "EDU-001" in codes(variant(child))
+    sixteen = seq(born(2, dt.date(2003, 10, 1)), M(2, school_status="01"),
+                  lambda s: s.__setitem__("settings", late))  # 15 on 2019-09-01, 16 on the reference date
+    assert "EDU-001" in codes(variant(sixteen))

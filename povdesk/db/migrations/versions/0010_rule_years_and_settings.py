@@ -26,9 +26,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column('school_age_date', sa.Date(), nullable=True))
         batch.add_column(sa.Column('working_age_from', sa.Integer(), server_default='16', nullable=False))
         batch.add_column(sa.Column('working_age_to', sa.Integer(), server_default='60', nullable=False))
-        batch.add_column(sa.Column('monitoring_income_threshold', sa.Float(), server_default='5000',
+        batch.add_column(sa.Column('monitoring_income_threshold', sa.Double(), server_default='5000',
                                    nullable=False))
-        batch.add_column(sa.Column('labour_shortage_share', sa.Float(), server_default='0.25', nullable=False))
+        batch.add_column(sa.Column('labour_shortage_share', sa.Double(), server_default='0.25', nullable=False))
         batch.add_column(sa.Column('public_post_age_limit', sa.Integer(), server_default='70', nullable=False))
     op.create_table(
         'rule_switch',
