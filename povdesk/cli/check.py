@@ -38,7 +38,43 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--summary", action="store_true",
                    help="only the counts of the listed problems by rule and by village, no problem rows "
                         "(table or json)")
+    p.add_argument("--list-rules", action="store_true",
+                   help="list the rule catalogue: each rule's year range and whether it runs on the data "
+                        "year (or --year), and why not; runs no checks")
+    p.add_argument("--year", type=int, metavar="YEAR", help="with --list-rules or --switch-rule: this data year")
+    p.add_argument("--switch-rule", metavar="CODE=on|off",
+                   help="run a rule on the data year (or --year), or not: an office setting kept with who "
+                        "and why (--reason required)")
+    p.add_argument("--reason", help="with --switch-rule: why")
     p.set_defaults(run=run)
+
+
+def _rules(args: argparse.Namespace, db: Database) -> int:
+    from povdesk.services.settings import RuleSwitchService
+
+    rules = RuleSwitchService(db=db)
+    zh = args.lang.startswith("zh")
+    year = args.year or db.data_year
+    if args.switch_rule:
+        code, _, state = args.switch_rule.partition("=")
+        if state.strip().lower() not in ("on", "off"):
+            raise BadInput("input.switch_rule", "--switch-rule takes CODE=on or CODE=off.",
+                           "--switch-rule 的格式为 规则代码=on 或 规则代码=off。")
+        done = rules.set(code.strip().upper(), year, state.strip().lower() == "on", args.reason or "")
+        print(f"{done.rule} {year} 年度{'启用' if done.enabled else '停用'}（{done.changed_by}：{done.reason}）" if zh
+              else f"{done.rule} switched {'on' if done.enabled else 'off'} for {year} "
+                   f"({done.changed_by}: {done.reason})")
+        return 0
+    head = ("代码", "级别", "适用年度", f"{year} 年度", "规则") if zh else ("Code", "Severity", "Years", str(year), "Rule")
+    print("\t".join(head))
+    for r in rules.listing(year, args.lang):
+        state = ("运行" if zh else "runs") if r.runs else (f"不运行：{r.not_run}" if zh else f"not run: {r.not_run}")
+        if r.switch is not None:
+            state += (f"（{r.switch.changed_by}，{r.switch.changed_at:%Y-%m-%d}：{r.switch.reason}）" if zh
+                      else f" ({r.switch.changed_by}, {r.switch.changed_at:%Y-%m-%d}: {r.switch.reason})")
+        severity = {"error": "错误", "warning": "警告"}.get(r.severity, r.severity) if zh else r.severity
+        print("\t".join((r.code, severity, r.years, state, r.title)))
+    return 0
 
 
 def run(args: argparse.Namespace, db: Database) -> int:
@@ -47,6 +83,8 @@ def run(args: argparse.Namespace, db: Database) -> int:
     from povdesk.services.checks import CheckService, ProblemQuery
     from povdesk.services.users import UserService
 
+    if args.list_rules or args.switch_rule:
+        return _rules(args, db)
     zh = args.lang.startswith("zh")
     checks = CheckService(db=db)
     village_id = township_id = None

@@ -24,6 +24,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        help="a poor village may exit at or below this incidence of poverty (%%; 3 in the west)")
     years.add_argument("--school-ages", metavar="FROM-TO", help="compulsory school ages, e.g. 6-15")
     years.add_argument("--reference-date", metavar="YYYY-MM-DD", help="date ages are counted on")
+    years.add_argument("--school-age-date", metavar="YYYY-MM-DD",
+                       help="date compulsory-school ages are counted on (default 1 September of the year)")
+    years.add_argument("--working-ages", metavar="FROM-TO", help="working age, e.g. 16-60 (every rule)")
+    years.add_argument("--monitoring-threshold", type=float, metavar="YUAN",
+                       help="per-capita income above which a 边缘户 marker needs a risk (5000)")
+    years.add_argument("--labour-shortage-share", type=float, metavar="SHARE",
+                       help="share of able members that makes 缺劳力 doubtful (0.25)")
+    years.add_argument("--post-age-limit", type=int, metavar="AGE",
+                       help="age from which a public-welfare post holder is doubtful (70)")
     years.add_argument("--source", metavar="TEXT", help="where the figures come from and how sure they are")
     years.set_defaults(run=run)
 
@@ -33,7 +42,9 @@ def run(args: argparse.Namespace, db: Database) -> int:
 
     service = YearSettingsService(db=db)
     zh = args.lang.startswith("zh")
-    figures = (args.exit_line, args.national_line, args.exit_incidence, args.school_ages, args.reference_date, args.source)
+    figures = (args.exit_line, args.national_line, args.exit_incidence, args.school_ages, args.reference_date, args.source,
+               args.school_age_date, args.working_ages, args.monitoring_threshold, args.labour_shortage_share,
+               args.post_age_limit)
     if args.set is None and any(f is not None for f in figures):
         raise BadInput("input.set", "Say which year to change with --set YEAR.", "请用 --set 年度 指定要修改的年度。")
     if args.set is not None:
@@ -57,6 +68,24 @@ def run(args: argparse.Namespace, db: Database) -> int:
             except ValueError:
                 raise BadInput("input.reference_date", "--reference-date must be YYYY-MM-DD.",
                                "--reference-date 的格式应为 YYYY-MM-DD。") from None
+        if args.school_age_date:
+            try:
+                changes["school_age_date"] = dt.date.fromisoformat(args.school_age_date)
+            except ValueError:
+                raise BadInput("input.school_age_date", "--school-age-date must be YYYY-MM-DD.",
+                               "--school-age-date 的格式应为 YYYY-MM-DD。") from None
+        if args.working_ages:
+            try:
+                a, b = (int(x) for x in args.working_ages.split("-"))
+            except ValueError:
+                raise BadInput("input.working_ages", "--working-ages must look like 16-60.",
+                               "--working-ages 的格式应为 16-60。") from None
+            changes.update(working_age_from=a, working_age_to=b)
+        for option, name in (("monitoring_threshold", "monitoring_income_threshold"),
+                             ("labour_shortage_share", "labour_shortage_share"),
+                             ("post_age_limit", "public_post_age_limit")):
+            if getattr(args, option) is not None:
+                changes[name] = getattr(args, option)
         if args.source is not None:
             changes["source"] = args.source
         if not changes:
@@ -75,10 +104,14 @@ def run(args: argparse.Namespace, db: Database) -> int:
         national = "" if r.national_line is None else f"{r.national_line:g}"
         if zh:
             print(f"{r.year}  退出线 {r.exit_income_line:g} 元  国家线 {national} 元  义务教育 {r.school_age_from}-"
-                  f"{r.school_age_to} 岁  基准日 {r.reference_date}  贫困村退出发生率 ≤{r.village_exit_incidence:g}%  "
-                  f"{r.source or ''}")
+                  f"{r.school_age_to} 岁（按 {r.school_date} 计）  劳动年龄 {r.working_age_from}-{r.working_age_to} 岁  "
+                  f"监测线 {r.monitoring_income_threshold:g} 元  缺劳力比例 {r.labour_shortage_share:g}  "
+                  f"公益岗年龄上限 {r.public_post_age_limit}  基准日 {r.reference_date}  "
+                  f"贫困村退出发生率 ≤{r.village_exit_incidence:g}%  {r.source or ''}")
         else:
             print(f"{r.year}  exit line {r.exit_income_line:g}  national {national}  school ages "
-                  f"{r.school_age_from}-{r.school_age_to}  reference {r.reference_date}  village exit ≤"
-                  f"{r.village_exit_incidence:g}%  {r.source or ''}")
+                  f"{r.school_age_from}-{r.school_age_to} (on {r.school_date})  working ages "
+                  f"{r.working_age_from}-{r.working_age_to}  monitoring {r.monitoring_income_threshold:g}  "
+                  f"labour-shortage share {r.labour_shortage_share:g}  post age limit {r.public_post_age_limit}  "
+                  f"reference {r.reference_date}  village exit ≤{r.village_exit_incidence:g}%  {r.source or ''}")
     return 0

@@ -416,6 +416,28 @@ class YearSetting(Base):
     reference_date: Mapped[dt.date | None]
     #: a poor village may exit while its incidence of poverty (%) is at most this (3 in the west)
     village_exit_incidence: Mapped[float] = mapped_column(default=3.0, server_default="3")
+    #: compulsory-school ages are counted on this day (empty: 1 September of the year)
+    school_age_date: Mapped[dt.date | None]
+    working_age_from: Mapped[int] = mapped_column(default=16, server_default="16")
+    working_age_to: Mapped[int] = mapped_column(default=60, server_default="60")
+    monitoring_income_threshold: Mapped[float] = mapped_column(default=5000.0, server_default="5000")
+    labour_shortage_share: Mapped[float] = mapped_column(default=0.25, server_default="0.25")
+    public_post_age_limit: Mapped[int] = mapped_column(default=70, server_default="70")
+
+
+class RuleSwitch(Base):
+    """An office's decision to run a rule, or not, on one data year (who, when and why): overrides
+    the year range the rule states."""
+
+    __tablename__ = "rule_switch"
+    __table_args__ = (UniqueConstraint("rule", "year", name="uq_rule_switch_rule_year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(24))
+    year: Mapped[int]
+    enabled: Mapped[bool]
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text)
 
 
 class Meta(Base):

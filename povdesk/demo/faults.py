@@ -791,6 +791,164 @@ def _cadre_is_poor_person(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled
     return [_rec(h, m, "cadre.id_number", f"cadre {cadre['name']} is this member")]
 
 
+# ------------------------------------------------------------------ issue 14 §2-3 (appended: order is drawn)
+def _post(m: Row, type_: str, start: dt.date | None) -> None:
+    m["public_post_type"], m["public_post_from"] = type_, start
+    m["public_post_to"] = None
+    m["public_post_months"] = None if start is None else (12 if start.year < YEAR else 13 - start.month)
+
+
+@fault("unwell_child_out_of_school", rules=("EDU-013",),
+       zh="7–14岁患慢性病儿童为“非在校生”，未登记义务教育阶段未上学原因",
+       en="A chronically ill child aged 7-14 is not in school and no reason for not attending is coded")
+def _unwell_child_out_of_school(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    m = _pick(g, h, lambda m: 7 <= m["_age"] <= 14 and m["school_status"] in ("03", "04", "05"))
+    if m is None:
+        return None
+    old = m["school_status"]
+    m["school_status"], m["education"], m["health"] = "01", "02", "02"
+    h.measures[:] = [x for x in h.measures if x["_member"] is not m or x["category"] != "05"]
+    return [_rec(h, m, "member.health", f"school {old} -> 01, health 02, age {m['_age']}")]
+
+
+@fault("nobody_works_no_support", rules=("ALW-001",),
+       zh="全户成员均为无劳动力，且无人享受低保或特困供养",
+       en="Every member has no labour capacity and nobody receives the allowance or destitute support")
+def _nobody_works_no_support(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    cur = h.current
+    if h.row["attribute"] != "01" or not cur or any(m["dibao"] or m["tekun"] for m in cur):
+        return None
+    for m in cur:
+        m["labour_skill"] = "04"
+        m["work_status"], m["work_company"] = None, None
+        if m["work_months"]:
+            m["work_months"] = 0
+    return [_rec(h, cur[0], "member.labour_skill", f"all {len(cur)} members -> 04")]
+
+
+@fault("lack_of_labour_but_able", rules=("LAB-013",),
+       zh="主要致贫原因为“缺劳力”，但多数成员为普通或技能劳动力",
+       en="Main cause 缺劳力 (lack of labour) while most members have ordinary or skilled labour")
+def _lack_of_labour_but_able(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    cur = h.current
+    able = [m for m in cur if m["labour_skill"] in ("01", "02")]
+    if not cur or 2 * len(able) <= len(cur) or "08" in str(h.row.get("other_causes") or "").split(","):
+        return None
+    old = h.row["main_cause"]
+    h.row["main_cause"] = "08"
+    return [_rec(h, None, "household.main_cause", f"{old} -> 08, {len(able)}/{len(cur)} able")]
+
+
+@fault("tekun_able_bodied", rules=("ALW-002",),
+       zh="20–55岁健康非在校生登记为特困供养人员",
+       en="A healthy non-student aged 20-55 is recorded as a destitute-support person")
+def _tekun_able_bodied(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    m = _pick(g, h, lambda m: 20 <= m["_age"] <= 55 and m["health"] == HEALTHY
+              and m["school_status"] == NOT_IN_SCHOOL and not m["tekun"])
+    if m is None:
+        return None
+    m["tekun"] = True
+    return [_rec(h, m, "member.tekun", f"tekun, age {m['_age']}")]
+
+
+@fault("tekun_working_away", rules=("ALW-003",),
+       zh="特困供养人员登记外出务工",
+       en="A destitute-support person is recorded as working away")
+def _tekun_working_away(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    m = _pick(g, h, lambda m: bool(m["tekun"]))
+    if m is None:
+        return None
+    m["work_status"], m["work_months"] = "02", g.rng.randint(2, 8)
+    return [_rec(h, m, "member.work_status", f"tekun working {m['work_months']} months")]
+
+
+@fault("severe_disability_able", rules=("HLT-013",),
+       zh="一、二级残疾人员劳动技能为普通或技能劳动力",
+       en="A member with grade 1-2 disability is marked as ordinary or skilled labour")
+def _severe_disability_able(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    m = _pick(g, h, lambda m: m["labour_skill"] in ("01", "02") and m["health"] in DISABLED_HEALTH)
+    if m is None:
+        m = _pick(g, h, lambda m: m["labour_skill"] in ("01", "02"))
+    if m is None:
+        return None
+    m["disability_grade"] = g.rng.choice(("1", "2"))
+    return [_rec(h, m, "member.disability_grade", f"grade {m['disability_grade']}, labour {m['labour_skill']}")]
+
+
+@fault("public_post_minor", rules=("LAB-014",),
+       zh="未满16岁人员担任公益性岗位",
+       en="A member under 16 holds a public-welfare post")
+def _public_post_minor(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    m = _pick(g, h, lambda m: 10 <= m["_age"] <= 15 and not m.get("public_post_type"))
+    if m is None:
+        return None
+    _post(m, "03", dt.date(YEAR, g.rng.randint(1, 6), 1))
+    return [_rec(h, m, "member.public_post_type", f"post 03, age {m['_age']}")]
+
+
+@fault("public_post_elderly", rules=("LAB-015",),
+       zh="72岁及以上人员担任公益性岗位",
+       en="A member aged 72 or over holds a public-welfare post")
+def _public_post_elderly(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    m = _pick(g, h, lambda m: m["_age"] >= 72 and not m.get("public_post_type"))
+    if m is None:
+        return None
+    _post(m, "01", dt.date(YEAR, g.rng.randint(1, 6), 1))
+    return [_rec(h, m, "member.public_post_type", f"post 01, age {m['_age']}")]
+
+
+@fault("two_public_posts", rules=("LAB-016",),
+       zh="一户两人担任公益性岗位，未说明原因",
+       en="Two members of one household hold public-welfare posts, no reason recorded")
+def _two_public_posts(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    ms = [m for m in h.current if 20 <= m["_age"] <= 60 and m["school_status"] == NOT_IN_SCHOOL]
+    if len(ms) < 2:
+        return None
+    a, b = g.rng.sample(ms, 2)
+    for m, kind in ((a, "01"), (b, "02")):
+        if not m.get("public_post_type"):
+            _post(m, kind, dt.date(YEAR, g.rng.randint(1, 6), 1))
+    return [_rec(h, b, "member.public_post_type", f"{a['name']} and {b['name']} hold posts")]
+
+
+@fault("public_post_no_date", rules=("LAB-017",),
+       zh="公益性岗位人员无聘用开始时间",
+       en="A public-welfare post holder has no hire date")
+def _public_post_no_date(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    if any(m.get("public_post_type") for m in h.current):
+        return None
+    m = _pick(g, h, lambda m: 20 <= m["_age"] <= 60 and m["school_status"] == NOT_IN_SCHOOL)
+    if m is None:
+        return None
+    _post(m, "03", None)
+    return [_rec(h, m, "member.public_post_from", "post 03 without a hire date")]
+
+
+@fault("new_identification_no_hardship", rules=("STS-011",),
+       zh="当年新识别户无危房、因病未参保或适龄儿童失学等识别条件",
+       en="A household identified this year has no dangerous house, uninsured illness or child out of school")
+def _new_identification_no_hardship(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    c = h.cond
+    if (h.row["status"] != "0" or c.get("dangerous_house") or c.get("house_grade") in ("3", "4")
+            or h.row["main_cause"] == "01"):
+        return None
+    old = h.row["first_identified_year"]
+    h.row["first_identified_year"] = YEAR
+    return [_rec(h, None, "household.first_identified_year", f"{old} -> {YEAR}")]
+
+
+@fault("edge_marker_above_threshold", rules=("MON-001",),
+       zh="边缘户人均纯收入高于 5000 元监测标准且未登记风险类型",
+       en="A 边缘户 (near-poor) marker on a household above the 5,000 yuan threshold with no risk recorded")
+def _edge_marker_above_threshold(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    inc = h.incomes.get(YEAR)
+    if inc is None or h.row.get("monitoring_type") or (inc.get("per_capita_net") or 0) <= 5200:
+        return None
+    h.row["monitoring_type"], h.row["monitoring_reason"] = "1", None
+    h.row["monitoring_date"] = dt.date(YEAR, g.rng.randint(7, 11), g.rng.randint(1, 28))
+    return [_rec(h, None, "household.monitoring_type", f"边缘户 at {inc['per_capita_net']} yuan")]
+
+
 #: The fault table: every kind, in the order it was entered (part of what a seed draws).
 FAULTS: Mapping[str, FaultKind] = MappingProxyType({k.code: k for k in _TABLE})
 

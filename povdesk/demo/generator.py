@@ -25,6 +25,7 @@ from povdesk.domain.meanings import (
     ILL_HEALTH,
     MEMBER_CURRENT,
     SERIOUS_ILL,
+    UNABLE_TO_WORK,
     is_current_member,
     is_exited,
     is_in_school,
@@ -439,6 +440,11 @@ class Generator:
         row["head_name"] = head["name"]
         row["head_id_number"] = head["id_number"]
         row["size"] = h.size
+        if kind == "01" and all(m["labour_skill"] in UNABLE_TO_WORK for m in h.current):
+            # nobody can work: such a household receives 低保 (rule ALW-001)
+            row["attribute"] = "04"
+            for m in h.current:
+                m["dibao"] = True
         self._causes(h)
         self._conditions(h)
         self._incomes(h)

@@ -35,12 +35,13 @@ from povdesk.db.models import (
     PrintBatchItem,
     Problem,
     ProblemEvent,
+    RuleSwitch,
     Township,
     Village,
     VillagerGroup,
 )
 from povdesk.demo.faults import Injected, Injector
-from povdesk.demo.generator import PREV, REGION, YEAR, Draft, Generator, Row, VillagePlan
+from povdesk.demo.generator import AS_OF, PREV, REGION, YEAR, Draft, Generator, Row, VillagePlan
 from povdesk.domain import admin
 from povdesk.domain.meanings import MEMBER_CURRENT
 from povdesk.domain.roles import CLERK, DIRECTOR, REVIEWER
@@ -143,6 +144,11 @@ class DemoService:
                  "note": "村名为虚构", "note_en": "village names and codes are invented",
                  "faults": counts["faults"]}, ensure_ascii=False, sort_keys=True)))
             self._office(s, hashed)
+            # EDU-009 states 2020 on; the demo county runs it on its year too, so its fault kind
+            # (a student with an education level) is found and the switch is shown with who and why
+            s.execute(delete(RuleSwitch).where(RuleSwitch.rule == "EDU-009", RuleSwitch.year == YEAR))
+            s.add(RuleSwitch(rule="EDU-009", year=YEAR, enabled=True, changed_by="demo",
+                             changed_at=AS_OF, reason="演示县：展示 2020 年起的规则（在校生文化程度应为空）"))
             self._fix_sequences(s)
             check()
             current = s.scalar(select(func.count(Member.id)).where(Member.status == MEMBER_CURRENT)) or 0

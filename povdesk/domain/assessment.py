@@ -29,7 +29,14 @@ from povdesk.domain import dictionary as dd
 from povdesk.domain import values as dv
 from povdesk.domain.codelists import CodeBook, builtin_codebook
 from povdesk.domain.idnumber import age_on
-from povdesk.domain.meanings import NOT_IN_SCHOOL, SAFE_GRADES, is_dangerous_house, is_school_exempt
+from povdesk.domain.meanings import (
+    NOT_IN_SCHOOL,
+    SAFE_GRADES,
+    finished_compulsory,
+    is_dangerous_house,
+    is_school_exempt,
+    is_unwell,
+)
 from povdesk.domain.records import HouseholdDetail, YearSettingRecord, frozen_map
 from povdesk.domain.rules.base import (
     CadreFacts,
@@ -39,9 +46,6 @@ from povdesk.domain.rules.base import (
     make_household,
     make_member,
 )
-
-#: Ages (inclusive) of the working-age population (劳动年龄人口).
-WORKING_AGE = (16, 60)
 
 # indicator keys, in the order a form prints them
 INCOME = "income"
@@ -79,16 +83,29 @@ def of_school_age(age: int | None, settings: YearSettingRecord) -> bool:
     return age is not None and settings.school_age_from <= age <= settings.school_age_to
 
 
+def school_age(born: dt.date | None, settings: YearSettingRecord) -> int | None:
+    """Age on the day compulsory-school ages are counted (1 September of the school year, a year
+    setting): a child born September-December of the year it turns 6 is not yet of school age."""
+    return None if born is None else age_on(born, settings.school_date)
+
+
 def not_at_school(member: Mapping[str, Any]) -> bool:
-    """Recorded as 非在校生 without a reason that exempts (`meanings.is_school_exempt`). An empty
-    status is unknown, not absent."""
-    return member["school_status"] == NOT_IN_SCHOOL and not is_school_exempt(member["out_of_school_reason"])
+    """Recorded as 非在校生 without a reason that exempts (`meanings.is_school_exempt`) and without
+    having finished 初中 (`meanings.finished_compulsory`). An empty status is unknown, not absent."""
+    return (member["school_status"] == NOT_IN_SCHOOL and not is_school_exempt(member["out_of_school_reason"])
+            and not finished_compulsory(member["education"]))
 
 
 def out_of_school(member: MemberFacts, settings: YearSettingRecord) -> bool:
-    """A child of compulsory-school age (on the settings' reference date) recorded out of school
-    without an exemption."""
-    return of_school_age(member.age, settings) and not_at_school(member)
+    """A child of compulsory-school age (on the settings' school-age date) recorded out of school
+    without an exemption, whatever its health."""
+    return of_school_age(school_age(member.birth, settings), settings) and not_at_school(member)
+
+
+def dropped_out(member: MemberFacts, settings: YearSettingRecord) -> bool:
+    """Out of school (`out_of_school`) and not recorded unwell: the error EDU-001 finds and the
+    education indicator fails on. An unwell child without the coded reason is a warning (EDU-013)."""
+    return out_of_school(member, settings) and not is_unwell(member["health"])
 
 
 def medically_insured(member: Mapping[str, Any]) -> bool:
@@ -96,9 +113,9 @@ def medically_insured(member: Mapping[str, Any]) -> bool:
     return bool(member["ins_medical"] or member["ins_employee_medical"])
 
 
-def working_age(age: int | None) -> bool:
-    """Of working age (WORKING_AGE, both ends included)."""
-    return age is not None and WORKING_AGE[0] <= age <= WORKING_AGE[1]
+def working_age(age: int | None, settings: YearSettingRecord) -> bool:
+    """Of working age (the year setting working_age_from..working_age_to, both ends included)."""
+    return age is not None and settings.working_age_from <= age <= settings.working_age_to
 
 
 def housing_excused(relocation_moved_in: Any) -> bool:
@@ -203,9 +220,9 @@ class Verdict:
 class Assessment:
     """One household held to one year's settings.
 
-    Ages are completed years on the settings' reference date; the school-age date is that same
-    reference date (a child is of compulsory-school age when its age on the reference date lies in
-    school_age_from..school_age_to)."""
+    Ages are completed years on the settings' reference date; compulsory-school ages are counted on
+    the school-age date (1 September of the school year, a year setting): a child is of
+    compulsory-school age when its age on that day lies in school_age_from..school_age_to."""
 
     household_id: int
     year: int
@@ -291,7 +308,7 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
     ref = settings.reference_date
     ages = {m.id: (None if m.birth is None else age_on(m.birth, ref)) for m in facts.members}
     current = list(facts.current)
-    working = [m for m in current if working_age(ages[m.id])]
+    working = [m for m in current if working_age(ages[m.id], settings)]
     inc, cond = facts.income, facts.conditions
     verdicts = []
 
@@ -313,8 +330,9 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
 
     # 义务教育有保障: every child of compulsory-school age at school (or exempt)
     a, b = settings.school_age_from, settings.school_age_to
-    of_age = [m for m in current if of_school_age(ages[m.id], settings)]
-    absent = [m for m in of_age if not_at_school(m)]
+    on = settings.school_date
+    of_age = [m for m in current if of_school_age(school_age(m.birth, settings), settings)]
+    absent = [m for m in of_age if not_at_school(m) and not is_unwell(m["health"])]
     unknown = [m for m in of_age if not m["school_status"] and not is_school_exempt(m["out_of_school_reason"])]
     met = False if absent else (None if unknown else True)
     zh, en = (f"{a}–{b} 周岁 {len(of_age)} 人", f"{len(of_age)} aged {a}–{b}") if of_age else \
@@ -329,11 +347,11 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
         zh += "，均在校或免于入学"
         en += ", all in school or exempt"
     verdicts.append(_verdict(EDUCATION, met, members=absent or unknown,
-                             values={"school_age_from": a, "school_age_to": b, "school_age_date": ref,
+                             values={"school_age_from": a, "school_age_to": b, "school_age_date": on,
                                      "of_school_age": len(of_age), "out_of_school": len(absent),
                                      "status_unknown": len(unknown)},
-                             standard=(f"{a}–{b} 周岁（{ref:%Y-%m-%d}）适龄儿童均在校或免于入学",
-                                       f"every child aged {a}–{b} on {ref.isoformat()} in school or exempt"),
+                             standard=(f"{a}–{b} 周岁（{on:%Y-%m-%d}）适龄儿童均在校或免于入学",
+                                       f"every child aged {a}–{b} on {on.isoformat()} in school or exempt"),
                              basis=(zh, en)))
 
     # 基本医疗有保障: every current member in basic medical insurance
@@ -386,7 +404,7 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
                                                      cond, settings.year, books)))
 
     return Assessment(
-        household_id=facts.id, year=settings.year, reference_date=ref, school_age_date=ref,
+        household_id=facts.id, year=settings.year, reference_date=ref, school_age_date=settings.school_date,
         exit_income_line=line, ages=MappingProxyType(ages), current_members=tuple(m.id for m in current),
         working_age_members=tuple(m.id for m in working), per_capita_net=pcn, verdicts=tuple(verdicts))
 

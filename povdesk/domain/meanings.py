@@ -91,3 +91,29 @@ SEVERE_DISABILITY_GRADES = frozenset({"1", "2"})
 def is_school_exempt(reason: str | None) -> bool:
     """A recorded reason that excuses a compulsory-age child from school."""
     return reason in SCHOOL_EXEMPT_REASONS
+
+
+# education (文化程度): 初中 and above means compulsory schooling is finished (issue 14 §2: a child
+# who finished 初中 is not out of school)
+COMPULSORY_FINISHED = frozenset({"03", "04", "05"})
+
+# labour_skill: 普通劳动力 and 技能劳动力 can work; 丧失劳动力 and 无劳动力 cannot
+ABLE_TO_WORK = frozenset({"01", "02"})
+UNABLE_TO_WORK = frozenset({"03", "04"})
+
+# poverty_cause: 08 缺劳力
+CAUSE_LACK_OF_LABOUR = "08"
+CAUSE_ILLNESS = "01"
+
+# monitoring_type: 1 边缘户, 2 脱贫监测户
+MONITORING_EDGE = "1"
+
+
+def finished_compulsory(education: str | None) -> bool:
+    """Education level 初中 or above: compulsory schooling finished."""
+    return education in COMPULSORY_FINISHED
+
+
+def is_unwell(health: str | None) -> bool:
+    """Health recorded and not 健康 (ill, disabled or both); an empty health is unknown."""
+    return bool(health) and health != HEALTHY

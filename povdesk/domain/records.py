@@ -175,6 +175,23 @@ class YearSettingRecord:
     reference_date: dt.date
     #: incidence of poverty (%) at or below which a poverty village may exit (3 in the west)
     village_exit_incidence: float = 3.0
+    #: the day a child's compulsory-school age is counted on (1 September of the school year that
+    #: starts in the data year); None: that 1 September
+    school_age_date: dt.date | None = None
+    #: working age (劳动年龄), both ends included: one figure for every rule and the assessment
+    working_age_from: int = 16
+    working_age_to: int = 60
+    #: per-capita net income (yuan) above which a 边缘户 marker needs a recorded risk
+    monitoring_income_threshold: float = 5000.0
+    #: share of members with labour capacity above which 缺劳力 as main cause is doubtful
+    labour_shortage_share: float = 0.25
+    #: a public-welfare post holder this old or older is doubtful
+    public_post_age_limit: int = 70
+
+    @property
+    def school_date(self) -> dt.date:
+        """The date compulsory-school ages are counted on."""
+        return self.school_age_date or dt.date(self.year, 9, 1)
 
 
 

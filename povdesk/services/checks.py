@@ -50,6 +50,7 @@ from povdesk.db.models import (
     Pairing,
     Problem,
     ProblemEvent,
+    RuleSwitch,
     Township,
     Village,
     YearSetting,
@@ -87,6 +88,9 @@ from povdesk.domain.rules.catalogue import (
     RowColumns,
     by_code,
     catalogue,
+)
+from povdesk.domain.rules.catalogue import (
+    not_run as rules_not_run,
 )
 from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR
 from povdesk.errors import Cancelled, Conflict, InvalidValue, NotFound
@@ -146,6 +150,9 @@ class CheckRunResult:
     by_rule: Mapping[str, int] = field(default_factory=dict)
     #: closed because they no longer apply though the data did not change (a setting or rule did)
     lapsed: int = 0
+    #: the rules not run on the data year, with why (English): out of their year range, switched
+    #: off by the office, or their data (yearly snapshots) not held
+    not_run: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -391,11 +398,15 @@ class _CountyFacts:
     settings_by_year: Mapping[int, YearSettingRecord]
     cadre_ids: frozenset[str]
     shared_cadre_phones: frozenset[str]
+    #: the office's rule switches of the year (rule -> run), and the rows they come from
+    switch_rows: Sequence[Any] = ()
+    rule_switches: Mapping[str, bool] = field(default_factory=dict)
 
 
 #: the year settings' columns, all of them: the cached context is keyed by every figure
 _SETTING_ROWS = select(*YearSetting.__table__.c).order_by(YearSetting.year)
 _CADRE_ROWS = select(Cadre.id_number, Cadre.phone).order_by(Cadre.id)
+_SWITCH_ROWS = select(RuleSwitch.year, RuleSwitch.rule, RuleSwitch.enabled).order_by(RuleSwitch.year, RuleSwitch.rule)
 
 
 class CheckService:
@@ -541,9 +552,10 @@ class CheckService:
         they come from differ from the last run's (see `_CountyFacts`)."""
         setting_rows = self._raw(s, ("settings",), lambda: _SETTING_ROWS)()
         cadre_rows = self._raw(s, ("cadres",), lambda: _CADRE_ROWS)()
+        switch_rows = self._raw(s, ("switches",), lambda: _SWITCH_ROWS)()
         known = self._county
         if (known is not None and known.year == year and known.setting_rows == setting_rows
-                and known.cadre_rows == cadre_rows):
+                and known.cadre_rows == cadre_rows and known.switch_rows == switch_rows):
             return known
         cadre_ids: set[str] = set()
         phones: Counter[str] = Counter()
@@ -553,7 +565,8 @@ class CheckService:
             if phone:
                 phones[phone.strip()] += 1
         facts = _CountyFacts(year, setting_rows, cadre_rows, self.settings.get(year), self.settings.by_year(),
-                             frozenset(cadre_ids), frozenset(p for p, n in phones.items() if n > 1))
+                             frozenset(cadre_ids), frozenset(p for p, n in phones.items() if n > 1),
+                             switch_rows, {rule: bool(on) for y, rule, on in switch_rows if y == year})
         self._county = facts
         return facts
 
@@ -605,7 +618,8 @@ class CheckService:
             year=year, settings=county.settings, settings_by_year=dict(county.settings_by_year),
             id_households={k: frozenset(v) for k, v in holders.items() if len(v) > 1},
             id_holders={k: dict(v) for k, v in holders.items() if len(v) > 1},
-            cadre_ids=county.cadre_ids, shared_cadre_phones=county.shared_cadre_phones)
+            cadre_ids=county.cadre_ids, shared_cadre_phones=county.shared_cadre_phones,
+            rule_switches=county.rule_switches)
 
     # ------------------------------------------------------------------ evaluating
     def evaluate(self, *, village_id: int | None = None, township_id: int | None = None,
@@ -724,15 +738,18 @@ class CheckService:
                 tracker.finish()
             opened, rectified, lapsed, still_open = tracker.opened, tracker.rectified, tracker.lapsed, tracker.still_open
             seconds = round(time.perf_counter() - t0, 3)
+            county = self._county_facts(s, self._data_year(s))
+            skipped = rules_not_run(CheckContext(year=county.year, settings=county.settings,
+                                                 rule_switches=county.rule_switches), "en")
             counts = {"households": households, "findings": findings, "opened": opened,
                       "rectified": rectified, "lapsed": lapsed, "still_open": still_open, "errors": errors,
-                      "warnings": findings - errors, "seconds": seconds}
+                      "warnings": findings - errors, "seconds": seconds, "not_run": sorted(skipped)}
             run.counts = counts
             run.finished_at = utcnow()
             audit.record(s, user=self.db.user, action=audit.CHECK_RUN, subject=scope_name,
                          detail={"run": run.id, **counts})
             return CheckRunResult(run.id, scope_name, households, findings, opened, rectified,
-                                  still_open, errors, findings - errors, seconds, dict(by_rule), lapsed)
+                                  still_open, errors, findings - errors, seconds, dict(by_rule), lapsed, skipped)
 
     def run_household(self, household_id: int) -> list[ProblemRecord]:
         """Re-check one household after an edit; returns its open problems."""

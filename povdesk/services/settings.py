@@ -8,13 +8,14 @@ detail pane and the dialogs read the office's values through it. The shipped fig
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from povdesk.db.models import YearSetting
+from povdesk.db.base import utcnow
+from povdesk.db.models import RuleSwitch, YearSetting
 from povdesk.domain.records import YearSettingRecord
 from povdesk.domain.yearsettings import default_year_settings
 from povdesk.errors import InvalidValue
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 _LOCAL = "本地设置（"
 _BEFORE = "；此前："
 EDITABLE = ("exit_income_line", "national_line", "source", "school_age_from", "school_age_to",
-            "reference_date", "village_exit_incidence")
+            "reference_date", "village_exit_incidence", "school_age_date", "working_age_from",
+            "working_age_to", "monitoring_income_threshold", "labour_shortage_share", "public_post_age_limit")
 
 
 def _record(row: YearSetting) -> YearSettingRecord:
@@ -34,7 +36,12 @@ def _record(row: YearSetting) -> YearSettingRecord:
                              source=row.source, school_age_from=row.school_age_from,
                              school_age_to=row.school_age_to,
                              reference_date=row.reference_date or dt.date(row.year, 12, 31),
-                             village_exit_incidence=float(row.village_exit_incidence))
+                             village_exit_incidence=float(row.village_exit_incidence),
+                             school_age_date=row.school_age_date,
+                             working_age_from=row.working_age_from, working_age_to=row.working_age_to,
+                             monitoring_income_threshold=float(row.monitoring_income_threshold),
+                             labour_shortage_share=float(row.labour_shortage_share),
+                             public_post_age_limit=row.public_post_age_limit)
 
 
 def missing_year_settings(s: Session) -> list[YearSetting]:
@@ -43,7 +50,11 @@ def missing_year_settings(s: Session) -> list[YearSetting]:
         return []
     return [YearSetting(year=ys.year, exit_income_line=ys.exit_income_line, national_line=ys.national_line,
                         source=ys.source, school_age_from=ys.school_age_from, school_age_to=ys.school_age_to,
-                        reference_date=ys.reference_date)
+                        reference_date=ys.reference_date, school_age_date=ys.school_age_date,
+                        working_age_from=ys.working_age_from, working_age_to=ys.working_age_to,
+                        monitoring_income_threshold=ys.monitoring_income_threshold,
+                        labour_shortage_share=ys.labour_shortage_share,
+                        public_post_age_limit=ys.public_post_age_limit)
             for ys in default_year_settings()]
 
 
@@ -66,7 +77,7 @@ class YearSettingsService:
                 return r
         earlier = [r for r in rows if r.year < year]
         base = max(earlier, key=lambda r: r.year) if earlier else min(rows, key=lambda r: r.year)
-        return replace(base, year=year, reference_date=dt.date(year, 12, 31),
+        return replace(base, year=year, reference_date=dt.date(year, 12, 31), school_age_date=None,
                        source=f"（沿用 {base.year} 年设置）{base.source or ''}")
 
     def by_year(self) -> dict[int, YearSettingRecord]:
@@ -119,6 +130,28 @@ def _validate(r: YearSettingRecord) -> None:
         raise InvalidValue("settings.village_exit_incidence",
                            "The village exit incidence must be above 0 % and below 100 %.",
                            "贫困村退出的贫困发生率标准应大于 0% 且小于 100%。")
+    if r.school_age_date is not None and not (isinstance(r.school_age_date, dt.date)
+                                              and r.year <= r.school_age_date.year <= r.year + 1):
+        raise InvalidValue("settings.school_age_date",
+                           f"The school-age date of {r.year} must be a date in {r.year} or {r.year + 1} "
+                           f"(usually {r.year}-09-01).",
+                           f"{r.year} 年度的义务教育年龄计算日应为 {r.year} 年或 {r.year + 1} 年内的日期"
+                           f"（通常为 {r.year}-09-01）。")
+    if not 14 <= r.working_age_from < r.working_age_to <= 75:
+        raise InvalidValue("settings.working_age", "Working age must satisfy 14 <= from < to <= 75.",
+                           "劳动年龄应满足 14 ≤ 起始年龄 < 截止年龄 ≤ 75。")
+    if not 0 < float(r.monitoring_income_threshold) < 100_000:
+        raise InvalidValue("settings.monitoring_income_threshold",
+                           "The monitoring income threshold must be above 0 and below 100,000 yuan.",
+                           "监测收入标准应大于 0 元且小于 100,000 元。")
+    if not 0 < float(r.labour_shortage_share) < 1:
+        raise InvalidValue("settings.labour_shortage_share",
+                           "The labour-shortage share must be between 0 and 1.",
+                           "“缺劳力”判断比例应在 0 与 1 之间。")
+    if not 50 <= r.public_post_age_limit <= 100:
+        raise InvalidValue("settings.public_post_age_limit",
+                           "The public-welfare post age limit must be between 50 and 100.",
+                           "公益性岗位年龄上限应在 50 至 100 之间。")
     if not isinstance(r.reference_date, dt.date):
         raise InvalidValue("settings.reference_date", "The reference date must be a date.", "基准日期必须是日期。")
     if not r.year <= r.reference_date.year <= r.year + 1:
@@ -128,3 +161,87 @@ def _validate(r: YearSettingRecord) -> None:
             f"{r.reference_date.isoformat()} would count every age from another year.",
             f"{r.year} 年度的基准日应在 {r.year} 年或 {r.year + 1} 年内（通常为 {r.year}-12-31），"
             f"{r.reference_date.isoformat()} 会让所有年龄按其他年份计算。")
+
+
+@dataclass(frozen=True)
+class RuleSwitchRecord:
+    """An office's decision to run a rule, or not, on one data year."""
+
+    rule: str
+    year: int
+    enabled: bool
+    changed_by: str
+    changed_at: dt.datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class RuleListing:
+    """One rule of the catalogue as the listing shows it for a data year."""
+
+    code: str
+    title: str
+    severity: str
+    years: str
+    runs: bool
+    #: why it is not run (None when it runs)
+    not_run: str | None
+    #: the office's decision for the year, when it made one
+    switch: RuleSwitchRecord | None
+
+
+class RuleSwitchService:
+    """Per-data-year on/off of rules: an office setting, recorded with who, when and why. A rule
+    without a decision for a year runs when its stated year range holds that year."""
+
+    def __init__(self, *, db: Database) -> None:
+        self.db = db
+
+    def switches(self, year: int | None = None) -> dict[str, RuleSwitchRecord]:
+        year = year or self.db.data_year
+        with self.db.reading() as s:
+            return {r.rule: _switch(r) for r in s.scalars(select(RuleSwitch).where(RuleSwitch.year == year))}
+
+    def set(self, rule: str, year: int, enabled: bool, reason: str) -> RuleSwitchRecord:
+        """Switch `rule` on or off for data `year`; the reason is required."""
+        from povdesk.domain.rules.catalogue import by_code
+
+        if rule not in by_code():
+            raise InvalidValue("rules.unknown", f"No rule {rule} in the catalogue.", f"规则目录中没有 {rule}。")
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidValue("rules.reason", "Give a reason for switching a rule on or off.",
+                               "请填写启用或停用规则的理由。")
+        last = dt.date.today().year + 1
+        if not 2010 <= year <= last:
+            raise InvalidValue("settings.year", f"{year} is not a data year (2010–{last}).",
+                               f"{year} 不是合理的数据年度（2010–{last}）。")
+        with self.db.transaction() as s:
+            row = s.scalar(select(RuleSwitch).where(RuleSwitch.rule == rule, RuleSwitch.year == year))
+            if row is None:
+                row = RuleSwitch(rule=rule, year=year)
+                s.add(row)
+            row.enabled, row.reason, row.changed_by = enabled, reason, self.db.user
+            row.changed_at = utcnow()
+            s.flush()
+            return _switch(row)
+
+    def listing(self, year: int | None = None, lang: str = "zh") -> list[RuleListing]:
+        """Every rule with its year range and whether it runs on data `year` (and why not)."""
+        from povdesk.domain.rules.base import CheckContext
+        from povdesk.domain.rules.catalogue import catalogue
+
+        year = year or self.db.data_year
+        switches = self.switches(year)
+        ctx = CheckContext(year=year, settings=YearSettingsService(db=self.db).get(year),
+                           rule_switches={k: v.enabled for k, v in switches.items()})
+        out = []
+        for r in catalogue():
+            why = ctx.not_run(r, lang)
+            out.append(RuleListing(r.code, r.title(lang), r.severity, r.years_text(lang), why is None, why,
+                                   switches.get(r.code)))
+        return out
+
+
+def _switch(row: RuleSwitch) -> RuleSwitchRecord:
+    return RuleSwitchRecord(row.rule, row.year, bool(row.enabled), row.changed_by, row.changed_at, row.reason)

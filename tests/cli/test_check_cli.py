@@ -226,3 +226,23 @@ def test_settings_years_sets_the_village_exit_incidence(county_path: str, capsys
     assert "incidence must be above 0 % and below 100 %" in capsys.readouterr().err
     assert main(["--db", county_path, "--lang", "zh_CN", "settings", "years"]) == 0
     assert "贫困村退出发生率 ≤2%" in capsys.readouterr().out  # the refused figure changed nothing
+
+
+def test_list_rules_shows_each_year_range_and_what_runs(county_path: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", county_path, "--lang", "en", "check", "--list-rules"]) == 0
+    lines = {line.split("\t")[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert "2014 on\truns" in lines["EDU-001"]
+    assert "2020 on\tnot run: does not apply to 2019" in lines["EDU-009"]
+    assert "not run: needs the members' yearly snapshots" in lines["EDU-014"]
+    # the office switches EDU-009 on for 2019, with who and why; a run then finds by it
+    assert main(["--db", county_path, "--lang", "en", "check", "--switch-rule", "EDU-009=on",
+                 "--reason", "县办要求"]) == 0
+    capsys.readouterr()
+    assert main(["--db", county_path, "--lang", "zh_CN", "check", "--list-rules"]) == 0
+    lines = {line.split("\t")[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert "2020 年起\t运行（" in lines["EDU-009"] and "县办要求" in lines["EDU-009"]
+    assert main(["--db", county_path, "--lang", "en", "check", "--switch-rule", "EDU-009=on"]) == 1  # no reason
+    assert main(["--db", county_path, "--lang", "en", "check", "--format", "json", "--summary"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["households_checked"]

@@ -45,7 +45,9 @@ REF = dt.date(2019, 12, 31)
 #: tests and the findings digest rely on a seed giving the same county from one version to the next.
 #: Change it only on purpose, and say so. Issue 14 (migration 0009): every row gained the new columns
 #: (drawn from the generator's second stream, `rng2019`); the old columns' values are unchanged.
-COUNTY_DIGEST = "3699c1fbc87748b5fc4e63de55b5fc32f8ea7957bd95bacfacbc2a67292f4051"
+#: Issue 14 §3: a household where nobody can work is a 低保 household (rule ALW-001; no new draw), and
+#: twelve fault kinds were appended to the table, which changes the order the kinds are drawn in.
+COUNTY_DIGEST = "8bf042dcb5491e7b490ae9568346f02d5dc97e7dd1159b764406335cc0e677ce"
 
 
 def _open(factory: DatabaseFactory, folder: Path, name: str) -> Database:

@@ -152,6 +152,12 @@ CASES: list[tuple[str, Mut, Mut | None]] = [
     ("HH-016", leave(4, reason=None), leave(4)),
     ("EDU-001", M(2, school_status="01"), M(2, school_status="01", out_of_school_reason="02")),
     ("EDU-001", M(2, school_status="01", out_of_school_reason="99"), M(2, school_status="01", out_of_school_reason="01")),
+    # finished 初中: not out of school; unwell without the coded reason: the warning EDU-013 instead
+    ("EDU-001", M(2, school_status="01"), M(2, school_status="01", education="03")),
+    ("EDU-001", M(2, school_status="01", health="01"), M(2, school_status="01", health="02")),
+    # age counted on 1 September: born in October 2013, 5 then (6 on 31 December)
+    ("EDU-001", seq(born(3, dt.date(2013, 8, 20)), M(3, school_status="01")),
+     seq(born(3, dt.date(2013, 10, 20)), M(3, school_status="01"))),
     ("EDU-002", M(2, school_status="07"), None),
     ("EDU-003", M(1, school_status="03"), None),
     ("EDU-004", M(3, school_status="02"), born(3, dt.date(2014, 5, 5))),
@@ -159,10 +165,34 @@ CASES: list[tuple[str, Mut, Mut | None]] = [
     ("EDU-006", M(2, school_status=None), None),
     ("EDU-007", M(1, education="06"), None),
     ("EDU-008", M(2, education="05", school_status="01"), None),
-    ("EDU-009", M(2, education="02"), None),
+    # EDU-009 states 2020 on: the office switches it on for 2019 to see it
+    ("EDU-009", seq(M(2, education="02"), X(rule_switches={"EDU-009": True})),
+     seq(M(2, education="02"), X(rule_switches={"EDU-009": True}), M(2, education=None))),
     ("EDU-010", M(2, out_of_school_reason="99"), None),
     ("EDU-011", M(1, out_of_school_reason="01"), M(2, school_status="01", out_of_school_reason="01")),
     ("EDU-012", M(1, school_status="05"), None),
+    ("EDU-013", M(2, school_status="01", health="04"), M(2, school_status="01", health="04", out_of_school_reason="01")),
+    ("EDU-014", seq(M(2, school_status="03"), X(member_history={3: {2017: "03", 2018: "03"}})),
+     seq(M(2, school_status="03"), X(member_history={3: {2017: "03", 2018: "04"}}))),
+    ("ALW-001", seq(*(M(i, labour_skill="04") for i in range(5))),
+     seq(*(M(i, labour_skill="04") for i in range(5)), M(4, dibao=True))),
+    ("LAB-013", H(main_cause="08"), seq(H(main_cause="08"), M(0, labour_skill="04"), M(1, labour_skill="03"))),
+    ("ALW-002", M(1, tekun=True), M(4, tekun=True)),
+    ("ALW-003", M(0, tekun=True), M(4, tekun=True)),
+    ("HLT-013", M(1, health="04", disability_category="4", disability_grade="2"),
+     M(1, health="04", disability_category="4", disability_grade="3")),
+    ("LAB-014", M(2, public_post_type="01", public_post_from=dt.date(2019, 1, 1)),
+     M(1, public_post_type="01", public_post_from=dt.date(2019, 1, 1))),
+    ("LAB-015", seq(born(4, dt.date(1948, 1, 1)), M(4, public_post_type="03", public_post_from=dt.date(2019, 1, 1))),
+     M(1, public_post_type="03", public_post_from=dt.date(2019, 1, 1))),
+    ("LAB-016", seq(M(0, public_post_type="01", public_post_from=dt.date(2019, 1, 1)),
+                    M(1, public_post_type="02", public_post_from=dt.date(2019, 1, 1))), None),
+    ("LAB-017", M(1, public_post_type="01"), M(1, public_post_type="01", public_post_from=dt.date(2019, 3, 1))),
+    ("STS-011", H(first_identified_year=2019, status="0", exit_year=None),
+     seq(H(first_identified_year=2019, status="0", exit_year=None), C(dangerous_house=True, house_grade="4"),
+         income_fix(wage=10000))),
+    ("MON-001", seq(H(monitoring_type="1"), income_fix(wage=25000)),
+     seq(H(monitoring_type="1", monitoring_reason="01"), income_fix(wage=25000))),
     ("LAB-001", M(1, labour_skill="04"), M(1, labour_skill="04", health="03")),
     ("LAB-002", M(1, labour_skill="03"), M(1, labour_skill="03", health="04")),
     ("LAB-003", M(2, labour_skill="01"), None),
@@ -314,3 +344,47 @@ def test_required_rule_codes_come_from_the_dictionary() -> None:
     assert code_for(dd.field("conditions.production_power")) == "REQ-PRODUCTION_POWER"
     required = [f for f in dd.FIELDS if f.required and f.entity in ("household", "member", "income", "conditions")]
     assert {code_for(f) for f in required} <= {r.code for r in catalogue()}
+
+
+def test_every_rule_states_its_year_range() -> None:
+    for r in catalogue():
+        first, last = r.years
+        assert first is not None and (last is None or first <= last), r.code
+        assert r.years_text("zh") and r.years_text("en")
+    assert rule("EDU-009").years == (2020, None) and not rule("EDU-009").applies_to(2019)
+    assert rule("EDU-001").years_text("zh") == "2014 年起" and rule("EDU-001").years_text("en") == "2014 on"
+
+
+def test_working_age_is_one_year_setting_for_every_rule() -> None:
+    import dataclasses
+
+    from tests.domain.rules_fixture import SETTINGS
+
+    def at(settings: Any) -> Mut:
+        return lambda s: s.__setitem__("settings", settings)
+
+    # the grandmother is 69: of working age only when it ends at 70
+    wider = dataclasses.replace(SETTINGS, working_age_to=70)
+    assert "LAB-002" not in codes(variant(M(4, labour_skill="03", health="01")))
+    assert "LAB-002" in codes(variant(seq(M(4, labour_skill="03", health="01"), at(wider))))
+    assert "LAB-005" in codes(variant(seq(M(4, labour_skill=None), at(wider))))
+    assert "LAB-005" not in codes(variant(M(4, labour_skill=None)))
+    # a 17-year-old before working age starts at 18
+    later = dataclasses.replace(SETTINGS, working_age_from=18)
+    teen = seq(born(2, dt.date(2002, 3, 1)), M(2, school_status="01", education="03", labour_skill="01"))
+    assert "LAB-003" in codes(variant(seq(teen, at(later)))) and "LAB-003" not in codes(variant(teen))
+
+
+def test_school_age_is_counted_on_the_school_age_date_whatever_the_reference_date() -> None:
+    import dataclasses
+
+    from tests.domain.rules_fixture import SETTINGS
+
+    # checked in March 2020 (reference date), school ages still counted on 1 September 2019
+    late = dataclasses.replace(SETTINGS, reference_date=dt.date(2020, 3, 15))
+    child = seq(born(3, dt.date(2013, 8, 20)), M(3, school_status="01"),
+                lambda s: s.__setitem__("settings", late))
+    assert "EDU-001" in codes(variant(child))
+    sixteen = seq(born(2, dt.date(2003, 10, 1)), M(2, school_status="01"),
+                  lambda s: s.__setitem__("settings", late))  # 15 on 2019-09-01, 16 on the reference date
+    assert "EDU-001" in codes(variant(sixteen))

@@ -3,6 +3,7 @@ indicator alike, against the office's edited year settings (exit line 9,000; sch
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -98,6 +99,7 @@ def test_the_printed_basis_names_the_office_line_and_school_ages(judged: Judged)
     assert at_line["一超(人均纯收入)"][0].replace(" ", "") == "2019年人均纯收入超过9,000元人均纯收入9,000.00元≤9,000元未达标"
     assert at_line["两不愁(不愁吃穿)"][1] == "待核实"
     assessment = judged.assessed[CASES[5].id]  # a child of 7, out of school
-    assert assessment.school_age_date == assessment.reference_date
+    # school ages are counted on the year setting school_age_date (1 September), not the reference date
+    assert assessment.school_age_date == dt.date(2019, 9, 1) != assessment.reference_date
     assert assessment.verdict("education").basis_en.startswith("1 aged 7–15; out of school: 子女06")
     assert assessment.verdict("education").members == (max(assessment.current_members),)

@@ -11,7 +11,7 @@ from povdesk.errors import Cancelled, Conflict, InvalidValue, NotAllowed
 from povdesk.services.checks import CheckService, ProblemQuery
 from povdesk.services.database import Database
 from povdesk.services.registry import RegistryService
-from povdesk.services.settings import YearSettingsService
+from povdesk.services.settings import RuleSwitchService, YearSettingsService
 from povdesk.services.users import UserService
 
 
@@ -253,3 +253,34 @@ def test_open_problems_follow_a_rule_the_catalogue_refiles(county_db: Database, 
     assert checks.run().opened == 0
     again = checks.problem(exit_problem.id)
     assert (again.status, again.category, again.severity) == ("open", "收入", "warning")
+
+
+def test_a_rule_runs_by_its_year_range_unless_the_office_switches_it(county_db: Database) -> None:
+    with county_db.transaction() as s:  # a student with an education level: EDU-009's finding
+        student = s.scalars(select(Member).where(Member.school_status.in_(("03", "04", "05")))).first()
+        assert student is not None
+        student.education = "02"
+        household_id = student.household_id
+    checks = CheckService(db=county_db)
+    first = checks.run()
+    assert "EDU-009" not in first.by_rule  # it states 2020 on; the data year is 2019
+    assert first.not_run["EDU-009"].startswith("does not apply to 2019")
+    assert first.not_run["EDU-014"].startswith("needs the members' yearly snapshots")
+    switches = RuleSwitchService(db=county_db)
+    with pytest.raises(InvalidValue):
+        switches.set("EDU-009", 2019, True, " ")
+    with pytest.raises(InvalidValue):
+        switches.set("NOPE-001", 2019, True, "why")
+    done = switches.set("EDU-009", 2019, True, "县办要求按新口径清洗")
+    assert done.changed_by == county_db.user and done.reason == "县办要求按新口径清洗"
+    second = checks.run()
+    assert "EDU-009" not in second.not_run and second.by_rule["EDU-009"] >= 1
+    assert any(p.rule == "EDU-009" for p in checks.open_problems(household_id))
+    listing = {r.code: r for r in switches.listing(2019, "en")}
+    assert listing["EDU-009"].runs and listing["EDU-009"].years == "2020 on"
+    assert listing["EDU-009"].switch is not None and listing["EDU-009"].switch.enabled
+    # switched off again: its problems lapse (the data did not change)
+    switches.set("EDU-009", 2019, False, "撤回")
+    third = checks.run()
+    assert third.lapsed >= 1 and "switched off by the office" in third.not_run["EDU-009"]
+    assert not any(p.rule == "EDU-009" for p in checks.open_problems(household_id))

@@ -78,3 +78,37 @@ def test_once_there_is_a_director_only_a_director_changes_roles(db_url: str) -> 
             select(ChangeLog).where(ChangeLog.entity == "user").order_by(ChangeLog.id))]
     assert journal == [("it", "user.role", None, "张主任 director"), ("zhang", "user.role", None, "王审核 reviewer")]
     director.close()
+
+
+def test_working_age_school_date_and_judgement_figures_are_year_settings(db: Database) -> None:
+    settings = YearSettingsService(db=db)
+    shipped = settings.get(2019)
+    assert (shipped.school_date, shipped.working_age_from, shipped.working_age_to) == (dt.date(2019, 9, 1), 16, 60)
+    assert (shipped.monitoring_income_threshold, shipped.labour_shortage_share, shipped.public_post_age_limit) == \
+        (5000.0, 0.25, 70)
+    changed = settings.update(2019, working_age_to=65, school_age_date=dt.date(2019, 8, 31),
+                              monitoring_income_threshold=5500)
+    again = settings.get(2019)
+    assert again == changed and again.working_age_to == 65 and again.school_date == dt.date(2019, 8, 31)
+    assert again.monitoring_income_threshold == 5500 and "本地设置" in (again.source or "")
+    with pytest.raises(InvalidValue):
+        settings.update(2019, working_age_from=60, working_age_to=16)
+    with pytest.raises(InvalidValue):
+        settings.update(2019, school_age_date=dt.date(2017, 9, 1))
+    with pytest.raises(InvalidValue):
+        settings.update(2019, labour_shortage_share=1.5)
+    # a year without a row borrows the nearest earlier year's figures, with its own 1 September
+    settings.update(2020, working_age_to=62)
+    assert settings.get(2021).school_date == dt.date(2021, 9, 1) and settings.get(2021).working_age_to == 62
+
+
+def test_cli_sets_working_ages_and_the_school_age_date(db: Database, db_url: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    db.close()
+    assert main(["--db", db_url, "--lang", "en", "settings", "years", "--set", "2019", "--working-ages", "16-65",
+                 "--school-age-date", "2019-08-31", "--post-age-limit", "65"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("2019"))
+    assert "working ages 16-65" in line and "(on 2019-08-31)" in line and "post age limit 65" in line
+    assert main(["--db", db_url, "--lang", "en", "settings", "years", "--set", "2019", "--working-ages", "60"]) == 2
+    assert main(["--db", db_url, "--lang", "en", "settings", "years", "--set", "2019", "--working-ages", "60-16"]) == 2
+    assert "Working age" in capsys.readouterr().err

@@ -66,6 +66,15 @@ CATEGORY_EN: dict[str, str] = {
 HOUSEHOLD = "household"
 MEMBER = "member"
 
+#: The first data year of the filing-card registry (建档立卡, 2014): a rule's range starts there
+#: unless it says otherwise.
+FIRST_YEAR = 2014
+#: The data a rule may need beyond the data year's record (`Rule.requires`).
+NEEDS_MEMBER_HISTORY = "member_history"
+_NEEDS_TEXT = {NEEDS_MEMBER_HISTORY: ("需要连续三个数据年度的成员年度快照，当前未保存",
+                                      "needs the members' yearly snapshots of three data years running; "
+                                      "not held")}
+
 
 class _Absent:
     """The value of an income or conditions column for a household without that row (gates)."""
@@ -307,6 +316,27 @@ class CheckContext:
     #: phone numbers used by more than one cadre
     shared_cadre_phones: frozenset[str] = frozenset()
     today: dt.date = field(default_factory=dt.date.today)
+    #: the office's decisions for this data year: rule code -> run (True) or not (False); a rule
+    #: without one runs when its year range holds the data year
+    rule_switches: Mapping[str, bool] = field(default_factory=dict)
+    #: member id -> data year -> school status, from the yearly snapshots; None: not held
+    member_history: Mapping[int, Mapping[int, str | None]] | None = None
+
+    def not_run(self, rule: Rule, lang: str = "zh") -> str | None:
+        """Why `rule` is not run on this data year (None: it runs)."""
+        zh = not lang.startswith("en")
+        switched = self.rule_switches.get(rule.code)
+        if switched is False:
+            return f"本单位已停用于 {self.year} 年度" if zh else f"switched off by the office for {self.year}"
+        if switched is None and not rule.applies_to(self.year):
+            return (f"不适用于 {self.year} 年度（适用 {rule.years_text('zh')}）" if zh
+                    else f"does not apply to {self.year} (applies {rule.years_text('en')})")
+        if rule.requires == NEEDS_MEMBER_HISTORY and self.member_history is None:
+            return _NEEDS_TEXT[rule.requires][0 if zh else 1]
+        return None
+
+    def runs(self, rule: Rule) -> bool:
+        return self.not_run(rule) is None
 
     @property
     def reference_date(self) -> dt.date:
@@ -383,6 +413,26 @@ class Rule:
     #: `check` only where the predicate holds for the value: a cheap index instead of a call per
     #: record. `check` still decides on its own; `when` only narrows whom it is asked about.
     when: When | None = field(default=None, compare=False)
+    #: the data years the rule applies to, both ends included (None: open)
+    years: tuple[int | None, int | None] = (FIRST_YEAR, None)
+    #: data beyond the data year's record it needs (NEEDS_MEMBER_HISTORY); without it, not run
+    requires: str | None = None
+
+    def applies_to(self, year: int) -> bool:
+        first, last = self.years
+        return (first is None or first <= year) and (last is None or year <= last)
+
+    def years_text(self, lang: str = "zh") -> str:
+        """The year range as the catalogue lists it: 2014 年起, 2014–2019 年, ..."""
+        first, last = self.years
+        zh = not lang.startswith("en")
+        if first is None and last is None:
+            return "各年度" if zh else "every year"
+        if last is None:
+            return f"{first} 年起" if zh else f"{first} on"
+        if first is None:
+            return f"{last} 年及以前" if zh else f"up to {last}"
+        return f"{first}–{last} 年" if zh else f"{first}-{last}"
 
     def title(self, lang: str = "zh") -> str:
         return self.title_en if lang.startswith("en") else self.title_zh
@@ -453,6 +503,7 @@ class RuleSet:
     def _add(self, scope: str, code: str, category: str, severity: str, fields: tuple[str, ...],
              title: tuple[str, str], message: tuple[str, str], blocks_exit: bool,
              blocks_signoff: bool | None, when: When | None,
+             years: tuple[int | None, int | None] = (FIRST_YEAR, None), requires: str | None = None,
              ) -> Callable[[_Check], _Check]:
         for key in fields:
             dd.field(key)  # unknown keys fail at import, not in a run
@@ -461,7 +512,7 @@ class RuleSet:
             self.rules.append(Rule(code, category, severity, scope, fields, title[0], title[1],
                                    message[0], message[1], fn, blocks_exit,
                                    severity == ERROR if blocks_signoff is None else blocks_signoff,
-                                   when))
+                                   when, years, requires))
             return fn
         return deco
 
@@ -475,16 +526,18 @@ class RuleSet:
     def household(self, code: str, category: str, severity: str, fields: tuple[str, ...], *,
                   title: tuple[str, str], message: tuple[str, str], blocks_exit: bool = False,
                   blocks_signoff: bool | None = None, when: When | None = None,
+                  years: tuple[int | None, int | None] = (FIRST_YEAR, None), requires: str | None = None,
                   ) -> Callable[[HouseholdCheck], HouseholdCheck]:
         return self._add(HOUSEHOLD, code, category, severity, fields, title, message, blocks_exit,
-                         blocks_signoff, when)
+                         blocks_signoff, when, years, requires)
 
     def member(self, code: str, category: str, severity: str, fields: tuple[str, ...], *,
                title: tuple[str, str], message: tuple[str, str], blocks_exit: bool = False,
                blocks_signoff: bool | None = None, when: When | None = None,
+               years: tuple[int | None, int | None] = (FIRST_YEAR, None), requires: str | None = None,
                ) -> Callable[[MemberCheck], MemberCheck]:
         return self._add(MEMBER, code, category, severity, fields, title, message, blocks_exit,
-                         blocks_signoff, when)
+                         blocks_signoff, when, years, requires)
 
 
 def who(m: MemberFacts) -> Values:

@@ -19,6 +19,7 @@ from povdesk.domain.rules import (
     labour,
     status,
     structure,
+    support,
 )
 from povdesk.domain.rules.base import (
     ABSENT,
@@ -34,9 +35,9 @@ from povdesk.domain.rules.required import required_rules
 from povdesk.errors import Cancelled
 
 #: Bumped whenever a rule is added, removed or changes meaning; stored on each check run.
-CATALOGUE_VERSION = "2019.2"  # 2019.2: CAD-001 filed under 帮扶
+CATALOGUE_VERSION = "2019.3"  # 2019.2: CAD-001 filed under 帮扶; 2019.3: year ranges, issue 14 rules
 
-_GROUPS = (ids, structure, education, labour, health, income, conditions, exit, status, assistance)
+_GROUPS = (ids, structure, education, labour, health, income, conditions, exit, status, assistance, support)
 
 
 @cache
@@ -59,6 +60,16 @@ def by_code() -> dict[str, Rule]:
 
 def rule(code: str) -> Rule:
     return by_code()[code]
+
+
+def not_run(ctx: CheckContext, lang: str = "zh") -> dict[str, str]:
+    """The rules of the catalogue not run on the context's data year, with why."""
+    out: dict[str, str] = {}
+    for r in catalogue():
+        why = ctx.not_run(r, lang)
+        if why is not None:
+            out[r.code] = why
+    return out
 
 
 def evaluate(h: HouseholdFacts, ctx: CheckContext, rules: Iterable[Rule] | None = None) -> list[Finding]:
@@ -100,6 +111,9 @@ class Evaluator:
             for r in rules:
                 if cancel is not None and cancel():
                     raise Cancelled()
+                if not ctx.runs(r):  # not for this data year, or its data is not held
+                    done += 1
+                    continue
                 chosen: Iterable[Any] = records if r.when is None else gates.chosen(r.when, ctx)
                 _apply(r, scope, chosen, ctx, found)
                 done += 1

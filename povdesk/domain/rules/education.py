@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from povdesk.domain.assessment import of_school_age, out_of_school
+from povdesk.domain.assessment import dropped_out, of_school_age, out_of_school, school_age
+from povdesk.domain.meanings import is_unwell
 from povdesk.domain.rules.base import (
     CAT_EDUCATION,
     CAT_GUARANTEE,
     ERROR,
+    NEEDS_MEMBER_HISTORY,
     NOT_IN_SCHOOL,
     WARNING,
     CheckContext,
@@ -29,18 +31,37 @@ HIGH_OR_ABOVE = frozenset({"07", "08", "09", "10", "11", "12", "13", "14", "15",
 JUNIOR = frozenset({"04", "05", "06"})
 
 
-@rules.member("EDU-001", CAT_GUARANTEE, ERROR, (SCHOOL, BIRTH, EXEMPT),
+HEALTH = "member.health"
+LEVEL = "member.education"
+
+
+@rules.member("EDU-001", CAT_GUARANTEE, ERROR, (SCHOOL, BIRTH, EXEMPT, LEVEL, HEALTH),
               title=("义务教育阶段辍学", "Compulsory-age child out of school"),
-              message=("{name}（{id_number}）{age} 岁，处于义务教育年龄（{age_from}–{age_to} 岁），"
-                       "在校生状况为“{school_status}”，且无免于入学说明",
-                       "{name} ({id_number}) is {age}, of compulsory school age ({age_from}–{age_to}), "
-                       "school status '{school_status}', and no exemption is recorded"),
+              message=("{name}（{id_number}）{school_date} 时 {age} 岁，处于义务教育年龄（{age_from}–{age_to} 岁），"
+                       "在校生状况为“{school_status}”，未读完初中，且无义务教育阶段未上学原因（身体原因或送教上门）",
+                       "{name} ({id_number}) is {age} on {school_date}, of compulsory school age "
+                       "({age_from}–{age_to}), school status '{school_status}', has not finished junior "
+                       "secondary, and no exempting reason (health or taught at home) is recorded"),
               blocks_exit=True)
 def _dropout(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     s = ctx.settings
-    if out_of_school(m, s):
-        return {**who(m), "age": m.age, "age_from": s.school_age_from, "age_to": s.school_age_to,
-                "school_status": m["school_status"]}
+    if dropped_out(m, s):
+        return {**who(m), "age": school_age(m.birth, s), "school_date": s.school_date.isoformat(),
+                "age_from": s.school_age_from, "age_to": s.school_age_to, "school_status": m["school_status"]}
+    return None
+
+
+@rules.member("EDU-013", CAT_EDUCATION, WARNING, (SCHOOL, BIRTH, EXEMPT, LEVEL, HEALTH),
+              title=("非健康适龄儿童未上学且未登记原因", "Unwell compulsory-age child out of school, no reason coded"),
+              message=("{name}（{id_number}）{school_date} 时 {age} 岁，健康状况“{health}”，在校生状况为"
+                       "“{school_status}”，未登记义务教育阶段未上学原因（身体原因不具备学习条件或送教上门）",
+                       "{name} ({id_number}) is {age} on {school_date}, health '{health}', school status "
+                       "'{school_status}', and no reason for not attending (health or taught at home) is coded"))
+def _unwell_no_reason(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
+    s = ctx.settings
+    if is_unwell(m["health"]) and out_of_school(m, s):
+        return {**who(m), "age": school_age(m.birth, s), "school_date": s.school_date.isoformat(),
+                "health": m["health"], "school_status": m["school_status"]}
     return None
 
 
@@ -114,7 +135,8 @@ def _college_young(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Valu
     return None
 
 
-@rules.member("EDU-009", CAT_EDUCATION, WARNING, (EDU, SCHOOL),
+# A later convention (2020/21 exports): the 2019 material does not show it (issue 14 §2).
+@rules.member("EDU-009", CAT_EDUCATION, WARNING, (EDU, SCHOOL), years=(2020, None),
               title=("在校生同时填写文化程度", "Student with an education level filled in"),
               message=("{name}为在校生（“{school_status}”），文化程度应为空，现为“{education}”",
                        "{name} is a student ('{school_status}'); education level should be empty, is '{education}'"))
@@ -145,7 +167,7 @@ def _needless_exemption(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) ->
     s = ctx.settings
     if not m["out_of_school_reason"]:
         return None
-    if m.in_school or not of_school_age(m.age, s):
+    if m.in_school or not of_school_age(school_age(m.birth, s), s):
         return {**who(m), "age": m.age, "school_status": m["school_status"],
                 "out_of_school_reason": m["out_of_school_reason"]}
     return None
@@ -161,8 +183,36 @@ def _old_junior(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values 
     return None
 
 
+@rules.member("EDU-014", CAT_EDUCATION, WARNING, (SCHOOL,), requires=NEEDS_MEMBER_HISTORY,
+              title=("在校生状况连续三年相同", "School status unchanged three years running"),
+              message=("{name}的在校生状况 {first}–{last} 年连续三年均为“{school_status}”",
+                       "{name}'s school status is '{school_status}' in each of {first}-{last}"))
+def _grade_stuck(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
+    history = ctx.member_history or {}
+    years = history.get(m.id)
+    if years is None or not m.in_school:
+        return None
+    last = ctx.year
+    seen = [years.get(y) for y in (last - 2, last - 1)] + [m["school_status"]]
+    if len(set(seen)) == 1 and seen[0] is not None:
+        return {**who(m), "school_status": m["school_status"], "first": last - 2, "last": last}
+    return None
+
+
+def _near_school_age(age: object, c: CheckContext) -> bool:
+    """A necessary condition on the age on the reference date for being of school age on the
+    school-age date: the two ages differ by at most the years between the two dates, plus one."""
+    if not isinstance(age, int):
+        return False
+    s = c.settings
+    slack = abs(s.reference_date.year - s.school_date.year) + 1
+    return s.school_age_from - slack <= age <= s.school_age_to + slack
+
+
 rules.gate({
-    "EDU-001": ("_age", lambda v, c: of_school_age(v, c.settings)),
+    "EDU-001": ("_age", _near_school_age),
+    "EDU-013": ("_age", _near_school_age),
+    "EDU-014": ("school_status", lambda v, c: bool(v) and v != NOT_IN_SCHOOL),
     "EDU-002": ("school_status", lambda v, c: v in HIGH_OR_ABOVE),
     "EDU-003": ("school_status", lambda v, c: v in PRIMARY_OR_BELOW),
     "EDU-004": ("school_status", lambda v, c: v == PRESCHOOL),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from povdesk.domain.assessment import working_age
 from povdesk.domain.dictionary import field
 from povdesk.domain.groups import INCOME_AMOUNTS, INCOME_PARTS, PROPERTY_PARTS, TRANSFER_PARTS
 from povdesk.domain.rules.base import (
@@ -280,7 +281,7 @@ def _tekun_able(h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     if h["attribute"] not in TEKUN_ATTRIBUTES:
         return None
     for m in h.current:
-        if (m.age is not None and 16 <= m.age <= 60 and m.healthy
+        if (working_age(m.age, ctx.settings) and m.healthy
                 and m["labour_skill"] in ("01", "02")):
             return {"attribute": h["attribute"], "name": m.name, "age": m.age, "member_id": m.id}
     return None

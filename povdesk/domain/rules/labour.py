@@ -32,8 +32,8 @@ NONE = "04"
 NO_LABOUR = frozenset({LOST, NONE})
 
 
-def _working_age(m: MemberFacts) -> bool:
-    return working_age(m.age)
+def _working_age(m: MemberFacts, ctx: CheckContext) -> bool:
+    return working_age(m.age, ctx.settings)
 
 
 @rules.member("LAB-001", CAT_LABOUR, ERROR, (SKILL, HEALTH, SCHOOL, BIRTH),
@@ -41,7 +41,7 @@ def _working_age(m: MemberFacts) -> bool:
               message=("{name}，{age} 岁，健康状况“{health}”，非在校生，劳动技能却为“{labour_skill}”",
                        "{name} is {age}, health '{health}', not a student, but labour capacity is '{labour_skill}'"))
 def _healthy_no_labour(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
-    if (m["labour_skill"] == NONE and m.healthy and not m.in_school and _working_age(m)
+    if (m["labour_skill"] == NONE and m.healthy and not m.in_school and _working_age(m, ctx)
             and not m["is_soldier"]):
         return {**who(m), "age": m.age, "health": m["health"], "labour_skill": m["labour_skill"]}
     return None
@@ -52,19 +52,21 @@ def _healthy_no_labour(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> 
               message=("{name}，{age} 岁，健康状况“{health}”，劳动技能却为“{labour_skill}”",
                        "{name} is {age}, health '{health}', but labour capacity is '{labour_skill}'"))
 def _healthy_lost(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
-    if m["labour_skill"] == LOST and m.healthy and _working_age(m):
+    if m["labour_skill"] == LOST and m.healthy and _working_age(m, ctx):
         return {**who(m), "age": m.age, "health": m["health"], "labour_skill": m["labour_skill"]}
     return None
 
 
 @rules.member("LAB-003", CAT_LABOUR, WARNING, (SKILL, BIRTH),
-              title=("未满 16 岁有劳动能力", "Under 16 with labour capacity"),
-              message=("{name}，{age} 岁，劳动技能为“{labour_skill}”，应为无劳动力",
-                       "{name} is {age}; labour capacity '{labour_skill}' should be 'no labour'"))
+              title=("未到劳动年龄有劳动能力", "Under working age with labour capacity"),
+              message=("{name}，{age} 岁（劳动年龄自 {age_from} 岁起），劳动技能为“{labour_skill}”，应为无劳动力",
+                       "{name} is {age} (working age starts at {age_from}); labour capacity '{labour_skill}' "
+                       "should be 'no labour'"))
 def _child_labour(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     skill = m["labour_skill"]
-    if m.age is not None and m.age < 16 and skill and skill not in NO_LABOUR:
-        return {**who(m), "age": m.age, "labour_skill": skill}
+    start = ctx.settings.working_age_from
+    if m.age is not None and m.age < start and skill and skill not in NO_LABOUR:
+        return {**who(m), "age": m.age, "age_from": start, "labour_skill": skill}
     return None
 
 
@@ -80,11 +82,13 @@ def _student_labour(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Val
 
 
 @rules.member("LAB-005", CAT_LABOUR, WARNING, (SKILL, BIRTH),
-              title=("16–65 岁劳动技能为空", "Labour capacity empty for ages 16–65"),
-              message=("{name}，{age} 岁，劳动技能为空", "{name} is {age} and the labour capacity is empty"))
+              title=("劳动年龄人员劳动技能为空", "Labour capacity empty at working age"),
+              message=("{name}，{age} 岁（劳动年龄 {age_from}–{age_to} 岁），劳动技能为空",
+                       "{name} is {age} (working age {age_from}-{age_to}) and the labour capacity is empty"))
 def _skill_empty(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
-    if m.age is not None and 16 <= m.age <= 65 and not m["labour_skill"]:
-        return {**who(m), "age": m.age}
+    s = ctx.settings
+    if working_age(m.age, s) and not m["labour_skill"]:
+        return {**who(m), "age": m.age, "age_from": s.working_age_from, "age_to": s.working_age_to}
     return None
 
 
@@ -169,7 +173,7 @@ def _student_worker(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Val
 rules.gate({
     "LAB-001": ("labour_skill", lambda v, c: v == NONE),
     "LAB-002": ("labour_skill", lambda v, c: v == LOST),
-    "LAB-003": ("_age", lambda v, c: v is not None and v < 16),
+    "LAB-003": ("_age", lambda v, c: v is not None and v < c.settings.working_age_from),
     "LAB-004": ("school_status", lambda v, c: is_in_school(v)),
     "LAB-005": ("labour_skill", lambda v, c: not v),
     "LAB-006": ("work_months", lambda v, c: v is not None and not 0 <= v <= 12),
