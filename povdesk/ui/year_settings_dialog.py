@@ -1,5 +1,6 @@
-"""The per-year settings (exit income line, school ages, reference date) with their source and
-confidence, editable by the clerk: the checks read them, nothing is a constant."""
+"""The per-year settings (exit income line, school ages and the day they are counted on, working
+age, the village exit incidence, the thresholds of the 2019 rules, reference date) with their source
+and confidence, editable by the clerk: the checks read them, nothing is a constant."""
 
 from __future__ import annotations
 
@@ -21,8 +22,14 @@ from PySide6.QtWidgets import (
 from povdesk.errors import InvalidValue
 from povdesk.ui.messages import show_error
 
-COLUMNS = ("year", "exit_income_line", "national_line", "school_age_from", "school_age_to",
-           "reference_date", "source")
+#: (record field, kind): float, float? (may be empty), int, date, date? (may be empty), text
+SPEC = (("year", "int"), ("exit_income_line", "float"), ("national_line", "float?"),
+        ("village_exit_incidence", "float"), ("school_age_from", "int"), ("school_age_to", "int"),
+        ("school_age_date", "date?"), ("working_age_from", "int"), ("working_age_to", "int"),
+        ("monitoring_income_threshold", "float"), ("labour_shortage_share", "float"),
+        ("public_post_age_limit", "int"), ("reference_date", "date"), ("source", "text"))
+COLUMNS = tuple(key for key, _kind in SPEC)
+KINDS = dict(SPEC)
 
 
 class YearSettingsDialog(QDialog):
@@ -37,10 +44,30 @@ class YearSettingsDialog(QDialog):
         self.services = services
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("yearSettingsTable")
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Year"), self.tr("Exit income line (yuan)"), self.tr("National line (yuan)"),
-            self.tr("School age from"), self.tr("School age to"), self.tr("Reference date"),
-            self.tr("Source and confidence")])
+        headers = {
+            "year": self.tr("Year"), "exit_income_line": self.tr("Exit income line (yuan)"),
+            "national_line": self.tr("National line (yuan)"),
+            "village_exit_incidence": self.tr("Village exit incidence (%)"),
+            "school_age_from": self.tr("School age from"), "school_age_to": self.tr("School age to"),
+            "school_age_date": self.tr("School ages counted on"),
+            "working_age_from": self.tr("Working age from"), "working_age_to": self.tr("Working age to"),
+            "monitoring_income_threshold": self.tr("Monitoring line (yuan)"),
+            "labour_shortage_share": self.tr("Labour shortage share"),
+            "public_post_age_limit": self.tr("Public post age limit"),
+            "reference_date": self.tr("Reference date"), "source": self.tr("Source and confidence")}
+        self.table.setHorizontalHeaderLabels([headers[key] for key in COLUMNS])
+        tips = {"school_age_date": self.tr("Empty: 1 September of the year (the school year's start)"),
+                "monitoring_income_threshold": self.tr("Per-capita income above which a household marked "
+                                                       "边缘户 needs a recorded risk"),
+                "labour_shortage_share": self.tr("Share of able members above which 缺劳力 as main cause "
+                                                 "is doubtful"),
+                "public_post_age_limit": self.tr("A public-welfare post holder this old or older is doubtful"),
+                "village_exit_incidence": self.tr("A poor village may exit at or below this incidence of "
+                                                  "poverty")}
+        for c, key in enumerate(COLUMNS):
+            item = self.table.horizontalHeaderItem(c)
+            if item is not None and key in tips:
+                item.setToolTip(tips[key])
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -56,7 +83,7 @@ class YearSettingsDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(980, 360)
+        self.resize(1400, 380)
         self.load()
 
     def load(self) -> None:
@@ -64,10 +91,8 @@ class YearSettingsDialog(QDialog):
         self.table.setRowCount(len(rows))
         self._original: dict[int, dict[str, Any]] = {}
         for r, rec in enumerate(rows):
-            values = {"year": rec.year, "exit_income_line": rec.exit_income_line,
-                      "national_line": rec.national_line, "school_age_from": rec.school_age_from,
-                      "school_age_to": rec.school_age_to, "reference_date": rec.reference_date,
-                      "source": rec.source or ""}
+            values = {key: getattr(rec, key) for key in COLUMNS}
+            values["source"] = rec.source or ""
             self._original[rec.year] = values
             for c, key in enumerate(COLUMNS):
                 value = values[key]
@@ -82,21 +107,20 @@ class YearSettingsDialog(QDialog):
 
     def _parse(self, key: str, text: str) -> Any:
         text = text.strip()
-        if key == "source":
+        kind = KINDS[key]
+        if kind == "text":
             return text or None
-        if key == "national_line" and not text:
+        if kind.endswith("?") and not text:
             return None
         try:
-            if key in ("exit_income_line", "national_line"):
+            if kind.startswith("float"):
                 return float(text.replace(",", ""))
-            if key in ("school_age_from", "school_age_to"):
+            if kind == "int":
                 return int(text)
-            if key == "reference_date":
-                return dt.date.fromisoformat(text)
+            return dt.date.fromisoformat(text)
         except ValueError:
             raise InvalidValue("settings.value", f"'{text}' is not a valid value here.",
                                f"“{text}”不是有效的值。") from None
-        raise AssertionError(key)
 
     def _text(self, row: int, column: int) -> str:
         item = self.table.item(row, column)  # `load` gives every cell an item

@@ -2429,6 +2429,7 @@
     <name>YearSettingsDialog</name>
     <message>
         <source>Year settings</source>
+        <extracomment>(record field, kind): float, float? (may be empty), int, date, date? (may be empty), text</extracomment>
         <translation>年度设置</translation>
     </message>
     <message>
@@ -2444,6 +2445,10 @@
         <translation>国家贫困线（元）</translation>
     </message>
     <message>
+        <source>Village exit incidence (%)</source>
+        <translation>贫困村退出发生率(%)</translation>
+    </message>
+    <message>
         <source>School age from</source>
         <translation>义务教育起始年龄</translation>
     </message>
@@ -2452,12 +2457,56 @@
         <translation>义务教育截止年龄</translation>
     </message>
     <message>
+        <source>School ages counted on</source>
+        <translation>学龄计算日</translation>
+    </message>
+    <message>
+        <source>Working age from</source>
+        <translation>劳动年龄下限</translation>
+    </message>
+    <message>
+        <source>Working age to</source>
+        <translation>劳动年龄上限</translation>
+    </message>
+    <message>
+        <source>Monitoring line (yuan)</source>
+        <translation>监测收入线(元)</translation>
+    </message>
+    <message>
+        <source>Labour shortage share</source>
+        <translation>缺劳力比例</translation>
+    </message>
+    <message>
+        <source>Public post age limit</source>
+        <translation>公益岗年龄上限</translation>
+    </message>
+    <message>
         <source>Reference date</source>
         <translation>基准日期</translation>
     </message>
     <message>
         <source>Source and confidence</source>
         <translation>来源与可信度</translation>
+    </message>
+    <message>
+        <source>Empty: 1 September of the year (the school year&apos;s start)</source>
+        <translation>留空：当年 9 月 1 日（学年开始）</translation>
+    </message>
+    <message>
+        <source>Per-capita income above which a household marked 边缘户 needs a recorded risk</source>
+        <translation>人均纯收入高于此线的边缘户须登记风险类型</translation>
+    </message>
+    <message>
+        <source>Share of able members above which 缺劳力 as main cause is doubtful</source>
+        <translation>有劳动能力成员占比高于此值时，主要致贫原因“缺劳力”存疑</translation>
+    </message>
+    <message>
+        <source>A public-welfare post holder this old or older is doubtful</source>
+        <translation>公益性岗位人员达到此年龄即存疑</translation>
+    </message>
+    <message>
+        <source>A poor village may exit at or below this incidence of poverty</source>
+        <translation>贫困发生率不高于此值的贫困村方可退出</translation>
     </message>
     <message>
         <source>How sure each source is: [H] high (an official notice, or several sources agree), [M] medium (one good source), [L] low: an estimate, check it against the province&apos;s notice. Run the checks again after a change.</source>

@@ -120,19 +120,26 @@ def test_window_has_the_dock_and_double_click_opens_the_household(make_window, c
 
 
 def test_year_settings_dialog_saves_an_edited_line(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
-    from povdesk.ui.year_settings_dialog import YearSettingsDialog
+    from povdesk.ui.year_settings_dialog import COLUMNS, YearSettingsDialog
 
     dialog = YearSettingsDialog(services=services)
     qtbot.addWidget(dialog)
     row = next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == "2019")
-    assert dialog.table.item(row, 1).text() == "3750" and "[L]" in dialog.table.item(row, 6).text()
+    col = {key: c for c, key in enumerate(COLUMNS)}
+    assert dialog.table.item(row, 1).text() == "3750" and "[L]" in dialog.table.item(row, col["source"]).text()
+    assert dialog.table.item(row, col["working_age_to"]).text() == "60"
+    assert dialog.table.item(row, col["school_age_date"]).text() in ("", "2019-09-01")  # empty: 1 September
     dialog.table.item(row, 1).setText("4,000")
-    dialog.table.item(row, 5).setText("2019-08-31")
+    dialog.table.item(row, col["reference_date"]).setText("2019-08-31")
+    dialog.table.item(row, col["working_age_to"]).setText("65")
+    dialog.table.item(row, col["school_age_date"]).setText("2019-08-31")
+    dialog.table.item(row, col["village_exit_incidence"]).setText("2")
     with qtbot.waitSignal(dialog.saved) as saved:
         dialog.save()
     assert saved.args == [[2019]]
     got = services.year_settings.get(2019)
     assert got.exit_income_line == 4000 and got.reference_date == dt.date(2019, 8, 31)
+    assert (got.working_age_to, got.school_age_date, got.village_exit_incidence) == (65, dt.date(2019, 8, 31), 2)
 
 
 def test_year_settings_dialog_names_the_cell_of_a_bad_value(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
