@@ -297,5 +297,5 @@ def plain_workbook(sheets: Sequence[PlainSheet], at: dt.datetime) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            zf.writestr(info, data, compresslevel=6)
+            zf.writestr(info, data, compresslevel=1)
     return out.getvalue()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from povdesk import __version__
@@ -204,6 +205,13 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def _notice(stored: str | None) -> dict[str, str]:
+    """A request's notice record as the package writes it (given items only, by key) from its stored
+    JSON text (read as text: the same records repeat, and each is parsed once)."""
+    value = json.loads(stored) if stored is not None else None
+    return {k: str(v) for k, v in sorted((value or {}).items()) if v not in (None, "")}
 
 
 def _coded(value: str | None, codes: Any) -> str:
@@ -443,8 +451,8 @@ class PackageService:
         concerned = aliased(Member)
         requests = s.execute(  # rows, not ORM objects: ten thousand of them are read at once
             select(c.id, c.type, c.household_id, c.village_id, c.maker, c.reviewer, c.signer, c.created_at,
-                   c.updated_at, c.event_date, c.cause, c.year, c.notice, c.reason, c.note, c.source, c.source_ref,
-                   c.period, c.member_id, concerned.id_number, concerned.name, Household.id,
+                   c.updated_at, c.event_date, c.cause, c.year, cast(c.notice, Text), c.reason, c.note, c.source,
+                   c.source_ref, c.period, c.member_id, concerned.id_number, concerned.name, Household.id,
                    Household.household_no, Household.head_name, Household.village_id)
             .outerjoin(Household, Household.id == c.household_id)
             .outerjoin(concerned, concerned.id == c.member_id)
@@ -516,6 +524,7 @@ class PackageService:
         township_names: dict[str, str] = {}
         village_counts: Counter[int] = Counter()
         lines, rows = got.lines, got.rows
+        notices: dict[str | None, dict[str, str]] = {}  # the notice records as stored, each read once
         no_one = (None, None)
         for (rid, rtype, household_id, village_id, maker, reviewer, signer, created_at, updated_at, event_date, cause,
              year, notice_raw, reason, note, source, source_ref, rperiod, member_id, member_idn, member_name,
@@ -545,7 +554,9 @@ class PackageService:
             line_idn = concerned_member[0]
             if line_idn is None and rtype == cr.MEMBER_IN:
                 line_idn = next((after for key, _m, _i, _n, _b, after in own if key == "member.id_number"), None)
-            notice = {k: str(v) for k, v in sorted((notice_raw or {}).items()) if v not in (None, "")}
+            notice = notices.get(notice_raw)
+            if notice is None:
+                notice = notices[notice_raw] = _notice(notice_raw)
             event_text = event_date.isoformat() if event_date else None
             lines.append({
                 "request_id": rid, "type": rtype, "type_zh": cr.TYPES[rtype].zh, "household_no": no,

@@ -3,6 +3,7 @@ when not clean, deterministic, the office key, cancel, and reopening an exported
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import sqlite3
@@ -242,3 +243,21 @@ def test_two_copies_of_the_database_give_identical_bytes(o: Office, tmp_path: Pa
         finally:
             db.close()
     assert out[0] == out[1]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_export_leaves_the_cycle_collector_as_it_found_it(o: Office, tmp_path: Path, enabled: bool) -> None:
+    """The export pauses the cycle collector while it builds (its objects all live until the zip is
+    written); it is running again afterwards, also when the export fails, and stays off if it was."""
+    signed_month(o)
+    seen: list[int] = []
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(Cancelled):
+            as_director(o).export(PERIOD, tmp_path / "out", password=PASSWORD,
+                                  progress=lambda d, _t: seen.append(d), cancel=lambda: len(seen) >= 3)
+        assert gc.isenabled() is enabled
+        assert as_director(o).export(PERIOD, tmp_path / "out", password=PASSWORD).changes == 3
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
