@@ -223,17 +223,19 @@ def _sheet_xml(sheet: PlainSheet) -> bytes:
             raise ValueError(f"{sheet.title}: row {n} has {len(values)} values for {len(columns)} columns")
         parts.append(f'<row r="{n}">')
         for (letter, as_text, bodies), v in zip(columns, values, strict=False):
-            if v is None or v == "":
-                continue
-            if isinstance(v, str):
-                body = bodies.get(v)
-                if body is None:
-                    body = bodies[v] = _text_cell(v, as_text)
-                parts.append(f'<c r="{letter}{n}"{body}</c>')
-            elif isinstance(v, bool):
-                parts.append(f'<c r="{letter}{n}" t="b"><v>{int(v)}</v></c>')
-            else:
-                parts.append(f'<c r="{letter}{n}"{_NUMBER_STYLE[as_text]}><v>{v!r}</v></c>')
+            if v.__class__ is not str or not v:  # the common case, a plain non-empty text, skips all this
+                if v is None or v == "":
+                    continue
+                if isinstance(v, bool):
+                    parts.append(f'<c r="{letter}{n}" t="b"><v>{int(v)}</v></c>')
+                    continue
+                if not isinstance(v, str):
+                    parts.append(f'<c r="{letter}{n}"{_NUMBER_STYLE[as_text]}><v>{v!r}</v></c>')
+                    continue
+            body = bodies.get(v)
+            if body is None:
+                body = bodies[v] = _text_cell(v, as_text)
+            parts.append(f'<c r="{letter}{n}"{body}</c>')
         parts.append("</row>")
     parts.append("</sheetData>")
     if n > 1:

@@ -449,7 +449,9 @@ class PackageService:
         pending = _pending(period)
         c = ChangeRequest
         concerned = aliased(Member)
-        requests = s.execute(  # rows, not ORM objects: ten thousand of them are read at once
+        # plain rows through Core on the snapshot's connection (no ORM loading layer), fetched whole
+        conn = s.connection()
+        requests = conn.execute(  # rows, not ORM objects: ten thousand of them are read at once
             select(c.id, c.type, c.household_id, c.village_id, c.maker, c.reviewer, c.signer, c.created_at,
                    c.updated_at, c.event_date, c.cause, c.year, cast(c.notice, Text), c.reason, c.note, c.source,
                    c.source_ref, c.period, c.member_id, concerned.id_number, concerned.name, Household.id,
@@ -461,23 +463,23 @@ class PackageService:
             return got
         got.requests = list(requests)
         fields: dict[int, list[tuple[str, int | None, str | None, str | None, str | None, str | None]]] = {}
-        for rid, key, mid, idn, name, before, after in s.execute(
+        for rid, key, mid, idn, name, before, after in conn.execute(
                 select(ChangeField.request_id, ChangeField.field, ChangeField.member_id, Member.id_number,
                        Member.name, ChangeField.before, ChangeField.after)
                 .outerjoin(Member, Member.id == ChangeField.member_id)
-                .where(ChangeField.request_id.in_(pending)).order_by(ChangeField.request_id, ChangeField.id)):
+                .where(ChangeField.request_id.in_(pending)).order_by(ChangeField.request_id, ChangeField.id)).all():
             fields.setdefault(rid, []).append((key, mid, idn, name, before, after))
         # who made, approved and signed off each request: its first creation and its last approval
         # and sign-off (the other steps of the history say nothing here)
         made: dict[int, tuple[str, dt.datetime]] = {}
         approved: dict[int, tuple[str, dt.datetime]] = {}
         signed: dict[int, tuple[str, dt.datetime]] = {}
-        for rid, frm, to, user, at in s.execute(
+        for rid, frm, to, user, at in conn.execute(
                 select(ChangeEvent.request_id, ChangeEvent.from_status, ChangeEvent.to_status, ChangeEvent.user,
                        ChangeEvent.at)
                 .where(ChangeEvent.request_id.in_(pending),
                        ChangeEvent.from_status.is_(None) | ChangeEvent.to_status.in_((cr.APPROVED, cr.SIGNED_OFF)))
-                .order_by(ChangeEvent.id)):
+                .order_by(ChangeEvent.id)).all():
             if frm is None and rid not in made:
                 made[rid] = (user, at)
             if to == cr.APPROVED:
@@ -489,7 +491,7 @@ class PackageService:
         townships = {tid: (code, name) for tid, code, name in s.execute(
             select(Township.id, Township.code, Township.name))}
         evidence: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for rid, link_name, sha, size, media, data in s.execute(
+        for rid, link_name, sha, size, media, data in conn.execute(
                 select(ChangeEvidence.request_id, ChangeEvidence.name, EvidenceFile.sha256, EvidenceFile.size,
                        EvidenceFile.media_type, EvidenceFile.data)
                 .join(EvidenceFile, EvidenceFile.id == ChangeEvidence.file_id)
