@@ -199,6 +199,17 @@ def _type_check(t: Any) -> _Check:
     return lambda value: with_bool if isinstance(value, bool) else isinstance(value, kinds)
 
 
+def _kinds(schema: Mapping[str, Any]) -> tuple[type, ...] | None:
+    """The Python types a schema allows when it says nothing else (and neither integer nor number,
+    which a bool would pass as an int), else None."""
+    if _KEYWORDS.intersection(schema) != {"type"}:
+        return None
+    names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    if any(n in ("integer", "number") for n in names):
+        return None
+    return tuple(_TYPES[n] for n in names)
+
+
 def _compile(schema: Mapping[str, Any]) -> _Check:
     """The check of `schema`: the same answers as reading its keywords one by one (type, enum; for a
     string minLength and pattern; for an object required, properties, additionalProperties; for an
@@ -225,13 +236,18 @@ def _compile(schema: Mapping[str, Any]) -> _Check:
     if (used <= {"type", "required", "properties", "additionalProperties"} and schema.get("type") == "object"
             and extra is False and set(required) == set(props)):
         keys = frozenset(props)  # a closed object needing all its properties: exactly these keys
-        checks = tuple(props.items())
+        # a property that only names types is checked here (no call); the others by their check
+        checks = tuple((key, _kinds(schema["properties"][key]), fits) for key, fits in props.items())
 
         def closed(value: Any) -> bool:
             if not isinstance(value, dict) or value.keys() != keys:
                 return False
-            for key, fits in checks:  # noqa: SIM110 - a line's hot path, quicker than all() over a generator
-                if not fits(value[key]):
+            for key, kinds, fits in checks:
+                item = value[key]
+                if kinds is not None:
+                    if not isinstance(item, kinds):
+                        return False
+                elif not fits(item):
                     return False
             return True
         return closed

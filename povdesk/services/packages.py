@@ -428,8 +428,10 @@ class PackageService:
     def _still_current(s: Session, period: str, got: _Read) -> None:
         """Another export may have run since the read: then this one's plan is stale."""
         newest = s.scalar(select(func.max(ChangePackage.id)))
-        taken = s.scalar(select(func.count(ChangePackageItem.id)).where(
-            ChangePackageItem.request_id.in_([line["request_id"] for line in got.lines])))
+        ours = {line["request_id"] for line in got.lines}
+        # the requests packages carry within the range of ours (two bounds, not one parameter per request)
+        taken = any(rid in ours for rid in s.scalars(select(ChangePackageItem.request_id).where(
+            ChangePackageItem.request_id.between(min(ours), max(ours)))))
         if newest != got.max_package_id or taken:
             raise Conflict("package.moved", f"Another package was exported meanwhile; export {period} again.",
                            f"期间已有其他变更包导出，请重新导出 {period}。")

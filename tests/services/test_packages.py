@@ -261,3 +261,53 @@ def test_the_export_leaves_the_cycle_collector_as_it_found_it(o: Office, tmp_pat
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+def _meanwhile(monkeypatch: pytest.MonkeyPatch, act: Any) -> None:
+    """Run `act` once between an export's read and its recording (when its file is being written)."""
+    from povdesk.services import packages
+
+    original = packages.package_writer.write_part
+    done: list[bool] = []
+
+    def write_part(folder: Path, name: str, data: bytes) -> Path:
+        if not done:
+            done.append(True)
+            act()
+        return original(folder, name, data)
+
+    monkeypatch.setattr(packages.package_writer, "write_part", write_part)
+
+
+def test_an_export_overtaken_by_another_records_nothing(o: Office, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    signed_month(o)
+    as_director(o).ensure_key(PASSWORD)
+    _meanwhile(monkeypatch, lambda: as_director(o).export(PERIOD, tmp_path / "other", password=PASSWORD))
+    with pytest.raises(Conflict) as e:
+        as_director(o).export(PERIOD, tmp_path / "out", password=PASSWORD)
+    assert e.value.code == "package.moved"
+    assert names(tmp_path / "out") == [] and len(as_director(o).history()) == 1
+
+
+def test_a_request_carried_meanwhile_stops_the_export_even_with_no_newer_package(
+        o: Office, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    signed_month(o)
+    svc = as_director(o)
+    first = svc.export(PERIOD, tmp_path / "out", password=PASSWORD)
+    o.as_("dave").reopen(PERIOD, "漏报一户")
+    late = o.as_("tester").make("correct", household_no=H0, sets={"household.phone": "13933334444"}, reason="再次核实")
+    o.as_("tester").submit(late.id)
+    o.as_("rita").approve(late.id)
+    o.as_("dina").sign_off(PERIOD)
+
+    def carry() -> None:  # the late request slipped into the first package (no new package row)
+        with o.db.transaction() as s:
+            package_id = s.scalar(select(ChangePackage.id).where(ChangePackage.sha256 == first.sha256))
+            s.add(ChangePackageItem(package_id=package_id, request_id=late.id))
+
+    _meanwhile(monkeypatch, carry)
+    with pytest.raises(Conflict) as e:
+        svc.export(PERIOD, tmp_path / "out", password=PASSWORD)
+    assert e.value.code == "package.moved"
+    assert names(tmp_path / "out") == [f"513437-{PERIOD}-001.zip"] and len(svc.history()) == 1
