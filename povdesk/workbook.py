@@ -189,6 +189,18 @@ def _column_letter(n: int) -> str:
     return out
 
 
+#: a number's style attribute: none, or text format in a text column
+_NUMBER_STYLE = ("", ' s="2"')
+
+
+def _text_cell(value: str, as_text: bool) -> str:
+    """A text cell's markup after its reference: inline string, style (text format, quote prefix)."""
+    value = clean(value)
+    style = (4 if as_text else 3) if is_formula_like(value) else (2 if as_text else 0)
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f' t="inlineStr"{f" s={chr(34)}{style}{chr(34)}" if style else ""}><is><t{space}>{_esc(value)}</t></is>'
+
+
 def _sheet_xml(sheet: PlainSheet) -> bytes:
     letters = [_column_letter(i + 1) for i in range(len(sheet.headers))]
     parts = [f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetViews><sheetView workbookViewId="0">'
@@ -202,25 +214,29 @@ def _sheet_xml(sheet: PlainSheet) -> bytes:
     parts.append("</row>")
     n = 1
     text = sheet.text_columns
+    # a text's cell after its reference is made once per sheet (names, codes, people repeat)
+    made: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    columns = [(letter, i in text, made[i in text]) for i, letter in enumerate(letters)]
     for values in sheet.rows:
         n += 1
-        cells = [f'<row r="{n}">']
-        for i, v in enumerate(values):
-            if v is None or v == "":
-                continue
-            ref = f"{letters[i]}{n}"
-            if isinstance(v, str):
-                v = clean(v)
-                style = (4 if i in text else 3) if is_formula_like(v) else (2 if i in text else 0)
-                space = ' xml:space="preserve"' if v != v.strip() else ""
-                cells.append(f'<c r="{ref}" t="inlineStr"{f" s={chr(34)}{style}{chr(34)}" if style else ""}>'
-                             f'<is><t{space}>{_esc(v)}</t></is></c>')
-            elif isinstance(v, bool):
-                cells.append(f'<c r="{ref}" t="b"><v>{int(v)}</v></c>')
-            else:
-                cells.append(f'<c r="{ref}"{" s=" + chr(34) + "2" + chr(34) if i in text else ""}><v>{v!r}</v></c>')
-        cells.append("</row>")
-        parts.append("".join(cells))
+        if len(values) > len(columns):
+            raise ValueError(f"{sheet.title}: row {n} has {len(values)} values for {len(columns)} columns")
+        parts.append(f'<row r="{n}">')
+        for (letter, as_text, bodies), v in zip(columns, values, strict=False):
+            if v.__class__ is not str or not v:  # the common case, a plain non-empty text, skips all this
+                if v is None or v == "":
+                    continue
+                if isinstance(v, bool):
+                    parts.append(f'<c r="{letter}{n}" t="b"><v>{int(v)}</v></c>')
+                    continue
+                if not isinstance(v, str):
+                    parts.append(f'<c r="{letter}{n}"{_NUMBER_STYLE[as_text]}><v>{v!r}</v></c>')
+                    continue
+            body = bodies.get(v)
+            if body is None:
+                body = bodies[v] = _text_cell(v, as_text)
+            parts.append(f'<c r="{letter}{n}"{body}</c>')
+        parts.append("</row>")
     parts.append("</sheetData>")
     if n > 1:
         parts.append(f'<autoFilter ref="A1:{letters[-1]}{n}"/>')
@@ -283,5 +299,5 @@ def plain_workbook(sheets: Sequence[PlainSheet], at: dt.datetime) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            zf.writestr(info, data, compresslevel=6)
+            zf.writestr(info, data, compresslevel=1)
     return out.getvalue()

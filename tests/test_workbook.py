@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -79,3 +80,9 @@ def test_sheet_titles_are_safe_short_and_unique_ignoring_case() -> None:
     wb = Workbook(write_only=True)
     for t in titles:
         wb.create_sheet(t)  # openpyxl accepts every one, with no warning (warnings fail tests)
+
+
+def test_a_plain_sheet_row_wider_than_its_headers_is_refused() -> None:
+    sheet = workbook.PlainSheet("t", ["a"], [10], [["x", "y"]])
+    with pytest.raises(ValueError):
+        workbook.plain_workbook([sheet], dt.datetime(2020, 1, 31))

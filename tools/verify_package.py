@@ -31,7 +31,7 @@ import re
 import stat
 import sys
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -169,38 +169,123 @@ def _is(value: Any, name: str) -> bool:
 
 def _fits(value: Any, schema: Mapping[str, Any]) -> bool:
     """Whether `value` fits `schema` (the quick yes or no; `schema_errors` says what is wrong)."""
-    if "oneOf" in schema:
-        return sum(1 for s in schema["oneOf"] if _fits(value, s)) == 1
-    if "type" in schema:
-        t = schema["type"]
-        if not (any(_is(value, n) for n in t) if isinstance(t, list) else _is(value, t)):
-            return False
-    if "enum" in schema and value not in schema["enum"]:
-        return False
-    if isinstance(value, str):
-        if len(value) < schema.get("minLength", 0):
-            return False
-        if "pattern" in schema and re.search(schema["pattern"], value) is None:
-            return False
-    elif isinstance(value, dict):
-        for key in schema.get("required", ()):
-            if key not in value:
+    return _checker(schema)(value)
+
+
+_Check = Callable[[Any], bool]
+#: the keywords a check looks at (others, such as $schema and title, say nothing about a value)
+_KEYWORDS = frozenset({"oneOf", "type", "enum", "minLength", "pattern", "required", "properties",
+                       "additionalProperties", "items", "minimum"})
+#: the checks of the package's own schemas, made once (a package has a line per change to check)
+_CHECKERS: dict[int, tuple[Mapping[str, Any], _Check]] = {}
+
+
+def _checker(schema: Mapping[str, Any]) -> _Check:
+    """`schema` made into one function answering whether a value fits it, exactly as the keywords
+    above are read (see `_compile`); the package's two schemas are compiled once."""
+    known = _CHECKERS.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    return _compile(schema)
+
+
+def _type_check(t: Any) -> _Check:
+    names = t if isinstance(t, list) else [t]
+    kinds = tuple(k for n in names for k in ((int,) if n == "integer" else (int, float) if n == "number"
+                                              else (_TYPES[n],)))
+    if not any(n in ("integer", "number") for n in names):
+        return lambda value: isinstance(value, kinds)
+    with_bool = "boolean" in names  # True is an int to Python, never an integer to JSON Schema
+    return lambda value: with_bool if isinstance(value, bool) else isinstance(value, kinds)
+
+
+def _kinds(schema: Mapping[str, Any]) -> tuple[type, ...] | None:
+    """The Python types a schema allows when it says nothing else (and neither integer nor number,
+    which a bool would pass as an int), else None."""
+    if _KEYWORDS.intersection(schema) != {"type"}:
+        return None
+    names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    if any(n in ("integer", "number") for n in names):
+        return None
+    return tuple(_TYPES[n] for n in names)
+
+
+def _compile(schema: Mapping[str, Any]) -> _Check:
+    """The check of `schema`: the same answers as reading its keywords one by one (type, enum; for a
+    string minLength and pattern; for an object required, properties, additionalProperties; for an
+    array items; for a number minimum; oneOf alone), with the parts made once."""
+    used = _KEYWORDS.intersection(schema)
+    if "oneOf" in used:
+        forms = tuple(_compile(s) for s in schema["oneOf"])
+        return lambda value: sum(1 for fits in forms if fits(value)) == 1
+    type_ok = _type_check(schema["type"]) if "type" in used else None
+    if used <= {"type"}:
+        return type_ok if type_ok is not None else (lambda value: True)
+    min_length = schema.get("minLength", 0)
+    search = re.compile(schema["pattern"]).search if "pattern" in used else None
+    if used <= {"type", "minLength", "pattern"}:
+        def text(value: Any) -> bool:
+            if type_ok is not None and not type_ok(value):
                 return False
-        props = schema.get("properties", {})
-        extra = schema.get("additionalProperties", True)
-        for key, item in value.items():
-            sub = props.get(key)
-            if sub is not None:
-                if not _fits(item, sub):
+            return not isinstance(value, str) or (len(value) >= min_length
+                                                  and (search is None or search(value) is not None))
+        return text
+    props = {k: _compile(s) for k, s in schema.get("properties", {}).items()}
+    required = tuple(schema.get("required", ()))
+    extra = schema.get("additionalProperties", True)
+    if (used <= {"type", "required", "properties", "additionalProperties"} and schema.get("type") == "object"
+            and extra is False and set(required) == set(props)):
+        keys = frozenset(props)  # a closed object needing all its properties: exactly these keys
+        # a property that only names types is checked here (no call); the others by their check
+        checks = tuple((key, _kinds(schema["properties"][key]), fits) for key, fits in props.items())
+
+        def closed(value: Any) -> bool:
+            if not isinstance(value, dict) or value.keys() != keys:
+                return False
+            for key, kinds, fits in checks:
+                item = value[key]
+                if kinds is not None:
+                    if not isinstance(item, kinds):
+                        return False
+                elif not fits(item):
                     return False
-            elif extra is False or (isinstance(extra, dict) and not _fits(item, extra)):
+            return True
+        return closed
+    extra_check = _compile(extra) if isinstance(extra, dict) else None
+    items = _compile(schema["items"]) if "items" in used else None
+    enum = schema["enum"] if "enum" in used else None
+    minimum = schema["minimum"] if "minimum" in used else None
+
+    def fits(value: Any) -> bool:
+        if type_ok is not None and not type_ok(value):
+            return False
+        if enum is not None and value not in enum:
+            return False
+        if isinstance(value, str):
+            if len(value) < min_length:
                 return False
-    elif isinstance(value, list):
-        if "items" in schema:
-            return all(_fits(item, schema["items"]) for item in value)
-    elif "minimum" in schema and _is(value, "number") and value < schema["minimum"]:
-        return False
-    return True
+            if search is not None and search(value) is None:
+                return False
+        elif isinstance(value, dict):
+            for key in required:
+                if key not in value:
+                    return False
+            for key, item in value.items():
+                sub = props.get(key)
+                if sub is not None:
+                    if not sub(item):
+                        return False
+                elif extra is False or (extra_check is not None and not extra_check(item)):
+                    return False
+        elif isinstance(value, list):
+            if items is not None:
+                for item in value:
+                    if not items(item):
+                        return False
+        elif minimum is not None and _is(value, "number") and value < minimum:
+            return False
+        return True
+    return fits
 
 
 def schema_errors(value: Any, schema: Mapping[str, Any], where: str = "$") -> list[str]:
@@ -248,6 +333,10 @@ def _errors(value: Any, schema: Mapping[str, Any], where: str) -> list[str]:
         for i, item in enumerate(value):
             out += _errors(item, schema["items"], f"{where}[{i}]")
     return out
+
+
+for _schema in (MANIFEST_SCHEMA, CHANGE_SCHEMA):
+    _CHECKERS[id(_schema)] = (_schema, _compile(_schema))
 
 
 # --------------------------------------------------------------------------- keys

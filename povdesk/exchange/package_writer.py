@@ -32,13 +32,15 @@ from povdesk.exchange.verify_package import (
 )
 
 _EXT = re.compile(r"^[a-z0-9]{1,8}$")
+#: a line of changes.jsonl: compact, UTF-8 as it is (one encoder for all the lines)
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def utc_text(at: dt.datetime) -> str:
     """A stored (naive UTC) time as the package writes it: 2020-01-31T08:00:00Z."""
     if at.tzinfo is not None:
         at = at.astimezone(dt.UTC).replace(tzinfo=None)
-    return at.replace(microsecond=0).isoformat() + "Z"
+    return at.isoformat(timespec="seconds") + "Z"
 
 
 def evidence_path(sha256: str, name: str) -> str:
@@ -53,7 +55,8 @@ def file_name(county_code: str, period: str, sequence: int) -> str:
 
 def jsonl(lines: Sequence[Mapping[str, Any]]) -> bytes:
     """One compact JSON object per line (keys in the order given), UTF-8, each line ended by \\n."""
-    return "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines).encode("utf-8")
+    encode = _LINE.encode
+    return "".join([encode(line) + "\n" for line in lines]).encode("utf-8")
 
 
 def file_entry(name: str, data: bytes) -> dict[str, Any]:

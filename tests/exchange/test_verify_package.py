@@ -264,3 +264,40 @@ def test_change_lines_agree_with_jsonschema() -> None:
         assert vp.schema_errors(bad, vp.CHANGE_SCHEMA)
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema("change"))
+
+
+def _variants() -> list[dict[str, Any]]:
+    """One change line bent in each place a check is compiled for: closed objects (a key missing or
+    added), nullable text, patterns, integers (and booleans), oneOf, open objects, arrays."""
+    bent: list[dict[str, Any]] = []
+    for key in change():
+        line = change()
+        del line[key]
+        bent.append(line)
+    wrong: dict[str, list[Any]] = {
+        "request_id": [0, -1, 1.5, "1", True, None], "type": ["bogus", None, 1], "type_zh": [None, 1],
+        "household_no": [1, [], None], "member_id_number": [{}, "x"], "cause": [False], "year": [2020, "2020", True],
+        "event_date": ["2020-01-01", "2020-1-1", None, 20200101], "notice": [{"a": "b"}, {"a": None}, [], "x"],
+        "source": [None, ""], "period": ["2020-00", "2020-12", None], "reviewer": [None, {}, {"login": "r", "at": "x"},
+                                                                               {"login": "", "at": "2020-01-11T08:00:00Z"}],
+        "maker": [None, {"login": "m", "at": "2020-01-10T08:00:00Z", "x": 1}],
+        "fields": [[], {}, [{"key": "", "national_code": None, "member_id_number": None, "before": None, "after": None}],
+                   [{"key": "k", "national_code": None, "member_id_number": None, "before": None, "after": 1}]],
+        "evidence": [[], [{"name": "a", "sha256": "0" * 64, "size": 0, "media_type": "x", "path": "evidence/x.bin"}],
+                     [{"name": "a", "sha256": "0" * 64, "size": -1, "media_type": "x",
+                       "path": "evidence/" + "0" * 64 + ".png"}]],
+    }
+    for key, values in wrong.items():
+        bent += [change(**{key: v}) for v in values]
+    bent.append({**change(), "extra": 1})
+    bent += [[], "line", None, 1]
+    return bent
+
+
+@pytest.mark.parametrize("line", _variants())
+def test_the_compiled_checks_answer_as_jsonschema_does(line: Any) -> None:
+    """verify checks each line with the schema compiled once into functions (fast paths for closed
+    objects and text): it must accept and refuse exactly what jsonschema does, and say why."""
+    fits = jsonschema.Draft202012Validator(schema("change")).is_valid(line)
+    assert vp._fits(line, vp.CHANGE_SCHEMA) is fits
+    assert (vp.schema_errors(line, vp.CHANGE_SCHEMA) == []) is fits

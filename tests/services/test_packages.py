@@ -3,6 +3,7 @@ when not clean, deterministic, the office key, cancel, and reopening an exported
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import sqlite3
@@ -242,3 +243,71 @@ def test_two_copies_of_the_database_give_identical_bytes(o: Office, tmp_path: Pa
         finally:
             db.close()
     assert out[0] == out[1]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_export_leaves_the_cycle_collector_as_it_found_it(o: Office, tmp_path: Path, enabled: bool) -> None:
+    """The export pauses the cycle collector while it builds (its objects all live until the zip is
+    written); it is running again afterwards, also when the export fails, and stays off if it was."""
+    signed_month(o)
+    seen: list[int] = []
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(Cancelled):
+            as_director(o).export(PERIOD, tmp_path / "out", password=PASSWORD,
+                                  progress=lambda d, _t: seen.append(d), cancel=lambda: len(seen) >= 3)
+        assert gc.isenabled() is enabled
+        assert as_director(o).export(PERIOD, tmp_path / "out", password=PASSWORD).changes == 3
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
+def _meanwhile(monkeypatch: pytest.MonkeyPatch, act: Any) -> None:
+    """Run `act` once between an export's read and its recording (when its file is being written)."""
+    from povdesk.services import packages
+
+    original = packages.package_writer.write_part
+    done: list[bool] = []
+
+    def write_part(folder: Path, name: str, data: bytes) -> Path:
+        if not done:
+            done.append(True)
+            act()
+        return original(folder, name, data)
+
+    monkeypatch.setattr(packages.package_writer, "write_part", write_part)
+
+
+def test_an_export_overtaken_by_another_records_nothing(o: Office, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    signed_month(o)
+    as_director(o).ensure_key(PASSWORD)
+    _meanwhile(monkeypatch, lambda: as_director(o).export(PERIOD, tmp_path / "other", password=PASSWORD))
+    with pytest.raises(Conflict) as e:
+        as_director(o).export(PERIOD, tmp_path / "out", password=PASSWORD)
+    assert e.value.code == "package.moved"
+    assert names(tmp_path / "out") == [] and len(as_director(o).history()) == 1
+
+
+def test_a_request_carried_meanwhile_stops_the_export_even_with_no_newer_package(
+        o: Office, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    signed_month(o)
+    svc = as_director(o)
+    first = svc.export(PERIOD, tmp_path / "out", password=PASSWORD)
+    o.as_("dave").reopen(PERIOD, "漏报一户")
+    late = o.as_("tester").make("correct", household_no=H0, sets={"household.phone": "13933334444"}, reason="再次核实")
+    o.as_("tester").submit(late.id)
+    o.as_("rita").approve(late.id)
+    o.as_("dina").sign_off(PERIOD)
+
+    def carry() -> None:  # the late request slipped into the first package (no new package row)
+        with o.db.transaction() as s:
+            package_id = s.scalar(select(ChangePackage.id).where(ChangePackage.sha256 == first.sha256))
+            s.add(ChangePackageItem(package_id=package_id, request_id=late.id))
+
+    _meanwhile(monkeypatch, carry)
+    with pytest.raises(Conflict) as e:
+        svc.export(PERIOD, tmp_path / "out", password=PASSWORD)
+    assert e.value.code == "package.moved"
+    assert names(tmp_path / "out") == [f"513437-{PERIOD}-001.zip"] and len(svc.history()) == 1
