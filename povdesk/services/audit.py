@@ -78,6 +78,8 @@ class _Pending:
     detail: str | None
 
 
+#: entries from which `write` inserts through `db.fast.bulk_insert`
+_BULK = 50
 _COLUMNS = ("id", "at", "user", "action", "subject", "detail", "prev_hash", "hash")
 
 
@@ -126,7 +128,10 @@ class Chain:
             h = entry_hash(entry_id, e.at, e.user, e.action, e.subject, e.detail, prev)
             rows.append((entry_id, e.at, e.user, e.action, e.subject, e.detail, prev, h))
             prev = h
-        bulk_insert(conn, table, _COLUMNS, rows)
+        if len(rows) < _BULK:  # SQLAlchemy's cached statement; a long chain: compiled once, executemany
+            conn.execute(table.insert(), [dict(zip(_COLUMNS, r, strict=True)) for r in rows])
+        else:
+            bulk_insert(conn, table, _COLUMNS, rows)
         return len(rows)
 
 

@@ -1687,5 +1687,5 @@ class ChangeRequestService:
             stmt = stmt.where(ChangeRequest.maker == maker)
         if not_maker is not None:
             stmt = stmt.where(ChangeRequest.maker != not_maker)
-        with self.db.reading() as s:
-            return [self._summary(r) for r in s.execute(stmt)]
+        with self.db.reading() as s:  # columns only: run as a Core select (no ORM result handling)
+            return [self._summary(r) for r in s.connection().execute(stmt)]

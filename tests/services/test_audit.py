@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from pathlib import Path
@@ -142,7 +143,7 @@ def test_a_chain_writes_its_entries_at_once_chained_in_order(db: Database) -> No
         rows = s.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [e.action for e in rows] == ["before", *(f"act{n}" for n in range(5)), "after"]
     assert rows[3].detail == '{"n":2}' and rows[3].subject == "CR-2"
-    assert all(b.prev_hash == a.hash for a, b in zip(rows, rows[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
     assert AuditService(db=db).verify().count == 7
 
 
@@ -218,3 +219,15 @@ def test_two_desks_writing_chains_at_once_do_not_fork_it(db: Database) -> None:
     assert not errors
     check = AuditService(db=db).verify()
     assert check.intact and check.count == 6
+
+
+def test_a_long_chain_written_in_bulk_verifies(db: Database) -> None:
+    _append(db, "before")
+    with db.transaction() as s:
+        chain = audit.Chain(s)
+        for n in range(audit._BULK + 5):
+            chain.add(user="tester", action="act", subject=f"CR-{n}", detail={"n": n, "名": "甲"})
+        chain.write()
+    _append(db, "after")
+    check = AuditService(db=db).verify()
+    assert check.intact and check.count == audit._BULK + 7

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import text
 
 from povdesk.domain import changes as cr
-from povdesk.services.database import Database
 from povdesk.services.audit import AuditService
+from povdesk.services.database import Database
 from tests.services.changes_setup import H0, H1, TODAY, Office, office
 
 ROOT = Path(__file__).resolve().parents[2]  # the worktree the child must import povdesk from
