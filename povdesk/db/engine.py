@@ -111,11 +111,22 @@ def chain_lock(session: Session, name: str, *, wait: float = DEFAULT_LOCK_WAIT) 
 
     PostgreSQL: a transaction-scoped advisory lock (`pg_advisory_xact_lock`) held to the commit, so
     the last entry read after it is the newest committed one and two desks never chain onto the
-    same entry. SQLite: nothing to take here; the caller inserts its entry before it reads the
-    previous one, and that insert holds the database's one write lock until the commit (a snapshot
-    that went stale meanwhile makes the insert fail as busy, never fork the chain)."""
+    same entry. SQLite: a session whose transaction has not begun yet (pysqlite begins one only at
+    the first write) takes the database's one write lock now (`BEGIN IMMEDIATE`), so the previous
+    entry is read inside the transaction that appends; a transaction already begun holds the write
+    lock from its first write (or, begun by a savepoint, fails as busy at its first write if its
+    snapshot went stale meanwhile): either way two appends never chain onto the same entry."""
     conn = session.connection()
-    if conn.dialect.name == "postgresql":
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if not getattr(raw, "in_transaction", True):
+            before = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {_ms(wait)}")
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(before or 0)}")
+    elif conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"SET LOCAL lock_timeout = {_ms(wait)}")
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _advisory_key(f"chain:{name}")})
         conn.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")

@@ -10,6 +10,8 @@ call these few functions, named for what they do; how each goes to the driver is
   insert into a table that holds fewer rows than it gets, and built again after it, inside the
   open transaction;
 * `prepare_bulk_write(conn)`: SQLite's page cache widened for a write of that size;
+* `new_ids(conn, table, n, after=)`: ids for `n` rows inserted with their id given (rows whose
+  content depends on their own id, the audit log's hash chain);
 * `RawSelect(conn, stmt)` / `raw_rows(conn, stmt)`: a select compiled once and run on the driver's
   cursor, its rows as the driver returns them (no result processing: booleans may be 1/0 and
   dates ISO text on SQLite).
@@ -26,7 +28,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Select, Table, func, insert, select
+from sqlalchemy import Boolean, Connection, Select, Table, func, insert, select, text
 
 #: rows handed to the driver at a time
 CHUNK = 20_000
@@ -123,6 +125,26 @@ def prepare_bulk_write(conn: Connection) -> None:
     rest of this connection's life. PostgreSQL: nothing (the server sizes its own buffers)."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+
+
+def new_ids(conn: Connection, table: Table, n: int, *, after: int) -> list[int]:
+    """`n` ascending ids above `after` (the table's highest id, read by the caller under the lock
+    that keeps other writers of the table out) for rows the caller inserts with their id given.
+    SQLite: `after + 1` onwards. PostgreSQL: taken from the id column's sequence in one statement,
+    so an insert that leaves its id to the sequence never collides with them."""
+    if n <= 0:
+        return []
+    if conn.dialect.name != "postgresql":
+        return list(range(after + 1, after + n + 1))
+    (pk,) = table.primary_key.columns
+    got = sorted(conn.execute(
+        text("SELECT nextval(pg_get_serial_sequence(:table, :column)) FROM generate_series(1, :n)"),
+        {"table": table.name, "column": pk.name, "n": n}).scalars())
+    if got[0] <= after:  # ids given outside the sequence: move it past them and take again
+        conn.execute(text("SELECT setval(pg_get_serial_sequence(:table, :column), :after)"),
+                     {"table": table.name, "column": pk.name, "after": after})
+        return new_ids(conn, table, n, after=after)
+    return got
 
 
 class RawSelect:

@@ -13,6 +13,7 @@ exit rules and conflicts with changes made since the request was based on the ho
 from __future__ import annotations
 
 import builtins
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from povdesk.db.base import utcnow
 from povdesk.db.models import (
@@ -111,6 +112,17 @@ class ApprovalResult:
         return self.refusal is None
 
 
+@dataclass(frozen=True)
+class QueueCounts:
+    """The window's four queues, counted (`queue_counts`): my drafts, returned to me, awaiting my
+    review (submitted by others), awaiting sign-off (approved, anyone's)."""
+
+    my_drafts: int
+    returned_to_me: int
+    awaiting_review: int
+    awaiting_signoff: int
+
+
 def _chunks(items: Sequence[int], size: int = 900) -> Iterable[Sequence[int]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -192,11 +204,15 @@ class ChangeRequestService:
 
     # ------------------------------------------------------------------ audit
     def _audit(self, session: Session, action: str, request_id: int | None,
-               detail: Mapping[str, Any] | None = None) -> None:
+               detail: Mapping[str, Any] | None = None, chain: audit.Chain | None = None) -> None:
         """One audit entry per state change, in the caller's transaction (the chain of
-        `services.audit`): the acting user, the action, the request as `CR-<id>`."""
-        audit.record(session, user=self.db.user, action=action,
-                     subject=None if request_id is None else f"CR-{request_id}", detail=detail)
+        `services.audit`): the acting user, the action, the request as `CR-<id>`. `chain`: added
+        to the caller's batch of entries, written by its `write` (approve_many, sign_off)."""
+        subject = None if request_id is None else f"CR-{request_id}"
+        if chain is not None:
+            chain.add(user=self.db.user, action=action, subject=subject, detail=detail)
+        else:
+            audit.record(session, user=self.db.user, action=action, subject=subject, detail=detail)
 
     # ------------------------------------------------------------------ rules shared by every act
     def _require_role(self, action: str) -> None:
@@ -1234,23 +1250,79 @@ class ChangeRequestService:
         refused: dict[int, PovdeskError] = {}
         with self.db.transaction(lock="check", job="check") as s:
             period = self._open_period(s, self._today())
+            held = self._preload(s, ids)  # (the identity map holds them weakly: kept to the end)
+            chain = audit.Chain(s)
             changed: list[int] = []
-            for request_id in ids:
-                try:
-                    with s.begin_nested():
-                        r = self._load(s, request_id)
-                        self._approvable(r)
-                        h = self._approve_in(s, r, comment, period)
-                        self._audit(s, "change.approved", r.id,
-                                    {"period": period, "household_no": h.household_no if h else None})
-                        if h is not None:
-                            changed.append(h.id)
-                except PovdeskError as exc:
-                    refused[request_id] = exc
+            # Nothing is flushed before each read (everything read is loaded already). A request
+            # whose every refusal is decided before it changes anything (`_applies_cleanly`) is
+            # approved in place, its writes flushed with the others' at the end; any other gets a
+            # savepoint of its own, which its refusal rolls back (and flushes its writes at its end).
+            with s.no_autoflush:
+                for request_id in ids:
+                    try:
+                        with chain.part():
+                            r = self._load(s, request_id)
+                            with (contextlib.nullcontext() if self._applies_cleanly(s, r)
+                                  else s.begin_nested()):
+                                self._approvable(r)
+                                h = self._approve_in(s, r, comment, period)
+                                self._audit(s, "change.approved", r.id,
+                                            {"period": period, "household_no": h.household_no if h else None},
+                                            chain)
+                            if h is not None:
+                                changed.append(h.id)
+                    except PovdeskError as exc:
+                        refused[request_id] = exc
+            s.flush()
+            chain.write()  # the approvals, before the re-check's own entry
             if changed:
-                s.flush()
                 self.checks.run(household_ids=changed, session=s)
+            del held
         return refused
+
+    def _applies_cleanly(self, s: Session, r: ChangeRequest) -> bool:
+        """Whether approving `r` either is refused before it changes anything or cannot be refused
+        at all: a correction whose every field the registry's `set_field_in` takes (its field of
+        the household or of an existing member, editable, its value fits). The stage, maker-checker,
+        notice and conflict refusals come before the first change anyway. Nothing is changed here."""
+        if r.type != cr.CORRECT or r.household_id is None:
+            return False
+        books = self.db.codebook()
+        for f in r.fields:
+            try:
+                d = dd.field(f.field)
+                if d.entity.value != f.entity or not d.editable:
+                    return False
+                if d.entity == Entity.MEMBER:
+                    m = s.get(Member, f.member_id) if f.member_id is not None else None
+                    if m is None or m.household_id != r.household_id:
+                        return False
+                elif d.entity != Entity.HOUSEHOLD or f.member_id is not None:
+                    return False
+                values.coerce(d, f.after, books)
+            except (KeyError, ValueError, PovdeskError):
+                return False
+        return True
+
+    @staticmethod
+    def _preload(s: Session, ids: Sequence[int]) -> builtins.list[Any]:
+        """The requests (with their fields), their households and the members their fields name,
+        read in a few queries into the session, so approving each reads nothing more; the loaded
+        objects are returned for the caller to hold."""
+        held: builtins.list[Any] = []
+        for chunk in _chunks(sorted(set(ids))):
+            requests = s.scalars(select(ChangeRequest).where(ChangeRequest.id.in_(chunk))
+                                 .options(selectinload(ChangeRequest.fields))).all()
+            held += requests
+            households = sorted({r.household_id for r in requests if r.household_id is not None})
+            members = sorted({m for r in requests for m in (r.member_id, r.new_head_member_id,
+                                                             *(f.member_id for f in r.fields))
+                              if m is not None})
+            for part in _chunks(households):
+                held += s.scalars(select(Household).where(Household.id.in_(part))).all()
+            for part in _chunks(members):
+                held += s.scalars(select(Member).where(Member.id.in_(part))).all()
+        return held
 
     def return_(self, request_id: int, comment: str) -> cr.ChangeRequestRecord:
         """Send a submitted request back to its maker; the comment says what to change."""
@@ -1432,12 +1504,14 @@ class ChangeRequestService:
                                  f"were approved by {self.db.user}; another director signs the month off.",
                                  f"任何人不得签发自己审核的申请：{period} 的 {self._ids(approved)} 由 "
                                  f"{self.db.user} 审核，须由其他签发人签发。")
+            chain = audit.Chain(s)
             for r in rows:
                 r.signer = self.db.user
                 self._event(s, r, cr.SIGNED_OFF)
-                self._audit(s, "change.signed_off", r.id, {"period": period})
+                self._audit(s, "change.signed_off", r.id, {"period": period}, chain)
             s.add(PeriodClose(period=period, closed_at=utcnow(), closed_by=self.db.user))
-            self._audit(s, "period.closed", None, {"period": period, "requests": [r.id for r in rows]})
+            self._audit(s, "period.closed", None, {"period": period, "requests": [r.id for r in rows]}, chain)
+            chain.write()
             return cr.SignOffResult(period, tuple(r.id for r in rows))
 
     def _signoff_blockers(self, period: str) -> None:
@@ -1584,6 +1658,23 @@ class ChangeRequestService:
                         evidence=tuple(evidence.get(r.id, ()))) for r in heads]
 
     # ------------------------------------------------------------------ the window's queues (read only)
+    def queue_counts(self, user: str | None = None) -> QueueCounts:
+        """How many requests each of the window's four queues holds for `user` (default: the
+        session's), in one query: the same requests `queue` lists for each."""
+        me = self.db.user if user is None else user
+        stmt = (select(ChangeRequest.status, ChangeRequest.maker, func.count(ChangeRequest.id))
+                .where(ChangeRequest.status.in_((cr.DRAFT, cr.RETURNED, cr.SUBMITTED, cr.APPROVED)))
+                .group_by(ChangeRequest.status, ChangeRequest.maker))
+        by: dict[tuple[str, bool], int] = {}
+        with self.db.reading() as s:  # a row per state and maker (an office has a few makers)
+            for status, maker, count in s.connection().execute(stmt):
+                key = (status, maker == me)
+                by[key] = by.get(key, 0) + int(count)
+        return QueueCounts(my_drafts=by.get((cr.DRAFT, True), 0),
+                           returned_to_me=by.get((cr.RETURNED, True), 0),
+                           awaiting_review=by.get((cr.SUBMITTED, False), 0),
+                           awaiting_signoff=by.get((cr.APPROVED, True), 0) + by.get((cr.APPROVED, False), 0))
+
     def queue(self, status: str, *, maker: str | None = None,
               not_maker: str | None = None) -> Sequence[cr.ChangeRequestRecord]:
         """Requests in `status` (of `maker`, or made by anyone but `not_maker`), oldest first, without
@@ -1593,5 +1684,5 @@ class ChangeRequestService:
             stmt = stmt.where(ChangeRequest.maker == maker)
         if not_maker is not None:
             stmt = stmt.where(ChangeRequest.maker != not_maker)
-        with self.db.reading() as s:
-            return [self._summary(r) for r in s.execute(stmt)]
+        with self.db.reading() as s:  # columns only: run as a Core select (no ORM result handling)
+            return [self._summary(r) for r in s.connection().execute(stmt)]

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam, func, select
 
 from povdesk.db import fast
 from povdesk.db.models import ImportRun, Member, Village
@@ -160,3 +160,23 @@ def test_a_raw_select_compiled_once_runs_on_another_connection(county_db: Databa
         again = compiled.on(s.connection())
         assert again is not compiled and again.sql == compiled.sql
         assert [r[0] for r in again(lo=0, hi=10**9)] == first and first
+
+
+# ---------------------------------------------------------------------------- new_ids
+def test_new_ids_ascend_above_the_highest_and_stay_clear_of_the_sequence(db: Database) -> None:
+    from povdesk.db.models import AuditEntry
+
+    table: Table = AuditEntry.__table__  # type: ignore[assignment]
+    row = {"at": AT, "user": "u", "action": "a", "subject": None, "detail": None, "prev_hash": "", "hash": ""}
+    with db.transaction() as s:
+        conn = s.connection()
+        assert fast.new_ids(conn, table, 0, after=0) == []
+        given = fast.new_ids(conn, table, 3, after=0)
+        assert given == sorted(given) and len(set(given)) == 3 and given[0] > 0
+        fast.bulk_insert(conn, table, ["id", *row], [(i, *row.values()) for i in given])
+        more = fast.new_ids(conn, table, 2, after=given[-1])
+        assert more[0] > given[-1] and more == sorted(more)
+        conn.execute(table.insert(), [dict(row, id=40)])  # an id given outside the sequence
+        assert fast.new_ids(conn, table, 1, after=40)[0] > 40
+        conn.execute(table.insert(), [row])  # the id left to the database: no collision
+        assert s.scalar(select(func.max(AuditEntry.id))) > 40

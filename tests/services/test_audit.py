@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from povdesk.db.models import AuditEntry
 from povdesk.errors import NotAllowed
@@ -125,3 +126,108 @@ def test_a_print_batch_and_an_import_are_recorded(county_db: Database, tmp_path:
     assert imported.action == "import" and imported.subject == "a.xlsx"
     assert "households_new" in json.loads(imported.detail or "{}")
     assert AuditService(db=county_db).verify().intact
+
+
+def test_a_chain_writes_its_entries_at_once_chained_in_order(db: Database) -> None:
+    _append(db, "before")
+    with db.transaction() as s:
+        chain = audit.Chain(s)
+        for n in range(5):
+            chain.add(user="tester", action=f"act{n}", subject=f"CR-{n}", detail={"n": n})
+        assert len(chain) == 5
+        assert s.scalar(select(func.count(AuditEntry.id))) == 1  # nothing written before `write`
+        assert chain.write() == 5 and len(chain) == 0
+        assert chain.write() == 0
+    _append(db, "after")  # a single entry after the chain links onto its last
+    with db.reading() as s:
+        rows = s.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [e.action for e in rows] == ["before", *(f"act{n}" for n in range(5)), "after"]
+    assert rows[3].detail == '{"n":2}' and rows[3].subject == "CR-2"
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
+    assert AuditService(db=db).verify().count == 7
+
+
+def test_an_entry_of_a_rolled_back_savepoint_vanishes_without_a_gap_in_the_chain(db: Database) -> None:
+    with db.transaction() as s:
+        chain = audit.Chain(s)
+        for n in range(4):
+            try:
+                with chain.part(), s.begin_nested():
+                    chain.add(user="tester", action=f"act{n}")
+                    if n == 1:
+                        raise RuntimeError("refused after its entry was added")
+            except RuntimeError:
+                pass
+        chain.write()
+    actions = [e.action for e in reversed(AuditService(db=db).entries())]
+    assert actions == ["act0", "act2", "act3"]
+    check = AuditService(db=db).verify()
+    assert check.intact and check.count == 3
+
+
+def test_a_chain_rolled_back_with_its_transaction_leaves_nothing(db: Database) -> None:
+    _append(db, "kept")
+    with pytest.raises(RuntimeError), db.transaction() as s:
+        chain = audit.Chain(s)
+        chain.add(user="tester", action="lost")
+        chain.write()
+        raise RuntimeError("the work failed")
+    _append(db, "next")
+    check = AuditService(db=db).verify()
+    assert check.intact and check.count == 2
+
+
+def test_two_desks_writing_chains_at_once_do_not_fork_it(db: Database) -> None:
+    """A chain read its previous entry under the chain's lock: a desk whose transaction read nothing
+    yet (SQLite: no transaction begun) waits for the other's commit, then chains onto its last."""
+    desks = [Database.open(db.url, user=f"desk{n}") for n in range(2)]
+    first_written, errors = threading.Event(), []
+
+    def first() -> None:
+        try:
+            with desks[0].transaction() as s:
+                chain = audit.Chain(s)
+                for n in range(3):
+                    chain.add(user="desk0", action=f"first{n}")
+                chain.write()
+                first_written.set()
+                threading.Event().wait(0.5)  # hold the transaction open: the second must wait
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+            first_written.set()
+
+    def second() -> None:
+        first_written.wait(10)
+        try:
+            with desks[1].transaction() as s:
+                chain = audit.Chain(s)
+                for n in range(3):
+                    chain.add(user="desk1", action=f"second{n}")
+                chain.write()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    finally:
+        for d in desks:
+            d.close()
+    assert not errors
+    check = AuditService(db=db).verify()
+    assert check.intact and check.count == 6
+
+
+def test_a_long_chain_written_in_bulk_verifies(db: Database) -> None:
+    _append(db, "before")
+    with db.transaction() as s:
+        chain = audit.Chain(s)
+        for n in range(audit._BULK + 5):
+            chain.add(user="tester", action="act", subject=f"CR-{n}", detail={"n": n, "名": "甲"})
+        chain.write()
+    _append(db, "after")
+    check = AuditService(db=db).verify()
+    assert check.intact and check.count == audit._BULK + 7

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from povdesk.db.models import AuditEntry, Cadre, ChangeLog, CheckRun, Household
 from povdesk.domain import changes as cr
+from povdesk.services.changes import QueueCounts
 from povdesk.services.checks import CheckService
 from povdesk.services.database import Database
 from povdesk.services.settings import YearSettingsService
@@ -133,3 +134,69 @@ def test_a_rechecked_household_finds_what_a_village_run_finds(o: Office) -> None
                                              progress=None, cancel=None, household_ids=ids):
             picked |= {(f.rule.code, f.household_id, f.member_id) for f in found}
     assert everything and picked == everything
+
+
+def test_a_refusal_in_the_middle_leaves_an_unbroken_audit_chain(o: Office) -> None:
+    """Each approval has its own chained entry; the refused one's vanishes with its savepoint."""
+    from povdesk.services.audit import AuditService
+
+    first = submitted(o, H0, "13911110000")
+    second = submitted(o, H0, "13922220000")  # a conflict once the first is applied
+    third = submitted(o, H4, "13933330000")
+    fourth = submitted(o, H1, "13944440000")
+    results = o.as_("rita").approve_many([first, second, third, fourth])
+    assert [r.ok for r in results] == [True, False, True, True]
+    with o.db.reading() as s:
+        approved = list(s.execute(select(AuditEntry.subject, AuditEntry.user).where(
+            AuditEntry.action == "change.approved").order_by(AuditEntry.id)))
+        actions = list(s.scalars(select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(4)))
+    assert approved == [(f"CR-{first}", "rita"), (f"CR-{third}", "rita"), (f"CR-{fourth}", "rita")]
+    assert actions == ["check.run", "change.approved", "change.approved", "change.approved"]
+    check = AuditService(db=o.db).verify()
+    assert check.intact, check.message("en")
+
+
+def test_queue_counts_count_what_each_queue_lists(o: Office) -> None:
+    submitted(o, H0, "13911110000")
+    submitted(o, H4, "13911110001", maker="rita")
+    o.as_("tester").make("correct", household_no=H1, sets={"household.phone": "13911110002"}, reason="走访核实")
+    returned = submitted(o, H1, "13911110003")
+    o.as_("rita").return_(returned, "请补充")
+    approved = submitted(o, H4, "13911110004")
+    o.as_("rita").approve(approved)
+    for me in ("tester", "rita", "nobody"):
+        service = o.as_("rita")
+        counts = service.queue_counts(me)
+        assert counts == QueueCounts(
+            my_drafts=len(service.queue(cr.DRAFT, maker=me)),
+            returned_to_me=len(service.queue(cr.RETURNED, maker=me)),
+            awaiting_review=len(service.queue(cr.SUBMITTED, not_maker=me)),
+            awaiting_signoff=len(service.queue(cr.APPROVED)))
+    assert o.as_("tester").queue_counts() == QueueCounts(my_drafts=1, returned_to_me=1, awaiting_review=1,
+                                                         awaiting_signoff=1)
+
+
+def test_a_value_refused_at_approval_undoes_the_fields_of_its_request_before_it(o: Office) -> None:
+    """A correction whose second field no longer fits (its code left the list) is refused whole,
+    though its first field was applied before the refusal: the others are approved."""
+    from povdesk.db.models import ChangeField
+
+    first = submitted(o, H0, "13911110000")
+    bad = o.as_("tester").make("correct", household_no=H4,
+                               sets={"household.phone": "13922220000"}, reason="走访核实")
+    o.as_("tester").submit(bad.id)
+    last = submitted(o, H1, "13933330000")
+    with o.db.transaction() as s:  # a second field whose code is not in the list (left it, say)
+        s.add(ChangeField(request_id=bad.id, entity="household", field="household.main_cause", before=None,
+                          after="ZZZ"))
+    before4 = phone(o.db, H4)
+    results = o.as_("rita").approve_many([first, bad.id, last])
+    assert [r.ok for r in results] == [True, False, True]
+    assert results[1].refusal is not None and results[1].refusal.code.startswith("value")
+    assert phone(o.db, H4) == before4  # its phone, set before the refusal, undone with it
+    assert phone(o.db, H0)[0] == "13911110000" and phone(o.db, H1)[0] == "13933330000"
+    with o.db.reading() as s:
+        assert s.scalar(select(func.count(ChangeLog.id)).where(ChangeLog.reference == f"CR-{bad.id}")) == 0
+        assert s.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.subject == f"CR-{bad.id}",
+                                                                 AuditEntry.action == "change.approved")) == 0
+    assert o.as_("rita").get(bad.id).status == cr.SUBMITTED

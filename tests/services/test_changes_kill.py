@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import text
 
 from povdesk.domain import changes as cr
+from povdesk.services.audit import AuditService
 from povdesk.services.database import Database
-from tests.services.changes_setup import H0, TODAY, Office, office
+from tests.services.changes_setup import H0, H1, TODAY, Office, office
 
 ROOT = Path(__file__).resolve().parents[2]  # the worktree the child must import povdesk from
 TABLES = ("household", "member", "change_log", "audit_log", "change_request", "change_field", "change_event",
@@ -87,3 +88,18 @@ def test_a_kill_during_a_sign_off_leaves_the_month_open(o: Office, db_url: str, 
     done = o.as_("dina").sign_off(period)
     assert done.request_ids == (request_id,)
     assert o.as_("dina").get(request_id).status == cr.SIGNED_OFF and o.as_("dina").period(period).closed
+
+
+def test_a_kill_during_a_batch_of_approvals_leaves_every_request_as_it_was(o: Office, db_url: str,
+                                                                         tmp_path: Path) -> None:
+    first = _submitted(o)
+    second = o.as_("tester").make("correct", household_no=H1, sets={"household.phone": "13933334444"},
+                                  reason="走访核实")
+    o.as_("tester").submit(second.id)
+    before = _state(o.db)
+    _kill_inside(db_url, "rita", "approve_many", f"{first},{second.id}", tmp_path)
+    assert _state(o.db) == before
+    assert [r.status for r in o.as_("rita")._records([first, second.id])] == [cr.SUBMITTED, cr.SUBMITTED]
+    done = o.as_("rita").approve_many([first, second.id])  # done again, it succeeds
+    assert [r.ok for r in done] == [True, True]
+    assert AuditService(db=o.db).verify().intact
