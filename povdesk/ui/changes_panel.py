@@ -278,25 +278,51 @@ class ChangesPanel(QWidget):
 
     # ------------------------------------------------------------------ the queues
     def reload(self) -> None:
+        """The tabs' counts from one query; the rows of the queue on show only (the others load
+        when their tab is shown, or when a request is looked for in them)."""
         keep = self.current.id if self.current is not None else None
+        try:
+            counted = self.services.changes.queue_counts()
+            numbers = {MY_DRAFTS: counted.my_drafts, RETURNED_TO_ME: counted.returned_to_me,
+                       TO_REVIEW: counted.awaiting_review, TO_SIGN_OFF: counted.awaiting_signoff}
+        except Exception as exc:
+            numbers = {}
+            self._refused(exc)
+        self._counts = {k: numbers.get(k, 0) if q.allowed else 0 for k, q in self.queues.items()}
+        self._stale = set(self.queues)
         for i, q in enumerate(self.queues.values()):
-            try:
-                records = q.load() if q.allowed else []
-            except Exception as exc:
-                records = []
-                self._refused(exc)
-            q.model.set_records(records)
-            self.tabs.setTabText(i, q.title(len(records)))
-            q.view.resizeColumnsToContents()
+            self.tabs.setTabText(i, q.title(self._counts[q.key]))
+        shown = self._shown_queue()
+        if shown is not None:
+            self._load(shown)
         if keep is not None and not self.select(keep):
             self.show_request(None)
         elif keep is None:
             self._update_buttons()
 
+    def _shown_queue(self) -> _Queue | None:
+        view = self.tabs.currentWidget()
+        return next((q for q in self.queues.values() if q.view is view), None)
+
+    def _load(self, q: _Queue) -> None:
+        if q.key not in self._stale:
+            return
+        self._stale.discard(q.key)
+        try:
+            records = q.load() if q.allowed else []
+        except Exception as exc:
+            records = []
+            self._refused(exc)
+        q.model.set_records(records)
+        self._counts[q.key] = len(records)
+        self.tabs.setTabText(list(self.queues).index(q.key), q.title(len(records)))
+        q.view.resizeColumnsToContents()
+
     def counts(self) -> dict[str, int]:
-        return {k: q.model.rowCount() for k, q in self.queues.items()}
+        return dict(self._counts)
 
     def ids(self, queue: str) -> list[int]:
+        self._load(self.queues[queue])
         return self.queues[queue].model.ids()
 
     def select(self, request_id: int, queue: str | None = None) -> bool:
@@ -304,6 +330,7 @@ class ChangesPanel(QWidget):
         for i, q in enumerate(self.queues.values()):
             if queue is not None and q.key != queue:
                 continue
+            self._load(q)
             row = q.model.row_of(request_id)
             if row is not None:
                 self.tabs.setCurrentIndex(i)
@@ -321,8 +348,9 @@ class ChangesPanel(QWidget):
             self.edit()
 
     def _tab_changed(self) -> None:
-        view = self.tabs.currentWidget()
-        q = next((q for q in self.queues.values() if q.view is view), None)
+        q = self._shown_queue()
+        if q is not None:
+            self._load(q)
         index = q.view.currentIndex() if q is not None else QModelIndex()
         self.show_request(q.model.record(index.row()) if q is not None and index.isValid() else None)
 

@@ -50,11 +50,14 @@ def test_enter_moves_down_and_combo_boxes_filter_as_you_type(qtbot, login_as) ->
     dialog = ChangeDialog(services=clerk, household_id=hid)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog.activateWindow()  # focus moves only within the active window (earlier tests' windows may linger)
+    qtbot.waitActive(dialog)
     first = dialog._editors[0]
     first.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first or first.isAncestorOf(QApplication.focusWidget()))
     qtbot.keyClick(first, Qt.Key.Key_Return)
-    assert QApplication.focusWidget() in (dialog._editors[1], getattr(dialog._editors[1], "lineEdit", lambda: None)())
+    second = (dialog._editors[1], getattr(dialog._editors[1], "lineEdit", lambda: None)())
+    qtbot.waitUntil(lambda: QApplication.focusWidget() in second)
     assert dialog.isVisible()  # Enter never presses a button
     combo = next(e for e in dialog._editors if isinstance(e, CodeCombo) and e.field.codelist == "education")
     completer = combo.completer()

@@ -113,3 +113,19 @@ def test_the_window_has_the_queues_dock_and_the_correction_button(qtbot, login_a
     dialog.editor("household.phone").setText("13811116666")
     assert dialog.save(submit=False)
     assert window.changes_panel.counts()[MY_DRAFTS] == 1
+
+
+def test_the_tabs_count_from_one_query_and_only_the_queue_on_show_loads(qtbot, login_as) -> None:  # type: ignore[no-untyped-def]
+    clerk = login_as("clerk")
+    made = clerk.changes.make(cr.CORRECT, household_id=_household(clerk), sets={"household.phone": "13811112222"}, reason="走访")
+    reviewer = login_as("reviewer")
+    clerk.changes.submit(made.id)
+    loads: list[str] = []
+    panel = ChangesPanel(services=reviewer)
+    qtbot.addWidget(panel)
+    for q in panel.queues.values():
+        q.load = (lambda f, k: lambda: loads.append(k) or f())(q.load, q.key)
+    panel.reload()
+    assert panel.counts()[TO_REVIEW] == 1 and loads == [MY_DRAFTS]  # the first tab, the others counted
+    assert panel.ids(TO_REVIEW) == [made.id] and loads == [MY_DRAFTS, TO_REVIEW]
+    assert panel.tabs.tabText(2).endswith("(1)") or panel.tabs.tabText(2).endswith("（1）")
