@@ -335,7 +335,7 @@ def test_exit_refuses_failing_rules_and_an_incomplete_or_running_notice(o: Offic
     poor = svc.make("exit", household_no=H0, notice=NOTICE)
     with pytest.raises(Conflict) as e:
         svc.submit(poor.id)
-    assert e.value.code == "change.exit_rules" and "income" in e.value.en
+    assert e.value.code == "change.exit_rules" and "income" in e.value.en.lower()
     running = svc.make("exit", household_no=H4, notice=dict(NOTICE, notice_end="2020-01-20"))
     svc.submit(running.id)
     with pytest.raises(Conflict) as e:
