@@ -12,7 +12,7 @@ has its own dialog (`ui.change_dialog`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
@@ -113,6 +113,53 @@ class DateField(QWidget):
 
     def set_text(self, text: str | None) -> None:
         self.edit.setText(text or "")
+
+
+def required_label(text: str) -> QLabel:
+    """A label marked as required (a star, and "Required" as its tooltip)."""
+    label = QLabel(f"{text} *")
+    label.setToolTip(QCoreApplication.translate("AdjustDialog", "Required"))
+    return label
+
+
+# ------------------------------------------------------------------ the notice record
+class NoticeRecord(QGroupBox):
+    """Village assessment, public notice (at least `cr.NOTICE_DAYS` days), township review."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(QCoreApplication.translate(
+            "AdjustDialog", "Notice record (village assessment, public notice of at least {0} days, "
+                            "township review)").format(cr.NOTICE_DAYS), parent)
+        self.setObjectName("noticeRecord")
+        lang = lang_key()
+        form = QFormLayout(self)
+        self.inputs: dict[str, DateField | QLineEdit] = {}
+        for key in cr.NOTICE_KEYS:
+            zh, en = cr.NOTICE_LABELS[key]
+            widget: DateField | QLineEdit
+            if key in cr.NOTICE_DATES:
+                widget = DateField(object_name=f"notice:{key}")
+            else:
+                widget = QLineEdit()
+                widget.setObjectName(f"notice:{key}")
+            self.inputs[key] = widget
+            form.addRow(required_label(en.capitalize() if lang == "en" else zh), widget)
+
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key, widget in self.inputs.items():
+            text = widget.text()
+            if text:
+                out[key] = text.strip()
+        return out
+
+    def fill(self, notice: Mapping[str, Any]) -> None:
+        for key, widget in self.inputs.items():
+            text = str(notice.get(key) or "")
+            if isinstance(widget, DateField):
+                widget.set_text(text)
+            else:
+                widget.setText(text)
 
 
 class AdjustDialog(QDialog):
@@ -231,23 +278,10 @@ class AdjustDialog(QDialog):
             layout.addWidget(scroll, 1)
 
         # the notice record
-        self.notice: dict[str, DateField | QLineEdit] = {}
-        if self.kind.needs_notice:
-            box = QGroupBox(self.tr("Notice record (village assessment, public notice of at least {0} days, "
-                                    "township review)").format(cr.NOTICE_DAYS))
-            box.setObjectName("noticeRecord")
-            notice_form = QFormLayout(box)
-            for key in cr.NOTICE_KEYS:
-                zh, en = cr.NOTICE_LABELS[key]
-                widget: DateField | QLineEdit
-                if key in cr.NOTICE_DATES:
-                    widget = DateField(object_name=f"notice:{key}")
-                else:
-                    widget = QLineEdit()
-                    widget.setObjectName(f"notice:{key}")
-                self.notice[key] = widget
-                notice_form.addRow(self._required(en.capitalize() if lang == "en" else zh), widget)
-            layout.addWidget(box)
+        self.notice_box = NoticeRecord() if self.kind.needs_notice else None
+        self.notice: dict[str, DateField | QLineEdit] = self.notice_box.inputs if self.notice_box else {}
+        if self.notice_box is not None:
+            layout.addWidget(self.notice_box)
 
         self.evidence = EvidenceBox(services=services, request=request)
         self.evidence.refused.connect(self._refused)
@@ -288,9 +322,7 @@ class AdjustDialog(QDialog):
     # ------------------------------------------------------------------ parts
     @staticmethod
     def _required(text: str) -> QLabel:
-        label = QLabel(f"{text} *")
-        label.setToolTip(QCoreApplication.translate("AdjustDialog", "Required"))
-        return label
+        return required_label(text)
 
     def _exit_blockers(self, household_id: int, lang: str) -> QGroupBox:
         """What stops the exit, as the checks and the assessment see it now (the service checks
@@ -347,12 +379,8 @@ class AdjustDialog(QDialog):
             self.year.setValue(r.year)
         if self.date is not None:
             self.date.set_text(r.event_date.isoformat() if r.event_date else None)
-        for key, widget in self.notice.items():
-            text = str(r.notice.get(key) or "")
-            if isinstance(widget, DateField):
-                widget.set_text(text)
-            else:
-                widget.setText(text)
+        if self.notice_box is not None:
+            self.notice_box.fill(r.notice)
         for f in r.fields:
             editor = self._field_editors.get(f.key)
             if editor is None or f.after is None:
@@ -384,13 +412,8 @@ class AdjustDialog(QDialog):
             out["year"] = self.year.value()
         if self.date is not None:
             out["date"] = self.date.text()
-        if self.notice:
-            notice: dict[str, str] = {}
-            for key, widget in self.notice.items():
-                text = widget.text()
-                if text:
-                    notice[key] = text.strip()
-            out["notice"] = notice
+        if self.notice_box is not None:
+            out["notice"] = self.notice_box.values()
         if self.kind.takes_fields:
             sets: dict[str, str] = {}
             for key, editor in self._field_editors.items():

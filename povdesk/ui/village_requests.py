@@ -45,7 +45,7 @@ from povdesk.domain import idnumber
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.meanings import HEAD
 from povdesk.domain.records import CountyNode
-from povdesk.ui.adjust_dialog import ERROR_STYLE, HOOKS, DateField
+from povdesk.ui.adjust_dialog import ERROR_STYLE, HOOKS, NoticeRecord, required_label
 from povdesk.ui.application import lang_key
 from povdesk.ui.change_dialog import _editor, _editor_value
 from povdesk.ui.code_combo import SEARCH_ROLE, CodeCombo, pinyin_keys
@@ -67,12 +67,6 @@ MARKED = "background-color: #ffd8d0;"
 INVALID = "background-color: #ffe4dc; color: #b02020;"
 VALID = "background-color: #e4f6e4;"
 _MEMBER_REF = re.compile(r"(?:成员|member )(\d+)")
-
-
-def _required_label(text: str) -> QLabel:
-    label = QLabel(f"{text} *")
-    label.setToolTip(QCoreApplication.translate("AdjustDialog", "Required"))
-    return label
 
 
 # ------------------------------------------------------------------ choosing a village
@@ -115,46 +109,6 @@ class VillageCombo(QComboBox):
     def set_code(self, code: str | None) -> None:
         index = self.findData(code) if code else 0
         self.setCurrentIndex(max(0, index))
-
-
-# ------------------------------------------------------------------ the notice record
-class NoticeRecord(QGroupBox):
-    """Village assessment, public notice (at least `cr.NOTICE_DAYS` days), township review."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(QCoreApplication.translate(
-            "AdjustDialog", "Notice record (village assessment, public notice of at least {0} days, "
-                            "township review)").format(cr.NOTICE_DAYS), parent)
-        self.setObjectName("noticeRecord")
-        lang = lang_key()
-        form = QFormLayout(self)
-        self.inputs: dict[str, DateField | QLineEdit] = {}
-        for key in cr.NOTICE_KEYS:
-            zh, en = cr.NOTICE_LABELS[key]
-            widget: DateField | QLineEdit
-            if key in cr.NOTICE_DATES:
-                widget = DateField(object_name=f"notice:{key}")
-            else:
-                widget = QLineEdit()
-                widget.setObjectName(f"notice:{key}")
-            self.inputs[key] = widget
-            form.addRow(_required_label(en.capitalize() if lang == "en" else zh), widget)
-
-    def values(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for key, widget in self.inputs.items():
-            text = widget.text()
-            if text:
-                out[key] = text.strip()
-        return out
-
-    def fill(self, notice: Mapping[str, Any]) -> None:
-        for key, widget in self.inputs.items():
-            text = str(notice.get(key) or "")
-            if isinstance(widget, DateField):
-                widget.set_text(text)
-            else:
-                widget.setText(text)
 
 
 # ------------------------------------------------------------------ the members table
@@ -461,7 +415,7 @@ class NewHouseholdDialog(_VillageRequestDialog):
         self.setObjectName("newHouseholdDialog")
         lang = self.lang
         top = QFormLayout()
-        top.addRow(_required_label(self.tr("Village")), self.village)
+        top.addRow(required_label(self.tr("Village")), self.village)
 
         # the household's own fields, three pairs a line
         box = QGroupBox(self.tr("Household (head's name and number, size, status and first year come from the "
@@ -473,7 +427,7 @@ class NewHouseholdDialog(_VillageRequestDialog):
             editor = _editor(f, self.books, lang)
             editor.setObjectName(f"field:{f.key}")
             label_text = f.label_with_unit(lang)
-            label = _required_label(label_text) if f.required and f.key != HOUSEHOLD_NO else QLabel(label_text)
+            label = required_label(label_text) if f.required and f.key != HOUSEHOLD_NO else QLabel(label_text)
             if f.key == HOUSEHOLD_NO:
                 assert isinstance(editor, QLineEdit)
                 editor.setPlaceholderText(self.tr("blank: the village's next free number"))
@@ -623,8 +577,8 @@ class VillageExitDialog(_VillageRequestDialog):
         self.year.setRange(2013, 2100)
         self.year.setValue(request.year if request is not None and request.year else services.db.data_year)
         form = QFormLayout()
-        form.addRow(_required_label(self.tr("Village")), self.village)
-        form.addRow(_required_label(self.tr("Exit year")), self.year)
+        form.addRow(required_label(self.tr("Village")), self.village)
+        form.addRow(required_label(self.tr("Exit year")), self.year)
 
         box = QGroupBox(self.tr("Incidence of poverty"))
         box.setObjectName("incidenceBox")

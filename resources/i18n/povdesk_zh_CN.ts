@@ -57,7 +57,6 @@
     </message>
     <message>
         <source>Required</source>
-        <extracomment>what a newly identified household (not exited, never returned) has no use for the household fields a new household&apos;s dialog asks for (the rest come from its members) the member columns: every editable member field, in the dictionary&apos;s order filled from a valid ID number, so not marked required in the table</extracomment>
         <translation>必填</translation>
     </message>
     <message>
@@ -1296,6 +1295,7 @@
     <name>MemberTable</name>
     <message>
         <source>A valid ID number</source>
+        <extracomment>what a newly identified household (not exited, never returned) has no use for the household fields a new household&apos;s dialog asks for (the rest come from its members) the member columns: every editable member field, in the dictionary&apos;s order filled from a valid ID number, so not marked required in the table</extracomment>
         <translation>身份证号码有效</translation>
     </message>
     <message>
