@@ -56,31 +56,13 @@ def run(args: argparse.Namespace, db: Database) -> int:
         if args.exit_incidence is not None:
             changes["village_exit_incidence"] = args.exit_incidence
         if args.school_ages:
-            try:
-                a, b = (int(x) for x in args.school_ages.split("-"))
-            except ValueError:
-                raise BadInput("input.school_ages", "--school-ages must look like 6-15.",
-                               "--school-ages 的格式应为 6-15。") from None
-            changes.update(school_age_from=a, school_age_to=b)
+            changes["school_age_from"], changes["school_age_to"] = _ages("school_ages", args.school_ages, "6-15")
         if args.reference_date:
-            try:
-                changes["reference_date"] = dt.date.fromisoformat(args.reference_date)
-            except ValueError:
-                raise BadInput("input.reference_date", "--reference-date must be YYYY-MM-DD.",
-                               "--reference-date 的格式应为 YYYY-MM-DD。") from None
+            changes["reference_date"] = _date("reference_date", args.reference_date)
         if args.school_age_date:
-            try:
-                changes["school_age_date"] = dt.date.fromisoformat(args.school_age_date)
-            except ValueError:
-                raise BadInput("input.school_age_date", "--school-age-date must be YYYY-MM-DD.",
-                               "--school-age-date 的格式应为 YYYY-MM-DD。") from None
+            changes["school_age_date"] = _date("school_age_date", args.school_age_date)
         if args.working_ages:
-            try:
-                a, b = (int(x) for x in args.working_ages.split("-"))
-            except ValueError:
-                raise BadInput("input.working_ages", "--working-ages must look like 16-60.",
-                               "--working-ages 的格式应为 16-60。") from None
-            changes.update(working_age_from=a, working_age_to=b)
+            changes["working_age_from"], changes["working_age_to"] = _ages("working_ages", args.working_ages, "16-60")
         for option, name in (("monitoring_threshold", "monitoring_income_threshold"),
                              ("labour_shortage_share", "labour_shortage_share"),
                              ("post_age_limit", "public_post_age_limit")):
@@ -115,3 +97,23 @@ def run(args: argparse.Namespace, db: Database) -> int:
                   f"labour-shortage share {r.labour_shortage_share:g}  post age limit {r.public_post_age_limit}  "
                   f"reference {r.reference_date}  village exit ≤{r.village_exit_incidence:g}%  {r.source or ''}")
     return 0
+
+
+def _ages(option: str, text: str, example: str) -> tuple[int, int]:
+    """FROM-TO of an age option (`--school-ages 6-15`)."""
+    flag = "--" + option.replace("_", "-")
+    try:
+        a, b = (int(x) for x in text.split("-"))
+    except ValueError:
+        raise BadInput(f"input.{option}", f"{flag} must look like {example}.",
+                       f"{flag} 的格式应为 {example}。") from None
+    return a, b
+
+
+def _date(option: str, text: str) -> dt.date:
+    """YYYY-MM-DD of a date option (`--reference-date`)."""
+    flag = "--" + option.replace("_", "-")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"input.{option}", f"{flag} must be YYYY-MM-DD.", f"{flag} 的格式应为 YYYY-MM-DD。") from None
