@@ -8,17 +8,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
 from povdesk.config import DATA_DIR_ENV
+from povdesk.services import users as _users
 from povdesk.services.database import Database
 from tests.factories import build_small_county
 from tests.helpers.databases import DatabaseFactory, dispose_engines, sqlite_opened
 from tests.helpers.postgres import find_bin, temporary_server
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Passwords hashed in the tests use argon2's cheapest parameters: at full cost a hash or a login
+# takes 0.1-1 s, and the suite makes hundreds. The stored hash carries its parameters, so a
+# program started by a test (the command line as a child process) still verifies these quickly.
+_users._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+
 #: The engine of this run: `sqlite` (default) or `postgresql` (tools/dev.py runs both passes).
 TEST_DB = os.environ.get("POVDESK_TEST_DB", "sqlite").strip().lower() or "sqlite"
 if TEST_DB not in ("sqlite", "postgresql"):
@@ -39,6 +47,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     must not turn a green run red. POVDESK_TEST_TEARDOWN=1 keeps the normal exit to chase it.
     """
     if os.environ.get("POVDESK_TEST_TEARDOWN") == "1" or _EXIT_STATUS not in config.stash:
+        return
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # a worker's last report travels to the controller after this hook: let it leave normally
         return
     sys.stdout.flush()
     sys.stderr.flush()
