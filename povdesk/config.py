@@ -38,6 +38,13 @@ def backups_dir() -> Path:
     return path
 
 
+def log_path() -> Path:
+    """The rotating log of the window and the command line (`povdesk.logs`)."""
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path / "povdesk.log"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Application configuration (not UI state such as geometry, which Qt keeps apart)."""
@@ -52,6 +59,12 @@ class Settings:
     #: an office's own limits for roster files, laid over `exchange.readers.ReadLimits` (whose
     #: defaults fit real rosters), e.g. {"max_rows": 600000, "max_member_bytes": 3000000000}
     import_limits: dict[str, Any] = field(default_factory=dict)
+    #: automatic backups kept: the newest of each of this many days, and of this many months
+    backup_keep_daily: int = 30
+    backup_keep_monthly: int = 12
+    #: PostgreSQL: also pg_dump before each import, sign-off and export (the daily one always runs
+    #: when pg_dump is on the PATH); off by default, as the server is usually backed up on its own
+    pg_dump_before_jobs: bool = False
 
     @classmethod
     def path(cls) -> Path:

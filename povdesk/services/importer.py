@@ -293,6 +293,9 @@ class ImportService:
                 plan.compute(s, report, stop)
                 return plan.result(dry_run=True)
         sha256 = _sha256(path)
+        from povdesk.services import backups
+
+        backups.before(self.db, backups.BEFORE_IMPORT)
         # Lock, then plan: the import's write lock is taken before the plan reads anything, so a
         # second import waits (at most `lock_wait`, then `Busy`) and plans from what this one
         # committed, never from the state both started with.
