@@ -97,6 +97,136 @@
     </message>
 </context>
 <context>
+    <name>BackupDialog</name>
+    <message>
+        <source>Backup and restore</source>
+        <translation>备份与恢复</translation>
+    </message>
+</context>
+<context>
+    <name>BackupPage</name>
+    <message>
+        <source>first start of the day</source>
+        <translation>当日首次启动</translation>
+    </message>
+    <message>
+        <source>backed up by hand</source>
+        <translation>手动备份</translation>
+    </message>
+    <message>
+        <source>before an import</source>
+        <translation>导入前</translation>
+    </message>
+    <message>
+        <source>before a month sign-off</source>
+        <translation>月度签发前</translation>
+    </message>
+    <message>
+        <source>before a package export</source>
+        <translation>导出变更包前</translation>
+    </message>
+    <message>
+        <source>before upgrading to {0}</source>
+        <translation>升级到 {0} 前</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>备份时间</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题数</translation>
+    </message>
+    <message>
+        <source>Journal rows</source>
+        <translation>变更日志条数</translation>
+    </message>
+    <message>
+        <source>&amp;Back up now</source>
+        <translation>立即备份(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Restore…</source>
+        <translation>恢复(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;folder</source>
+        <translation>打开文件夹(&amp;F)</translation>
+    </message>
+    <message>
+        <source>A backup is taken at the first start of each day and before every import, month sign-off, package export and upgrade; 30 daily and 12 monthly ones are kept. Backing up is safe while others work. A restore keeps the current database beside it.</source>
+        <translation>每天首次启动时，以及每次导入、月度签发、导出变更包和升级之前，都会自动备份；保留最近 30 天的每日备份和 12 个月的每月备份。备份时其他人可以照常工作。恢复时，当前数据库会保留在原处旁边。</translation>
+    </message>
+    <message>
+        <source>Backups of {0} are kept in {1}</source>
+        <translation>{0} 的备份保存在 {1}</translation>
+    </message>
+    <message>
+        <source>Backed up</source>
+        <translation>已备份</translation>
+    </message>
+    <message>
+        <source>Backed up to {0}</source>
+        <translation>已备份到 {0}</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Backups (*.sqlite);;All files (*)</source>
+        <translation>备份文件 (*.sqlite);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Restore {0}?
+
+The database goes back to the state of that backup; what was entered since is set aside (the current database is kept beside it). Nobody should be working on the database. povdesk restarts afterwards.</source>
+        <translation>恢复 {0}？
+
+数据库将回到该备份时的状态；此后录入的内容将被搁置（当前数据库会保留在旁边）。恢复时不应有人正在使用数据库。恢复后需重新启动 povdesk。</translation>
+    </message>
+    <message>
+        <source>Taken {0}: {1} households, {2} members.</source>
+        <translation>备份于 {0}：{1} 户，{2} 人。</translation>
+    </message>
+    <message>
+        <source>Restore backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <source>Restored</source>
+        <translation>已恢复</translation>
+    </message>
+    <message>
+        <source>Restored from {0}. The database as it was is kept as {1}.
+
+Close povdesk and start it again to work on the restored data.</source>
+        <translation>已从 {0} 恢复。恢复前的数据库保留为 {1}。
+
+请关闭 povdesk 并重新启动，以使用恢复后的数据。</translation>
+    </message>
+</context>
+<context>
     <name>ChangeDialog</name>
     <message>
         <source>Correction</source>
@@ -1241,6 +1371,10 @@
     <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Backup and restore…</source>
+        <translation>备份与恢复(&amp;B)…</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
