@@ -27,6 +27,9 @@ def run_gui(args: argparse.Namespace) -> int:
     from povdesk.ui.tasks import run_in_background
 
     app = create_application(sys.argv[:1], language=args.lang)
+    from povdesk.ui import crash
+
+    crash.install()  # an unhandled exception: logged, and a dialog instead of a traceback
     path = args.db or default_database_path()
     fresh_demo = args.db is None and not Path(path).exists()
     state: dict[str, Any] = {}
@@ -39,6 +42,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window = MainWindow(services=services)
         state["window"] = window
         window.show()
+        daily_backup(services, window)
 
     def failed(exc: BaseException) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -75,6 +79,22 @@ def run_gui(args: argparse.Namespace) -> int:
     if window is not None:
         window.services.close()
     return code
+
+
+def daily_backup(services: Services, parent: Any) -> None:
+    """The first start of each day backs the database up, in the background; a failure is logged
+    and shown, and the window goes on."""
+    import logging
+
+    from povdesk.ui.messages import show_error
+    from povdesk.ui.tasks import run_in_background
+
+    def failed(exc: BaseException) -> None:
+        logging.getLogger("povdesk.app").warning("daily backup failed: %s", exc)
+        show_error(parent, exc)
+
+    run_in_background(lambda progress, cancel: services.backups.daily(), parent=parent,
+                      on_error=failed, cancellable=False)
 
 
 def open_services(args: argparse.Namespace, *, progress: Any = None, cancel: Any = None,

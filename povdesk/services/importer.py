@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import logging
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -308,6 +309,7 @@ class ImportService:
             result = plan.result(dry_run=False)
             audit.record(s, user=self.db.user, action=audit.IMPORT, subject=path.name,
                          detail={"sha256": sha256, **plan.counts()})
+        logging.getLogger(__name__).info("import %s: %s", path.name, plan.counts())
         report(_SCALE, _SCALE)
         return result
 

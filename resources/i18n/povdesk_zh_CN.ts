@@ -557,6 +557,44 @@ Close povdesk and start it again to work on the restored data.</source>
     </message>
 </context>
 <context>
+    <name>CrashDialog</name>
+    <message>
+        <source>povdesk met an unexpected error</source>
+        <extracomment>the dialogs on show (one per exception; a burst of the same error shows one)</extracomment>
+        <translation>povdesk 遇到意外错误</translation>
+    </message>
+    <message>
+        <source>povdesk met an unexpected error and could not finish what it was doing ({0}).
+
+No data was lost: every change is saved as one whole transaction, so the unfinished one was simply not saved. You can go on working, or close povdesk and start it again.
+
+The details are in the log: {1}
+Please send the details (Copy details) to whoever supports povdesk in your office.</source>
+        <translation>povdesk 遇到意外错误，未能完成正在进行的操作（{0}）。
+
+数据没有丢失：每项修改都作为一个完整的事务保存，未完成的那一项只是没有保存。您可以继续工作，也可以关闭 povdesk 后重新启动。
+
+详细情况已记入日志：{1}
+请将详情（点“复制详情”）发给本单位负责 povdesk 的技术人员。</translation>
+    </message>
+    <message>
+        <source>(no log file)</source>
+        <translation>（无日志文件）</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>复制详情</translation>
+    </message>
+    <message>
+        <source>Show details</source>
+        <translation>显示详情</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
     <name>DateField</name>
     <message>
         <source>Pick a date</source>
