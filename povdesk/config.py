@@ -32,6 +32,18 @@ def default_database_path() -> Path:
     return data_dir() / "demo-county.sqlite"
 
 
+def machine_data_dir() -> Path:
+    """The default folder for an office's database: per machine where the system has one that
+    survives reinstalling (%ProgramData%\\povdesk on Windows), the XDG data folder elsewhere.
+    Tests (POVDESK_DATA_DIR) get the data folder."""
+    if os.environ.get(DATA_DIR_ENV):
+        return data_dir()
+    program_data = os.environ.get("PROGRAMDATA")
+    if os.name == "nt" and program_data:
+        return Path(program_data) / APP_NAME
+    return Path(_dirs().user_data_dir)
+
+
 def backups_dir() -> Path:
     path = data_dir() / "backups"
     path.mkdir(parents=True, exist_ok=True)
@@ -50,6 +62,9 @@ class Settings:
     """Application configuration (not UI state such as geometry, which Qt keeps apart)."""
 
     language: str = ""  # "" = follow the system locale; "zh_CN" or "en" overrides
+    #: the office's database (path or URL) set up by the first run or `povdesk init`; "" = none
+    #: configured yet (the window offers the first-run wizard; `--db` always overrides)
+    database: str = ""
     user: str = ""  # the operator's login name; empty = the OS user
     mask_id_on_print: bool = False
     demo_households: int = 2000
