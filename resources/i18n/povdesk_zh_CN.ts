@@ -696,6 +696,81 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     </message>
 </context>
 <context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Welcome to povdesk</source>
+        <translation>欢迎使用 povdesk</translation>
+    </message>
+    <message>
+        <source>No database is set up on this computer yet. What would you like to do?</source>
+        <translation>本机尚未设置数据库。您要：</translation>
+    </message>
+    <message>
+        <source>Open the demo county (invented households, for trying povdesk)</source>
+        <translation>打开演示县（虚构的农户，供试用 povdesk）</translation>
+    </message>
+    <message>
+        <source>Set up my county</source>
+        <translation>设置本县</translation>
+    </message>
+    <message>
+        <source>One township a line: CODE:NAME (or leave empty: the first roster&apos;s import adds them)</source>
+        <translation>每行一个乡镇：代码:名称（也可留空，首次导入花名册时自动添加）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>County code</source>
+        <translation>县级区划代码</translation>
+    </message>
+    <message>
+        <source>County</source>
+        <translation>县（市、区）</translation>
+    </message>
+    <message>
+        <source>Prefecture</source>
+        <translation>市（州）</translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation>省</translation>
+    </message>
+    <message>
+        <source>Townships</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Director&apos;s login</source>
+        <translation>签发人登录名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Give the director&apos;s login and password.</source>
+        <translation>请填写签发人的登录名和密码。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>Choose the data folder.</source>
+        <translation>请选择数据文件夹。</translation>
+    </message>
+</context>
+<context>
     <name>FormsImport</name>
     <message>
         <source>Importing filled forms…</source>
