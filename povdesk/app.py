@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from povdesk.config import Settings, default_database_path
+
+#: "demo": skip the first-run dialog and open (or build) the demo county, as `tools/dev.py run` does
+FIRST_RUN_ENV = "POVDESK_FIRST_RUN"
 
 if TYPE_CHECKING:
     from povdesk.services.facade import Services
@@ -27,6 +31,14 @@ def run_gui(args: argparse.Namespace) -> int:
     from povdesk.ui.tasks import run_in_background
 
     app = create_application(sys.argv[:1], language=args.lang)
+    from povdesk.ui import crash
+
+    crash.install()  # an unhandled exception: logged, and a dialog instead of a traceback
+    if args.db is None and not default_database_path().exists() and os.environ.get(FIRST_RUN_ENV) != "demo":
+        configured = first_run(args)  # no database set up yet: the demo county, or a real one
+        if configured is False:
+            return 0
+        args.db = configured or None
     path = args.db or default_database_path()
     fresh_demo = args.db is None and not Path(path).exists()
     state: dict[str, Any] = {}
@@ -39,6 +51,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window = MainWindow(services=services)
         state["window"] = window
         window.show()
+        daily_backup(services, window)
 
     def failed(exc: BaseException) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -75,6 +88,55 @@ def run_gui(args: argparse.Namespace) -> int:
     if window is not None:
         window.services.close()
     return code
+
+
+def first_run(args: argparse.Namespace) -> str | bool:
+    """The first-run dialog: "" for the demo county, the new county's database path, or False
+    when cancelled (or the set-up failed, which is shown)."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from povdesk.services.county_setup import set_up_county
+    from povdesk.services.database import Database
+    from povdesk.ui.first_run import COUNTY, FirstRunDialog
+    from povdesk.ui.messages import error_text
+
+    dialog = FirstRunDialog()
+    if not dialog.exec() or dialog.choice is None:
+        return False
+    choice = dialog.choice
+    if choice.kind != COUNTY or choice.plan is None or choice.folder is None:
+        return ""
+    target = choice.folder / f"county-{choice.plan.code}.sqlite"
+    try:
+        db = Database.open(target, user=choice.director)
+        try:
+            set_up_county(db, choice.plan, director=choice.director, password=choice.password)
+        finally:
+            db.close()
+    except Exception as exc:
+        QMessageBox.critical(None, dialog.windowTitle(), error_text(exc))
+        return False
+    replace(Settings.load(), database=str(target)).save()
+    args.user = choice.director
+    return str(target)
+
+
+def daily_backup(services: Services, parent: Any) -> None:
+    """The first start of each day backs the database up, in the background; a failure is logged
+    and shown, and the window goes on."""
+    import logging
+
+    from povdesk.ui.messages import show_error
+    from povdesk.ui.tasks import run_in_background
+
+    def failed(exc: BaseException) -> None:
+        logging.getLogger("povdesk.app").warning("daily backup failed: %s", exc)
+        show_error(parent, exc)
+
+    run_in_background(lambda progress, cancel: services.backups.daily(), parent=parent,
+                      on_error=failed, cancellable=False)
 
 
 def open_services(args: argparse.Namespace, *, progress: Any = None, cancel: Any = None,

@@ -32,10 +32,29 @@ def default_database_path() -> Path:
     return data_dir() / "demo-county.sqlite"
 
 
+def machine_data_dir() -> Path:
+    """The default folder for an office's database: per machine where the system has one that
+    survives reinstalling (%ProgramData%\\povdesk on Windows), the XDG data folder elsewhere.
+    Tests (POVDESK_DATA_DIR) get the data folder."""
+    if os.environ.get(DATA_DIR_ENV):
+        return data_dir()
+    program_data = os.environ.get("PROGRAMDATA")
+    if os.name == "nt" and program_data:
+        return Path(program_data) / APP_NAME
+    return Path(_dirs().user_data_dir)
+
+
 def backups_dir() -> Path:
     path = data_dir() / "backups"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def log_path() -> Path:
+    """The rotating log of the window and the command line (`povdesk.logs`)."""
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path / "povdesk.log"
 
 
 @dataclass(frozen=True)
@@ -43,6 +62,9 @@ class Settings:
     """Application configuration (not UI state such as geometry, which Qt keeps apart)."""
 
     language: str = ""  # "" = follow the system locale; "zh_CN" or "en" overrides
+    #: the office's database (path or URL) set up by the first run or `povdesk init`; "" = none
+    #: configured yet (the window offers the first-run wizard; `--db` always overrides)
+    database: str = ""
     user: str = ""  # the operator's login name; empty = the OS user
     mask_id_on_print: bool = False
     demo_households: int = 2000
@@ -52,6 +74,12 @@ class Settings:
     #: an office's own limits for roster files, laid over `exchange.readers.ReadLimits` (whose
     #: defaults fit real rosters), e.g. {"max_rows": 600000, "max_member_bytes": 3000000000}
     import_limits: dict[str, Any] = field(default_factory=dict)
+    #: automatic backups kept: the newest of each of this many days, and of this many months
+    backup_keep_daily: int = 30
+    backup_keep_monthly: int = 12
+    #: PostgreSQL: also pg_dump before each import, sign-off and export (the daily one always runs
+    #: when pg_dump is on the PATH); off by default, as the server is usually backed up on its own
+    pg_dump_before_jobs: bool = False
 
     @classmethod
     def path(cls) -> Path:

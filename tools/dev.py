@@ -119,7 +119,8 @@ def cmd_run(args: list[str]) -> int:
     if platform.system() == "Linux" and headless and shutil.which("xvfb-run"):
         say("no display here: running on a virtual screen (Xvfb); screenshots work, nothing is shown")
         argv = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", *argv]
-    return run(argv)
+    # the demo county stays the default here (no first-run dialog)
+    return run(argv, env={**os.environ, "POVDESK_FIRST_RUN": os.environ.get("POVDESK_FIRST_RUN", "demo")})
 
 
 def cmd_test(args: list[str]) -> int:

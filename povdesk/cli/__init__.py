@@ -112,14 +112,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[DATA_DIR_ENV] = str(Path(args.data_dir).resolve())
     settings = Settings.load()
     args.lang = args.lang or settings.language or system_language()
+    if not args.db and settings.database and args.command != "init":
+        args.db = settings.database  # the office's database, set up by the first run or `init`
     args.login_given = bool(args.user)
     args.user = args.user or settings.user or None
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    from povdesk import logs
+
+    logs.setup(stderr_level=logging.INFO if args.verbose else logging.WARNING)
     if args.command is None:
         from povdesk.app import run_gui
 
         return run_gui(args)
+    with logs.job(_job_name(args), version=__version__) as counts:
+        code = _run_command(args)
+        counts["exit"] = code
+    return code
+
+
+def _job_name(args: argparse.Namespace) -> str:
+    """The command and its action (`db backup`, `changes approve`), never its arguments."""
+    parts = [str(args.command)]
+    parts += [str(v) for k, v in vars(args).items() if k.endswith("_command") and isinstance(v, str)]
+    return " ".join(parts)
+
+
+def _run_command(args: argparse.Namespace) -> int:
     try:
         db = open_database(args) if getattr(args, "needs_db", True) else None
         try:
@@ -128,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if db is not None:
                 db.close()
     except PovdeskError as exc:
+        logging.getLogger("povdesk.cli").warning("refused: %s", exc.code)
         print(exc.message(args.lang), file=sys.stderr)
         refused = exc.code.startswith(("input.", "auth.")) or exc.code == "db.busy"
         return EXIT_UNUSABLE_INPUT if refused else EXIT_FAILED

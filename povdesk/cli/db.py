@@ -1,4 +1,5 @@
-"""`povdesk db upgrade|info`: schema migrations and what is in a database."""
+"""`povdesk db upgrade|info|backup|restore|check`: schema migrations, what is in a database, its
+backups and its health (`services/backups.py`)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,22 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("db", help="database maintenance (upgrade, info)")
+    p = sub.add_parser("db", help="database maintenance (upgrade, info, backup, restore, check)")
     actions = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     up = actions.add_parser("upgrade", help="bring the database to the newest schema (backs up first)")
     up.set_defaults(run=_upgrade)
     info = actions.add_parser("info", help="print schema revision and record counts")
     info.set_defaults(run=_info)
+    backup = actions.add_parser("backup", help="back the database up now (the window may stay open)")
+    backup.add_argument("--out", metavar="FILE",
+                        help="where to write the copy (default: the data folder's backups/)")
+    backup.set_defaults(run=_backup)
+    restore = actions.add_parser("restore", help="restore a backup over the database (kept beside it first)")
+    restore.add_argument("file", metavar="FILE", help="the backup to restore")
+    restore.set_defaults(run=_restore, needs_db=False)
+    check = actions.add_parser("check", help="integrity and foreign-key checks and the audit chain "
+                                             "(exit 1 names the problem)")
+    check.set_defaults(run=_check, needs_db=False)
 
 def _upgrade(args: argparse.Namespace, db: Database) -> int:
     # Opening the database already migrated it (and wrote the backup when it was behind).
@@ -36,3 +47,64 @@ def _info(args: argparse.Namespace, db: Database) -> int:
     for name, count in status.counts.items():
         print(f"{name}: {count}")
     return 0
+
+
+def _backup(args: argparse.Namespace, db: Database) -> int:
+    from povdesk.services.backups import BackupService
+
+    r = BackupService(db=db).backup(out=args.out)
+    if args.lang.startswith("zh"):
+        print(f"已备份到 {r.path}：{r.size:,} 字节，{r.households} 户，{r.members} 人，问题 {r.problems} 条，"
+              f"变更日志 {r.change_log} 条，数据库版本 {r.schema}，SHA-256 {r.sha256}")
+    else:
+        print(f"Backed up to {r.path}: {r.size:,} bytes, {r.households} households, {r.members} members, "
+              f"{r.problems} problems, {r.change_log} journal rows, schema {r.schema}, SHA-256 {r.sha256}")
+    return 0
+
+
+def _target(args: argparse.Namespace) -> str:
+    from povdesk.config import default_database_path
+
+    return str(args.db or default_database_path())
+
+
+def _restore(args: argparse.Namespace, db: None) -> int:
+    from pathlib import Path
+
+    from povdesk.services.backups import restore_file, restore_on_postgresql
+
+    target = _target(args)
+    if "://" in target:
+        raise restore_on_postgresql()
+    r = restore_file(Path(target), Path(args.file))
+    if args.lang.startswith("zh"):
+        print(f"已从 {args.file} 恢复（{r.restored.households} 户，数据库版本 {r.restored.schema}"
+              f"{'，已升级到最新版本' if r.migrated else ''}）。原数据库保留为 {r.kept}")
+    else:
+        print(f"Restored from {args.file} ({r.restored.households} households, schema {r.restored.schema}"
+              f"{', upgraded to the newest' if r.migrated else ''}). The database as it was is kept as {r.kept}")
+    return 0
+
+
+def _check(args: argparse.Namespace, db: None) -> int:
+    import sys
+    from pathlib import Path
+
+    from povdesk.cli import open_database
+    from povdesk.services.backups import check_database, check_file
+
+    target = _target(args)
+    zh = args.lang.startswith("zh")
+    if "://" not in target:  # the file first: a damaged one would not open
+        problems = check_file(Path(target))
+        if problems:
+            for en, cn in problems:
+                print(cn if zh else en, file=sys.stderr)
+            return 1
+    opened = open_database(args)
+    try:
+        result = check_database(opened)
+    finally:
+        opened.close()
+    print(result.message(args.lang), file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1

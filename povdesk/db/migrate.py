@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,20 +52,12 @@ def is_empty(engine: Engine) -> bool:
 
 
 def backup_sqlite(path: Path, backups: Path, label: str) -> Path:
-    """A consistent copy through SQLite's backup API (safe with WAL and other readers)."""
-    backups.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = backups / f"{path.stem}-{label}-{stamp}.sqlite"
-    src = sqlite3.connect(path)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return target
+    """A consistent copy through SQLite's backup API (safe with WAL and other readers), with its
+    manifest beside it, like every other backup (`povdesk.db.backup`)."""
+    from povdesk import __version__
+    from povdesk.db.backup import snapshot_sqlite
+
+    return snapshot_sqlite(path, backups, label, app_version=__version__).path
 
 
 def _stamped_revision(engine: Engine) -> str | None:

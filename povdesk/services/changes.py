@@ -1483,6 +1483,9 @@ class ChangeRequestService:
             raise Conflict("change.period_future", f"The month {period} has not begun; it cannot be signed off.",
                            f"{period} 尚未开始，不能签发。")
         self._signoff_blockers(period)
+        from povdesk.services import backups
+
+        backups.before(self.db, backups.BEFORE_SIGNOFF)
         with self.db.transaction() as s:
             if self._closed(s, period) is not None:
                 raise Conflict("change.period_closed", f"The month {period} is already signed off and closed.",

@@ -48,6 +48,8 @@ class Database:
     #: `user` proved their password (`UserService.authenticate`). Once the database has logins
     #: (users with a password), `transaction` refuses every write of a session without it.
     authenticated: bool = False
+    #: the folder of this database's automatic backups (`services.backups`)
+    backups: Path | None = None
 
     @classmethod
     def open(cls, path_or_url: str | Path, *, user: str | None = None, migrate_schema: bool = True,
@@ -59,9 +61,11 @@ class Database:
         engine = make_engine(path_or_url, lock_wait=lock_wait)
         try:
             backup = None
+            folder = backups or backups_dir()
             if migrate_schema:
-                backup = migrate.upgrade(engine, backups=backups or backups_dir())
-            db = cls(engine, make_session_factory(engine), user or _os_user(), backup, lock_wait=lock_wait)
+                backup = migrate.upgrade(engine, backups=folder)
+            db = cls(engine, make_session_factory(engine), user or _os_user(), backup, lock_wait=lock_wait,
+                     backups=folder)
             db.ensure_defaults()
         except BaseException:
             engine.dispose()  # no connection left open behind a database that failed to open

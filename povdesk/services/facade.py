@@ -17,6 +17,7 @@ from povdesk.services.registry import RegistryService
 
 if TYPE_CHECKING:
     from povdesk.demo.service import DemoService
+    from povdesk.services.backups import BackupService
     from povdesk.services.changes import ChangeRequestService
     from povdesk.services.checks import CheckService
     from povdesk.services.importer import ImportService
@@ -85,6 +86,12 @@ class Services:
         from povdesk.services.packages import PackageService
 
         return PackageService(db=self.db)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from povdesk.services.backups import BackupService
+
+        return BackupService(db=self.db, folder=self.db.backups)
 
     def close(self) -> None:
         self.db.close()

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import logging
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -293,6 +294,9 @@ class ImportService:
                 plan.compute(s, report, stop)
                 return plan.result(dry_run=True)
         sha256 = _sha256(path)
+        from povdesk.services import backups
+
+        backups.before(self.db, backups.BEFORE_IMPORT)
         # Lock, then plan: the import's write lock is taken before the plan reads anything, so a
         # second import waits (at most `lock_wait`, then `Busy`) and plans from what this one
         # committed, never from the state both started with.
@@ -305,6 +309,7 @@ class ImportService:
             result = plan.result(dry_run=False)
             audit.record(s, user=self.db.user, action=audit.IMPORT, subject=path.name,
                          detail={"sha256": sha256, **plan.counts()})
+        logging.getLogger(__name__).info("import %s: %s", path.name, plan.counts())
         report(_SCALE, _SCALE)
         return result
 

@@ -535,6 +535,9 @@ class PackageService:
             blockers = self._blockers(s, period)
         if blockers:
             raise self._refusal(period, blockers)
+        from povdesk.services import backups
+
+        backups.before(self.db, backups.BEFORE_EXPORT)
         self.ensure_key(password)
         private, fingerprint = self._private_key(password)
         step(1, 6)

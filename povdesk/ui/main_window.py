@@ -321,6 +321,10 @@ class MainWindow(QMainWindow):
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         quit_action.triggered.connect(self.close)
         self.menus["file"].addAction(open_action)
+        backup_action = QAction(self.tr("&Backup and restore…"), self)
+        backup_action.setObjectName("backupAction")
+        backup_action.triggered.connect(self.show_backups)
+        self.menus["file"].addAction(backup_action)
         self.menus["file"].addSeparator()
         self.menus["file"].addAction(quit_action)
 
@@ -328,7 +332,8 @@ class MainWindow(QMainWindow):
         refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh_action.triggered.connect(self.refresh)
         self.menus["data"].addAction(refresh_action)
-        self.actions_by_name = {"open": open_action, "quit": quit_action, "refresh": refresh_action}
+        self.actions_by_name = {"open": open_action, "quit": quit_action, "refresh": refresh_action,
+                                "backups": backup_action}
 
         find_action = QAction(self.tr("&Find household"), self)
         find_action.setShortcut(QKeySequence.StandardKey.Find)
@@ -350,6 +355,11 @@ class MainWindow(QMainWindow):
         about_action.triggered.connect(self.show_about)
         self.menus["help"].addAction(about_action)
         self.actions_by_name["about"] = about_action
+
+    def show_backups(self) -> None:
+        from povdesk.ui.backup_page import BackupDialog
+
+        BackupDialog(services=self.services, parent=self).open()
 
     def _hide_empty_menus(self) -> None:
         for menu in self.menus.values():

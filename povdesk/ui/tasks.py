@@ -55,6 +55,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from povdesk import logs
 from povdesk.errors import Busy, Cancelled
 from povdesk.ui.messages import ask_retry, show_error
 
@@ -152,8 +153,10 @@ class Task(QObject):
         self._worker_progress.emit(int(done), int(total))
 
     def _run(self) -> None:
+        name = getattr(self._fn, "__qualname__", type(self._fn).__name__)
         try:
-            result = self._fn(self._progress, self._stop.is_set)
+            with logs.job(name):  # start, end and duration in the log (povdesk.logs)
+                result = self._fn(self._progress, self._stop.is_set)
         except BaseException as exc:  # handed to the GUI thread, never swallowed
             self._worker_error.emit(exc)
         else:

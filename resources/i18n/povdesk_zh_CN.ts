@@ -97,6 +97,136 @@
     </message>
 </context>
 <context>
+    <name>BackupDialog</name>
+    <message>
+        <source>Backup and restore</source>
+        <translation>备份与恢复</translation>
+    </message>
+</context>
+<context>
+    <name>BackupPage</name>
+    <message>
+        <source>first start of the day</source>
+        <translation>当日首次启动</translation>
+    </message>
+    <message>
+        <source>backed up by hand</source>
+        <translation>手动备份</translation>
+    </message>
+    <message>
+        <source>before an import</source>
+        <translation>导入前</translation>
+    </message>
+    <message>
+        <source>before a month sign-off</source>
+        <translation>月度签发前</translation>
+    </message>
+    <message>
+        <source>before a package export</source>
+        <translation>导出变更包前</translation>
+    </message>
+    <message>
+        <source>before upgrading to {0}</source>
+        <translation>升级到 {0} 前</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>备份时间</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题数</translation>
+    </message>
+    <message>
+        <source>Journal rows</source>
+        <translation>变更日志条数</translation>
+    </message>
+    <message>
+        <source>&amp;Back up now</source>
+        <translation>立即备份(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Restore…</source>
+        <translation>恢复(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;folder</source>
+        <translation>打开文件夹(&amp;F)</translation>
+    </message>
+    <message>
+        <source>A backup is taken at the first start of each day and before every import, month sign-off, package export and upgrade; 30 daily and 12 monthly ones are kept. Backing up is safe while others work. A restore keeps the current database beside it.</source>
+        <translation>每天首次启动时，以及每次导入、月度签发、导出变更包和升级之前，都会自动备份；保留最近 30 天的每日备份和 12 个月的每月备份。备份时其他人可以照常工作。恢复时，当前数据库会保留在原处旁边。</translation>
+    </message>
+    <message>
+        <source>Backups of {0} are kept in {1}</source>
+        <translation>{0} 的备份保存在 {1}</translation>
+    </message>
+    <message>
+        <source>Backed up</source>
+        <translation>已备份</translation>
+    </message>
+    <message>
+        <source>Backed up to {0}</source>
+        <translation>已备份到 {0}</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Backups (*.sqlite);;All files (*)</source>
+        <translation>备份文件 (*.sqlite);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Restore {0}?
+
+The database goes back to the state of that backup; what was entered since is set aside (the current database is kept beside it). Nobody should be working on the database. povdesk restarts afterwards.</source>
+        <translation>恢复 {0}？
+
+数据库将回到该备份时的状态；此后录入的内容将被搁置（当前数据库会保留在旁边）。恢复时不应有人正在使用数据库。恢复后需重新启动 povdesk。</translation>
+    </message>
+    <message>
+        <source>Taken {0}: {1} households, {2} members.</source>
+        <translation>备份于 {0}：{1} 户，{2} 人。</translation>
+    </message>
+    <message>
+        <source>Restore backup</source>
+        <translation>恢复备份</translation>
+    </message>
+    <message>
+        <source>Restored</source>
+        <translation>已恢复</translation>
+    </message>
+    <message>
+        <source>Restored from {0}. The database as it was is kept as {1}.
+
+Close povdesk and start it again to work on the restored data.</source>
+        <translation>已从 {0} 恢复。恢复前的数据库保留为 {1}。
+
+请关闭 povdesk 并重新启动，以使用恢复后的数据。</translation>
+    </message>
+</context>
+<context>
     <name>ChangeDialog</name>
     <message>
         <source>Correction</source>
@@ -427,6 +557,44 @@
     </message>
 </context>
 <context>
+    <name>CrashDialog</name>
+    <message>
+        <source>povdesk met an unexpected error</source>
+        <extracomment>the dialogs on show (one per exception; a burst of the same error shows one)</extracomment>
+        <translation>povdesk 遇到意外错误</translation>
+    </message>
+    <message>
+        <source>povdesk met an unexpected error and could not finish what it was doing ({0}).
+
+No data was lost: every change is saved as one whole transaction, so the unfinished one was simply not saved. You can go on working, or close povdesk and start it again.
+
+The details are in the log: {1}
+Please send the details (Copy details) to whoever supports povdesk in your office.</source>
+        <translation>povdesk 遇到意外错误，未能完成正在进行的操作（{0}）。
+
+数据没有丢失：每项修改都作为一个完整的事务保存，未完成的那一项只是没有保存。您可以继续工作，也可以关闭 povdesk 后重新启动。
+
+详细情况已记入日志：{1}
+请将详情（点“复制详情”）发给本单位负责 povdesk 的技术人员。</translation>
+    </message>
+    <message>
+        <source>(no log file)</source>
+        <translation>（无日志文件）</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>复制详情</translation>
+    </message>
+    <message>
+        <source>Show details</source>
+        <translation>显示详情</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
     <name>DateField</name>
     <message>
         <source>Pick a date</source>
@@ -525,6 +693,81 @@
     <message>
         <source>Export the monthly package</source>
         <translation>导出月度变更包</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Welcome to povdesk</source>
+        <translation>欢迎使用 povdesk</translation>
+    </message>
+    <message>
+        <source>No database is set up on this computer yet. What would you like to do?</source>
+        <translation>本机尚未设置数据库。您要：</translation>
+    </message>
+    <message>
+        <source>Open the demo county (invented households, for trying povdesk)</source>
+        <translation>打开演示县（虚构的农户，供试用 povdesk）</translation>
+    </message>
+    <message>
+        <source>Set up my county</source>
+        <translation>设置本县</translation>
+    </message>
+    <message>
+        <source>One township a line: CODE:NAME (or leave empty: the first roster&apos;s import adds them)</source>
+        <translation>每行一个乡镇：代码:名称（也可留空，首次导入花名册时自动添加）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>County code</source>
+        <translation>县级区划代码</translation>
+    </message>
+    <message>
+        <source>County</source>
+        <translation>县（市、区）</translation>
+    </message>
+    <message>
+        <source>Prefecture</source>
+        <translation>市（州）</translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation>省</translation>
+    </message>
+    <message>
+        <source>Townships</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Director&apos;s login</source>
+        <translation>签发人登录名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Give the director&apos;s login and password.</source>
+        <translation>请填写签发人的登录名和密码。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>Choose the data folder.</source>
+        <translation>请选择数据文件夹。</translation>
     </message>
 </context>
 <context>
@@ -1241,6 +1484,10 @@
     <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Backup and restore…</source>
+        <translation>备份与恢复(&amp;B)…</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
