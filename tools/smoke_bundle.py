@@ -133,8 +133,10 @@ def smoke(dist: Path) -> None:
         window_env = {**env, "POVDESK_QUIT_AFTER": str(WINDOW_SECONDS)}
         # povdesk.exe has no stderr on Windows to report on: its console twin opens the same window
         got = run("window (offscreen)", [cli, *fresh], window_env, work, timeout=120)
-        if "MainWindow" not in got.stderr:
+        if "windows shown: MainWindow" not in got.stderr:
             raise SmokeFailed(f"the main window was not shown:\n{got.stderr[-3000:]}")
+        if "translations: povdesk_zh_CN, qtbase_zh_CN" not in got.stderr:
+            raise SmokeFailed(f"povdesk's or Qt's Chinese translation did not load:\n{got.stderr[-3000:]}")
         if "Traceback" in got.stderr:
             raise SmokeFailed(f"the window logged a traceback:\n{got.stderr[-3000:]}")
 

@@ -60,13 +60,15 @@ def create_application(argv: Sequence[str], *, language: str) -> QApplication:
 
 
 def quit_after(app: QApplication, seconds: float) -> None:
-    """In `seconds`, name the windows shown on stderr, close them all and end the event loop."""
+    """In `seconds`, name the windows shown and the translations loaded on stderr, close the
+    windows and end the event loop."""
 
     def close() -> None:
         shown = sorted(type(w).__name__ for w in app.topLevelWidgets() if w.isVisible())
+        loaded = sorted(Path(t.filePath()).stem for t in _translators)
         if sys.stderr is not None:  # a windowed Windows program has no stderr
-            print(f"povdesk: closing after {seconds:g} s; windows shown: {', '.join(shown) or 'none'}",
-                  file=sys.stderr, flush=True)
+            print(f"povdesk: closing after {seconds:g} s; windows shown: {', '.join(shown) or 'none'}; "
+                  f"translations: {', '.join(loaded) or 'none'}", file=sys.stderr, flush=True)
         app.closeAllWindows()
         app.quit()
 
