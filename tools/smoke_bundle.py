@@ -93,7 +93,7 @@ def smoke(dist: Path) -> None:
         data = work / "data"
         env = bare_environment(data)
         db = data / "smoke.sqlite"
-        common = ["--data-dir", data, "--lang", "zh_CN", "--db", db]
+        common: list[str | Path] = ["--data-dir", data, "--lang", "zh_CN", "--db", db]
 
         got = run("--version", [cli, "--version"], env, work)
         if got.stdout.strip() != f"povdesk {package_version()}":
@@ -129,7 +129,7 @@ def smoke(dist: Path) -> None:
                               f"title or its household numbers:\n{text[:1500]}")
 
         # the window on a new database (created and migrated by the bundle's Alembic), offscreen
-        fresh = ["--data-dir", data, "--lang", "zh_CN", "--db", data / "window.sqlite"]
+        fresh: list[str | Path] = ["--data-dir", data, "--lang", "zh_CN", "--db", data / "window.sqlite"]
         window_env = {**env, "POVDESK_QUIT_AFTER": str(WINDOW_SECONDS)}
         # povdesk.exe has no stderr on Windows to report on: its console twin opens the same window
         got = run("window (offscreen)", [cli, *fresh], window_env, work, timeout=120)
