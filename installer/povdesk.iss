@@ -1,16 +1,20 @@
-; Inno Setup script for povdesk (Windows). Build the PyInstaller folder first; see README.md.
+; Inno Setup 6 script for povdesk (Windows). Build the one-folder program first
+; (py tools\dev.py bundle), then: iscc installer\povdesk.iss   -> dist\installer\povdesk-<version>-setup.exe
 ; Name and version come from build\installer\version.iss, written by povdesk.spec from the package.
+; Silent install (county IT): povdesk-<version>-setup.exe /VERYSILENT /SUPPRESSMSGBOXES /NORESTART
 #include "..\build\installer\version.iss"
 
 #define AppPublisher "povdesk"
 #define AppExe AppName + ".exe"
 
 [Setup]
+; never change AppId: installing a newer version over an older one finds the old one by it
 AppId={{6D0E2C7B-5B1A-4E0C-9B7E-2C1F0D9A4E51}
 AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher={#AppPublisher}
+VersionInfoVersion={#AppVersion}
 DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
@@ -23,16 +27,33 @@ SolidCompression=yes
 WizardStyle=modern
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
-; per-user install works without administrator rights on office machines
-PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=dialog
+; an office machine is installed once for all its users (Program Files, %ProgramData%\povdesk);
+; without administrator rights the user may choose an install for himself only
+PrivilegesRequired=admin
+PrivilegesRequiredOverridesAllowed=dialog commandline
+; the program must not run while its files are replaced (upgrade) or removed (uninstall)
+CloseApplications=yes
+RestartApplications=no
+ShowLanguageDialog=auto
 
 [Languages]
-Name: "chinesesimplified"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
+; Inno Setup ships no Simplified Chinese (its ChineseSimplified.isl is unofficial): the English
+; messages with the visible pages translated in installer\ChineseSimplified-povdesk.isl
+Name: "chinesesimplified"; MessagesFile: "compiler:Default.isl,ChineseSimplified-povdesk.isl"
 Name: "english"; MessagesFile: "compiler:Default.isl"
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
+
+[Dirs]
+; the office's data folder (database, settings, backups, logs): made writable for every user of the
+; machine and NEVER removed by the uninstaller (uninsneveruninstall). Per-user installs use the
+; user's own folder (%LOCALAPPDATA%\povdesk), which the uninstaller does not know either.
+Name: "{commonappdata}\{#AppName}"; Permissions: users-modify; Flags: uninsneveruninstall; Check: IsAdminInstallMode
+
+[InstallDelete]
+; an upgrade replaces the program folder's files; the data folder is elsewhere and untouched
+Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
 ; the whole one-folder build: executables, Qt, translations, fonts, migrations, code lists
@@ -46,5 +67,29 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopico
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
-; The database, settings and backups live in the user data folder (%LOCALAPPDATA%\povdesk\povdesk)
-; and are kept on uninstall: they are the office's records.
+[UninstallDelete]
+; only what the program folder holds; nothing under {commonappdata} or the user profile is listed
+Type: filesandordirs; Name: "{app}\_internal"
+
+[Messages]
+english.ConfirmUninstall=Are you sure you want to remove %1? The office's data folder is not removed.
+
+[CustomMessages]
+; the Chinese text is in ChineseSimplified-povdesk.isl (UTF-8 with BOM); this file stays ASCII
+english.DataKept=Your data (database, settings, backups, logs) was not removed. It stays in the data folder (%1, unless another folder was chosen at the first start). Delete it yourself only when it is no longer needed.
+
+[Code]
+function DataFolder(): String;
+begin
+  if IsAdminInstallMode then
+    Result := ExpandConstant('{commonappdata}\{#AppName}')
+  else
+    Result := ExpandConstant('{localappdata}\{#AppName}');
+end;
+
+procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
+begin
+  { say where the data stayed; the uninstaller never deletes it }
+  if (CurUninstallStep = usPostUninstall) and not UninstallSilent then
+    MsgBox(FmtMessage(CustomMessage('DataKept'), [DataFolder()]), mbInformation, MB_OK);
+end;

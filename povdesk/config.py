@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,17 @@ from povdesk import APP_NAME, ORG_NAME
 
 #: Set by tests (and by `--data-dir`) so nothing touches the real profile.
 DATA_DIR_ENV = "POVDESK_DATA_DIR"
+
+
+def resource_dirs() -> list[Path]:
+    """The existing `resources/` folders (fonts, icons, translations' sources), best first: beside
+    the frozen program (PyInstaller's `sys._MEIPASS`), the source checkout, an installed package."""
+    package = Path(__file__).resolve().parent
+    dirs = [package.parent / "resources", package / "resources"]
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        dirs.insert(0, Path(frozen) / "resources")
+    return [d for d in dirs if d.is_dir()]
 
 
 def _dirs() -> PlatformDirs:

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Set up and run povdesk from a fresh clone: `python3 tools/dev.py run` or `python3 tools/dev.py test`.
+"""Set up and run povdesk from a fresh clone: `python3 tools/dev.py run`, `test` or `bundle`.
 
 Creates `.venv`, installs the package with its test tools when pyproject.toml changed, installs the
 system tools the tests use (Debian, as root), compiles the translations, then runs the
-application or the whole check suite. Works on Windows with `py tools\\dev.py run`.
+application or the whole check suite. `bundle` builds the one-folder program dist/povdesk/
+(PyInstaller, installer/povdesk.spec; the `bundle` extra) and smoke-tests it (tools/smoke_bundle.py);
+`test` ends with the same. Works on Windows with `py tools\\dev.py run`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -102,7 +105,7 @@ def ensure_venv() -> None:
         return
     say("installing povdesk and its test tools into .venv")
     check([PY, "-m", "pip", "install", "-q", "--upgrade", "pip"])
-    check([PY, "-m", "pip", "install", "-q", "-e", ".[test]"])
+    check([PY, "-m", "pip", "install", "-q", "-e", ".[test,bundle]"])
     stamp.write_text(digest)
 
 
@@ -145,9 +148,43 @@ def cmd_test(args: list[str]) -> int:
     check([PY, "-m", "pytest", "-q", "-m", "gui", *args], env=env)
     if not (IN_CI or _postgres_installed()):
         say("PostgreSQL server not installed here: the PostgreSQL pass is left to CI")
-        return 0
+        return bundle_and_smoke()
     say("tests that touch the database, on PostgreSQL (POVDESK_TEST_DB=postgresql)")
-    return run([PY, "-m", "pytest", "-q", *args], env={**env, "POVDESK_TEST_DB": "postgresql"})
+    check([PY, "-m", "pytest", "-q", *args], env={**env, "POVDESK_TEST_DB": "postgresql"})
+    return bundle_and_smoke()
+
+
+def _has_pyinstaller() -> bool:
+    return subprocess.run([PY, "-c", "import PyInstaller"], capture_output=True).returncode == 0
+
+
+def bundle_and_smoke() -> int:
+    """Build dist/povdesk/ and smoke-test the built program; without PyInstaller only CI fails."""
+    if not _has_pyinstaller():
+        say("PyInstaller is not installed (the `bundle` extra): no bundle built, no smoke test")
+        return 1 if IN_CI else 0
+    return cmd_bundle([])
+
+
+def cmd_bundle(args: list[str]) -> int:
+    """`bundle [--no-smoke]`: dist/povdesk/ from installer/povdesk.spec, then the smoke test.
+    PyInstaller's work folder stays in build/pyinstaller, so a rebuild redoes only what changed."""
+    ensure_venv()
+    build_translations()
+    if not _has_pyinstaller():
+        say("PyInstaller is missing: install the bundle extra (`pip install -e .[bundle]` in .venv)")
+        return 1
+    started = time.monotonic()
+    say("bundle: PyInstaller, installer/povdesk.spec -> dist/povdesk/")
+    check([PY, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--workpath",
+           ROOT / "build" / "pyinstaller", "--distpath", ROOT / "dist", ROOT / "installer" / "povdesk.spec"])
+    size = sum(f.lstat().st_size for f in (ROOT / "dist" / "povdesk").rglob("*")
+               if f.is_file() and not f.is_symlink())
+    say(f"bundle built in {time.monotonic() - started:.0f} s: dist/povdesk/ holds {size / 2**20:.0f} MB")
+    if "--no-smoke" in args:
+        return 0
+    say("smoke test of the built program (tools/smoke_bundle.py)")
+    return run([PY, ROOT / "tools" / "smoke_bundle.py", "--dist", ROOT / "dist" / "povdesk"])
 
 
 def _postgres_installed() -> bool:
@@ -155,7 +192,7 @@ def _postgres_installed() -> bool:
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test", "setup"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test", "setup", "bundle"):
         print(__doc__)
         return 2
     what, rest = sys.argv[1], sys.argv[2:]
@@ -164,6 +201,8 @@ def main() -> int:
         ensure_venv()
         build_translations()
         return 0
+    if what == "bundle":
+        return cmd_bundle(rest)
     return cmd_run(rest) if what == "run" else cmd_test(rest)
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import sys
 from functools import cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from povdesk.config import resource_dirs
 from povdesk.errors import NotFound
 
 #: The name forms use; WenQuanYi Micro Hei is TrueType (reportlab cannot embed CFF fonts such as Noto CJK).
@@ -21,18 +21,12 @@ FONT_ENV = "POVDESK_FORM_FONT"
 
 def font_candidates() -> list[Path]:
     """Where the font may be: override, source tree (resources/fonts), installed package, system."""
-    here = Path(__file__).resolve()
     found = []
     if os.environ.get(FONT_ENV):
         found.append(Path(os.environ[FONT_ENV]))
-    bundle = getattr(sys, "_MEIPASS", None)  # PyInstaller: the spec copies resources/fonts
-    if bundle:
-        found.append(Path(bundle) / "resources" / "fonts" / FONT_FILE)
-    found += [
-        here.parents[2] / "resources" / "fonts" / FONT_FILE,  # source checkout (and editable installs)
-        here.parents[1] / "resources" / "fonts" / FONT_FILE,  # povdesk/resources/fonts in a wheel
-        Path("/usr/share/fonts/truetype/wqy") / FONT_FILE,
-    ]
+    # the frozen program's, the source checkout's, an installed package's (config.resource_dirs)
+    found += [folder / "fonts" / FONT_FILE for folder in resource_dirs()]
+    found.append(Path("/usr/share/fonts/truetype/wqy") / FONT_FILE)
     return found
 
 

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from povdesk import APP_DISPLAY_NAME, APP_NAME, ORG_NAME, __version__
+from povdesk.config import resource_dirs
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
 QM_DIR = Path(__file__).resolve().parent / "i18n"
 LANGUAGES = ("zh_CN", "en")
+#: Seconds after which every window closes and the program ends: the smoke test of the built
+#: bundle (tools/smoke_bundle.py) opens the window offscreen this way and expects a clean exit.
+QUIT_AFTER_ENV = "POVDESK_QUIT_AFTER"
 
 #: CJK fonts we can ship or find, in order of preference (WenQuanYi renders under Xvfb too).
 _FONT_FILES = ("wqy-microhei.ttc", "wqy-zenhei.ttc", "NotoSansCJK-Regular.ttc", "NotoSansSC-Regular.otf")
@@ -31,13 +35,6 @@ _SYSTEM_CJK_FAMILIES = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", 
 _translators: list[QTranslator] = []
 
 
-def resource_dirs() -> list[Path]:
-    """Where `resources/` may be: the source tree, or next to a frozen (PyInstaller) executable."""
-    dirs = [PACKAGE_DIR.parent / "resources", PACKAGE_DIR / "resources"]
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        dirs.insert(0, Path(frozen) / "resources")
-    return [d for d in dirs if d.is_dir()]
 
 
 def create_application(argv: Sequence[str], *, language: str) -> QApplication:
@@ -57,7 +54,25 @@ def create_application(argv: Sequence[str], *, language: str) -> QApplication:
         if icon.is_file():
             app.setWindowIcon(QIcon(str(icon)))
             break
+    if os.environ.get(QUIT_AFTER_ENV):
+        quit_after(app, float(os.environ[QUIT_AFTER_ENV]))
     return app
+
+
+def quit_after(app: QApplication, seconds: float) -> None:
+    """In `seconds`, name the windows shown and the translations loaded on stderr, close the
+    windows and end the event loop."""
+
+    def close() -> None:
+        shown = sorted(type(w).__name__ for w in app.topLevelWidgets() if w.isVisible())
+        loaded = sorted(Path(t.filePath()).stem for t in _translators)
+        if sys.stderr is not None:  # a windowed Windows program has no stderr
+            print(f"povdesk: closing after {seconds:g} s; windows shown: {', '.join(shown) or 'none'}; "
+                  f"translations: {', '.join(loaded) or 'none'}", file=sys.stderr, flush=True)
+        app.closeAllWindows()
+        app.quit()
+
+    QTimer.singleShot(round(seconds * 1000), app, close)
 
 
 def set_language(app: QCoreApplication, language: str) -> bool:
