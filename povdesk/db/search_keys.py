@@ -62,8 +62,10 @@ def refresh(conn: Connection, household_ids: Iterable[int] | None = None) -> int
         for chunk in _chunks(ids):
             conn.execute(delete(table).where(table.c.household_id.in_(chunk)))
     written = 0
-    set_head = (update(Household.__table__).where(Household.__table__.c.id == bindparam("hid"))
-                .values(head_pinyin=bindparam("hp")))
+    h = Household.__table__.c
+    # updated_at kept as it is: a derived key is not a change of the household (its onupdate)
+    set_head = (update(Household.__table__).where(h.id == bindparam("hid"))
+                .values(head_pinyin=bindparam("hp"), updated_at=h.updated_at))
     # a whole county: the index is built once after the rows (SQLite), not row by row
     with indexes_dropped(conn, table, adding=len(ids) * 20):
         for chunk in _chunks(ids):
