@@ -278,24 +278,29 @@ class RegistryService:
                    found)
 
     def search_matches(self, ids: Sequence[int], text: str) -> dict[int, tuple[str, ...]]:
-        """For households of `ids` the search `text` found, the names of the members it found them
-        by, other than the head (whose name the list already shows)."""
+        """For households of `ids` the search `text` found by members other than the head, the
+        names of those members. A household found by its head (name, pinyin, ID number) or by its
+        own number is left out: the list's row already shows why it was found."""
         text = text.strip()
         if not ids or not text:
             return {}
         found = union(*self._key_branches(text, within=ids)).subquery()
-        stmt = (select(found.c[0], Member.name)
-                .join(Member, Member.id == found.c[1])
+        stmt = (select(found.c[0], Member.name, Household.head_name)
+                .select_from(found)
                 .join(Household, Household.id == found.c[0])
-                .where(Member.name != func.coalesce(Household.head_name, ""))
+                .outerjoin(Member, Member.id == found.c[1])
                 .order_by(found.c[0], Member.sort_order, Member.id))
         out: dict[int, list[str]] = {}
+        plain: set[int] = set()
         with self.db.reading() as s:
-            for hid, name in s.execute(stmt):
+            for hid, name, head in s.execute(stmt):
+                if name is None or name == head:
+                    plain.add(hid)
+                    continue
                 names = out.setdefault(hid, [])
                 if name not in names:
                     names.append(name)
-        return {h: tuple(n) for h, n in out.items()}
+        return {h: tuple(n) for h, n in out.items() if h not in plain}
 
     def household_ids(self, q: HouseholdQuery = HouseholdQuery()) -> list[int]:
         """The ordered ids of every household the query selects (the table pages rows from these)."""

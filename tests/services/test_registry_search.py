@@ -148,8 +148,9 @@ def test_the_list_as_filtered_exports_with_chinese_headers_and_labels(registry: 
                                                                       tmp_path: Path) -> None:
     out = tmp_path / "户列表.xlsx"
     assert registry.export_list(HouseholdQuery(text="阿依莫", status="0", sort="head_name"), out) == 3
-    ws = openpyxl.load_workbook(out, read_only=True).active
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    book = openpyxl.load_workbook(out, read_only=True)
+    rows = [list(r) for r in book.active.iter_rows(values_only=True)]
+    book.close()
     assert rows[0][:2] == [groups.field(k).zh for k in groups.HOUSEHOLD_LIST.keys[:2]]
     assert rows[0][-1] == "匹配成员"
     assert [r[1] for r in rows[1:]] == ["吉克伍呷", "吉木尔古", "沙马拉则"]  # status 0, by pinyin

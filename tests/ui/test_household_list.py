@@ -39,7 +39,9 @@ def test_filter_bar_narrows_the_list_and_exports_it(qtbot, make_window, county_d
     out = tmp_path / "list.xlsx"
     list_filters.save_list(window, out)
     wait_for_tasks()
-    rows = list(openpyxl.load_workbook(out, read_only=True).active.iter_rows(values_only=True))
+    book = openpyxl.load_workbook(out, read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    book.close()
     assert len(rows) == 1 + 3
     with qtbot.waitSignal(window.table_model.loaded, timeout=5000):
         window.show_households(HouseholdFilter(status="0", attribute="01"))  # a dashboard's drill-down
