@@ -103,7 +103,7 @@ class ListFilterBar(QWidget):
             for box, code in ((self.status, f.status), (self.attribute, f.attribute),
                               (self.monitoring, f.monitoring_type)):
                 i = box.findData(code) if code is not None else 0
-                if i < 0:  # a code the list does not offer (retired): shown as its code
+                if i < 0 and code is not None:  # a code the list does not offer (retired): shown as its code
                     box.addItem(code, code)
                     i = box.count() - 1
                 box.setCurrentIndex(i)
