@@ -56,7 +56,11 @@ def make_engine(path_or_url: str | Path, *, echo: bool = False,
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    from povdesk.db import search_keys  # imports the models, which this module's users may not need
+
+    factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "after_flush", search_keys.after_flush)  # names keep their search keys
+    return factory
 
 
 # --------------------------------------------------------------------------- locks

@@ -80,6 +80,8 @@ class Household(Base):
     household_no: Mapped[str] = mapped_column(String(32), unique=True)
     group_name: Mapped[str | None] = mapped_column(String(40))
     head_name: Mapped[str | None] = mapped_column(String(40), index=True)
+    #: the head's name in toneless pinyin (`domain.pinyin.keys`): the list sorts names by it
+    head_pinyin: Mapped[str | None] = mapped_column(String(240), index=True)
     head_id_number: Mapped[str | None] = mapped_column(String(24))
     phone: Mapped[str | None] = mapped_column(String(20))
     size: Mapped[int | None]
@@ -122,6 +124,19 @@ class Household(Base):
     conditions: Mapped[list[Conditions]] = relationship(back_populates="household", order_by="Conditions.year")
     measures: Mapped[list[Measure]] = relationship(back_populates="household", order_by="Measure.year")
     pairings: Mapped[list[Pairing]] = relationship(back_populates="household")
+
+
+class SearchKey(Base):
+    """What the list's search looks up, by prefix, through one index (`db/search_keys.py` writes
+    them; `domain.pinyin` says which): every suffix of a member's name, of its pinyin and of its
+    initials, the reversed ID number and the reversed household number (their tails)."""
+
+    __tablename__ = "search_key"
+    __table_args__ = (Index("ix_search_key_key_household", "key", "household_id", "member_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    key: Mapped[str] = mapped_column(String(250))
 
 
 MEMBER_CURRENT = meanings.MEMBER_CURRENT

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from povdesk.db import search_keys
 from povdesk.db.base import Base
 from povdesk.db.models import (
     AppUser,
@@ -36,6 +37,7 @@ from povdesk.db.models import (
     Problem,
     ProblemEvent,
     RuleSwitch,
+    SearchKey,
     Township,
     Village,
     VillagerGroup,
@@ -57,7 +59,7 @@ DEMO_LOGINS = ((CLERK, "李文书"), (REVIEWER, "王审核"), (DIRECTOR, "张主
 DEMO_PASSWORD = "demo"
 
 #: Registry tables, children first: what `replace=True` clears.
-_CLEAR_ORDER = (ProblemEvent, Problem, CheckRun, PrintBatchItem, PrintBatch, DemoFault, ChangeLog,
+_CLEAR_ORDER = (SearchKey, ProblemEvent, Problem, CheckRun, PrintBatchItem, PrintBatch, DemoFault, ChangeLog,
                 Pairing, Cadre, Measure, Income, Conditions, Member, Household, VillagerGroup, Village,
                 Township, County)
 
@@ -150,6 +152,7 @@ class DemoService:
             s.add(RuleSwitch(rule="EDU-009", year=YEAR, enabled=True, changed_by="demo",
                              changed_at=AS_OF, reason="演示县：展示 2020 年起的规则（在校生文化程度应为空）"))
             self._fix_sequences(s)
+            search_keys.refresh(s.connection())  # the names' search keys and pinyin (issue 13)
             check()
             current = s.scalar(select(func.count(Member.id)).where(Member.status == MEMBER_CURRENT)) or 0
         # The database now has logins; whoever built it was entitled to write it (the transaction

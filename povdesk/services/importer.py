@@ -24,7 +24,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from povdesk.config import Settings
-from povdesk.db import columns
+from povdesk.db import columns, search_keys
 from povdesk.db.fast import bulk_insert, indexes_dropped, prepare_bulk_write
 from povdesk.db.models import (
     HEADER_LENGTH,
@@ -753,6 +753,7 @@ class _Plan:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         self.places.write(s)
         conn = s.connection()
+        keyed: set[int] = set()  # households whose search keys are written again (db.search_keys)
         # new households and everything they hold
         if self.new_households:
             hcols = [*self._household_columns(), "household_no", "village_id", "version", "active",
@@ -766,6 +767,7 @@ class _Plan:
             numbers = {h.household_no for h, _ in self.new_households}
             ids = {no: hid for hid, no in conn.execute(select(Household.id, Household.household_no))
                    if no in numbers}
+            keyed.update(ids.values())
             mcols = self._member_columns()
             members: list[tuple[Any, ...]] = []
             yearly: dict[Entity, list[tuple[Any, ...]]] = {Entity.INCOME: [], Entity.CONDITIONS: []}
@@ -828,6 +830,7 @@ class _Plan:
         for hids in _chunks(sorted(self.changed_households)):
             conn.execute(update(t_h).where(t_h.c.id.in_(hids))
                          .values(version=t_h.c.version + 1, updated_at=now))
+        search_keys.refresh(conn, keyed | self.changed_households)
         run.counts = self.counts()
         s.flush()
 

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
-    CompoundSelect,
+    Integer,
     ScalarSelect,
     Select,
     SQLColumnExpression,
     and_,
+    false,
     func,
+    null,
     or_,
     select,
+    union,
 )
+from sqlalchemy import cast as sa_cast
 from sqlalchemy.orm import Session
 
+from povdesk import workbook
 from povdesk.db import columns
 from povdesk.db.models import (
     MEMBER_CURRENT,
@@ -32,11 +38,13 @@ from povdesk.db.models import (
     Income,
     Member,
     Pairing,
+    Problem,
+    SearchKey,
     Township,
     Village,
 )
 from povdesk.domain import dictionary as dd
-from povdesk.domain import groups, idnumber, values
+from povdesk.domain import groups, idnumber, pinyin, values
 from povdesk.domain.assessment import Assessment, assess, facts_from_detail
 from povdesk.domain.dictionary import Entity, FieldType
 from povdesk.domain.journal import JournalEvent, JournalSource
@@ -54,6 +62,7 @@ from povdesk.domain.records import (
     VillageNode,
     frozen_map,
 )
+from povdesk.domain.resolutions import OPEN as PROBLEM_OPEN
 from povdesk.errors import Conflict, InvalidValue, NotFound
 from povdesk.services.database import Database
 from povdesk.services.settings import YearSettingsService
@@ -64,9 +73,34 @@ SORT_KEYS = groups.HOUSEHOLD_LIST.columns
 _PLACE_ORDER = {"location.township": Village.township_id, "location.village": Village.code}
 
 
+#: `HouseholdFilter.monitoring_type` for a household with either monitoring marker.
+ANY_MARKER = "*"
+
+
+@dataclass(frozen=True)
+class HouseholdFilter:
+    """Which households a list shows, besides the search text: what the filter bar sets and what a
+    dashboard's drill-down asks for (`HouseholdQuery.filtered(f)`). None/False: no condition.
+
+    `status`, `attribute`, `monitoring_type` are codes of their code lists (`monitoring_type`
+    `ANY_MARKER`: either marker); `open_problems` keeps households with an open problem, narrowed
+    by `problem_rule` and `problem_severity` (either one alone implies it); `include_inactive`
+    shows cancelled households too."""
+
+    township_id: int | None = None
+    village_id: int | None = None
+    status: str | None = None
+    attribute: str | None = None
+    monitoring_type: str | None = None
+    open_problems: bool = False
+    problem_rule: str | None = None
+    problem_severity: str | None = None
+    include_inactive: bool = False
+
+
 @dataclass(frozen=True)
 class HouseholdQuery:
-    """Which households the table shows: a place, a search text, a status; and the order."""
+    """Which households the table shows: a place, a search text, the filters; and the order."""
 
     township_id: int | None = None
     village_id: int | None = None
@@ -75,6 +109,20 @@ class HouseholdQuery:
     include_inactive: bool = False
     sort: str = "household_no"
     descending: bool = False
+    attribute: str | None = None
+    monitoring_type: str | None = None
+    open_problems: bool = False
+    problem_rule: str | None = None
+    problem_severity: str | None = None
+
+    @property
+    def filter(self) -> HouseholdFilter:
+        """The query's criteria besides text and order."""
+        return HouseholdFilter(**{f.name: getattr(self, f.name) for f in fields(HouseholdFilter)})
+
+    def filtered(self, f: HouseholdFilter) -> HouseholdQuery:
+        """This query (text, order) with the criteria of `f` instead of its own."""
+        return replace(self, **{x.name: getattr(f, x.name) for x in fields(HouseholdFilter)})
 
 
 def row_of(obj: Any, entity: Entity, *extra: str) -> dict[str, Any]:
@@ -169,46 +217,90 @@ class RegistryService:
             stmt = stmt.where(Village.township_id == q.township_id)
         if q.status:
             stmt = stmt.where(Household.status == q.status)
+        if q.attribute:
+            stmt = stmt.where(Household.attribute == q.attribute)
+        if q.monitoring_type == ANY_MARKER:
+            stmt = stmt.where(Household.monitoring_type.is_not(None), Household.monitoring_type != "")
+        elif q.monitoring_type:
+            stmt = stmt.where(Household.monitoring_type == q.monitoring_type)
+        if q.open_problems or q.problem_rule or q.problem_severity:
+            problem = select(Problem.household_id).where(Problem.status == PROBLEM_OPEN)
+            if q.problem_rule:
+                problem = problem.where(Problem.rule == q.problem_rule)
+            if q.problem_severity:
+                problem = problem.where(Problem.severity == q.problem_severity)
+            stmt = stmt.where(Household.id.in_(problem))
         text = q.text.strip()
         if text:
             stmt = stmt.where(self._search_clause(text))
         return stmt
 
-    #: A prefix matching at least this many members is broad (a county code matches everyone):
-    #: then each household is tested with EXISTS instead of collecting every matching member.
-    BROAD_SEARCH = 20_000
-
-    def _search_clause(self, text: str) -> ColumnElement[bool]:
-        prefix = idnumber.normalise(text) if text[:1].isdigit() else text
-        upper = prefix + "\uffff"
-        digits = prefix[:1].isdigit()
-        member_col = Member.id_number if digits else Member.name
-        household_col = Household.household_no if digits else Household.head_name
-        in_member = and_(member_col >= prefix, member_col < upper)
-        with self.db.reading() as s:
-            probe = select(Member.id).where(in_member).limit(self.BROAD_SEARCH).subquery()
-            broad = (s.scalar(select(func.count()).select_from(probe)) or 0) >= self.BROAD_SEARCH
-        if not broad:
-            return Household.id.in_(self._search_ids(text))
-        member_hit = select(Member.id).where(Member.household_id == Household.id, in_member).exists()
-        return or_(member_hit, and_(household_col >= prefix, household_col < upper))
+    #: An ID-number start matching at least this many members is broad (a county code matches
+    #: everyone): then each household is tested with EXISTS instead of collecting every member.
+    BROAD_SEARCH = 5_000
 
     @staticmethod
-    def _search_ids(text: str) -> CompoundSelect[int]:
-        """Prefix search through indexes: ID number or household number when it looks like one."""
-        prefix = idnumber.normalise(text) if text[:1].isdigit() else text
-        upper = prefix + "\uffff"
+    def _key_branches(text: str, within: Sequence[int] | None = None,
+                      starts: bool = True) -> list[Select[int, int | None]]:
+        """(household id, member id) of every household a search text finds: any part of a name in
+        Chinese, pinyin or initials; an ID number's or a household number's start or tail. Each
+        branch is a range of one index (`search_key`, the ID number, the household number);
+        `within`: only these households; `starts`: with the branches of the numbers' starts."""
+        id_form = idnumber.key(text)
+        branches: list[Select[int, int | None]] = []
+        for prefix in pinyin.query_prefixes(text, id_form):
+            branches.append(select(SearchKey.household_id, SearchKey.member_id)
+                            .where(SearchKey.key >= prefix, SearchKey.key < prefix + "\uffff"))
+        if id_form[:1].isdigit() and starts:  # the start of an ID number or a household number
+            branches.append(select(Member.household_id, Member.id)
+                            .where(Member.id_number >= id_form, Member.id_number < id_form + "\uffff"))
+            branches.append(select(Household.id, sa_cast(null(), Integer))
+                            .where(Household.household_no >= text, Household.household_no < text + "\uffff"))
+        if within is not None:
+            branches = [b.where(b.selected_columns[0].in_(list(within))) for b in branches]
+        return branches
 
-        def starts(col: SQLColumnExpression[str | None]) -> ColumnElement[bool]:
-            return and_(col >= prefix, col < upper)
+    def _search_clause(self, text: str) -> ColumnElement[bool]:
+        id_form = idnumber.key(text)
+        broad = False
+        if id_form[:1].isdigit():
+            probe = (select(Member.id).where(Member.id_number >= id_form, Member.id_number < id_form + "\uffff")
+                     .limit(self.BROAD_SEARCH).subquery())
+            with self.db.reading() as s:
+                broad = (s.scalar(select(func.count()).select_from(probe)) or 0) >= self.BROAD_SEARCH
+        ids = [b.with_only_columns(b.selected_columns[0]) for b in self._key_branches(text, starts=not broad)]
+        found = Household.id.in_(union(*ids) if len(ids) > 1 else ids[0]) if ids else false()
+        if not broad:
+            return found
+        member_starts = (select(Member.id).where(Member.household_id == Household.id, Member.id_number >= id_form,
+                                                 Member.id_number < id_form + "\uffff").exists())
+        return or_(member_starts, and_(Household.household_no >= text, Household.household_no < text + "\uffff"),
+                   found)
 
-        if prefix[:1].isdigit():
-            by_member = select(Member.household_id).where(starts(Member.id_number))
-            by_household = select(Household.id).where(starts(Household.household_no))
-            return by_member.union(by_household)
-        by_member = select(Member.household_id).where(starts(Member.name))
-        by_head = select(Household.id).where(starts(Household.head_name))
-        return by_member.union(by_head)
+    def search_matches(self, ids: Sequence[int], text: str) -> dict[int, tuple[str, ...]]:
+        """For households of `ids` the search `text` found by members other than the head, the
+        names of those members. A household found by its head (name, pinyin, ID number) or by its
+        own number is left out: the list's row already shows why it was found."""
+        text = text.strip()
+        if not ids or not text:
+            return {}
+        found = union(*self._key_branches(text, within=ids)).subquery()
+        stmt = (select(found.c[0], Member.name, Household.head_name)
+                .select_from(found)
+                .join(Household, Household.id == found.c[0])
+                .outerjoin(Member, Member.id == found.c[1])
+                .order_by(found.c[0], Member.sort_order, Member.id))
+        out: dict[int, list[str]] = {}
+        plain: set[int] = set()
+        with self.db.reading() as s:
+            for hid, name, head in s.execute(stmt):
+                if name is None or name == head:
+                    plain.add(hid)
+                    continue
+                names = out.setdefault(hid, [])
+                if name not in names:
+                    names.append(name)
+        return {h: tuple(n) for h, n in out.items() if h not in plain}
 
     def household_ids(self, q: HouseholdQuery = HouseholdQuery()) -> list[int]:
         """The ordered ids of every household the query selects (the table pages rows from these)."""
@@ -216,7 +308,7 @@ class RegistryService:
         by_column = {groups.column(k): k for k in groups.HOUSEHOLD_LIST}
         key = self._sort_expression(by_column.get(q.sort, "household.household_no"))
         order = key.desc() if q.descending else key.asc()
-        stmt = stmt.order_by(order, Household.household_no)
+        stmt = stmt.order_by(order, Household.head_name, Household.household_no)
         with self.db.reading() as s:
             return list(s.scalars(stmt))
 
@@ -253,9 +345,53 @@ class RegistryService:
             return _PLACE_ORDER[key]
         if key == groups.CURRENT_MEMBERS:
             return _member_count()
+        if key == "household.head_name":  # names sort by pinyin (then by the characters)
+            return Household.head_pinyin
         if key.startswith(f"{Entity.INCOME}."):
             return _income_of_year(columns.column(key), self.db.data_year)
         return columns.column(key)
+
+    #: The exported list's sheet title and the column of the members a search found households by.
+    EXPORT_TITLE = "户列表"
+    MATCHED_HEADER = "匹配成员"
+
+    def export_list(self, q: HouseholdQuery, out: str | Path) -> int:
+        """The list as `q` selects and orders it, as an .xlsx: Chinese headers from the data
+        dictionary, codes as their Chinese labels, and with a search text the members it matched.
+        Returns how many households were written."""
+        out = Path(out)
+        self.db.refuse_as_output(out)
+        ids = self.household_ids(q)
+        keys = groups.HOUSEHOLD_LIST.keys
+        books = self.db.codebook()
+        heads = [groups.field(k) for k in keys]
+        headers = [f.label_with_unit("zh") if f.type == FieldType.MONEY else f.zh for f in heads]
+        text = q.text.strip()
+        if text:
+            headers.append(self.MATCHED_HEADER)
+        attrs = [groups.column(k) for k in keys]
+        shown = [f.type in (FieldType.CODE, FieldType.CODES, FieldType.BOOL) for f in heads]
+
+        def rows() -> Iterator[list[Any]]:
+            for start in range(0, len(ids), 1_000):
+                page = ids[start:start + 1_000]
+                matches = self.search_matches(page, text) if text else {}
+                for r in self.household_rows(page):
+                    cells = [values.display(f, getattr(r, attr), "zh", books) if label else getattr(r, attr)
+                             for f, attr, label in zip(heads, attrs, shown, strict=True)]
+                    if text:
+                        cells.append("、".join(matches.get(r.id, ())))
+                    yield cells
+
+        widths = [12.0 if f.type != FieldType.TEXT else 18.0 for f in heads] + ([18.0] if text else [])
+        sheet = workbook.PlainSheet(self.EXPORT_TITLE, headers, widths, rows(),
+                                    text_columns=frozenset({0}))
+        data = workbook.plain_workbook([sheet], dt.datetime.now())
+        out.parent.mkdir(parents=True, exist_ok=True)
+        part = out.with_name(out.name + ".part")
+        part.write_bytes(data)
+        part.replace(out)
+        return len(ids)
 
     def find_household_id(self, household_no: str) -> int | None:
         with self.db.reading() as s:

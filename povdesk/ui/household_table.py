@@ -53,6 +53,7 @@ class HouseholdTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._row_of: dict[int, int] | None = None
         self._pages: OrderedDict[int, dict[int, HouseholdRow]] = OrderedDict()
+        self._matches: dict[int, tuple[str, ...]] = {}  # household -> members the search found it by
         self._query = HouseholdQuery()
         self._generation = 0
         self._codebook = services.db.codebook()
@@ -100,6 +101,7 @@ class HouseholdTableModel(QAbstractTableModel):
         self._ids = ids
         self._row_of = None
         self._pages.clear()
+        self._matches.clear()
         self._codebook = self._services.db.codebook()
         self._lang = lang_key()
         self.endResetModel()
@@ -132,11 +134,17 @@ class HouseholdTableModel(QAbstractTableModel):
     def _fetch_page(self, page_no: int) -> dict[int, HouseholdRow]:
         ids = self._ids[page_no * PAGE_SIZE:(page_no + 1) * PAGE_SIZE]
         page = {r.id: r for r in self._services.registry.household_rows(ids)}
+        if self._query.text.strip():
+            self._matches.update(self._services.registry.search_matches(ids, self._query.text))
         self.page_fetches += 1
         self._pages[page_no] = page
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
         return page
+
+    def matched(self, household_id: int) -> tuple[str, ...]:
+        """The members the search text found this household by, besides the head (loaded pages)."""
+        return self._matches.get(household_id, ())
 
     def cached_pages(self) -> int:
         return len(self._pages)
@@ -174,6 +182,8 @@ class HouseholdTableModel(QAbstractTableModel):
                 return self.tr("Household size says {0}, but {1} current members are listed").format(
                     record.size, record.members)
             return None
+        if attr == "head_name" and record.id in self._matches:
+            return self.tr("{0} (matched: {1})").format(value or "", "、".join(self._matches[record.id]))
         if value is None or value == "":
             return ""
         f = groups.field(key)

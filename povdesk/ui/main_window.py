@@ -50,6 +50,8 @@ from povdesk import APP_DISPLAY_NAME, __version__
 from povdesk.config import data_dir
 from povdesk.domain.records import CountyNode, ProblemRecord
 from povdesk.services.facade import Services
+from povdesk.services.registry import HouseholdFilter
+from povdesk.ui import list_filters
 from povdesk.ui.household_detail import HouseholdDetailView
 from povdesk.ui.household_table import COLUMNS, HouseholdTableModel
 from povdesk.ui.messages import show_error, ui_language
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
         top.addWidget(self.search, 1)
         top.addWidget(self.place_label)
         lay.addLayout(top)
+        self.list_filters = list_filters.install(self, lay)  # status, attribute, … and export
         lay.addWidget(self.table, 1)
 
         # ---------------------------------------------------------------- detail
@@ -284,6 +287,10 @@ class MainWindow(QMainWindow):
             return
         self._select_row(row)
         self._show_household(household_id, field_key, member_id)
+
+    def show_households(self, criteria: HouseholdFilter) -> None:
+        """The household list filtered by `criteria` (a dashboard figure's drill-down)."""
+        list_filters.show_households(self, criteria)
 
     def refresh(self) -> None:
         """Data changed: reload counts, the list (keeping the current household) and the detail."""
@@ -453,7 +460,7 @@ class MainWindow(QMainWindow):
         node = self.navigator_model.node(current)
         self.place_label.setText(node.name if node is not None and place is not None else "")
         query = replace(self.table_model.query, township_id=township_id, village_id=village_id,
-                        include_inactive=False)
+                        include_inactive=self.list_filters.inactive.isChecked())
         if query != self.table_model.query:
             self.table_model.load(query)
 

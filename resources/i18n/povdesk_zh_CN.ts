@@ -1031,6 +1031,10 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>家庭人口数为 {0}，但在册成员为 {1} 人</translation>
     </message>
     <message>
+        <source>{0} (matched: {1})</source>
+        <translation>{0} (匹配: {1})</translation>
+    </message>
+    <message>
         <source>This column cannot be sorted</source>
         <translation>此列不能排序</translation>
     </message>
@@ -1394,6 +1398,53 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <message>
         <source>{0} entries</source>
         <translation>共 {0} 条</translation>
+    </message>
+</context>
+<context>
+    <name>ListFilterBar</name>
+    <message>
+        <source>All statuses</source>
+        <translation>全部脱贫状态</translation>
+    </message>
+    <message>
+        <source>All attributes</source>
+        <translation>全部贫困户属性</translation>
+    </message>
+    <message>
+        <source>Any monitoring</source>
+        <translation>全部监测类型</translation>
+    </message>
+    <message>
+        <source>Marked (either kind)</source>
+        <translation>已标注监测（任一类）</translation>
+    </message>
+    <message>
+        <source>With open problems</source>
+        <translation>有未整改问题</translation>
+    </message>
+    <message>
+        <source>Cancelled households too</source>
+        <translation>含已销户</translation>
+    </message>
+    <message>
+        <source>Export list…</source>
+        <translation>导出列表…</translation>
+    </message>
+    <message>
+        <source>Save the list as filtered as an Excel workbook</source>
+        <translation>将筛选后的列表保存为 Excel 工作簿</translation>
+    </message>
+    <message>
+        <source>Export list</source>
+        <translation>导出列表</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>{0} households exported to {1}</source>
+        <translation>已导出 {0} 户到 {1}</translation>
     </message>
 </context>
 <context>

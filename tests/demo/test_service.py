@@ -47,7 +47,9 @@ REF = dt.date(2019, 12, 31)
 #: (drawn from the generator's second stream, `rng2019`); the old columns' values are unchanged.
 #: Issue 14 §3: a household where nobody can work is a 低保 household (rule ALW-001; no new draw), and
 #: twelve fault kinds were appended to the table, which changes the order the kinds are drawn in.
-COUNTY_DIGEST = "8bf042dcb5491e7b490ae9568346f02d5dc97e7dd1159b764406335cc0e677ce"
+#: Issue 13 §2 (migration 0012): every household gained `head_pinyin` (the head's name in pinyin, no
+#: random draw); the other values are unchanged.
+COUNTY_DIGEST = "4db11708b4f94b9a53226d7a68d6ca244adf255484401f31c00451e5339dc6c8"
 
 
 def _open(factory: DatabaseFactory, folder: Path, name: str) -> Database:
