@@ -19,10 +19,10 @@ if TYPE_CHECKING:
     from povdesk.demo.service import DemoService
     from povdesk.services.changes import ChangeRequestService
     from povdesk.services.checks import CheckService
-    from povdesk.services.problem_queries import ProblemQueries
     from povdesk.services.importer import ImportService
     from povdesk.services.packages import PackageService
     from povdesk.services.printing import PrintService
+    from povdesk.services.problem_queries import ProblemQueries
     from povdesk.services.settings import YearSettingsService
     from povdesk.services.users import UserService
 

@@ -61,7 +61,7 @@ def _scoped(q: ProblemQuery) -> bool:
     return q.household_id is not None or q.village_id is not None or q.township_id is not None
 
 
-def _households(q: ProblemQuery, *, active: bool = True) -> Select[tuple[int]]:
+def _households(q: ProblemQuery, *, active: bool = True) -> Select[int]:
     """The ids of the (active, or inactive) households a query's place selects."""
     stmt = select(Household.id).where(Household.active.is_(active))
     if q.household_id is not None:
@@ -80,8 +80,10 @@ def _conditions(q: ProblemQuery, by_household: bool, rule: str | None = None) ->
     names none) and the rule lead to the query's households in `ix_problem_status_rule_household`;
     without one, within some households (a place) the household index is the narrow one, so the
     status is compared as an expression that the planner does not use to scan every open problem."""
-    rule = rule or q.rule
     out: list[ColumnElement[bool]] = []
+    if rule and q.rule and q.rule != rule:  # a group of another rule than the query's: none of it
+        out.append(Problem.rule == q.rule)
+    rule = rule or q.rule
     if rule:
         out += [Problem.status == q.status if q.status else Problem.status.in_(STATUSES), Problem.rule == rule]
     elif q.status:
@@ -104,7 +106,7 @@ class ProblemQueries:
         whole county: the open problems counted from the index, less those of inactive households
         (few), so no row of the problem or household table is read."""
         q = q or ProblemQuery()
-        def counts(households: Select[tuple[int]] | None) -> dict[str, tuple[str, int]]:
+        def counts(households: Select[int] | None) -> dict[str, tuple[str, int]]:
             stmt = select(Problem.rule, func.min(Problem.severity), func.count()).where(
                 *_conditions(q, households is not None))
             if households is not None:
@@ -139,7 +141,7 @@ class ProblemQueries:
         with self.db.reading() as s:
             return [PlaceCount(v, t or "", n or "", c) for v, t, n, c in s.execute(stmt)]
 
-    def _group(self, q: ProblemQuery, rule: str, village_id: int) -> Select[tuple[int]]:
+    def _group(self, q: ProblemQuery, rule: str, village_id: int) -> Select[int]:
         """The ids of one rule's problems of the query in one village, in list order."""
         here = replace(q, village_id=village_id)
         return (select(Problem.id).join(Household, Household.id == Problem.household_id)

@@ -69,7 +69,7 @@ def status_label(status: str) -> str:
 # rows read from the service at a time, and pages kept (like the household list)
 PAGE_SIZE = 200
 MAX_PAGES = 40
-#: internal ids: 0 a rule's row; 1 + i a place under rule row i; _PROBLEM + k a problem under place k
+# internal ids: 0 a rule's row; 1 + i a place under rule row i; _PROBLEM + k a problem under place k
 _PROBLEM = 1 << 30
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from povdesk.db.models import Household
 from povdesk.errors import InvalidValue
+from povdesk.services.checks import ProblemQuery
 from povdesk.services.database import Database
 from povdesk.services.facade import Services
-from povdesk.services.checks import ProblemQuery
 from povdesk.ui.problems_panel import ProblemsPanel, ProblemTreeModel
 from povdesk.ui.tasks import wait_for_tasks
 
