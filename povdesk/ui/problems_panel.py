@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
@@ -384,8 +385,9 @@ class ProblemsPanel(QWidget):
     problems_changed = Signal()  # a decision or remark was recorded (counts elsewhere may change)
 
     def __init__(self, *, services: Services, places: list[CountyNode] | None = None,
-                 parent: QWidget | None = None) -> None:
-        """`places`: the window's already loaded place tree, so the panel need not query it again."""
+                 parent: QWidget | None = None, load: bool = True) -> None:
+        """`places`: the window's already loaded place tree, so the panel need not query it again;
+        `load=False`: the owner calls `reload()` when it is time (the window, once its list shows)."""
         super().__init__(parent)
         self.setObjectName("problemsPanel")
         self.services = services
@@ -486,7 +488,8 @@ class ProblemsPanel(QWidget):
         self.view.doubleClicked.connect(self._activated)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.all_button.clicked.connect(self.show_all)
-        self.reload()
+        if load:
+            self.reload()
 
     # ------------------------------------------------------------------ filters
     def _fill_filters(self) -> None:
@@ -552,9 +555,12 @@ class ProblemsPanel(QWidget):
         """The window's navigator chose a place (None: the county): list its problems, if following."""
         if not self.follow.isChecked() or self._paused:
             return
-        self._household = None
         kind, place_id = place if place is not None else ("", None)
-        self._set_filters(place_id if kind == "township" else None, place_id if kind == "village" else None)
+        township, village = place_id if kind == "township" else None, place_id if kind == "village" else None
+        if self._household is None and (township, village) == (self.township.currentData(), self.village.currentData()):
+            return  # the view set its current index (on showing): the same place, nothing to read again
+        self._household = None
+        self._set_filters(township, village)
 
     def follow_household(self, household_id: int | None, label: str = "") -> None:
         """The window's list chose a household: list its problems, if following."""
@@ -812,7 +818,16 @@ def install_checks(window: Any) -> ProblemsPanel:
     """Add the problems dock, 'Run checks' and 'Year settings…' to the main window."""
     from povdesk.ui.year_settings_dialog import YearSettingsDialog
 
-    panel = ProblemsPanel(services=window.services, places=window.places(), parent=window)
+    panel = ProblemsPanel(services=window.services, places=window.places(), parent=window, load=False)
+
+    def list_shown(_count: int) -> None:  # the problem counts come once the list is usable
+        window.table_model.loaded.disconnect(list_shown)
+        QTimer.singleShot(0, panel.reload)  # after the list has painted its rows
+
+    if window.table_model.loading:
+        window.table_model.loaded.connect(list_shown)
+    else:
+        panel.reload()
     window.problems_dock = window.add_dock(panel, QCoreApplication.translate("ProblemsPanel", "Problems"))
     window.problems_panel = panel
     panel.problem_activated.connect(lambda hid, key, member: window.open_household(hid, key or None, member))

@@ -138,6 +138,7 @@ def test_window_has_the_dock_and_double_click_opens_the_household(make_window, c
     services.checks.run()
     window = make_window(services, "en")
     panel = window.problems_panel
+    qtbot.waitUntil(lambda: panel.model.total() > 0, timeout=5000)  # counted once the list shows
     assert window.actions_by_name["run_checks"] in window.menus["checks"].actions()
     panel.rule.setCurrentIndex(panel.rule.findData("EXIT-001"))
     select_first(panel)
@@ -247,6 +248,7 @@ def test_the_panel_follows_the_selection_with_all_one_click_away(make_window, co
     services.checks.run()
     window = make_window(services, "en")
     panel = window.problems_panel
+    qtbot.waitUntil(lambda: panel.model.total() > 0, timeout=5000)  # counted once the list shows
     total = panel.model.total()
     assert panel.scope.text() == "Whole county" and not panel.all_button.isEnabled()
     # a village in the navigator: its problems only
