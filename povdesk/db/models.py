@@ -491,7 +491,9 @@ class Problem(Base):
     """A rule's finding on a household or member, tracked until rectified or accepted."""
 
     __tablename__ = "problem"
-    __table_args__ = (Index("ix_problem_fingerprint_status", "fingerprint", "status"),)
+    __table_args__ = (Index("ix_problem_fingerprint_status", "fingerprint", "status"),
+                      # the problems panel: open problems counted by rule, one rule's pages by place
+                      Index("ix_problem_status_rule_household", "status", "rule", "household_id", "severity"))
     id: Mapped[int] = mapped_column(primary_key=True)
     rule: Mapped[str] = mapped_column(String(20), index=True)
     category: Mapped[str] = mapped_column(String(20))

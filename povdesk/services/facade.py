@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from povdesk.services.importer import ImportService
     from povdesk.services.packages import PackageService
     from povdesk.services.printing import PrintService
+    from povdesk.services.problem_queries import ProblemQueries
     from povdesk.services.settings import YearSettingsService
     from povdesk.services.users import UserService
 
@@ -68,6 +69,12 @@ class Services:
         from povdesk.services.checks import CheckService
 
         return CheckService(db=self.db, settings=self.year_settings)
+
+    @cached_property
+    def problem_queries(self) -> ProblemQueries:
+        from povdesk.services.problem_queries import ProblemQueries
+
+        return ProblemQueries(db=self.db, checks=self.checks)
 
     @cached_property
     def printing(self) -> PrintService:

@@ -431,13 +431,13 @@ class MainWindow(QMainWindow):
     def _load_navigator(self) -> None:
         counties = self.services.registry.navigator()
         self._places = counties
-        problems: dict[int, int] | None = None
-        try:
-            problems = self.services.checks.open_problem_counts()
-        except Exception as exc:  # the places are shown without their counts rather than not at all
-            show_error(self, exc)
         place = self.current_place()
-        self.navigator_model.set_tree(counties, problems)
+        self.navigator_model.set_tree(counties, {})
+        # a million problems take a moment to count: the places show first, their counts follow
+        # (an error leaves the places without counts rather than not shown)
+        from povdesk.ui.navigator import load_problem_counts
+
+        load_problem_counts(self.navigator_model, self.services, parent=self)
         self.navigator.expandToDepth(0)
         header = self.navigator.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QWidget
 
 from povdesk.domain.records import CountyNode
 
@@ -72,6 +74,33 @@ class NavigatorModel(QAbstractItemModel):
                 county_problems += town_problems
             self._nodes[ci].problems = county_problems
         self.endResetModel()
+
+    def set_problem_counts(self, problems: Mapping[int, int]) -> None:
+        """Fill in the problem column ({village_id: open problems}) of the tree already shown: the
+        counts of a million problems arrive after the places, without resetting the tree."""
+        if not self._nodes:
+            return
+        if not self._with_problems:
+            self.beginInsertColumns(QModelIndex(), self.COL_PROBLEMS, self.COL_PROBLEMS)
+            self._with_problems = True
+            self.endInsertColumns()
+        for node in self._nodes:
+            if node.kind == KIND_VILLAGE:
+                node.problems = int(problems.get(node.id, 0))
+        for node in self._nodes:  # townships, then counties, from their villages
+            if node.kind == KIND_TOWNSHIP:
+                node.problems = sum(self._nodes[c].problems or 0 for c in node.children)
+        for node in self._nodes:
+            if node.kind == KIND_COUNTY:
+                node.problems = sum(self._nodes[c].problems or 0 for c in node.children)
+        for node in self._nodes:
+            if node.children:
+                first, last = node.children[0], node.children[-1]
+                self.dataChanged.emit(self.createIndex(self._nodes[first].row, self.COL_PROBLEMS, first),
+                                      self.createIndex(self._nodes[last].row, self.COL_PROBLEMS, last))
+        first, last = self._top[0], self._top[-1]
+        self.dataChanged.emit(self.createIndex(self._nodes[first].row, self.COL_PROBLEMS, first),
+                              self.createIndex(self._nodes[last].row, self.COL_PROBLEMS, last))
 
     def _add(self, node: _Node) -> int:
         self._nodes.append(node)
@@ -179,3 +208,14 @@ class NavigatorModel(QAbstractItemModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def load_problem_counts(model: NavigatorModel, services: Any, *, parent: QObject) -> None:
+    """Count the open problems per village off the GUI thread and fill them into `model`."""
+    from povdesk.ui.messages import show_error
+    from povdesk.ui.tasks import run_in_background
+
+    checks = services.checks
+    run_in_background(lambda _progress, _cancel: checks.open_problem_counts(), parent=parent,
+                      on_done=model.set_problem_counts,
+                      on_error=lambda exc: show_error(parent if isinstance(parent, QWidget) else None, exc))

@@ -4,20 +4,24 @@ accepted as exceptions, and opened on the household with the field marked."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
+    QAbstractItemModel,
     QCoreApplication,
+    QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -25,7 +29,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
-    QTableView,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +40,7 @@ from povdesk.domain.roles import DECIDES_EXCEPTIONS
 from povdesk.domain.rules.base import CATEGORY_EN
 from povdesk.domain.rules.catalogue import by_code, catalogue
 from povdesk.services.facade import Services
+from povdesk.services.problem_queries import PlaceCount, RuleCount
 from povdesk.ui.messages import show_error, show_info, ui_language
 from povdesk.ui.tasks import CancelCheck, Progress, Task, run_in_background
 
@@ -65,93 +70,195 @@ def status_label(status: str) -> str:
 # rows read from the service at a time, and pages kept (like the household list)
 PAGE_SIZE = 200
 MAX_PAGES = 40
+# internal ids: 0 a rule's row; 1 + i a place under rule row i; _PROBLEM + k a problem under place k
+_PROBLEM = 1 << 30
 
 
-class ProblemTableModel(QAbstractTableModel):
-    """One row per problem, after one grouped line per rule that fires on most of the households or
-    members looked at (an avalanche: a column missing from the import). The model holds the ids of
-    the problems the service listed and reads their rows a page at a time as they are shown, so a
-    county with 200,000 open problems costs a list of ints, not 200,000 records."""
+class _Rule:
+    __slots__ = ("avalanche", "count", "places", "rule", "severity")
 
-    COLUMNS = ("rule", "severity", "category", "township", "village", "household_no", "head", "member",
-               "message", "status", "resolution")
+    def __init__(self, count: RuleCount, avalanche: Any | None) -> None:
+        self.rule, self.severity, self.count = count.rule, count.severity, count.count
+        self.avalanche = avalanche
+        self.places: list[_Place] | None = None  # read when the rule is expanded
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+
+class _Place:
+    __slots__ = ("count", "key", "row", "rule_row", "township", "village", "village_id")
+
+    def __init__(self, key: int, rule_row: int, row: int, place: PlaceCount) -> None:
+        self.key, self.rule_row, self.row = key, rule_row, row
+        self.village_id, self.township, self.village, self.count = (place.village_id, place.township,
+                                                                    place.village, place.count)
+
+
+class ProblemTreeModel(QAbstractItemModel):
+    """The problems of a query grouped: one row per rule with its count, under it one row per
+    village with that rule's count there, under that one row per problem. Counts come from SQL;
+    a rule's villages are read when it is expanded (fetchMore) and a village's problems a page at a
+    time as they are shown, so a county with a million open problems costs a row per rule."""
+
+    COLUMNS = ("rule", "count", "severity", "category", "township", "village", "household_no", "head",
+               "member", "message", "status", "resolution")
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._ids: list[int] = []
-        self._row_of: dict[int, int] | None = None
-        self._groups: list[Any] = []  # the service's Avalanche records, shown first
-        self._pages: OrderedDict[int, dict[int, ProblemRecord]] = OrderedDict()
-        self._rows_for: Callable[[Sequence[int]], list[ProblemRecord]] = lambda ids: []
+        self._rules: list[_Rule] = []
+        self._places: list[_Place] = []
+        self._pages: OrderedDict[tuple[int, int], list[ProblemRecord]] = OrderedDict()
+        self._source: Any = None  # ProblemQueries
+        self._query: Any = None
         self.page_fetches = 0  # how many pages were read (tests, benchmarks)
         self.names: dict[str, str] = {}
         # problem id -> its events, for the tooltip (set by the panel; None: not shown)
         self.history: Callable[[int], list[Any]] | None = None
 
-    def set_problems(self, problems: list[ProblemRecord], names: dict[str, str] | None = None) -> None:
-        """Show these problems (already read). `names`: login -> display name, for who closed a problem."""
-        by_id = {p.id: p for p in problems}
-        self.set_source([p.id for p in problems], lambda ids: [by_id[i] for i in ids], names=names)
-
-    def set_source(self, ids: list[int], rows: Callable[[Sequence[int]], list[ProblemRecord]], *,
-                   groups: Sequence[Any] = (), names: dict[str, str] | None = None) -> None:
-        """Show the problems with these ids, in this order, reading a page of them with `rows(ids)`
-        as it is shown; `groups` (avalanches) come first."""
+    def set_groups(self, source: Any, query: Any, counts: Sequence[RuleCount], *, avalanches: Sequence[Any] = (),
+                   names: dict[str, str] | None = None) -> None:
+        """Show a query's rule counts; `source` (ProblemQueries) reads places and pages later."""
+        big = {a.rule: a for a in avalanches}
         self.beginResetModel()
-        self._ids = ids
-        self._row_of = None
-        self._groups = list(groups)
+        self._rules = [_Rule(c, big.get(c.rule)) for c in counts]
+        self._places = []
         self._pages.clear()
-        self._rows_for = rows
+        self._source, self._query = source, query
         self.names = dict(names or {})
         self.endResetModel()
 
+    # ------------------------------------------------------------------ what a row is
+    def total(self) -> int:
+        return sum(r.count for r in self._rules)
+
+    def rule_counts(self) -> dict[str, int]:
+        return {r.rule: r.count for r in self._rules}
+
     @property
     def groups(self) -> list[Any]:
-        return list(self._groups)
+        """The avalanches among the rules shown."""
+        return [r.avalanche for r in self._rules if r.avalanche is not None]
 
-    def group(self, row: int) -> Any | None:
-        """The avalanche a grouped line shows, None for a problem's row."""
-        return self._groups[row] if 0 <= row < len(self._groups) else None
+    def rule_of(self, index: _Index) -> str | None:
+        """The rule of a rule's row."""
+        return self._rules[index.row()].rule if index.isValid() and index.internalId() == 0 else None
 
-    def problem_count(self) -> int:
-        return len(self._ids)
-
-    def problem_ids(self) -> list[int]:
-        return list(self._ids)
-
-    def row_of(self, problem_id: int) -> int | None:
-        """The row showing this problem, None if it is not listed."""
-        if self._row_of is None:
-            self._row_of = {pid: i for i, pid in enumerate(self._ids)}
-        i = self._row_of.get(problem_id)
-        return None if i is None else i + len(self._groups)
-
-    def problem(self, row: int) -> ProblemRecord | None:
-        i = row - len(self._groups)
-        if not 0 <= i < len(self._ids):
+    def place_of(self, index: _Index) -> _Place | None:
+        if not index.isValid() or not 0 < index.internalId() < _PROBLEM:
             return None
-        page_no = i // PAGE_SIZE
-        page = self._pages.get(page_no)
+        places = self._rules[index.internalId() - 1].places
+        return places[index.row()] if places is not None and index.row() < len(places) else None
+
+    def problem(self, index: _Index) -> ProblemRecord | None:
+        """The problem a row shows (read with its page), None for a rule's or a place's row."""
+        if not index.isValid() or index.internalId() < _PROBLEM:
+            return None
+        place = self._places[index.internalId() - _PROBLEM]
+        return self._problem_at(place, index.row())
+
+    def _problem_at(self, place: _Place, row: int) -> ProblemRecord | None:
+        if not 0 <= row < place.count:
+            return None
+        key = (place.key, row // PAGE_SIZE)
+        page = self._pages.get(key)
         if page is None:
-            chunk = self._ids[page_no * PAGE_SIZE:(page_no + 1) * PAGE_SIZE]
-            page = {p.id: p for p in self._rows_for(chunk)}
+            page = self._source.page(self._query, self._rules[place.rule_row].rule, place.village_id,
+                                     key[1] * PAGE_SIZE, PAGE_SIZE)
             self.page_fetches += 1
-            self._pages[page_no] = page
+            self._pages[key] = page
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
         else:
-            self._pages.move_to_end(page_no)
-        return page.get(self._ids[i])
+            self._pages.move_to_end(key)
+        i = row % PAGE_SIZE
+        return page[i] if i < len(page) else None
 
     def cached_pages(self) -> int:
         return len(self._pages)
 
+    def rule_index(self, rule: str) -> QModelIndex:
+        for i, r in enumerate(self._rules):
+            if r.rule == rule:
+                return self.index(i, 0)
+        return QModelIndex()
+
+    def place_index(self, rule: str, village_id: int) -> QModelIndex:
+        parent = self.rule_index(rule)
+        if not parent.isValid():
+            return QModelIndex()
+        if self.canFetchMore(parent):
+            self.fetchMore(parent)
+        for place in self._rules[parent.row()].places or []:
+            if place.village_id == village_id:
+                return self.createIndex(place.row, 0, 1 + parent.row())
+        return QModelIndex()
+
+    # ------------------------------------------------------------------ Qt model
+    def index(self, row: int, column: int, parent: _Index = _ROOT) -> QModelIndex:
+        if not 0 <= column < len(self.COLUMNS) or row < 0 or row >= self.rowCount(parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        if parent.internalId() == 0:
+            return self.createIndex(row, column, 1 + parent.row())
+        place = self.place_of(parent)
+        return self.createIndex(row, column, _PROBLEM + place.key) if place is not None else QModelIndex()
+
+    # the model's parent(index) overloads QObject.parent(); the stubs give one signature per class
+    def parent(self, index: _Index = _ROOT) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        if index.internalId() < _PROBLEM:
+            return self.createIndex(index.internalId() - 1, 0, 0)
+        place = self._places[index.internalId() - _PROBLEM]
+        return self.createIndex(place.row, 0, 1 + place.rule_row)
+
     def rowCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._groups) + len(self._ids)
+        if not parent.isValid():
+            return len(self._rules)
+        if parent.column() != 0:
+            return 0
+        if parent.internalId() == 0:
+            return len(self._rules[parent.row()].places or ())
+        place = self.place_of(parent)
+        return place.count if place is not None else 0
 
     def columnCount(self, parent: _Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return len(self.COLUMNS)
+
+    def hasChildren(self, parent: _Index = _ROOT) -> bool:
+        if not parent.isValid():
+            return bool(self._rules)
+        if parent.column() != 0:
+            return False
+        return parent.internalId() < _PROBLEM  # a rule has places, a place has problems
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return (parent.isValid() and parent.internalId() == 0 and parent.column() == 0
+                and self._rules[parent.row()].places is None)
+
+    def fetchMore(self, parent: _Index) -> None:
+        if not self.canFetchMore(parent):
+            return
+        rule_row = parent.row()
+        rule = self._rules[rule_row]
+        counted = self._source.place_counts(self._query, rule.rule) if self._source is not None else []
+        places = []
+        for row, c in enumerate(counted):
+            places.append(_Place(len(self._places), rule_row, row, c))
+            self._places.append(places[-1])
+        if not places:
+            rule.places = []
+            return
+        self.beginInsertRows(parent, 0, len(places) - 1)
+        rule.places = places
+        self.endInsertRows()
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.internalId() >= _PROBLEM:
+            flags |= Qt.ItemFlag.ItemNeverHasChildren
+        return flags
 
     def group_text(self, group: Any) -> str:
         """"HLT-001 fires on 95 % of members (9,500 of 10,000): the column may be missing from the import"."""
@@ -162,29 +269,45 @@ class ProblemTableModel(QAbstractTableModel):
             text = self.tr("{0} fires on {1} % of households ({2} of {3}): the data may be missing from the import")
         return text.format(group.rule, percent, f"{group.fired:,}", f"{group.population:,}")
 
-    def _group_data(self, group: Any, column: str, role: int, lang: str) -> Any:
-        rule = by_code().get(group.rule)
+    def _rule_data(self, r: _Rule, column: str, role: int, lang: str) -> Any:
+        rule = by_code().get(r.rule)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "rule":
-                return group.rule
-            if column == "message":
-                return self.group_text(group)
-            if rule is not None and column == "severity":
-                return severity_label(rule.severity)
-            if rule is not None and column == "category":
+                return r.rule
+            if column == "count":
+                return f"{r.count:,}"
+            if column == "severity":
+                return severity_label(r.severity)
+            if column == "category" and rule is not None:
                 return CATEGORY_EN.get(rule.category, rule.category) if lang == "en" else rule.category
+            if column == "message":
+                title = rule.title(lang) if rule is not None else ""
+                return f"{title}  —  {self.group_text(r.avalanche)}" if r.avalanche is not None else title
             return ""
         if role == Qt.ItemDataRole.ToolTipRole:
-            title = f"{group.rule} {rule.title(lang)}\n" if rule is not None else ""
-            return title + self.group_text(group) + "\n" + self.tr(
-                "Check that the import file has this column before correcting households one by one; "
-                "choose the rule in the filter to list its problems.")
+            title = f"{r.rule} {rule.title(lang)}" if rule is not None else r.rule
+            if r.avalanche is None:
+                return title
+            return title + "\n" + self.group_text(r.avalanche) + "\n" + self.tr(
+                "Check that the import file has this column before correcting households one by one.")
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == Qt.ItemDataRole.BackgroundRole and r.avalanche is not None:
             return QBrush(_GROUP_COLOUR)
+        if role == Qt.ItemDataRole.ForegroundRole and r.severity == "error" and column in ("rule", "severity"):
+            return QBrush(_ERROR_COLOUR)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == "count":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _place_data(self, place: _Place, column: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {"count": f"{place.count:,}", "township": place.township, "village": place.village,
+                    "rule": f"{place.township} {place.village}"}.get(column, "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == "count":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -192,8 +315,8 @@ class ProblemTableModel(QAbstractTableModel):
             return None
         if not 0 <= section < len(self.COLUMNS):
             return None
-        titles = {"rule": self.tr("Rule"), "severity": self.tr("Severity"), "category": self.tr("Category"),
-                  "township": self.tr("Township"), "village": self.tr("Village"),
+        titles = {"rule": self.tr("Rule"), "count": self.tr("Problems"), "severity": self.tr("Severity"),
+                  "category": self.tr("Category"), "township": self.tr("Township"), "village": self.tr("Village"),
                   "household_no": self.tr("Household"), "head": self.tr("Head"), "member": self.tr("Member"),
                   "message": self.tr("Problem"), "status": self.tr("Status"),
                   "resolution": self.tr("Resolution")}
@@ -212,17 +335,19 @@ class ProblemTableModel(QAbstractTableModel):
             return None
         column = self.COLUMNS[index.column()]
         lang = ui_language()
-        group = self.group(index.row())
-        if group is not None:
-            return self._group_data(group, column, role, lang)
+        if index.internalId() == 0:
+            return self._rule_data(self._rules[index.row()], column, role, lang)
+        if index.internalId() < _PROBLEM:
+            place = self.place_of(index)
+            return self._place_data(place, column, role) if place is not None else None
         if role not in _SHOWN_ROLES:
             return None
-        p = self.problem(index.row())
+        p = self.problem(index)
         if p is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return {
-                "rule": p.rule, "severity": severity_label(p.severity),
+                "rule": p.rule, "count": "", "severity": severity_label(p.severity),
                 "category": CATEGORY_EN.get(p.category, p.category) if lang == "en" else p.category,
                 "township": p.township, "village": p.village, "household_no": p.household_no, "head": p.head_name,
                 "member": p.member_name or "", "message": p.message(lang), "status": status_label(p.status),
@@ -260,13 +385,16 @@ class ProblemsPanel(QWidget):
     problems_changed = Signal()  # a decision or remark was recorded (counts elsewhere may change)
 
     def __init__(self, *, services: Services, places: list[CountyNode] | None = None,
-                 parent: QWidget | None = None) -> None:
-        """`places`: the window's already loaded place tree, so the panel need not query it again."""
+                 parent: QWidget | None = None, load: bool = True) -> None:
+        """`places`: the window's already loaded place tree, so the panel need not query it again;
+        `load=False`: the owner calls `reload()` when it is time (the window, once its list shows)."""
         super().__init__(parent)
         self.setObjectName("problemsPanel")
         self.services = services
         self._places = places
         self.task: Task | None = None
+        self._opening: int | None = None  # the household a double click opened
+        self._paused = False
 
         self.township = QComboBox()
         self.township.setObjectName("townshipFilter")
@@ -282,6 +410,19 @@ class ProblemsPanel(QWidget):
         self.status.setObjectName("statusFilter")
         self._fill_filters()
 
+        # the place or household the panel follows (issue 13 §6), "all" one click away
+        self._household: int | None = None
+        self._household_label = ""
+        self.scope = QLabel()
+        self.scope.setObjectName("problemScope")
+        self.follow = QCheckBox(self.tr("Follow the selection"))
+        self.follow.setObjectName("followSelection")
+        self.follow.setChecked(True)
+        self.follow.setToolTip(self.tr("List the problems of the place or household selected in the window"))
+        self.all_button = QPushButton(self.tr("All"))
+        self.all_button.setObjectName("showAll")
+        self.all_button.setToolTip(self.tr("List the problems of the whole county"))
+
         self.run_button = QPushButton(self.tr("Run checks"))
         self.accept_button = QPushButton(self.tr("Accept as exception…"))
         self.reopen_button = QPushButton(self.tr("Withdraw exception…"))
@@ -290,21 +431,27 @@ class ProblemsPanel(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("problemSummary")
 
-        self.model = ProblemTableModel(self)
+        self.model = ProblemTreeModel(self)
         self.model.history = self.services.checks.history
-        self.view = QTableView()
+        self.view = QTreeView()
         self.view.setObjectName("problemTable")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        header = self.view.horizontalHeader()
+        self.view.setUniformRowHeights(True)  # a village of 2,000 problems lays out without reading them
+        self.view.setExpandsOnDoubleClick(True)
+        header = self.view.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)  # the resolution takes what is left
-        for col, width in enumerate((80, 60, 130, 80, 90, 150, 70, 70, 500, 80, 220)):
-            self.view.setColumnWidth(col, width)
+        header.setStretchLastSection(True)  # the resolution takes what is left, never cut off
+        header.setMinimumSectionSize(40)
+        fm = self.view.fontMetrics()
+        for col, sample in enumerate(("HLT-001 锦城镇 新田村", "1,000,000", "Warning", "两不愁三保障", "某某镇",
+                                      "某某某村", "51343720420100001", "某某某", "某某某",
+                                      "某某某某某某某某某某某某某某某某某某某某", "Rectified", "")):
+            if sample:
+                self.view.setColumnWidth(col, fm.horizontalAdvance(sample) + 24)
 
         filters = QHBoxLayout()
         for label, combo in ((self.tr("Township"), self.township), (self.tr("Village"), self.village),
@@ -314,6 +461,9 @@ class ProblemsPanel(QWidget):
             filters.addWidget(QLabel(label))
             filters.addWidget(combo)
         filters.addStretch(1)
+        filters.insertWidget(0, self.all_button)
+        filters.insertWidget(0, self.follow)
+        filters.insertWidget(0, self.scope)
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.accept_button)
@@ -337,7 +487,9 @@ class ProblemsPanel(QWidget):
         self.export_button.clicked.connect(self.export_list)
         self.view.doubleClicked.connect(self._activated)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.reload()
+        self.all_button.clicked.connect(self.show_all)
+        if load:
+            self.reload()
 
     # ------------------------------------------------------------------ filters
     def _fill_filters(self) -> None:
@@ -394,36 +546,115 @@ class ProblemsPanel(QWidget):
         from povdesk.services.checks import ProblemQuery
 
         return ProblemQuery(township_id=self.township.currentData(), village_id=self.village.currentData(),
-                            category=self.category.currentData(),
+                            household_id=self._household, category=self.category.currentData(),
                             rule=self.rule.currentData(), severity=self.severity.currentData(),
                             status=self.status.currentData())
 
+    # ------------------------------------------------------------------ following the window
+    def follow_place(self, place: tuple[str, int] | None) -> None:
+        """The window's navigator chose a place (None: the county): list its problems, if following."""
+        if not self.follow.isChecked() or self._paused:
+            return
+        kind, place_id = place if place is not None else ("", None)
+        township, village = place_id if kind == "township" else None, place_id if kind == "village" else None
+        if self._household is None and (township, village) == (self.township.currentData(), self.village.currentData()):
+            return  # the view set its current index (on showing): the same place, nothing to read again
+        self._household = None
+        self._set_filters(township, village)
+
+    def follow_household(self, household_id: int | None, label: str = "") -> None:
+        """The window's list chose a household: list its problems, if following."""
+        opened, self._opening = self._opening, None
+        if not self.follow.isChecked() or self._paused or household_id in (self._household, opened):
+            return
+        self._household, self._household_label = household_id, label
+        self.reload()
+
+    def show_all(self) -> None:
+        """The whole county's problems (the place and household the panel followed let go)."""
+        self._household = None
+        self._set_filters(None, None)
+
+    def _set_filters(self, township_id: int | None, village_id: int | None) -> None:
+        for combo in (self.township, self.village):
+            combo.blockSignals(True)
+        self.township.setCurrentIndex(max(0, self.township.findData(township_id)))
+        self._fill_villages()
+        self.village.setCurrentIndex(max(0, self.village.findData(village_id)))
+        for combo in (self.township, self.village):
+            combo.blockSignals(False)
+        self.reload()
+
+    def scope_text(self) -> str:
+        if self._household is not None:
+            return self.tr("Household {0}").format(self._household_label or self._household)
+        if self.village.currentData() is not None:
+            return self.village.currentText()
+        if self.township.currentData() is not None:
+            return self.township.currentText()
+        return self.tr("Whole county")
+
     # ------------------------------------------------------------------ loading
     def reload(self) -> None:
-        """List the problems the filters select: their ids, the avalanches and the counts come from
-        the service (SQL); rows are read a page at a time as they are shown."""
-        checks = self.services.checks
+        """Show the problems the filters select, grouped: the counts per rule come from SQL (the
+        index); a rule's villages and a village's rows are read when expanded and shown."""
+        queries = self.services.problem_queries
         query = self.query()
         try:
-            ids = checks.problem_ids(query)
-            groups = checks.avalanches(query)
-            by_severity = checks.count_problems(query, "severity")
+            counts = queries.rule_counts(query)
+            avalanches = queries.avalanches(query, counts)
             names = self.services.users.names()
         except Exception as exc:
             show_error(self, exc)
             return
-        self.model.set_source(ids, checks.problem_rows, groups=groups, names=names)
-        errors = by_severity.get("error", 0)
+        expanded = self._expanded()
+        self.model.set_groups(queries, query, counts, avalanches=avalanches, names=names)
+        errors, warnings = queries.total(counts)
         self.summary.setText(self.tr("Problems shown: {0} (errors {1}, warnings {2})").format(
-            len(ids), errors, sum(by_severity.values()) - errors))
+            f"{errors + warnings:,}", f"{errors:,}", f"{warnings:,}"))
+        self.scope.setText(self.scope_text())
+        self.all_button.setEnabled(any(x is not None for x in (self._household, self.township.currentData(),
+                                                                self.village.currentData())))
+        small = errors + warnings <= 50  # a household or a small village: everything at once
+        for rule in counts:
+            if small or rule.rule in expanded:
+                self._expand(rule.rule, None if small else expanded[rule.rule])
         self._update_buttons()
+
+    def _expanded(self) -> dict[str, set[int]]:
+        """The rules expanded now, with the villages expanded under each (kept over a reload)."""
+        out: dict[str, set[int]] = {}
+        m = self.model
+        for row in range(m.rowCount()):
+            index = m.index(row, 0)
+            if self.view.isExpanded(index):
+                rule = m.rule_of(index)
+                if rule is not None:
+                    out[rule] = {p.village_id for r in range(m.rowCount(index))
+                                 if self.view.isExpanded(child := m.index(r, 0, index))
+                                 and (p := m.place_of(child)) is not None}
+        return out
+
+    def _expand(self, rule: str, villages: set[int] | None) -> None:
+        """Expand a rule and, of its villages, these (every one: None)."""
+        index = self.model.rule_index(rule)
+        if not index.isValid():
+            return
+        self.view.expand(index)
+        if self.model.canFetchMore(index):
+            self.model.fetchMore(index)
+        for row in range(self.model.rowCount(index)):
+            child = self.model.index(row, 0, index)
+            place = self.model.place_of(child)
+            if place is not None and (villages is None or place.village_id in villages):
+                self.view.expand(child)
 
     def refresh(self) -> None:
         self.reload()
 
     def selected_problem(self) -> ProblemRecord | None:
         rows = self.view.selectionModel().selectedRows()
-        return self.model.problem(rows[0].row()) if rows else None
+        return self.model.problem(rows[0]) if rows else None
 
     def may_decide(self) -> bool:
         """Whether the user's role lets them accept exceptions (a reviewer or the director)."""
@@ -506,11 +737,26 @@ class ProblemsPanel(QWidget):
         self.problems_changed.emit()
 
     def select_problem(self, problem_id: int) -> bool:
-        """Select the problem in the list if it is shown (after a decision, to go on with it)."""
-        row = self.model.row_of(problem_id)
-        if row is None:
+        """Select the problem in the list if it is shown (after a decision, to go on with it): its
+        rule and village are expanded and the row is scrolled to."""
+        try:
+            where = self.services.problem_queries.locate(self.query(), problem_id)
+        except Exception as exc:
+            show_error(self, exc)
             return False
-        self.view.selectRow(row)
+        if where is None:
+            return False
+        place = self.model.place_index(where.rule, where.village_id)
+        if not place.isValid():
+            return False
+        self.view.expand(place.parent())
+        self.view.expand(place)
+        index = self.model.index(where.offset, 0, place)
+        if not index.isValid():
+            return False
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.scrollTo(index)
         return True
 
     def _ask(self, title: str, label: str, text: str = "", *, multiline: bool = False) -> str | None:
@@ -525,7 +771,7 @@ class ProblemsPanel(QWidget):
         """Write the problems shown to an .xlsx list (one row each, with a remark column)."""
         from povdesk.reports.problem_lists import write_problem_list
 
-        if not self.model.problem_count():
+        if not self.model.total():
             show_info(self, self.tr("Export problem list"),
                       self.tr("No problems are shown, so there is nothing to export."))
             return None
@@ -551,32 +797,51 @@ class ProblemsPanel(QWidget):
             return None
         return path
 
-    def model_problems(self) -> list[ProblemRecord]:
-        """Every problem listed, read from the service a page at a time."""
-        ids = self.model.problem_ids()
-        out: list[ProblemRecord] = []
-        for start in range(0, len(ids), 2000):
-            out += self.services.checks.problem_rows(ids[start:start + 2000])
-        return out
+    def model_problems(self) -> Iterator[ProblemRecord]:
+        """Every problem listed, streamed from the service a batch at a time."""
+        return self.services.checks.iter_problems(self.query())
 
     def _activated(self, index: QModelIndex) -> None:
-        group = self.model.group(index.row())
-        if group is not None:  # a grouped line: list that rule's problems
-            self.rule.setCurrentIndex(max(0, self.rule.findData(group.rule)))
-            return
-        p = self.model.problem(index.row())
+        """Double click on a problem: open its household with the field marked (a rule's or a
+        village's row expands, as a tree's does)."""
+        p = self.model.problem(index)
         if p is not None:
-            self.problem_activated.emit(p.household_id, p.fields[0] if p.fields else "", p.member_id)
+            self._opening = p.household_id  # the panel does not narrow to the household it opened
+            self._paused = True  # nor follows the list the window widens to show it
+            try:
+                self.problem_activated.emit(p.household_id, p.fields[0] if p.fields else "", p.member_id)
+            finally:
+                self._paused = False
 
 
 def install_checks(window: Any) -> ProblemsPanel:
     """Add the problems dock, 'Run checks' and 'Year settings…' to the main window."""
     from povdesk.ui.year_settings_dialog import YearSettingsDialog
 
-    panel = ProblemsPanel(services=window.services, places=window.places(), parent=window)
+    panel = ProblemsPanel(services=window.services, places=window.places(), parent=window, load=False)
+
+    def list_shown(_count: int) -> None:  # the problem counts come once the list is usable
+        window.table_model.loaded.disconnect(list_shown)
+        QTimer.singleShot(0, panel.reload)  # after the list has painted its rows
+
+    if window.table_model.loading:
+        window.table_model.loaded.connect(list_shown)
+    else:
+        panel.reload()
     window.problems_dock = window.add_dock(panel, QCoreApplication.translate("ProblemsPanel", "Problems"))
     window.problems_panel = panel
     panel.problem_activated.connect(lambda hid, key, member: window.open_household(hid, key or None, member))
+    # the panel follows the place chosen in the navigator and the household the user picks in the list
+    window.navigator.selectionModel().currentChanged.connect(lambda *_: panel.follow_place(window.current_place()))
+
+    def household_picked(current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        if not current.isValid() or not window.table.hasFocus():
+            return  # the window selected it (start-up, a reload): no narrowing
+        record = window.table_model.row_record(current.row())
+        if record is not None:
+            panel.follow_household(record.id, f"{record.household_no} {record.head_name}".strip())
+
+    window.table.selectionModel().currentRowChanged.connect(household_picked)
     panel.checks_ran.connect(lambda _result: window.refresh())
     panel.problems_changed.connect(window.refresh)
 

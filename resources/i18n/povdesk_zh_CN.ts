@@ -2218,7 +2218,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     </message>
 </context>
 <context>
-    <name>ProblemTableModel</name>
+    <name>ProblemTreeModel</name>
     <message>
         <source>{0} fires on {1} % of members ({2} of {3}): the column may be missing from the import</source>
         <translation>{0} 在 {1}% 的成员上触发（{3} 人中 {2} 人）：导入文件可能缺少这一列</translation>
@@ -2228,12 +2228,16 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>{0} 在 {1}% 的户上触发（{3} 户中 {2} 户）：导入的数据可能缺少这一项</translation>
     </message>
     <message>
-        <source>Check that the import file has this column before correcting households one by one; choose the rule in the filter to list its problems.</source>
-        <translation>请先核对导入文件是否缺少这一列，再逐户整改；在规则筛选中选择该规则可列出它的全部问题。</translation>
+        <source>Check that the import file has this column before correcting households one by one.</source>
+        <translation>请先核对导入文件是否缺少这一列，再逐户整改。</translation>
     </message>
     <message>
         <source>Rule</source>
         <translation>规则</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题数</translation>
     </message>
     <message>
         <source>Severity</source>
@@ -2256,12 +2260,12 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>户编号</translation>
     </message>
     <message>
-        <source>Member</source>
-        <translation>成员</translation>
-    </message>
-    <message>
         <source>Head</source>
         <translation>户主</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
     </message>
     <message>
         <source>Problem</source>
@@ -2367,6 +2371,22 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>全部类别</translation>
     </message>
     <message>
+        <source>Follow the selection</source>
+        <translation>跟随选择</translation>
+    </message>
+    <message>
+        <source>List the problems of the place or household selected in the window</source>
+        <translation>只列出窗口中选中的地区或农户的问题</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>List the problems of the whole county</source>
+        <translation>列出全县的问题</translation>
+    </message>
+    <message>
         <source>Township</source>
         <translation>乡(镇)</translation>
     </message>
@@ -2385,6 +2405,14 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <message>
         <source>Any status</source>
         <translation>任意状态</translation>
+    </message>
+    <message>
+        <source>Household {0}</source>
+        <translation>农户 {0}</translation>
+    </message>
+    <message>
+        <source>Whole county</source>
+        <translation>全县</translation>
     </message>
     <message>
         <source>Problems shown: {0} (errors {1}, warnings {2})</source>

@@ -233,7 +233,7 @@ def test_problem_counts_and_open_problems_come_from_the_checks(qtbot, make_windo
     window = make_window(services)
     nav = window.navigator_model
     assert nav.columnCount() == 4
-    assert nav.index(0, 3).data() == "2"
+    qtbot.waitUntil(lambda: nav.index(0, 3).data() == "2", timeout=5000)  # counted off the GUI thread
     window.open_household(hid)
     detail = window.detail
     assert detail.tabs.isTabVisible(detail.TAB_PROBLEMS)

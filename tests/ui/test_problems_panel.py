@@ -13,10 +13,34 @@ from sqlalchemy import select
 
 from povdesk.db.models import Household
 from povdesk.errors import InvalidValue
+from povdesk.services.checks import ProblemQuery
 from povdesk.services.database import Database
 from povdesk.services.facade import Services
-from povdesk.ui.problems_panel import ProblemsPanel, ProblemTableModel
+from povdesk.ui.problems_panel import ProblemsPanel, ProblemTreeModel
 from povdesk.ui.tasks import wait_for_tasks
+
+
+def shown(panel: ProblemsPanel) -> list:  # type: ignore[type-arg]
+    """Every problem the panel lists, expanding each rule (its villages are read then)."""
+    model, out = panel.model, []
+    for r in range(model.rowCount()):
+        rule = model.index(r, 0)
+        model.fetchMore(rule)
+        for v in range(model.rowCount(rule)):
+            place = model.index(v, 0, rule)
+            out += [model.problem(model.index(i, 0, place)) for i in range(model.rowCount(place))]
+    return out
+
+
+def select_first(panel: ProblemsPanel) -> None:
+    """Select the first problem of the first rule's first village."""
+    rule = panel.model.index(0, 0)
+    panel.view.expand(rule)
+    panel.model.fetchMore(rule)
+    place = panel.model.index(0, 0, rule)
+    panel.view.expand(place)
+    panel.view.clearSelection()
+    panel.view.setCurrentIndex(panel.model.index(0, 0, place))
 
 
 @pytest.fixture
@@ -27,30 +51,32 @@ def services(county_db: Database) -> Services:
 
 
 def test_model_passes_qtmodeltester(services: Services, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
-    model = ProblemTableModel()
-    model.set_problems(services.checks.problems())
+    model = ProblemTreeModel()
+    queries = services.problem_queries
+    model.set_groups(queries, ProblemQuery(), queries.rule_counts())
     qtmodeltester.check(model)
-    assert model.rowCount() == len(services.checks.problems()) > 0
+    assert model.total() == len(services.checks.problems()) > 0
 
 
 def test_filters_narrow_the_list(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
     panel = ProblemsPanel(services=services)
     qtbot.addWidget(panel)
-    total = panel.model.rowCount()
+    total = panel.model.total()
+    assert len(shown(panel)) == total
     panel.severity.setCurrentIndex(panel.severity.findData("error"))
-    assert panel.model.rowCount() == 1 and panel.model.problem(0).rule == "EXIT-001"
+    assert panel.model.total() == 1 and shown(panel)[0].rule == "EXIT-001"
     panel.severity.setCurrentIndex(0)
     panel.rule.setCurrentIndex(panel.rule.findData("LAB-010"))
-    assert panel.model.rowCount() == total - 2  # all but EXIT-001 and EXIT-008
+    assert panel.model.total() == total - 2  # all but EXIT-001 and EXIT-008
     panel.rule.setCurrentIndex(0)
     panel.village.setCurrentIndex(panel.village.findText("帕哈乡 试点村"))
-    rows = [panel.model.problem(r) for r in range(panel.model.rowCount())]
+    rows = shown(panel)
     assert rows and {p.village for p in rows} == {"试点村"} and len(rows) < total
     panel.set_village(None)
-    assert panel.model.rowCount() == total
+    assert panel.model.total() == total
     # a township narrows the list and the village filter to its villages
     panel.township.setCurrentIndex(panel.township.findText("帕哈乡"))
-    rows = [panel.model.problem(r) for r in range(panel.model.rowCount())]
+    rows = shown(panel)
     assert rows and {p.township for p in rows} == {"帕哈乡"} and len(rows) < total
     assert panel.village.count() > 1 and all(" " not in panel.village.itemText(i) for i in range(1, panel.village.count()))
     other = next(p for p in services.checks.problems() if p.township != "帕哈乡")
@@ -68,34 +94,35 @@ def test_run_accept_and_open(qtbot, services: Services) -> None:  # type: ignore
     wait_for_tasks()
     assert ran.args[0].households == 6 and ran.args[0].opened == 0
     panel.rule.setCurrentIndex(panel.rule.findData("EXIT-001"))
-    panel.view.selectRow(0)
+    select_first(panel)
     assert not panel.accept_button.isEnabled() and panel.accept_button.toolTip()  # a clerk
     services.users.save(services.db.user, role="reviewer")
-    panel.view.clearSelection()
-    panel.view.selectRow(0)
+    select_first(panel)
     assert panel.accept_button.isEnabled()
     panel.accept_selected("已入户核实")
-    assert panel.model.rowCount() == 0  # the default filter shows open problems only
+    assert panel.model.total() == 0  # the default filter shows open problems only
     panel.status.setCurrentIndex(panel.status.findData("accepted"))
-    assert panel.model.problem(0).resolution == "已入户核实"
-    panel.view.selectRow(0)
+    assert shown(panel)[0].resolution == "已入户核实"
+    select_first(panel)
     assert panel.reopen_button.isEnabled() and not panel.accept_button.isEnabled()
     panel.remark_selected("村里已核实，户主在外务工")
-    assert panel.model.problem(0).remark == "村里已核实，户主在外务工"
+    assert shown(panel)[0].remark == "村里已核实，户主在外务工"
+    row = panel.view.currentIndex()  # still selected after the reload: its rule and village expanded
     column = panel.model.COLUMNS.index("resolution")
-    assert panel.model.index(0, column).data().startswith("已入户核实 — ")
-    accepted_id = panel.model.problem(0).id
-    assert panel.selected_problem() is not None and panel.selected_problem().id == accepted_id  # still selected
-    tip = panel.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert row.siblingAtColumn(column).data().startswith("已入户核实 — ")
+    accepted_id = shown(panel)[0].id
+    assert panel.selected_problem() is not None and panel.selected_problem().id == accepted_id
+    tip = row.data(Qt.ItemDataRole.ToolTipRole)
     assert "Open → Accepted: 已入户核实" in tip and "tester: 村组备注：村里已核实" in tip  # the history
     with pytest.raises(InvalidValue):
         services.checks.set_remark(accepted_id, "长" * 201)  # refused, not cut
     panel.reopen_selected("核实有误")
-    assert panel.model.rowCount() == 0 and services.checks.problem(accepted_id).status == "open"
+    assert panel.model.total() == 0 and services.checks.problem(accepted_id).status == "open"
     panel.status.setCurrentIndex(panel.status.findData("open"))
+    select_first(panel)
     with qtbot.waitSignal(panel.problem_activated) as opened:
-        panel._activated(panel.model.index(0, 0))
-    assert opened.args == [panel.model.problem(0).household_id, "income.per_capita_net", None]
+        panel._activated(panel.view.currentIndex())
+    assert opened.args == [panel.selected_problem().household_id, "income.per_capita_net", None]
 
 
 def test_export_writes_the_shown_problems(qtbot, services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +130,7 @@ def test_export_writes_the_shown_problems(qtbot, services: Services, tmp_path: P
     qtbot.addWidget(panel)
     path = panel.export_list(str(tmp_path / "list.xlsx"))
     ws = load_workbook(path)["问题清单"]
-    assert ws.max_row - 3 == panel.model.rowCount()
+    assert ws.max_row - 3 == panel.model.total()
 
 
 def test_window_has_the_dock_and_double_click_opens_the_household(make_window, county_db: Database, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -111,10 +138,12 @@ def test_window_has_the_dock_and_double_click_opens_the_household(make_window, c
     services.checks.run()
     window = make_window(services, "en")
     panel = window.problems_panel
+    qtbot.waitUntil(lambda: panel.model.total() > 0, timeout=5000)  # counted once the list shows
     assert window.actions_by_name["run_checks"] in window.menus["checks"].actions()
     panel.rule.setCurrentIndex(panel.rule.findData("EXIT-001"))
-    problem = panel.model.problem(0)
-    panel._activated(panel.model.index(0, 0))
+    select_first(panel)
+    problem = panel.selected_problem()
+    panel._activated(panel.view.currentIndex())
     qtbot.waitUntil(lambda: window.detail.household_id() == problem.household_id, timeout=5000)
     assert window.detail.highlighted_field() == "income.per_capita_net"
 
@@ -155,12 +184,13 @@ def test_year_settings_dialog_names_the_cell_of_a_bad_value(qtbot, services: Ser
     assert services.year_settings.get(2019).exit_income_line == 3750
 
 
-def test_an_avalanche_is_one_grouped_line_and_rows_are_paged(qtbot, db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_grouped_counts_match_sql_and_rows_are_paged(qtbot, db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A thin roster without the medical insurance columns: HLT-001 fires on every member. The
-    panel shows it as one grouped line first, and reads the problems' rows a page at a time."""
-    from sqlalchemy import update
+    panel opens with one row per rule (its count from SQL, the avalanche said on the row), reads a
+    rule's villages when it is expanded and a village's problems a page at a time."""
+    from sqlalchemy import func, update
 
-    from povdesk.db.models import Member
+    from povdesk.db.models import Member, Problem
     from povdesk.demo.service import DemoService
     from povdesk.services.checks import CheckService
     from povdesk.ui.problems_panel import PAGE_SIZE
@@ -170,8 +200,11 @@ def test_an_avalanche_is_one_grouped_line_and_rows_are_paged(qtbot, db: Database
         s.execute(update(Member).values(ins_medical=None, ins_employee_medical=None))
     services = Services(db=db)
     services.checks.run()
-    opened = services.checks.count_problems(by="status")["open"]
+    with db.reading() as s:
+        by_rule = dict(s.execute(select(Problem.rule, func.count()).join(Household, Household.id == Problem.household_id)
+                                 .where(Problem.status == "open", Household.active.is_(True)).group_by(Problem.rule)).all())
     monkeypatch.setattr(CheckService, "problems", lambda *_a, **_k: pytest.fail("every problem was read"))
+    monkeypatch.setattr(CheckService, "problem_ids", lambda *_a, **_k: pytest.fail("every id was read"))
     pages: list[int] = []
     rows = CheckService.problem_rows
     monkeypatch.setattr(CheckService, "problem_rows", lambda self, ids: pages.append(len(ids)) or rows(self, ids))
@@ -182,24 +215,65 @@ def test_an_avalanche_is_one_grouped_line_and_rows_are_paged(qtbot, db: Database
     panel.show()
     qtbot.waitExposed(panel)
     model = panel.model
+    assert model.rule_counts() == by_rule and model.total() == sum(by_rule.values()) > 3 * PAGE_SIZE
+    assert pages == []  # the grouped view reads no problem
     [group] = model.groups
     assert group.rule == "HLT-001" and group.scope == "member" and group.share == 1.0
-    assert model.problem(0) is None and model.rowCount() == 1 + model.problem_count() == 1 + opened > 3 * PAGE_SIZE
-    text = model.index(0, model.COLUMNS.index("message")).data()
-    assert text == f"HLT-001 fires on 100 % of members ({group.fired:,} of {group.population:,}): " \
-                   "the column may be missing from the import"
-    assert model.index(0, 0).data() == "HLT-001" and "import file" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
-    assert model.index(1, 0).data() and model.problem(1) is not None  # the problems follow
-    # only the rows shown were read: a page or two, never the whole list
-    assert model.page_fetches <= 2 and pages and max(pages) <= PAGE_SIZE
-    last = model.problem(model.rowCount() - 1)
-    assert last is not None and model.page_fetches <= 3 and sum(pages) < opened
+    hlt = model.rule_index("HLT-001")
+    assert hlt.siblingAtColumn(model.COLUMNS.index("count")).data() == f"{by_rule['HLT-001']:,}"
+    text = hlt.siblingAtColumn(model.COLUMNS.index("message")).data()
+    assert text.endswith(f"HLT-001 fires on 100 % of members ({group.fired:,} of {group.population:,}): "
+                         "the column may be missing from the import")
+    assert "import file" in hlt.data(Qt.ItemDataRole.ToolTipRole)
+    assert f"{model.total():,}" in panel.summary.text()
+    # expanding the rule reads its villages, with counts adding up to the rule's
+    panel.view.expand(hlt)
+    assert model.rowCount(hlt) > 0 and not model.canFetchMore(hlt)
+    places = [model.index(r, 0, hlt) for r in range(model.rowCount(hlt))]
+    assert sum(model.place_of(i).count for i in places) == by_rule["HLT-001"]
+    # a village's rows: a page read as they are shown, never the whole list
+    biggest = max(places, key=lambda i: model.place_of(i).count)
+    panel.view.expand(biggest)
+    n = model.rowCount(biggest)
+    assert n == model.place_of(biggest).count
+    first = model.problem(model.index(0, 0, biggest))
+    last = model.problem(model.index(n - 1, 0, biggest))
+    assert first.rule == last.rule == "HLT-001" and first.village == model.place_of(biggest).village
+    assert pages and max(pages) <= PAGE_SIZE and sum(pages) < model.total()
     assert panel.select_problem(last.id) and panel.selected_problem() == last
-    assert "errors" in panel.summary.text() and f"{opened}" in panel.summary.text()
-    # double click on the grouped line lists that rule's problems
-    panel._activated(model.index(0, 0))
-    assert panel.rule.currentData() == "HLT-001"
-    assert model.problem_count() == group.fired and {model.problem(r).rule for r in range(1, 6)} == {"HLT-001"}
-    # another rule: no grouped line
-    panel.rule.setCurrentIndex(panel.rule.findData("EXIT-001"))
-    assert model.groups == [] and model.problem_count() < 50
+
+
+def test_the_panel_follows_the_selection_with_all_one_click_away(make_window, county_db: Database, qtbot) -> None:  # type: ignore[no-untyped-def]
+    services = Services(db=county_db)
+    services.checks.run()
+    window = make_window(services, "en")
+    panel = window.problems_panel
+    qtbot.waitUntil(lambda: panel.model.total() > 0, timeout=5000)  # counted once the list shows
+    total = panel.model.total()
+    assert panel.scope.text() == "Whole county" and not panel.all_button.isEnabled()
+    # a village in the navigator: its problems only
+    village = next(p for p in shown(panel) if p.village == "试点村")
+    with county_db.reading() as s:
+        village_id = s.scalar(select(Household.village_id).where(Household.id == village.household_id))
+    nav = window.navigator_model
+    window.navigator.setCurrentIndex(nav.index_of("village", village_id))
+    expected = services.problem_queries.rule_counts(ProblemQuery(village_id=village_id))
+    assert panel.model.total() == sum(c.count for c in expected) < total
+    assert {p.village for p in shown(panel)} == {"试点村"} and panel.scope.text().endswith("试点村")
+    # "All", one click
+    qtbot.mouseClick(panel.all_button, Qt.MouseButton.LeftButton)
+    assert panel.model.total() == total and panel.scope.text() == "Whole county"
+    # a household the user picks in the list
+    row = window.table_model.row_of(village.household_id)
+    window.table.setFocus()
+    qtbot.waitUntil(window.table.hasFocus, timeout=2000)
+    window.table.setCurrentIndex(window.table_model.index(row, 0))
+    assert {p.household_id for p in shown(panel)} == {village.household_id}
+    assert panel.scope.text().startswith("Household ")
+    # not following: the navigator no longer narrows the panel
+    panel.follow.setChecked(False)
+    panel.show_all()
+    window.navigator.setCurrentIndex(nav.index_of("village", village_id))
+    assert panel.model.total() == total
+    # the last column is not cut off: it takes the width left
+    assert panel.view.header().stretchLastSection()
