@@ -1,7 +1,7 @@
 """covering index for the problems panel's counts by rule and its pages by place
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02 05:00:00
 
 The problems panel counts a million open problems by rule and pages one rule's problems of one
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
