@@ -92,7 +92,7 @@
     <name>Application</name>
     <message>
         <source>Building the demo county ({0} households)…</source>
-        <extracomment>CJK fonts we can ship or find, in order of preference (WenQuanYi renders under Xvfb too). Families to fall back on where the system has them (Windows, macOS).</extracomment>
+        <extracomment>Seconds after which every window closes and the program ends: the smoke test of the built bundle (tools/smoke_bundle.py) opens the window offscreen this way and expects a clean exit. CJK fonts we can ship or find, in order of preference (WenQuanYi renders under Xvfb too). Families to fall back on where the system has them (Windows, macOS).</extracomment>
         <translation>正在生成演示县数据（{0} 户）…</translation>
     </message>
 </context>
