@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -122,6 +122,12 @@ class Household(Base):
     conditions: Mapped[list[Conditions]] = relationship(back_populates="household", order_by="Conditions.year")
     measures: Mapped[list[Measure]] = relationship(back_populates="household", order_by="Measure.year")
     pairings: Mapped[list[Pairing]] = relationship(back_populates="household")
+
+    #: No lost update: every ORM UPDATE of a household says `WHERE version = <the version read>`
+    #: (the services bump `version` themselves, `RegistryService.journal`), so a write planned from
+    #: a household another desk changed meanwhile matches no row and is refused (`StaleDataError`,
+    #: turned into `Conflict` "household.version" by `Database.transaction`), on both engines.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version, "version_id_generator": False}
 
 
 MEMBER_CURRENT = meanings.MEMBER_CURRENT

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from povdesk.config import Settings, backups_dir
 from povdesk.db import migrate
@@ -25,10 +26,11 @@ from povdesk.db.engine import (
     to_url,
     write_lock,
 )
-from povdesk.db.models import AppUser, CodeItemRow, Meta
+from povdesk.db.models import AppUser, CodeItemRow, Household, Meta
 from povdesk.domain.codelists import CodeBook, CodeItemOverride, builtin_codebook
 from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR
-from povdesk.errors import BadInput, Busy, NotAllowed
+from povdesk.errors import BadInput, Busy, Conflict, NotAllowed
+from povdesk.services.conflicts import WRITTEN, stale_conflict
 from povdesk.services.settings import missing_year_settings
 
 log = logging.getLogger(__name__)
@@ -98,12 +100,30 @@ class Database:
         the login's bookkeeping (failed-login count, its audit entry), which run before anyone
         has logged in.
         """
-        with self._busy_as_error(job or lock), self.sessions.begin() as session:
-            if lock is not None:
-                write_lock(session, lock, wait=self.lock_wait)
-            if not system and not self.authenticated and logins_exist(session):
-                raise login_required(self.user)
-            yield session
+        session = self.sessions()
+        try:
+            with self._busy_as_error(job or lock), session, session.begin():
+                if lock is not None:
+                    write_lock(session, lock, wait=self.lock_wait)
+                if not system and not self.authenticated and logins_exist(session):
+                    raise login_required(self.user)
+                yield session
+        except StaleDataError as exc:  # rolled back: a household changed at another desk since read
+            raise self._stale(session.info.get(WRITTEN, {})) from exc
+
+    def _stale(self, written: dict[int, int]) -> Conflict:
+        """The refusal of a write whose household moved since it was read (`services.conflicts`)."""
+        with self.reading() as s:
+            for household_id, read in written.items():
+                now = s.scalar(select(Household.version).where(Household.id == household_id))
+                if now != read:
+                    return stale_conflict(s, household_id, read)
+            first = next(iter(written), None)
+            if first is not None:
+                return stale_conflict(s, first, None)
+        return Conflict("household.version", "A household was changed at another desk meanwhile; nothing "
+                        "was saved. Reload and make the change again.",
+                        "该户已被其他工作站修改，未保存任何更改。请重新载入后再修改。")
 
     def has_logins(self) -> bool:
         """Whether any user has a password: then writes need an authenticated user."""
