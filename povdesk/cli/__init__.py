@@ -73,6 +73,9 @@ def open_database(args: argparse.Namespace) -> Database:
     from povdesk.services.database import Database
 
     db = Database.open(args.db or default_database_path(), user=args.user or None)
+    share = db.network_share_warning(getattr(args, "lang", "en") or "en")
+    if share:
+        print(share, file=sys.stderr)
     try:
         if getattr(args, "login_given", False) and db.has_logins():
             from povdesk.services.users import UserService
@@ -114,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.lang = args.lang or settings.language or system_language()
     args.login_given = bool(args.user)
     args.user = args.user or settings.user or None
+    args.db = args.db or settings.database_url or None  # the office's server (docs/多机部署.md)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if args.command is None:

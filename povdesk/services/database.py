@@ -27,6 +27,7 @@ from povdesk.db.engine import (
     write_lock,
 )
 from povdesk.db.models import AppUser, CodeItemRow, Household, Meta
+from povdesk.db.shares import network_share
 from povdesk.domain.codelists import CodeBook, CodeItemOverride, builtin_codebook
 from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR
 from povdesk.errors import BadInput, Busy, Conflict, NotAllowed
@@ -230,6 +231,20 @@ class Database:
                 raise BadInput("input.output_is_input",
                                f"{path} is {what[0]}: writing there would replace it. Choose another file name.",
                                f"“{path}”是{what[1]}，写入会把它覆盖。请另选一个文件名。")
+
+    def network_share_warning(self, lang: str = "en") -> str | None:
+        """A warning when this SQLite file lies on a network share (UNC path, mapped drive, NFS or
+        CIFS mount): unsupported, see docs/多机部署.md. None on a local disk or on a server."""
+        path = self.path
+        kind = network_share(path) if path is not None else None
+        if kind is None:
+            return None
+        if lang.startswith("zh"):
+            return (f"警告：数据库文件“{path}”位于网络共享上（{kind}）。SQLite 数据库放在网络共享上不受支持，"
+                    "多台电脑同时使用可能损坏数据；多机使用请改用 PostgreSQL 服务器（见《多机部署》）。")
+        return (f"Warning: the database file {path} lies on a network share ({kind}). A SQLite database "
+                "on a network share is not supported and can be corrupted when several computers use it; "
+                "for several desks use a PostgreSQL server (see docs/多机部署.md).")
 
     def close(self) -> None:
         self.engine.dispose()
