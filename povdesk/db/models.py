@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -127,7 +127,8 @@ class Household(Base):
     #: (the services bump `version` themselves, `RegistryService.journal`), so a write planned from
     #: a household another desk changed meanwhile matches no row and is refused (`StaleDataError`,
     #: turned into `Conflict` "household.version" by `Database.transaction`), on both engines.
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version, "version_id_generator": False}
+    #: (a plain dict as SQLAlchemy's declarative base declares it; ClassVar would clash with its typing)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
 
 
 MEMBER_CURRENT = meanings.MEMBER_CURRENT
