@@ -14,6 +14,7 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from benchmarks.common import MISSING_HOUSEHOLDS, demo_login, scale_county_path
 
@@ -26,10 +27,6 @@ def main() -> None:
                              "(~227,000 problems) instead of the scale county")
     args = parser.parse_args()
 
-    from sqlalchemy import select
-
-    from povdesk.db.models import Problem
-    from povdesk.services.checks import CheckService
     from povdesk.services.database import Database
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -39,21 +36,37 @@ def main() -> None:
         shutil.copy(source, path)
         db = Database.open(path, user="digest", backups=Path(tmp))
         demo_login(db)
-        checks = CheckService(db=db)
-        lines = sorted(json.dumps([f.rule.code, f.household_id, f.member_id,
-                                   {k: repr(v) for k, v in f.values.items()}], ensure_ascii=False)
-                       for f in checks.evaluate())
-        checks.run()
-        checks.run()
-        with db.reading() as s:
-            problems = sorted(json.dumps([p.fingerprint, p.status, p.message_zh, p.message_en, p.values],
-                                         ensure_ascii=False, sort_keys=True)
-                              for p in s.scalars(select(Problem)))
+        lines, problems = findings(db)
         db.close()
     if args.dump:
         args.dump.write_text("\n".join([*lines, "--- problems", *problems]) + "\n", encoding="utf-8")
-    digest = hashlib.sha256("\n".join(lines + problems).encode()).hexdigest()[:16]
-    print(json.dumps({"findings": len(lines), "problems": len(problems), "digest": digest}))
+    print(json.dumps(digest(lines, problems)))
+
+
+def findings(db: Any) -> tuple[list[str], list[str]]:
+    """Every finding of `evaluate()` and every problem after two recorded runs, one line each,
+    sorted (the run writes to `db`: give it a copy). Also what `db copy`'s test compares."""
+    from sqlalchemy import select
+
+    from povdesk.db.models import Problem
+    from povdesk.services.checks import CheckService
+
+    checks = CheckService(db=db)
+    lines = sorted(json.dumps([f.rule.code, f.household_id, f.member_id,
+                               {k: repr(v) for k, v in f.values.items()}], ensure_ascii=False)
+                   for f in checks.evaluate())
+    checks.run()
+    checks.run()
+    with db.reading() as s:
+        problems = sorted(json.dumps([p.fingerprint, p.status, p.message_zh, p.message_en, p.values],
+                                     ensure_ascii=False, sort_keys=True)
+                          for p in s.scalars(select(Problem)))
+    return lines, problems
+
+
+def digest(lines: list[str], problems: list[str]) -> dict[str, Any]:
+    return {"findings": len(lines), "problems": len(problems),
+            "digest": hashlib.sha256("\n".join(lines + problems).encode()).hexdigest()[:16]}
 
 
 if __name__ == "__main__":

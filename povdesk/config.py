@@ -74,8 +74,10 @@ class Settings:
     """Application configuration (not UI state such as geometry, which Qt keeps apart)."""
 
     language: str = ""  # "" = follow the system locale; "zh_CN" or "en" overrides
-    #: the office's database (path or URL) set up by the first run or `povdesk init`; "" = none
-    #: configured yet (the window offers the first-run wizard; `--db` always overrides)
+    #: the office's database, set up by the first run or `povdesk init`: a SQLite path, or a server
+    #: URL (docs/多机部署.md), e.g. postgresql+psycopg://clerk1@db.office/povdesk?sslmode=require,
+    #: never with its password, which is kept in the system's keyring (`database_url_with_password`).
+    #: "" = none configured yet (the window offers the first-run wizard); `--db` always overrides
     database: str = ""
     user: str = ""  # the operator's login name; empty = the OS user
     mask_id_on_print: bool = False
@@ -117,3 +119,54 @@ def current_user(settings: Settings | None = None) -> str:
     if settings.user:
         return settings.user
     return os.environ.get("USERNAME") or os.environ.get("USER") or "clerk"
+
+
+# --------------------------------------------------------------------------- the server's password
+#: the keyring service name the database passwords are stored under (`keyring set povdesk NAME`)
+KEYRING_SERVICE = "povdesk"
+
+
+def keyring_name(url: str) -> str:
+    """The keyring entry of a server URL: `user@host:port/database` (the password never in the URL)."""
+    from urllib.parse import urlsplit
+
+    u = urlsplit(url)
+    port = f":{u.port}" if u.port else ""
+    return f"{u.username or ''}@{u.hostname or ''}{port}{u.path}"
+
+
+def _keyring() -> Any:
+    """The `keyring` package (an optional dependency), or None where it is not installed."""
+    try:
+        import keyring
+    except ImportError:
+        return None
+    return keyring
+
+
+def database_url_with_password(url: str) -> str:
+    """A server URL as given, with the password from the system's keyring added when the URL has
+    none and the keyring holds one for it (`keyring_name`). File paths and SQLite URLs unchanged;
+    without the `keyring` package the URL is used as given (libpq may still find ~/.pgpass)."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    if "://" not in url or url.startswith("sqlite"):
+        return url
+    u = urlsplit(url)
+    if u.password is not None or not u.username:
+        return url
+    ring = _keyring()
+    password = ring.get_password(KEYRING_SERVICE, keyring_name(url)) if ring is not None else None
+    if not password:
+        return url
+    host = u.netloc.rsplit("@", 1)[1]
+    return urlunsplit(u._replace(netloc=f"{quote(u.username, safe='')}:{quote(password, safe='')}@{host}"))
+
+
+def remember_database_password(url: str, password: str) -> bool:
+    """Keep the password of a server URL in the system's keyring; False without the `keyring` package."""
+    ring = _keyring()
+    if ring is None:
+        return False
+    ring.set_password(KEYRING_SERVICE, keyring_name(url), password)
+    return True

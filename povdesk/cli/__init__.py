@@ -73,6 +73,9 @@ def open_database(args: argparse.Namespace) -> Database:
     from povdesk.services.database import Database
 
     db = Database.open(args.db or default_database_path(), user=args.user or None)
+    share = db.network_share_warning(getattr(args, "lang", "en") or "en")
+    if share:
+        print(share, file=sys.stderr)
     try:
         if getattr(args, "login_given", False) and db.has_logins():
             from povdesk.services.users import UserService

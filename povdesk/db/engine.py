@@ -12,6 +12,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from povdesk.config import database_url_with_password
+
 #: How long a statement waits for another connection's lock, unless the caller says otherwise.
 DEFAULT_LOCK_WAIT = 10.0
 
@@ -52,7 +54,7 @@ def make_engine(path_or_url: str | Path, *, echo: bool = False,
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=_ms(lock_wait)))
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(database_url_with_password(url), echo=echo, pool_pre_ping=True)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

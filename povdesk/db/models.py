@@ -125,6 +125,13 @@ class Household(Base):
     measures: Mapped[list[Measure]] = relationship(back_populates="household", order_by="Measure.year")
     pairings: Mapped[list[Pairing]] = relationship(back_populates="household")
 
+    #: No lost update: every ORM UPDATE of a household says `WHERE version = <the version read>`
+    #: (the services bump `version` themselves, `RegistryService.journal`), so a write planned from
+    #: a household another desk changed meanwhile matches no row and is refused (`StaleDataError`,
+    #: turned into `Conflict` "household.version" by `Database.transaction`), on both engines.
+    #: (a plain dict as SQLAlchemy's declarative base declares it; ClassVar would clash with its typing)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
+
 
 class SearchKey(Base):
     """What the list's search looks up, by prefix, through one index (`db/search_keys.py` writes

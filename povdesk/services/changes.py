@@ -65,6 +65,7 @@ from povdesk.reports.forms import mask_id, short_label
 from povdesk.reports.printed import PrintedValues, key_of_label, printed_values
 from povdesk.services import audit
 from povdesk.services.checks import CheckService
+from povdesk.services.conflicts import check_version
 from povdesk.services.database import Database
 from povdesk.services.printing import PrintedSnapshot, PrintService
 from povdesk.services.registry import RegistryService
@@ -266,8 +267,12 @@ class ChangeRequestService:
              source: str = "typed", source_ref: str | None = None,
              evidence: Sequence[tuple[str, bytes]] = (), from_form: str | None = None,
              village_code: str | None = None, household: Mapping[str, Any] | None = None,
-             members: Sequence[Mapping[str, Any]] | None = None) -> cr.ChangeRequestRecord:
+             members: Sequence[Mapping[str, Any]] | None = None,
+             expected_version: int | None = None) -> cr.ChangeRequestRecord:
         """A new draft request (`member`, `new_head`: ID number or member id within the household).
+
+        `expected_version`: the household's version the maker saw (the window's detail); a household
+        changed at another desk since is refused (`services.conflicts`, "household.version").
 
         `from_form`: the QR payload (`PD1-…`) of the printed form the correction was written on;
         each field's `before` is then the value as printed, and a field whose registry value
@@ -296,6 +301,9 @@ class ChangeRequestService:
             household_id, household_no = None, snap.household_no
             source, source_ref = "form", str(from_form).strip().upper()
         with self.db.transaction() as s:
+            seen = s.get(Household, household_id) if expected_version is not None and household_id else None
+            if seen is not None:
+                check_version(s, seen, expected_version)
             request_id = self._make_in(s, kind, household_id=household_id, household_no=household_no, member=member,
                                        sets=sets, cause=cause, date=date, reason=reason, note=note, notice=notice,
                                        year=year, new_head=new_head, source=source, source_ref=source_ref,

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from povdesk.config import Settings, backups_dir
 from povdesk.db import migrate
@@ -25,10 +26,12 @@ from povdesk.db.engine import (
     to_url,
     write_lock,
 )
-from povdesk.db.models import AppUser, CodeItemRow, Meta
+from povdesk.db.models import AppUser, CodeItemRow, Household, Meta
+from povdesk.db.shares import network_share
 from povdesk.domain.codelists import CodeBook, CodeItemOverride, builtin_codebook
 from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR
-from povdesk.errors import BadInput, Busy, NotAllowed
+from povdesk.errors import BadInput, Busy, Conflict, NotAllowed
+from povdesk.services.conflicts import WRITTEN, stale_conflict
 from povdesk.services.settings import missing_year_settings
 
 log = logging.getLogger(__name__)
@@ -102,12 +105,30 @@ class Database:
         the login's bookkeeping (failed-login count, its audit entry), which run before anyone
         has logged in.
         """
-        with self._busy_as_error(job or lock), self.sessions.begin() as session:
-            if lock is not None:
-                write_lock(session, lock, wait=self.lock_wait)
-            if not system and not self.authenticated and logins_exist(session):
-                raise login_required(self.user)
-            yield session
+        session = self.sessions()
+        try:
+            with self._busy_as_error(job or lock), session, session.begin():
+                if lock is not None:
+                    write_lock(session, lock, wait=self.lock_wait)
+                if not system and not self.authenticated and logins_exist(session):
+                    raise login_required(self.user)
+                yield session
+        except StaleDataError as exc:  # rolled back: a household changed at another desk since read
+            raise self._stale(session.info.get(WRITTEN, {})) from exc
+
+    def _stale(self, written: dict[int, int]) -> Conflict:
+        """The refusal of a write whose household moved since it was read (`services.conflicts`)."""
+        with self.reading() as s:
+            for household_id, read in written.items():
+                now = s.scalar(select(Household.version).where(Household.id == household_id))
+                if now != read:
+                    return stale_conflict(s, household_id, read)
+            first = next(iter(written), None)
+            if first is not None:
+                return stale_conflict(s, first, None)
+        return Conflict("household.version", "A household was changed at another desk meanwhile; nothing "
+                        "was saved. Reload and make the change again.",
+                        "该户已被其他工作站修改，未保存任何更改。请重新载入后再修改。")
 
     def has_logins(self) -> bool:
         """Whether any user has a password: then writes need an authenticated user."""
@@ -214,6 +235,20 @@ class Database:
                 raise BadInput("input.output_is_input",
                                f"{path} is {what[0]}: writing there would replace it. Choose another file name.",
                                f"“{path}”是{what[1]}，写入会把它覆盖。请另选一个文件名。")
+
+    def network_share_warning(self, lang: str = "en") -> str | None:
+        """A warning when this SQLite file lies on a network share (UNC path, mapped drive, NFS or
+        CIFS mount): unsupported, see docs/多机部署.md. None on a local disk or on a server."""
+        path = self.path
+        kind = network_share(path) if path is not None else None
+        if kind is None:
+            return None
+        if lang.startswith("zh"):
+            return (f"警告：数据库文件“{path}”位于网络共享上（{kind}）。SQLite 数据库放在网络共享上不受支持，"
+                    "多台电脑同时使用可能损坏数据；多机使用请改用 PostgreSQL 服务器（见《多机部署》）。")
+        return (f"Warning: the database file {path} lies on a network share ({kind}). A SQLite database "
+                "on a network share is not supported and can be corrupted when several computers use it; "
+                "for several desks use a PostgreSQL server (see docs/多机部署.md).")
 
     def close(self) -> None:
         self.engine.dispose()

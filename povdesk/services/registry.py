@@ -64,6 +64,7 @@ from povdesk.domain.records import (
 )
 from povdesk.domain.resolutions import OPEN as PROBLEM_OPEN
 from povdesk.errors import Conflict, InvalidValue, NotFound
+from povdesk.services.conflicts import check_version
 from povdesk.services.database import Database
 from povdesk.services.settings import YearSettingsService
 
@@ -459,10 +460,8 @@ class RegistryService:
             raise NotFound("record.missing", f"No {entity} with id {entity_id}.",
                            f"找不到记录 {entity}#{entity_id}。")
         household = self._household_of(s, entity, obj)
-        if expected_version is not None and household is not None and household.version != expected_version:
-            raise Conflict("household.version",
-                           f"Household {household.household_no} was changed by someone else; reload it.",
-                           f"户 {household.household_no} 已被他人修改，请重新载入后再改。")
+        if household is not None:
+            check_version(s, household, expected_version)
         old = getattr(obj, f.column)
         if values.to_text(f, old) == values.to_text(f, new):
             return household

@@ -39,11 +39,12 @@ from povdesk.domain import groups, values
 from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import Entity, FieldType
 from povdesk.domain.records import HouseholdDetail, MemberRecord
+from povdesk.errors import Conflict
 from povdesk.reports.forms import HouseholdForm, mask_id, short_label
 from povdesk.ui.application import lang_key
 from povdesk.ui.code_combo import CodeCombo
 from povdesk.ui.evidence import EvidenceBox
-from povdesk.ui.messages import error_text, show_error
+from povdesk.ui.messages import ask_reload, error_text, show_error
 
 CONFLICT = QColor(255, 205, 190)
 MUTED = QColor(120, 120, 120)
@@ -470,9 +471,11 @@ class ChangeDialog(QDialog):
                 record = changes.edit(self.request.id, sets=sets, reason=self.reason.text(),
                                       note=self.note.text())
             else:
+                seen = None if self.snapshot is not None else self.detail.household["version"]
                 record = changes.make(cr.CORRECT, household_id=household_id, sets=sets,
                                       reason=self.reason.text(), note=self.note.text(),
-                                      evidence=list(self.evidence.pending), **self._source())
+                                      evidence=list(self.evidence.pending), expected_version=seen,
+                                      **self._source())
             self.request = record
             self.evidence.attach_to(record)
             if submit:
@@ -506,6 +509,10 @@ class ChangeDialog(QDialog):
         self.accept()
 
     def _refused(self, exc: BaseException | None, text: str | None = None) -> None:
+        if isinstance(exc, Conflict) and exc.code == "household.version":  # changed at another desk
+            self.message = error_text(exc)
+            self._box = ask_reload(self, exc, on_reload=lambda: self.load(self.detail.household.id))
+            return
         if exc is not None:
             self.message = error_text(exc)
             self._box = show_error(self, exc)

@@ -451,6 +451,11 @@ class MainWindow(QMainWindow):
                     | QItemSelectionModel.SelectionFlag.Rows)
         path = self.services.db.path
         self.db_label.setText(self.tr("Database: {0}").format(str(path) if path else self.services.db.url))
+        share = self.services.db.network_share_warning(ui_language())
+        if share:  # a SQLite file on a network share: unsupported (docs/多机部署.md)
+            self.db_label.setText(self.tr("Database: {0}").format(path) + " ⚠")
+            self.db_label.setStyleSheet("color: #b00;")
+            self.db_label.setToolTip(share)
         self._totals = (sum(c.households for c in counties), sum(c.members for c in counties))
 
     def _place_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

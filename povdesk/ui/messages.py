@@ -72,3 +72,21 @@ def ask_retry(parent: QWidget | None, exc: BaseException, *, on_retry: Callable[
     box.finished.connect(closed)
     box.open()
     return box
+
+
+def ask_reload(parent: QWidget | None, exc: BaseException, *, on_reload: Callable[[], None]) -> QMessageBox:
+    """Another desk changed the household after it was read here (a `Conflict`, "household.version"):
+    say who changed what and offer to reload it. Non-blocking; `on_reload` runs on Reload."""
+    box = QMessageBox(parent)
+    box.setObjectName("staleReload")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(QCoreApplication.translate("Messages", "Changed at another desk"))
+    box.setText(error_text(exc))
+    reload_ = box.addButton(QCoreApplication.translate("Messages", "Reload"), QMessageBox.ButtonRole.AcceptRole)
+    reload_.setObjectName("reload")
+    cancel = box.addButton(QCoreApplication.translate("Messages", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(reload_)
+    box.setEscapeButton(cancel)
+    box.finished.connect(lambda _result: on_reload() if box.clickedButton() is reload_ else None)
+    box.open()
+    return box

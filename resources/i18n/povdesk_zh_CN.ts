@@ -1651,6 +1651,14 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
+    <message>
+        <source>Changed at another desk</source>
+        <translation>已被其他工作站修改</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>重新载入</translation>
+    </message>
 </context>
 <context>
     <name>MonthPage</name>

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 
 from povdesk.domain import changes as cr
 from povdesk.services.printing import PrintSelection
@@ -151,3 +151,24 @@ def test_ticking_empty_clears_a_value_an_untouched_cell_changes_nothing(qtbot, l
     clerk.changes.submit(record.id)
     login_as("reviewer").changes.approve(record.id)
     assert clerk.registry.household(hid).household["phone"] is None
+
+
+def test_a_household_changed_at_another_desk_is_refused_and_offered_to_reload(qtbot, login_as) -> None:  # type: ignore[no-untyped-def]
+    clerk = login_as("clerk")
+    hid, _ = _first_household(clerk)
+    dialog = ChangeDialog(services=clerk, household_id=hid)
+    qtbot.addWidget(dialog)
+    seen = dialog.detail.household["version"]
+    # another desk changes the household after the dialog read it
+    clerk.registry.update_field(entity="household", entity_id=hid, key="household.phone", value="13800002222")
+    phone = dialog.editor("household.phone")
+    assert isinstance(phone, QLineEdit)
+    qtbot.keyClicks(phone, "13800001111")
+    dialog.reason.setText("home visit")
+    qtbot.mouseClick(dialog.draft_button, Qt.MouseButton.LeftButton)
+    assert dialog.result_record is None and clerk.changes.list(status=cr.DRAFT) == []
+    box = dialog._box
+    assert box is not None and box.objectName() == "staleReload"
+    assert f"{seen} → {seen + 1}" in (dialog.message or "")
+    qtbot.mouseClick(box.findChild(QPushButton, "reload"), Qt.MouseButton.LeftButton)
+    assert dialog.detail.household["version"] == seen + 1  # reloaded: the other desk's change shown
