@@ -1868,11 +1868,13 @@
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
-    <message numerus="yes">
-        <source>%n household(s) chosen</source>
-        <translation>
-            <numerusform>已选 %n 户</numerusform>
-        </translation>
+    <message>
+        <source>{0} households will be printed, about {1} pages</source>
+        <translation>将打印 {0} 户，约 {1} 页</translation>
+    </message>
+    <message>
+        <source>No household matches these choices.</source>
+        <translation>没有符合条件的户。</translation>
     </message>
     <message>
         <source>Creating the comparison tables…</source>
