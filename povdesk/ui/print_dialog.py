@@ -3,6 +3,7 @@ print them, and find a printed form again from its scanned QR code."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
@@ -296,10 +297,8 @@ class PrintDialog(QDialog):
             return None
         selection = self.selection()
         pdf = Path(self.pdf_path.text()).expanduser()
-        try:
+        with contextlib.suppress(OSError):  # the run refuses the path in words
             pdf.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            pass  # the run refuses the path in words
         xlsx = pdf.with_suffix(".xlsx") if self.with_xlsx.isChecked() else None
         mask = self.mask_ids.isChecked()
         printing = self.services.printing
