@@ -847,6 +847,58 @@
         <translation>问题</translation>
     </message>
     <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Old value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>member added</source>
+        <translation>新增成员</translation>
+    </message>
+    <message>
+        <source>A changed ID number is a change of identity: a reviewer should confirm it.</source>
+        <translation>身份证号变更属于身份变更：须由审核人核实。</translation>
+    </message>
+    <message>
+        <source>Filter by household number, name, field or value</source>
+        <translation>按户编号、姓名、字段或值筛选</translation>
+    </message>
+    <message>
+        <source>{0} ID numbers will change. A changed ID number is a change of identity, not a correction: have a reviewer confirm each one.</source>
+        <translation>将有 {0} 个身份证号变更。身份证号变更属于身份变更，不是一般更正：请审核人逐一核实。</translation>
+    </message>
+    <message>
+        <source>{0} ID numbers changed. A changed ID number is a change of identity, not a correction: have a reviewer confirm each one.</source>
+        <translation>{0} 个身份证号已变更。身份证号变更属于身份变更，不是一般更正：请审核人逐一核实。</translation>
+    </message>
+    <message>
+        <source>Changes ({0})</source>
+        <translation>变更明细（{0}）</translation>
+    </message>
+    <message>
+        <source>Identity changes ({0})</source>
+        <translation>身份变更（{0}）</translation>
+    </message>
+    <message>
+        <source>Errors and notices ({0})</source>
+        <translation>格式错误与提示（{0}）</translation>
+    </message>
+    <message>
         <source>New households</source>
         <translation>新增户</translation>
     </message>
@@ -1007,8 +1059,28 @@
         <translation>有格式错误的户已整户跳过。错误报告是原文件的副本，标出了每个出错的单元格，并附有错误说明列。</translation>
     </message>
     <message>
+        <source>Kept: {0} households of the file were imported; only the {1} households with errors wait for the corrected file.</source>
+        <translation>已保留：文件中 {0} 户已导入；只有 {1} 户有错误，待更正后的文件再导入。</translation>
+    </message>
+    <message>
         <source>Members no longer in the file were kept; review them: {0}</source>
         <translation>文件中已没有的成员仍保留，请核实：{0}</translation>
+    </message>
+    <message>
+        <source>No household changed: the checks have nothing new to look at.</source>
+        <translation>没有户发生变化，无需重新检查。</translation>
+    </message>
+    <message>
+        <source>Checking the {0} changed households…</source>
+        <translation>正在检查变化的 {0} 户…</translation>
+    </message>
+    <message>
+        <source>Checks on the {0} changed households: {1} problems opened, {2} closed, {3} still open.</source>
+        <translation>已检查变化的 {0} 户：新增问题 {1} 个，关闭 {2} 个，仍待核实 {3} 个。</translation>
+    </message>
+    <message>
+        <source>The import is saved, but the checks did not run: {0}</source>
+        <translation>导入已保存，但检查未能运行：{0}</translation>
     </message>
     <message>
         <source>Save error report</source>
