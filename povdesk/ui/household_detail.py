@@ -6,7 +6,7 @@ so they are not tr()'d); only the window's own words go through Qt translation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,7 @@ from povdesk.domain.dictionary import Entity, FieldType
 from povdesk.domain.journal import event_label, source_label
 from povdesk.domain.records import HouseholdDetail, ProblemRecord
 from povdesk.ui.application import lang_key
+from povdesk.ui.people import person
 from povdesk.ui.table_models import ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -352,12 +353,14 @@ class HouseholdDetailView(QWidget):
 
     def show_detail(self, detail: HouseholdDetail, *, codebook: CodeBook, data_year: int,
                     problems: list[ProblemRecord] | None = None,
-                    assessment: Assessment | None = None) -> None:
+                    assessment: Assessment | None = None,
+                    people: Mapping[str, str] | None = None) -> None:
         """Fill the tabs; `assessment` (RegistryService.assessment) is what the 两不愁三保障 box
         shows, judged against the office's year settings."""
         self.detail = detail
         self.problems = problems
         self.assessment = assessment
+        self.people = dict(people or {})  # login -> display name: the History tab names people
         self._highlighted = self._highlighted_member = None
         lang = lang_key()
         h = detail.household
@@ -500,7 +503,7 @@ class HouseholdDetailView(QWidget):
         for c in d.history:
             label, old, new = _journal_texts(c.field, c.old_value, c.new_value, books, lang)
             who = names.get(c.member_id) if c.member_id else None
-            rows.append([_cell(c.at.strftime("%Y-%m-%d %H:%M") if c.at else ""), _cell(c.user),
+            rows.append([_cell(c.at.strftime("%Y-%m-%d %H:%M") if c.at else ""), _cell(person(self.people, c.user), tooltip=c.user),
                          _cell(source_label(c.source, lang)), _cell(f"{label}（{who}）" if who else label,
                                                                     tooltip=c.field),
                          _cell(old), _cell(new), _cell(c.reason or "")])

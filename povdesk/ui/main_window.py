@@ -14,12 +14,15 @@ Public API other features plug into (keep it stable):
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from PySide6.QtCore import (
     QByteArray,
+    QCoreApplication,
     QItemSelectionModel,
     QModelIndex,
     QSettings,
@@ -54,12 +57,26 @@ from povdesk.ui.household_detail import HouseholdDetailView
 from povdesk.ui.household_table import COLUMNS, HouseholdTableModel
 from povdesk.ui.messages import show_error, ui_language
 from povdesk.ui.navigator import NavigatorModel
+from povdesk.ui.people import display_names
 from povdesk.ui.tasks import run_in_background
 
 SEARCH_DELAY_MS = 250
 MENU_KEYS = ("file", "data", "checks", "print", "changes", "view", "help")
 
-_windows: list[MainWindow] = []  # windows opened from File > Open stay alive here
+_windows: list[MainWindow] = []
+
+
+def server_place(url: str) -> str:
+    """"povdesk on db.office.local:5432" from a connection URL: the database and its server, no
+    driver, login or password."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    if not host and "host=" in parts.query:  # a Unix socket: the folder stands for the server
+        host = parse_qs(parts.query).get("host", [""])[0]
+    return QCoreApplication.translate("MainWindow", "{0} on {1}").format(name, host) if host else name  # windows opened from File > Open stay alive here
 
 
 def ui_state() -> QSettings:
@@ -355,16 +372,27 @@ class MainWindow(QMainWindow):
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))
 
+    def database_place(self) -> str:
+        """Where the data is, in words: the file's path, or the database on its server (never
+        a connection URL)."""
+        path = self.services.db.path
+        if path is not None:
+            return self.tr("file {0}").format(str(path))
+        return server_place(str(self.services.db.url)) or self.tr("a database server")
+
     def about_text(self) -> str:
         status = self.services.maintenance.status()
         counts = status.counts
+        households, members = self._totals
         return self.tr(
             "<h3>{0} {1}</h3><p>The county workstation for the registered poor-household data.</p>"
-            "<p>Database: {2}<br>Schema revision: {3}<br>Households: {4} · Members: {5} · "
-            "Journal entries: {6}</p>").format(
-            APP_DISPLAY_NAME, __version__, status.url, status.revision or "-",
-            f"{counts.get('households', 0):,}", f"{counts.get('members', 0):,}",
-            f"{counts.get('changes', 0):,}")
+            "<p>Database: {2}<br>Schema revision: {3}</p>"
+            "<p>Households: {4} registered ({5} recorded, cancelled households included)<br>"
+            "Members: {6} current ({7} recorded, members who died or moved away included; "
+            "the status bar counts the current ones)<br>Journal entries: {8}</p>").format(
+            APP_DISPLAY_NAME, __version__, html.escape(self.database_place()), status.revision or "-",
+            f"{households:,}", f"{counts.get('households', 0):,}", f"{members:,}",
+            f"{counts.get('members', 0):,}", f"{counts.get('changes', 0):,}")
 
     def show_about(self) -> None:
         box = QMessageBox(self)
@@ -408,7 +436,7 @@ class MainWindow(QMainWindow):
     # ================================================================== loading
     def _title(self) -> str:
         path = self.services.db.path
-        name = path.name if path is not None else self.services.db.url
+        name = path.name if path is not None else server_place(str(self.services.db.url))
         return f"{name} — {APP_DISPLAY_NAME}"
 
     def _load_navigator(self) -> None:
@@ -432,8 +460,7 @@ class MainWindow(QMainWindow):
                 self.navigator.selectionModel().setCurrentIndex(
                     index, QItemSelectionModel.SelectionFlag.ClearAndSelect
                     | QItemSelectionModel.SelectionFlag.Rows)
-        path = self.services.db.path
-        self.db_label.setText(self.tr("Database: {0}").format(str(path) if path else self.services.db.url))
+        self.db_label.setText(self.tr("Database: {0}").format(self.database_place()))
         self._totals = (sum(c.households for c in counties), sum(c.members for c in counties))
 
     def _place_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -481,7 +508,7 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         shown = self.table_model.rowCount()
         households, members = self._totals
-        text = self.tr("{0} households shown · {1} households, {2} members in the database").format(
+        text = self.tr("{0} households shown · {1} households, {2} current members in the database").format(
             f"{shown:,}", f"{households:,}", f"{members:,}")
         selected = len(self.table.selectionModel().selectedRows())
         if selected > 1:
@@ -521,7 +548,7 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
         self.detail.show_detail(detail, codebook=self.services.db.codebook(),
                                 data_year=self.services.db.data_year, problems=problems,
-                                assessment=assessment)
+                                assessment=assessment, people=display_names(self.services))
         if field_key:
             self.detail.highlight(field_key, member_id)
         self.household_selected.emit(household_id)

@@ -39,6 +39,7 @@ from povdesk.services.printing import PrintResult, PrintSelection
 from povdesk.ui.application import lang_key
 from povdesk.ui.messages import error_text
 from povdesk.ui.pdf_preview import PdfPreview
+from povdesk.ui.people import display_names, person
 from povdesk.ui.tasks import Task, run_in_background
 
 TAB_CHOOSE, TAB_PREVIEW, TAB_FIND = 0, 1, 2
@@ -376,7 +377,7 @@ class PrintDialog(QDialog):
             self.found_text.clear()
             return
         text = self.tr("Printed in batch {0} on {1} (UTC) by {2}; form {3}, record version {4}.").format(
-            snap.batch_id, f"{snap.printed_at:%Y-%m-%d %H:%M}", snap.printed_by, snap.serial, snap.version)
+            snap.batch_id, f"{snap.printed_at:%Y-%m-%d %H:%M}", person(display_names(self.services), snap.printed_by), snap.serial, snap.version)
         if snap.changed_since:
             text += " " + self.tr("The record has changed since (now version {0}).").format(snap.current_version)
         else:

@@ -757,7 +757,7 @@
     </message>
     <message>
         <source>Warning</source>
-        <translation>提示</translation>
+        <translation>提醒</translation>
     </message>
     <message>
         <source>Severity</source>
@@ -1275,6 +1275,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>{0} on {1}</source>
+        <translation>{1} 上的 {0}</translation>
+    </message>
+    <message>
         <source>Search by name, ID number or household number</source>
         <translation>按姓名、证件号码或户编号查找</translation>
     </message>
@@ -1331,8 +1335,20 @@
         <translation>关于 povdesk(&amp;A)</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;{0} {1}&lt;/h3&gt;&lt;p&gt;The county workstation for the registered poor-household data.&lt;/p&gt;&lt;p&gt;Database: {2}&lt;br&gt;Schema revision: {3}&lt;br&gt;Households: {4} · Members: {5} · Journal entries: {6}&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;{0} {1}&lt;/h3&gt;&lt;p&gt;县级建档立卡贫困户数据工作站。&lt;/p&gt;&lt;p&gt;数据库：{2}&lt;br&gt;数据库结构版本：{3}&lt;br&gt;户数：{4} · 人数：{5} · 变更记录：{6} 条&lt;/p&gt;</translation>
+        <source>file {0}</source>
+        <translation>文件 {0}</translation>
+    </message>
+    <message>
+        <source>a database server</source>
+        <translation>数据库服务器</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;{0} {1}&lt;/h3&gt;&lt;p&gt;The county workstation for the registered poor-household data.&lt;/p&gt;&lt;p&gt;Database: {2}&lt;br&gt;Schema revision: {3}&lt;/p&gt;&lt;p&gt;Households: {4} registered ({5} recorded, cancelled households included)&lt;br&gt;Members: {6} current ({7} recorded, members who died or moved away included; the status bar counts the current ones)&lt;br&gt;Journal entries: {8}&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;{0} {1}&lt;/h3&gt;&lt;p&gt;县级建档立卡贫困户数据工作站。&lt;/p&gt;&lt;p&gt;数据库：{2}&lt;br&gt;数据库结构版本：{3}&lt;/p&gt;&lt;p&gt;户数：在册 {4} 户（共记录 {5} 户，含已销户）&lt;br&gt;人数：当前在册 {6} 人（共记录 {7} 人，含已死亡、迁出等减少人员；状态栏显示的是当前在册人数）&lt;br&gt;变更记录：{8} 条&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>{0} households shown · {1} households, {2} current members in the database</source>
+        <translation>列表 {0} 户 · 库内在册 {1} 户 {2} 人</translation>
     </message>
     <message>
         <source>About povdesk</source>
@@ -1353,10 +1369,6 @@
     <message>
         <source>Database: {0}</source>
         <translation>数据库：{0}</translation>
-    </message>
-    <message>
-        <source>{0} households shown · {1} households, {2} members in the database</source>
-        <translation>列表 {0} 户 · 库内共 {1} 户 {2} 人</translation>
     </message>
     <message>
         <source>{0} selected</source>
