@@ -223,6 +223,10 @@ class MainWindow(QMainWindow):
         from povdesk.ui.login import install_users
 
         install_users(self)
+        # --- settings (file menu: language, office, users and roles, pages others register) -----
+        from povdesk.ui.settings_dialog import install_settings
+
+        install_settings(self)
         # --- change requests (changes menu, detail's correction button, scan field) -----------
         from povdesk.ui.change_dialog import install_correction_actions
 

@@ -2274,6 +2274,81 @@
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Office and printing</source>
+        <translation>单位与打印</translation>
+    </message>
+    <message>
+        <source>Users and roles</source>
+        <translation>用户与角色</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>The window speaks the new language from the next start. Printed forms and exports are always in Chinese.</source>
+        <translation>下次启动时窗口改用新语言。打印的表格和导出文件始终为中文。</translation>
+    </message>
+    <message>
+        <source>Language of the window</source>
+        <translation>窗口语言</translation>
+    </message>
+    <message>
+        <source>(no county imported yet)</source>
+        <translation>（尚未导入县）</translation>
+    </message>
+    <message>
+        <source>The county comes from the imported roster; it changes with a new import.</source>
+        <translation>县取自导入的花名册，重新导入时随之变化。</translation>
+    </message>
+    <message>
+        <source>Partly mask ID numbers on printed forms</source>
+        <translation>打印表格上的身份证号部分隐藏</translation>
+    </message>
+    <message>
+        <source>the Documents folder</source>
+        <translation>“文档”文件夹</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>County</source>
+        <translation>县</translation>
+    </message>
+    <message>
+        <source>Printed forms</source>
+        <translation>打印表格</translation>
+    </message>
+    <message>
+        <source>Save printed PDFs in</source>
+        <translation>打印的 PDF 保存到</translation>
+    </message>
+    <message>
+        <source>Folder for printed forms</source>
+        <translation>打印表格的保存文件夹</translation>
+    </message>
+    <message>
+        <source>Only the director manages users and roles.</source>
+        <translation>只有签发人可以管理用户和角色。</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+</context>
+<context>
     <name>Tasks</name>
     <message>
         <source>Cancel</source>
