@@ -30,11 +30,12 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTreeView,
@@ -61,6 +63,8 @@ from povdesk.ui.people import display_names
 from povdesk.ui.tasks import run_in_background
 
 SEARCH_DELAY_MS = 250
+#: a docked panel taller than this at its smallest scrolls inside its dock
+DOCK_MIN_HEIGHT = 160
 MENU_KEYS = ("file", "data", "checks", "print", "changes", "view", "help")
 
 _windows: list[MainWindow] = []
@@ -95,6 +99,8 @@ class MainWindow(QMainWindow):
         self._docks: list[QDockWidget] = []
         self._first_load = True
         self._header_restored = False
+        self._state_restored = False  # a saved layout (docks, splitters) was put back
+        self._laid_out = False
         self._totals = (0, 0)  # households, members in the database (the navigator's load sets them)
 
         # ---------------------------------------------------------------- navigator
@@ -257,7 +263,17 @@ class MainWindow(QMainWindow):
         """Dock a feature's panel; its show/hide toggle goes into the View menu."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{widget.objectName() or len(self._docks)}")
-        dock.setWidget(widget)
+        if widget.minimumSizeHint().height() > DOCK_MIN_HEIGHT:
+            # a tall panel scrolls inside its dock rather than holding every docked panel (they
+            # share the dock's height when tabbed) taller than a 768-pixel screen can spare
+            scroll = QScrollArea()
+            scroll.setObjectName(f"scroll_{widget.objectName()}")
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(widget)
+            dock.setWidget(scroll)
+        else:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
         horizontal = area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
         # a docked panel starts modest, so the list and the detail keep most of the window
@@ -596,7 +612,7 @@ class MainWindow(QMainWindow):
             if not isinstance(value, QByteArray):
                 continue
             if widget is None:
-                self.restoreState(value)
+                self._state_restored = self.restoreState(value)
             else:
                 widget.restoreState(value)
                 if key == self._header_key():
@@ -610,6 +626,28 @@ class MainWindow(QMainWindow):
         s.setValue("main/rightSplitter", self.right_splitter.saveState())
         s.setValue(self._header_key(), self.table.horizontalHeader().saveState())
         s.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._laid_out:
+            self._laid_out = True
+            if not self._state_restored:
+                self.default_layout()
+
+    def default_layout(self) -> None:
+        """First start (nothing remembered): share the height so the list shows well over six rows
+        and the detail several, on a 1366x768 office screen as on a large one. The docked panels
+        get a quarter of the height, the places a fifth of the width."""
+        height, width = max(self.height(), 480), max(self.width(), 640)
+        bottom = [d for d in self._docks if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
+                  and not d.isFloating()]
+        if bottom:
+            self.resizeDocks(bottom, [max(150, min(int(height * 0.26), 340))] * len(bottom),
+                             Qt.Orientation.Vertical)
+        nav = max(220, min(int(width * 0.2), 360))
+        self.main_splitter.setSizes([nav, width - nav])
+        inner = max(self.right_splitter.height(), 300)
+        self.right_splitter.setSizes([int(inner * 0.45), inner - int(inner * 0.45)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

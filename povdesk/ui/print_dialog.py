@@ -408,4 +408,6 @@ def install_print_actions(window: Any) -> tuple[QAction, QAction]:
     find_action.triggered.connect(lambda: open_dialog(find=True))
     menu.addAction(print_action)
     menu.addAction(find_action)
+    find_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+    window.actions_by_name.update(print=print_action, find_form=find_action)
     return print_action, find_action

@@ -225,4 +225,5 @@ def install_settings(window: Any) -> QAction:
     menu = window.menus["file"]
     actions = menu.actions()
     menu.insertAction(actions[-2] if len(actions) >= 2 else None, action)  # above the Quit separator
+    window.actions_by_name["settings"] = action
     return action

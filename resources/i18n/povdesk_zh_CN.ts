@@ -1276,6 +1276,7 @@
     <name>MainWindow</name>
     <message>
         <source>{0} on {1}</source>
+        <extracomment>a docked panel taller than this at its smallest scrolls inside its dock</extracomment>
         <translation>{1} 上的 {0}</translation>
     </message>
     <message>
@@ -2235,6 +2236,13 @@
     <message>
         <source>Year settings…</source>
         <translation>年度设置…</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsView</name>
+    <message>
+        <source>No records</source>
+        <translation>无记录</translation>
     </message>
 </context>
 <context>
