@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -830,6 +830,9 @@ def install_import_actions(window: Any) -> tuple[QAction, QAction]:
     menu.addSeparator()
     menu.addAction(import_action)
     menu.addAction(export_action)
+    import_action.setShortcut(QKeySequence("Ctrl+I"))
+    export_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+    window.actions_by_name.update(import_roster=import_action, export_roster=export_action)
     return import_action, export_action
 
 

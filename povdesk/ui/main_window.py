@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from PySide6.QtCore import (
@@ -202,6 +202,8 @@ class MainWindow(QMainWindow):
 
         self._load_navigator()  # before the features, which reuse the tree through places()
         self._wire_features()
+        self._arrange_keys()
+        self._one_menu_each()
         self._hide_empty_menus()
         self.setWindowTitle(self._title())
         self.resize(1440, 900)
@@ -256,6 +258,10 @@ class MainWindow(QMainWindow):
         from povdesk.ui.package_history import install_package_actions
 
         install_package_actions(self)
+        # --- help (user guide, keyboard shortcuts) ----------------------------------------------
+        from povdesk.ui.help import install_help
+
+        install_help(self)
 
     # ================================================================== public API
     def add_dock(self, widget: QWidget, title: str,
@@ -387,6 +393,27 @@ class MainWindow(QMainWindow):
         about_action.triggered.connect(self.show_about)
         self.menus["help"].addAction(about_action)
         self.actions_by_name["about"] = about_action
+
+    #: keys for the frequent actions that their feature left without one (name in actions_by_name)
+    EXTRA_KEYS: ClassVar[dict[str, str]] = {"year_settings": "Ctrl+Shift+Y", "problems": "Ctrl+Shift+L"}
+
+    def _arrange_keys(self) -> None:
+        """Give the frequent actions their keys (Help > Keyboard shortcuts lists them all)."""
+        dock = getattr(self, "problems_dock", None)
+        if dock is not None:
+            self.actions_by_name.setdefault("problems", dock.toggleViewAction())
+        for name, keys in self.EXTRA_KEYS.items():
+            action = self.actions_by_name.get(name)
+            if action is not None and action.shortcut().isEmpty():
+                action.setShortcut(QKeySequence(keys))
+
+    def _one_menu_each(self) -> None:
+        """A panel toggled from its feature's menu (Checks > Problems) is not listed again in View."""
+        view = self.menus["view"]
+        elsewhere = {id(a) for key, menu in self.menus.items() if key != "view" for a in menu.actions()}
+        for action in view.actions():
+            if id(action) in elsewhere:
+                view.removeAction(action)
 
     def _hide_empty_menus(self) -> None:
         for menu in self.menus.values():
@@ -644,7 +671,11 @@ class MainWindow(QMainWindow):
         if bottom:
             self.resizeDocks(bottom, [max(150, min(int(height * 0.26), 340))] * len(bottom),
                              Qt.Orientation.Vertical)
-        nav = max(220, min(int(width * 0.2), 360))
+        # the places: their names and the count columns in full, at most a third of the width
+        header = self.navigator.header()
+        counts = sum(header.sectionSizeHint(c) for c in range(1, self.navigator_model.columnCount()))
+        names = self.navigator.fontMetrics().horizontalAdvance("某某某某某某乡") + 48
+        nav = max(220, min(counts + names + 20, int(width * 0.33)))
         self.main_splitter.setSizes([nav, width - nav])
         inner = max(self.right_splitter.height(), 300)
         self.right_splitter.setSizes([int(inner * 0.45), inner - int(inner * 0.45)])

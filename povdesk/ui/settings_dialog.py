@@ -113,7 +113,9 @@ class SettingsDialog(QDialog):
         self.pages.setCurrentRow(self.page_keys.index(key))
 
     def page(self, key: str) -> QWidget:
-        return self.stack.widget(self.page_keys.index(key))
+        page = self.stack.widget(self.page_keys.index(key))
+        assert page is not None  # every key listed has its page
+        return page
 
     def _is_director(self) -> bool:
         try:

@@ -104,7 +104,7 @@
         <translation>信息更正</translation>
     </message>
     <message>
-        <source>Scan the form&apos;s QR code or type PD1-…</source>
+        <source>Scan the form's QR code or type PD1-…</source>
         <translation>扫描表单二维码或输入 PD1-…</translation>
     </message>
     <message>
@@ -207,7 +207,7 @@
         <translation>更正本户信息(&amp;C)…</translation>
     </message>
     <message>
-        <source>Scan a form&apos;s QR code or type PD1-…</source>
+        <source>Scan a form's QR code or type PD1-…</source>
         <translation>扫描表单二维码或输入 PD1-…</translation>
     </message>
     <message>
@@ -326,7 +326,7 @@
         <translation>备注：{0}</translation>
     </message>
     <message>
-        <source>Reviewer&apos;s comment: {0}</source>
+        <source>Reviewer's comment: {0}</source>
         <translation>审核意见：{0}</translation>
     </message>
     <message>
@@ -402,7 +402,7 @@
         <translation>未处理问题：暂无（审核通过后建户）</translation>
     </message>
     <message>
-        <source>Open problems: a village&apos;s request, of no household</source>
+        <source>Open problems: a village's request, of no household</source>
         <translation>未处理问题：村级申请，不属于某一户</translation>
     </message>
     <message>
@@ -465,7 +465,7 @@
     <name>EvidenceBox</name>
     <message>
         <source>Evidence</source>
-        <extracomment>a file&apos;s id in a list row (stored files), or its position in the pending list (not yet stored)</extracomment>
+        <extracomment>a file's id in a list row (stored files), or its position in the pending list (not yet stored)</extracomment>
         <translation>证明材料</translation>
     </message>
     <message>
@@ -595,6 +595,28 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>GuideDialog</name>
+    <message>
+        <source>User guide</source>
+        <translation>用户手册</translation>
+    </message>
+    <message>
+        <source>The user guide (docs/用户手册.md) is not installed.</source>
+        <translation>未安装用户手册（docs/用户手册.md）。</translation>
+    </message>
+</context>
+<context>
+    <name>Help</name>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>用户手册(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>快捷键(&amp;K)</translation>
     </message>
 </context>
 <context>
@@ -784,7 +806,7 @@
     <name>HouseholdTableModel</name>
     <message>
         <source>Household size says {0}, but {1} current members are listed</source>
-        <extracomment>(row attribute, field key, service sort key or None, numeric): the columns of the household list, `groups.HOUSEHOLD_LIST`; the service sorts by each column&apos;s name.</extracomment>
+        <extracomment>(row attribute, field key, service sort key or None, numeric): the columns of the household list, `groups.HOUSEHOLD_LIST`; the service sorts by each column's name.</extracomment>
         <translation>家庭人口数为 {0}，但在册成员为 {1} 人</translation>
     </message>
     <message>
@@ -1248,7 +1270,7 @@
     <name>LoginDialog</name>
     <message>
         <source>Log in to povdesk</source>
-        <extracomment>the demo county&apos;s meta key (`povdesk.demo.service.META_KEY`): its login dialog names the demo users</extracomment>
+        <extracomment>the demo county's meta key (`povdesk.demo.service.META_KEY`): its login dialog names the demo users</extracomment>
         <translation>登录 povdesk</translation>
     </message>
     <message>
@@ -1337,6 +1359,7 @@
     </message>
     <message>
         <source>file {0}</source>
+        <extracomment>keys for the frequent actions that their feature left without one (name in actions_by_name)</extracomment>
         <translation>文件 {0}</translation>
     </message>
     <message>
@@ -1380,7 +1403,7 @@
     <name>MemberTable</name>
     <message>
         <source>A valid ID number</source>
-        <extracomment>what a newly identified household (not exited, never returned) has no use for the household fields a new household&apos;s dialog asks for (the rest come from its members) the member columns: every editable member field, in the dictionary&apos;s order filled from a valid ID number, so not marked required in the table</extracomment>
+        <extracomment>what a newly identified household (not exited, never returned) has no use for the household fields a new household's dialog asks for (the rest come from its members) the member columns: every editable member field, in the dictionary's order filled from a valid ID number, so not marked required in the table</extracomment>
         <translation>身份证号码有效</translation>
     </message>
     <message>
@@ -1450,7 +1473,7 @@
         <translation>变更包包含该月已签发、且尚未报送过的全部变更申请。</translation>
     </message>
     <message>
-        <source>Only the director exports the monthly package: it is signed with the office key, which the director&apos;s password protects. You are logged in as {0} ({1}); you can look at what the package would hold.</source>
+        <source>Only the director exports the monthly package: it is signed with the office key, which the director's password protects. You are logged in as {0} ({1}); you can look at what the package would hold.</source>
         <translation>只有签发人可以导出月度变更包：变更包用县办公室密钥签名，该密钥由签发人的密码保护。您当前登录为 {0}（{1}），只能查看变更包将包含的内容。</translation>
     </message>
     <message>
@@ -1556,11 +1579,11 @@
         <translation>行政村</translation>
     </message>
     <message>
-        <source>Household (head&apos;s name and number, size, status and first year come from the members and the data year)</source>
+        <source>Household (head's name and number, size, status and first year come from the members and the data year)</source>
         <translation>户信息（户主姓名及证件号码、家庭人口数、脱贫状态、首次识别年度由成员和数据年度生成）</translation>
     </message>
     <message>
-        <source>blank: the village&apos;s next free number</source>
+        <source>blank: the village's next free number</source>
         <translation>留空：自动分配本村下一个户编号</translation>
     </message>
     <message>
@@ -1595,7 +1618,7 @@
         <translation>县办公室签名密钥</translation>
     </message>
     <message>
-        <source>The province checks the signature of every monthly package with this public key. Give it to the province once, and read the fingerprint to them over the telephone so that they know the key is this office&apos;s.</source>
+        <source>The province checks the signature of every monthly package with this public key. Give it to the province once, and read the fingerprint to them over the telephone so that they know the key is this office's.</source>
         <translation>省里用此公钥核验每个月度变更包的签名。请将公钥交给省里一次，并通过电话向省里念一遍指纹，以确认该公钥确属本县办公室。</translation>
     </message>
     <message>
@@ -1725,7 +1748,7 @@
         <translation>导入省级反馈…</translation>
     </message>
     <message>
-        <source>The province&apos;s answer to the packages sent (.xlsx or .json): accepted changes are marked, each rejected one comes back to its maker as a returned request</source>
+        <source>The province's answer to the packages sent (.xlsx or .json): accepted changes are marked, each rejected one comes back to its maker as a returned request</source>
         <translation>省级对已上报变更包的审核结果（.xlsx 或 .json）：通过的变更予以标记，退回的变更作为“已退回”申请回到其申请人</translation>
     </message>
     <message>
@@ -1757,7 +1780,7 @@
         <translation>正在核验 {0}…</translation>
     </message>
     <message>
-        <source>The province&apos;s feedback</source>
+        <source>The province's feedback</source>
         <translation>省级反馈</translation>
     </message>
     <message>
@@ -1769,7 +1792,7 @@
         <translation>{0}：没有新内容，其中的审核结果均已记录。</translation>
     </message>
     <message>
-        <source>{0}: {1} accepted, {2} rejected; each rejected change is back in its maker&apos;s queue as a returned request.</source>
+        <source>{0}: {1} accepted, {2} rejected; each rejected change is back in its maker's queue as a returned request.</source>
         <translation>{0}：通过 {1} 条，退回 {2} 条；每条退回的变更已作为“已退回”申请回到其申请人的待办中。</translation>
     </message>
     <message>
@@ -1819,7 +1842,7 @@
         <translation>缩小</translation>
     </message>
     <message>
-        <source>The PDF preview needs Qt&apos;s PDF module (package pyside6-pdf). Open the file in a PDF viewer instead.</source>
+        <source>The PDF preview needs Qt's PDF module (package pyside6-pdf). Open the file in a PDF viewer instead.</source>
         <translation>PDF 预览需要 Qt 的 PDF 模块（软件包 pyside6-pdf）。请改用 PDF 阅读器打开文件。</translation>
     </message>
     <message>
@@ -2249,7 +2272,7 @@
     <name>RequestTableModel</name>
     <message>
         <source>No.</source>
-        <extracomment>the types whose requests the window edits (a dialog each; see ui.adjust_dialog.DIALOG_TYPES) the village exit&apos;s one field (not a data-dictionary key)</extracomment>
+        <extracomment>the types whose requests the window edits (a dialog each; see ui.adjust_dialog.DIALOG_TYPES) the village exit's one field (not a data-dictionary key)</extracomment>
         <translation>编号</translation>
     </message>
     <message>
@@ -2277,7 +2300,7 @@
         <translation>原因</translation>
     </message>
     <message>
-        <source>Reviewer&apos;s comment: {0}</source>
+        <source>Reviewer's comment: {0}</source>
         <translation>审核意见：{0}</translation>
     </message>
 </context>
@@ -2357,6 +2380,29 @@
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Menu</source>
+        <translation>菜单</translation>
+    </message>
+    <message>
+        <source>In lists and tables: arrow keys move, Enter opens, Ctrl+A selects all, Ctrl+C copies.</source>
+        <translation>在列表和表格中：方向键移动，回车打开，Ctrl+A 全选，Ctrl+C 复制。</translation>
+    </message>
+</context>
+<context>
     <name>Tasks</name>
     <message>
         <source>Cancel</source>
@@ -2429,11 +2475,11 @@
         <translation>未核验签名：县办公室尚无密钥。</translation>
     </message>
     <message>
-        <source>The file is not the one exported: its SHA-256 differs from the history&apos;s ({0}…).</source>
+        <source>The file is not the one exported: its SHA-256 differs from the history's ({0}…).</source>
         <translation>该文件不是导出时的文件：其 SHA-256 与记录（{0}…）不符。</translation>
     </message>
     <message>
-        <source>The package is intact: the signature is the office&apos;s, and every file has its listed size and SHA-256.</source>
+        <source>The package is intact: the signature is the office's, and every file has its listed size and SHA-256.</source>
         <translation>变更包完好：签名属本县办公室，每个文件的大小和 SHA-256 均与清单相符。</translation>
     </message>
     <message>
@@ -2658,7 +2704,7 @@
         <translation>来源与可信度</translation>
     </message>
     <message>
-        <source>Empty: 1 September of the year (the school year&apos;s start)</source>
+        <source>Empty: 1 September of the year (the school year's start)</source>
         <translation>留空：当年 9 月 1 日（学年开始）</translation>
     </message>
     <message>
@@ -2678,7 +2724,7 @@
         <translation>贫困发生率不高于此值的贫困村方可退出</translation>
     </message>
     <message>
-        <source>How sure each source is: [H] high (an official notice, or several sources agree), [M] medium (one good source), [L] low: an estimate, check it against the province&apos;s notice. Run the checks again after a change.</source>
+        <source>How sure each source is: [H] high (an official notice, or several sources agree), [M] medium (one good source), [L] low: an estimate, check it against the province's notice. Run the checks again after a change.</source>
         <translation>来源可信度：[H] 高（官方通知，或多个来源一致）；[M] 中（一个可靠来源）；[L] 低：为估计值，请对照省里的通知核实。修改后请重新运行检查。</translation>
     </message>
 </context>
