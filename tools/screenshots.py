@@ -98,6 +98,8 @@ def shoot(name: str, db_path: Path, out: Path) -> None:
     from povdesk.ui.tasks import wait_for_tasks
 
     app = create_application([], language=language)
+    # each shot starts from the first-start layout, not the one the previous shot's window saved
+    (Path(os.environ["POVDESK_DATA_DIR"]) / "ui-state.ini").unlink(missing_ok=True)
     services = Services(db=Database.open(db_path, user="clerk"))
     window = MainWindow(services=services)
     window.resize(width, height)
