@@ -81,6 +81,8 @@ class Settings:
     database: str = ""
     user: str = ""  # the operator's login name; empty = the OS user
     mask_id_on_print: bool = False
+    #: where the print dialog saves its PDFs; empty = the user's Documents folder
+    print_folder: str = ""
     demo_households: int = 2000
     demo_seed: int = 2019
     #: how long a job waits for another job's (or another desk's) write lock before it is refused

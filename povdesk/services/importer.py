@@ -136,6 +136,14 @@ class ImportResult:
     run_id: int | None = None
     #: values read but changed on the way, and repeated rows imported once: imported, but said
     notices: tuple[ImportIssue, ...] = ()
+    #: the households this import added or changed (an import, not a dry run): what to re-check
+    household_ids: tuple[int, ...] = ()
+
+    @property
+    def identity_changes(self) -> tuple[FieldChange, ...]:
+        """Changed ID numbers of members already held: a change of who the person is, for a
+        reviewer to confirm, said apart from the ordinary field changes."""
+        return tuple(c for c in self.changes if c.field_key == IDENTITY_FIELD and c.old not in (None, ""))
 
     @property
     def unknown_columns(self) -> tuple[str, ...]:
@@ -201,6 +209,8 @@ class ImportResult:
             "notices": [_issue_json(n, lang) for n in self.notices],
             "changes": [{"household_no": c.household_no, "member": c.member, "field": c.field_key,
                          "old": c.old, "new": c.new} for c in self.changes],
+            "identity_changes": [{"household_no": c.household_no, "member": c.member, "old": c.old,
+                                  "new": c.new} for c in self.identity_changes],
             "members_missing": [{"household_no": m.household_no, "name": m.name,
                                  "id_number": m.id_number} for m in self.missing_members],
             "places_created": [{"level": p.level, "name": p.name, "code": p.code,
@@ -208,6 +218,10 @@ class ImportResult:
             "unknown_columns": list(self.unknown_columns),
             "run_id": self.run_id,
         }
+
+
+#: the field whose change is a change of identity, not an ordinary correction
+IDENTITY_FIELD = "member.id_number"
 
 
 def _issue_json(e: ImportIssue, lang: str) -> dict[str, Any]:
@@ -768,6 +782,7 @@ class _Plan:
             ids = {no: hid for hid, no in conn.execute(select(Household.id, Household.household_no))
                    if no in numbers}
             keyed.update(ids.values())
+            self.new_ids = sorted(ids.values())
             mcols = self._member_columns()
             members: list[tuple[Any, ...]] = []
             yearly: dict[Entity, list[tuple[Any, ...]]] = {Entity.INCOME: [], Entity.CONDITIONS: []}
@@ -926,7 +941,8 @@ class _Plan:
             fields_changed=counts["fields_changed"], households_skipped=tuple(self.skipped),
             errors=errors, changes=tuple(self.changes), missing_members=tuple(self.missing),
             places_created=places, columns=hmap.columns, run_id=getattr(self, "run_id", None),
-            notices=notices)
+            notices=notices, household_ids=() if dry_run else tuple(
+                sorted({*self.changed_households, *getattr(self, "new_ids", ())})))
 
 
 def _export_rows(s: Session, year: int) -> Iterator[dict[str, Any]]:

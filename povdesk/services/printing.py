@@ -261,6 +261,33 @@ class PrintService:
             mask_ids = (self.settings or Settings.load()).mask_id_on_print
         return FormOptions(settings=self.year_settings.get(self.db.data_year), mask_ids=mask_ids)
 
+    def estimate_pages(self, ids: Sequence[int], *, sample: int = 12) -> int:
+        """About how many pages a run over `ids` prints: the forms of an even sample of at most
+        `sample` households laid out (nothing drawn), scaled up, plus one cover page per village
+        and per 35 of its households. Said before a run starts; the run reports the exact count."""
+        if not ids:
+            return 0
+        from povdesk.reports import form_pdf  # reportlab: loaded when printing
+
+        step = max(1, len(ids) // sample)
+        picked = list(ids)[::step][:sample]
+        details = self.details(picked)
+        problems = self.open_problems(picked)
+        opts = self.form_options()
+        books = self.db.codebook()
+        form_pages = [len(form_pdf.paginate(build_form(d, problems=problems.get(d.household.id, ()),
+                                                       books=books, opts=opts, batch_id=0,
+                                                       serial=form_serial(0, n))))
+                      for n, d in enumerate(details, start=1)]
+        per_form = sum(form_pages) / len(form_pages) if form_pages else 1.0
+        per_village: dict[int, int] = {}
+        with self.db.reading() as s:
+            for chunk in _chunks(list(ids), 500):
+                for (village_id,) in s.execute(select(Household.village_id).where(Household.id.in_(chunk))):
+                    per_village[village_id] = per_village.get(village_id, 0) + 1
+        covers = sum(math.ceil(n / 35) for n in per_village.values())
+        return round(per_form * len(ids)) + covers
+
     # ------------------------------------------------------------------ a print run
     def print_batch(self, selection: PrintSelection, *, pdf: str | Path, xlsx: str | Path | None = None,
                     mask_ids: bool | None = None, progress: Progress | None = None,

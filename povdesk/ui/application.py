@@ -87,9 +87,11 @@ def set_language(app: QCoreApplication, language: str) -> bool:
         return True
     QLocale.setDefault(QLocale(language))
     loaded = False
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    # Qt's own texts (file dialogs' "Look in:", standard buttons): Qt's folder, or a bundle's copy
+    qt_dirs = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+               *(str(d / "translations") for d in resource_dirs())]
     qtbase = QTranslator(app)
-    if qtbase.load(f"qtbase_{language}", qt_dir):
+    if any(qtbase.load(f"qtbase_{language}", folder) for folder in qt_dirs):
         app.installTranslator(qtbase)
         _translators.append(qtbase)
     own = QTranslator(app)

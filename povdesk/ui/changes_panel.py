@@ -48,6 +48,7 @@ from povdesk.ui.application import lang_key
 from povdesk.ui.evidence import EvidenceList
 from povdesk.ui.household_detail import _journal_texts
 from povdesk.ui.messages import error_text, show_error, show_info
+from povdesk.ui.people import display_names, person
 from povdesk.ui.table_models import ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -375,7 +376,8 @@ class ChangesPanel(QWidget):
         kind = cr.TYPES[record.type].label(lang) if record.type in cr.TYPES else record.type
         self.title.setText(f"#{record.id}  {kind}  ·  {place_of(record)}  ·  "
                            f"{cr.status_label(record.status, lang)}")
-        lines = [self.tr("Made by {0} on {1}").format(record.maker, _local(record.created_at))]
+        lines = [self.tr("Made by {0} on {1}").format(person(display_names(self.services), record.maker),
+                                                      _local(record.created_at))]
         if record.reason:
             lines.append(self.tr("Reason: {0}").format(record.reason))
         if record.note:

@@ -6,7 +6,7 @@ so they are not tr()'d); only the window's own words go through Qt translation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +18,12 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -42,6 +43,7 @@ from povdesk.domain.dictionary import Entity, FieldType
 from povdesk.domain.journal import event_label, source_label
 from povdesk.domain.records import HouseholdDetail, ProblemRecord
 from povdesk.ui.application import lang_key
+from povdesk.ui.people import person
 from povdesk.ui.table_models import ReadOnlyTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -69,38 +71,71 @@ def _cell(text: Any, numeric: bool = False, colour: QColor | None = None, toolti
 
 
 class FieldRowsModel(ReadOnlyTableModel):
-    """One field per row (label first), one value column per record or year."""
+    """One field per row (label first), one value column per record or year.
 
-    def __init__(self, *, parent: QObject | None = None) -> None:
+    `pairs=2` (one value column only): the fields run down two columns of field/value pairs, the
+    first half on the left, so a wide pane is used rather than a long, narrow list."""
+
+    def __init__(self, *, parent: QObject | None = None, pairs: int = 1) -> None:
         super().__init__(parent=parent)
         self._rows: list[tuple[str, str | None, list[Cell]]] = []  # label, field key, cells
         self._highlight: str | None = None
+        self._pairs = pairs
+        self._shown_pairs = 1
 
     def set_content(self, headers: Sequence[str], rows: Sequence[tuple[str, str | None, Sequence[Cell]]]) -> None:
         self.beginResetModel()
-        self.set_headers(headers)
+        self._shown_pairs = self._pairs if len(headers) == 2 and len(rows) > 1 else 1
+        self.set_headers(list(headers) * self._shown_pairs)
         self._rows = [(label, key, list(cells)) for label, key, cells in rows]
         self._highlight = None
         self.endResetModel()
 
+    def _depth(self) -> int:
+        """Display rows: the fields of one pair column."""
+        return -(-len(self._rows) // self._shown_pairs)
+
+    def _item(self, row: int, col: int) -> tuple[int, int]:
+        """(field index, column inside its pair) of a display cell; the index may be past the end."""
+        width = self.columnCount() // self._shown_pairs if self._shown_pairs > 1 else self.columnCount()
+        if self._shown_pairs == 1:
+            return row, col
+        return row + (col // width) * self._depth(), col % width
+
+    def items(self) -> dict[str, str]:
+        """Label -> first value of every field, whatever the layout (for tests and copying)."""
+        return {label: (cells[0].text if cells else "") for label, _key, cells in self._rows}
+
     def row_of_key(self, key: str) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r[1] == key), None)
+        i = next((i for i, r in enumerate(self._rows) if r[1] == key), None)
+        return None if i is None else i % self._depth()
+
+    def index_of_key(self, key: str) -> QModelIndex:
+        """The value cell of `key` (invalid when not shown)."""
+        i = next((i for i, r in enumerate(self._rows) if r[1] == key), None)
+        if i is None:
+            return QModelIndex()
+        pair = i // self._depth()
+        width = self.columnCount() // self._shown_pairs
+        return self.index(i % self._depth(), pair * width + min(1, width - 1))
 
     def set_highlight(self, key: str | None, row_id: Any = None) -> int | None:
         """Mark the row of `key` (`row_id` is for record tables); returns that row."""
         self._highlight = key
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
         return self.row_of_key(key) if key else None
 
     def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._depth()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        label, key, cells = self._rows[index.row()]
-        col = index.column()
+        item, col = self._item(index.row(), index.column())
+        if item >= len(self._rows):
+            return None  # the right column of pairs is one shorter
+        label, key, cells = self._rows[item]
         cell = cells[col - 1] if 0 < col <= len(cells) else None
         if role == Qt.ItemDataRole.DisplayRole:
             return label if col == 0 else (cell.text if cell else "")
@@ -208,8 +243,29 @@ class RecordTableModel(ReadOnlyTableModel):
         return super().headerData(section, orientation, role)
 
 
+class RecordsView(QTableView):
+    """A table that says "No records" when it has none, rather than showing bare headings."""
+
+    def empty_text(self) -> str:
+        """What the empty table says ("" while it has rows or no headings yet)."""
+        model = self.model()
+        if model is not None and model.rowCount() == 0 and model.columnCount() > 0:
+            return self.tr("No records")
+        return ""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        text = self.empty_text()
+        if text:
+            painter = QPainter(self.viewport())
+            painter.setPen(MUTED)
+            painter.drawText(self.viewport().rect().adjusted(0, 12, 0, 0),
+                             int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), text)
+            painter.end()
+
+
 def _table(model: ReadOnlyTableModel, *, object_name: str, stretch_last: bool = True) -> QTableView:
-    view = QTableView()
+    view = RecordsView()
     view.setObjectName(object_name)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -254,7 +310,7 @@ class HouseholdDetailView(QWidget):
         self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle.setStyleSheet("color: #555;")
 
-        self.facts_model = FieldRowsModel(parent=self)
+        self.facts_model = FieldRowsModel(parent=self, pairs=2)
         self.members_model = RecordTableModel(parent=self)
         self.income_model = FieldRowsModel(parent=self)
         self.assurance_model = RecordTableModel(parent=self)
@@ -352,12 +408,14 @@ class HouseholdDetailView(QWidget):
 
     def show_detail(self, detail: HouseholdDetail, *, codebook: CodeBook, data_year: int,
                     problems: list[ProblemRecord] | None = None,
-                    assessment: Assessment | None = None) -> None:
+                    assessment: Assessment | None = None,
+                    people: Mapping[str, str] | None = None) -> None:
         """Fill the tabs; `assessment` (RegistryService.assessment) is what the 两不愁三保障 box
         shows, judged against the office's year settings."""
         self.detail = detail
         self.problems = problems
         self.assessment = assessment
+        self.people = dict(people or {})  # login -> display name: the History tab names people
         self._highlighted = self._highlighted_member = None
         lang = lang_key()
         h = detail.household
@@ -382,12 +440,16 @@ class HouseholdDetailView(QWidget):
         for view in (self.members_view, self.cadres_view, self.measures_view, self.history_view,
                      self.problems_view):
             self._fit_columns(view)
-        for view in (self.facts_view, self.income_view, self.conditions_view):
+        facts_header = self.facts_view.horizontalHeader()
+        for col in range(self.facts_model.columnCount()):  # labels as wide as they are, values share the rest
+            facts_header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col % 2
+                                              else QHeaderView.ResizeMode.ResizeToContents)
+        for view in (self.income_view, self.conditions_view):
             view.resizeColumnToContents(0)
             for col in range(1, view.model().columnCount()):
                 view.resizeColumnToContents(col)
                 width = view.columnWidth(col)
-                view.setColumnWidth(col, max(240 if view is self.facts_view else 130, min(width + 16, 420)))
+                view.setColumnWidth(col, max(130, min(width + 16, 420)))
         for col in (0, 1):
             self.assurance_view.resizeColumnToContents(col)
         self.stack.setCurrentIndex(1)
@@ -435,6 +497,10 @@ class HouseholdDetailView(QWidget):
         self.members_model.set_content([f.label(lang) for f in fields], [f.key for f in fields], rows,
                                        [m.id for m in d.members], muted,
                                        row_labels=[m["name"] or "" for m in d.members])
+        # the names stand in the row headings, which stay in view: the name column would repeat them
+        name_col = self.members_model.column_of_key("member.name")
+        for col in range(self.members_model.columnCount()):
+            self.members_view.setColumnHidden(col, col == name_col)
 
     def _fill_years(self, model: FieldRowsModel, entity: Entity, rows_by_year: Sequence[Any], data_year: int,
                     books: CodeBook, lang: str) -> None:
@@ -500,7 +566,7 @@ class HouseholdDetailView(QWidget):
         for c in d.history:
             label, old, new = _journal_texts(c.field, c.old_value, c.new_value, books, lang)
             who = names.get(c.member_id) if c.member_id else None
-            rows.append([_cell(c.at.strftime("%Y-%m-%d %H:%M") if c.at else ""), _cell(c.user),
+            rows.append([_cell(c.at.strftime("%Y-%m-%d %H:%M") if c.at else ""), _cell(person(self.people, c.user), tooltip=c.user),
                          _cell(source_label(c.source, lang)), _cell(f"{label}（{who}）" if who else label,
                                                                     tooltip=c.field),
                          _cell(old), _cell(new), _cell(c.reason or "")])
@@ -566,7 +632,7 @@ class HouseholdDetailView(QWidget):
                 continue
             self.tabs.setCurrentIndex(tab)
             if isinstance(model, FieldRowsModel):
-                index = model.index(where, min(1, model.columnCount() - 1))
+                index = model.index_of_key(field_key)
             else:
                 row = model.highlighted_row() if isinstance(model, RecordTableModel) else None
                 index = model.index(row or 0, where) if model.rowCount() else QModelIndex()

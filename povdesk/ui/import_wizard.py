@@ -7,7 +7,7 @@ runs on the single writer thread and can be cancelled, which leaves the database
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -15,10 +15,11 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
+    QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -39,11 +41,23 @@ from PySide6.QtWidgets import (
 )
 
 from povdesk.domain import dictionary as dd
+from povdesk.domain import values
+from povdesk.domain.codelists import CodeBook
+from povdesk.domain.dictionary import FieldType
 from povdesk.errors import PovdeskError
 from povdesk.services.facade import Services
-from povdesk.services.importer import HeaderPreview, ImportIssue, ImportResult
+from povdesk.services.importer import (
+    IDENTITY_FIELD,
+    FieldChange,
+    HeaderPreview,
+    ImportIssue,
+    ImportResult,
+)
 from povdesk.ui.messages import error_text, show_error, ui_language
 from povdesk.ui.tasks import Task, run_in_background
+
+if TYPE_CHECKING:
+    from povdesk.services.checks import CheckRunResult
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -210,6 +224,163 @@ class IssueModel(QAbstractTableModel):
         return (e.row, e.column or "", e.household_no or "", e.message(ui_language()))[index.column()]
 
 
+class ChangeModel(QAbstractTableModel):
+    """Every field an import changes: household, member, field, old value -> new value. A changed
+    ID number (a change of who the person is) is marked."""
+
+    HEADERS = (QT_TRANSLATE_NOOP("ImportWizard", "Household"), QT_TRANSLATE_NOOP("ImportWizard", "Member"),
+               QT_TRANSLATE_NOOP("ImportWizard", "Field"), QT_TRANSLATE_NOOP("ImportWizard", "Old value"),
+               QT_TRANSLATE_NOOP("ImportWizard", "New value"))
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._changes: list[FieldChange] = []
+        self._codebook: CodeBook | None = None
+
+    def set_changes(self, changes: tuple[FieldChange, ...] | list[FieldChange],
+                    codebook: CodeBook | None = None) -> None:
+        self.beginResetModel()
+        self._changes = list(changes)
+        self._codebook = codebook
+        self.endResetModel()
+
+    def _value(self, key: str, value: str | None) -> str:
+        """A code as its label (彝族, not 07); other values as the file and the registry hold them."""
+        if value in (None, ""):
+            return QCoreApplication.translate("ImportWizard", "(empty)")
+        try:
+            f = dd.field(key)
+        except KeyError:
+            return str(value)
+        if f.type in (FieldType.CODE, FieldType.CODES):
+            return values.display(f, value, ui_language(), self._codebook) or str(value)
+        return str(value)
+
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._changes)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else 5
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+    @staticmethod
+    def _field(key: str) -> str:
+        try:
+            return dd.field(key).label(ui_language())
+        except KeyError:  # a journal event (a member added), not a field
+            return QCoreApplication.translate("ImportWizard", "member added") if key.startswith("member") else key
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._changes):
+            return None
+        c = self._changes[index.row()]
+        identity = c.field_key == IDENTITY_FIELD and c.old not in (None, "")
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.ToolTipRole and identity:
+                return QCoreApplication.translate("ImportWizard", "A changed ID number is a change of identity: "
+                                                  "a reviewer should confirm it.")
+            col = index.column()
+            if col == 3:
+                return self._value(c.field_key, c.old)
+            if col == 4:
+                return self._value(c.field_key, c.new)
+            return (c.household_no, c.member or "", self._field(c.field_key))[col]
+        if role == Qt.ItemDataRole.BackgroundRole and identity:
+            return QBrush(QColor("#fde7e9"))
+        return None
+
+
+class ChangeList(QWidget):
+    """The changes of a dry run or an import, with a filter (any column) and a count."""
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ChangeModel(parent=self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter = QLineEdit()
+        self.filter.setObjectName("changeFilter")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setPlaceholderText(QCoreApplication.translate(
+            "ImportWizard", "Filter by household number, name, field or value"))
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QTableView()
+        self.view.setObjectName("changeView")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.setWordWrap(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.verticalHeader().setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view, 1)
+
+    def set_changes(self, changes: tuple[FieldChange, ...], codebook: CodeBook | None = None) -> None:
+        self.model.set_changes(changes, codebook)
+        self.view.resizeColumnsToContents()
+
+    def shown(self) -> int:
+        return self.proxy.rowCount()
+
+
+def _identity_text(result: ImportResult) -> str:
+    n = len(result.identity_changes)
+    if not n:
+        return ""
+    if result.dry_run:
+        return QCoreApplication.translate("ImportWizard", "{0} ID numbers will change. A changed ID number is a change "
+                                          "of identity, not a correction: have a reviewer confirm each one.").format(n)
+    return QCoreApplication.translate("ImportWizard", "{0} ID numbers changed. A changed ID number is a change of "
+                                      "identity, not a correction: have a reviewer confirm each one.").format(n)
+
+
+class ResultTabs(QTabWidget):
+    """Changes, identity changes (marked) and the file's errors and notices, each in a tab."""
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.changes = ChangeList()
+        self.identity = ChangeList()
+        self.identity.setObjectName("identityChanges")
+        self.issues = IssueModel(parent=self)
+        self.issue_view = QTableView()
+        self.issue_view.setObjectName("issueView")
+        self.issue_view.setModel(self.issues)
+        self.issue_view.horizontalHeader().setStretchLastSection(True)
+        self.issue_view.verticalHeader().setVisible(False)
+        self.addTab(self.changes, "")
+        self.addTab(self.identity, "")
+        self.addTab(self.issue_view, "")
+        self.show_result(None)
+
+    def show_result(self, result: ImportResult | None, codebook: CodeBook | None = None) -> None:
+        changes = result.changes if result is not None else ()
+        identity = result.identity_changes if result is not None else ()
+        issues = (result.errors + result.notices) if result is not None else ()
+        self.changes.set_changes(changes, codebook)
+        self.identity.set_changes(identity, codebook)
+        self.issues.set_issues(issues)
+        self.issue_view.resizeColumnsToContents()
+        self.setTabText(0, QCoreApplication.translate("ImportWizard", "Changes ({0})").format(len(changes)))
+        self.setTabText(1, QCoreApplication.translate("ImportWizard", "Identity changes ({0})").format(len(identity)))
+        self.setTabText(2, QCoreApplication.translate("ImportWizard", "Errors and notices ({0})").format(len(issues)))
+        self.tabBar().setTabTextColor(1, QColor("#b00020") if identity else self.tabBar().tabTextColor(0))
+        if identity:
+            self.setCurrentIndex(1)
+        elif result is not None and result.errors:
+            self.setCurrentIndex(2)
+        else:
+            self.setCurrentIndex(0)
+
+
 # ----------------------------------------------------------------------------- pages
 def _summary_lines(result: ImportResult) -> list[tuple[str, str]]:
     return [
@@ -366,22 +537,25 @@ class PreviewPage(_TaskPage):
         self.setTitle(QCoreApplication.translate("ImportWizard", "What the import will do"))
         self.setSubTitle(QCoreApplication.translate("ImportWizard", "A dry run: nothing has been written yet."))
         self.summary = _SummaryForm()
-        self.issues = IssueModel(parent=self)
-        self.issue_view = QTableView()
-        self.issue_view.setObjectName("issueView")
-        self.issue_view.setModel(self.issues)
-        self.issue_view.horizontalHeader().setStretchLastSection(True)
-        self.issue_view.verticalHeader().setVisible(False)
+        self.identity_label = QLabel()
+        self.identity_label.setObjectName("identityLabel")
+        self.identity_label.setWordWrap(True)
+        self.identity_label.setStyleSheet("color: #b00020;")
+        self.tabs = ResultTabs()
+        self.issues = self.tabs.issues
+        self.issue_view = self.tabs.issue_view
         layout = QVBoxLayout(self)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.summary)
-        layout.addWidget(self.issue_view, 1)
+        layout.addWidget(self.identity_label)
+        layout.addWidget(self.tabs, 1)
         self.setButtonText(QWizard.WizardButton.NextButton, QCoreApplication.translate("ImportWizard", "Import"))
 
     def initializePage(self) -> None:
         self._set_complete(False)
-        self.issues.set_issues(())
+        self.tabs.show_result(None)
+        self.identity_label.clear()
         self.status.setText(QCoreApplication.translate("ImportWizard", "Reading the file…"))
         self.progress.show()
         w = self._wizard
@@ -402,8 +576,9 @@ class PreviewPage(_TaskPage):
         self._wizard.preview = result
         self.progress.hide()
         self.summary.show_result(result)
-        self.issues.set_issues(result.errors + result.notices)
-        self.issue_view.resizeColumnsToContents()
+        self.tabs.show_result(result, self._wizard.services.db.codebook())
+        self.identity_label.setText(_identity_text(result))
+        self.identity_label.setVisible(bool(result.identity_changes))
         if result.imported_anything:
             self.status.setText(QCoreApplication.translate("ImportWizard", "Press Import to write these changes in one step."))
         else:
@@ -476,6 +651,16 @@ class ResultPage(QWizardPage):
         self._wizard = wizard
         self.setTitle(QCoreApplication.translate("ImportWizard", "Import finished"))
         self.summary = _SummaryForm()
+        self.checks_label = QLabel()
+        self.checks_label.setObjectName("checksLabel")
+        self.checks_label.setWordWrap(True)
+        self.identity_label = QLabel()
+        self.identity_label.setObjectName("identityLabel")
+        self.identity_label.setWordWrap(True)
+        self.identity_label.setStyleSheet("color: #b00020;")
+        self.tabs = ResultTabs()
+        self.check_task: Task | None = None
+        self.check_result: CheckRunResult | None = None
         self.note = QLabel()
         self.note.setObjectName("resultNote")
         self.note.setWordWrap(True)
@@ -484,23 +669,63 @@ class ResultPage(QWizardPage):
         self.report_button.clicked.connect(self._choose_report)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.checks_label)
+        layout.addWidget(self.identity_label)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.note)
         layout.addWidget(self.report_button)
-        layout.addStretch(1)
 
     def initializePage(self) -> None:
         result = self._wizard.import_result
         assert result is not None
         self.summary.show_result(result)
+        self.tabs.show_result(result, self._wizard.services.db.codebook())
+        self.identity_label.setText(_identity_text(result))
+        self.identity_label.setVisible(bool(result.identity_changes))
+        self._run_checks(result)
         self.report_button.setEnabled(bool(result.errors))
         notes = []
         if result.errors:
             notes.append(QCoreApplication.translate("ImportWizard", "Households with format errors were skipped whole. The error report is a "
                             "copy of the file with every faulty cell marked and a message column."))
+            skipped = set(result.households_skipped)
+            notes.append(QCoreApplication.translate(
+                "ImportWizard", "Kept: {0} households of the file were imported; only the {1} households "
+                "with errors wait for the corrected file.").format(
+                result.households_in_file - len(skipped), len(skipped)))
         if result.missing_members:
             notes.append(QCoreApplication.translate("ImportWizard", "Members no longer in the file were kept; review them: {0}").format(
                 ", ".join(f"{m.household_no} {m.name}" for m in result.missing_members[:20])))
         self.note.setText("\n".join(notes))
+
+    def _run_checks(self, result: ImportResult) -> None:
+        """The checks on the households the import added or changed; say what opened and closed."""
+        ids = list(result.household_ids)
+        self.check_result = None
+        if not ids:
+            self.checks_label.setText(QCoreApplication.translate(
+                "ImportWizard", "No household changed: the checks have nothing new to look at."))
+            return
+        self.checks_label.setText(QCoreApplication.translate(
+            "ImportWizard", "Checking the {0} changed households…").format(len(ids)))
+        checks = self._wizard.services.checks
+
+        def work(progress: Any, cancel: Any) -> CheckRunResult:
+            return checks.run(household_ids=ids, progress=progress, cancel=cancel)
+
+        def done(run: CheckRunResult) -> None:
+            self.check_result = run
+            self.checks_label.setText(QCoreApplication.translate(
+                "ImportWizard", "Checks on the {0} changed households: {1} problems opened, {2} closed, "
+                "{3} still open.").format(run.households, run.opened, run.rectified + run.lapsed,
+                                          run.still_open))
+            self._wizard.checked.emit(run)
+
+        def failed(exc: BaseException) -> None:
+            self.checks_label.setText(QCoreApplication.translate(
+                "ImportWizard", "The import is saved, but the checks did not run: {0}").format(error_text(exc)))
+
+        self.check_task = run_in_background(work, parent=self, on_done=done, on_error=failed, writes=True)
 
     def _choose_report(self) -> None:
         assert self._wizard.path is not None
@@ -530,6 +755,7 @@ class ImportWizard(QWizard):
     """Choose file → columns → dry run → import (progress, cancel) → result with error report."""
 
     imported = Signal(object)  # ImportResult, after the transaction committed
+    checked = Signal(object)  # CheckRunResult of the changed households, after the import
 
     def __init__(self, *, services: Services, path: str | Path | None = None,
                  parent: QWidget | None = None) -> None:
@@ -556,7 +782,7 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.preview_page, self.run_page,
                      self.result_page):
             self.addPage(page)
-        self.resize(820, 600)
+        self.resize(900, 680)
         if path is not None:
             self.file_page.path_edit.setText(str(path))
 
@@ -588,6 +814,7 @@ def install_import_actions(window: Any) -> tuple[QAction, QAction]:
     def open_wizard() -> ImportWizard:
         wizard = ImportWizard(services=window.services, parent=window)
         wizard.imported.connect(lambda _result: window.refresh())
+        wizard.checked.connect(lambda _run: window.refresh())
         wizard.show()
         window._import_wizard = wizard  # kept alive while open; tests reach it here
         return wizard
@@ -603,6 +830,9 @@ def install_import_actions(window: Any) -> tuple[QAction, QAction]:
     menu.addSeparator()
     menu.addAction(import_action)
     menu.addAction(export_action)
+    import_action.setShortcut(QKeySequence("Ctrl+I"))
+    export_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+    window.actions_by_name.update(import_roster=import_action, export_roster=export_action)
     return import_action, export_action
 
 

@@ -33,6 +33,7 @@ from povdesk.ui.adjust_dialog import ERROR_STYLE, DateField
 from povdesk.ui.application import lang_key
 from povdesk.ui.household_detail import _journal_texts
 from povdesk.ui.messages import error_text
+from povdesk.ui.people import display_names, person
 from povdesk.ui.table_models import ROOT, Index, ReadOnlyTableModel
 
 PAGE = 200
@@ -77,9 +78,10 @@ class JournalModel(ReadOnlyTableModel):
     def _add(self, rows: list[JournalEntry]) -> None:
         lang = lang_key()
         books = self.services.db.codebook()
+        people = display_names(self.services)
         for e in rows:
             label, old, new = _journal_texts(e.field, e.old_value, e.new_value, books, lang)
-            self._texts.append((_local(e.at), e.user, e.household_no or "", e.member_name or "", label, old, new,
+            self._texts.append((_local(e.at), person(people, e.user), e.household_no or "", e.member_name or "", label, old, new,
                                 source_label(e.source, lang), e.reference or "", e.reason or ""))
         self._rows.extend(rows)
         self._more = len(rows) == PAGE
@@ -153,8 +155,9 @@ class JournalWindow(QDialog):
             users, fields = [], []
             self.message = error_text(exc)
         self.user.addItem(self.tr("(all)"), None)
+        people = display_names(services)
         for u in users:
-            self.user.addItem(u, u)
+            self.user.addItem(person(people, u), u)
         self.field.addItem(self.tr("(all)"), None)
         for key in fields:
             try:

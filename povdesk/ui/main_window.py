@@ -14,12 +14,15 @@ Public API other features plug into (keep it stable):
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
 
 from PySide6.QtCore import (
     QByteArray,
+    QCoreApplication,
     QItemSelectionModel,
     QModelIndex,
     QSettings,
@@ -27,11 +30,12 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -39,6 +43,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTreeView,
@@ -56,12 +61,28 @@ from povdesk.ui.household_detail import HouseholdDetailView
 from povdesk.ui.household_table import COLUMNS, HouseholdTableModel
 from povdesk.ui.messages import show_error, ui_language
 from povdesk.ui.navigator import NavigatorModel
+from povdesk.ui.people import display_names
 from povdesk.ui.tasks import run_in_background
 
 SEARCH_DELAY_MS = 250
+#: a docked panel taller than this at its smallest scrolls inside its dock
+DOCK_MIN_HEIGHT = 160
 MENU_KEYS = ("file", "data", "checks", "print", "changes", "view", "help")
 
-_windows: list[MainWindow] = []  # windows opened from File > Open stay alive here
+_windows: list[MainWindow] = []
+
+
+def server_place(url: str) -> str:
+    """"povdesk on db.office.local:5432" from a connection URL: the database and its server, no
+    driver, login or password."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    if not host and "host=" in parts.query:  # a Unix socket: the folder stands for the server
+        host = parse_qs(parts.query).get("host", [""])[0]
+    return QCoreApplication.translate("MainWindow", "{0} on {1}").format(name, host) if host else name  # windows opened from File > Open stay alive here
 
 
 def ui_state() -> QSettings:
@@ -80,6 +101,8 @@ class MainWindow(QMainWindow):
         self._docks: list[QDockWidget] = []
         self._first_load = True
         self._header_restored = False
+        self._state_restored = False  # a saved layout (docks, splitters) was put back
+        self._laid_out = False
         self._totals = (0, 0)  # households, members in the database (the navigator's load sets them)
 
         # ---------------------------------------------------------------- navigator
@@ -182,6 +205,8 @@ class MainWindow(QMainWindow):
 
         self._load_navigator()  # before the features, which reuse the tree through places()
         self._wire_features()
+        self._arrange_keys()
+        self._one_menu_each()
         self._hide_empty_menus()
         self.setWindowTitle(self._title())
         self.resize(1440, 900)
@@ -209,6 +234,10 @@ class MainWindow(QMainWindow):
         from povdesk.ui.login import install_users
 
         install_users(self)
+        # --- settings (file menu: language, office, users and roles, pages others register) -----
+        from povdesk.ui.settings_dialog import install_settings
+
+        install_settings(self)
         # --- change requests (changes menu, detail's correction button, scan field) -----------
         from povdesk.ui.change_dialog import install_correction_actions
 
@@ -232,6 +261,10 @@ class MainWindow(QMainWindow):
         from povdesk.ui.package_history import install_package_actions
 
         install_package_actions(self)
+        # --- help (user guide, keyboard shortcuts) ----------------------------------------------
+        from povdesk.ui.help import install_help
+
+        install_help(self)
 
     # ================================================================== public API
     def add_dock(self, widget: QWidget, title: str,
@@ -239,7 +272,17 @@ class MainWindow(QMainWindow):
         """Dock a feature's panel; its show/hide toggle goes into the View menu."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{widget.objectName() or len(self._docks)}")
-        dock.setWidget(widget)
+        if widget.minimumSizeHint().height() > DOCK_MIN_HEIGHT:
+            # a tall panel scrolls inside its dock rather than holding every docked panel (they
+            # share the dock's height when tabbed) taller than a 768-pixel screen can spare
+            scroll = QScrollArea()
+            scroll.setObjectName(f"scroll_{widget.objectName()}")
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(widget)
+            dock.setWidget(scroll)
+        else:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
         horizontal = area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
         # a docked panel starts modest, so the list and the detail keep most of the window
@@ -368,20 +411,52 @@ class MainWindow(QMainWindow):
 
         BackupDialog(services=self.services, parent=self).open()
 
+    #: keys for the frequent actions that their feature left without one (name in actions_by_name)
+    EXTRA_KEYS: ClassVar[dict[str, str]] = {"year_settings": "Ctrl+Shift+Y", "problems": "Ctrl+Shift+L"}
+
+    def _arrange_keys(self) -> None:
+        """Give the frequent actions their keys (Help > Keyboard shortcuts lists them all)."""
+        dock = getattr(self, "problems_dock", None)
+        if dock is not None:
+            self.actions_by_name.setdefault("problems", dock.toggleViewAction())
+        for name, keys in self.EXTRA_KEYS.items():
+            action = self.actions_by_name.get(name)
+            if action is not None and action.shortcut().isEmpty():
+                action.setShortcut(QKeySequence(keys))
+
+    def _one_menu_each(self) -> None:
+        """A panel toggled from its feature's menu (Checks > Problems) is not listed again in View."""
+        view = self.menus["view"]
+        elsewhere = {id(a) for key, menu in self.menus.items() if key != "view" for a in menu.actions()}
+        for action in view.actions():
+            if id(action) in elsewhere:
+                view.removeAction(action)
+
     def _hide_empty_menus(self) -> None:
         for menu in self.menus.values():
             menu.menuAction().setVisible(bool(menu.actions()))
 
+    def database_place(self) -> str:
+        """Where the data is, in words: the file's path, or the database on its server (never
+        a connection URL)."""
+        path = self.services.db.path
+        if path is not None:
+            return self.tr("file {0}").format(str(path))
+        return server_place(str(self.services.db.url)) or self.tr("a database server")
+
     def about_text(self) -> str:
         status = self.services.maintenance.status()
         counts = status.counts
+        households, members = self._totals
         return self.tr(
             "<h3>{0} {1}</h3><p>The county workstation for the registered poor-household data.</p>"
-            "<p>Database: {2}<br>Schema revision: {3}<br>Households: {4} · Members: {5} · "
-            "Journal entries: {6}</p>").format(
-            APP_DISPLAY_NAME, __version__, status.url, status.revision or "-",
-            f"{counts.get('households', 0):,}", f"{counts.get('members', 0):,}",
-            f"{counts.get('changes', 0):,}")
+            "<p>Database: {2}<br>Schema revision: {3}</p>"
+            "<p>Households: {4} registered ({5} recorded, cancelled households included)<br>"
+            "Members: {6} current ({7} recorded, members who died or moved away included; "
+            "the status bar counts the current ones)<br>Journal entries: {8}</p>").format(
+            APP_DISPLAY_NAME, __version__, html.escape(self.database_place()), status.revision or "-",
+            f"{households:,}", f"{counts.get('households', 0):,}", f"{members:,}",
+            f"{counts.get('members', 0):,}", f"{counts.get('changes', 0):,}")
 
     def show_about(self) -> None:
         box = QMessageBox(self)
@@ -425,7 +500,7 @@ class MainWindow(QMainWindow):
     # ================================================================== loading
     def _title(self) -> str:
         path = self.services.db.path
-        name = path.name if path is not None else self.services.db.url
+        name = path.name if path is not None else server_place(str(self.services.db.url))
         return f"{name} — {APP_DISPLAY_NAME}"
 
     def _load_navigator(self) -> None:
@@ -449,11 +524,10 @@ class MainWindow(QMainWindow):
                 self.navigator.selectionModel().setCurrentIndex(
                     index, QItemSelectionModel.SelectionFlag.ClearAndSelect
                     | QItemSelectionModel.SelectionFlag.Rows)
-        path = self.services.db.path
-        self.db_label.setText(self.tr("Database: {0}").format(str(path) if path else self.services.db.url))
+        self.db_label.setText(self.tr("Database: {0}").format(self.database_place()))
         share = self.services.db.network_share_warning(ui_language())
         if share:  # a SQLite file on a network share: unsupported (docs/多机部署.md)
-            self.db_label.setText(self.tr("Database: {0}").format(path) + " ⚠")
+            self.db_label.setText(self.db_label.text() + " ⚠")
             self.db_label.setStyleSheet("color: #b00;")
             self.db_label.setToolTip(share)
         self._totals = (sum(c.households for c in counties), sum(c.members for c in counties))
@@ -503,7 +577,7 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         shown = self.table_model.rowCount()
         households, members = self._totals
-        text = self.tr("{0} households shown · {1} households, {2} members in the database").format(
+        text = self.tr("{0} households shown · {1} households, {2} current members in the database").format(
             f"{shown:,}", f"{households:,}", f"{members:,}")
         selected = len(self.table.selectionModel().selectedRows())
         if selected > 1:
@@ -543,7 +617,7 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
         self.detail.show_detail(detail, codebook=self.services.db.codebook(),
                                 data_year=self.services.db.data_year, problems=problems,
-                                assessment=assessment)
+                                assessment=assessment, people=display_names(self.services))
         if field_key:
             self.detail.highlight(field_key, member_id)
         self.household_selected.emit(household_id)
@@ -587,7 +661,7 @@ class MainWindow(QMainWindow):
             if not isinstance(value, QByteArray):
                 continue
             if widget is None:
-                self.restoreState(value)
+                self._state_restored = self.restoreState(value)
             else:
                 widget.restoreState(value)
                 if key == self._header_key():
@@ -601,6 +675,32 @@ class MainWindow(QMainWindow):
         s.setValue("main/rightSplitter", self.right_splitter.saveState())
         s.setValue(self._header_key(), self.table.horizontalHeader().saveState())
         s.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._laid_out:
+            self._laid_out = True
+            if not self._state_restored:
+                self.default_layout()
+
+    def default_layout(self) -> None:
+        """First start (nothing remembered): share the height so the list shows well over six rows
+        and the detail several, on a 1366x768 office screen as on a large one. The docked panels
+        get a quarter of the height, the places a fifth of the width."""
+        height, width = max(self.height(), 480), max(self.width(), 640)
+        bottom = [d for d in self._docks if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
+                  and not d.isFloating()]
+        if bottom:
+            self.resizeDocks(bottom, [max(150, min(int(height * 0.26), 340))] * len(bottom),
+                             Qt.Orientation.Vertical)
+        # the places: their names and the count columns in full, at most a third of the width
+        header = self.navigator.header()
+        counts = sum(header.sectionSizeHint(c) for c in range(1, self.navigator_model.columnCount()))
+        names = self.navigator.fontMetrics().horizontalAdvance("某某某某某某乡") + 48
+        nav = max(220, min(counts + names + 20, int(width * 0.33)))
+        self.main_splitter.setSizes([nav, width - nav])
+        inner = max(self.right_splitter.height(), 300)
+        self.right_splitter.setSizes([int(inner * 0.45), inner - int(inner * 0.45)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

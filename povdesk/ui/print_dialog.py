@@ -3,12 +3,13 @@ print them, and find a printed form again from its scanned QR code."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QStandardPaths, QTimer, Signal
 from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,20 +32,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from povdesk.config import Settings, data_dir
+from povdesk.config import Settings
+from povdesk.domain.filenames import safe_file_name
 from povdesk.errors import PovdeskError
 from povdesk.services.printing import PrintResult, PrintSelection
+from povdesk.ui.application import lang_key
 from povdesk.ui.messages import error_text
 from povdesk.ui.pdf_preview import PdfPreview
+from povdesk.ui.people import display_names, person
 from povdesk.ui.tasks import Task, run_in_background
 
 TAB_CHOOSE, TAB_PREVIEW, TAB_FIND = 0, 1, 2
 
 
-def default_pdf_path() -> Path:
-    folder = data_dir() / "printed"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"comparison-tables-{dt.datetime.now():%Y%m%d-%H%M%S}.pdf"
+def default_print_folder() -> Path:
+    """The office's print folder (settings), else the user's Documents, else the home folder."""
+    configured = Settings.load().print_folder
+    if configured:
+        return Path(configured).expanduser()
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents else Path.home()
+
+
+def default_pdf_path(place_name: str = "", folder: Path | None = None) -> Path:
+    """村名-对照表-YYYYMMDD.pdf in the print folder; -2, -3 ... when that name is taken."""
+    folder = folder if folder is not None else default_print_folder()
+    stem = f"{place_name or '全县'}-对照表-{dt.date.today():%Y%m%d}"
+    path = folder / safe_file_name(stem, ext=".pdf")
+    n = 2
+    while path.exists():
+        path = folder / safe_file_name(f"{stem}-{n}", ext=".pdf")
+        n += 1
+    return path
 
 
 class PrintDialog(QDialog):
@@ -59,6 +78,13 @@ class PrintDialog(QDialog):
         self.setWindowTitle(self.tr("Print comparison tables"))
         self.services = services
         self.selected_ids = list(selected_ids)
+        # a place chosen in the tree wins over the one row the list selected by itself on arriving
+        # there; several rows the clerk selected win over the place
+        self._prefer_place = place is not None and place[0] in ("township", "village") \
+            and len(self.selected_ids) <= 1
+        self._place_names: dict[tuple[str, int | None], str] = {}
+        self._auto_path = ""
+        self.pages_estimate = 0
         self.task: Task | None = None
         self.printed: PrintResult | None = None
         self._count_timer = QTimer(self)
@@ -76,9 +102,10 @@ class PrintDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
-        self.resize(900, 760)
         self._load_places(place)
+        self._set_default_path()
         self.update_count()
+        self.resize(max(760, self.sizeHint().width()), self.sizeHint().height())
 
     # ------------------------------------------------------------------ tab: households
     def _choose_tab(self) -> QWidget:
@@ -88,7 +115,8 @@ class PrintDialog(QDialog):
                                           .format(len(self.selected_ids)))
         self.use_filters = QRadioButton(self.tr("Households chosen below"))
         self.use_selection.setEnabled(bool(self.selected_ids))
-        (self.use_selection if self.selected_ids else self.use_filters).setChecked(True)
+        use_selection = bool(self.selected_ids) and not self._prefer_place
+        (self.use_selection if use_selection else self.use_filters).setChecked(True)
         form = QFormLayout()
         self.township = QComboBox()
         self.village = QComboBox()
@@ -97,7 +125,7 @@ class PrintDialog(QDialog):
         self.status = QComboBox()
         self.status.addItem(self.tr("any status"), None)
         for item in self.services.db.codebook()["poverty_status"].active_items():
-            self.status.addItem(item.zh, item.code)
+            self.status.addItem(item.label(lang_key()), item.code)
         self.open_problems = QCheckBox(self.tr("Only households with open problems"))
         self.numbers = QLineEdit()
         self.numbers.setPlaceholderText(self.tr("household numbers, separated by commas"))
@@ -131,7 +159,7 @@ class PrintDialog(QDialog):
 
         output = QGroupBox(self.tr("Output"))
         out_form = QFormLayout(output)
-        self.pdf_path = QLineEdit(str(default_pdf_path()))
+        self.pdf_path = QLineEdit()
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse_pdf)
         pdf_row = QHBoxLayout()
@@ -158,7 +186,6 @@ class PrintDialog(QDialog):
         layout.addWidget(output)
         layout.addLayout(bottom)
         layout.addWidget(self.status_label)
-        layout.addStretch(1)
         for signal in (self.use_selection.toggled, self.township.currentIndexChanged,
                        self.village.currentIndexChanged, self.group.textChanged,
                        self.status.currentIndexChanged, self.open_problems.toggled,
@@ -167,12 +194,20 @@ class PrintDialog(QDialog):
             signal.connect(lambda *_: self._count_timer.start())
         self.township.currentIndexChanged.connect(self._fill_villages)
         self.use_selection.toggled.connect(self._enable_filters)
+        for signal in (self.use_selection.toggled, self.township.currentIndexChanged,
+                       self.village.currentIndexChanged):
+            signal.connect(lambda *_: self._set_default_path())
         self._enable_filters()
         return page
 
     def _load_places(self, place: tuple[str, int] | None) -> None:
         counties = self.services.registry.navigator()
         self._towns = [t for c in counties for t in c.townships]
+        self._place_names[("county", None)] = counties[0].name if len(counties) == 1 else ""
+        for t in self._towns:
+            self._place_names[("township", t.id)] = t.name
+            for v in t.villages:
+                self._place_names[("village", v.id)] = v.name
         self.township.blockSignals(True)
         self.township.addItem(self.tr("all townships"), None)
         for t in self._towns:
@@ -208,6 +243,23 @@ class PrintDialog(QDialog):
             w.setEnabled(on)
         self.village.setEnabled(on and self.township.currentData() is not None)
 
+    def place_name(self) -> str:
+        """The chosen place's name for the file name: the village, else the township, else the county."""
+        if not self.use_selection.isChecked():
+            if self.village.currentData() is not None:
+                return self._place_names.get(("village", self.village.currentData()), "")
+            if self.township.currentData() is not None:
+                return self._place_names.get(("township", self.township.currentData()), "")
+        return self._place_names.get(("county", None), "")
+
+    def _set_default_path(self) -> None:
+        """The default name follows the chosen place until the clerk types or browses another."""
+        current = self.pdf_path.text()
+        if current and current != self._auto_path:
+            return
+        self._auto_path = str(default_pdf_path(self.place_name()))
+        self.pdf_path.setText(self._auto_path)
+
     def _browse_pdf(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save comparison tables"), self.pdf_path.text(),
                                               self.tr("PDF files (*.pdf)"))
@@ -227,12 +279,15 @@ class PrintDialog(QDialog):
 
     def update_count(self) -> int:
         try:
-            count = len(self.services.printing.select(self.selection()))
+            ids = self.services.printing.select(self.selection())
+            self.pages_estimate = self.services.printing.estimate_pages(ids)
         except PovdeskError as exc:
             self.count_label.setText(error_text(exc))
             self.create_button.setEnabled(False)
             return 0
-        self.count_label.setText(self.tr("%n household(s) chosen", "", count))
+        count = len(ids)
+        self.count_label.setText(self.tr("{0} households will be printed, about {1} pages").format(
+            f"{count:,}", f"{self.pages_estimate:,}") if count else self.tr("No household matches these choices."))
         self.create_button.setEnabled(count > 0 and self.task is None)
         return count
 
@@ -243,6 +298,8 @@ class PrintDialog(QDialog):
             return None
         selection = self.selection()
         pdf = Path(self.pdf_path.text()).expanduser()
+        with contextlib.suppress(OSError):  # the run refuses the path in words
+            pdf.parent.mkdir(parents=True, exist_ok=True)
         xlsx = pdf.with_suffix(".xlsx") if self.with_xlsx.isChecked() else None
         mask = self.mask_ids.isChecked()
         printing = self.services.printing
@@ -274,7 +331,10 @@ class PrintDialog(QDialog):
         self.preview.load(result.pdf)
         self.tabs.setTabEnabled(TAB_PREVIEW, True)
         self.tabs.setCurrentIndex(TAB_PREVIEW)
-        self.pdf_path.setText(str(default_pdf_path()))
+        self.resize(max(self.width(), 900), max(self.height(), 760))  # room for the pages
+        self._auto_path = ""
+        self.pdf_path.clear()
+        self._set_default_path()
         self.batch_created.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
@@ -317,7 +377,7 @@ class PrintDialog(QDialog):
             self.found_text.clear()
             return
         text = self.tr("Printed in batch {0} on {1} (UTC) by {2}; form {3}, record version {4}.").format(
-            snap.batch_id, f"{snap.printed_at:%Y-%m-%d %H:%M}", snap.printed_by, snap.serial, snap.version)
+            snap.batch_id, f"{snap.printed_at:%Y-%m-%d %H:%M}", person(display_names(self.services), snap.printed_by), snap.serial, snap.version)
         if snap.changed_since:
             text += " " + self.tr("The record has changed since (now version {0}).").format(snap.current_version)
         else:
@@ -348,4 +408,6 @@ def install_print_actions(window: Any) -> tuple[QAction, QAction]:
     find_action.triggered.connect(lambda: open_dialog(find=True))
     menu.addAction(print_action)
     menu.addAction(find_action)
+    find_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+    window.actions_by_name.update(print=print_action, find_form=find_action)
     return print_action, find_action

@@ -234,7 +234,7 @@ Close povdesk and start it again to work on the restored data.</source>
         <translation>信息更正</translation>
     </message>
     <message>
-        <source>Scan the form&apos;s QR code or type PD1-…</source>
+        <source>Scan the form's QR code or type PD1-…</source>
         <translation>扫描表单二维码或输入 PD1-…</translation>
     </message>
     <message>
@@ -337,7 +337,7 @@ Close povdesk and start it again to work on the restored data.</source>
         <translation>更正本户信息(&amp;C)…</translation>
     </message>
     <message>
-        <source>Scan a form&apos;s QR code or type PD1-…</source>
+        <source>Scan a form's QR code or type PD1-…</source>
         <translation>扫描表单二维码或输入 PD1-…</translation>
     </message>
     <message>
@@ -456,7 +456,7 @@ Close povdesk and start it again to work on the restored data.</source>
         <translation>备注：{0}</translation>
     </message>
     <message>
-        <source>Reviewer&apos;s comment: {0}</source>
+        <source>Reviewer's comment: {0}</source>
         <translation>审核意见：{0}</translation>
     </message>
     <message>
@@ -532,7 +532,7 @@ Close povdesk and start it again to work on the restored data.</source>
         <translation>未处理问题：暂无（审核通过后建户）</translation>
     </message>
     <message>
-        <source>Open problems: a village&apos;s request, of no household</source>
+        <source>Open problems: a village's request, of no household</source>
         <translation>未处理问题：村级申请，不属于某一户</translation>
     </message>
     <message>
@@ -633,7 +633,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <name>EvidenceBox</name>
     <message>
         <source>Evidence</source>
-        <extracomment>a file&apos;s id in a list row (stored files), or its position in the pending list (not yet stored)</extracomment>
+        <extracomment>a file's id in a list row (stored files), or its position in the pending list (not yet stored)</extracomment>
         <translation>证明材料</translation>
     </message>
     <message>
@@ -841,6 +841,28 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     </message>
 </context>
 <context>
+    <name>GuideDialog</name>
+    <message>
+        <source>User guide</source>
+        <translation>用户手册</translation>
+    </message>
+    <message>
+        <source>The user guide (docs/用户手册.md) is not installed.</source>
+        <translation>未安装用户手册（docs/用户手册.md）。</translation>
+    </message>
+</context>
+<context>
+    <name>Help</name>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>用户手册(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>快捷键(&amp;K)</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdDetailView</name>
     <message>
         <source>Two assurances and three guarantees</source>
@@ -1000,7 +1022,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     </message>
     <message>
         <source>Warning</source>
-        <translation>提示</translation>
+        <translation>提醒</translation>
     </message>
     <message>
         <source>Severity</source>
@@ -1027,7 +1049,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <name>HouseholdTableModel</name>
     <message>
         <source>Household size says {0}, but {1} current members are listed</source>
-        <extracomment>(row attribute, field key, service sort key or None, numeric): the columns of the household list, `groups.HOUSEHOLD_LIST`; the service sorts by each column&apos;s name.</extracomment>
+        <extracomment>(row attribute, field key, service sort key or None, numeric): the columns of the household list, `groups.HOUSEHOLD_LIST`; the service sorts by each column's name.</extracomment>
         <translation>家庭人口数为 {0}，但在册成员为 {1} 人</translation>
     </message>
     <message>
@@ -1092,6 +1114,58 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <message>
         <source>Problem</source>
         <translation>问题</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Old value</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>member added</source>
+        <translation>新增成员</translation>
+    </message>
+    <message>
+        <source>A changed ID number is a change of identity: a reviewer should confirm it.</source>
+        <translation>身份证号变更属于身份变更：须由审核人核实。</translation>
+    </message>
+    <message>
+        <source>Filter by household number, name, field or value</source>
+        <translation>按户编号、姓名、字段或值筛选</translation>
+    </message>
+    <message>
+        <source>{0} ID numbers will change. A changed ID number is a change of identity, not a correction: have a reviewer confirm each one.</source>
+        <translation>将有 {0} 个身份证号变更。身份证号变更属于身份变更，不是一般更正：请审核人逐一核实。</translation>
+    </message>
+    <message>
+        <source>{0} ID numbers changed. A changed ID number is a change of identity, not a correction: have a reviewer confirm each one.</source>
+        <translation>{0} 个身份证号已变更。身份证号变更属于身份变更，不是一般更正：请审核人逐一核实。</translation>
+    </message>
+    <message>
+        <source>Changes ({0})</source>
+        <translation>变更明细（{0}）</translation>
+    </message>
+    <message>
+        <source>Identity changes ({0})</source>
+        <translation>身份变更（{0}）</translation>
+    </message>
+    <message>
+        <source>Errors and notices ({0})</source>
+        <translation>格式错误与提示（{0}）</translation>
     </message>
     <message>
         <source>New households</source>
@@ -1254,8 +1328,28 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>有格式错误的户已整户跳过。错误报告是原文件的副本，标出了每个出错的单元格，并附有错误说明列。</translation>
     </message>
     <message>
+        <source>Kept: {0} households of the file were imported; only the {1} households with errors wait for the corrected file.</source>
+        <translation>已保留：文件中 {0} 户已导入；只有 {1} 户有错误，待更正后的文件再导入。</translation>
+    </message>
+    <message>
         <source>Members no longer in the file were kept; review them: {0}</source>
         <translation>文件中已没有的成员仍保留，请核实：{0}</translation>
+    </message>
+    <message>
+        <source>No household changed: the checks have nothing new to look at.</source>
+        <translation>没有户发生变化，无需重新检查。</translation>
+    </message>
+    <message>
+        <source>Checking the {0} changed households…</source>
+        <translation>正在检查变化的 {0} 户…</translation>
+    </message>
+    <message>
+        <source>Checks on the {0} changed households: {1} problems opened, {2} closed, {3} still open.</source>
+        <translation>已检查变化的 {0} 户：新增问题 {1} 个，关闭 {2} 个，仍待核实 {3} 个。</translation>
+    </message>
+    <message>
+        <source>The import is saved, but the checks did not run: {0}</source>
+        <translation>导入已保存，但检查未能运行：{0}</translation>
     </message>
     <message>
         <source>Save error report</source>
@@ -1470,7 +1564,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <name>LoginDialog</name>
     <message>
         <source>Log in to povdesk</source>
-        <extracomment>the demo county&apos;s meta key (`povdesk.demo.service.META_KEY`): its login dialog names the demo users</extracomment>
+        <extracomment>the demo county's meta key (`povdesk.demo.service.META_KEY`): its login dialog names the demo users</extracomment>
         <translation>登录 povdesk</translation>
     </message>
     <message>
@@ -1496,6 +1590,11 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>{0} on {1}</source>
+        <extracomment>a docked panel taller than this at its smallest scrolls inside its dock</extracomment>
+        <translation>{1} 上的 {0}</translation>
+    </message>
     <message>
         <source>Search by name, ID number or household number</source>
         <translation>按姓名、证件号码或户编号查找</translation>
@@ -1557,8 +1656,21 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>关于 povdesk(&amp;A)</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;{0} {1}&lt;/h3&gt;&lt;p&gt;The county workstation for the registered poor-household data.&lt;/p&gt;&lt;p&gt;Database: {2}&lt;br&gt;Schema revision: {3}&lt;br&gt;Households: {4} · Members: {5} · Journal entries: {6}&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;{0} {1}&lt;/h3&gt;&lt;p&gt;县级建档立卡贫困户数据工作站。&lt;/p&gt;&lt;p&gt;数据库：{2}&lt;br&gt;数据库结构版本：{3}&lt;br&gt;户数：{4} · 人数：{5} · 变更记录：{6} 条&lt;/p&gt;</translation>
+        <source>file {0}</source>
+        <extracomment>keys for the frequent actions that their feature left without one (name in actions_by_name)</extracomment>
+        <translation>文件 {0}</translation>
+    </message>
+    <message>
+        <source>a database server</source>
+        <translation>数据库服务器</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;{0} {1}&lt;/h3&gt;&lt;p&gt;The county workstation for the registered poor-household data.&lt;/p&gt;&lt;p&gt;Database: {2}&lt;br&gt;Schema revision: {3}&lt;/p&gt;&lt;p&gt;Households: {4} registered ({5} recorded, cancelled households included)&lt;br&gt;Members: {6} current ({7} recorded, members who died or moved away included; the status bar counts the current ones)&lt;br&gt;Journal entries: {8}&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;{0} {1}&lt;/h3&gt;&lt;p&gt;县级建档立卡贫困户数据工作站。&lt;/p&gt;&lt;p&gt;数据库：{2}&lt;br&gt;数据库结构版本：{3}&lt;/p&gt;&lt;p&gt;户数：在册 {4} 户（共记录 {5} 户，含已销户）&lt;br&gt;人数：当前在册 {6} 人（共记录 {7} 人，含已死亡、迁出等减少人员；状态栏显示的是当前在册人数）&lt;br&gt;变更记录：{8} 条&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>{0} households shown · {1} households, {2} current members in the database</source>
+        <translation>列表 {0} 户 · 库内在册 {1} 户 {2} 人</translation>
     </message>
     <message>
         <source>About povdesk</source>
@@ -1581,10 +1693,6 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>数据库：{0}</translation>
     </message>
     <message>
-        <source>{0} households shown · {1} households, {2} members in the database</source>
-        <translation>列表 {0} 户 · 库内共 {1} 户 {2} 人</translation>
-    </message>
-    <message>
         <source>{0} selected</source>
         <translation>已选 {0} 户</translation>
     </message>
@@ -1593,7 +1701,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <name>MemberTable</name>
     <message>
         <source>A valid ID number</source>
-        <extracomment>what a newly identified household (not exited, never returned) has no use for the household fields a new household&apos;s dialog asks for (the rest come from its members) the member columns: every editable member field, in the dictionary&apos;s order filled from a valid ID number, so not marked required in the table</extracomment>
+        <extracomment>what a newly identified household (not exited, never returned) has no use for the household fields a new household's dialog asks for (the rest come from its members) the member columns: every editable member field, in the dictionary's order filled from a valid ID number, so not marked required in the table</extracomment>
         <translation>身份证号码有效</translation>
     </message>
     <message>
@@ -1671,7 +1779,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>变更包包含该月已签发、且尚未报送过的全部变更申请。</translation>
     </message>
     <message>
-        <source>Only the director exports the monthly package: it is signed with the office key, which the director&apos;s password protects. You are logged in as {0} ({1}); you can look at what the package would hold.</source>
+        <source>Only the director exports the monthly package: it is signed with the office key, which the director's password protects. You are logged in as {0} ({1}); you can look at what the package would hold.</source>
         <translation>只有签发人可以导出月度变更包：变更包用县办公室密钥签名，该密钥由签发人的密码保护。您当前登录为 {0}（{1}），只能查看变更包将包含的内容。</translation>
     </message>
     <message>
@@ -1777,11 +1885,11 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>行政村</translation>
     </message>
     <message>
-        <source>Household (head&apos;s name and number, size, status and first year come from the members and the data year)</source>
+        <source>Household (head's name and number, size, status and first year come from the members and the data year)</source>
         <translation>户信息（户主姓名及证件号码、家庭人口数、脱贫状态、首次识别年度由成员和数据年度生成）</translation>
     </message>
     <message>
-        <source>blank: the village&apos;s next free number</source>
+        <source>blank: the village's next free number</source>
         <translation>留空：自动分配本村下一个户编号</translation>
     </message>
     <message>
@@ -1816,7 +1924,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>县办公室签名密钥</translation>
     </message>
     <message>
-        <source>The province checks the signature of every monthly package with this public key. Give it to the province once, and read the fingerprint to them over the telephone so that they know the key is this office&apos;s.</source>
+        <source>The province checks the signature of every monthly package with this public key. Give it to the province once, and read the fingerprint to them over the telephone so that they know the key is this office's.</source>
         <translation>省里用此公钥核验每个月度变更包的签名。请将公钥交给省里一次，并通过电话向省里念一遍指纹，以确认该公钥确属本县办公室。</translation>
     </message>
     <message>
@@ -1946,7 +2054,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>导入省级反馈…</translation>
     </message>
     <message>
-        <source>The province&apos;s answer to the packages sent (.xlsx or .json): accepted changes are marked, each rejected one comes back to its maker as a returned request</source>
+        <source>The province's answer to the packages sent (.xlsx or .json): accepted changes are marked, each rejected one comes back to its maker as a returned request</source>
         <translation>省级对已上报变更包的审核结果（.xlsx 或 .json）：通过的变更予以标记，退回的变更作为“已退回”申请回到其申请人</translation>
     </message>
     <message>
@@ -1978,7 +2086,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>正在核验 {0}…</translation>
     </message>
     <message>
-        <source>The province&apos;s feedback</source>
+        <source>The province's feedback</source>
         <translation>省级反馈</translation>
     </message>
     <message>
@@ -1990,7 +2098,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>{0}：没有新内容，其中的审核结果均已记录。</translation>
     </message>
     <message>
-        <source>{0}: {1} accepted, {2} rejected; each rejected change is back in its maker&apos;s queue as a returned request.</source>
+        <source>{0}: {1} accepted, {2} rejected; each rejected change is back in its maker's queue as a returned request.</source>
         <translation>{0}：通过 {1} 条，退回 {2} 条；每条退回的变更已作为“已退回”申请回到其申请人的待办中。</translation>
     </message>
     <message>
@@ -2040,7 +2148,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>缩小</translation>
     </message>
     <message>
-        <source>The PDF preview needs Qt&apos;s PDF module (package pyside6-pdf). Open the file in a PDF viewer instead.</source>
+        <source>The PDF preview needs Qt's PDF module (package pyside6-pdf). Open the file in a PDF viewer instead.</source>
         <translation>PDF 预览需要 Qt 的 PDF 模块（软件包 pyside6-pdf）。请改用 PDF 阅读器打开文件。</translation>
     </message>
     <message>
@@ -2174,11 +2282,13 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
-    <message numerus="yes">
-        <source>%n household(s) chosen</source>
-        <translation>
-            <numerusform>已选 %n 户</numerusform>
-        </translation>
+    <message>
+        <source>{0} households will be printed, about {1} pages</source>
+        <translation>将打印 {0} 户，约 {1} 页</translation>
+    </message>
+    <message>
+        <source>No household matches these choices.</source>
+        <translation>没有符合条件的户。</translation>
     </message>
     <message>
         <source>Creating the comparison tables…</source>
@@ -2486,10 +2596,17 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     </message>
 </context>
 <context>
+    <name>RecordsView</name>
+    <message>
+        <source>No records</source>
+        <translation>无记录</translation>
+    </message>
+</context>
+<context>
     <name>RequestTableModel</name>
     <message>
         <source>No.</source>
-        <extracomment>the types whose requests the window edits (a dialog each; see ui.adjust_dialog.DIALOG_TYPES) the village exit&apos;s one field (not a data-dictionary key)</extracomment>
+        <extracomment>the types whose requests the window edits (a dialog each; see ui.adjust_dialog.DIALOG_TYPES) the village exit's one field (not a data-dictionary key)</extracomment>
         <translation>编号</translation>
     </message>
     <message>
@@ -2517,8 +2634,106 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>原因</translation>
     </message>
     <message>
-        <source>Reviewer&apos;s comment: {0}</source>
+        <source>Reviewer's comment: {0}</source>
         <translation>审核意见：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Office and printing</source>
+        <translation>单位与打印</translation>
+    </message>
+    <message>
+        <source>Users and roles</source>
+        <translation>用户与角色</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>The window speaks the new language from the next start. Printed forms and exports are always in Chinese.</source>
+        <translation>下次启动时窗口改用新语言。打印的表格和导出文件始终为中文。</translation>
+    </message>
+    <message>
+        <source>Language of the window</source>
+        <translation>窗口语言</translation>
+    </message>
+    <message>
+        <source>(no county imported yet)</source>
+        <translation>（尚未导入县）</translation>
+    </message>
+    <message>
+        <source>The county comes from the imported roster; it changes with a new import.</source>
+        <translation>县取自导入的花名册，重新导入时随之变化。</translation>
+    </message>
+    <message>
+        <source>Partly mask ID numbers on printed forms</source>
+        <translation>打印表格上的身份证号部分隐藏</translation>
+    </message>
+    <message>
+        <source>the Documents folder</source>
+        <translation>“文档”文件夹</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>County</source>
+        <translation>县</translation>
+    </message>
+    <message>
+        <source>Printed forms</source>
+        <translation>打印表格</translation>
+    </message>
+    <message>
+        <source>Save printed PDFs in</source>
+        <translation>打印的 PDF 保存到</translation>
+    </message>
+    <message>
+        <source>Folder for printed forms</source>
+        <translation>打印表格的保存文件夹</translation>
+    </message>
+    <message>
+        <source>Only the director manages users and roles.</source>
+        <translation>只有签发人可以管理用户和角色。</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Menu</source>
+        <translation>菜单</translation>
+    </message>
+    <message>
+        <source>In lists and tables: arrow keys move, Enter opens, Ctrl+A selects all, Ctrl+C copies.</source>
+        <translation>在列表和表格中：方向键移动，回车打开，Ctrl+A 全选，Ctrl+C 复制。</translation>
     </message>
 </context>
 <context>
@@ -2594,11 +2809,11 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>未核验签名：县办公室尚无密钥。</translation>
     </message>
     <message>
-        <source>The file is not the one exported: its SHA-256 differs from the history&apos;s ({0}…).</source>
+        <source>The file is not the one exported: its SHA-256 differs from the history's ({0}…).</source>
         <translation>该文件不是导出时的文件：其 SHA-256 与记录（{0}…）不符。</translation>
     </message>
     <message>
-        <source>The package is intact: the signature is the office&apos;s, and every file has its listed size and SHA-256.</source>
+        <source>The package is intact: the signature is the office's, and every file has its listed size and SHA-256.</source>
         <translation>变更包完好：签名属本县办公室，每个文件的大小和 SHA-256 均与清单相符。</translation>
     </message>
     <message>
@@ -2823,7 +3038,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>来源与可信度</translation>
     </message>
     <message>
-        <source>Empty: 1 September of the year (the school year&apos;s start)</source>
+        <source>Empty: 1 September of the year (the school year's start)</source>
         <translation>留空：当年 9 月 1 日（学年开始）</translation>
     </message>
     <message>
@@ -2843,7 +3058,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>贫困发生率不高于此值的贫困村方可退出</translation>
     </message>
     <message>
-        <source>How sure each source is: [H] high (an official notice, or several sources agree), [M] medium (one good source), [L] low: an estimate, check it against the province&apos;s notice. Run the checks again after a change.</source>
+        <source>How sure each source is: [H] high (an official notice, or several sources agree), [M] medium (one good source), [L] low: an estimate, check it against the province's notice. Run the checks again after a change.</source>
         <translation>来源可信度：[H] 高（官方通知，或多个来源一致）；[M] 中（一个可靠来源）；[L] 低：为估计值，请对照省里的通知核实。修改后请重新运行检查。</translation>
     </message>
 </context>

@@ -300,3 +300,10 @@ def test_xlsx_survives_sheet_title_characters_formulas_and_control_characters(
     assert {c.value for c in formulas} == {'=HYPERLINK("http://x","click")', "=cmd|' /C calc'!A0"}
     assert all(c.quotePrefix for c in formulas)
     assert not [c for c in cells if "\x0b" in c.value] and any("一组" in c.value for c in cells)
+
+
+def test_page_estimate_is_said_before_the_run_and_matches_it(printed: tuple[PrintService, PrintResult, Path]) -> None:
+    service, result, _folder = printed
+    ids = service.select(PrintSelection(village="513437204201"))
+    assert service.estimate_pages(ids) == result.pages  # every form laid out: the estimate is exact
+    assert service.estimate_pages([]) == 0

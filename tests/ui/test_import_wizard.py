@@ -184,3 +184,37 @@ def test_the_preview_lists_notices_after_the_errors(qtbot, wizard, tmp_path: Pat
     labels = w.preview_page.summary.values
     notices = next(label for label in labels if label.startswith("Notices"))
     assert labels[notices].text() == "1"
+
+
+def test_preview_lists_each_change_old_to_new_and_the_result_says_what_the_checks_found(  # type: ignore[no-untyped-def]
+        qtbot, wizard, db: Database, tmp_path: Path) -> None:
+    from tests.exchange.rosters import pid
+
+    ImportService(db=db).run(write_xlsx(tmp_path / "first.xlsx", PERSON_HEADER, person_rows()))
+    rows = person_rows()
+    rows[1][col("证件号码")] = pid(19)  # 沙马阿依莫's ID number changes: an identity change
+    rows[3][col("民族")] = "汉族"
+    rows[5][col("务工时间（月）")] = 14  # more months than a year has: a check finds it
+    w = wizard(write_xlsx(tmp_path / "second.xlsx", PERSON_HEADER, rows))
+    w.next()
+    w.next()
+    wait_task(qtbot, w.preview_page)
+    page = w.preview_page
+    changes = page.tabs.changes
+    assert changes.model.rowCount() == 3
+    shown = {tuple(changes.model.index(r, c).data() for c in range(5)) for r in range(3)}
+    assert ("51343720420100002", "曲比阿呷", "Ethnicity", "Yi", "Han") in shown  # labels, old -> new
+    changes.filter.setText("曲比")  # filterable before anything is written
+    assert changes.shown() == 1
+    assert page.tabs.identity.model.rowCount() == 1 and page.tabs.currentIndex() == 1
+    assert "1 ID numbers will change" in page.identity_label.text()
+    with qtbot.waitSignal(w.checked, timeout=20_000) as checked:
+        w.next()
+    result_page = w.result_page
+    assert w.currentPage() is result_page
+    run = checked.args[0]
+    assert run.households == 3 and run.opened >= 1
+    assert f"{run.opened} problems opened" in result_page.checks_label.text()
+    assert result_page.tabs.identity.model.rowCount() == 1
+    assert "ID numbers changed" in result_page.identity_label.text()
+    assert not any("to be cleared" in label for label in result_page.summary.values)

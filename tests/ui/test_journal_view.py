@@ -30,7 +30,7 @@ def test_filtered_by_request_the_journal_shows_who_what_old_and_new(qtbot, login
     assert window.model.total == 1 and window.count.text() == "共 1 条"
     row = [window.model.index(0, c).data() for c in range(window.model.columnCount())]
     household_no = clerk.registry.household(2).household["household_no"]
-    assert row[1:3] == ["reviewer", household_no]
+    assert row[1:3] == ["王审核", household_no]  # the person by name, not the login
     assert row[4] == "联系电话" or "电话" in row[4]
     assert row[6] == "13866667777" and row[8] == f"CR-{request.id}"
     window.reference.clear()

@@ -122,7 +122,8 @@ def test_selecting_a_household_shows_its_detail_in_chinese(qtbot, make_window, c
     assert window.current_household_id() == hid
     assert window.selected_household_ids() == [hid]
     facts = window.detail.facts_model
-    labels = {facts.index(r, 0).data(): facts.index(r, 1).data() for r in range(facts.rowCount())}
+    labels = facts.items()
+    assert facts.columnCount() == 4  # two columns of field/value pairs
     assert labels["户主姓名"] == "沙马拉则"
     assert labels["主要致贫原因"] == "缺技术"
     assert labels["脱贫状态"] == "未脱贫"

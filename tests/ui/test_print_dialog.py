@@ -108,3 +108,67 @@ def test_main_window_print_menu_opens_dialog_for_current_place(qtbot, make_windo
     dialog = window._print_dialog
     qtbot.addWidget(dialog)
     assert dialog.isVisible() and dialog.update_count() >= 1
+
+
+def _click_village(qtbot, window, name: str) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QItemSelectionModel
+
+    nav = window.navigator_model
+    county = nav.index(0, 0)
+    village = next(nav.index(v, 0, nav.index(t, 0, county)) for t in range(nav.rowCount(county))
+                   for v in range(nav.rowCount(nav.index(t, 0, county)))
+                   if nav.index(v, 0, nav.index(t, 0, county)).data() == name)
+    with qtbot.waitSignal(window.table_model.loaded, timeout=5000):
+        window.navigator.selectionModel().setCurrentIndex(
+            village, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+
+def test_ctrl_p_after_clicking_a_village_prints_all_its_households(qtbot, make_window, county_db: Database,  # type: ignore[no-untyped-def]
+                                                                   tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    from povdesk.config import Settings
+
+    Settings(print_folder=str(tmp_path / "printed")).save()
+    window = make_window(county_db)
+    _click_village(qtbot, window, "八合村")
+    assert len(window.selected_household_ids()) == 1  # the list selected its first row by itself
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = window._print_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.use_filters.isChecked() and dialog.village.currentText().startswith("八合村")
+    # how many households and pages, said before it starts
+    assert dialog.count_label.text().startswith("将打印 3 户") and "页" in dialog.count_label.text()
+    assert dialog.pages_estimate >= 3
+    # a Chinese file name in the print folder (the user's Documents unless the office set one)
+    pdf = Path(dialog.pdf_path.text())
+    assert pdf.parent == tmp_path / "printed"
+    assert pdf.name.startswith("八合村-对照表-") and pdf.suffix == ".pdf"
+    with qtbot.waitSignal(dialog.batch_created, timeout=20_000) as blocker:
+        dialog.create_button.click()
+    wait_for_tasks()
+    result = blocker.args[0]
+    assert result.households == 3 and result.pdf == pdf and pdf.exists()
+    assert abs(result.pages - dialog.pages_estimate) <= 2
+
+
+def test_several_rows_selected_by_the_clerk_win_over_the_place(qtbot, services: Services) -> None:  # type: ignore[no-untyped-def]
+    ids = services.registry.household_ids()[:2]
+    dialog = _dialog(qtbot, services, place=("village", _village_id(services, "八合村")), selected_ids=ids)
+    assert dialog.use_selection.isChecked() and dialog.update_count() == 2
+
+
+def test_default_folder_is_documents_and_status_list_follows_the_language(qtbot, services: Services,  # type: ignore[no-untyped-def]
+                                                                            ui_language) -> None:
+    from PySide6.QtCore import QStandardPaths
+
+    from povdesk.ui.print_dialog import default_print_folder
+
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    assert default_print_folder() == Path(documents)
+    ui_language("en")
+    dialog = _dialog(qtbot, services, place=("village", _village_id(services, "八合村")))
+    statuses = [dialog.status.itemText(i) for i in range(1, dialog.status.count())]
+    assert statuses and all(s.isascii() for s in statuses), statuses
+    assert dialog.count_label.text().startswith("3 households will be printed, about ")
