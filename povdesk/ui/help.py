@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from povdesk.ui.application import PACKAGE_DIR
-
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # povdesk/
 GUIDE_NAME = "用户手册.md"
 
 

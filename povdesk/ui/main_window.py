@@ -235,8 +235,11 @@ class MainWindow(QMainWindow):
 
         install_users(self)
         # --- settings (file menu: language, office, users and roles, pages others register) -----
-        from povdesk.ui.settings_dialog import install_settings
+        from povdesk.ui.backup_page import BackupPage
+        from povdesk.ui.settings_dialog import install_settings, register_page
 
+        register_page("backups", lambda: QCoreApplication.translate("BackupDialog", "Backup and restore"),
+                      lambda services, parent: BackupPage(services=services, parent=parent))
         install_settings(self)
         # --- change requests (changes menu, detail's correction button, scan field) -----------
         from povdesk.ui.change_dialog import install_correction_actions

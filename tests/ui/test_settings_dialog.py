@@ -22,6 +22,8 @@ def test_file_menu_opens_settings_and_ok_stores_language_masking_and_folder(qtbo
     dialog = window._settings_dialog
     qtbot.addWidget(dialog)
     assert dialog.page_keys[:3] == ["general", "office", "users"]
+    assert dialog.page_keys[-1] == "backups"  # the window registers its backup page (issue 15 §4)
+    assert type(dialog.page("backups")).__name__ == "BackupPage"
     assert "雷波县" in dialog.county.text()
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     dialog.mask_ids.setChecked(True)
