@@ -423,6 +423,8 @@ class YearSetting(Base):
     monitoring_income_threshold: Mapped[float] = mapped_column(default=5000.0, server_default="5000")
     labour_shortage_share: Mapped[float] = mapped_column(default=0.25, server_default="0.25")
     public_post_age_limit: Mapped[int] = mapped_column(default=70, server_default="70")
+    #: households the county plans to lift out of poverty in the year (the dashboard's plan); empty: none set
+    exit_plan_households: Mapped[int | None]
 
 
 class RuleSwitch(Base):

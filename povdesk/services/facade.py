@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from povdesk.demo.service import DemoService
     from povdesk.services.changes import ChangeRequestService
     from povdesk.services.checks import CheckService
+    from povdesk.services.dashboard import DashboardService
     from povdesk.services.importer import ImportService
     from povdesk.services.packages import PackageService
     from povdesk.services.printing import PrintService
@@ -85,6 +86,12 @@ class Services:
         from povdesk.services.packages import PackageService
 
         return PackageService(db=self.db)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from povdesk.services.dashboard import DashboardService
+
+        return DashboardService(db=self.db, year_settings=self.year_settings, changes=self.changes)
 
     def close(self) -> None:
         self.db.close()
