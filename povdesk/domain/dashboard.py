@@ -7,6 +7,8 @@ charts (`ui/dashboard.py`) and the one-page PDF (`reports/dashboard_pdf.py`) dra
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 #: the years of the exit campaign the exits chart shows
@@ -152,3 +154,10 @@ class Dashboard:
 
     def name(self, lang: str = "zh") -> str:
         return self.name_en if lang.startswith("en") else self.name_zh
+
+
+def village_labels(places: Sequence[tuple[str, str]]) -> list[str]:
+    """Short labels of (township, village) pairs for a chart: the village's name, with its township
+    in front where two villages of the list share a name (two townships may each have a 尼觉村)."""
+    names = Counter(v for _t, v in places)
+    return [v if names[v] == 1 else f"{t[:2]}·{v}" for t, v in places]

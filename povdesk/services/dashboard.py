@@ -21,6 +21,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, bindparam, func, or_, select
@@ -276,6 +277,18 @@ class DashboardService:
         compliance = self.compliance(scope, year=year)
         board = self.overview(scope, year=year)
         return board if board.compliance is not None else _with(board, compliance)
+
+    def export_pdf(self, path: str | Path, scope: Scope = COUNTY, *, year: int | None = None) -> Path:
+        """The one-page PDF of the dashboard (`reports.dashboard_pdf`, Chinese) written to `path`."""
+        from povdesk.reports.dashboard_pdf import dashboard_pdf
+
+        target = Path(path)
+        self.db.refuse_as_output(target)
+        data = dashboard_pdf(self.report(scope, year=year))
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(data)
+        partial.replace(target)
+        return target
 
     def _assess_all(self, s: Session, scope: Scope, settings: YearSettingRecord) -> Compliance:
         t0 = time.perf_counter()
