@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,7 @@ from povdesk.domain.rules.base import (
     make_household,
     make_member,
 )
-from povdesk.errors import NotFound
+from povdesk.errors import Cancelled, NotFound
 from povdesk.services.changes import ChangeRequestService
 from povdesk.services.database import Database
 from povdesk.services.settings import YearSettingsService
@@ -250,8 +250,10 @@ class DashboardService:
         return tuple(str(v) for v in row)
 
     # -------------------------------------------------------------- compliance
-    def compliance(self, scope: Scope = COUNTY, *, year: int | None = None) -> Compliance:
-        """两不愁三保障 per indicator over the scope's active households (see the module's note)."""
+    def compliance(self, scope: Scope = COUNTY, *, year: int | None = None,
+                   cancel: Callable[[], bool] | None = None) -> Compliance:
+        """两不愁三保障 per indicator over the scope's active households (see the module's note).
+        `cancel`: asked between batches; True stops the work (`Cancelled`)."""
         year = year or self.db.data_year
         settings = self.year_settings.get(year)
         with self.db.reading(snapshot=True) as s:
@@ -260,7 +262,7 @@ class DashboardService:
             if known is not None:
                 self._cache.move_to_end(key)
                 return known
-            result = self._assess_all(s, scope, settings)
+            result = self._assess_all(s, scope, settings, cancel)
         self._cache[key] = result
         while len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -290,7 +292,8 @@ class DashboardService:
         partial.replace(target)
         return target
 
-    def _assess_all(self, s: Session, scope: Scope, settings: YearSettingRecord) -> Compliance:
+    def _assess_all(self, s: Session, scope: Scope, settings: YearSettingRecord,
+                    cancel: Callable[[], bool] | None = None) -> Compliance:
         t0 = time.perf_counter()
         conn = s.connection()
         where = self._where(scope)
@@ -300,6 +303,8 @@ class DashboardService:
         failing: dict[str, list[int]] = {k: [] for k in keys}
         load = _BatchLoader(conn, where, settings)
         for start in range(0, len(ids), BATCH):
+            if cancel is not None and cancel():
+                raise Cancelled()
             chunk = ids[start:start + BATCH]
             for facts in load(chunk[0], chunk[-1]):
                 for key, met in zip(keys, asm.indicator_mets(facts, settings), strict=True):

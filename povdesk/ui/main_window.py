@@ -190,6 +190,10 @@ class MainWindow(QMainWindow):
 
         Keep each block short and import inside it, so one broken feature shows its own error.
         """
+        # --- dashboard (the first tab, beside the list; follows the tree, drills down) ----------
+        from povdesk.ui.dashboard import install_dashboard
+
+        self.dashboard = install_dashboard(self)
         # --- import wizard (data menu) -------------------------------------------------------
         from povdesk.ui.import_wizard import install_import_actions
 
