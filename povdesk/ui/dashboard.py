@@ -30,7 +30,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QMargins, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -64,9 +64,9 @@ from povdesk.ui.tasks import Task, run_in_background
 if TYPE_CHECKING:
     from povdesk.ui.main_window import MainWindow
 
-#: villages in the incidence and problems charts (highest first)
+# villages in the incidence and problems charts (highest first)
 TOP_VILLAGES = 10
-#: the PDF's palette (reports/dashboard_pdf.py)
+# the PDF's palette (reports/dashboard_pdf.py)
 BLUE, TEAL, GREEN, RED, AMBER, LIGHT = "#3b6ea5", "#7aa6c9", "#4c9a6a", "#c0504d", "#e0a030", "#c8c8c8"
 CHART_MIN_SIZE = (300, 230)
 
@@ -84,12 +84,12 @@ class DrillDown:
     status: str | None = None
     attribute: str | None = None
     exit_year: int | None = None
-    #: "any", "error" or "warning": households with open problems (of that severity)
+    # "any", "error" or "warning": households with open problems (of that severity)
     problems: str | None = None
-    #: an indicator key of `domain.assessment.INDICATORS`: households not meeting it
+    # an indicator key of `domain.assessment.INDICATORS`: households not meeting it
     indicator: str | None = None
     household_ids: tuple[int, ...] | None = None
-    #: what the list shows, for its label ("已脱贫(享受政策) · 某某村")
+    # what the list shows, for its label ("已脱贫(享受政策) · 某某村")
     title: str = ""
 
     def query(self, base: HouseholdQuery) -> HouseholdQuery:
@@ -142,7 +142,7 @@ class DashboardView(QWidget):
         self.loading = False
         self._generation = 0
         self._compliance_task: Task | None = None
-        #: per chart: what a click on (bar index, set index) asks for
+        # per chart: what a click on (bar index, set index) asks for
         self._targets: dict[str, Callable[[int, int], DrillDown | None]] = {}
 
         self.title = QLabel()
@@ -484,8 +484,8 @@ def install_dashboard(window: MainWindow) -> DashboardView:
     index = splitter.indexOf(window.right_splitter)
     sizes = splitter.sizes()
     splitter.insertWidget(index, tabs)  # (replaceWidget would hand the list back to Python to delete)
-    tabs.addTab(view, window.tr("Overview"))
-    tabs.addTab(window.right_splitter, window.tr("Households"))  # moves it out of the splitter
+    tabs.addTab(view, QCoreApplication.translate("DashboardView", "Overview"))
+    tabs.addTab(window.right_splitter, QCoreApplication.translate("DashboardView", "Household list"))  # moves it out of the splitter
     splitter.setStretchFactor(index, 1)
     splitter.setSizes(sizes)
     tabs.setCurrentWidget(view)

@@ -427,6 +427,141 @@
     </message>
 </context>
 <context>
+    <name>DashboardView</name>
+    <message>
+        <source>Export PDF report…</source>
+        <translation>导出 PDF 报告…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Requests waiting:</source>
+        <translation>待办变更申请：</translation>
+    </message>
+    <message>
+        <source>{0}: overview, data year {1}</source>
+        <translation>{0}：数据总览（{1} 年度）</translation>
+    </message>
+    <message>
+        <source>{0} households, {1} people on the register · {2} households not exited (returned included) · a poor village may exit at an incidence of {3} % or less</source>
+        <translation>在册 {0} 户 {1} 人 · 未脱贫（含返贫）{2} 户 · 贫困村退出标准：贫困发生率 ≤{3}%</translation>
+    </message>
+    <message>
+        <source>Households and people by poverty status</source>
+        <translation>户数与人数：按脱贫状态</translation>
+    </message>
+    <message>
+        <source>Households and people by attribute</source>
+        <translation>户数与人数：按户属性</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>Households exited by year, against the plan</source>
+        <translation>逐年脱贫户数与计划</translation>
+    </message>
+    <message>
+        <source>Exited</source>
+        <translation>脱贫户数</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>计划户数</translation>
+    </message>
+    <message>
+        <source> (no plan set)</source>
+        <translation>（未设计划）</translation>
+    </message>
+    <message>
+        <source>exited in {0}</source>
+        <translation>{0} 年脱贫</translation>
+    </message>
+    <message>
+        <source>Incidence of poverty by village (exit at {0} % or less)</source>
+        <translation>各村贫困发生率（退出标准 ≤{0}%）</translation>
+    </message>
+    <message>
+        <source>Above {0} %</source>
+        <translation>高于 {0}%</translation>
+    </message>
+    <message>
+        <source>At or below</source>
+        <translation>不高于标准</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>退出标准</translation>
+    </message>
+    <message>
+        <source>Two assurances, three guarantees: computing…</source>
+        <translation>两不愁三保障：正在计算…</translation>
+    </message>
+    <message>
+        <source>Two assurances, three guarantees ({0})</source>
+        <translation>两不愁三保障（{0} 年）</translation>
+    </message>
+    <message>
+        <source>Met</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <source>Not met</source>
+        <translation>未达标</translation>
+    </message>
+    <message>
+        <source>Not recorded</source>
+        <translation>未登记</translation>
+    </message>
+    <message>
+        <source>not met: {0}</source>
+        <translation>未达标：{0}</translation>
+    </message>
+    <message>
+        <source>Open problems by village</source>
+        <translation>各村未处理问题</translation>
+    </message>
+    <message>
+        <source>Open problems by village: none</source>
+        <translation>各村未处理问题：无</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Export the dashboard as PDF</source>
+        <translation>导出数据看板 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Writing the dashboard report…</source>
+        <translation>正在生成数据看板报告…</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>数据总览</translation>
+    </message>
+    <message>
+        <source>Household list</source>
+        <translation>户列表</translation>
+    </message>
+</context>
+<context>
     <name>DateField</name>
     <message>
         <source>Pick a date</source>
