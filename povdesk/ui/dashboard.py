@@ -330,7 +330,10 @@ class DashboardView(QWidget):
             chart.addAxis(values_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
         series.attachAxis(values_axis)
-        values_axis.applyNiceNumbers()
+        if any(v for _name, values, _colour in sets for v in values):
+            values_axis.applyNiceNumbers()
+        else:  # nothing to draw: a plain 0-1 axis (an empty range is NaN to QtCharts)
+            values_axis.setRange(0, 100 if percent else 1)
         values_axis.setLabelFormat("%d%%" if percent else "%d")
         cats.setTruncateLabels(False)
         labels = QColor("#303030")
