@@ -499,6 +499,13 @@ def install_dashboard(window: MainWindow) -> DashboardView:
                              village_id=place[1] if place and place[0] == "village" else None))
 
     window.navigator.selectionModel().currentChanged.connect(place_changed)
+
+    def find_household() -> None:  # Ctrl+F: the search box is on the list's tab
+        window.show_list()
+        window.search.setFocus()
+        window.search.selectAll()
+
+    window.actions_by_name["find"].triggered.connect(find_household)
     view.drill_down.connect(lambda criteria: open_drill_down(window, criteria))
     view.set_scope(COUNTY)
     return view
@@ -508,11 +515,8 @@ def open_drill_down(window: MainWindow, criteria: DrillDown) -> None:
     """Show the household list for `criteria`: the place selected in the tree, the criteria the
     list's query knows applied. (The list's other filters are connected where the list gains them.)"""
     from PySide6.QtCore import QItemSelectionModel
-    from PySide6.QtWidgets import QTabWidget
 
-    tabs = window.findChild(QTabWidget, "centralTabs")
-    if tabs is not None:
-        tabs.setCurrentWidget(window.right_splitter)
+    window.show_list()
     kind, node = (("village", criteria.village_id) if criteria.village_id is not None else
                   ("township", criteria.township_id) if criteria.township_id is not None else (None, None))
     selection = window.navigator.selectionModel()

@@ -39,7 +39,7 @@ def _bar_position(view, key: str, category: str, value: float) -> QPoint:  # typ
 
 
 def test_the_dashboard_is_the_first_view_and_shows_the_county(qtbot, make_window, county_db):
-    window = make_window(county_db, "en")
+    window = make_window(county_db, "en", first_view=True)
     view = _loaded(qtbot, window)
     tabs = window.findChild(QTabWidget, "centralTabs")
     assert tabs.currentWidget() is view
@@ -56,7 +56,7 @@ def test_the_dashboard_is_the_first_view_and_shows_the_county(qtbot, make_window
 
 
 def test_a_click_on_a_bar_opens_the_list_filtered(qtbot, make_window, county_db):
-    window = make_window(county_db, "en")
+    window = make_window(county_db, "en", first_view=True)
     view = _loaded(qtbot, window)
     qtbot.waitExposed(view.views["status"])
     counts = max(view.board.by_status, key=lambda c: c.households)
@@ -77,7 +77,7 @@ def test_a_click_on_a_bar_opens_the_list_filtered(qtbot, make_window, county_db)
 
 
 def test_the_dashboard_follows_the_tree(qtbot, make_window, county_db):
-    window = make_window(county_db, "zh_CN")
+    window = make_window(county_db, "zh_CN", first_view=True)
     view = _loaded(qtbot, window)
     village = next(v for v in view.board.villages if v.name == "八合村")
     index = window.navigator_model.index_of("village", village.village_id)
@@ -100,7 +100,7 @@ def test_drill_down_criteria_use_what_the_list_can_filter() -> None:
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 def test_the_pdf_report_from_the_dashboard(qtbot, make_window, county_db, tmp_path: Path):
-    window = make_window(county_db, "en")
+    window = make_window(county_db, "en", first_view=True)
     view = _loaded(qtbot, window)
     target = tmp_path / "看板.pdf"
     task = view.write_pdf(str(target))
