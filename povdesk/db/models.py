@@ -75,6 +75,10 @@ class VillagerGroup(Base):
 # --------------------------------------------------------------------------- registry
 class Household(Base):
     __tablename__ = "household"
+    __table_args__ = (
+        # the dashboard's counts by place, status, attribute and exit year, read from the index alone
+        Index("ix_household_dashboard", "active", "village_id", "status", "attribute", "exit_year"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
     household_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -146,6 +150,8 @@ class Member(Base):
         # Prefix search reads the household straight from these (covering) indexes.
         Index("ix_member_id_number_household", "id_number", "household_id"),
         Index("ix_member_name_household", "name", "household_id"),
+        # current members per household (the dashboard) without reading the member rows
+        Index("ix_member_household_status", "household_id", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
