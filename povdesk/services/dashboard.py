@@ -149,10 +149,10 @@ class DashboardService:
             problems = self._problems(s, scope)
             fingerprint = self._fingerprint(s)
         exits: dict[int, tuple[int, int]] = {}
-        for (_v, _s, _a, year), (n, people) in groups.items():
-            if year is not None:
-                got = exits.get(year, (0, 0))
-                exits[year] = (got[0] + n, got[1] + people)
+        for (_v, _s, _a, exit_year), (n, people) in groups.items():
+            if exit_year is not None:
+                got = exits.get(exit_year, (0, 0))
+                exits[exit_year] = (got[0] + n, got[1] + people)
         q = self.changes.queue_counts()
         queues = Queues(q.my_drafts, q.returned_to_me, q.awaiting_review, q.awaiting_signoff)
         compliance = self._cache.get((scope, settings, fingerprint))

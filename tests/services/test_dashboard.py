@@ -71,6 +71,7 @@ def test_counts_by_status_attribute_and_exit_year_agree_with_the_households(coun
         board = county.dashboard.overview(scope)
         households = _households(county, scope)
         assert board.households == len(households) > 0
+        assert board.year == county.db.data_year
         assert board.people == sum(_people(h) for h in households)
         for counts, attr in ((board.by_status, "status"), (board.by_attribute, "attribute")):
             slow_h = Counter(getattr(h, attr) or None for h in households)
