@@ -313,7 +313,8 @@ class DashboardService:
                     else:
                         tally[key][2] += 1
         indicators = tuple(IndicatorCompliance(k, asm.indicator_title(k, "zh"), asm.indicator_title(k, "en"),
-                                               *tally[k], failing=tuple(failing[k])) for k in keys)
+                                               met=tally[k][0], not_met=tally[k][1], unknown=tally[k][2],
+                                               failing=tuple(failing[k])) for k in keys)
         return Compliance(settings.year, len(ids), indicators, time.perf_counter() - t0)
 
 

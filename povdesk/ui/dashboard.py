@@ -268,17 +268,18 @@ class DashboardView(QWidget):
             name = QUEUE_NAMES[key][0 if zh else 1]
             button.setText(f"{name} {getattr(board.queues, key)}")
         self._draw_codes("status", self.tr("Households and people by poverty status"), board.by_status,
-                         lambda c: DrillDown(**self._place(), status=c.code, title=c.label(lang)))
+                         lambda c: self._here(status=c.code, title=c.label(lang)))
         self._draw_codes("attribute", self.tr("Households and people by attribute"), board.by_attribute,
-                         lambda c: DrillDown(**self._place(), attribute=c.code, title=c.label(lang)))
+                         lambda c: self._here(attribute=c.code, title=c.label(lang)))
         self._draw_exits(board)
         self._draw_incidence(board)
         self._draw_compliance(board)
         self._draw_problems(board)
         self.loaded.emit()
 
-    def _place(self) -> dict[str, int | None]:
-        return {"township_id": self.scope.township_id, "village_id": self.scope.village_id}
+    def _here(self, **criteria: Any) -> DrillDown:
+        """The criteria within the dashboard's place."""
+        return replace(DrillDown(township_id=self.scope.township_id, village_id=self.scope.village_id), **criteria)
 
     def _chart(self, title: str) -> QChart:
         chart = QChart()
@@ -390,7 +391,7 @@ class DashboardView(QWidget):
                 line.attachAxis(axis)
         else:
             chart.setTitle(chart.title() + self.tr(" (no plan set)"))
-        self._targets["exits"] = lambda index, _set: DrillDown(**self._place(), exit_year=exits[index].year,
+        self._targets["exits"] = lambda index, _set: self._here(exit_year=exits[index].year,
                                                                title=self.tr("exited in {0}").format(exits[index].year))
         self.views["exits"].replace_chart(chart)
 
@@ -437,8 +438,8 @@ class DashboardView(QWidget):
                    [(self.tr("Met"), [i.met for i in indicators], GREEN),
                     (self.tr("Not met"), [i.not_met for i in indicators], RED),
                     (self.tr("Not recorded"), [i.unknown for i in indicators], LIGHT)], horizontal=True, percent=True)
-        self._targets["compliance"] = lambda index, _set: DrillDown(
-            **self._place(), indicator=indicators[index].key, household_ids=indicators[index].failing,
+        self._targets["compliance"] = lambda index, _set: self._here(
+            indicator=indicators[index].key, household_ids=indicators[index].failing,
             title=self.tr("not met: {0}").format(indicators[index].title(lang)))
         self.views["compliance"].replace_chart(chart)
 
