@@ -322,7 +322,6 @@ class DashboardView(QWidget):
         values_axis.setMin(0)
         if value_max is not None:
             values_axis.setMax(value_max)
-        values_axis.setLabelFormat("%d%%" if percent else "%d")
         if horizontal:
             chart.addAxis(cats, Qt.AlignmentFlag.AlignLeft)
             chart.addAxis(values_axis, Qt.AlignmentFlag.AlignBottom)
@@ -331,11 +330,13 @@ class DashboardView(QWidget):
             chart.addAxis(values_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(cats)
         series.attachAxis(values_axis)
-        if any(v for _name, values, _colour in sets for v in values):
-            values_axis.applyNiceNumbers()
-        else:  # nothing to draw: a plain 0-1 axis (an empty range is NaN to QtCharts)
-            values_axis.setRange(0, 100 if percent else 1)
-        values_axis.setLabelFormat("%d%%" if percent else "%d")
+        if not any(v for _name, values, _colour in sets for v in values):  # (an empty range is NaN to QtCharts)
+            values_axis.setRange(0, value_max or (100 if percent else 5))
+        values_axis.applyNiceNumbers()
+        if not percent and values_axis.max() < 5:  # small counts: whole numbers, one tick each
+            values_axis.setRange(0, 5)
+            values_axis.setTickCount(6)
+        values_axis.setLabelFormat("%g%%" if percent else "%d")
         cats.setTruncateLabels(False)
         labels = QColor("#303030")
         for bar_set in series.barSets():
