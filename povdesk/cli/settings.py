@@ -33,6 +33,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        help="share of able members that makes 缺劳力 doubtful (0.25)")
     years.add_argument("--post-age-limit", type=int, metavar="AGE",
                        help="age from which a public-welfare post holder is doubtful (70)")
+    years.add_argument("--exit-plan", type=int, metavar="HOUSEHOLDS",
+                       help="households planned to exit in the year (the dashboard's plan)")
     years.add_argument("--source", metavar="TEXT", help="where the figures come from and how sure they are")
     years.set_defaults(run=run)
 
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace, db: Database) -> int:
     zh = args.lang.startswith("zh")
     figures = (args.exit_line, args.national_line, args.exit_incidence, args.school_ages, args.reference_date, args.source,
                args.school_age_date, args.working_ages, args.monitoring_threshold, args.labour_shortage_share,
-               args.post_age_limit)
+               args.post_age_limit, args.exit_plan)
     if args.set is None and any(f is not None for f in figures):
         raise BadInput("input.set", "Say which year to change with --set YEAR.", "请用 --set 年度 指定要修改的年度。")
     if args.set is not None:
@@ -65,7 +67,8 @@ def run(args: argparse.Namespace, db: Database) -> int:
             changes["working_age_from"], changes["working_age_to"] = _ages("working_ages", args.working_ages, "16-60")
         for option, name in (("monitoring_threshold", "monitoring_income_threshold"),
                              ("labour_shortage_share", "labour_shortage_share"),
-                             ("post_age_limit", "public_post_age_limit")):
+                             ("post_age_limit", "public_post_age_limit"),
+                             ("exit_plan", "exit_plan_households")):
             if getattr(args, option) is not None:
                 changes[name] = getattr(args, option)
         if args.source is not None:

@@ -75,6 +75,10 @@ class VillagerGroup(Base):
 # --------------------------------------------------------------------------- registry
 class Household(Base):
     __tablename__ = "household"
+    __table_args__ = (
+        # the dashboard's counts by place, status, attribute and exit year, read from the index alone
+        Index("ix_household_dashboard", "active", "village_id", "status", "attribute", "exit_year"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
     household_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -168,6 +172,8 @@ class Member(Base):
         # Prefix search reads the household straight from these (covering) indexes.
         Index("ix_member_id_number_household", "id_number", "household_id"),
         Index("ix_member_name_household", "name", "household_id"),
+        # current members per household (the dashboard) without reading the member rows
+        Index("ix_member_household_status", "household_id", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
@@ -445,6 +451,8 @@ class YearSetting(Base):
     monitoring_income_threshold: Mapped[float] = mapped_column(default=5000.0, server_default="5000")
     labour_shortage_share: Mapped[float] = mapped_column(default=0.25, server_default="0.25")
     public_post_age_limit: Mapped[int] = mapped_column(default=70, server_default="70")
+    #: households the county plans to lift out of poverty in the year (the dashboard's plan); empty: none set
+    exit_plan_households: Mapped[int | None]
 
 
 class RuleSwitch(Base):

@@ -180,6 +180,47 @@ def power_met(electricity: Any, radio_tv: Any) -> bool | None:
     return True if electricity and radio_tv else None
 
 
+def education_members(current: Sequence[MemberFacts], settings: YearSettingRecord
+                      ) -> tuple[list[MemberFacts], list[MemberFacts], list[MemberFacts]]:
+    """The current members of compulsory-school age, those of them out of school (and not unwell),
+    and those whose school status is not recorded (and not exempt)."""
+    of_age = [m for m in current if of_school_age(school_age(m.birth, settings), settings)]
+    absent = [m for m in of_age if not_at_school(m) and not is_unwell(m["health"])]
+    unknown = [m for m in of_age if not m["school_status"] and not is_school_exempt(m["out_of_school_reason"])]
+    return of_age, absent, unknown
+
+
+def education_met(absent: Sequence[MemberFacts], unknown: Sequence[MemberFacts]) -> bool | None:
+    return False if absent else (None if unknown else True)
+
+
+def medical_met(current: Sequence[MemberFacts], uninsured: Sequence[MemberFacts]) -> bool | None:
+    return None if not current else not uninsured
+
+
+def indicator_mets(facts: HouseholdFacts, settings: YearSettingRecord) -> tuple[bool | None, ...]:
+    """Each indicator's `met` in `INDICATORS` order, as `assess` decides it (the same functions),
+    without the texts and records: the dashboard counts a whole county's households with it."""
+    current = facts.current
+    inc, cond = facts.income, facts.conditions
+    pcn = None if inc is None else inc.get("per_capita_net")
+    _of_age, absent, unknown = education_members(current, settings)
+    uninsured = [m for m in current if not medically_insured(m)]
+    return (income_met(pcn, float(settings.exit_income_line)),
+            education_met(absent, unknown),
+            medical_met(current, uninsured),
+            housing_met(cond, facts.get("relocation_moved_in")),
+            water_met(None if cond is None else cond.get("drinking_safe"),
+                      None if cond is None else cond.get("drinking_difficult")),
+            power_met(None if cond is None else cond.get("electricity"),
+                      None if cond is None else cond.get("radio_tv")))
+
+
+def indicator_title(key: str, lang: str = "zh") -> str:
+    """An indicator's printed (zh) or English name."""
+    return _INDICATOR[key][1 if lang.startswith("en") else 0]
+
+
 # ------------------------------------------------------------------ the record
 @dataclass(frozen=True)
 class Verdict:
@@ -331,10 +372,8 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
     # 义务教育有保障: every child of compulsory-school age at school (or exempt)
     a, b = settings.school_age_from, settings.school_age_to
     on = settings.school_date
-    of_age = [m for m in current if of_school_age(school_age(m.birth, settings), settings)]
-    absent = [m for m in of_age if not_at_school(m) and not is_unwell(m["health"])]
-    unknown = [m for m in of_age if not m["school_status"] and not is_school_exempt(m["out_of_school_reason"])]
-    met = False if absent else (None if unknown else True)
+    of_age, absent, unknown = education_members(current, settings)
+    met = education_met(absent, unknown)
     zh, en = (f"{a}–{b} 周岁 {len(of_age)} 人", f"{len(of_age)} aged {a}–{b}") if of_age else \
         (f"无 {a}–{b} 周岁适龄儿童", f"no child aged {a}–{b}")
     if absent:
@@ -356,7 +395,7 @@ def assess(facts: HouseholdFacts, settings: YearSettingRecord, books: CodeBook |
 
     # 基本医疗有保障: every current member in basic medical insurance
     uninsured = [m for m in current if not medically_insured(m)]
-    met = None if not current else not uninsured
+    met = medical_met(current, uninsured)
     n = len(current)
     zh, en = f"参加基本医疗保险 {n - len(uninsured)}/{n} 人", f"{n - len(uninsured)} of {n} in basic medical insurance"
     if uninsured:

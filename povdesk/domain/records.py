@@ -187,6 +187,8 @@ class YearSettingRecord:
     labour_shortage_share: float = 0.25
     #: a public-welfare post holder this old or older is doubtful
     public_post_age_limit: int = 70
+    #: households planned to exit in the year (the dashboard compares the exits with it); None: no plan
+    exit_plan_households: int | None = None
 
     @property
     def school_date(self) -> dt.date:

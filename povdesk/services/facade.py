@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from povdesk.services.backups import BackupService
     from povdesk.services.changes import ChangeRequestService
     from povdesk.services.checks import CheckService
+    from povdesk.services.dashboard import DashboardService
     from povdesk.services.importer import ImportService
     from povdesk.services.packages import PackageService
     from povdesk.services.printing import PrintService
@@ -99,6 +100,12 @@ class Services:
         from povdesk.services.backups import BackupService
 
         return BackupService(db=self.db, folder=self.db.backups)
+
+    @cached_property
+    def dashboard(self) -> DashboardService:
+        from povdesk.services.dashboard import DashboardService
+
+        return DashboardService(db=self.db, year_settings=self.year_settings, changes=self.changes)
 
     def close(self) -> None:
         self.db.close()

@@ -27,7 +27,8 @@ _LOCAL = "本地设置（"
 _BEFORE = "；此前："
 EDITABLE = ("exit_income_line", "national_line", "source", "school_age_from", "school_age_to",
             "reference_date", "village_exit_incidence", "school_age_date", "working_age_from",
-            "working_age_to", "monitoring_income_threshold", "labour_shortage_share", "public_post_age_limit")
+            "working_age_to", "monitoring_income_threshold", "labour_shortage_share", "public_post_age_limit",
+            "exit_plan_households")
 
 
 def _record(row: YearSetting) -> YearSettingRecord:
@@ -41,7 +42,8 @@ def _record(row: YearSetting) -> YearSettingRecord:
                              working_age_from=row.working_age_from, working_age_to=row.working_age_to,
                              monitoring_income_threshold=float(row.monitoring_income_threshold),
                              labour_shortage_share=float(row.labour_shortage_share),
-                             public_post_age_limit=row.public_post_age_limit)
+                             public_post_age_limit=row.public_post_age_limit,
+                             exit_plan_households=row.exit_plan_households)
 
 
 def missing_year_settings(s: Session) -> list[YearSetting]:
@@ -152,6 +154,10 @@ def _validate(r: YearSettingRecord) -> None:
         raise InvalidValue("settings.public_post_age_limit",
                            "The public-welfare post age limit must be between 50 and 100.",
                            "公益性岗位年龄上限应在 50 至 100 之间。")
+    if r.exit_plan_households is not None and not 0 <= r.exit_plan_households <= 1_000_000:
+        raise InvalidValue("settings.exit_plan_households",
+                           "The exit plan must be a number of households from 0 to 1,000,000.",
+                           "脱贫计划户数应在 0 至 1,000,000 之间。")
     if not isinstance(r.reference_date, dt.date):
         raise InvalidValue("settings.reference_date", "The reference date must be a date.", "基准日期必须是日期。")
     if not r.year <= r.reference_date.year <= r.year + 1:

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTableView,
+    QTabWidget,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -218,6 +219,10 @@ class MainWindow(QMainWindow):
 
         Keep each block short and import inside it, so one broken feature shows its own error.
         """
+        # --- dashboard (the first tab, beside the list; follows the tree, drills down) ----------
+        from povdesk.ui.dashboard import install_dashboard
+
+        self.dashboard = install_dashboard(self)
         # --- import wizard (data menu) -------------------------------------------------------
         from povdesk.ui.import_wizard import install_import_actions
 
@@ -296,6 +301,12 @@ class MainWindow(QMainWindow):
         self._docks.append(dock)
         return dock
 
+    def show_list(self) -> None:
+        """Bring the household list and detail to the front (the dashboard's tab is the first view)."""
+        tabs = self.findChild(QTabWidget, "centralTabs")
+        if tabs is not None:
+            tabs.setCurrentWidget(self.right_splitter)
+
     def places(self) -> list[CountyNode]:
         """The county → township → village tree with counts, as last loaded (reuse, don't re-query)."""
         return list(self._places)
@@ -317,6 +328,7 @@ class MainWindow(QMainWindow):
     def open_household(self, household_id: int, field_key: str | None = None, member_id: int | None = None) -> None:
         """Select the household in the list (widening the list if needed), show it, mark the field
         (of that member, when a member is given)."""
+        self.show_list()
         row = self.table_model.row_of(household_id)
         if row is None:
             self._pending = (household_id, field_key, member_id)

@@ -234,7 +234,7 @@ Close povdesk and start it again to work on the restored data.</source>
         <translation>信息更正</translation>
     </message>
     <message>
-        <source>Scan the form's QR code or type PD1-…</source>
+        <source>Scan the form&apos;s QR code or type PD1-…</source>
         <translation>扫描表单二维码或输入 PD1-…</translation>
     </message>
     <message>
@@ -337,7 +337,7 @@ Close povdesk and start it again to work on the restored data.</source>
         <translation>更正本户信息(&amp;C)…</translation>
     </message>
     <message>
-        <source>Scan a form's QR code or type PD1-…</source>
+        <source>Scan a form&apos;s QR code or type PD1-…</source>
         <translation>扫描表单二维码或输入 PD1-…</translation>
     </message>
     <message>
@@ -456,7 +456,7 @@ Close povdesk and start it again to work on the restored data.</source>
         <translation>备注：{0}</translation>
     </message>
     <message>
-        <source>Reviewer's comment: {0}</source>
+        <source>Reviewer&apos;s comment: {0}</source>
         <translation>审核意见：{0}</translation>
     </message>
     <message>
@@ -532,7 +532,7 @@ Close povdesk and start it again to work on the restored data.</source>
         <translation>未处理问题：暂无（审核通过后建户）</translation>
     </message>
     <message>
-        <source>Open problems: a village's request, of no household</source>
+        <source>Open problems: a village&apos;s request, of no household</source>
         <translation>未处理问题：村级申请，不属于某一户</translation>
     </message>
     <message>
@@ -595,6 +595,141 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     </message>
 </context>
 <context>
+    <name>DashboardView</name>
+    <message>
+        <source>Export PDF report…</source>
+        <translation>导出 PDF 报告…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Requests waiting:</source>
+        <translation>待办变更申请：</translation>
+    </message>
+    <message>
+        <source>{0}: overview, data year {1}</source>
+        <translation>{0}：数据总览（{1} 年度）</translation>
+    </message>
+    <message>
+        <source>{0} households, {1} people on the register · {2} households not exited (returned included) · a poor village may exit at an incidence of {3} % or less</source>
+        <translation>在册 {0} 户 {1} 人 · 未脱贫（含返贫）{2} 户 · 贫困村退出标准：贫困发生率 ≤{3}%</translation>
+    </message>
+    <message>
+        <source>Households and people by poverty status</source>
+        <translation>户数与人数：按脱贫状态</translation>
+    </message>
+    <message>
+        <source>Households and people by attribute</source>
+        <translation>户数与人数：按户属性</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>Households exited by year, against the plan</source>
+        <translation>逐年脱贫户数与计划</translation>
+    </message>
+    <message>
+        <source>Exited</source>
+        <translation>脱贫户数</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>计划户数</translation>
+    </message>
+    <message>
+        <source> (no plan set)</source>
+        <translation>（未设计划）</translation>
+    </message>
+    <message>
+        <source>exited in {0}</source>
+        <translation>{0} 年脱贫</translation>
+    </message>
+    <message>
+        <source>Incidence of poverty by village (exit at {0} % or less)</source>
+        <translation>各村贫困发生率（退出标准 ≤{0}%）</translation>
+    </message>
+    <message>
+        <source>Above {0} %</source>
+        <translation>高于 {0}%</translation>
+    </message>
+    <message>
+        <source>At or below</source>
+        <translation>不高于标准</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>退出标准</translation>
+    </message>
+    <message>
+        <source>Two assurances, three guarantees: computing…</source>
+        <translation>两不愁三保障：正在计算…</translation>
+    </message>
+    <message>
+        <source>Two assurances, three guarantees ({0})</source>
+        <translation>两不愁三保障（{0} 年）</translation>
+    </message>
+    <message>
+        <source>Met</source>
+        <translation>达标</translation>
+    </message>
+    <message>
+        <source>Not met</source>
+        <translation>未达标</translation>
+    </message>
+    <message>
+        <source>Not recorded</source>
+        <translation>未登记</translation>
+    </message>
+    <message>
+        <source>not met: {0}</source>
+        <translation>未达标：{0}</translation>
+    </message>
+    <message>
+        <source>Open problems by village</source>
+        <translation>各村未处理问题</translation>
+    </message>
+    <message>
+        <source>Open problems by village: none</source>
+        <translation>各村未处理问题：无</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Export the dashboard as PDF</source>
+        <translation>导出数据看板 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Writing the dashboard report…</source>
+        <translation>正在生成数据看板报告…</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>数据总览</translation>
+    </message>
+    <message>
+        <source>Household list</source>
+        <translation>户列表</translation>
+    </message>
+</context>
+<context>
     <name>DateField</name>
     <message>
         <source>Pick a date</source>
@@ -633,7 +768,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <name>EvidenceBox</name>
     <message>
         <source>Evidence</source>
-        <extracomment>a file's id in a list row (stored files), or its position in the pending list (not yet stored)</extracomment>
+        <extracomment>a file&apos;s id in a list row (stored files), or its position in the pending list (not yet stored)</extracomment>
         <translation>证明材料</translation>
     </message>
     <message>
@@ -1049,7 +1184,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <name>HouseholdTableModel</name>
     <message>
         <source>Household size says {0}, but {1} current members are listed</source>
-        <extracomment>(row attribute, field key, service sort key or None, numeric): the columns of the household list, `groups.HOUSEHOLD_LIST`; the service sorts by each column's name.</extracomment>
+        <extracomment>(row attribute, field key, service sort key or None, numeric): the columns of the household list, `groups.HOUSEHOLD_LIST`; the service sorts by each column&apos;s name.</extracomment>
         <translation>家庭人口数为 {0}，但在册成员为 {1} 人</translation>
     </message>
     <message>
@@ -1564,7 +1699,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <name>LoginDialog</name>
     <message>
         <source>Log in to povdesk</source>
-        <extracomment>the demo county's meta key (`povdesk.demo.service.META_KEY`): its login dialog names the demo users</extracomment>
+        <extracomment>the demo county&apos;s meta key (`povdesk.demo.service.META_KEY`): its login dialog names the demo users</extracomment>
         <translation>登录 povdesk</translation>
     </message>
     <message>
@@ -1701,7 +1836,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <name>MemberTable</name>
     <message>
         <source>A valid ID number</source>
-        <extracomment>what a newly identified household (not exited, never returned) has no use for the household fields a new household's dialog asks for (the rest come from its members) the member columns: every editable member field, in the dictionary's order filled from a valid ID number, so not marked required in the table</extracomment>
+        <extracomment>what a newly identified household (not exited, never returned) has no use for the household fields a new household&apos;s dialog asks for (the rest come from its members) the member columns: every editable member field, in the dictionary&apos;s order filled from a valid ID number, so not marked required in the table</extracomment>
         <translation>身份证号码有效</translation>
     </message>
     <message>
@@ -1779,7 +1914,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>变更包包含该月已签发、且尚未报送过的全部变更申请。</translation>
     </message>
     <message>
-        <source>Only the director exports the monthly package: it is signed with the office key, which the director's password protects. You are logged in as {0} ({1}); you can look at what the package would hold.</source>
+        <source>Only the director exports the monthly package: it is signed with the office key, which the director&apos;s password protects. You are logged in as {0} ({1}); you can look at what the package would hold.</source>
         <translation>只有签发人可以导出月度变更包：变更包用县办公室密钥签名，该密钥由签发人的密码保护。您当前登录为 {0}（{1}），只能查看变更包将包含的内容。</translation>
     </message>
     <message>
@@ -1885,11 +2020,11 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>行政村</translation>
     </message>
     <message>
-        <source>Household (head's name and number, size, status and first year come from the members and the data year)</source>
+        <source>Household (head&apos;s name and number, size, status and first year come from the members and the data year)</source>
         <translation>户信息（户主姓名及证件号码、家庭人口数、脱贫状态、首次识别年度由成员和数据年度生成）</translation>
     </message>
     <message>
-        <source>blank: the village's next free number</source>
+        <source>blank: the village&apos;s next free number</source>
         <translation>留空：自动分配本村下一个户编号</translation>
     </message>
     <message>
@@ -1924,7 +2059,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>县办公室签名密钥</translation>
     </message>
     <message>
-        <source>The province checks the signature of every monthly package with this public key. Give it to the province once, and read the fingerprint to them over the telephone so that they know the key is this office's.</source>
+        <source>The province checks the signature of every monthly package with this public key. Give it to the province once, and read the fingerprint to them over the telephone so that they know the key is this office&apos;s.</source>
         <translation>省里用此公钥核验每个月度变更包的签名。请将公钥交给省里一次，并通过电话向省里念一遍指纹，以确认该公钥确属本县办公室。</translation>
     </message>
     <message>
@@ -2054,7 +2189,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>导入省级反馈…</translation>
     </message>
     <message>
-        <source>The province's answer to the packages sent (.xlsx or .json): accepted changes are marked, each rejected one comes back to its maker as a returned request</source>
+        <source>The province&apos;s answer to the packages sent (.xlsx or .json): accepted changes are marked, each rejected one comes back to its maker as a returned request</source>
         <translation>省级对已上报变更包的审核结果（.xlsx 或 .json）：通过的变更予以标记，退回的变更作为“已退回”申请回到其申请人</translation>
     </message>
     <message>
@@ -2086,7 +2221,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>正在核验 {0}…</translation>
     </message>
     <message>
-        <source>The province's feedback</source>
+        <source>The province&apos;s feedback</source>
         <translation>省级反馈</translation>
     </message>
     <message>
@@ -2098,7 +2233,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>{0}：没有新内容，其中的审核结果均已记录。</translation>
     </message>
     <message>
-        <source>{0}: {1} accepted, {2} rejected; each rejected change is back in its maker's queue as a returned request.</source>
+        <source>{0}: {1} accepted, {2} rejected; each rejected change is back in its maker&apos;s queue as a returned request.</source>
         <translation>{0}：通过 {1} 条，退回 {2} 条；每条退回的变更已作为“已退回”申请回到其申请人的待办中。</translation>
     </message>
     <message>
@@ -2148,7 +2283,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>缩小</translation>
     </message>
     <message>
-        <source>The PDF preview needs Qt's PDF module (package pyside6-pdf). Open the file in a PDF viewer instead.</source>
+        <source>The PDF preview needs Qt&apos;s PDF module (package pyside6-pdf). Open the file in a PDF viewer instead.</source>
         <translation>PDF 预览需要 Qt 的 PDF 模块（软件包 pyside6-pdf）。请改用 PDF 阅读器打开文件。</translation>
     </message>
     <message>
@@ -2606,7 +2741,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <name>RequestTableModel</name>
     <message>
         <source>No.</source>
-        <extracomment>the types whose requests the window edits (a dialog each; see ui.adjust_dialog.DIALOG_TYPES) the village exit's one field (not a data-dictionary key)</extracomment>
+        <extracomment>the types whose requests the window edits (a dialog each; see ui.adjust_dialog.DIALOG_TYPES) the village exit&apos;s one field (not a data-dictionary key)</extracomment>
         <translation>编号</translation>
     </message>
     <message>
@@ -2634,7 +2769,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>原因</translation>
     </message>
     <message>
-        <source>Reviewer's comment: {0}</source>
+        <source>Reviewer&apos;s comment: {0}</source>
         <translation>审核意见：{0}</translation>
     </message>
 </context>
@@ -2809,11 +2944,11 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>未核验签名：县办公室尚无密钥。</translation>
     </message>
     <message>
-        <source>The file is not the one exported: its SHA-256 differs from the history's ({0}…).</source>
+        <source>The file is not the one exported: its SHA-256 differs from the history&apos;s ({0}…).</source>
         <translation>该文件不是导出时的文件：其 SHA-256 与记录（{0}…）不符。</translation>
     </message>
     <message>
-        <source>The package is intact: the signature is the office's, and every file has its listed size and SHA-256.</source>
+        <source>The package is intact: the signature is the office&apos;s, and every file has its listed size and SHA-256.</source>
         <translation>变更包完好：签名属本县办公室，每个文件的大小和 SHA-256 均与清单相符。</translation>
     </message>
     <message>
@@ -3038,7 +3173,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>来源与可信度</translation>
     </message>
     <message>
-        <source>Empty: 1 September of the year (the school year's start)</source>
+        <source>Empty: 1 September of the year (the school year&apos;s start)</source>
         <translation>留空：当年 9 月 1 日（学年开始）</translation>
     </message>
     <message>
@@ -3058,7 +3193,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>贫困发生率不高于此值的贫困村方可退出</translation>
     </message>
     <message>
-        <source>How sure each source is: [H] high (an official notice, or several sources agree), [M] medium (one good source), [L] low: an estimate, check it against the province's notice. Run the checks again after a change.</source>
+        <source>How sure each source is: [H] high (an official notice, or several sources agree), [M] medium (one good source), [L] low: an estimate, check it against the province&apos;s notice. Run the checks again after a change.</source>
         <translation>来源可信度：[H] 高（官方通知，或多个来源一致）；[M] 中（一个可靠来源）；[L] 低：为估计值，请对照省里的通知核实。修改后请重新运行检查。</translation>
     </message>
 </context>

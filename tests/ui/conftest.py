@@ -44,13 +44,16 @@ def make_window(qtbot, ui_language) -> Iterator[Callable[..., object]]:  # type:
 
     windows: list[MainWindow] = []
 
-    def make(source: Database | Services, language: str = "zh_CN") -> MainWindow:
+    def make(source: Database | Services, language: str = "zh_CN", *, first_view: bool = False) -> MainWindow:
+        """`first_view`: leave the window on the dashboard it opens with; else on the household list."""
         ui_language(language)
         services = source if isinstance(source, Services) else Services(db=source)
         window = MainWindow(services=services)
         qtbot.addWidget(window)
         windows.append(window)
         window.show()
+        if not first_view:
+            window.show_list()
         wait_loaded(qtbot, window)
         return window
 
