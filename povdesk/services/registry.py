@@ -86,7 +86,8 @@ class HouseholdFilter:
     `status`, `attribute`, `monitoring_type` are codes of their code lists (`monitoring_type`
     `ANY_MARKER`: either marker); `open_problems` keeps households with an open problem, narrowed
     by `problem_rule` and `problem_severity` (either one alone implies it); `include_inactive`
-    shows cancelled households too."""
+    shows cancelled households too. `exit_year` and `household_ids` come from a dashboard figure
+    (the year's exits; the households not meeting an indicator) and have no place in the bar."""
 
     township_id: int | None = None
     village_id: int | None = None
@@ -97,6 +98,8 @@ class HouseholdFilter:
     problem_rule: str | None = None
     problem_severity: str | None = None
     include_inactive: bool = False
+    exit_year: int | None = None
+    household_ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,8 @@ class HouseholdQuery:
     open_problems: bool = False
     problem_rule: str | None = None
     problem_severity: str | None = None
+    exit_year: int | None = None
+    household_ids: tuple[int, ...] | None = None
 
     @property
     def filter(self) -> HouseholdFilter:
@@ -231,6 +236,10 @@ class RegistryService:
             if q.problem_severity:
                 problem = problem.where(Problem.severity == q.problem_severity)
             stmt = stmt.where(Household.id.in_(problem))
+        if q.exit_year is not None:
+            stmt = stmt.where(Household.exit_year == q.exit_year)
+        if q.household_ids is not None:
+            stmt = stmt.where(Household.id.in_(q.household_ids))
         text = q.text.strip()
         if text:
             stmt = stmt.where(self._search_clause(text))

@@ -13,7 +13,7 @@ assessment has gone over the scope's households (cached by the service until the
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,7 +57,7 @@ from povdesk.domain.dashboard import (
 from povdesk.domain.meanings import EXITED_STATUSES
 from povdesk.errors import Cancelled
 from povdesk.services.facade import Services
-from povdesk.services.registry import HouseholdQuery
+from povdesk.services.registry import HouseholdFilter
 from povdesk.ui.messages import show_error, ui_language
 from povdesk.ui.tasks import Task, run_in_background
 
@@ -92,21 +92,13 @@ class DrillDown:
     # what the list shows, for its label ("已脱贫(享受政策) · 某某村")
     title: str = ""
 
-    def query(self, base: HouseholdQuery) -> HouseholdQuery:
-        """`base` with the place and every criterion the list's query knows; search text cleared."""
-        known = {f.name for f in fields(HouseholdQuery)}
-        changes: dict[str, Any] = {"township_id": self.township_id if self.village_id is None else None,
-                                   "village_id": self.village_id, "text": "", "include_inactive": False}
-        for f in fields(self):
-            if f.name in known and f.name not in changes:
-                changes[f.name] = getattr(self, f.name)
-        return replace(base, **changes)
-
-    def unapplied(self) -> list[str]:
-        """The criteria set here that the list's query cannot take (yet)."""
-        known = {f.name for f in fields(HouseholdQuery)}
-        return [f.name for f in fields(self) if f.name != "title" and getattr(self, f.name) is not None
-                and f.name not in known]
+    def to_filter(self) -> HouseholdFilter:
+        """The household list's criteria for this figure (the list's filter bar shows what it can)."""
+        severity = self.problems if self.problems in ("error", "warning") else None
+        return HouseholdFilter(township_id=self.township_id if self.village_id is None else None,
+                               village_id=self.village_id, status=self.status, attribute=self.attribute,
+                               exit_year=self.exit_year, open_problems=self.problems is not None,
+                               problem_severity=severity, household_ids=self.household_ids)
 
 
 class _ChartView(QChartView):
@@ -514,25 +506,8 @@ def install_dashboard(window: MainWindow) -> DashboardView:
 
 
 def open_drill_down(window: MainWindow, criteria: DrillDown) -> None:
-    """Show the household list for `criteria`: the place selected in the tree, the criteria the
-    list's query knows applied. (The list's other filters are connected where the list gains them.)"""
-    from PySide6.QtCore import QItemSelectionModel
-
+    """Show the household list for `criteria` (`MainWindow.show_households`), titled by the figure."""
     window.show_list()
-    kind, node = (("village", criteria.village_id) if criteria.village_id is not None else
-                  ("township", criteria.township_id) if criteria.township_id is not None else (None, None))
-    selection = window.navigator.selectionModel()
-    if kind is not None and node is not None:
-        index = window.navigator_model.index_of(kind, node)
-        if index.isValid() and index != window.navigator.currentIndex():
-            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                      | QItemSelectionModel.SelectionFlag.Rows)
-    elif window.current_place() is not None:
-        selection.clearCurrentIndex()
-        selection.clearSelection()
-    window.search.blockSignals(True)
-    window.search.clear()
-    window.search.blockSignals(False)
+    window.show_households(criteria.to_filter())
     if criteria.title:
         window.place_label.setText(criteria.title)
-    window.table_model.load(criteria.query(window.table_model.query))

@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, QPoint, QPointF, Qt
 from PySide6.QtWidgets import QTabWidget
 
-from povdesk.services.registry import HouseholdQuery
 from povdesk.ui.dashboard import DrillDown
 from povdesk.ui.household_table import COLUMNS
 from tests.ui.conftest import wait_loaded
@@ -90,12 +89,13 @@ def test_the_dashboard_follows_the_tree(qtbot, make_window, county_db):
     assert [v.name for v in view.board.villages] == ["八合村"]
 
 
-def test_drill_down_criteria_use_what_the_list_can_filter() -> None:
-    base = HouseholdQuery(text="曲比", sort="head_name")
-    criteria = DrillDown(village_id=7, township_id=2, status="0", attribute="01", problems="error")
-    query = criteria.query(base)
-    assert (query.village_id, query.township_id, query.status, query.text, query.sort) == (7, None, "0", "", "head_name")
-    assert {"attribute", "problems"} <= set(criteria.unapplied())
+def test_drill_down_criteria_are_the_lists_filter() -> None:
+    criteria = DrillDown(village_id=7, township_id=2, status="0", attribute="01", problems="error",
+                         exit_year=2018, household_ids=(3, 5))
+    f = criteria.to_filter()
+    assert (f.village_id, f.township_id, f.status, f.attribute) == (7, None, "0", "01")
+    assert (f.open_problems, f.problem_severity, f.exit_year, f.household_ids) == (True, "error", 2018, (3, 5))
+    assert DrillDown(problems="any").to_filter().problem_severity is None
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
@@ -112,3 +112,17 @@ def test_the_pdf_report_from_the_dashboard(qtbot, make_window, county_db, tmp_pa
     assert "在册 6 户" in text
     pages = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
     assert "Pages:           1" in pages
+
+
+def test_a_figure_of_households_opens_exactly_those(qtbot, make_window, county_db):
+    """An indicator not met drills down to its households; the list's title names the figure."""
+    from povdesk.ui.dashboard import open_drill_down
+
+    window = make_window(county_db, "en", first_view=True)
+    _loaded(qtbot, window)
+    wait_loaded(qtbot, window)
+    first = window.table_model.household_id(0)
+    open_drill_down(window, DrillDown(household_ids=(first,), title="Safe housing not met"))
+    wait_loaded(qtbot, window)
+    assert window.table_model.rowCount() == 1 and window.table_model.household_id(0) == first
+    assert window.place_label.text() == "Safe housing not met"
