@@ -148,6 +148,19 @@ def test_million_row_csv_is_refused_before_reading(tmp_path: Path) -> None:
     assert f"{readers.MAX_ROWS:,}" in exc.zh
 
 
+def test_a_roster_of_the_largest_county_is_not_refused_by_default(tmp_path: Path) -> None:
+    """Issue 17: a 300,244-row person list was refused ("at most 300,000 rows per file"); a file of
+    up to 600,000 rows now reads in one go, and the limit is still a setting."""
+    assert readers.DEFAULT_LIMITS.max_rows >= 600_000
+    path = tmp_path / "large.csv"
+    with path.open("wb") as fh:
+        fh.write("户编号,姓名,人数\n".encode())
+        fh.write(b"51343720420100001,x,1\n" * 300_244)
+    assert readers.count_lines(path, readers.DEFAULT_LIMITS.max_rows + 1) == 300_245
+    small = readers.DEFAULT_LIMITS.with_overrides({"max_rows": 300_000})
+    assert readers.count_lines(path, small.max_rows + 1) > small.max_rows + 1  # an office may still lower it
+
+
 def test_million_row_workbook_is_refused_without_loading_it(tmp_path: Path) -> None:
     """A sheet without a <dimension> is counted while streaming; calamine never loads it."""
     path = tmp_path / "huge.xlsx"
