@@ -212,9 +212,10 @@ def _sheet_xml_workbook(tmp_path: Path, rows_xml: bytes) -> Path:
 
 def test_rows_numbered_past_the_limit_are_refused_without_loading(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two rows, the second numbered 400,000: calamine would make a sheet that tall."""
+    """Two rows, the second numbered past the limit: calamine would make a sheet that tall."""
+    far = readers.MAX_ROWS + 100_000
     path = _sheet_xml_workbook(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>'
-                                         b'<row r="400000"><c r="A400000"><v>1</v></c></row>')
+                                         b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (far, far))
 
     def never(*args: object) -> None:
         raise AssertionError("calamine must not open the workbook")
@@ -342,9 +343,10 @@ def test_cells_without_references_count_towards_the_width(tmp_path: Path, monkey
 
 def test_rows_numbered_far_apart_count_as_the_height(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A lying <dimension> does not hide a row numbered past the limit (calamine ignores it)."""
+    far = readers.MAX_ROWS + 100_000
     path = _sheet_xml_workbook(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>'
-                                         b'<row r="400000"><c r="B400000"><v>1</v></c></row>'
-                                         b'<row r="3"><c r="A3"><v>1</v></c></row>')
+                                         b'<row r="%d"><c r="B%d"><v>1</v></c></row>' % (far, far)
+                                         + b'<row r="3"><c r="A3"><v>1</v></c></row>')
     data = path.read_bytes()
     assert b"dimension" not in data
     _never_calamine(monkeypatch)
