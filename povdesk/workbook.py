@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,14 @@ def put(cell: Cell, value: Any) -> Cell:
 def cell(ws: Any, value: Any = None) -> Cell:
     """A write-only cell holding `value` (see `put`); style it, then append it in a row."""
     return put(WriteOnlyCell(ws), value)
+
+
+def styled(ws: Any, value: Any, like: Cell) -> Cell:
+    """A write-only cell holding `value` (see `put`) styled as the cell `like` (a template made once:
+    copying its style costs nothing, setting fonts and borders on each of a million cells does)."""
+    c = WriteOnlyCell(ws)
+    c._style = copy(like._style)
+    return put(c, value)
 
 
 def write(ws: Any, row: int, column: int, value: Any) -> Cell:

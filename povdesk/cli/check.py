@@ -158,20 +158,20 @@ def run(args: argparse.Namespace, db: Database) -> int:
     if args.format == "json":
         _emit_json(checks.iter_problem_json(listed_query, lang=args.lang), summary, run_id, args.out, zh)
     elif args.format == "xlsx":
-        problems = list(checks.iter_problems(listed_query))
         titles = {r.code: r.title_zh for r in catalogue()}
         title = "全县" if scope == "county" else scope
         if args.split:
-            paths = write_lists_by(args.out, problems, level=args.split, rule_titles=titles,
-                                   names=names)
+            paths = write_lists_by(args.out, list(checks.iter_problems(listed_query)), level=args.split,
+                                   rule_titles=titles, names=names)
             print(f"已写出 {len(paths)} 个问题清单到 {args.out}（其余{_LEVEL_ZH[args.split]}没有所列状态的问题）" if zh
                   else f"Wrote {len(paths)} problem lists to {args.out} (the other {args.split}s have none to list)")
         else:
             by = "township" if village_id is None and township_id is None else "village"
             places = checks.place_names(township_id) if village_id is None else None
-            path = write_problem_list(args.out, problems, title=f"{title}数据质量问题清单",
-                                      rule_titles=titles, summary_by=by, places=places, names=names)
-            print(f"已写出 {path}（{len(problems)} 个问题）" if zh else f"Wrote {path} ({len(problems)} problems)")
+            # streamed row by row from the database (a million problems are never held)
+            path = write_problem_list(args.out, checks.iter_problems(listed_query), title=f"{title}数据质量问题清单",
+                                      rule_titles=titles, summary_by=by, places=places, names=names, count=listed)
+            print(f"已写出 {path}（{listed} 个问题）" if zh else f"Wrote {path} ({listed} problems)")
     else:
         problems = list(checks.iter_problems(listed_query))
         _emit("\n".join(_table(problems, summary, args.lang, names)), args.out, zh, len(problems))

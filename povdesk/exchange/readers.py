@@ -32,8 +32,10 @@ import python_calamine as pc
 
 from povdesk.errors import BadInput, Where
 
-#: Largest number of rows a roster may have (a county's national export is far below this).
-MAX_ROWS = 300_000
+#: Largest number of rows a roster may have by default: the largest registered-poor counties hold
+#: about 300,000 people, so one file of 600,000 rows imports in one go (issue 17); an office raises
+#: it with `import_limits` ("max_rows") in settings.json.
+MAX_ROWS = 600_000
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -40,18 +41,49 @@ def field_labels(keys: Iterable[str]) -> str:
     return "、".join(out)
 
 
+def list_row(n: int, p: ProblemRecord, names: Mapping[str, str] | None = None) -> tuple[Any, ...]:
+    """Problem number `n` of the list as a row, in LIST_HEADERS order (the village remark kept).
+    整改情况 says how, by whom (`names`: login -> name) and when a problem was closed."""
+    return (n, p.township, p.village, p.household_no, p.head_name,
+            p.member_name or "", p.id_number or "", p.rule, p.category,
+            SEVERITY_ZH.get(p.severity, p.severity), p.message_zh, field_labels(p.fields),
+            STATUS_ZH.get(p.status, p.status), p.opened_at.strftime("%Y-%m-%d %H:%M"),
+            closing(p, "zh", names), p.remark or "")
+
+
 def list_rows(problems: Iterable[ProblemRecord],
               names: Mapping[str, str] | None = None) -> list[tuple[Any, ...]]:
-    """The table body: one tuple per problem, in LIST_HEADERS order (the village remark kept).
-    整改情况 says how, by whom (`names`: login -> name) and when a problem was closed."""
-    rows: list[tuple[Any, ...]] = []
-    for n, p in enumerate(problems, start=1):
-        rows.append((n, p.township, p.village, p.household_no, p.head_name,
-                     p.member_name or "", p.id_number or "", p.rule, p.category,
-                     SEVERITY_ZH.get(p.severity, p.severity), p.message_zh, field_labels(p.fields),
-                     STATUS_ZH.get(p.status, p.status), p.opened_at.strftime("%Y-%m-%d %H:%M"),
-                     closing(p, "zh", names), p.remark or ""))
-    return rows
+    """The table body: one tuple per problem (see `list_row`)."""
+    return [list_row(n, p, names) for n, p in enumerate(problems, start=1)]
+
+
+class _Summary:
+    """Rule × place counts gathered one problem at a time (see `summary_rows`)."""
+
+    def __init__(self, by: str, places: Sequence[str] | None) -> None:
+        self.township = by == "township"
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.columns: list[str] = list(places or ())
+        self._known = set(self.columns)
+
+    def add(self, p: ProblemRecord) -> None:
+        place = p.township if self.township else p.village
+        self.counts[(p.rule, place)] += 1
+        if place not in self._known:
+            self._known.add(place)
+            self.columns.append(place)
+
+    def rows(self, rule_titles: Mapping[str, str]) -> tuple[list[str], list[list[object]]]:
+        counts, columns = self.counts, self.columns
+        rules = sorted({r for r, _ in counts})
+        header = ["规则编号", "规则", *columns, "合计"]
+        body: list[list[object]] = []
+        for r in rules:
+            row = [counts[(r, t)] for t in columns]
+            body.append([r, rule_titles.get(r, ""), *row, sum(row)])
+        totals = [sum(counts[(r, t)] for r in rules) for t in columns]
+        body.append(["合计", "", *totals, sum(totals)])
+        return header, body
 
 
 def summary_rows(problems: Iterable[ProblemRecord], rule_titles: Mapping[str, str] | None = None, *,
@@ -61,103 +93,110 @@ def summary_rows(problems: Iterable[ProblemRecord], rule_titles: Mapping[str, st
     规则, places…, 合计), one row per rule, then totals. Places come in the order of `places`
     (every township of the county, say, so the clean ones show their 0), else in the order the
     problems name them (the service lists problems by place code)."""
-    rule_titles = rule_titles or {}
-    place_of = (lambda p: p.township) if by == "township" else (lambda p: p.village)
-    counts: Counter[tuple[str, str]] = Counter()
-    columns: list[str] = list(places or ())
-    rules: set[str] = set()
+    summary = _Summary(by, places)
     for p in problems:
-        place = place_of(p)
-        counts[(p.rule, place)] += 1
-        if place not in columns:
-            columns.append(place)
-        rules.add(p.rule)
-    header = ["规则编号", "规则", *columns, "合计"]
-    body: list[list[object]] = []
-    for r in sorted(rules):
-        row = [counts[(r, t)] for t in columns]
-        body.append([r, rule_titles.get(r, ""), *row, sum(row)])
-    totals = [sum(counts[(r, t)] for r in rules) for t in columns]
-    body.append(["合计", "", *totals, sum(totals)])
-    return header, body
+        summary.add(p)
+    return summary.rows(rule_titles or {})
 
 
-def _print_setup(ws: Worksheet, title_rows: str) -> None:
-    """Landscape, as wide as the page, as many pages long as it takes, headings on every page."""
+def _print_setup(ws: Any, title_rows: str) -> None:
+    """Landscape, as wide as the page, as many pages long as it takes, headings on every page (set
+    before a write-only sheet's first row)."""
     ws.print_title_rows = title_rows
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
 
 
-def _style_header(ws: Worksheet, row: int, ncols: int) -> None:
-    for c in range(1, ncols + 1):
-        cell = ws.cell(row=row, column=c)
-        cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = _BORDER
+_HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_TOP = Alignment(vertical="top")
+_TOP_WRAPPED = Alignment(vertical="top", wrap_text=True)
+#: the list's columns (1-based) whose text wraps, and those formatted as text (long numbers)
+_WRAPPED = (11, 12, 15, 16)
+_AS_TEXT = (4, 7)
+
+
+class _Styles:
+    """The list's cell styles, each made once as a template cell of the sheet: a row's cells copy
+    them (`workbook.styled`), so a million rows do not look a style up sixteen million times."""
+
+    def __init__(self, ws: Any) -> None:
+        def template(**style: Any) -> Cell:
+            c = workbook.cell(ws)
+            for k, v in style.items():
+                setattr(c, k, v)
+            return c
+        self.header = template(font=Font(bold=True), fill=_HEAD_FILL, alignment=_HEAD_ALIGN, border=_BORDER)
+        self.body = [template(border=_BORDER, alignment=_TOP_WRAPPED if c in _WRAPPED else _TOP,
+                              **({"number_format": "@"} if c in _AS_TEXT else {}))
+                     for c in range(1, len(LIST_HEADERS) + 1)]
+        self.error = template(border=_BORDER, alignment=_TOP, font=_ERROR_FONT)
+        self.bordered = template(border=_BORDER)
+        self.total = template(border=_BORDER, font=Font(bold=True))
 
 
 def write_problem_list(path: str | Path, problems: Iterable[ProblemRecord], *, title: str,
                        rule_titles: Mapping[str, str] | None = None,
                        generated: dt.datetime | None = None,
                        summary_by: str = "township", places: Sequence[str] | None = None,
-                       names: Mapping[str, str] | None = None) -> Path:
+                       names: Mapping[str, str] | None = None, count: int | None = None) -> Path:
     """One workbook: sheet 问题清单 (one row per problem) and sheet 汇总 (rule × township, or
-    rule × village with `summary_by="village"`; `places` gives every column, see summary_rows)."""
-    items = list(problems)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "问题清单"
+    rule × village with `summary_by="village"`; `places` gives every column, see summary_rows).
+
+    Written in write-only mode, row by row as `problems` yields them: a county's million problems
+    are streamed from the database, never held (the summary is counted on the way). `count`: how
+    many `problems` yields, for the heading, when it is an iterator (else it is listed first)."""
+    if count is None:
+        problems = problems if isinstance(problems, Sequence) else list(problems)
+        count = len(problems)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("问题清单")
     ncols = len(LIST_HEADERS)
-    put = workbook.write  # every value through the one writer: text from data is never a formula
-    put(ws, 1, 1, title).font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-    when = (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
-    put(ws, 2, 1, f"生成时间：{when}　问题数：{len(items)}　"
-                                   "请村组核实后在“村组备注”栏填写整改情况")
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
-    for c, text in enumerate(LIST_HEADERS, start=1):
-        put(ws, 3, c, text)
-    _style_header(ws, 3, ncols)
-    for r, values in enumerate(list_rows(items, names), start=4):
-        for c, value in enumerate(values, start=1):
-            cell = put(ws, r, c, value)
-            cell.border = _BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=c in (11, 12, 15, 16))
-            if c in (4, 7):
-                cell.number_format = "@"  # keep long numbers as text
-        if values[9] == SEVERITY_ZH["error"]:
-            ws.cell(row=r, column=10).font = _ERROR_FONT
-    for c, width in enumerate(_WIDTHS, start=1):
+    for c, width in enumerate(_WIDTHS, start=1):  # (a write-only sheet takes widths and panes first)
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A4"
-    ws.auto_filter.ref = f"A3:{get_column_letter(ncols)}{max(3, len(items) + 3)}"
     _print_setup(ws, "3:3")
+    styles = _Styles(ws)
+    cell = workbook.cell  # every value through the one writer: text from data is never a formula
+    heading = cell(ws, title)
+    heading.font = Font(bold=True, size=14)
+    ws.append([heading])
+    when = (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+    ws.append([cell(ws, f"生成时间：{when}　问题数：{count}　请村组核实后在“村组备注”栏填写整改情况")])
+    ws.append([workbook.styled(ws, text, styles.header) for text in LIST_HEADERS])
+    summary = _Summary(summary_by, places)
+    body, error_style, severity = styles.body, styles.error, SEVERITY_ZH["error"]
+    styled = workbook.styled
+    written = 0
+    for written, p in enumerate(problems, start=1):
+        summary.add(p)
+        values = list_row(written, p, names)
+        row = [styled(ws, v, t) for v, t in zip(values, body, strict=True)]
+        if values[9] == severity:
+            row[9] = styled(ws, values[9], error_style)
+        ws.append(row)
+    ws.merged_cells.add(f"A1:{get_column_letter(ncols)}1")
+    ws.merged_cells.add(f"A2:{get_column_letter(ncols)}2")
+    ws.auto_filter.ref = f"A3:{get_column_letter(ncols)}{max(3, written + 3)}"
 
     ss = wb.create_sheet("汇总")
-    header, body = summary_rows(items, rule_titles, by=summary_by, places=places)
-    level = "乡镇" if summary_by == "township" else "行政村"
-    put(ss, 1, 1, f"{title}：规则 × {level}汇总").font = Font(bold=True, size=13)
-    for c, text in enumerate(header, start=1):
-        put(ss, 2, c, text)
-    _style_header(ss, 2, len(header))
-    for r, counted in enumerate(body, start=3):
-        for c, value in enumerate(counted, start=1):
-            put(ss, r, c, value).border = _BORDER
-    for r in (len(body) + 2,):
-        for c in range(1, len(header) + 1):
-            ss.cell(row=r, column=c).font = Font(bold=True)
+    header, counted = summary.rows(rule_titles or {})
     ss.column_dimensions["A"].width = 12
     ss.column_dimensions["B"].width = 36
     for c in range(3, len(header) + 1):
         ss.column_dimensions[get_column_letter(c)].width = 11
     ss.freeze_panes = "C3"
     _print_setup(ss, "2:2")
-
+    level = "乡镇" if summary_by == "township" else "行政村"
+    heading = cell(ss, f"{title}：规则 × {level}汇总")
+    heading.font = Font(bold=True, size=13)
+    ss.append([heading])
+    ss.append([styled(ss, text, styles.header) for text in header])
+    for r, counts in enumerate(counted, start=1):
+        style = styles.total if r == len(counted) else styles.bordered
+        ss.append([styled(ss, v, style) for v in counts])
     return workbook.save(wb, path)
 
 

@@ -148,6 +148,19 @@ def test_million_row_csv_is_refused_before_reading(tmp_path: Path) -> None:
     assert f"{readers.MAX_ROWS:,}" in exc.zh
 
 
+def test_a_roster_of_the_largest_county_is_not_refused_by_default(tmp_path: Path) -> None:
+    """Issue 17: a 300,244-row person list was refused ("at most 300,000 rows per file"); a file of
+    up to 600,000 rows now reads in one go, and the limit is still a setting."""
+    assert readers.DEFAULT_LIMITS.max_rows >= 600_000
+    path = tmp_path / "large.csv"
+    with path.open("wb") as fh:
+        fh.write("户编号,姓名,人数\n".encode())
+        fh.write(b"51343720420100001,x,1\n" * 300_244)
+    assert readers.count_lines(path, readers.DEFAULT_LIMITS.max_rows + 1) == 300_245
+    small = readers.DEFAULT_LIMITS.with_overrides({"max_rows": 300_000})
+    assert readers.count_lines(path, small.max_rows + 1) > small.max_rows + 1  # an office may still lower it
+
+
 def test_million_row_workbook_is_refused_without_loading_it(tmp_path: Path) -> None:
     """A sheet without a <dimension> is counted while streaming; calamine never loads it."""
     path = tmp_path / "huge.xlsx"
@@ -199,9 +212,10 @@ def _sheet_xml_workbook(tmp_path: Path, rows_xml: bytes) -> Path:
 
 def test_rows_numbered_past_the_limit_are_refused_without_loading(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two rows, the second numbered 400,000: calamine would make a sheet that tall."""
+    """Two rows, the second numbered past the limit: calamine would make a sheet that tall."""
+    far = readers.MAX_ROWS + 100_000
     path = _sheet_xml_workbook(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>'
-                                         b'<row r="400000"><c r="A400000"><v>1</v></c></row>')
+                                         b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (far, far))
 
     def never(*args: object) -> None:
         raise AssertionError("calamine must not open the workbook")
@@ -329,9 +343,10 @@ def test_cells_without_references_count_towards_the_width(tmp_path: Path, monkey
 
 def test_rows_numbered_far_apart_count_as_the_height(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A lying <dimension> does not hide a row numbered past the limit (calamine ignores it)."""
+    far = readers.MAX_ROWS + 100_000
     path = _sheet_xml_workbook(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>'
-                                         b'<row r="400000"><c r="B400000"><v>1</v></c></row>'
-                                         b'<row r="3"><c r="A3"><v>1</v></c></row>')
+                                         b'<row r="%d"><c r="B%d"><v>1</v></c></row>' % (far, far)
+                                         + b'<row r="3"><c r="A3"><v>1</v></c></row>')
     data = path.read_bytes()
     assert b"dimension" not in data
     _never_calamine(monkeypatch)
