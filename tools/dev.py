@@ -126,6 +126,13 @@ def cmd_run(args: list[str]) -> int:
     return run(argv, env={**os.environ, "POVDESK_FIRST_RUN": os.environ.get("POVDESK_FIRST_RUN", "demo")})
 
 
+def _parallel() -> list[str]:
+    """pytest-xdist over the machine's cores (at most 4): a worker takes whole test files, so a
+    module's fixtures are built once; each worker has its own PostgreSQL server and data folders."""
+    workers = min(os.cpu_count() or 1, 4)
+    return ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
+
+
 def cmd_test(args: list[str]) -> int:
     ensure_system_tools()
     ensure_venv()
@@ -142,15 +149,15 @@ def cmd_test(args: list[str]) -> int:
     # Each test runs once on SQLite: the core ones with Qt blocked (which proves the core needs no
     # Qt), then the window's ones (marked `gui`, as everything under tests/ui is) with Qt.
     say("core tests without PySide6 (Qt blocked at import), SQLite")
-    check([PY, "-m", "pytest", "-q", "-p", "tests.noqt", "-p", "no:pytest-qt", "-m", "not gui",
-           "--ignore=tests/ui", *args], env=env)
+    check([PY, "-m", "pytest", "-q", *_parallel(), "-p", "tests.noqt", "-p", "no:pytest-qt", "-m",
+           "not gui", "--ignore=tests/ui", *args], env=env)
     say("window tests (PySide6, offscreen), SQLite")
-    check([PY, "-m", "pytest", "-q", "-m", "gui", *args], env=env)
+    check([PY, "-m", "pytest", "-q", *_parallel(), "-m", "gui", *args], env=env)
     if not (IN_CI or _postgres_installed()):
         say("PostgreSQL server not installed here: the PostgreSQL pass is left to CI")
         return bundle_and_smoke()
     say("tests that touch the database, on PostgreSQL (POVDESK_TEST_DB=postgresql)")
-    check([PY, "-m", "pytest", "-q", *args], env={**env, "POVDESK_TEST_DB": "postgresql"})
+    check([PY, "-m", "pytest", "-q", *_parallel(), *args], env={**env, "POVDESK_TEST_DB": "postgresql"})
     return bundle_and_smoke()
 
 
