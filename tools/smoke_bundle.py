@@ -3,8 +3,10 @@
 
 Runs the bundle with a PATH that holds no Python, no PYTHON* variables and a temporary data folder:
 `--version`; `demo --households 50`; `check`; `forms` for the village with the most households (the
-PDF read back: pdftotext, else pypdf); a fresh database created and migrated by the window, opened
-offscreen for a few seconds (POVDESK_QUIT_AFTER) and closed cleanly. Exits non-zero with the step
+PDF read back: pdftotext, else pypdf); `db backup`, `db check` and `db restore` of that database; a
+real county's first run headless (`init`, then the configured database opened without `--db`); a
+fresh database created and migrated by the window, opened offscreen for a few seconds
+(POVDESK_QUIT_AFTER) and closed cleanly. Exits non-zero with the step
 named. Works on Linux and Windows: `python tools/smoke_bundle.py [--dist dist/povdesk]`.
 """
 
@@ -59,10 +61,11 @@ def bare_environment(data_dir: Path) -> dict[str, str]:
 
 
 def run(step: str, argv: Sequence[str | Path], env: dict[str, str], cwd: Path, *,
-        timeout: float = 300, expect: Sequence[int] = (0,)) -> subprocess.CompletedProcess[str]:
+        timeout: float = 300, expect: Sequence[int] = (0,), stdin: str | None = None,
+        ) -> subprocess.CompletedProcess[str]:
     started = time.monotonic()
     got = subprocess.run([str(a) for a in argv], env=env, cwd=cwd, capture_output=True, text=True,
-                         encoding="utf-8", errors="replace", timeout=timeout, check=False)
+                         encoding="utf-8", errors="replace", timeout=timeout, check=False, input=stdin)
     print(f"[smoke] {step}: exit {got.returncode}, {time.monotonic() - started:.1f} s", flush=True)
     if got.returncode not in expect:
         raise SmokeFailed(f"{step}: exit {got.returncode}\n--- stdout\n{got.stdout[-3000:]}\n"
@@ -127,6 +130,30 @@ def smoke(dist: Path) -> None:
         if "对照表" not in text or not any(n in text for n in numbers):
             raise SmokeFailed(f"the forms PDF of village {village} ({households} households) lacks the "
                               f"title or its household numbers:\n{text[:1500]}")
+
+        # backups: a copy with its manifest, the copy checked, and restored over the database
+        copy = work / "backup.sqlite"
+        got = run("db backup", [cli, *common, "--user", "director", "db", "backup", "--out", copy], director, work)
+        if "50 户" not in got.stdout or not copy.is_file():
+            raise SmokeFailed(f"db backup: unexpected output {got.stdout!r}")
+        run("db check", [cli, *common, "db", "check"], env, work)
+        got = run("db restore", [cli, *common, "db", "restore", copy], env, work)
+        if "50 户" not in got.stdout:
+            raise SmokeFailed(f"db restore: unexpected output {got.stdout!r}")
+
+        # a real county's first run, headless; the command line then opens it without --db
+        office = work / "office"
+        office_env = bare_environment(office)
+        got = run("init (a real county)",
+                  [cli, "--data-dir", office, "--lang", "zh_CN", "init", "--county", "513437",
+                   "--township", "513437100:锦城镇", "--township", "513437101:汶水镇",
+                   "--data-folder", office, "--director", "zhang", "--password-stdin"],
+                  office_env, work, stdin="Smoke-test-1\n")
+        if "2 个乡镇" not in got.stdout:
+            raise SmokeFailed(f"init: unexpected output {got.stdout!r}")
+        got = run("db info (the configured database)", [cli, "--data-dir", office, "db", "info"], office_env, work)
+        if "county-513437.sqlite" not in got.stdout:
+            raise SmokeFailed(f"db info did not open the county set up by init:\n{got.stdout}")
 
         # the window on a new database (created and migrated by the bundle's Alembic), offscreen
         fresh: list[str | Path] = ["--data-dir", data, "--lang", "zh_CN", "--db", data / "window.sqlite"]

@@ -50,43 +50,47 @@ def show_info(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     return box
 
 
-def ask_retry(parent: QWidget | None, exc: BaseException, *, on_retry: Callable[[], None],
-              on_cancel: Callable[[], None]) -> QMessageBox:
-    """A busy database (another job or desk held it too long): say so and offer to try again.
-    Non-blocking; exactly one of the callbacks runs when the box closes."""
+def _ask(parent: QWidget | None, exc: BaseException, *, name: str, title: str, action: str,
+         action_name: str, on_action: Callable[[], None], on_cancel: Callable[[], None] | None) -> QMessageBox:
+    """A warning naming `exc` with one action and Cancel. Non-blocking: when the box closes,
+    `on_action` runs if the action was clicked, otherwise `on_cancel` (if any)."""
     box = QMessageBox(parent)
-    box.setObjectName("busyRetry")
+    box.setObjectName(name)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(QCoreApplication.translate("Messages", "The database is busy"))
+    box.setWindowTitle(title)
     box.setText(error_text(exc))
-    retry = box.addButton(QCoreApplication.translate("Messages", "Retry"), QMessageBox.ButtonRole.AcceptRole)
-    retry.setObjectName("retry")
+    act = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    act.setObjectName(action_name)
     cancel = box.addButton(QCoreApplication.translate("Messages", "Cancel"), QMessageBox.ButtonRole.RejectRole)
     cancel.setObjectName("cancel")
-    box.setDefaultButton(retry)
+    box.setDefaultButton(act)
     box.setEscapeButton(cancel)
 
     def closed(_result: int) -> None:
-        (on_retry if box.clickedButton() is retry else on_cancel)()
+        if box.clickedButton() is act:
+            on_action()
+        elif on_cancel is not None:
+            on_cancel()
 
     box.finished.connect(closed)
     box.open()
     return box
 
 
+def ask_retry(parent: QWidget | None, exc: BaseException, *, on_retry: Callable[[], None],
+              on_cancel: Callable[[], None]) -> QMessageBox:
+    """A busy database (another job or desk held it too long): say so and offer to try again.
+    Non-blocking; exactly one of the callbacks runs when the box closes."""
+    return _ask(parent, exc, name="busyRetry",
+                title=QCoreApplication.translate("Messages", "The database is busy"),
+                action=QCoreApplication.translate("Messages", "Retry"), action_name="retry",
+                on_action=on_retry, on_cancel=on_cancel)
+
+
 def ask_reload(parent: QWidget | None, exc: BaseException, *, on_reload: Callable[[], None]) -> QMessageBox:
     """Another desk changed the household after it was read here (a `Conflict`, "household.version"):
     say who changed what and offer to reload it. Non-blocking; `on_reload` runs on Reload."""
-    box = QMessageBox(parent)
-    box.setObjectName("staleReload")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(QCoreApplication.translate("Messages", "Changed at another desk"))
-    box.setText(error_text(exc))
-    reload_ = box.addButton(QCoreApplication.translate("Messages", "Reload"), QMessageBox.ButtonRole.AcceptRole)
-    reload_.setObjectName("reload")
-    cancel = box.addButton(QCoreApplication.translate("Messages", "Cancel"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(reload_)
-    box.setEscapeButton(cancel)
-    box.finished.connect(lambda _result: on_reload() if box.clickedButton() is reload_ else None)
-    box.open()
-    return box
+    return _ask(parent, exc, name="staleReload",
+                title=QCoreApplication.translate("Messages", "Changed at another desk"),
+                action=QCoreApplication.translate("Messages", "Reload"), action_name="reload",
+                on_action=on_reload, on_cancel=None)
