@@ -715,7 +715,7 @@ class MainWindow(QMainWindow):
         nav = max(220, min(counts + names + 20, int(width * 0.33)))
         self.main_splitter.setSizes([nav, width - nav])
         inner = max(self.right_splitter.height(), 300)
-        self.right_splitter.setSizes([int(inner * 0.45), inner - int(inner * 0.45)])
+        self.right_splitter.setSizes([int(inner * 0.55), inner - int(inner * 0.55)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
