@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import logging
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from povdesk.db.models import AppUser, CodeItemRow, Meta
 from povdesk.domain.codelists import CodeBook, CodeItemOverride, builtin_codebook
 from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR
 from povdesk.errors import BadInput, Busy, NotAllowed
+from povdesk.services import notify
 from povdesk.services.settings import missing_year_settings
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,11 @@ class Database:
     #: `user` proved their password (`UserService.authenticate`). Once the database has logins
     #: (users with a password), `transaction` refuses every write of a session without it.
     authenticated: bool = False
+    #: names this object's announcements, so its own listener leaves its own commits out
+    origin: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    def __post_init__(self) -> None:
+        notify.track(self.sessions)  # what each transaction touched, announced at its commit
 
     @classmethod
     def open(cls, path_or_url: str | Path, *, user: str | None = None, migrate_schema: bool = True,
@@ -103,7 +110,12 @@ class Database:
                 write_lock(session, lock, wait=self.lock_wait)
             if not system and not self.authenticated and logins_exist(session):
                 raise login_required(self.user)
-            yield session
+            try:
+                yield session
+            except BaseException:
+                notify.forget(session)
+                raise
+            notify.publish(session, job=lock, origin=self.origin)  # other desks learn at the commit
 
     def has_logins(self) -> bool:
         """Whether any user has a password: then writes need an authenticated user."""
