@@ -39,6 +39,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window = MainWindow(services=services)
         state["window"] = window
         window.show()
+        window.live.start()  # other desks' commits refresh this window
 
     def failed(exc: BaseException) -> None:
         from PySide6.QtWidgets import QMessageBox

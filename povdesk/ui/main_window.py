@@ -229,6 +229,10 @@ class MainWindow(QMainWindow):
         from povdesk.ui.package_history import install_package_actions
 
         install_package_actions(self)
+        # --- desks see each other (other desks' commits refresh rows, queues, counts) -----------
+        from povdesk.ui.live import install_live
+
+        self.live = install_live(self)  # its listener starts with `self.live.start()` (app.py, once shown)
 
     # ================================================================== public API
     def add_dock(self, widget: QWidget, title: str,
