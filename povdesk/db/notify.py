@@ -12,6 +12,7 @@ import contextlib
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from povdesk.db.models import ChangeCounter
 
@@ -28,8 +29,12 @@ def announce(conn: Connection, payload: str) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
     else:
-        conn.execute(update(_COUNTER).where(_COUNTER.c.id == 1)
-                     .values(counter=_COUNTER.c.counter + 1, last=payload))
+        try:
+            conn.execute(update(_COUNTER).where(_COUNTER.c.id == 1)
+                         .values(counter=_COUNTER.c.counter + 1, last=payload))
+        except OperationalError as exc:  # opened unmigrated (before 0012): nobody can poll anyway
+            if "no such table" not in str(exc):
+                raise
 
 
 def read_counter(engine: Engine) -> tuple[int, str | None]:
@@ -47,6 +52,7 @@ class Listening:
 
     def __init__(self, engine: Engine) -> None:
         cargs, cparams = engine.dialect.create_connect_args(engine.url)
+        cparams.setdefault("connect_timeout", 5)  # a server that does not answer is retried later
         conn: Any = engine.dialect.connect(*cargs, **cparams)  # ours alone, never the pool's
         try:
             conn.autocommit = True

@@ -24,7 +24,7 @@ def test_an_0009_database_keeps_its_year_settings(db_factory: DatabaseFactory, t
             year=2019, exit_income_line=3700, national_line=3218, source="县扶贫办", school_age_from=6,
             school_age_to=15, reference_date=dt.date(2019, 12, 31), village_exit_incidence=2.5))
     command.upgrade(migrate.alembic_config(engine), "head")
-    assert migrate.current_revision(engine) == migrate.SCHEMA_HEAD == "0011"
+    assert migrate.current_revision(engine) == migrate.SCHEMA_HEAD  # 0011 or a later head
     with engine.connect() as c:
         row = c.execute(sa.text("SELECT * FROM year_setting")).mappings().one()
         assert (row["exit_income_line"], row["source"], row["village_exit_incidence"]) == (3700, "县扶贫办", 2.5)

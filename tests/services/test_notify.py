@@ -154,3 +154,13 @@ def test_an_unreachable_server_is_reported_and_start_does_not_raise(pg_pair: tup
         assert states.get(timeout=1.0) is False and not listener.connected
     finally:
         listener.stop()
+
+
+@pytest.mark.sqlite_only(reason="the change counter table is SQLite's; PostgreSQL announces by NOTIFY")
+def test_a_database_without_the_counter_table_still_commits(county_db: Database) -> None:
+    with county_db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE change_counter"))
+    hid = _first_household(county_db)
+    Services(db=county_db).registry.update_field(entity="household", entity_id=hid, key=PHONE,
+                                                 value="13900000009", reason="test")
+    assert Services(db=county_db).registry.household(hid).household["phone"] == "13900000009"
