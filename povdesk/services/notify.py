@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from povdesk.db import notify as engine_notify
 
@@ -87,6 +87,18 @@ def track(sessions: sessionmaker[Session]) -> None:
     """Collect what each flush of these sessions touches (once per session factory)."""
     if not event.contains(sessions, "after_flush", _collect):
         event.listen(sessions, "after_flush", _collect)
+        event.listen(sessions, "do_orm_execute", _collect_statement)
+
+
+def _collect_statement(state: ORMExecuteState) -> None:
+    """An UPDATE/DELETE/INSERT statement run through the session: its kind (the rows it names are
+    not known here; the flushes and `touch` name households)."""
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    kind = KIND_OF_TABLE.get(getattr(table, "name", "") or "")
+    if kind is not None:
+        touch(state.session, kind)
 
 
 def _collect(session: Session, _context: Any) -> None:

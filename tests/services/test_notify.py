@@ -164,3 +164,15 @@ def test_a_database_without_the_counter_table_still_commits(county_db: Database)
     Services(db=county_db).registry.update_field(entity="household", entity_id=hid, key=PHONE,
                                                  value="13900000009", reason="test")
     assert Services(db=county_db).registry.household(hid).household["phone"] == "13900000009"
+
+
+def test_a_statement_through_the_session_announces_its_kind(county_db: Database, desk: Callable[[], Desk]) -> None:
+    from sqlalchemy import update
+
+    from povdesk.db.models import Problem
+
+    other = desk()
+    with county_db.transaction() as s:
+        s.execute(update(Problem).where(Problem.id == -1).values(remark="x"))
+    change = other.next()
+    assert change.kinds == {"problem"} and change.households == frozenset()
