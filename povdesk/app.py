@@ -52,6 +52,7 @@ def run_gui(args: argparse.Namespace) -> int:
         state["window"] = window
         window.show()
         daily_backup(services, window)
+        window.live.start()  # other desks' commits refresh this window
 
     def failed(exc: BaseException) -> None:
         from PySide6.QtWidgets import QMessageBox

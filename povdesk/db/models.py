@@ -478,6 +478,17 @@ class Meta(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class ChangeCounter(Base):
+    """One row (id 1), bumped by every commit another desk should see: on SQLite the second window
+    polls it (on PostgreSQL the commit sends NOTIFY instead). `last` is the newest commit's
+    announcement (JSON: kinds, household and place ids), so one step tells a poller what changed."""
+
+    __tablename__ = "change_counter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(default=0)
+    last: Mapped[str | None] = mapped_column(Text)
+
+
 class DemoFault(Base):
     """What the demo generator broke on purpose, so the checks can be measured against it."""
 

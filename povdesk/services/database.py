@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import logging
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from povdesk.db.shares import network_share
 from povdesk.domain.codelists import CodeBook, CodeItemOverride, builtin_codebook
 from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR
 from povdesk.errors import BadInput, Busy, Conflict, NotAllowed
+from povdesk.services import notify
 from povdesk.services.conflicts import WRITTEN, stale_conflict
 from povdesk.services.settings import missing_year_settings
 
@@ -53,6 +55,11 @@ class Database:
     authenticated: bool = False
     #: the folder of this database's automatic backups (`services.backups`)
     backups: Path | None = None
+    #: names this object's announcements, so its own listener leaves its own commits out
+    origin: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    def __post_init__(self) -> None:
+        notify.track(self.sessions)  # what each transaction touched, announced at its commit
 
     @classmethod
     def open(cls, path_or_url: str | Path, *, user: str | None = None, migrate_schema: bool = True,
@@ -112,7 +119,12 @@ class Database:
                     write_lock(session, lock, wait=self.lock_wait)
                 if not system and not self.authenticated and logins_exist(session):
                     raise login_required(self.user)
-                yield session
+                try:
+                    yield session
+                except BaseException:
+                    notify.forget(session)
+                    raise
+                notify.publish(session, job=lock, origin=self.origin)  # other desks learn at the commit
         except StaleDataError as exc:  # rolled back: a household changed at another desk since read
             raise self._stale(session.info.get(WRITTEN, {})) from exc
 

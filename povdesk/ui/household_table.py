@@ -146,6 +146,15 @@ class HouseholdTableModel(QAbstractTableModel):
         """The members the search text found this household by, besides the head (loaded pages)."""
         return self._matches.get(household_id, ())
 
+    def refresh_rows(self, household_ids: Sequence[int] | frozenset[int]) -> None:
+        """These households changed at another desk: their cached pages are dropped and the view
+        reads those rows again (the list's ids stay as they are)."""
+        rows = [r for r in (self.row_of(h) for h in household_ids) if r is not None]
+        for page_no in {r // PAGE_SIZE for r in rows}:
+            self._pages.pop(page_no, None)
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), self.columnCount() - 1))
+
     def cached_pages(self) -> int:
         return len(self._pages)
 

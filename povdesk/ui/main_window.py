@@ -273,6 +273,10 @@ class MainWindow(QMainWindow):
         from povdesk.ui.help import install_help
 
         install_help(self)
+        # --- desks see each other (other desks' commits refresh rows, queues, counts) -----------
+        from povdesk.ui.live import install_live
+
+        self.live = install_live(self)  # its listener starts with `self.live.start()` (app.py, once shown)
 
     # ================================================================== public API
     def add_dock(self, widget: QWidget, title: str,
@@ -506,6 +510,8 @@ class MainWindow(QMainWindow):
             window = MainWindow(services=services)
             _windows.append(window)
             window.show()
+            window.live.start()  # other desks' commits refresh it, as in the first window
+            self.live.stop()
             self.close()
 
         run_in_background(work, parent=self, on_done=opened,

@@ -1677,6 +1677,13 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     </message>
 </context>
 <context>
+    <name>LiveRefresh</name>
+    <message>
+        <source>The connection to the database server was lost; retrying…</source>
+        <translation>与数据库服务器的连接已断开，正在重试…</translation>
+    </message>
+</context>
+<context>
     <name>Login</name>
     <message>
         <source>User: {0}</source>
