@@ -1,7 +1,7 @@
 """Moving an office to a server (issue 16 §4): `povdesk db copy SRC DST` copies a whole database,
 SQLite to PostgreSQL or back.
 
-Every table of the schema is copied, parents before children (`Base.metadata.sorted_tables`): the
+Every table of the schema but a database's own change counter is copied, parents before children (`Base.metadata.sorted_tables`): the
 registry, the change journal, problems and check runs, print batches, users, change requests and
 their evidence, the audit log, packages and the office key. Rows keep their ids (a printed form's
 code, a request's number and the audit chain's hashes name them), so PostgreSQL's sequences are
@@ -91,9 +91,14 @@ class _Sum:
         return f"{self.total:064x}"
 
 
+#: a database's own bookkeeping, not the office's data: each database keeps its own row (the
+#: change counter other windows on the same SQLite file poll, `services.notify`)
+LOCAL_TABLES = frozenset({"change_counter"})
+
+
 def tables() -> list[Table]:
-    """The schema's tables, each after the tables it refers to."""
-    return list(Base.metadata.sorted_tables)
+    """The schema's tables that hold the office's data, each after the tables it refers to."""
+    return [t for t in Base.metadata.sorted_tables if t.name not in LOCAL_TABLES]
 
 
 def _chunks(session: Session, table: Table) -> Iterator[list[Sequence[Any]]]:
