@@ -191,6 +191,15 @@ class MainWindow(QMainWindow):
         self.db_label.setObjectName("databaseLabel")
         self.db_label.setStyleSheet("color: #555;")
         self.statusBar().addWidget(self.count_label)
+        # the demo county is marked as such wherever the window shows its name (title, status bar)
+        self.demo = self.services.db.meta("demo") is not None
+        self.demo_label = QLabel(self.tr("Demo county: invented data"))
+        self.demo_label.setObjectName("demoLabel")
+        self.demo_label.setStyleSheet("color: #fff; background: #c05a00; padding: 1px 6px; border-radius: 3px;")
+        self.demo_label.setToolTip(self.tr("This database was built by `povdesk demo`: its villages, people "
+                                           "and faults are invented, for trying povdesk out."))
+        self.demo_label.setVisible(self.demo)
+        self.statusBar().addPermanentWidget(self.demo_label)
         self.statusBar().addPermanentWidget(self.db_label)
 
         # ---------------------------------------------------------------- menus
@@ -522,6 +531,8 @@ class MainWindow(QMainWindow):
     def _title(self) -> str:
         path = self.services.db.path
         name = path.name if path is not None else server_place(str(self.services.db.url))
+        if self.services.db.meta("demo") is not None:
+            name = self.tr("{0} (demo county)").format(name)
         return f"{name} — {APP_DISPLAY_NAME}"
 
     def _load_navigator(self) -> None:

@@ -1742,6 +1742,14 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>按姓名、证件号码或户编号查找</translation>
     </message>
     <message>
+        <source>Demo county: invented data</source>
+        <translation>演示县：数据为虚构</translation>
+    </message>
+    <message>
+        <source>This database was built by `povdesk demo`: its villages, people and faults are invented, for trying povdesk out.</source>
+        <translation>此数据库由 `povdesk demo` 生成：村、人员和错误均为虚构，仅供试用 povdesk。</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1809,6 +1817,10 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <message>
         <source>&lt;h3&gt;{0} {1}&lt;/h3&gt;&lt;p&gt;The county workstation for the registered poor-household data.&lt;/p&gt;&lt;p&gt;Database: {2}&lt;br&gt;Schema revision: {3}&lt;/p&gt;&lt;p&gt;Households: {4} registered ({5} recorded, cancelled households included)&lt;br&gt;Members: {6} current ({7} recorded, members who died or moved away included; the status bar counts the current ones)&lt;br&gt;Journal entries: {8}&lt;/p&gt;</source>
         <translation>&lt;h3&gt;{0} {1}&lt;/h3&gt;&lt;p&gt;县级建档立卡贫困户数据工作站。&lt;/p&gt;&lt;p&gt;数据库：{2}&lt;br&gt;数据库结构版本：{3}&lt;/p&gt;&lt;p&gt;户数：在册 {4} 户（共记录 {5} 户，含已销户）&lt;br&gt;人数：当前在册 {6} 人（共记录 {7} 人，含已死亡、迁出等减少人员；状态栏显示的是当前在册人数）&lt;br&gt;变更记录：{8} 条&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>{0} (demo county)</source>
+        <translation>{0}（演示县）</translation>
     </message>
     <message>
         <source>{0} households shown · {1} households, {2} current members in the database</source>

@@ -258,3 +258,14 @@ def test_refresh_keeps_the_current_household(qtbot, make_window, county_db):
     assert history.rowCount() == 1
     assert history.index(0, 5).data() == "13912345678"
     assert history.index(0, 6).data() == "电话变更"
+
+
+def test_the_demo_county_is_marked_as_demo_and_a_real_county_is_not(qtbot, make_window,  # type: ignore[no-untyped-def]
+                                                                     county_db) -> None:
+    """Issue 15 §3: the demo county is marked as demo wherever the window names the database."""
+    window = make_window(county_db)
+    assert not window.demo_label.isVisible() and "演示县" not in window.windowTitle()
+    county_db.set_meta("demo", "{}")
+    demo = make_window(county_db)
+    assert demo.demo_label.isVisible() and demo.demo_label.text() == "演示县：数据为虚构"
+    assert "（演示县）" in demo.windowTitle()
