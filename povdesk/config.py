@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -12,6 +13,8 @@ from typing import Any
 from platformdirs import PlatformDirs
 
 from povdesk import APP_NAME, ORG_NAME
+
+log = logging.getLogger(__name__)
 
 #: Set by tests (and by `--data-dir`) so nothing touches the real profile.
 DATA_DIR_ENV = "POVDESK_DATA_DIR"
@@ -158,7 +161,11 @@ def database_url_with_password(url: str) -> str:
     if u.password is not None or not u.username:
         return url
     ring = _keyring()
-    password = ring.get_password(KEYRING_SERVICE, keyring_name(url)) if ring is not None else None
+    try:
+        password = ring.get_password(KEYRING_SERVICE, keyring_name(url)) if ring is not None else None
+    except Exception:  # no usable keyring here (a server without a desktop): the URL as given
+        log.warning("the system keyring could not be read; connecting with the URL as given")
+        password = None
     if not password:
         return url
     host = u.netloc.rsplit("@", 1)[1]

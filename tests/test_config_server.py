@@ -62,3 +62,13 @@ def test_the_settings_name_the_server_and_the_command_line_uses_it(monkeypatch: 
     monkeypatch.setattr(cli, "open_database", fake_open)
     assert cli.main(["db", "info"]) == 130
     assert seen["db"] == "postgresql+psycopg://clerk1@server.invalid/povdesk"
+
+
+def test_a_keyring_that_cannot_be_read_leaves_the_url_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without a usable keyring backend (a server with no desktop) still connects."""
+    class Broken:
+        def get_password(self, service: str, name: str) -> str:
+            raise RuntimeError("no recommended backend was available")
+
+    monkeypatch.setattr(config, "_keyring", lambda: Broken())
+    assert database_url_with_password(URL) == URL

@@ -105,7 +105,7 @@ def ensure_venv() -> None:
         return
     say("installing povdesk and its test tools into .venv")
     check([PY, "-m", "pip", "install", "-q", "--upgrade", "pip"])
-    check([PY, "-m", "pip", "install", "-q", "-e", ".[test,bundle]"])
+    check([PY, "-m", "pip", "install", "-q", "-e", ".[test,bundle,postgresql]"])
     stamp.write_text(digest)
 
 
