@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     backup.set_defaults(run=_backup)
     restore = actions.add_parser("restore", help="restore a backup over the database (kept beside it first)")
     restore.add_argument("file", metavar="FILE", help="the backup to restore")
+    restore.add_argument("--replace", action="store_true",
+                         help="PostgreSQL: restore over a database that is not empty (pg_restore --clean; "
+                              "it is backed up with pg_dump first)")
     restore.set_defaults(run=_restore, needs_db=False)
     check = actions.add_parser("check", help="integrity and foreign-key checks and the audit chain "
                                              "(exit 1 names the problem)")
@@ -72,13 +75,26 @@ def _target(args: argparse.Namespace) -> str:
 def _restore(args: argparse.Namespace, db: None) -> int:
     from pathlib import Path
 
-    from povdesk.services.backups import restore_file, restore_on_postgresql
+    from povdesk.services.backups import restore_file, restore_postgresql
 
     target = _target(args)
+    zh = args.lang.startswith("zh")
     if "://" in target:
-        raise restore_on_postgresql()
+        p = restore_postgresql(target, Path(args.file), replace=args.replace)
+        kept_zh = (f"原数据库已用 pg_dump 备份为 {p.kept}" if p.kept else
+                   "原数据库已被覆盖（本机没有 pg_dump，未能先备份）" if p.replaced else "原数据库为空")
+        kept_en = (f"The database as it was is backed up as {p.kept}" if p.kept else
+                   "The database was overwritten (no pg_dump here to back it up first)" if p.replaced
+                   else "The database was empty")
+        if zh:
+            print(f"已用 pg_restore 从 {args.file} 恢复（{p.restored.households} 户，数据库版本 {p.restored.schema}"
+                  f"{'，已升级到最新版本' if p.migrated else ''}）。{kept_zh}。")
+        else:
+            print(f"Restored from {args.file} with pg_restore ({p.restored.households} households, schema "
+                  f"{p.restored.schema}{', upgraded to the newest' if p.migrated else ''}). {kept_en}.")
+        return 0
     r = restore_file(Path(target), Path(args.file))
-    if args.lang.startswith("zh"):
+    if zh:
         print(f"已从 {args.file} 恢复（{r.restored.households} 户，数据库版本 {r.restored.schema}"
               f"{'，已升级到最新版本' if r.migrated else ''}）。原数据库保留为 {r.kept}")
     else:

@@ -15,6 +15,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--province", default="", help="the province's name, e.g. 四川省")
     p.add_argument("--township", action="append", default=[], metavar="CODE:NAME",
                    help="a township (repeat; or leave them to the first roster's import)")
+    p.add_argument("--townships-from", metavar="FILE",
+                   help="read the townships (codes and names) from a provincial roster of this county")
     p.add_argument("--data-folder", metavar="DIR",
                    help="where the database goes (default: this machine's povdesk data folder)")
     p.add_argument("--director", required=True, metavar="LOGIN", help="the first director's login")
@@ -26,11 +28,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace, db: None) -> int:
     from povdesk.config import Settings, machine_data_dir
     from povdesk.errors import BadInput
-    from povdesk.services.county_setup import parse_township, plan_of, set_up_county
+    from povdesk.services.county_setup import (
+        parse_township,
+        plan_of,
+        set_up_county,
+        townships_from_roster,
+    )
     from povdesk.services.database import Database
 
-    plan = plan_of(args.county, args.name, args.prefecture, args.province,
-                   [parse_township(t, args.county.strip()) for t in args.township])
+    townships = [parse_township(t, args.county.strip()) for t in args.township]
+    if args.townships_from:
+        townships += townships_from_roster(args.townships_from, args.county)
+    plan = plan_of(args.county, args.name, args.prefecture, args.province, townships)
     if not args.password_stdin:
         raise BadInput("input.password", "Give the director's password with --password-stdin.",
                        "请用 --password-stdin 给出签发人的密码。")

@@ -164,6 +164,46 @@ def pg_dump(url: str, target: Path) -> None:
     os.replace(partial, target)
 
 
+def pg_restore_program() -> str | None:
+    return shutil.which("pg_restore")
+
+
+def _libpq(url: str) -> tuple[str, dict[str, str]]:
+    """The URL as libpq reads it (no driver name, the password in PGPASSWORD, not on the command line)."""
+    u = make_url(url)
+    env = dict(os.environ)
+    if u.password:
+        env["PGPASSWORD"] = str(u.password)
+    return u.set(drivername="postgresql", password=None).render_as_string(hide_password=False), env
+
+
+def pg_restore(url: str, dump: Path, *, clean: bool) -> None:
+    """`pg_restore` of a `pg_dump --format=custom` file into the database at `url`, in one
+    transaction (a failure leaves the database as it was); `clean` drops the dump's objects first
+    (`--clean --if-exists`). Raises CalledProcessError."""
+    program = pg_restore_program()
+    if program is None:
+        raise FileNotFoundError("pg_restore")
+    plain, env = _libpq(url)
+    options = ["--clean", "--if-exists"] if clean else []
+    subprocess.run([program, "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
+                    *options, f"--dbname={plain}", str(dump)],
+                   check=True, env=env, capture_output=True, timeout=3600)
+
+
+def pg_dump_header(dump: Path) -> bool:
+    """The file begins as a `pg_dump --format=custom` archive does."""
+    with dump.open("rb") as fh:
+        return fh.read(5) == b"PGDMP"
+
+
+def live_tables(engine: Engine) -> list[str]:
+    """The tables of the database's current schema (none: the database is empty)."""
+    from sqlalchemy import inspect
+
+    return sorted(inspect(engine).get_table_names())
+
+
 # --------------------------------------------------------------------------- manifests
 def manifest_path(copy: Path) -> Path:
     return copy.with_name(copy.name + MANIFEST_SUFFIX)

@@ -271,9 +271,116 @@ class BackupService:
 
 def restore_on_postgresql() -> BadInput:
     return BadInput("backup.restore_postgresql",
-                    "A PostgreSQL database is restored on the server with pg_restore (see docs/安装.md); "
-                    "povdesk restores SQLite files only.",
-                    "PostgreSQL 数据库请在服务器上用 pg_restore 恢复（见 docs/安装.md）；povdesk 只恢复 SQLite 文件。")
+                    "A PostgreSQL database is restored with pg_restore: on the server, or with "
+                    "`povdesk db restore FILE` on a computer where pg_restore is on the PATH (see docs/安装.md).",
+                    "PostgreSQL 数据库用 pg_restore 恢复：请在服务器上恢复，或在 PATH 中有 pg_restore 的电脑上运行"
+                    "“povdesk db restore 文件”（见 docs/安装.md）。")
+
+
+@dataclass(frozen=True)
+class PgRestoreResult:
+    restored: BackupRecord
+    #: the database as it was (a pg_dump beside the backups), when a non-empty one was replaced
+    kept: Path | None
+    #: the copy was older than this povdesk and was migrated after the restore
+    migrated: bool
+    #: the database held tables, dropped and recreated from the backup (`--replace`)
+    replaced: bool
+
+
+def _check_schema(backup: Path, schema: str | None) -> None:
+    number, head = _revision_number(schema), _revision_number(migrate.SCHEMA_HEAD)
+    if number is None or head is None:
+        raise BadInput("backup.not_povdesk",
+                       f"{backup.name} is not a povdesk database (no schema revision).",
+                       f"“{backup.name}”不是 povdesk 数据库（没有数据库版本号）。")
+    if number > head:
+        raise BadInput("backup.newer_schema",
+                       f"{backup.name} was made by a newer povdesk (schema {schema}; this one knows up to "
+                       f"{migrate.SCHEMA_HEAD}). Install that version or newer to restore it; nothing was changed.",
+                       f"备份“{backup.name}”由更新版本的 povdesk 生成（数据库版本 {schema}，本程序最高支持 "
+                       f"{migrate.SCHEMA_HEAD}）。请安装该版本或更新版本后再恢复；未做任何更改。")
+
+
+def verify_pg_copy(backup: Path) -> files.Copy:
+    """A PostgreSQL backup fit to restore: a `pg_dump --format=custom` file with the manifest
+    `db backup` wrote beside it, matching its SHA-256, of a schema not newer than this povdesk's."""
+    if not backup.is_file():
+        raise BadInput("backup.missing", f"{backup} is not a file.", f"“{backup}”不是文件。")
+    if not files.pg_dump_header(backup):
+        raise BadInput("backup.not_pg_dump",
+                       f"{backup.name} is not a PostgreSQL backup (a pg_dump custom-format file made by "
+                       "`povdesk db backup`); a PostgreSQL database cannot be restored from it.",
+                       f"“{backup.name}”不是 PostgreSQL 备份（由 povdesk db backup 生成的 pg_dump 自定义格式文件），"
+                       "不能用来恢复 PostgreSQL 数据库。")
+    manifest = files.read_manifest(backup)
+    if manifest is None:
+        name = files.manifest_path(backup).name
+        raise BadInput("backup.no_manifest",
+                       f"{backup.name} has no manifest ({name}) beside it: its integrity and schema cannot be "
+                       "verified. Copy the manifest along with the backup.",
+                       f"备份“{backup.name}”旁没有清单文件（{name}），无法核对其完整性和数据库版本。请把清单与备份一起复制过来。")
+    if files.sha256_of(backup) != manifest.sha256:
+        raise BadInput("backup.corrupt",
+                       f"{backup.name} does not match its manifest (SHA-256): the file was damaged or "
+                       "changed after the backup. Choose another backup.",
+                       f"备份“{backup.name}”与其清单中的 SHA-256 不符：文件在备份后已损坏或被改动。请选择其他备份。")
+    _check_schema(backup, manifest.schema)
+    return manifest
+
+
+def restore_postgresql(url: str, backup: Path, *, replace: bool = False,
+                       folder: Path | None = None) -> PgRestoreResult:
+    """Restore a `db backup` of PostgreSQL into the database at `url` with pg_restore. Refused
+    when pg_restore is not on the PATH, and when the database holds tables unless `replace`: then
+    the database as it is goes to a pg_dump in the backups folder first (when pg_dump is there) and
+    pg_restore drops and recreates the backup's objects (`--clean --if-exists`), all in one
+    transaction. An older backup is migrated afterwards."""
+    from povdesk.db.engine import make_engine
+
+    if files.pg_restore_program() is None:
+        raise restore_on_postgresql()
+    copy = verify_pg_copy(backup)
+    started = dt.datetime.now()
+    engine = make_engine(url)
+    try:
+        tables = files.live_tables(engine)
+        kept: Path | None = None
+        if tables and not replace:
+            households = files.live_counts(engine).get("households", 0) if "household" in tables else 0
+            raise BadInput("backup.restore_not_empty",
+                           f"The database {engine.url.database} is not empty ({len(tables)} tables, "
+                           f"{households} households); nothing was changed. Restore into an empty database, "
+                           "or give --replace to overwrite it (it is backed up with pg_dump first).",
+                           f"数据库 {engine.url.database} 不是空的（{len(tables)} 张表，{households} 户），未做任何更改。"
+                           "请恢复到空数据库，或加 --replace 覆盖它（覆盖前先用 pg_dump 备份）。")
+        if tables and files.pg_dump_program() is not None:
+            target = (folder or backups_dir()) / f"{engine.url.database}-{files.stamp()}-before-restore.dump"
+            schema, counts = files.live_revision(engine), files.live_counts(engine) if "household" in tables else {}
+            files.pg_dump(url, target)
+            files.write_manifest(target, reason="before-restore", source=str(engine.url.database),
+                                 engine="postgresql", schema=schema, counts=counts,
+                                 app_version=__version__, taken_at=dt.datetime.now())
+            kept = target
+        engine.dispose()
+        try:
+            files.pg_restore(url, backup, clean=bool(tables))
+        except subprocess.CalledProcessError as exc:
+            detail = (exc.stderr or b"").decode("utf-8", "replace").strip()[:300]
+            raise PovdeskError("backup.pg_restore",
+                               f"pg_restore could not restore {backup.name}; the database is as it was: {detail}",
+                               f"pg_restore 无法恢复“{backup.name}”，数据库保持原样：{detail}") from exc
+        migrated = _revision_number(copy.schema) != _revision_number(migrate.SCHEMA_HEAD)
+        if migrated:
+            migrate.upgrade(engine)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise backup_failed(exc, kept or backup) from exc
+    finally:
+        engine.dispose()
+    log.info("restored %s into %s (replaced %s, kept %s, migrated %s): %d households, %.2f s", backup.name,
+             engine.url.database, bool(tables), kept and kept.name, migrated, copy.counts.get("households", 0),
+             (dt.datetime.now() - started).total_seconds())
+    return PgRestoreResult(_record(copy), kept, migrated, bool(tables))
 
 
 def verify_copy(backup: Path) -> files.Copy:
@@ -293,17 +400,7 @@ def verify_copy(backup: Path) -> files.Copy:
                        f"{backup.name} is damaged and cannot be restored: {problems[0]}",
                        f"备份“{backup.name}”已损坏，不能恢复：{problems[0]}")
     schema = files.sqlite_revision(backup)
-    number, head = _revision_number(schema), _revision_number(migrate.SCHEMA_HEAD)
-    if number is None or head is None:
-        raise BadInput("backup.not_povdesk",
-                       f"{backup.name} is not a povdesk database (no schema revision).",
-                       f"“{backup.name}”不是 povdesk 数据库（没有数据库版本号）。")
-    if number > head:
-        raise BadInput("backup.newer_schema",
-                       f"{backup.name} was made by a newer povdesk (schema {schema}; this one knows up to "
-                       f"{migrate.SCHEMA_HEAD}). Install that version or newer to restore it; nothing was changed.",
-                       f"备份“{backup.name}”由更新版本的 povdesk 生成（数据库版本 {schema}，本程序最高支持 "
-                       f"{migrate.SCHEMA_HEAD}）。请安装该版本或更新版本后再恢复；未做任何更改。")
+    _check_schema(backup, schema)
     return manifest or files.Copy(backup, dt.datetime.fromtimestamp(backup.stat().st_mtime), MANUAL,
                                   backup.stat().st_size, "", schema, files.sqlite_counts(backup), "",
                                   "sqlite", "")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -111,3 +113,68 @@ def _refuse_a_second(s: Session) -> None:
         raise InvalidValue("setup.not_empty",
                            "This database already holds a county; set up a new county in a new database.",
                            "本数据库已有县的数据；请在新数据库中设置新的县。")
+
+
+def townships_from_roster(path: str | Path, county_code: str) -> tuple[tuple[str, str], ...]:
+    """The distinct townships (code, name) a provincial roster names, read the way `povdesk
+    import` reads it: the header found through the data dictionary, the township's name from the
+    乡(镇) column and its code from the first 9 digits of the 村代码 (village code) column.
+    Refused, naming the file, when the roster has neither column, names no township with a code,
+    gives one code two names, or holds a township outside `county_code`."""
+    from povdesk.exchange import layouts
+
+    county_code = check_county_code(county_code)
+    file = Path(path)
+    hmap, rows = layouts.scan(str(file))
+    index = {c.field_key: c.index for c in hmap.mapped}
+    name_at, code_at = index.get(_TOWNSHIP_KEY), index.get(_VILLAGE_CODE_KEY)
+    if name_at is None or code_at is None:
+        raise InvalidValue("setup.roster_no_townships",
+                           f"{file.name} has no 乡(镇) (township) and 村代码 (village code) columns: the "
+                           "townships' codes cannot be read from it. Type them instead.",
+                           f"“{file.name}”没有“乡(镇)”和“村代码”两列，无法从中读出乡镇的代码，请直接填写乡镇。")
+    found: dict[str, str] = {}
+    outside: list[str] = []
+    for row_no, cells in rows:
+        if row_no <= hmap.header_row:
+            continue
+        code, name = _cell(cells, code_at), _cell(cells, name_at)
+        if not code or not name:
+            continue
+        if not re.fullmatch(r"\d{9,12}", code):
+            raise InvalidValue("setup.roster_township",
+                               f"{file.name}, row {row_no}: '{code}' is not a village code (12 digits).",
+                               f"“{file.name}”第 {row_no} 行：“{code}”不是村代码（应为 12 位数字）。")
+        tcode = code[:9]
+        if not tcode.startswith(county_code):
+            if tcode not in outside:
+                outside.append(tcode)
+            continue
+        if found.setdefault(tcode, name) != name:
+            raise InvalidValue("setup.roster_township",
+                               f"{file.name}: township {tcode} is named both '{found[tcode]}' and '{name}'.",
+                               f"“{file.name}”中乡镇 {tcode} 有两个名称：“{found[tcode]}”和“{name}”。")
+    if outside:
+        shown = ", ".join(outside[:5]) + ("…" if len(outside) > 5 else "")
+        raise InvalidValue("setup.roster_other_county",
+                           f"{file.name} holds townships that are not under county {county_code} ({shown}); "
+                           "choose this county's roster or check the county code.",
+                           f"“{file.name}”中有不属于县 {county_code} 的乡镇（{shown}）；请选择本县的花名册，或核对县级区划代码。")
+    if not found:
+        raise InvalidValue("setup.roster_no_townships",
+                           f"{file.name} names no township with a village code; type the townships instead.",
+                           f"“{file.name}”中没有带村代码的乡镇，请直接填写乡镇。")
+    return tuple(sorted(found.items()))
+
+
+_TOWNSHIP_KEY = "location.township"
+_VILLAGE_CODE_KEY = "location.village_code"
+
+
+def _cell(cells: list[Any], at: int) -> str:
+    value = cells[at] if at < len(cells) else None
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()

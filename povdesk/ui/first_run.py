@@ -1,6 +1,6 @@
 """The first run (issue 15 §3): when no database is configured, "open the demo county" (invented
-data, marked demo) or "set up my county": its code and names, townships (typed, or left to the
-first roster's import), the data folder (per machine, surviving a reinstall), and the first
+data, marked demo) or "set up my county": its code and names, townships (typed, read from a
+roster, or left to the first roster's import), the data folder (per machine, surviving a reinstall), and the first
 director's login and password. `povdesk init` does the same headless.
 """
 
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from povdesk.config import machine_data_dir
 from povdesk.errors import PovdeskError
-from povdesk.services.county_setup import CountyPlan, parse_township, plan_of
+from povdesk.services.county_setup import CountyPlan, parse_township, plan_of, townships_from_roster
 from povdesk.ui.messages import error_text
 
 DEMO = "demo"
@@ -67,6 +67,12 @@ class FirstRunDialog(QDialog):
         self.townships.setPlaceholderText(self.tr("One township a line: CODE:NAME (or leave empty: the first "
                                                   "roster's import adds them)"))
         self.townships.setMaximumHeight(90)
+        self.from_roster = QPushButton(self.tr("Read townships from a roster…"))
+        self.from_roster.setObjectName("townshipsFromRoster")
+        self.from_roster.clicked.connect(self._read_roster)
+        townships_box = QVBoxLayout()
+        townships_box.addWidget(self.townships)
+        townships_box.addWidget(self.from_roster)
         self.folder = QLineEdit(str(machine_data_dir()))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
@@ -82,7 +88,7 @@ class FirstRunDialog(QDialog):
         form.addRow(self.tr("County"), self.name)
         form.addRow(self.tr("Prefecture"), self.prefecture)
         form.addRow(self.tr("Province"), self.province)
-        form.addRow(self.tr("Townships"), self.townships)
+        form.addRow(self.tr("Townships"), townships_box)
         form.addRow(self.tr("Data folder"), folder_row)
         form.addRow(self.tr("Director's login"), self.director)
         form.addRow(self.tr("Password"), self.password)
@@ -103,6 +109,20 @@ class FirstRunDialog(QDialog):
         chosen = QFileDialog.getExistingDirectory(self, self.tr("Data folder"), self.folder.text())
         if chosen:
             self.folder.setText(chosen)
+
+    def _read_roster(self) -> None:
+        """Fill the townships from a provincial roster (the one `povdesk import` will read)."""
+        chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Read townships from a roster"), "",
+                                                self.tr("Rosters (*.xlsx *.xls *.csv);;All files (*)"))
+        if not chosen:
+            return
+        try:
+            found = townships_from_roster(chosen, self.code.text())
+        except PovdeskError as exc:
+            self.error.setText(error_text(exc))
+            return
+        self.townships.setPlainText("\n".join(f"{code}:{name}" for code, name in found))
+        self.error.setText("")
 
     def _accept(self) -> None:
         if self.demo.isChecked():

@@ -853,6 +853,10 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>每行一个乡镇：代码:名称（也可留空，首次导入花名册时自动添加）</translation>
     </message>
     <message>
+        <source>Read townships from a roster…</source>
+        <translation>从花名册读取乡镇…</translation>
+    </message>
+    <message>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
@@ -891,6 +895,14 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <message>
         <source>Password again</source>
         <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Read townships from a roster</source>
+        <translation>从花名册读取乡镇</translation>
+    </message>
+    <message>
+        <source>Rosters (*.xlsx *.xls *.csv);;All files (*)</source>
+        <translation>花名册 (*.xlsx *.xls *.csv);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Give the director&apos;s login and password.</source>

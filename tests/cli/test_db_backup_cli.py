@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -63,3 +64,54 @@ def test_postgresql_is_backed_up_with_pg_dump(pg_db: Database, tmp_path: Path,
         service.backup()
     assert "pg_dump" in missing.value.zh and missing.value.code == "backup.no_pg_dump"
     assert service.before("daily") is None  # a job goes on, with a warning in the log
+
+
+def _pg_households(url: str) -> int:
+    from sqlalchemy import text
+
+    from povdesk.db.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM household")).scalar() or 0)
+    finally:
+        engine.dispose()
+
+
+def test_postgresql_is_restored_with_pg_restore(pg_db: Database, pg_factory, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import text
+
+    from povdesk.db.engine import make_engine
+    from povdesk.services.backups import BackupService
+    from tests.factories import build_small_county
+
+    if shutil.which("pg_restore") is None:
+        pytest.skip("pg_restore is not on the PATH")
+    build_small_county(pg_db)
+    record = BackupService(db=pg_db, folder=tmp_path / "b").backup()
+    target = pg_factory.new(tmp_path, "restored", migrated=False)
+    try:
+        assert main(["--db", target, "--lang", "en", "db", "restore", str(record.path)]) == 0
+        assert "6 households" in capsys.readouterr().out and _pg_households(target) == 6
+        engine = make_engine(target)
+        with engine.begin() as conn:  # a county lost its households
+            conn.execute(text("TRUNCATE household CASCADE"))
+        engine.dispose()
+        assert main(["--db", target, "--lang", "zh_CN", "db", "restore", str(record.path)]) == 1
+        assert "--replace" in capsys.readouterr().err and _pg_households(target) == 0
+        assert main(["--db", target, "--lang", "zh_CN", "db", "restore", "--replace", str(record.path)]) == 0
+        out = capsys.readouterr().out
+        assert "6 户" in out and "pg_dump 备份为" in out and _pg_households(target) == 6
+        assert main(["--db", target, "--lang", "en", "db", "check"]) == 0
+        sqlite_file = tmp_path / "not-a-dump.sqlite"
+        sqlite_file.write_bytes(b"SQLite format 3\0")
+        assert main(["--db", target, "--lang", "en", "db", "restore", "--replace", str(sqlite_file)]) == 1
+        assert "not a PostgreSQL backup" in capsys.readouterr().err
+        monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+        assert main(["--db", target, "--lang", "zh_CN", "db", "restore", str(record.path)]) == 1
+        assert "pg_restore" in capsys.readouterr().err
+    finally:
+        pg_factory.drop(target)

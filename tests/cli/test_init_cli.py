@@ -42,3 +42,24 @@ def test_init_refuses_a_bad_code(argv: list[str], capsys: pytest.CaptureFixture[
     assert main(["--lang", "en", "init", *argv, "--name", "A", "--prefecture", "B", "--province", "C",
                  "--director", "boss", "--password-stdin"]) == 2
     assert "code" in capsys.readouterr().err
+
+
+def test_init_reads_the_townships_from_a_roster(db_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.services.test_county_setup_roster import CODES, township_roster
+
+    other = township_roster(tmp_path / "别县.csv", [*CODES[:5], "513436205102", "513436205102"], csv=True)
+    base = ["--db", db_url, "--lang", "zh_CN", "init", "--county", "513437", "--director", "boss",
+            "--password-stdin"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-pass\n"))
+    assert main([*base, "--townships-from", str(other)]) == 1
+    assert "别县.csv" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-pass\n"))
+    assert main([*base, "--townships-from", str(township_roster(tmp_path / "r.xlsx"))]) == 0
+    assert "2 个乡镇" in capsys.readouterr().out
+    db = Database.open(db_url, user="boss")
+    try:
+        tree = RegistryService(db=db).navigator()
+        assert [(t.code, t.name) for t in tree[0].townships] == [("513437204", "帕哈乡"), ("513437205", "西宁镇")]
+    finally:
+        db.close()
