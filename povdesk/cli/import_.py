@@ -77,6 +77,17 @@ def _print_text(result: ImportResult, lang: str, report: str | None) -> None:
               f"unchanged households {result.households_unchanged}", file=out)
         print(f"  skipped households {len(result.households_skipped)}, format errors {len(result.errors)}, "
               f"notices {len(result.notices)}", file=out)
+    n_id = len(result.identity_changes)
+    if n_id:  # a changed ID number is a change of identity: not imported, sent to a reviewer
+        if zh:
+            verb = "将送审核" if result.dry_run else "已送审核"
+            print(f"  身份证号变更 {n_id} 处{verb}（未直接导入，由审核人在变更申请中确认）", file=out)
+        else:
+            verb = "will be sent" if result.dry_run else "sent"
+            print(f"  identity changes {verb} for review: {n_id} (changed ID numbers are not imported; "
+                  "a reviewer confirms each change request)", file=out)
+        for c in result.identity_changes[:50]:
+            print(f"    {c.household_no} {c.member or ''}: {c.old} → {c.new}", file=out)
     notice = result.cleared_notice(lang)
     if notice:  # blank cells clear what the database holds: say so before anyone imports for real
         print(f"  注意：{notice}" if zh else f"  note: {notice}", file=out)

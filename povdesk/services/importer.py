@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
@@ -29,7 +29,9 @@ from povdesk.db.fast import bulk_insert, indexes_dropped, prepare_bulk_write
 from povdesk.db.models import (
     HEADER_LENGTH,
     MEMBER_CURRENT,
+    ChangeField,
     ChangeLog,
+    ChangeRequest,
     Conditions,
     County,
     HeaderMapping,
@@ -40,6 +42,7 @@ from povdesk.db.models import (
     Township,
     Village,
 )
+from povdesk.domain import changes as cr
 from povdesk.domain import dictionary as dd
 from povdesk.domain import groups, idnumber, values
 from povdesk.domain.dictionary import Entity
@@ -51,6 +54,9 @@ from povdesk.exchange.layouts import Column, ParsedHousehold, ParsedMember, Pars
 from povdesk.exchange.readers import DEFAULT_LIMITS, ReadLimits
 from povdesk.services import audit
 from povdesk.services.database import Database
+
+if TYPE_CHECKING:
+    from povdesk.services.changes import ChangeRequestService
 
 SOURCE_IMPORT = JournalSource.IMPORT
 Progress = Callable[[int, int], None]
@@ -138,12 +144,18 @@ class ImportResult:
     notices: tuple[ImportIssue, ...] = ()
     #: the households this import added or changed (an import, not a dry run): what to re-check
     household_ids: tuple[int, ...] = ()
+    #: changed ID numbers of members already held: a change of who the person is, not applied by
+    #: the import but sent to a reviewer as a submitted correction request (a dry run: would be)
+    identity_changes: tuple[FieldChange, ...] = ()
+    #: the change requests the import made of them (an import, not a dry run)
+    review_requests: tuple[int, ...] = ()
+    #: cells that could not be read while the rest of their row was imported (also in `notices`)
+    kept: tuple[ImportIssue, ...] = ()
 
     @property
-    def identity_changes(self) -> tuple[FieldChange, ...]:
-        """Changed ID numbers of members already held: a change of who the person is, for a
-        reviewer to confirm, said apart from the ordinary field changes."""
-        return tuple(c for c in self.changes if c.field_key == IDENTITY_FIELD and c.old not in (None, ""))
+    def identity_for_review(self) -> int:
+        """How many identity changes were (a dry run: will be) sent for review."""
+        return len(self.identity_changes)
 
     @property
     def unknown_columns(self) -> tuple[str, ...]:
@@ -211,6 +223,9 @@ class ImportResult:
                          "old": c.old, "new": c.new} for c in self.changes],
             "identity_changes": [{"household_no": c.household_no, "member": c.member, "old": c.old,
                                   "new": c.new} for c in self.identity_changes],
+            "identity_changes_for_review": self.identity_for_review,
+            "review_requests": list(self.review_requests),
+            "kept": [_issue_json(k, lang) for k in self.kept],
             "members_missing": [{"household_no": m.household_no, "name": m.name,
                                  "id_number": m.id_number} for m in self.missing_members],
             "places_created": [{"level": p.level, "name": p.name, "code": p.code,
@@ -222,6 +237,12 @@ class ImportResult:
 
 #: the field whose change is a change of identity, not an ordinary correction
 IDENTITY_FIELD = "member.id_number"
+_IDENTITY_COLUMN = dd.field(IDENTITY_FIELD).column
+#: a member's fields that say who the member is: a bad cell of one skips the household; a bad cell
+#: of any other member field leaves only that field out (unchanged, or empty for a new member)
+KEY_MEMBER_FIELDS = frozenset({"member.id_number", "member.person_no", "member.name", "member.relation"})
+#: where a request the import sends for review comes from (change_request.source)
+REQUEST_SOURCE = "import"
 
 
 def _issue_json(e: ImportIssue, lang: str) -> dict[str, Any]:
@@ -318,6 +339,10 @@ class ImportService:
             prepare_bulk_write(s.connection())
             plan.compute(s, report, stop)
             plan.write(s, report, stop, sha256=sha256)
+            if plan.identity:
+                from povdesk.services.changes import ChangeRequestService
+
+                plan.send_for_review(s, ChangeRequestService(db=self.db))
             if stop():
                 raise Cancelled()
             result = plan.result(dry_run=False)
@@ -343,7 +368,7 @@ class ImportService:
         if result is None:
             result = self.preview(path, mapping=mapping)
         issues = [error_report.CellIssue(e.row, _col_index(hmap.columns, e.column), e.zh)
-                  for e in result.errors if e.row is not None]
+                  for e in (*result.errors, *result.kept) if e.row is not None]
         error_report.write(out, rows, issues, header_row=hmap.header_row, file_name=path.name,
                            summary=_summary_zh(result))
         return out
@@ -390,6 +415,10 @@ def _summary_zh(result: ImportResult) -> list[str]:
              f"有格式错误而整户跳过的户数：{len(result.households_skipped)}",
              f"格式错误数：{len(result.errors)}",
              f"提示数（已清理控制字符或合并重复行，照常导入）：{len(result.notices)}"]
+    if result.kept:
+        lines.append(f"未能读取而留空的格（该行其余字段已导入）：{len(result.kept)}")
+    if result.identity_changes:
+        lines.append(f"身份证号变更（不直接导入，送审核）：{len(result.identity_changes)}")
     if result.households_skipped:
         lines.append("跳过的户编号：" + "、".join(result.households_skipped[:200]))
     return lines
@@ -554,6 +583,9 @@ class _Plan:
             f = dd.field(key)
             if f.entity in _TABLES and key not in ("household.household_no", "income.year"):
                 self.present[f.entity].append(f.column)
+        self.kept: list[layouts.RowError] = []
+        self._partial: set[int] = set()  # id() of parsed members with a cell left out
+        self._keep_what_reads()
         self.skipped = sorted(no for no, h in roster.households.items() if h.errors)
         self.errors: list[layouts.RowError] = roster.errors
         self.notices: list[layouts.RowError] = roster.notices
@@ -567,9 +599,42 @@ class _Plan:
         self.missing: list[MissingMember] = []
         self.changed_households: set[int] = set()
         self.changed_members: set[int] = set()
+        #: changed ID numbers of members held: (household id, member id, the change), for review
+        self.identity: list[tuple[int, int, FieldChange]] = []
+        self.review_requests: list[int] = []
         self.places: _Places | None = None
         self._derive_sex = "sex" not in self.present[Entity.MEMBER]
         self._derive_birth = "birth_date" not in self.present[Entity.MEMBER]
+
+    def _keep_what_reads(self) -> None:
+        """A bad cell of a member field that is not a key keeps its household and member: the
+        cell's error becomes a notice naming file, row and field, and the member is imported
+        without that field (`_partial`)."""
+        if self.roster.header.layout != layouts.PERSON:
+            return
+        fields = {c.index: dd.field(c.field_key) for c in self.roster.header.mapped if c.field_key}
+        for h in self.roster.households.values():
+            if not h.errors:
+                continue
+            rows = {m.row: m for m in h.members}
+            errors: list[layouts.RowError] = []
+            for e in h.errors:
+                f = fields.get(e.col_index) if e.col_index is not None else None
+                m = rows.get(e.row)
+                if (f is None or f.entity is not Entity.MEMBER or f.key in KEY_MEMBER_FIELDS or m is None
+                        or f.column in m.values):
+                    errors.append(e)
+                    continue
+                self._partial.add(id(m))
+                where_zh = f"{self.file_name} 第 {e.row} 行“{e.column or f.zh}”"
+                where_en = f"{self.file_name} row {e.row}, {e.column or f.en}"
+                notice = layouts.RowError(
+                    e.row, e.column, e.col_index, e.household_no,
+                    f"{where_zh}：{e.zh}；该格未导入，其余字段已导入",
+                    f"{where_en}: {e.en}; this cell was left out, the rest of the row was imported (kept)")
+                h.notices.append(notice)
+                self.kept.append(notice)
+            h.errors[:] = errors
 
     # ------------------------------------------------------------------ compare
     def compute(self, s: Session, report: Progress, stop: CancelCheck) -> None:
@@ -716,6 +781,8 @@ class _Plan:
         mcols = self.present[Entity.MEMBER]
         for pm, r in matches:
             new_m = tuple(map(pm.values.get, mcols))
+            if id(pm) in self._partial:  # a cell that could not be read leaves its field as held
+                new_m = tuple(pm.values.get(c, held) for c, held in zip(mcols, r[7:], strict=True))
             if tuple(r[7:]) == new_m:
                 continue
             for column, old_value, v in zip(mcols, r[7:], new_m, strict=True):
@@ -738,6 +805,10 @@ class _Plan:
         f = dd.field(key)
         old_text, new_text = values.to_text(f, old), values.to_text(f, new)
         if old_text == new_text:
+            return
+        if member_id is not None and column == _IDENTITY_COLUMN and old_text not in (None, ""):
+            # a change of who the person is: not applied here, sent to a reviewer
+            self.identity.append((hid, member_id, FieldChange(no, member_name, key, old_text, new_text)))
             return
         self.updates.setdefault((entity, row_id), {})[column] = new
         if member_id is not None:
@@ -849,6 +920,25 @@ class _Plan:
         run.counts = self.counts()
         s.flush()
 
+    def send_for_review(self, s: Session, service: ChangeRequestService) -> None:
+        """Each changed ID number as a submitted correction request of the importing user (the
+        stored number before, the file's after), in the import's transaction."""
+        note = f"身份证号变更，来自导入 {self.file_name}"
+        ref = f"import_run:{self.run_id}"
+        waiting = {(member_id, after): rid for rid, member_id, after in s.execute(
+            select(ChangeRequest.id, ChangeField.member_id, ChangeField.after)
+            .join(ChangeField, ChangeField.request_id == ChangeRequest.id)
+            .where(ChangeField.field == IDENTITY_FIELD, ChangeRequest.status.in_((cr.DRAFT, cr.SUBMITTED)),
+                   ChangeField.member_id.in_([m for _, m, _ in self.identity])))}
+        for hid, member_id, change in self.identity:
+            held = waiting.get((member_id, change.new))
+            if held is not None:  # imported again before the review: the request already waits
+                self.review_requests.append(held)
+                continue
+            self.review_requests.append(service.submit_correction_in(
+                s, household_id=hid, member_id=member_id, sets={IDENTITY_FIELD: change.new or ""},
+                note=note, source=REQUEST_SOURCE, source_ref=ref))
+
     def _household_row(self, h: ParsedHousehold, village_id: int, now: dt.datetime,
                        columns: list[str]) -> list[Any]:
         row: dict[str, Any] = dict(h.values.get(Entity.HOUSEHOLD, {}))
@@ -920,7 +1010,7 @@ class _Plan:
                 "members_new": sum(len(h.members) for h, _ in self.new_households) + len(self.new_members),
                 "fields_changed": sum(1 for c in self.changes if c.field_key != JournalEvent.MEMBER_ADDED),
                 "households_skipped": len(self.skipped), "errors": len(self.errors),
-                "notices": len(self.notices)}
+                "notices": len(self.notices), "identity_for_review": len(self.identity)}
 
     def result(self, *, dry_run: bool) -> ImportResult:
         counts = self.counts()
@@ -942,7 +1032,10 @@ class _Plan:
             errors=errors, changes=tuple(self.changes), missing_members=tuple(self.missing),
             places_created=places, columns=hmap.columns, run_id=getattr(self, "run_id", None),
             notices=notices, household_ids=() if dry_run else tuple(
-                sorted({*self.changed_households, *getattr(self, "new_ids", ())})))
+                sorted({*self.changed_households, *getattr(self, "new_ids", ())})),
+            identity_changes=tuple(c for _, _, c in self.identity),
+            review_requests=tuple(self.review_requests),
+            kept=tuple(ImportIssue(k.row, k.column, k.household_no, k.zh, k.en) for k in self.kept))
 
 
 def _export_rows(s: Session, year: int) -> Iterator[dict[str, Any]]:

@@ -336,10 +336,11 @@ def _identity_text(result: ImportResult) -> str:
     if not n:
         return ""
     if result.dry_run:
-        return QCoreApplication.translate("ImportWizard", "{0} ID numbers will change. A changed ID number is a change "
-                                          "of identity, not a correction: have a reviewer confirm each one.").format(n)
-    return QCoreApplication.translate("ImportWizard", "{0} ID numbers changed. A changed ID number is a change of "
-                                      "identity, not a correction: have a reviewer confirm each one.").format(n)
+        return QCoreApplication.translate("ImportWizard", "{0} identity changes will be sent for review. A changed ID "
+                                          "number is a change of identity, not a correction: the import leaves it "
+                                          "as held and makes a change request for a reviewer.").format(n)
+    return QCoreApplication.translate("ImportWizard", "{0} identity changes were sent for review. The ID numbers stay "
+                                      "as held until a reviewer approves each change request.").format(n)
 
 
 class ResultTabs(QTabWidget):
@@ -683,7 +684,7 @@ class ResultPage(QWizardPage):
         self.identity_label.setText(_identity_text(result))
         self.identity_label.setVisible(bool(result.identity_changes))
         self._run_checks(result)
-        self.report_button.setEnabled(bool(result.errors))
+        self.report_button.setEnabled(bool(result.errors or result.kept))
         notes = []
         if result.errors:
             notes.append(QCoreApplication.translate("ImportWizard", "Households with format errors were skipped whole. The error report is a "
@@ -693,6 +694,10 @@ class ResultPage(QWizardPage):
                 "ImportWizard", "Kept: {0} households of the file were imported; only the {1} households "
                 "with errors wait for the corrected file.").format(
                 result.households_in_file - len(skipped), len(skipped)))
+        if result.kept:
+            notes.append(QCoreApplication.translate(
+                "ImportWizard", "{0} cells could not be read: only those fields were left out, the rest of "
+                "their rows was imported (see the notices and the error report).").format(len(result.kept)))
         if result.missing_members:
             notes.append(QCoreApplication.translate("ImportWizard", "Members no longer in the file were kept; review them: {0}").format(
                 ", ".join(f"{m.household_no} {m.name}" for m in result.missing_members[:20])))

@@ -1295,12 +1295,12 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>按户编号、姓名、字段或值筛选</translation>
     </message>
     <message>
-        <source>{0} ID numbers will change. A changed ID number is a change of identity, not a correction: have a reviewer confirm each one.</source>
-        <translation>将有 {0} 个身份证号变更。身份证号变更属于身份变更，不是一般更正：请审核人逐一核实。</translation>
+        <source>{0} identity changes will be sent for review. A changed ID number is a change of identity, not a correction: the import leaves it as held and makes a change request for a reviewer.</source>
+        <translation>{0} 处身份证号变更将送审核。身份证号变更是身份的变更而不是一般更正：导入不修改原号码，而是生成变更申请交审核人确认。</translation>
     </message>
     <message>
-        <source>{0} ID numbers changed. A changed ID number is a change of identity, not a correction: have a reviewer confirm each one.</source>
-        <translation>{0} 个身份证号已变更。身份证号变更属于身份变更，不是一般更正：请审核人逐一核实。</translation>
+        <source>{0} identity changes were sent for review. The ID numbers stay as held until a reviewer approves each change request.</source>
+        <translation>{0} 处身份证号变更已送审核。在审核人批准各变更申请之前，身份证号保持原值。</translation>
     </message>
     <message>
         <source>Changes ({0})</source>
@@ -1477,6 +1477,10 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <message>
         <source>Kept: {0} households of the file were imported; only the {1} households with errors wait for the corrected file.</source>
         <translation>已保留：文件中 {0} 户已导入；只有 {1} 户有错误，待更正后的文件再导入。</translation>
+    </message>
+    <message>
+        <source>{0} cells could not be read: only those fields were left out, the rest of their rows was imported (see the notices and the error report).</source>
+        <translation>{0} 个单元格无法读取：只有这些字段未导入，所在行的其余字段已导入（见提示和错误报告）。</translation>
     </message>
     <message>
         <source>Members no longer in the file were kept; review them: {0}</source>

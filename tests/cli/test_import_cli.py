@@ -195,3 +195,18 @@ def test_report_is_written_after_an_import_whatever_the_file_holds(
     assert "沙马拉则" in cells and cells["=1+1"].quotePrefix and cells["=不详"].quotePrefix
     assert cells["=不详"].comment is not None
     assert not [c for c in cells.values() if c.data_type == "f"]
+
+
+def test_identity_changes_sent_for_review_are_counted(db_url: str, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.exchange.rosters import pid
+
+    assert main(["--db", db_url, "import", str(person_xlsx(tmp_path / "a.xlsx"))]) == 0
+    rows = person_rows()
+    rows[1][col("证件号码")] = pid(19)
+    capsys.readouterr()
+    assert main(["--db", db_url, "--lang", "en", "import", str(person_xlsx(tmp_path / "b.xlsx", rows))]) == 0
+    assert "identity changes sent for review: 1" in capsys.readouterr().out
+    code, data = run_json(capsys, "--db", db_url, "import", str(person_xlsx(tmp_path / "b.xlsx", rows)),
+                          "--format", "json")
+    assert code == 0 and data["identity_changes_for_review"] == 1 and len(data["review_requests"]) == 1

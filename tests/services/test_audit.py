@@ -121,7 +121,9 @@ def test_a_print_batch_and_an_import_are_recorded(county_db: Database, tmp_path:
 
     PrintService(db=county_db).print_batch(PrintSelection(), pdf=tmp_path / "forms.pdf")
     ImportService(db=county_db).run(person_xlsx(tmp_path / "a.xlsx"))
-    printed, imported = reversed(AuditService(db=county_db).entries())
+    # the roster's ID numbers differ from the county's: each goes to review as a change request
+    entries = [e for e in AuditService(db=county_db).entries() if not e.action.startswith("change.")]
+    printed, imported = reversed(entries)
     assert printed.action == "print.batch" and json.loads(printed.detail or "{}")["forms"] > 0
     assert imported.action == "import" and imported.subject == "a.xlsx"
     assert "households_new" in json.loads(imported.detail or "{}")

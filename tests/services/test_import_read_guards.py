@@ -40,7 +40,8 @@ def test_formula_without_a_value_is_a_row_error_and_clears_nothing(db: Database,
     assert result.households_skipped == (FIRST,)
     assert result.cleared() == {}  # before the fix: 人均纯收入 and 文化程度 cleared
     messages = {(e.row, e.column): e for e in result.errors}
-    assert set(messages) == {(2, "人均纯收入"), (3, "人均纯收入"), (4, "人均纯收入"), (2, "文化程度")}
+    assert set(messages) == {(2, "人均纯收入"), (3, "人均纯收入"), (4, "人均纯收入")}
+    assert [(k.row, k.column) for k in result.kept] == [(2, "文化程度")]  # no key: the cell alone
     e = messages[(2, "人均纯收入")]
     assert "公式未计算，请在 Excel 中打开并保存后再导入" in e.zh and "=3650.5*1" in e.zh
     assert "no computed value" in e.en and "Excel" in e.en
