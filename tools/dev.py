@@ -89,12 +89,17 @@ def ensure_system_tools() -> None:
     check(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
 
 
+#: what the set-up installs into .venv: povdesk (editable) with its test tools, the bundle's
+#: PyInstaller and the server extra (psycopg, keyring); a change here reinstalls, as pyproject's does
+INSTALL_SPEC = ".[test,bundle,postgresql]"
+
+
 def ensure_venv() -> None:
     if not PY.exists():
         say("creating .venv")
         check([sys.executable, "-m", "venv", VENV])
     stamp = VENV / ".povdesk-installed"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + INSTALL_SPEC.encode()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
     if VENV.is_symlink():
@@ -105,7 +110,7 @@ def ensure_venv() -> None:
         return
     say("installing povdesk and its test tools into .venv")
     check([PY, "-m", "pip", "install", "-q", "--upgrade", "pip"])
-    check([PY, "-m", "pip", "install", "-q", "-e", ".[test,bundle,postgresql]"])
+    check([PY, "-m", "pip", "install", "-q", "-e", INSTALL_SPEC])
     stamp.write_text(digest)
 
 
