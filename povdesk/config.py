@@ -164,7 +164,7 @@ def database_url_with_password(url: str) -> str:
     try:
         password = ring.get_password(KEYRING_SERVICE, keyring_name(url)) if ring is not None else None
     except Exception:  # no usable keyring here (a server without a desktop): the URL as given
-        log.warning("the system keyring could not be read; connecting with the URL as given")
+        log.debug("the system keyring could not be read; connecting with the URL as given")
         password = None
     if not password:
         return url
