@@ -26,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 #: name -> (language, logical width, height, scale factor, what to show)
 SHOTS: dict[str, tuple[str, int, int, float, str]] = {
+    "dashboard-zh": ("zh_CN", 1366, 768, 1.0, "dashboard"),
+    "dashboard-en": ("en", 1920, 1080, 1.0, "dashboard"),
     "main-zh": ("zh_CN", 1366, 768, 1.0, "main"),
     "main-en-150": ("en", 1280, 720, 1.5, "main"),
     "village-zh": ("zh_CN", 1366, 768, 1.0, "village"),
@@ -45,6 +47,11 @@ def build(folder: Path, households: int) -> Path:
     services = Services(db=db)
     services.demo.build(households=households, seed=2019)
     services.checks.run()  # the problems panel shows what the checks found
+    # the dashboard's exits by year against a plan: the demo has no plan, an office sets its own
+    years = services.year_settings.by_year()
+    for year, planned in {2014: 120, 2015: 200, 2016: 260, 2017: 300, 2018: 420, 2019: 520}.items():
+        if year in years:
+            services.year_settings.update(year, exit_plan_households=planned, source="演示：县脱贫攻坚规划")
     db.close()
     return path
 
@@ -111,6 +118,11 @@ def shoot(name: str, db_path: Path, out: Path) -> None:
             app.processEvents()
             QApplication.instance().thread().msleep(20)  # type: ignore[union-attr]
 
+    if what == "dashboard":  # the first view, once its compliance chart has filled in
+        while window.dashboard.board is None or window.dashboard.board.compliance is None:
+            settle(100)
+    else:
+        window.show_list()
     while window.table_model.loading:
         settle(50)
     settle()
