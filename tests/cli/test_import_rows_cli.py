@@ -48,8 +48,10 @@ def test_cleaned_cells_and_limits_in_the_text_summary(tmp_path: Path, db_url: st
     db = db_url
     assert main(["--db", db, "--lang", "zh_CN", "import", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "整户跳过 1 户，格式错误 1 处，提示 1 处" in out
-    assert "第 6 行 [务工时间（月）] 51343720420100002: 务工时间(月)：“1e30”超出本字段允许的范围（0 至 99 月）" in out
+    # a value beyond a non-key field's range keeps its household and member (issue 13 §4)
+    assert "整户跳过 0 户，格式错误 0 处，提示 2 处" in out
+    assert ("提示 第 6 行 [务工时间（月）] 51343720420100002: a.xlsx 第 6 行“务工时间（月）”：务工时间(月)："
+            "“1e30”超出本字段允许的范围（0 至 99 月）；该格未导入，其余字段已导入") in out
     assert "提示 第 3 行 [姓名] 51343720420100001: 姓名：已删除 1 个不可见的控制字符（U+000B）" in out
     rows[1][col("姓名")] = "沙马阿依\x0b莫"  # a CSV file holds the character itself
     csv_path = write_csv(tmp_path / "b.csv", PERSON_HEADER, rows)
