@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import hashlib
 import logging
 import operator
 from collections import Counter
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from povdesk.config import Settings
 from povdesk.db import columns, search_keys
+from povdesk.db.backup import sha256_of
 from povdesk.db.fast import bulk_insert, indexes_dropped, prepare_bulk_write
 from povdesk.db.models import (
     HEADER_LENGTH,
@@ -328,7 +328,7 @@ class ImportService:
             with self.db.reading(snapshot=True) as s:
                 plan.compute(s, report, stop)
                 return plan.result(dry_run=True)
-        sha256 = _sha256(path)
+        sha256 = sha256_of(path)
         from povdesk.services import backups
 
         backups.before(self.db, backups.BEFORE_IMPORT)
@@ -422,14 +422,6 @@ def _summary_zh(result: ImportResult) -> list[str]:
     if result.households_skipped:
         lines.append("跳过的户编号：" + "、".join(result.households_skipped[:200]))
     return lines
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
