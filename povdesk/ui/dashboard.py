@@ -30,7 +30,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QCoreApplication, QMargins, QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QMargins, QPointF, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -54,6 +54,7 @@ from povdesk.domain.dashboard import (
     Scope,
     village_labels,
 )
+from povdesk.domain.filenames import safe_file_name
 from povdesk.domain.meanings import EXITED_STATUSES
 from povdesk.errors import Cancelled
 from povdesk.services.facade import Services
@@ -454,9 +455,11 @@ class DashboardView(QWidget):
     # ------------------------------------------------------------------ the PDF
     def export_pdf(self) -> None:
         board = self.board
-        name = f"{board.name_zh if board else '数据看板'}-数据看板.pdf"
+        # the place's name is data: made a safe file name, in Documents as the printed forms are
+        name = safe_file_name(f"{board.name_zh if board else '数据看板'}-数据看板", ext=".pdf")
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the dashboard as PDF"),
-                                              str(Path.home() / name), self.tr("PDF files (*.pdf)"))
+                                              str(Path(folder) / name), self.tr("PDF files (*.pdf)"))
         if path:
             self.write_pdf(path)
 

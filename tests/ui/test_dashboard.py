@@ -126,3 +126,23 @@ def test_a_figure_of_households_opens_exactly_those(qtbot, make_window, county_d
     wait_loaded(qtbot, window)
     assert window.table_model.rowCount() == 1 and window.table_model.household_id(0) == first
     assert window.place_label.text() == "Safe housing not met"
+
+
+def test_the_pdf_is_offered_in_documents_under_a_safe_name(qtbot, make_window, county_db, monkeypatch):
+    """A place's name is data: a separator in it never reaches the suggested path."""
+    from dataclasses import replace as _replace
+
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window(county_db, "zh_CN", first_view=True)
+    view = _loaded(qtbot, window)
+    view.board = _replace(view.board, name_zh="../八合/村")
+    offered: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *args: (offered.append(args[2]), ("", ""))[1]))
+    view.export_pdf()
+    suggested = Path(offered[0])
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    assert str(suggested.parent) == str(Path(documents)) and suggested.suffix == ".pdf"
+    assert "/" not in suggested.name and ".." not in suggested.name and "八合" in suggested.name
