@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import locale
 import logging
 import os
 import sys
@@ -179,3 +180,14 @@ def remember_database_password(url: str, password: str) -> bool:
         return False
     ring.set_password(KEYRING_SERVICE, keyring_name(url), password)
     return True
+
+
+def system_language() -> str:
+    """"zh_CN" on a Chinese system, otherwise "en": the window's language when none is chosen."""
+    lang = os.environ.get("LANG") or os.environ.get("LC_ALL") or ""
+    if not lang:
+        try:
+            lang = locale.getlocale()[0] or ""
+        except ValueError:
+            lang = ""
+    return "zh_CN" if lang.lower().startswith(("zh", "chinese")) else "en"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import locale
 import logging
 import os
 import pkgutil
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from povdesk import __version__
-from povdesk.config import DATA_DIR_ENV, Settings, default_database_path
+from povdesk.config import DATA_DIR_ENV, Settings, default_database_path, system_language
 from povdesk.errors import PovdeskError
 
 if TYPE_CHECKING:
@@ -31,16 +30,6 @@ EXIT_FAILED = 1
 EXIT_UNUSABLE_INPUT = 2
 #: the password of `--user`, for scripts (otherwise povdesk asks on the terminal)
 PASSWORD_ENV = "POVDESK_PASSWORD"
-
-
-def system_language() -> str:
-    lang = os.environ.get("LANG") or os.environ.get("LC_ALL") or ""
-    if not lang:
-        try:
-            lang = locale.getlocale()[0] or ""
-        except ValueError:
-            lang = ""
-    return "zh_CN" if lang.lower().startswith(("zh", "chinese")) else "en"
 
 
 def build_parser() -> argparse.ArgumentParser:

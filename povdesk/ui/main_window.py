@@ -527,6 +527,23 @@ class MainWindow(QMainWindow):
                           progress_label=self.tr("Opening {0}…").format(Path(path).name),
                           cancellable=False, writes=True)
 
+    def reopen(self) -> MainWindow:
+        """This database in a new window built in the language now installed (the settings'
+        language switch: every text is made anew, no widget needs retranslating); this one closes.
+        The services, the login and the window's remembered layout carry over."""
+        self.save_state()
+        window = MainWindow(services=self.services)
+        _windows.append(window)
+        window.setGeometry(self.geometry())
+        window.setWindowState(self.windowState())
+        window.show()
+        window.live.start()
+        self.live.stop()
+        self.close()
+        if self in _windows:
+            _windows.remove(self)
+        return window
+
     # ================================================================== loading
     def _title(self) -> str:
         path = self.services.db.path

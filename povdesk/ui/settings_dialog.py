@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from povdesk.config import Settings
+from povdesk.config import Settings, system_language
 from povdesk.domain.roles import DIRECTOR
+from povdesk.ui.application import current_language, set_language
 from povdesk.ui.messages import show_error
 
 
@@ -131,7 +132,7 @@ class SettingsDialog(QDialog):
         for code, label in (("", self.tr("Follow the system")), ("zh_CN", "中文（简体）"), ("en", "English")):
             self.language.addItem(label, code)
         self.language.setCurrentIndex(max(0, self.language.findData(self.settings.language)))
-        note = QLabel(self.tr("The window speaks the new language from the next start. Printed forms "
+        note = QLabel(self.tr("The window switches to the new language when you press OK. Printed forms "
                               "and exports are always in Chinese."))
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
@@ -206,8 +207,13 @@ class SettingsDialog(QDialog):
         except OSError as exc:
             show_error(self, exc)
             return
+        switched = (chosen.language or system_language()) != current_language()
         self.settings = chosen
         super().accept()
+        window = self.parent()
+        if switched and hasattr(window, "reopen"):
+            set_language(QCoreApplication.instance(), chosen.language or system_language())
+            QTimer.singleShot(0, window.reopen)  # after this dialog has closed
 
 
 def install_settings(window: Any) -> QAction:

@@ -2831,8 +2831,8 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
         <translation>跟随系统</translation>
     </message>
     <message>
-        <source>The window speaks the new language from the next start. Printed forms and exports are always in Chinese.</source>
-        <translation>下次启动时窗口改用新语言。打印的表格和导出文件始终为中文。</translation>
+        <source>The window switches to the new language when you press OK. Printed forms and exports are always in Chinese.</source>
+        <translation>按“确定”后窗口即切换为新语言。打印的表格和导出文件始终为中文。</translation>
     </message>
     <message>
         <source>Language of the window</source>

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel
 from povdesk.config import Settings
 from povdesk.services.database import Database
 from povdesk.ui import settings_dialog
+from povdesk.ui.application import current_language
 from povdesk.ui.settings_dialog import SettingsDialog, register_page
 
 
@@ -28,9 +29,19 @@ def test_file_menu_opens_settings_and_ok_stores_language_masking_and_folder(qtbo
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
     dialog.mask_ids.setChecked(True)
     dialog.print_folder.setText(str(tmp_path / "forms"))
+    assert window.menus["file"].title() == "文件(&F)"
     dialog.accept()
     saved = Settings.load()
     assert (saved.language, saved.mask_id_on_print, saved.print_folder) == ("en", True, str(tmp_path / "forms"))
+    # the window switches at once: a new window in English on the same database and login
+    from povdesk.ui import main_window
+
+    qtbot.waitUntil(lambda: not window.isVisible())
+    [switched] = [w for w in main_window._windows if w.isVisible()]
+    qtbot.addWidget(switched)
+    assert switched.services is window.services
+    assert switched.menus["file"].title() == "&File" and current_language() == "en"
+    switched.close()
 
 
 def test_users_page_is_the_users_dialog_for_the_director(qtbot, county_db: Database) -> None:  # type: ignore[no-untyped-def]
