@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -45,8 +45,8 @@ from povdesk.domain.meanings import is_head
 from povdesk.ui.application import lang_key
 from povdesk.ui.change_dialog import _editor, _editor_value
 from povdesk.ui.code_combo import CodeCombo
-from povdesk.ui.evidence import EvidenceBox
 from povdesk.ui.messages import error_text
+from povdesk.ui.request_dialog import RequestDialog
 
 #: The types that have a dialog here. NEW_HOUSEHOLD (all members in one table) and VILLAGE_EXIT
 #: (a village, opened from the places tree, with its incidence) come with their service: add the
@@ -56,7 +56,6 @@ DIALOG_TYPES = (cr.EXIT, cr.RETURN, cr.MEMBER_IN, cr.MEMBER_OUT, cr.CANCEL_HOUSE
 HOOKS: dict[str, Callable[[Any, int | None, cr.ChangeRequestRecord | None], QDialog | None]] = {}
 #: the types that mark a year (exit year, return year)
 YEAR_TYPES = frozenset({cr.EXIT, cr.RETURN})
-ERROR_STYLE = "color: #b02020;"
 
 
 class DateField(QWidget):
@@ -162,24 +161,18 @@ class NoticeRecord(QGroupBox):
                 widget.setText(text)
 
 
-class AdjustDialog(QDialog):
+class AdjustDialog(RequestDialog):
     """One request of `type_` for a household: made anew, or `request` (a draft or returned request
     of the user's) edited. "Save as draft" keeps the dialog open, so evidence can be attached to the
     saved draft; "Submit" saves, submits and closes. `saved` is emitted with each saved record."""
 
-    saved = Signal(object)
-
     def __init__(self, *, services: Any, household_id: int, type_: str,
                  request: cr.ChangeRequestRecord | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         if type_ not in DIALOG_TYPES:
             raise ValueError(f"no dialog here for {type_}")
+        super().__init__(services=services, kind=cr.TYPES[type_], request=request, error_name="adjustError",
+                         parent=parent)
         self.setObjectName("adjustDialog")
-        self.services = services
-        self.kind = cr.TYPES[type_]
-        self.request = request
-        self.result_record: cr.ChangeRequestRecord | None = None
-        self.message: str | None = None  # the last refusal, in the UI language
         lang = lang_key()
         books = services.db.codebook()
         self.detail = services.registry.household(household_id, history_limit=0)
@@ -283,19 +276,11 @@ class AdjustDialog(QDialog):
         if self.notice_box is not None:
             layout.addWidget(self.notice_box)
 
-        self.evidence = EvidenceBox(services=services, request=request)
-        self.evidence.refused.connect(self._refused)
         if self.kind.needs_evidence:
             self.evidence.label.setText(self.evidence.label.text() + " *")
             self.evidence.setToolTip(self.tr("A removal needs evidence"))
         layout.addWidget(self.evidence)
 
-        self.error = QLabel()
-        self.error.setObjectName("adjustError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.hide()
         layout.addWidget(self.error)
 
         self.draft_button = QPushButton(self.tr("Save as draft"))
@@ -424,38 +409,12 @@ class AdjustDialog(QDialog):
         return out
 
     # ------------------------------------------------------------------ saving
-    def save(self, *, submit: bool) -> bool:
-        """Make (or edit) the request, then submit it when asked; a refusal stays in the dialog."""
+    def _write(self) -> cr.ChangeRequestRecord:
         changes = self.services.changes
-        args = self.collected()
-        self.error.hide()
-        self.message = None
-        try:
-            if self.request is None:
-                record = changes.make(self.kind.code, household_id=self.detail.household.id,
-                                      evidence=list(self.evidence.pending), **args)
-            else:
-                record = changes.edit(self.request.id, **args)
-            self.request = record
-            self.evidence.attach_to(record)
-            self.saved.emit(record)
-            if submit:
-                record = changes.submit(record.id)
-                self.saved.emit(record)
-        except Exception as exc:
-            self._refused(exc)
-            return False
-        self.result_record = record
-        if submit:
-            self.accept()
-        else:
-            self.setWindowTitle(self.tr("{0} - draft #{1}").format(self.kind.label(lang_key()), record.id))
-        return True
-
-    def _refused(self, exc: BaseException) -> None:
-        self.message = error_text(exc)
-        self.error.setText(self.message)
-        self.error.show()
+        if self.request is None:
+            return changes.make(self.kind.code, household_id=self.detail.household.id,
+                                evidence=list(self.evidence.pending), **self.collected())
+        return changes.edit(self.request.id, **self.collected())
 
 
 # ------------------------------------------------------------------ opening from the window

@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 
 from povdesk.domain import changes as cr
 from povdesk.errors import PovdeskError
-from povdesk.ui.adjust_dialog import ERROR_STYLE
-from povdesk.ui.messages import error_text, show_error, ui_language
+from povdesk.ui.messages import ERROR_STYLE, error_text, show_error, ui_language
 from povdesk.ui.tasks import Task, run_in_background
 
 

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 from povdesk.domain import dictionary as dd
 from povdesk.domain.journal import event_label, source_label
 from povdesk.services.registry import JournalEntry, JournalQuery
-from povdesk.ui.adjust_dialog import ERROR_STYLE, DateField
+from povdesk.ui.adjust_dialog import DateField
 from povdesk.ui.application import lang_key
 from povdesk.ui.household_detail import _journal_texts
-from povdesk.ui.messages import error_text
+from povdesk.ui.messages import ERROR_STYLE, error_text
 from povdesk.ui.people import display_names, person
 from povdesk.ui.table_models import ROOT, Index, ReadOnlyTableModel
 

@@ -10,6 +10,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from povdesk.errors import NotAllowed, PovdeskError
 
+#: a refusal or a failed step shown in place (dialogs' error labels)
+ERROR_STYLE = "color: #b02020;"
+#: a step that went well
+OK_STYLE = "color: #1d6b2f;"
+
 
 def ui_language() -> str:
     app = QCoreApplication.instance()

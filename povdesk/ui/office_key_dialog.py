@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from povdesk.domain.roles import DIRECTOR
 from povdesk.services.packages import PublicKeyRecord
-from povdesk.ui.messages import error_text
+from povdesk.ui.messages import ERROR_STYLE, OK_STYLE, error_text
 from povdesk.ui.package_history import local_time
-from povdesk.ui.package_wizard import ERROR_STYLE, OK_STYLE, mono_font, package_folder
+from povdesk.ui.package_wizard import mono_font, package_folder
 from povdesk.ui.tasks import Task, run_in_background
 
 

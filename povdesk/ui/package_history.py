@@ -35,10 +35,8 @@ from PySide6.QtWidgets import (
 from povdesk.domain import changes as cr
 from povdesk.services.packages import PackageRecord
 from povdesk.ui.application import lang_key
-from povdesk.ui.messages import error_text
+from povdesk.ui.messages import ERROR_STYLE, OK_STYLE, error_text
 from povdesk.ui.package_wizard import (
-    ERROR_STYLE,
-    OK_STYLE,
     mono_font,
     open_folder,
     package_folder,

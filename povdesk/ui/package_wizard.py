@@ -39,11 +39,9 @@ from povdesk.domain.roles import DIRECTOR, role_label
 from povdesk.errors import Conflict
 from povdesk.services.packages import ExportResult, PackagePreview
 from povdesk.ui.application import lang_key
-from povdesk.ui.messages import error_text
+from povdesk.ui.messages import ERROR_STYLE, OK_STYLE, error_text
 from povdesk.ui.tasks import Task, run_in_background
 
-ERROR_STYLE = "color: #b02020;"
-OK_STYLE = "color: #1d6b2f;"
 NOTE_STYLE = ("background: #fff6e0; border: 1px solid #e0c080; border-radius: 3px; padding: 8px;"
               " color: #5a4100;")
 

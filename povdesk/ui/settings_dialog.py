@@ -210,10 +210,10 @@ class SettingsDialog(QDialog):
         switched = (chosen.language or system_language()) != current_language()
         self.settings = chosen
         super().accept()
-        window = self.parent()
-        if switched and hasattr(window, "reopen"):
-            set_language(QCoreApplication.instance(), chosen.language or system_language())
-            QTimer.singleShot(0, window.reopen)  # after this dialog has closed
+        reopen, app = getattr(self.parent(), "reopen", None), QCoreApplication.instance()
+        if switched and app is not None and reopen is not None:
+            set_language(app, chosen.language or system_language())
+            QTimer.singleShot(0, reopen)  # the main window, after this dialog has closed
 
 
 def install_settings(window: Any) -> QAction:

@@ -15,13 +15,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
-    QDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -45,12 +44,12 @@ from povdesk.domain import idnumber
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.meanings import HEAD
 from povdesk.domain.records import CountyNode
-from povdesk.ui.adjust_dialog import ERROR_STYLE, HOOKS, NoticeRecord, required_label
+from povdesk.ui.adjust_dialog import HOOKS, NoticeRecord, required_label
 from povdesk.ui.application import lang_key
 from povdesk.ui.change_dialog import _editor, _editor_value
 from povdesk.ui.code_combo import SEARCH_ROLE, CodeCombo, pinyin_keys
-from povdesk.ui.evidence import EvidenceBox
-from povdesk.ui.messages import error_text, show_error
+from povdesk.ui.messages import ERROR_STYLE, error_text, show_error
+from povdesk.ui.request_dialog import RequestDialog
 
 HOUSEHOLD_NO = "household.household_no"
 #: what a newly identified household (not exited, never returned) has no use for
@@ -287,21 +286,16 @@ def rows_named(message: str, id_numbers: Sequence[str | None]) -> set[int]:
 
 
 # ------------------------------------------------------------------ the common frame
-class _VillageRequestDialog(QDialog):
+class _VillageRequestDialog(RequestDialog):
     """What both dialogs share: the village, reason, note, notice record, evidence, the refusal and
     the buttons; "Save as draft" keeps the dialog open, "Submit" saves, submits and closes."""
 
-    saved = Signal(object)
     type_code = ""
 
     def __init__(self, *, services: Any, village_code: str | None, request: cr.ChangeRequestRecord | None,
                  places: Sequence[CountyNode] | None, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.services = services
-        self.kind = cr.TYPES[self.type_code]
-        self.request = request
-        self.result_record: cr.ChangeRequestRecord | None = None
-        self.message: str | None = None
+        super().__init__(services=services, kind=cr.TYPES[self.type_code], request=request,
+                         error_name="requestError", parent=parent)
         self.lang = lang_key()
         self.books = services.db.codebook()
         self.setWindowTitle(self.kind.label(self.lang))
@@ -318,14 +312,6 @@ class _VillageRequestDialog(QDialog):
         self.note = QLineEdit()
         self.note.setObjectName("requestNote")
         self.notice = NoticeRecord()
-        self.evidence = EvidenceBox(services=services, request=request)
-        self.evidence.refused.connect(self._refused)
-        self.error = QLabel()
-        self.error.setObjectName("requestError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.hide()
         self.draft_button = QPushButton(QCoreApplication.translate("VillageRequest", "Save as draft"))
         self.draft_button.setObjectName("draftButton")
         self.submit_button = QPushButton(QCoreApplication.translate("VillageRequest", "Submit"))
@@ -354,8 +340,7 @@ class _VillageRequestDialog(QDialog):
         self.reason.setText(r.reason or "")
         self.note.setText(r.note or "")
         self.notice.fill(r.notice)
-        self.setWindowTitle(QCoreApplication.translate("VillageRequest", "{0} - draft #{1}").format(
-            self.kind.label(self.lang), r.id))
+        self.setWindowTitle(self.draft_title(r))
 
     # ------------------------------------------------------------------ saving
     def _make(self) -> cr.ChangeRequestRecord:
@@ -364,41 +349,8 @@ class _VillageRequestDialog(QDialog):
     def _edit(self, request_id: int) -> cr.ChangeRequestRecord:
         raise NotImplementedError
 
-    def save(self, *, submit: bool) -> bool:
-        """Make (or edit) the request, then submit it when asked; a refusal stays in the dialog."""
-        self.error.hide()
-        self.message = None
-        self._clear_marks()
-        try:
-            record = self._make() if self.request is None else self._edit(self.request.id)
-            self.request = record
-            self.evidence.attach_to(record)
-            self.saved.emit(record)
-            if submit:
-                record = self.services.changes.submit(record.id)
-                self.saved.emit(record)
-        except Exception as exc:
-            self._refused(exc)
-            return False
-        self.result_record = record
-        if submit:
-            self.accept()
-        else:
-            self.setWindowTitle(QCoreApplication.translate("VillageRequest", "{0} - draft #{1}").format(
-                self.kind.label(self.lang), record.id))
-        return True
-
-    def _refused(self, exc: BaseException) -> None:
-        self.message = error_text(exc)
-        self.error.setText(self.message)
-        self.error.show()
-        self._mark(exc)
-
-    def _mark(self, exc: BaseException) -> None:
-        """Point at what the refusal names (the new household's dialog marks rows and fields)."""
-
-    def _clear_marks(self) -> None:
-        pass
+    def _write(self) -> cr.ChangeRequestRecord:
+        return self._make() if self.request is None else self._edit(self.request.id)
 
 
 # ------------------------------------------------------------------ new household (新识别)

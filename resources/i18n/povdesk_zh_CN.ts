@@ -83,10 +83,6 @@
         <source>Only when the head of household leaves</source>
         <translation>仅在户主减少时填写</translation>
     </message>
-    <message>
-        <source>{0} - draft #{1}</source>
-        <translation>{0} - 草稿 #{1}</translation>
-    </message>
 </context>
 <context>
     <name>Application</name>
@@ -1907,6 +1903,7 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <name>Messages</name>
     <message>
         <source>Unexpected error: {0}</source>
+        <extracomment>a refusal or a failed step shown in place (dialogs&apos; error labels) a step that went well</extracomment>
         <translation>意外错误：{0}</translation>
     </message>
     <message>
@@ -2773,6 +2770,13 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     </message>
 </context>
 <context>
+    <name>RequestDialog</name>
+    <message>
+        <source>{0} - draft #{1}</source>
+        <translation>{0} - 草稿 #{1}</translation>
+    </message>
+</context>
+<context>
     <name>RequestTableModel</name>
     <message>
         <source>No.</source>
@@ -3083,10 +3087,6 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <message>
         <source>Close</source>
         <translation>关闭</translation>
-    </message>
-    <message>
-        <source>{0} - draft #{1}</source>
-        <translation>{0} - 草稿 #{1}</translation>
     </message>
 </context>
 <context>
