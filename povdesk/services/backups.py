@@ -36,7 +36,7 @@ from povdesk.config import Settings, backups_dir
 from povdesk.db import backup as files
 from povdesk.db import migrate
 from povdesk.domain.roles import DIRECTOR
-from povdesk.errors import BadInput, PovdeskError
+from povdesk.errors import BadInput, Busy, PovdeskError
 from povdesk.services.database import Database
 
 log = logging.getLogger(__name__)
@@ -413,6 +413,13 @@ def restore_postgresql(url: str, backup: Path, *, replace: bool = False, keep: b
                            "请恢复到空数据库，或加 --replace 覆盖它（覆盖前先用 pg_dump 备份）。")
         if tables and keep and files.pg_dump_program() is None:
             raise restore_needs_pg_dump()
+        if tables and files.tables_held(engine, tables):
+            raise Busy("backup.restore_busy",
+                       f"Another desk is working on the database {engine.url.database} (its tables stayed "
+                       f"locked for {files.RESTORE_LOCK_TIMEOUT}); nothing was changed. Close povdesk on the "
+                       "other desks and restore again.",
+                       f"另一台电脑正在使用数据库 {engine.url.database}（其数据表被占用超过 {files.RESTORE_LOCK_TIMEOUT}），"
+                       "未做任何更改。请关闭其他电脑上的 povdesk 后再恢复。")
         if tables and files.pg_dump_program() is not None:
             target = (folder or backups_dir()) / f"{engine.url.database}-{files.stamp()}-before-restore.dump"
             schema, counts = files.live_revision(engine), files.live_counts(engine) if "household" in tables else {}

@@ -20,6 +20,7 @@ import os
 import shutil
 import sqlite3
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -141,3 +142,31 @@ def _count_problems(db: Database) -> int:
 
     with db.reading() as s:
         return int(s.scalar(select(func.count()).select_from(Problem)) or 0)
+
+
+def test_a_postgresql_restore_gives_up_on_a_desk_still_reading(pg_db: Database, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another desk with a transaction open on the county would keep pg_restore's DROPs waiting for
+    ever (the dump sets its own lock_timeout = 0): the restore gives up after its wait and the
+    database stays as it was."""
+    from sqlalchemy import create_engine, text
+
+    from povdesk.errors import PovdeskError
+    from tests.factories import build_small_county
+
+    _needs_pg_tools(pg_db)
+    build_small_county(pg_db)
+    service = BackupService(db=pg_db, folder=tmp_path / "b")
+    record = service.backup()
+    delete_household(pg_db, LOST)
+    monkeypatch.setattr(files, "RESTORE_LOCK_TIMEOUT", "200ms")
+    other_desk = create_engine(pg_db.engine.url)
+    try:
+        with other_desk.connect() as conn, conn.begin():
+            conn.execute(text("SELECT count(*) FROM household")).scalar()
+            with pytest.raises(PovdeskError) as refused:
+                service.restore(record.path)
+    finally:
+        other_desk.dispose()
+    assert refused.value.code == "backup.restore_busy" and "另一台电脑" in refused.value.zh
+    assert _snapshot(pg_db, LOST) is None and _count(pg_db, Household) == 5
