@@ -4,6 +4,10 @@
 ; Silent install (county IT): povdesk-<version>-setup.exe /VERYSILENT /SUPPRESSMSGBOXES /NORESTART
 #include "..\build\installer\version.iss"
 
+#if VER < EncodeVer(6, 3, 0)
+  #error Inno Setup 6.3 or newer is needed (ArchitecturesAllowed=x64compatible)
+#endif
+
 #define AppPublisher "povdesk"
 #define AppExe AppName + ".exe"
 
@@ -14,7 +18,8 @@ AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher={#AppPublisher}
-VersionInfoVersion={#AppVersion}
+; numbers only (povdesk.spec: "0.2.0rc1" -> 0.2.0.0)
+VersionInfoVersion={#AppNumericVersion}
 DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
@@ -46,9 +51,10 @@ Name: "english"; MessagesFile: "compiler:Default.isl"
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"
 
 [Dirs]
-; the office's data folder (database, settings, backups, logs): made writable for every user of the
-; machine and NEVER removed by the uninstaller (uninsneveruninstall). Per-user installs use the
-; user's own folder (%LOCALAPPDATA%\povdesk), which the uninstaller does not know either.
+; The office's database folder, the first run's default (povdesk.config.machine_data_dir:
+; %ProgramData%\povdesk): made writable for every user of the machine and NEVER removed by the
+; uninstaller (uninsneveruninstall). Settings, backups and logs are each Windows user's
+; %LOCALAPPDATA%\povdesk\povdesk (povdesk.config.data_dir), which this script never names.
 Name: "{commonappdata}\{#AppName}"; Permissions: users-modify; Flags: uninsneveruninstall; Check: IsAdminInstallMode
 
 [InstallDelete]
@@ -76,20 +82,16 @@ english.ConfirmUninstall=Are you sure you want to remove %1? The office's data f
 
 [CustomMessages]
 ; the Chinese text is in ChineseSimplified-povdesk.isl (UTF-8 with BOM); this file stays ASCII
-english.DataKept=Your data (database, settings, backups, logs) was not removed. It stays in the data folder (%1, unless another folder was chosen at the first start). Delete it yourself only when it is no longer needed.
+english.DataKept=Your data was not removed: the database stays in its folder (%1, unless another folder was chosen at the first start), the settings, backups and logs in %2. Delete them yourself only when they are no longer needed.
 
 [Code]
-function DataFolder(): String;
-begin
-  if IsAdminInstallMode then
-    Result := ExpandConstant('{commonappdata}\{#AppName}')
-  else
-    Result := ExpandConstant('{localappdata}\{#AppName}');
-end;
-
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
 begin
-  { say where the data stayed; the uninstaller never deletes it }
+  { say where the data stayed; the uninstaller never deletes it. The database's default folder is
+    the machine's (also for a per-user install); settings, backups and logs are the user's. }
   if (CurUninstallStep = usPostUninstall) and not UninstallSilent then
-    MsgBox(FmtMessage(CustomMessage('DataKept'), [DataFolder()]), mbInformation, MB_OK);
+    MsgBox(FmtMessage(CustomMessage('DataKept'),
+                      [ExpandConstant('{commonappdata}\{#AppName}'),
+                       ExpandConstant('{localappdata}\{#AppName}\{#AppName}')]),
+           mbInformation, MB_OK);
 end;

@@ -164,6 +164,30 @@ def pg_dump(url: str, target: Path) -> None:
     os.replace(partial, target)
 
 
+#: how long a restore waits for the tables another connection holds before it gives up
+RESTORE_LOCK_TIMEOUT = "30s"
+
+
+def tables_held(engine: Engine, tables: list[str]) -> bool:
+    """Whether another connection holds the tables (a desk with a transaction open on them): a
+    restore's DROPs would wait for it for ever, since pg_restore runs the dump's own
+    `SET lock_timeout = 0`. Tries to lock them all, waiting RESTORE_LOCK_TIMEOUT, and lets go."""
+    from sqlalchemy.exc import OperationalError
+
+    names = ", ".join(engine.dialect.identifier_preparer.quote(t) for t in tables)
+    with engine.connect() as conn:
+        try:
+            with conn.begin():  # rolled back at the end of the block's work: nothing is changed
+                conn.execute(text(f"SET LOCAL lock_timeout = '{RESTORE_LOCK_TIMEOUT}'"))
+                conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
+                conn.rollback()
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
+                return True
+            raise
+    return False
+
+
 def pg_restore_program() -> str | None:
     return shutil.which("pg_restore")
 

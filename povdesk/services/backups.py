@@ -13,6 +13,13 @@ as the newest of each of the last `backup_keep_daily` days and `backup_keep_mont
 A restore verifies the copy (the manifest's SHA-256, `integrity_check`, its schema; a copy from a
 newer povdesk is refused), keeps the current database beside itself
 (`NAME.before-restore-STAMP.sqlite`), writes the copy over it and migrates it when it is older.
+On PostgreSQL the same from the window or `db restore --replace`: the copy is a `pg_dump` file with
+its manifest, the current database is kept as a `pg_dump` in the backups folder
+(`DB-STAMP-before-restore.dump`, listed with the others), and `pg_restore` replaces it in one
+transaction. Both programs must be on the PATH; `restore_unavailable` says which one is not.
+
+The service's clock (`clock`, default `datetime.now`) dates every backup and decides "the first
+start of a day" and what pruning keeps; tests set it instead of waiting for tomorrow.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +36,7 @@ from povdesk.config import Settings, backups_dir
 from povdesk.db import backup as files
 from povdesk.db import migrate
 from povdesk.domain.roles import DIRECTOR
-from povdesk.errors import BadInput, PovdeskError
+from povdesk.errors import BadInput, Busy, PovdeskError
 from povdesk.services.database import Database
 
 log = logging.getLogger(__name__)
@@ -39,6 +47,8 @@ MANUAL = "manual"
 BEFORE_IMPORT = "before-import"
 BEFORE_SIGNOFF = "before-signoff"
 BEFORE_EXPORT = "before-export"
+#: the database as it was, kept by a PostgreSQL restore
+BEFORE_RESTORE = "before-restore"
 
 
 @dataclass(frozen=True)
@@ -118,10 +128,31 @@ def pg_dump_missing() -> BadInput:
                     "请安装 PostgreSQL 客户端工具（或请服务器管理员用 pg_dump 备份该数据库）。")
 
 
+def pg_restore_missing() -> BadInput:
+    return BadInput("backup.no_pg_restore",
+                    "This database is on a PostgreSQL server: povdesk restores it with pg_restore, which is "
+                    "not on the PATH of this computer. Install the PostgreSQL client tools (or restore it "
+                    "on the server with `povdesk db restore --replace FILE`; see docs/安装.md).",
+                    "本数据库在 PostgreSQL 服务器上：povdesk 用 pg_restore 恢复，但本机的 PATH 中没有 pg_restore。"
+                    "请安装 PostgreSQL 客户端工具（或在服务器上运行“povdesk db restore --replace 文件”恢复，见 docs/安装.md）。")
+
+
+def restore_needs_pg_dump() -> BadInput:
+    return BadInput("backup.restore_no_pg_dump",
+                    "This database is on a PostgreSQL server: before a restore povdesk keeps the current "
+                    "database with pg_dump, which is not on the PATH of this computer. Install the "
+                    "PostgreSQL client tools; nothing was changed.",
+                    "本数据库在 PostgreSQL 服务器上：恢复前 povdesk 要先用 pg_dump 保留当前数据库，但本机的 PATH 中"
+                    "没有 pg_dump。请安装 PostgreSQL 客户端工具；未做任何更改。")
+
+
 class BackupService:
-    def __init__(self, *, db: Database, folder: Path | None = None) -> None:
+    def __init__(self, *, db: Database, folder: Path | None = None,
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
         self.db = db
         self._folder = folder
+        #: the time a backup is dated with, and whose date is "today" (tests set it)
+        self.clock: Callable[[], dt.datetime] = clock or dt.datetime.now
 
     @property
     def folder(self) -> Path:
@@ -135,7 +166,7 @@ class BackupService:
     def backup(self, *, reason: str = MANUAL, out: str | Path | None = None) -> BackupRecord:
         """A backup now, into `out` or the backups folder; the window may stay open."""
         path = self.db.path
-        now = dt.datetime.now()
+        now = self.clock()
         if out is not None:
             target = Path(out)
             self.db.refuse_as_output(target)
@@ -168,7 +199,7 @@ class BackupService:
         counts = files.live_counts(self.db.engine)
         schema = files.live_revision(self.db.engine)
         try:
-            files.pg_dump(self.db.url, target)
+            files.pg_dump(self.server_url, target)
         except subprocess.CalledProcessError as exc:
             detail = (exc.stderr or b"").decode("utf-8", "replace").strip()[:300]
             raise PovdeskError("backup.pg_dump",
@@ -177,6 +208,28 @@ class BackupService:
         return files.write_manifest(target, reason=reason, source=self.db.display_name,
                                     engine="postgresql", schema=schema, counts=counts,
                                     app_version=__version__, taken_at=now)
+
+    @property
+    def server_url(self) -> str:
+        """The database's URL with its password (`Database.url` masks it), for pg_dump and pg_restore."""
+        return self.db.engine.url.render_as_string(hide_password=False)
+
+    def backup_unavailable(self) -> BadInput | None:
+        """Why Back up now cannot work here (PostgreSQL without pg_dump), or None."""
+        if self.db.path is None and files.pg_dump_program() is None:
+            return pg_dump_missing()
+        return None
+
+    def restore_unavailable(self) -> BadInput | None:
+        """Why a restore cannot run from this computer (PostgreSQL without pg_restore, or without
+        the pg_dump that keeps the current database first), or None."""
+        if self.db.path is not None:
+            return None
+        if files.pg_restore_program() is None:
+            return pg_restore_missing()
+        if files.pg_dump_program() is None:
+            return restore_needs_pg_dump()
+        return None
 
     def before(self, reason: str) -> BackupRecord | None:
         """The automatic backup before a job (import, sign-off, export), then the old ones pruned.
@@ -201,7 +254,7 @@ class BackupService:
 
     def daily(self, today: dt.date | None = None) -> BackupRecord | None:
         """The first start of a day backs the database up (None: today's is there already)."""
-        today = today or dt.date.today()
+        today = today or self.clock().date()
         if any(r.taken_at.date() == today for r in self.entries()):
             return None
         return self.before(DAILY)
@@ -223,7 +276,7 @@ class BackupService:
         """Keep every backup of today, the newest of each of the last `backup_keep_daily` days and
         of the last `backup_keep_monthly` months; delete the others (with their manifests)."""
         settings = Settings.load()
-        today = today or dt.date.today()
+        today = today or self.clock().date()
         records = self.entries()  # newest first
         keep: set[Path] = {r.path for r in records if r.taken_at.date() >= today}
         days: list[dt.date] = []
@@ -252,29 +305,30 @@ class BackupService:
     # ------------------------------------------------------------------ restore and check
     def restore(self, backup: str | Path) -> RestoreResult:
         """Restore from the window: a director once the database has logins. The window restarts
-        afterwards (its lists hold the old state)."""
+        afterwards (its lists hold the old state). On PostgreSQL the current database is kept as a
+        pg_dump in the backups folder first (`restore_postgresql` with `replace`, `keep`)."""
         if self.db.has_logins():
             from povdesk.services.users import UserService
 
             UserService(db=self.db).require(frozenset({DIRECTOR}), "restore a backup", "恢复备份")
         path = self.db.path
         if path is None:
-            raise restore_on_postgresql()
-        self.db.engine.dispose()  # no pooled connection of this process keeps the old pages
-        result = restore_file(path, Path(backup), folder=self.folder)
+            refused = self.restore_unavailable()
+            if refused is not None:
+                raise refused
+        self.db.engine.dispose()  # no pooled connection of this process keeps the old pages (or locks)
+        if path is None:
+            pg = restore_postgresql(self.server_url, Path(backup), replace=True, keep=True,
+                                    folder=self.folder)
+            assert pg.kept is not None  # keep=True: refused before any change without a copy
+            result = RestoreResult(pg.restored, pg.kept, pg.migrated)
+        else:
+            result = restore_file(path, Path(backup), folder=self.folder)
         self.db.invalidate_codebook()
         return result
 
     def check(self) -> HealthCheck:
         return check_database(self.db)
-
-
-def restore_on_postgresql() -> BadInput:
-    return BadInput("backup.restore_postgresql",
-                    "A PostgreSQL database is restored with pg_restore: on the server, or with "
-                    "`povdesk db restore FILE` on a computer where pg_restore is on the PATH (see docs/安装.md).",
-                    "PostgreSQL 数据库用 pg_restore 恢复：请在服务器上恢复，或在 PATH 中有 pg_restore 的电脑上运行"
-                    "“povdesk db restore 文件”（见 docs/安装.md）。")
 
 
 @dataclass(frozen=True)
@@ -329,20 +383,23 @@ def verify_pg_copy(backup: Path) -> files.Copy:
     return manifest
 
 
-def restore_postgresql(url: str, backup: Path, *, replace: bool = False,
+def restore_postgresql(url: str, backup: Path, *, replace: bool = False, keep: bool = False,
                        folder: Path | None = None) -> PgRestoreResult:
     """Restore a `db backup` of PostgreSQL into the database at `url` with pg_restore. Refused
     when pg_restore is not on the PATH, and when the database holds tables unless `replace`: then
-    the database as it is goes to a pg_dump in the backups folder first (when pg_dump is there) and
-    pg_restore drops and recreates the backup's objects (`--clean --if-exists`), all in one
-    transaction. An older backup is migrated afterwards."""
+    the database as it is goes to a pg_dump in the backups folder first (when pg_dump is there;
+    with `keep`, a missing pg_dump refuses the restore before any change) and pg_restore drops and
+    recreates the backup's objects (`--clean --if-exists`), all in one transaction. An older backup
+    is migrated afterwards. The kept copy's manifest names the database as `Database.display_name`
+    does, so the backup page lists it."""
     from povdesk.db.engine import make_engine
 
     if files.pg_restore_program() is None:
-        raise restore_on_postgresql()
+        raise pg_restore_missing()
     copy = verify_pg_copy(backup)
     started = dt.datetime.now()
     engine = make_engine(url)
+    url = engine.url.render_as_string(hide_password=False)  # with the password the keyring holds, if any
     try:
         tables = files.live_tables(engine)
         kept: Path | None = None
@@ -354,11 +411,20 @@ def restore_postgresql(url: str, backup: Path, *, replace: bool = False,
                            "or give --replace to overwrite it (it is backed up with pg_dump first).",
                            f"数据库 {engine.url.database} 不是空的（{len(tables)} 张表，{households} 户），未做任何更改。"
                            "请恢复到空数据库，或加 --replace 覆盖它（覆盖前先用 pg_dump 备份）。")
+        if tables and keep and files.pg_dump_program() is None:
+            raise restore_needs_pg_dump()
+        if tables and files.tables_held(engine, tables):
+            raise Busy("backup.restore_busy",
+                       f"Another desk is working on the database {engine.url.database} (its tables stayed "
+                       f"locked for {files.RESTORE_LOCK_TIMEOUT}); nothing was changed. Close povdesk on the "
+                       "other desks and restore again.",
+                       f"另一台电脑正在使用数据库 {engine.url.database}（其数据表被占用超过 {files.RESTORE_LOCK_TIMEOUT}），"
+                       "未做任何更改。请关闭其他电脑上的 povdesk 后再恢复。")
         if tables and files.pg_dump_program() is not None:
             target = (folder or backups_dir()) / f"{engine.url.database}-{files.stamp()}-before-restore.dump"
             schema, counts = files.live_revision(engine), files.live_counts(engine) if "household" in tables else {}
             files.pg_dump(url, target)
-            files.write_manifest(target, reason="before-restore", source=str(engine.url.database),
+            files.write_manifest(target, reason=BEFORE_RESTORE, source=engine.url.render_as_string(hide_password=True),
                                  engine="postgresql", schema=schema, counts=counts,
                                  app_version=__version__, taken_at=dt.datetime.now())
             kept = target

@@ -1,6 +1,10 @@
 """备份与恢复 (issue 15 §4): this database's backups (date, why, size, counts), Back up now, and
 Restore… (with a confirmation and the hint to restart). A page the settings dialog hosts; the File
 menu opens it in a dialog of its own (`BackupDialog`) until then.
+
+On PostgreSQL the same page backs up with pg_dump and restores with pg_restore (the current
+database kept as a pg_dump in the backups folder first); when either program is not on this
+computer's PATH, the page says so in the service's words and the button it needs is disabled.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from povdesk.services.backups import BackupRecord
 from povdesk.services.facade import Services
-from povdesk.ui.messages import show_error, show_info
+from povdesk.ui.messages import error_text, show_error, show_info
 from povdesk.ui.tasks import run_in_background
 
 
@@ -40,6 +44,7 @@ def reason_label(reason: str) -> str:
         "before-import": QCoreApplication.translate("BackupPage", "before an import"),
         "before-signoff": QCoreApplication.translate("BackupPage", "before a month sign-off"),
         "before-export": QCoreApplication.translate("BackupPage", "before a package export"),
+        "before-restore": QCoreApplication.translate("BackupPage", "the database as it was before a restore"),
     }
     if reason in labels:
         return labels[reason]
@@ -97,6 +102,14 @@ class BackupPage(QWidget):
             "others work. A restore keeps the current database beside it."))
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
+        # why Back up now or Restore… cannot work on this computer (PostgreSQL without its tools)
+        self.unavailable = QLabel()
+        self.unavailable.setObjectName("backupUnavailable")
+        self.unavailable.setWordWrap(True)
+        self.unavailable.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.unavailable.setStyleSheet("color: #a33;")
+        self.unavailable.hide()
+        layout.addWidget(self.unavailable)
         self.reload()
 
     def reload(self) -> None:
@@ -116,7 +129,20 @@ class BackupPage(QWidget):
                 if col >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
-        self.restore_button.setEnabled(self.services.db.path is not None)
+        self.show_availability()
+
+    def show_availability(self) -> None:
+        """Enable what this computer can do; say why not (pg_dump or pg_restore missing)."""
+        backups = self.services.backups
+        reasons: list[str] = []
+        for button, refused in ((self.backup_button, backups.backup_unavailable()),
+                                (self.restore_button, backups.restore_unavailable())):
+            button.setEnabled(refused is None)
+            button.setToolTip("" if refused is None else error_text(refused))
+            if refused is not None and error_text(refused) not in reasons:
+                reasons.append(error_text(refused))
+        self.unavailable.setText("\n\n".join(reasons))
+        self.unavailable.setVisible(bool(reasons))
 
     def selected(self) -> BackupRecord | None:
         rows = self.table.selectionModel().selectedRows()
@@ -141,15 +167,23 @@ class BackupPage(QWidget):
 
     def choose_file(self) -> str:
         """The backup to restore when none is selected in the list."""
+        kinds = (self.tr("Backups (*.sqlite);;All files (*)") if self.services.db.path is not None
+                 else self.tr("PostgreSQL backups (*.dump);;All files (*)"))
         name, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from backup"),
-                                              str(self.services.backups.folder),
-                                              self.tr("Backups (*.sqlite);;All files (*)"))
+                                              str(self.services.backups.folder), kinds)
         return name
 
     def confirm_restore(self, path: Path, record: BackupRecord | None) -> bool:
-        text = self.tr("Restore {0}?\n\nThe database goes back to the state of that backup; what was "
-                       "entered since is set aside (the current database is kept beside it). Nobody "
-                       "should be working on the database. povdesk restarts afterwards.").format(path.name)
+        if self.services.db.path is not None:
+            text = self.tr("Restore {0}?\n\nThe database goes back to the state of that backup; what was "
+                           "entered since is set aside (the current database is kept beside it). Nobody "
+                           "should be working on the database. povdesk restarts afterwards.").format(path.name)
+        else:
+            text = self.tr("Restore {0} on the PostgreSQL server?\n\nThe database goes back to the state of "
+                           "that backup for every desk; what was entered since is set aside (the current "
+                           "database is first kept with pg_dump in the backups folder). Nobody should be "
+                           "working on the database: close povdesk on the other desks first. povdesk "
+                           "restarts afterwards.").format(path.name)
         if record is not None:
             text += "\n\n" + self.tr("Taken {0}: {1} households, {2} members.").format(
                 record.taken_at.strftime("%Y-%m-%d %H:%M"), f"{record.households:,}", f"{record.members:,}")

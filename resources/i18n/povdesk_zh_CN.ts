@@ -122,6 +122,10 @@
         <translation>导出变更包前</translation>
     </message>
     <message>
+        <source>the database as it was before a restore</source>
+        <translation>恢复前的数据库</translation>
+    </message>
+    <message>
         <source>before upgrading to {0}</source>
         <translation>升级到 {0} 前</translation>
     </message>
@@ -186,6 +190,10 @@
         <translation>正在备份…</translation>
     </message>
     <message>
+        <source>PostgreSQL backups (*.dump);;All files (*)</source>
+        <translation>PostgreSQL 备份 (*.dump);;所有文件 (*)</translation>
+    </message>
+    <message>
         <source>Restore from backup</source>
         <translation>从备份恢复</translation>
     </message>
@@ -200,6 +208,14 @@ The database goes back to the state of that backup; what was entered since is se
         <translation>恢复 {0}？
 
 数据库将回到该备份时的状态；此后录入的内容将被搁置（当前数据库会保留在旁边）。恢复时不应有人正在使用数据库。恢复后需重新启动 povdesk。</translation>
+    </message>
+    <message>
+        <source>Restore {0} on the PostgreSQL server?
+
+The database goes back to the state of that backup for every desk; what was entered since is set aside (the current database is first kept with pg_dump in the backups folder). Nobody should be working on the database: close povdesk on the other desks first. povdesk restarts afterwards.</source>
+        <translation>在 PostgreSQL 服务器上恢复“{0}”？
+
+所有电脑上的数据库都将回到该备份时的状态；此后录入的内容将被搁置（当前数据库会先用 pg_dump 保留在备份文件夹中）。恢复时不应有人正在使用数据库：请先关闭其他电脑上的 povdesk。恢复后需重新启动 povdesk。</translation>
     </message>
     <message>
         <source>Taken {0}: {1} households, {2} members.</source>

@@ -44,6 +44,7 @@ def test_a_backup_has_a_manifest_with_counts_and_digest_while_the_database_is_op
     assert manifest["size"] == record.path.stat().st_size
     assert manifest["counts"]["households"] == _households(county_db) == record.households == 6
     assert record.members > 0 and manifest["schema"] == record.schema
+    assert record.schema is not None and record.schema == files.live_revision(county_db.engine)
     assert {"problems", "change_log"} <= set(manifest["counts"])
     assert [r.path for r in service.entries()] == [record.path]
 
@@ -136,3 +137,31 @@ def test_the_health_check_names_a_broken_foreign_key(county_db: Database) -> Non
     _delete_household(path)
     found = service.check()
     assert not found.ok and "foreign_key_check" in found.message("en")
+
+
+def test_by_default_30_daily_and_12_monthly_backups_are_kept(county_db: Database) -> None:
+    """Backups of 45 days in a row and, before them, two a month back to January 2023, pruned with
+    the default settings: every one of the last 30 days, and beyond them the newest of each month
+    back to the 12th month."""
+    settings = Settings.load()
+    assert (settings.backup_keep_daily, settings.backup_keep_monthly) == (30, 12)
+    path = county_db.path
+    assert path is not None
+    today = dt.date(2024, 5, 20)
+    service = BackupService(db=county_db, clock=lambda: dt.datetime(2024, 5, 20, 9))
+    days = [today - dt.timedelta(days=n) for n in range(45)]  # 6 April to 20 May
+    days += [dt.date(year, month, day) for year, month in [(2023, m) for m in range(1, 13)] + [(2024, 1),
+             (2024, 2), (2024, 3)] for day in (1, 28)]
+    for day in days:  # a small file with a manifest stands for each day's copy
+        taken = dt.datetime.combine(day, dt.time(8, 30))
+        copy = service.folder / f"{path.stem}-{files.stamp(taken)}-daily.sqlite"
+        copy.write_bytes(taken.isoformat().encode())
+        files.write_manifest(copy, reason="daily", source=str(path.resolve()), engine="sqlite",
+                             schema="0015", counts={}, app_version="t", taken_at=taken)
+    removed = service.prune()
+    kept = {r.taken_at.date() for r in service.entries()}
+    last_30 = {today - dt.timedelta(days=n) for n in range(30)}  # 21 April to 20 May
+    # May and April are in the last 30 days; ten more months back to June 2023, each its 28th
+    months = {dt.date(2023, m, 28) for m in range(6, 13)} | {dt.date(2024, m, 28) for m in (1, 2, 3)}
+    assert kept == last_30 | months and len(kept) == 40
+    assert len(removed) == len(days) - 40 and not any(files.manifest_path(p).exists() for p in removed)
