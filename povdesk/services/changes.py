@@ -333,12 +333,13 @@ class ChangeRequestService:
         self._audit(s, "change.made", r.id, {"type": kind.code, "household_no": h.household_no})
         return r.id
 
-    def submit_correction_in(self, s: Session, *, household_id: int, member_id: int, sets: Mapping[str, Any],
-                             note: str, source: str, source_ref: str | None) -> int:
-        """A correction of one member's fields, made and submitted by the acting user inside the
-        caller's transaction (an import's changed ID number, for a reviewer); the request's id."""
+    def submit_correction_in(self, s: Session, *, household_id: int, member_id: int | None,
+                             sets: Mapping[str, Any], note: str, source: str, source_ref: str | None) -> int:
+        """A correction of one member's fields (None: the household's), made and submitted by the
+        acting user inside the caller's transaction (an import's changed ID number, for a reviewer);
+        the request's id."""
         request_id = self._make_in(s, cr.TYPES[cr.CORRECT], household_id=household_id, household_no=None,
-                                   member=str(member_id), sets=sets, cause=None, date=None, reason=None,
+                                   member=None if member_id is None else str(member_id), sets=sets, cause=None, date=None, reason=None,
                                    note=note, notice=None, year=None, new_head=None, source=source,
                                    source_ref=source_ref, evidence=(), snap=None)
         r = self._load(s, request_id)

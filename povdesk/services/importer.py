@@ -15,7 +15,7 @@ import logging
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -238,6 +238,11 @@ class ImportResult:
 #: the field whose change is a change of identity, not an ordinary correction
 IDENTITY_FIELD = "member.id_number"
 _IDENTITY_COLUMN = dd.field(IDENTITY_FIELD).column
+#: the head's ID number in the household-level column: changed, it is the head's identity changing,
+#: sent for review as the member's is (with the head member's number when the two agreed)
+HEAD_IDENTITY_FIELD = "household.head_id_number"
+#: the fields whose changed value is a change of identity, not an ordinary correction
+IDENTITY_FIELDS = frozenset({IDENTITY_FIELD, HEAD_IDENTITY_FIELD})
 #: a member's fields that say who the member is: a bad cell of one skips the household; a bad cell
 #: of any other member field leaves only that field out (unchanged, or empty for a new member)
 KEY_MEMBER_FIELDS = frozenset({"member.id_number", "member.person_no", "member.name", "member.relation"})
@@ -591,8 +596,11 @@ class _Plan:
         self.missing: list[MissingMember] = []
         self.changed_households: set[int] = set()
         self.changed_members: set[int] = set()
-        #: changed ID numbers of members held: (household id, member id, the change), for review
-        self.identity: list[tuple[int, int, FieldChange]] = []
+        #: changed ID numbers held: (household id, member id, the change), for review; a change of
+        #: the household's head column names the head member (None: the household has none)
+        self.identity: list[tuple[int, int | None, FieldChange]] = []
+        #: members whose request also sets the household's head column (the file changed both alike)
+        self._head_too: set[int] = set()
         self.review_requests: list[int] = []
         self.places: _Places | None = None
         self._derive_sex = "sex" not in self.present[Entity.MEMBER]
@@ -746,6 +754,41 @@ class _Plan:
                         self._compare(entity, row[0], hid, None, no, None, column, old_value, v)
             if self.roster.header.layout == layouts.PERSON:
                 self._compare_members(hid, no, h.members, members.get(hid, []))
+        self._name_heads(s, ids)
+
+    def _name_heads(self, s: Session, ids: Sequence[int]) -> None:
+        """A changed head column of these households: named by the head member, whose own number
+        changes with it when the two agreed; one change for review when the file changed both."""
+        chunk = set(ids)
+        wanted = {i for i, (hid, _m, c) in enumerate(self.identity)
+                  if c.field_key == HEAD_IDENTITY_FIELD and hid in chunk}
+        if not wanted:
+            return
+        t_m = _TABLES[Entity.MEMBER]
+        heads: dict[int, Any] = {}
+        for r in s.execute(select(t_m.c.id, t_m.c.household_id, t_m.c.name, t_m.c.id_number, t_m.c.relation,
+                                  t_m.c.status)
+                           .where(t_m.c.household_id.in_({self.identity[i][0] for i in wanted}))
+                           .order_by(t_m.c.sort_order, t_m.c.id)):
+            if is_head(r.relation) and is_current_member(r.status):
+                heads.setdefault(r.household_id, r)
+        kept: list[tuple[int, int | None, FieldChange]] = []
+        for i, (hid, member_id, change) in enumerate(self.identity):
+            if i not in wanted:
+                kept.append((hid, member_id, change))
+                continue
+            head = heads.get(hid)
+            if head is None:
+                kept.append((hid, None, change))
+                continue
+            same = next((m for h_, m, c in self.identity if h_ == hid and m == head.id
+                         and c.field_key == IDENTITY_FIELD and c.new == change.new), None)
+            if same is not None:  # the member's row says the same: one request sets both
+                self._head_too.add(same)
+                continue
+            agreed = idnumber.normalise(head.id_number or "") == idnumber.normalise(change.old or "")
+            kept.append((hid, head.id if agreed else None, replace(change, member=head.name)))
+        self.identity = kept
 
     def _compare_members(self, hid: int, no: str, parsed: list[ParsedMember], rows: list[Any]) -> None:
         unmatched = list(rows)
@@ -798,7 +841,7 @@ class _Plan:
         old_text, new_text = values.to_text(f, old), values.to_text(f, new)
         if old_text == new_text:
             return
-        if member_id is not None and column == _IDENTITY_COLUMN and old_text not in (None, ""):
+        if key in IDENTITY_FIELDS and old_text not in (None, ""):
             # a change of who the person is: not applied here, sent to a reviewer
             self.identity.append((hid, member_id, FieldChange(no, member_name, key, old_text, new_text)))
             return
@@ -913,23 +956,32 @@ class _Plan:
         s.flush()
 
     def send_for_review(self, s: Session, service: ChangeRequestService) -> None:
-        """Each changed ID number as a submitted correction request of the importing user (the
-        stored number before, the file's after), in the import's transaction."""
+        """Each changed ID number (a member's, or the head's in the household column) as a submitted
+        correction request of the importing user (the stored number before, the file's after), in
+        the import's transaction."""
         note = f"身份证号变更，来自导入 {self.file_name}"
         ref = f"import_run:{self.run_id}"
-        waiting = {(member_id, after): rid for rid, member_id, after in s.execute(
-            select(ChangeRequest.id, ChangeField.member_id, ChangeField.after)
+        waiting = {(hid, key, member_id, after): rid for rid, hid, key, member_id, after in s.execute(
+            select(ChangeRequest.id, ChangeRequest.household_id, ChangeField.field, ChangeField.member_id,
+                   ChangeField.after)
             .join(ChangeField, ChangeField.request_id == ChangeRequest.id)
-            .where(ChangeField.field == IDENTITY_FIELD, ChangeRequest.status.in_((cr.DRAFT, cr.SUBMITTED)),
-                   ChangeField.member_id.in_([m for _, m, _ in self.identity])))}
+            .where(ChangeField.field.in_(IDENTITY_FIELDS), ChangeRequest.status.in_((cr.DRAFT, cr.SUBMITTED)),
+                   ChangeRequest.household_id.in_({hid for hid, _, _ in self.identity})))}
         for hid, member_id, change in self.identity:
-            held = waiting.get((member_id, change.new))
+            head_column = change.field_key == HEAD_IDENTITY_FIELD
+            held = waiting.get((hid, change.field_key, None if head_column else member_id, change.new))
             if held is not None:  # imported again before the review: the request already waits
                 self.review_requests.append(held)
                 continue
+            new = change.new or ""
+            sets: dict[str, Any] = {}
+            if member_id is not None:
+                sets[f"{IDENTITY_FIELD}@{member_id}"] = new
+            if head_column or member_id in self._head_too:
+                sets[HEAD_IDENTITY_FIELD] = new
             self.review_requests.append(service.submit_correction_in(
-                s, household_id=hid, member_id=member_id, sets={IDENTITY_FIELD: change.new or ""},
-                note=note, source=REQUEST_SOURCE, source_ref=ref))
+                s, household_id=hid, member_id=member_id, sets=sets, note=note, source=REQUEST_SOURCE,
+                source_ref=ref))
 
     def _household_row(self, h: ParsedHousehold, village_id: int, now: dt.datetime,
                        columns: list[str]) -> list[Any]:

@@ -47,7 +47,7 @@ from povdesk.domain.dictionary import FieldType
 from povdesk.errors import PovdeskError
 from povdesk.services.facade import Services
 from povdesk.services.importer import (
-    IDENTITY_FIELD,
+    IDENTITY_FIELDS,
     FieldChange,
     HeaderPreview,
     ImportIssue,
@@ -279,7 +279,7 @@ class ChangeModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._changes):
             return None
         c = self._changes[index.row()]
-        identity = c.field_key == IDENTITY_FIELD and c.old not in (None, "")
+        identity = c.field_key in IDENTITY_FIELDS and c.old not in (None, "")
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if role == Qt.ItemDataRole.ToolTipRole and identity:
                 return QCoreApplication.translate("ImportWizard", "A changed ID number is a change of identity: "

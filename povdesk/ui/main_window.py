@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabBar,
     QTableView,
     QTabWidget,
     QTreeView,
@@ -66,8 +67,8 @@ from povdesk.ui.people import display_names
 from povdesk.ui.tasks import run_in_background
 
 SEARCH_DELAY_MS = 250
-#: a docked panel taller than this at its smallest scrolls inside its dock
-DOCK_MIN_HEIGHT = 160
+#: a docked panel scrolls inside its dock below one row of its text and this margin (its buttons)
+DOCK_ROW_MARGIN = 24
 MENU_KEYS = ("file", "data", "checks", "print", "changes", "view", "help")
 
 _windows: list[MainWindow] = []
@@ -105,6 +106,10 @@ class MainWindow(QMainWindow):
         self._state_restored = False  # a saved layout (docks, splitters) was put back
         self._laid_out = False
         self._totals = (0, 0)  # households, members in the database (the navigator's load sets them)
+        #: the bottom docks' height per central view ("dashboard", "list"): low under the charts,
+        #: a quarter of the window under the list; what the user sets in a view is kept for it
+        self._dock_heights: dict[str, int] = {}
+        self._view = "list"
 
         # ---------------------------------------------------------------- navigator
         self.navigator_model = NavigatorModel(parent=self)
@@ -218,6 +223,10 @@ class MainWindow(QMainWindow):
         self._arrange_keys()
         self._one_menu_each()
         self._hide_empty_menus()
+        tabs = self.central_tabs()
+        if tabs is not None:
+            self._view = self.current_view()
+            tabs.currentChanged.connect(self._view_switched)
         self.setWindowTitle(self._title())
         self.resize(1440, 900)
         self._restore_state()
@@ -293,14 +302,17 @@ class MainWindow(QMainWindow):
         """Dock a feature's panel; its show/hide toggle goes into the View menu."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{widget.objectName() or len(self._docks)}")
-        if widget.minimumSizeHint().height() > DOCK_MIN_HEIGHT:
-            # a tall panel scrolls inside its dock rather than holding every docked panel (they
-            # share the dock's height when tabbed) taller than a 768-pixel screen can spare
+        one_row = widget.fontMetrics().height() + DOCK_ROW_MARGIN
+        if widget.minimumSizeHint().height() > one_row:
+            # a panel taller than one row scrolls inside its dock rather than holding every docked
+            # panel (they share the dock's height when tabbed) taller than a 768-pixel screen can
+            # spare; so the docks shrink to their title row under the dashboard's charts
             scroll = QScrollArea()
             scroll.setObjectName(f"scroll_{widget.objectName()}")
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)
             scroll.setWidget(widget)
+            scroll.setMinimumHeight(one_row)
             dock.setWidget(scroll)
         else:
             dock.setWidget(widget)
@@ -319,6 +331,17 @@ class MainWindow(QMainWindow):
         tabs = self.findChild(QTabWidget, "centralTabs")
         if tabs is not None:
             tabs.setCurrentWidget(self.right_splitter)
+
+    def central_tabs(self) -> QTabWidget | None:
+        """The tabs holding the dashboard and the list (None: a window without the dashboard)."""
+        return self.findChild(QTabWidget, "centralTabs")
+
+    def current_view(self) -> str:
+        """"dashboard" or "list": which of the two central views is in front."""
+        tabs = self.central_tabs()
+        if tabs is not None and tabs.currentWidget() is not self.right_splitter:
+            return "dashboard"
+        return "list"
 
     def places(self) -> list[CountyNode]:
         """The county → township → village tree with counts, as last loaded (reuse, don't re-query)."""
@@ -700,6 +723,10 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self) -> None:
         s = ui_state()
+        for view in ("dashboard", "list"):
+            height = s.value(f"main/dockHeight/{view}")
+            if height is not None and str(height).isdigit():
+                self._dock_heights[view] = int(height)
         geometry = s.value("main/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -722,6 +749,9 @@ class MainWindow(QMainWindow):
         s.setValue("main/state", self.saveState())
         s.setValue("main/mainSplitter", self.main_splitter.saveState())
         s.setValue("main/rightSplitter", self.right_splitter.saveState())
+        self._keep_dock_height()
+        for view, height in self._dock_heights.items():
+            s.setValue(f"main/dockHeight/{view}", height)
         s.setValue(self._header_key(), self.table.horizontalHeader().saveState())
         s.sync()
 
@@ -731,17 +761,61 @@ class MainWindow(QMainWindow):
             self._laid_out = True
             if not self._state_restored:
                 self.default_layout()
+            elif self._view in self._dock_heights:  # the height the user left for this view, once
+                # the restored layout has been applied (at the first show)
+                QTimer.singleShot(0, lambda: self._size_bottom_docks(self._dock_heights[self._view]))
+
+    # ------------------------------------------------------------------ docks per view
+    def _bottom_docks(self) -> list[QDockWidget]:
+        return [d for d in self._docks if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
+                and not d.isFloating()]
+
+    def _size_bottom_docks(self, height: int) -> None:
+        bottom = self._bottom_docks()
+        if bottom:
+            self.resizeDocks(bottom, [height] * len(bottom), Qt.Orientation.Vertical)
+
+    def _keep_dock_height(self) -> None:
+        """Remember the bottom docks' height in the view in front (what the user left there)."""
+        shown = [d.height() for d in self._bottom_docks() if d.isVisible()]
+        if shown and self._laid_out:
+            # resizeDocks sizes the area, tabs of tabbed docks included: keep that size
+            tabs = [b.height() for b in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                    if b.isVisible()]
+            self._dock_heights[self._view] = max(shown) + max(tabs, default=0)
+
+    def _view_switched(self, _index: int) -> None:
+        """The dashboard and the list each keep their dock height: the charts get the height,
+        the list shares it with the problems."""
+        self._keep_dock_height()
+        self._view = self.current_view()
+        height = self._dock_heights.get(self._view)
+        if height is not None and self._laid_out:
+            self._size_bottom_docks(height)
+
+    def collapsed_dock_height(self) -> int:
+        """The bottom docks shrunk to their title row (and the tabs between them): the panel's
+        first row peeks out, a drag or the list's tab gives it room."""
+        bottom = [d for d in self._bottom_docks() if d.isVisible()] or self._bottom_docks()
+        if not bottom:
+            return 0
+        dock = bottom[0]
+        inner = dock.widget()
+        title = inner.y() if inner is not None and inner.y() > 0 else dock.fontMetrics().height() + 8
+        return title + dock.fontMetrics().height() + DOCK_ROW_MARGIN  # and one row of the panel
 
     def default_layout(self) -> None:
         """First start (nothing remembered): share the height so the list shows well over six rows
         and the detail several, on a 1366x768 office screen as on a large one. The docked panels
-        get a quarter of the height, the places a fifth of the width."""
+        get a quarter of the height under the list (their title row under the dashboard), the
+        places a fifth of the width."""
         height, width = max(self.height(), 480), max(self.width(), 640)
-        bottom = [d for d in self._docks if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
-                  and not d.isFloating()]
-        if bottom:
-            self.resizeDocks(bottom, [max(150, min(int(height * 0.26), 340))] * len(bottom),
-                             Qt.Orientation.Vertical)
+        if self._bottom_docks():
+            # under the list a quarter of the height; under the dashboard the title row only, so
+            # both rows of charts fit a 768-pixel screen (each view keeps what the user sets)
+            self._dock_heights["list"] = max(150, min(int(height * 0.26), 340))
+            self._dock_heights["dashboard"] = self.collapsed_dock_height()
+            self._size_bottom_docks(self._dock_heights[self.current_view()])
         # the places: their names and the count columns in full, at most a third of the width
         header = self.navigator.header()
         counts = sum(header.sectionSizeHint(c) for c in range(1, self.navigator_model.columnCount()))

@@ -106,3 +106,57 @@ def test_importing_the_same_change_again_adds_no_second_request(db: Database, tm
     assert ImportService(db=db).run(path).review_requests == first
     with db.reading() as s:
         assert len(s.scalars(select(ChangeRequest.id)).all()) == 1
+
+
+def test_a_changed_head_id_number_in_the_household_column_goes_to_review_as_a_members_does(
+        db: Database, tmp_path: Path) -> None:
+    from tests.exchange.rosters import HOUSEHOLD_HEADER, household_rows, write_xlsx
+
+    ImportService(db=db).run(person_xlsx(tmp_path / "first.xlsx"))
+    rows = household_rows()[:1]  # household 1, head 沙马拉则 (pid 11)
+    rows[0][HOUSEHOLD_HEADER.index("户主证件号码")] = pid(18)
+    path = write_xlsx(tmp_path / "households.xlsx", HOUSEHOLD_HEADER, rows)
+    preview = ImportService(db=db).preview(path)
+    assert preview.identity_for_review == 1
+    assert all(c.field_key != "household.head_id_number" for c in preview.changes)
+    result = ImportService(db=db).run(path)
+    [change] = result.identity_changes
+    assert (change.field_key, change.member, change.old, change.new) == (
+        "household.head_id_number", "沙马拉则", pid(11), pid(18))
+    assert all(c.field_key != "household.head_id_number" for c in result.changes)
+    with db.reading() as s:
+        held = s.scalar(select(Household.head_id_number).where(Household.household_no == FIRST))
+    assert held == pid(11)  # not applied: waiting for the reviewer
+    head = member(db, "沙马拉则")
+    assert head is not None and head.id_number == pid(11)
+    [rid] = result.review_requests
+    request = ChangeRequestService(db=db).get(rid)
+    assert (request.type, request.status) == (cr.CORRECT, cr.SUBMITTED)
+    assert {(f.key, f.before, f.after) for f in request.fields} == {
+        ("household.head_id_number", pid(11), pid(18)), ("member.id_number", pid(11), pid(18))}
+    assert ImportService(db=db).run(path).review_requests == (rid,)  # imported again: the same request
+    UserService(db=db).save("rita", role="reviewer")
+    ChangeRequestService(db=dataclasses.replace(db, user="rita")).approve(rid)
+    head = member(db, "沙马拉则")
+    assert head is not None and head.id_number == pid(18)
+    with db.reading() as s:
+        assert s.scalar(select(Household.head_id_number).where(Household.household_no == FIRST)) == pid(18)
+
+
+def test_a_head_changed_alike_in_both_columns_is_one_request_setting_both(db: Database, tmp_path: Path) -> None:
+    """A person roster carrying the household's head column as well: one change, one request."""
+    from tests.exchange.rosters import PERSON_HEADER, write_xlsx
+
+    header = [*PERSON_HEADER, "户主证件号码"]
+    heads = {FIRST: pid(11), SECOND: pid(21), "51343720420100003": pid(31)}
+    rows = [[*r, heads[r[col("户编号")]]] for r in person_rows()]
+    ImportService(db=db).run(write_xlsx(tmp_path / "first.xlsx", header, rows))
+    rows[0][col("证件号码")] = rows[0][-1] = rows[1][-1] = rows[2][-1] = pid(18)
+    result = ImportService(db=db).run(write_xlsx(tmp_path / "second.xlsx", header, rows))
+    [change] = result.identity_changes
+    assert (change.field_key, change.old, change.new) == ("member.id_number", pid(11), pid(18))
+    [rid] = result.review_requests
+    fields = ChangeRequestService(db=db).get(rid).fields
+    assert {(f.key, f.after) for f in fields} == {("household.head_id_number", pid(18)),
+                                                  ("member.id_number", pid(18))}
+    assert not [c for c in result.changes if c.field_key == "household.head_id_number"]
