@@ -52,7 +52,7 @@ from povdesk.errors import BadInput, Cancelled, PovdeskError, Where
 from povdesk.exchange import layouts
 from povdesk.exchange.layouts import Column, ParsedHousehold, ParsedMember, ParsedRoster
 from povdesk.exchange.readers import DEFAULT_LIMITS, ReadLimits
-from povdesk.services import audit
+from povdesk.services import audit, member_years
 from povdesk.services.database import Database
 
 if TYPE_CHECKING:
@@ -595,6 +595,7 @@ class _Plan:
         self.identity: list[tuple[int, int, FieldChange]] = []
         self.review_requests: list[int] = []
         self.places: _Places | None = None
+        self._new_id_of: dict[str, int] = {}  # household number -> id of the households added
         self._derive_sex = "sex" not in self.present[Entity.MEMBER]
         self._derive_birth = "birth_date" not in self.present[Entity.MEMBER]
 
@@ -846,6 +847,7 @@ class _Plan:
                    if no in numbers}
             keyed.update(ids.values())
             self.new_ids = sorted(ids.values())
+            self._new_id_of = ids
             mcols = self._member_columns()
             members: list[tuple[Any, ...]] = []
             yearly: dict[Entity, list[tuple[Any, ...]]] = {Entity.INCOME: [], Entity.CONDITIONS: []}
@@ -909,6 +911,7 @@ class _Plan:
             conn.execute(update(t_h).where(t_h.c.id.in_(hids))
                          .values(version=t_h.c.version + 1, updated_at=now))
         search_keys.refresh(conn, keyed | self.changed_households)
+        self._keep_member_years(s)
         run.counts = self.counts()
         s.flush()
 
@@ -991,6 +994,19 @@ class _Plan:
                         born = id_born
             return (hid, order, MEMBER_CURRENT, sex, born, *picked)
         return row
+
+    def _keep_member_years(self, s: Session) -> None:
+        """The members' school status of the households read, as their data year's snapshot
+        (`services.member_years`; EDU-014 compares three data years)."""
+        if self.roster.header.layout != layouts.PERSON or "school_status" not in self.present[Entity.MEMBER]:
+            return
+        by_year: dict[int, list[int]] = {}
+        for h, _place in self.new_households:
+            by_year.setdefault(h.year or self.data_year, []).append(self._new_id_of[h.household_no])
+        for h, hid in self.existing:
+            by_year.setdefault(h.year or self.data_year, []).append(hid)
+        for year, hids in by_year.items():
+            member_years.keep(s, year, hids)
 
     def _yearly_check(self, entity: Entity) -> None:
         """A seam for tests (a crash in the middle of the write)."""
