@@ -376,7 +376,8 @@ class ImportService:
     # ------------------------------------------------------------------ export
     def export_roster(self, out: str | Path, *, year: int | None = None,
                       progress: Progress | None = None, cancel: CancelCheck | None = None) -> int:
-        """Write the registry's current members in the national person-list layout (a)."""
+        """Write the registry's current members in the national person-list layout (a), then the
+        fields of the 2019 record."""
         from povdesk.exchange import roster_export  # openpyxl: loaded when a roster is written
 
         self.db.refuse_as_output(out)
@@ -1048,8 +1049,8 @@ class _Plan:
 
 def _export_rows(s: Session, year: int) -> Iterator[dict[str, Any]]:
     """Current members with their household, place and the year's income and conditions, keyed by
-    the fields of the national person list."""
-    keys = groups.NATIONAL_PERSON_LIST.keys
+    the fields of the export (the national person list and the 2019 record's fields)."""
+    keys = groups.ROSTER_EXPORT.keys
     stmt = (
         select(*(columns.column(k) for k in keys))
         .select_from(Member)
