@@ -31,8 +31,9 @@ def test_the_readers_read_the_groups() -> None:
     row = [f.name for f in dataclasses.fields(HouseholdRow)]
     assert row == ["id", *groups.HOUSEHOLD_LIST.columns, "version"]
     assert groups.HOUSEHOLD_LIST.columns == SORT_KEYS
-    assert [(h, k) for h, k, _ in PERSON_LIST] == list(zip(groups.NATIONAL_PERSON_LIST.headers,
-                                                            groups.NATIONAL_PERSON_LIST.keys, strict=True))
+    assert [(h, k) for h, k, _ in PERSON_LIST] == [
+        *zip(groups.NATIONAL_PERSON_LIST.headers, groups.NATIONAL_PERSON_LIST.keys, strict=True),
+        *((dd.field(k).zh, k) for k in groups.PERSON_LIST_2019.keys)]
     assert groups.NATIONAL_PERSON_LIST.zh == SHEET_TITLE
     assert groups.INCOME_PARTS.columns == income.FOUR
     assert groups.INCOME_AMOUNTS.columns == income.MONEY_COLUMNS

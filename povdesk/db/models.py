@@ -236,6 +236,16 @@ class Member(Base):
         return current_member_status(cls.status)
 
 
+class MemberYear(Base):
+    """A member's 在校生状况 as a data year's roster gave it (the import keeps one row per current
+    member and data year): what EDU-014 compares across three data years."""
+
+    __tablename__ = "member_year"
+    year: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
+    school_status: Mapped[str | None] = mapped_column(Code)
+
+
 class Income(Base):
     __tablename__ = "income"
     __table_args__ = (UniqueConstraint("household_id", "year"),)

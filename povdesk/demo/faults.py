@@ -39,6 +39,7 @@ from povdesk.demo import data
 from povdesk.demo.generator import YEAR, Draft, Generator, Row, round10, round100, settle_income
 from povdesk.domain import dictionary, idnumber
 from povdesk.domain.meanings import DISABLED_HEALTH, HEALTHY, NOT_IN_SCHOOL, SPOUSE
+from povdesk.domain.rules.education import YEARLY_GRADES
 from povdesk.domain.rules.required import code_for
 
 #: Share of the county's households that carry a fault.
@@ -908,7 +909,9 @@ def _two_public_posts(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
     for m, kind in ((a, "01"), (b, "02")):
         if not m.get("public_post_type"):
             _post(m, kind, dt.date(YEAR, g.rng.randint(1, 6), 1))
-    return [_rec(h, b, "member.public_post_type", f"{a['name']} and {b['name']} hold posts")]
+    # the rule names the second holder in the household's order (the one the record must name)
+    second = [m for m in h.current if m.get("public_post_type")][1]
+    return [_rec(h, second, "member.public_post_type", f"{a['name']} and {b['name']} hold posts")]
 
 
 @fault("public_post_no_date", rules=("LAB-017",),
@@ -947,6 +950,17 @@ def _edge_marker_above_threshold(g: Generator, h: Draft, batch: list[Draft]) -> 
     h.row["monitoring_type"], h.row["monitoring_reason"] = "1", None
     h.row["monitoring_date"] = dt.date(YEAR, g.rng.randint(7, 11), g.rng.randint(1, 28))
     return [_rec(h, None, "household.monitoring_type", f"边缘户 at {inc['per_capita_net']} yuan")]
+
+
+@fault("school_status_unchanged", rules=("EDU-014",),
+       zh="在校生状况连续三个数据年度相同（如 2017–2019 年均为八年级），未随年级升级更新",
+       en="A pupil's school status is the same grade in three data years running (not moved up)")
+def _school_status_unchanged(g: Generator, h: Draft, batch: list[Draft]) -> Spoiled:
+    m = _pick(g, h, lambda m: m["school_status"] in YEARLY_GRADES)
+    if m is None:
+        return None
+    m["_stuck"] = True  # the service writes the data year's status for the two years before too
+    return [_rec(h, m, "member.school_status", f"{m['school_status']} in {YEAR - 2}-{YEAR}")]
 
 
 #: The fault table: every kind, in the order it was entered (part of what a seed draws).

@@ -59,6 +59,20 @@ def weighted(rng: random.Random, table: tuple[tuple[Any, float], ...]) -> Any:
     return table[-1][0]
 
 
+#: The school status a pupil had the year before (七年级 came from 小学, 高一 and 中职一 from 九年级,
+#: 高职一 from 高三); the stages that span several years (学前, 小学, 大专及以上) and 非在校生 stay.
+_YEAR_BEFORE = {"04": "03", "05": "04", "06": "05", "07": "06", "08": "07", "09": "08", "10": "06",
+                "11": "10", "12": "11", "13": "09", "14": "13", "15": "14"}
+
+
+def school_status_before(status: str | None, years: int) -> str | None:
+    """The school status `years` data years before a member's `status` (no random draw: the demo's
+    earlier yearly snapshots follow from the data year's record)."""
+    for _ in range(years):
+        status = _YEAR_BEFORE.get(status or "", status)
+    return status
+
+
 def round10(x: float) -> float:
     return float(round(x / 10.0) * 10)
 

@@ -30,6 +30,7 @@ from povdesk.db.models import (
     Income,
     Measure,
     Member,
+    MemberYear,
     Meta,
     Pairing,
     PrintBatch,
@@ -43,9 +44,19 @@ from povdesk.db.models import (
     VillagerGroup,
 )
 from povdesk.demo.faults import Injected, Injector
-from povdesk.demo.generator import AS_OF, PREV, REGION, YEAR, Draft, Generator, Row, VillagePlan
+from povdesk.demo.generator import (
+    AS_OF,
+    PREV,
+    REGION,
+    YEAR,
+    Draft,
+    Generator,
+    Row,
+    VillagePlan,
+    school_status_before,
+)
 from povdesk.domain import admin
-from povdesk.domain.meanings import MEMBER_CURRENT
+from povdesk.domain.meanings import MEMBER_CURRENT, is_current_member
 from povdesk.domain.roles import CLERK, DIRECTOR, REVIEWER
 from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
@@ -59,7 +70,7 @@ DEMO_LOGINS = ((CLERK, "李文书"), (REVIEWER, "王审核"), (DIRECTOR, "张主
 DEMO_PASSWORD = "demo"
 
 #: Registry tables, children first: what `replace=True` clears.
-_CLEAR_ORDER = (SearchKey, ProblemEvent, Problem, CheckRun, PrintBatchItem, PrintBatch, DemoFault, ChangeLog,
+_CLEAR_ORDER = (SearchKey, ProblemEvent, Problem, CheckRun, PrintBatchItem, PrintBatch, DemoFault, ChangeLog, MemberYear,
                 Pairing, Cadre, Measure, Income, Conditions, Member, Household, VillagerGroup, Village,
                 Township, County)
 
@@ -89,6 +100,8 @@ _INCOME_COLS = _cols(Income)
 _COND_COLS = _cols(Conditions)
 _MEASURE_COLS = _cols(Measure)
 _CADRE_COLS = _cols(Cadre)
+#: the data years whose members' school status the demo keeps (`member_year`): EDU-014 compares three
+SNAPSHOT_YEARS = (YEAR - 2, PREV, YEAR)
 
 
 class DemoService:
@@ -200,12 +213,14 @@ class DemoService:
                       faults: list[Injected]) -> int:
         nid = gen.next_id
         households, members, incomes, conds, measures, pairings = [], [], [], [], [], []
+        snapshots: list[Row] = []
         for h in batch:
             households.append({c: h.row.get(c) for c in _HOUSEHOLD_COLS})
             for m in h.members:
                 m["id"] = nid["member"]
                 nid["member"] += 1
                 members.append({c: m.get(c) for c in _MEMBER_COLS})
+                snapshots += _snapshots(m)
             for year in (PREV, YEAR):
                 inc = h.incomes[year]
                 inc["id"] = nid["income"]
@@ -238,7 +253,7 @@ class DemoService:
             nid["fault"] += 1
         for model, rows in ((Household, households), (Member, members), (Income, incomes),
                             (Conditions, conds), (Measure, measures), (Cadre, cadre_rows),
-                            (Pairing, pairings), (DemoFault, fault_rows)):
+                            (Pairing, pairings), (DemoFault, fault_rows), (MemberYear, snapshots)):
             if rows:
                 s.execute(insert(_table(model)), rows)
         return len(members)
@@ -252,6 +267,18 @@ class DemoService:
             table = model.__tablename__
             s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
+
+
+def _snapshots(m: Row) -> list[Row]:
+    """A current member's yearly snapshots (school status) of `SNAPSHOT_YEARS`, from the year each
+    was born on; the earlier years' status follows from the data year's (a pupil moves up a grade a
+    year), except where a fault kept it unchanged (`_stuck`)."""
+    if not is_current_member(m["status"]):
+        return []
+    born, status = m.get("birth_date"), m["school_status"]
+    return [{"year": y, "member_id": m["id"],
+             "school_status": status if m.get("_stuck") else school_status_before(status, YEAR - y)}
+            for y in SNAPSHOT_YEARS if born is None or born.year <= y]
 
 
 def _batches(plan: list[VillagePlan]) -> Iterator[list[VillagePlan]]:

@@ -83,6 +83,8 @@ class Field:
     maximum: float | None = None
     #: descriptive text where a line break is only layout (names and numbers are not)
     free_text: bool = False
+    #: numbers: the decimals a value keeps (a GPS position needs six: about 0.1 m)
+    decimals: int = 2
 
     @property
     def key(self) -> str:
@@ -165,9 +167,9 @@ FIELDS: tuple[Field, ...] = (
        codelist="yes_no", synonyms=("危房改造户", "是否危改户")),
     # GPS position collected in 2019 (WGS-84 degrees)
     _f(E.HOUSEHOLD, "longitude", "经度", "Longitude", T.NUMBER, synonyms=("GPS经度", "户经度", "位置经度"),
-       minimum=-180, maximum=180),
+       minimum=-180, maximum=180, decimals=6),
     _f(E.HOUSEHOLD, "latitude", "纬度", "Latitude", T.NUMBER, synonyms=("GPS纬度", "户纬度", "位置纬度"),
-       minimum=-90, maximum=90),
+       minimum=-90, maximum=90, decimals=6),
     # 边缘户 / 脱贫监测户 (the 2019 campaign's households at risk), with the date set and the reason
     _f(E.HOUSEHOLD, "monitoring_type", "监测对象类型", "Monitoring marker", T.CODE, codelist="monitoring_type",
        synonyms=("易返贫致贫户(监测对象)类型", "边缘户/脱贫监测户", "监测户类型")),

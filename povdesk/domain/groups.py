@@ -206,8 +206,23 @@ NATIONAL_PERSON_LIST = _layout("national_person_list", "贫困人口花名册", 
     ("联系电话", "household.phone"),
 ))
 
+#: The fields of the 2019 record (issue 14) the person list carries after the national columns, one
+#: row per current member: headed by the dictionary's Chinese labels, which the import reads back.
+PERSON_LIST_2019 = _layout("person_list_2019", "2019年建档新增项", "Fields of the 2019 record", [
+    (dd.field(key).zh, key) for key in (
+        "member.out_of_school_reason", "member.disability_grade", "member.disability_cert_year",
+        "member.public_post_type", "member.public_post_from", "member.public_post_to",
+        "member.public_post_months", "member.family_doctor", "member.chronic_card",
+        "conditions.house_structure", "conditions.house_area_per_capita", "household.is_renovated",
+        "household.is_relocated", "household.relocation_mode", "household.longitude", "household.latitude",
+        "household.monitoring_type", "household.monitoring_date", "household.monitoring_reason")])
+#: What the roster export writes: the national person list, then the 2019 record's fields.
+ROSTER_EXPORT = _layout("roster_export", NATIONAL_PERSON_LIST.zh, NATIONAL_PERSON_LIST.en, [
+    *zip(NATIONAL_PERSON_LIST.headers, NATIONAL_PERSON_LIST.keys, strict=True),
+    *zip(PERSON_LIST_2019.headers, PERSON_LIST_2019.keys, strict=True)])
+
 #: Every group, by name.
 GROUPS: dict[str, FieldGroup] = {g.name: g for g in (
     HOUSEHOLD_LIST, INCOME_AMOUNTS, INCOME_PARTS, TRANSFER_PARTS, PROPERTY_PARTS, FORM_HEADER, FORM_FACTS,
     FORM_MEMBERS, FORM_INSURANCE, FORM_DECREASED, FORM_CONDITIONS, FORM_MEASURES, FORM_CADRES,
-    NATIONAL_PERSON_LIST)}
+    NATIONAL_PERSON_LIST, PERSON_LIST_2019, ROSTER_EXPORT)}

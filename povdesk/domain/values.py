@@ -201,7 +201,7 @@ def coerce(f: Field, raw: object, codebook: CodeBook | None = None) -> Any:
         if not math.isfinite(value):
             raise _invalid(f, raw, "is not a number", "不是数字")
         _check_range(f, raw, value)
-        return round(value, 2)
+        return round(value, f.decimals)
     if t == FieldType.DATE:
         return _date(f, raw)
     books = codebook or builtin_codebook()
@@ -260,7 +260,7 @@ def to_text(f: Field, value: Any) -> str | None:
     if f.type == FieldType.DATE:
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     if f.type in (FieldType.MONEY, FieldType.NUMBER):
-        return f"{float(value):.2f}".rstrip("0").rstrip(".")
+        return f"{float(value):.{f.decimals}f}".rstrip("0").rstrip(".")
     return str(value)
 
 

@@ -1,4 +1,6 @@
-"""Write the registry back in the national person-list layout (domain.md §7 (a)) for the province.
+"""Write the registry back in the national person-list layout (domain.md §7 (a)) for the province,
+followed by the fields of the 2019 record (issue 14; `groups.PERSON_LIST_2019`, headed by the data
+dictionary's labels, which the import reads back).
 
 Codes are written as their Chinese labels and flags as 是/否, as the national system's own export
 does, so the file reads like the one the county received and imports back unchanged. Household
@@ -24,14 +26,25 @@ from povdesk.domain import dictionary as dd
 from povdesk.domain import values
 from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import FieldType
-from povdesk.domain.groups import NATIONAL_PERSON_LIST
+from povdesk.domain.groups import NATIONAL_PERSON_LIST, PERSON_LIST_2019, ROSTER_EXPORT
 from povdesk.errors import Cancelled
 
 #: Column widths of layout (a), one per field of `groups.NATIONAL_PERSON_LIST`.
 WIDTHS = (12, 12, 12, 10, 20, 20, 12, 21, 6, 11, 8, 12, 12, 12, 12, 14, 9, 9, 16, 9, 14, 14, 7, 8, 8, 11, 14)
-#: Layout (a): header as the national system prints it, the field it holds, column width.
+
+
+def _width(header: str) -> float:
+    """A column of the 2019 record's fields: as wide as its header (a CJK character is two columns),
+    at least as wide as a date, at most 24."""
+    return max(11, min(24, 2 * len(header)))
+
+
+#: The export: header (the national system's, then the dictionary's label for the 2019 record's
+#: fields, `groups.ROSTER_EXPORT`), the field it holds, column width.
 PERSON_LIST: tuple[tuple[str, str, float], ...] = tuple(
-    zip(NATIONAL_PERSON_LIST.headers, NATIONAL_PERSON_LIST.keys, WIDTHS, strict=True))
+    zip(ROSTER_EXPORT.headers, ROSTER_EXPORT.keys,
+        (*WIDTHS, *map(_width, PERSON_LIST_2019.headers)),
+        strict=True))
 TEXT_FORMAT = "@"
 SHEET_TITLE = NATIONAL_PERSON_LIST.zh
 
@@ -50,8 +63,10 @@ def _cell_writer(key: str, books: CodeBook) -> Callable[[Any], Any]:
                 memo[value] = text = values.display(f, value, "zh", books)
                 return text
         return label
-    if f.type in (FieldType.MONEY, FieldType.NUMBER):
+    if f.type == FieldType.MONEY:
         return lambda v: None if v is None else round(float(v), 2)
+    if f.type == FieldType.NUMBER:  # the field's decimals (a GPS position keeps six)
+        return lambda v: None if v is None else round(float(v), f.decimals)
     if f.type in (FieldType.INT, FieldType.YEAR):
         return lambda v: None if v is None else int(v)
     return lambda v: None if v is None or v == "" else str(v)

@@ -7,6 +7,7 @@ before drawing ("本户第 x 页 共 y 页") and keeps the signature block with 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator, Sequence
@@ -30,25 +31,47 @@ from povdesk.reports.forms import (
     sort_key,
 )
 
+# The layout is tight enough that a small household (up to three members, a few measures, one
+# cadre) is one page: every row a hand can still write a correction into, the key-value tables
+# three fields to a line, the signature block in two lines.
 PAGE_W, PAGE_H = A4
-MARGIN_X = 32.0
-MARGIN_TOP = 28.0
-MARGIN_BOTTOM = 30.0
+MARGIN_X = 30.0
+MARGIN_TOP = 22.0
+MARGIN_BOTTOM = 25.0
 CONTENT_W = PAGE_W - 2 * MARGIN_X
 
 QR_SIZE = 62.0
-HEADER_H = 84.0  # title, sub-title line and the 3-row header grid
-BODY_TOP = PAGE_H - MARGIN_TOP - HEADER_H - 4
-BODY_BOTTOM = MARGIN_BOTTOM + 6
+HEADER_H = 76.0  # title, sub-title line and the 3-row header grid
+BODY_TOP = PAGE_H - MARGIN_TOP - HEADER_H - 2
+BODY_BOTTOM = MARGIN_BOTTOM + 3
 
-FONT_SIZE = 7.6
-LEADING = 9.4
-PAD_X = 2.4
-PAD_Y = 2.6
-MIN_ROW_H = 15.5  # room to write a correction by hand
-SECTION_H = 17.0
-SUBTITLE_H = 13.5
-SIGNATURE_H = 86.0
+FONT_SIZE = 7.2
+LEADING = 8.4
+PAD_X = 2.2
+PAD_Y = 1.8
+MIN_ROW_H = 12.4  # room to write a correction by hand
+SECTION_H = 13.0
+SUBTITLE_H = 10.0
+SIGNATURE_H = 56.0
+#: key-value tables (facts, income, conditions) are drawn this many fields to a line, whatever
+#: the form's own table pairs (the workbook keeps two: its cells are the filled forms' addresses)
+KEY_VALUE_PER_ROW = 3
+#: a key-value field's correction cell is at least this wide (points); its label and value cells
+#: are as wide as the table's longest label and value, up to these widths, so few of them wrap
+KEY_VALUE_MIN_CORRECTION = 38.0
+KEY_VALUE_MIN_VALUE = 40.0
+KEY_VALUE_MAX_LABEL = 96.0
+KEY_VALUE_MAX_VALUE = 84.0
+#: the PDF's own column widths (points of the 535-point line) of a table, by key, so its headings
+#: take at most two lines and its usual values one: the indicators' standard and registered facts
+#: get the room. The form's own widths stay as they are: the workbook's cells are laid out by them,
+#: and a filled workbook is read back by those cells.
+PDF_WEIGHTS: dict[str, tuple[float, ...]] = {
+    "indicators": (80, 174, 192, 35, 54),
+    "cadres": (56, 112, 36, 60, 66, 60, 60, 85),
+    # 序号, FORM_MEMBERS, then the correction column
+    "members": (20, 41, 77, 26, 20, 20, 20, 28, 36, 38, 22, 41, 36, 34, 34, 42),
+}
 
 GREY_HEADER = (0.88, 0.88, 0.88)
 GREY_LABEL = (0.95, 0.95, 0.95)
@@ -127,7 +150,44 @@ class TableBox:
         return [b - a for a, b in itertools.pairwise(self.xs)]
 
 
+def _reflowed(table: FormTable, per_row: int = KEY_VALUE_PER_ROW) -> FormTable:
+    """The table as the PDF draws it: a key-value table's fields `per_row` to a line, in the same
+    order (row by row); another table with the PDF's own column weights where it has them."""
+    weights = PDF_WEIGHTS.get(table.key)
+    if weights is not None and len(weights) == len(table.columns):
+        return dataclasses.replace(table, columns=tuple(dataclasses.replace(c, width=w)
+                                                        for c, w in zip(table.columns, weights, strict=True)))
+    if not table.key_value or len(table.columns) == 3 * per_row:
+        return table
+    triples = [row[i:i + 3] for row in table.rows for i in range(0, len(row), 3)]
+    while triples and not any(triples[-1]):  # the empty places that filled the last line
+        triples.pop()
+    rows = []
+    for i in range(0, len(triples), per_row):
+        cells = [c for triple in triples[i:i + per_row] for c in triple]
+        rows.append(tuple(cells + [""] * (3 * per_row - len(cells))))
+    columns = tuple(dataclasses.replace(c, width=w)
+                    for _ in range(per_row) for c, w in zip(table.columns[:3], _field_widths(triples, per_row),
+                                                            strict=True))
+    return dataclasses.replace(table, columns=columns, rows=tuple(rows))
+
+
+def _field_widths(triples: Sequence[Sequence[str]], per_row: int) -> tuple[float, float, float]:
+    """Label, value and correction widths (points) of a key-value table's fields: the label and the
+    value as wide as the longest (within their maximum), the correction cell the rest, never below
+    its minimum (the label and value give way in proportion)."""
+    room = CONTENT_W / per_row
+    label = min(KEY_VALUE_MAX_LABEL, max((fonts.text_width(t[0], FONT_SIZE) for t in triples), default=0.0))
+    value = min(KEY_VALUE_MAX_VALUE, max((fonts.text_width(t[1], FONT_SIZE) for t in triples), default=0.0))
+    label, value = label + 2 * PAD_X + 0.5, max(KEY_VALUE_MIN_VALUE, value + 2 * PAD_X + 0.5)
+    if room - label - value < KEY_VALUE_MIN_CORRECTION:
+        scale = (room - KEY_VALUE_MIN_CORRECTION) / (label + value)
+        label, value = label * scale, value * scale
+    return label, value, room - label - value
+
+
 def layout_table(table: FormTable, width: float = CONTENT_W, x0: float = MARGIN_X) -> TableBox:
+    table = _reflowed(table)
     total = sum(c.width for c in table.columns)
     xs = [x0]
     for c in table.columns:
@@ -138,7 +198,7 @@ def layout_table(table: FormTable, width: float = CONTENT_W, x0: float = MARGIN_
     def box(texts: Sequence[str], header: bool) -> RowBox:
         cells = [_wrapped(t, w - 2 * PAD_X) for t, w in zip(texts, widths, strict=True)]
         height = max(len(c) for c in cells) * LEADING + 2 * PAD_Y
-        return RowBox(cells, max(height, 13.0 if header else MIN_ROW_H), header)
+        return RowBox(cells, max(height, 11.5 if header else MIN_ROW_H), header)
 
     header = box([c.title for c in table.columns], True)
     if table.key_value:  # key-value tables: the labels are in the rows, no header row
@@ -238,8 +298,8 @@ def paginate(form: HouseholdForm) -> list[list[Op]]:
 
 
 # ------------------------------------------------------------------ drawing
-HEAD_TOP = PAGE_H - MARGIN_TOP - 34
-HEAD_ROW_H = 15.0
+HEAD_TOP = PAGE_H - MARGIN_TOP - 33
+HEAD_ROW_H = 14.0
 HEAD_LABEL_W = 52.0
 
 
@@ -347,7 +407,7 @@ class FormPainter:
         path.lineTo(x + grid_w, HEAD_TOP - len(rows) * HEAD_ROW_H)
         c.drawPath(path, stroke=1, fill=0)
         for r, row in enumerate(rows):
-            base = HEAD_TOP - (r + 1) * HEAD_ROW_H + 4.6
+            base = HEAD_TOP - (r + 1) * HEAD_ROW_H + 4.2
             for k, (label, _value) in enumerate(row):
                 size = 7.6 if fonts.text_width(label, 7.6) < HEAD_LABEL_W - 4 else 6.4
                 self.text(MARGIN_X + k * (HEAD_LABEL_W + self.value_w) + 2.5, base, label, size)
@@ -368,16 +428,16 @@ class FormPainter:
         c.translate(PAGE_W - MARGIN_X - QR_SIZE, top - QR_SIZE)
         c.doForm(qr_name)
         c.restoreState()
-        self.text(PAGE_W - MARGIN_X - QR_SIZE / 2, top - QR_SIZE - 8, form.payload, 5.2, "center")
+        self.text(PAGE_W - MARGIN_X - QR_SIZE / 2, top - QR_SIZE - 7, form.payload, 4.9, "center")
         for r, row in enumerate(_header_rows(form)):
-            base = HEAD_TOP - (r + 1) * HEAD_ROW_H + 4.6
+            base = HEAD_TOP - (r + 1) * HEAD_ROW_H + 4.2
             for k, (_label, value) in enumerate(row):
                 x0 = MARGIN_X + k * (HEAD_LABEL_W + self.value_w) + HEAD_LABEL_W + 2.5
                 vsize = 8.2 if fonts.text_width(value, 8.2) < self.value_w - 4 else 6.8
                 self.text(x0, base, value, vsize)
 
     def footer(self, centre: str, right: str = "") -> None:
-        y = MARGIN_BOTTOM - 12
+        y = MARGIN_BOTTOM - 10
         self.text(PAGE_W / 2, y, centre, 8.5, "center")
         self.text(MARGIN_X, y, f"打印：{self.printed} {self.batch.user}", 6.5)
         if right:
@@ -389,9 +449,9 @@ class FormPainter:
             c.setFillColorRGB(*GREY_SECTION)
             c.rect(MARGIN_X, op.y - SECTION_H + 2, CONTENT_W, SECTION_H - 3, stroke=0, fill=1)
             c.setFillColorRGB(0, 0, 0)
-            self.text(MARGIN_X + 4, op.y - SECTION_H + 6.5, op.text, 9.8)
+            self.text(MARGIN_X + 4, op.y - SECTION_H + 4.6, op.text, 8.8)
         elif op.kind == "subtitle":
-            self.text(MARGIN_X + 1, op.y - SUBTITLE_H + 4, op.text, 8.4)
+            self.text(MARGIN_X + 1, op.y - SUBTITLE_H + 2.6, op.text, 7.8)
         elif op.kind == "rows":
             assert op.table is not None
             self.draw_rows(op.table, op.rows, op.y)
@@ -453,24 +513,27 @@ class FormPainter:
         """The verifiers' signatures and the visit's date on one line, then the confirmation read
         out to the household head, the head's signature and its date."""
         c = self.c
-        self.text(MARGIN_X + 1, y_top - 10, "说明：请入户逐项核对登记内容，与实际不符的在“核实情况/更正”栏填写实际情况；"
-                  "核实无误的可打“√”。", 7.2)
+        self.text(MARGIN_X + 1, y_top - 9, "说明：请入户逐项核对登记内容，与实际不符的在“核实情况/更正”栏填写实际情况；"
+                  "核实无误的可打“√”。", 7.0)
         c.setLineWidth(0.5)
         names = list(form.signatures)
         head = names.index(HEAD_SIGNATURE) if HEAD_SIGNATURE in names else len(names)
-        y = y_top - 32
+        y = y_top - 26
         self._signature_line(names[:head], y)
-        if head < len(names):
-            self.text(MARGIN_X + 2, y - 21, f"{CONFIRMATION}。", 9)
-            self._signature_line(names[head:], y - 43)
+        if head < len(names):  # the confirmation read out, then the head's signature beside it
+            confirmation = f"{CONFIRMATION}。"
+            self.text(MARGIN_X + 2, y - 22, confirmation, 9)
+            x0 = MARGIN_X + 10 + fonts.text_width(confirmation, 9)
+            self._signature_line(names[head:], y - 22, x0, MARGIN_X + CONTENT_W - x0)
 
-    def _signature_line(self, names: Sequence[str], y: float) -> None:
+    def _signature_line(self, names: Sequence[str], y: float, x0: float = MARGIN_X,
+                        width: float = CONTENT_W) -> None:
         """Labels with a line to sign on, side by side; a date gets its 年 月 日 blanks."""
         if not names:
             return
-        col_w = CONTENT_W / max(len(names), 2)
+        col_w = width / max(len(names), 2)
         for k, name in enumerate(names):
-            x = MARGIN_X + k * col_w
+            x = x0 + k * col_w
             label = f"{name}："
             self.text(x + 2, y, label, 9)
             lx = x + 4 + fonts.text_width(label, 9)

@@ -94,7 +94,7 @@ from povdesk.domain.rules.catalogue import (
 )
 from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR
 from povdesk.errors import Cancelled, Conflict, InvalidValue, NotFound
-from povdesk.services import audit
+from povdesk.services import audit, member_years
 from povdesk.services.database import Database
 from povdesk.services.settings import YearSettingsService
 from povdesk.services.users import UserService
@@ -623,7 +623,8 @@ class CheckService:
             id_households={k: frozenset(v) for k, v in holders.items() if len(v) > 1},
             id_holders={k: dict(v) for k, v in holders.items() if len(v) > 1},
             cadre_ids=county.cadre_ids, shared_cadre_phones=county.shared_cadre_phones,
-            rule_switches=county.rule_switches)
+            rule_switches=county.rule_switches,
+            member_history=member_years.history(s, year, None if whole_county else scope))
 
     # ------------------------------------------------------------------ evaluating
     def evaluate(self, *, village_id: int | None = None, township_id: int | None = None,
@@ -750,7 +751,9 @@ class CheckService:
             seconds = round(time.perf_counter() - t0, 3)
             county = self._county_facts(s, self._data_year(s))
             skipped = rules_not_run(CheckContext(year=county.year, settings=county.settings,
-                                                 rule_switches=county.rule_switches), "en")
+                                                 rule_switches=county.rule_switches,
+                                                 member_history={} if member_years.held(s, county.year) else None),
+                                    "en")
             counts = {"households": households, "findings": findings, "opened": opened,
                       "rectified": rectified, "lapsed": lapsed, "still_open": still_open, "errors": errors,
                       "warnings": findings - errors, "seconds": seconds, "not_run": sorted(skipped)}

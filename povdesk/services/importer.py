@@ -52,7 +52,7 @@ from povdesk.errors import BadInput, Cancelled, PovdeskError, Where
 from povdesk.exchange import layouts
 from povdesk.exchange.layouts import Column, ParsedHousehold, ParsedMember, ParsedRoster
 from povdesk.exchange.readers import DEFAULT_LIMITS, ReadLimits
-from povdesk.services import audit
+from povdesk.services import audit, member_years
 from povdesk.services.database import Database
 
 if TYPE_CHECKING:
@@ -381,7 +381,8 @@ class ImportService:
     # ------------------------------------------------------------------ export
     def export_roster(self, out: str | Path, *, year: int | None = None,
                       progress: Progress | None = None, cancel: CancelCheck | None = None) -> int:
-        """Write the registry's current members in the national person-list layout (a)."""
+        """Write the registry's current members in the national person-list layout (a), then the
+        fields of the 2019 record."""
         from povdesk.exchange import roster_export  # openpyxl: loaded when a roster is written
 
         self.db.refuse_as_output(out)
@@ -603,6 +604,7 @@ class _Plan:
         self._head_too: set[int] = set()
         self.review_requests: list[int] = []
         self.places: _Places | None = None
+        self._new_id_of: dict[str, int] = {}  # household number -> id of the households added
         self._derive_sex = "sex" not in self.present[Entity.MEMBER]
         self._derive_birth = "birth_date" not in self.present[Entity.MEMBER]
 
@@ -889,6 +891,7 @@ class _Plan:
                    if no in numbers}
             keyed.update(ids.values())
             self.new_ids = sorted(ids.values())
+            self._new_id_of = ids
             mcols = self._member_columns()
             members: list[tuple[Any, ...]] = []
             yearly: dict[Entity, list[tuple[Any, ...]]] = {Entity.INCOME: [], Entity.CONDITIONS: []}
@@ -952,6 +955,7 @@ class _Plan:
             conn.execute(update(t_h).where(t_h.c.id.in_(hids))
                          .values(version=t_h.c.version + 1, updated_at=now))
         search_keys.refresh(conn, keyed | self.changed_households)
+        self._keep_member_years(s)
         run.counts = self.counts()
         s.flush()
 
@@ -1044,6 +1048,19 @@ class _Plan:
             return (hid, order, MEMBER_CURRENT, sex, born, *picked)
         return row
 
+    def _keep_member_years(self, s: Session) -> None:
+        """The members' school status of the households read, as their data year's snapshot
+        (`services.member_years`; EDU-014 compares three data years)."""
+        if self.roster.header.layout != layouts.PERSON or "school_status" not in self.present[Entity.MEMBER]:
+            return
+        by_year: dict[int, list[int]] = {}
+        for h, _place in self.new_households:
+            by_year.setdefault(h.year or self.data_year, []).append(self._new_id_of[h.household_no])
+        for h, hid in self.existing:
+            by_year.setdefault(h.year or self.data_year, []).append(hid)
+        for year, hids in by_year.items():
+            member_years.keep(s, year, hids)
+
     def _yearly_check(self, entity: Entity) -> None:
         """A seam for tests (a crash in the middle of the write)."""
 
@@ -1084,8 +1101,8 @@ class _Plan:
 
 def _export_rows(s: Session, year: int) -> Iterator[dict[str, Any]]:
     """Current members with their household, place and the year's income and conditions, keyed by
-    the fields of the national person list."""
-    keys = groups.NATIONAL_PERSON_LIST.keys
+    the fields of the export (the national person list and the 2019 record's fields)."""
+    keys = groups.ROSTER_EXPORT.keys
     stmt = (
         select(*(columns.column(k) for k in keys))
         .select_from(Member)

@@ -239,8 +239,13 @@ class RuleSwitchService:
 
         year = year or self.db.data_year
         switches = self.switches(year)
+        from povdesk.services import member_years
+
+        with self.db.reading() as s:
+            history_held = member_years.held(s, year)
         ctx = CheckContext(year=year, settings=YearSettingsService(db=self.db).get(year),
-                           rule_switches={k: v.enabled for k, v in switches.items()})
+                           rule_switches={k: v.enabled for k, v in switches.items()},
+                           member_history={} if history_held else None)
         out = []
         for r in catalogue():
             why = ctx.not_run(r, lang)

@@ -6,6 +6,7 @@ so they are not tr()'d); only the window's own words go through Qt translation.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -553,12 +554,16 @@ class HouseholdDetailView(QWidget):
     def _fill_cadres(self, d: HouseholdDetail, books: CodeBook, lang: str) -> None:
         fields = list(dd.fields_of(Entity.CADRE))
         start, end = dd.field("pairing.start_date"), dd.field("pairing.end_date")
+        # the cadres of running pairings first, then the earlier ones (ended: shown muted), latest first
+        ordered = sorted(d.cadres, key=lambda c: (c.pairing_end is not None,
+                                                  -(c.pairing_start or dt.date.min).toordinal(), c.id))
         rows = [[*(_cell(values.display(f, c[f.column], lang, books)) for f in fields),
                  _cell(values.display(start, c.pairing_start, lang, books)),
-                 _cell(values.display(end, c.pairing_end, lang, books))] for c in d.cadres]
+                 _cell(values.display(end, c.pairing_end, lang, books))] for c in ordered]
         self.cadres_model.set_content([*(f.label(lang) for f in fields), start.label(lang), end.label(lang)],
                                       [*(f.key for f in fields), start.key, end.key], rows,
-                                      [c.id for c in d.cadres])
+                                      [c.id for c in ordered],
+                                      {i for i, c in enumerate(ordered) if c.pairing_end is not None})
 
     def _fill_history(self, d: HouseholdDetail, books: CodeBook, lang: str) -> None:
         names = {m.id: m["name"] for m in d.members}

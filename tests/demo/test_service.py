@@ -23,6 +23,7 @@ from povdesk.db.models import (
     Income,
     Measure,
     Member,
+    MemberYear,
     Pairing,
     Township,
     Village,
@@ -32,6 +33,7 @@ from povdesk.db.models import (
 from povdesk.demo.faults import FAULTS
 from povdesk.demo.service import DemoService
 from povdesk.domain import admin, idnumber
+from povdesk.domain.rules.education import YEARLY_GRADES
 from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.database import Database
 from povdesk.services.registry import HouseholdQuery, RegistryService
@@ -49,7 +51,9 @@ REF = dt.date(2019, 12, 31)
 #: twelve fault kinds were appended to the table, which changes the order the kinds are drawn in.
 #: Issue 13 §2 (migration 0012): every household gained `head_pinyin` (the head's name in pinyin, no
 #: random draw); the other values are unchanged.
-COUNTY_DIGEST = "4db11708b4f94b9a53226d7a68d6ca244adf255484401f31c00451e5339dc6c8"
+#: Issue 14 §3 (migration 0016): the fault kind `school_status_unchanged` (EDU-014) was appended, which
+#: changes the order the kinds are drawn in; `two_public_posts` records the holder its rule names.
+COUNTY_DIGEST = "f7d23e986f29e8f52e9b0c385b7185f624f34b45c37a92ab1dc7ecc4a8225a14"
 
 
 def _open(factory: DatabaseFactory, folder: Path, name: str) -> Database:
@@ -106,6 +110,24 @@ def test_same_seed_gives_the_same_database(db_factory: DatabaseFactory, tmp_path
 
 def test_a_seed_gives_the_same_county_from_one_version_to_the_next(county: Database) -> None:
     assert _digest(county) == COUNTY_DIGEST
+
+
+def test_members_school_status_is_kept_for_three_data_years(county: Database) -> None:
+    """The demo keeps 2017-2019 snapshots: a pupil moved up a grade a year, except the one fault
+    kind keeping the same grade (EDU-014's)."""
+    with county.reading() as s:
+        by_member: dict[int, dict[int, str | None]] = {}
+        for year, member_id, status in s.execute(select(MemberYear.year, MemberYear.member_id,
+                                                        MemberYear.school_status)):
+            by_member.setdefault(member_id, {})[year] = status
+        current = dict(s.execute(select(Member.id, Member.school_status).where(Member.current)).all())
+        stuck = set(s.scalars(select(DemoFault.member_id).where(DemoFault.kind == "school_status_unchanged")))
+    assert set(by_member) == set(current) and stuck
+    assert all(years[2019] == current[mid] for mid, years in by_member.items())
+    unchanged = {mid for mid, years in by_member.items()
+                 if len(years) == 3 and len(set(years.values())) == 1 and current[mid] in YEARLY_GRADES}
+    assert unchanged == stuck
+    assert {(y[2017], y[2018], y[2019]) for y in by_member.values() if len(y) == 3} >= {("03", "04", "05")}
 
 
 def test_county_townships_and_invented_villages(county: Database) -> None:

@@ -154,3 +154,10 @@ def test_household_numbers_are_digits_of_the_countys_length() -> None:
         with pytest.raises(InvalidValue) as err:
             values.check_household_no(bad, 17)
         assert fragment in err.value.zh
+
+
+def test_a_gps_position_keeps_six_decimals_and_an_area_two() -> None:
+    longitude, area = dd.field("household.longitude"), dd.field("conditions.house_area")
+    assert values.coerce(longitude, "103.5712345") == 103.571235
+    assert values.to_text(longitude, 103.571235) == "103.571235"
+    assert values.coerce(area, "80.456") == 80.46

@@ -207,7 +207,7 @@ def test_wrapping_keeps_every_line_inside_the_cell(text: str) -> None:
 
 
 def test_long_household_repeats_headers_and_keeps_signature_with_last_table() -> None:
-    many = tuple(_member(10 + k, f"成员{k}", "03", dt.date(1990, 1, 1)) for k in range(40))
+    many = tuple(_member(10 + k, f"成员{k}", "03", dt.date(1990, 1, 1)) for k in range(60))
     form = build_form(detail(members=many), books=builtin_codebook(), opts=OPTS, batch_id=1, serial="s")
     pages = form_pdf.paginate(form)
     assert len(pages) >= 3
@@ -223,6 +223,24 @@ def test_long_household_repeats_headers_and_keeps_signature_with_last_table() ->
         for op in ops:
             height = sum(r.height for r in op.rows) if op.kind == "rows" else 0
             assert op.y - height >= form_pdf.BODY_BOTTOM - 0.01
+
+
+def test_a_small_household_is_one_page_with_every_row_and_the_signature() -> None:
+    """Three members, one cadre: one A4 page with the 2019 rows and the whole signature block."""
+    d = detail()
+    form = build_form(dataclasses.replace(d, members=d.members[:3]), books=builtin_codebook(), opts=OPTS,
+                      batch_id=1, serial="B1-0001")
+    [page] = form_pdf.paginate(form)
+    assert [op.kind for op in page][-1] == "signature"
+    drawn = {op.table.table.key for op in page if op.table is not None}
+    assert {"facts", "members", "insurance", "income", "indicators", "conditions", "cadres"} <= drawn
+    assert all(op.y - sum(r.height for r in op.rows) >= form_pdf.BODY_BOTTOM - 0.01 for op in page if op.rows)
+    # the key-value tables are drawn three fields to a line, every field kept, in order
+    facts = form.table("facts")
+    assert facts is not None
+    laid = form_pdf.layout_table(facts)
+    assert len(laid.table.columns) == 9
+    assert [c for r in laid.table.rows for c in r[0::3] if c] == [c for r in facts.rows for c in r[0::3] if c]
 
 
 def test_villager_groups_sort_by_their_number() -> None:

@@ -29,6 +29,10 @@ PRESCHOOL = "02"
 PRIMARY_OR_BELOW = frozenset({"02", "03"})
 HIGH_OR_ABOVE = frozenset({"07", "08", "09", "10", "11", "12", "13", "14", "15", "16"})
 JUNIOR = frozenset({"04", "05", "06"})
+#: the school statuses that name one school year (七年级 to 高职三年级): a pupil moves on from
+#: each every year. 学前教育, 小学 and 大专及以上 span several years, so three years of the same
+#: one is no sign of a record left unchanged (EDU-014 leaves them alone).
+YEARLY_GRADES = frozenset({"04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15"})
 
 
 HEALTH = "member.health"
@@ -190,7 +194,7 @@ def _old_junior(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values 
 def _grade_stuck(m: MemberFacts, h: HouseholdFacts, ctx: CheckContext) -> Values | None:
     history = ctx.member_history or {}
     years = history.get(m.id)
-    if years is None or not m.in_school:
+    if years is None or m["school_status"] not in YEARLY_GRADES:
         return None
     last = ctx.year
     seen = [years.get(y) for y in (last - 2, last - 1)] + [m["school_status"]]
@@ -212,7 +216,7 @@ def _near_school_age(age: object, c: CheckContext) -> bool:
 rules.gate({
     "EDU-001": ("_age", _near_school_age),
     "EDU-013": ("_age", _near_school_age),
-    "EDU-014": ("school_status", lambda v, c: bool(v) and v != NOT_IN_SCHOOL),
+    "EDU-014": ("school_status", lambda v, c: v in YEARLY_GRADES),
     "EDU-002": ("school_status", lambda v, c: v in HIGH_OR_ABOVE),
     "EDU-003": ("school_status", lambda v, c: v in PRIMARY_OR_BELOW),
     "EDU-004": ("school_status", lambda v, c: v == PRESCHOOL),
