@@ -129,6 +129,25 @@ X_COLS = [f for f in MeasureFacts._fields if f != "household_id"]
 #: columns the facts hold unchanged (make_member turns date text into dates).
 _H_INDEX = {c: i for i, c in enumerate(H_COLS, 1)}
 _M_INDEX = {c: i for i, c in enumerate(M_COLS, 2) if c not in ("birth_date", "change_date")}
+#: the yes/no columns of each table the loader reads (SQLite's driver gives them as 1/0)
+_H_BOOLS = tuple(c for c in H_COLS if dd.field(f"household.{c}").type == dd.FieldType.BOOL)
+_M_BOOLS = tuple(c for c in M_COLS if dd.field(f"member.{c}").type == dd.FieldType.BOOL)
+_C_BOOLS = tuple(c for c in C_COLS if dd.field(f"conditions.{c}").type == dd.FieldType.BOOL)
+
+
+class _Bools(dict[Any, Any]):
+    def __missing__(self, value: Any) -> Any:  # (a value SQLite holds other than 0/1)
+        return bool(value)
+
+
+_BOOL = _Bools({0: False, 1: True, None: None}).__getitem__
+
+
+def _as_bool(facts: dict[str, Any], columns: tuple[str, ...]) -> None:
+    """`columns` of `facts` (a record built from a raw SQLite row) as Python bools."""
+    facts.update(zip(columns, map(_BOOL, map(facts.__getitem__, columns)), strict=True))
+
+
 K_COLS = list(CadreFacts._fields[3:])  # the cadre columns, after the pairing dates
 _MEASURE = partial(tuple.__new__, MeasureFacts)  # a row as MeasureFacts, at C speed
 
@@ -496,6 +515,9 @@ class CheckService:
 
         status = M_COLS.index("status") + 2
         empty: list[Any] = []
+        # SQLite's driver gives yes/no columns as 1/0: the facts (and so the values findings show)
+        # get Python bools, as PostgreSQL's driver gives them
+        as_bool = _as_bool if conn.dialect.name == "sqlite" else None
 
         def load(first: int, last: int) -> tuple[list[HouseholdFacts], dict[str, RowColumns]]:
             got = load_rows(first, last)
@@ -509,8 +531,14 @@ class CheckService:
                 if rs is not None:
                     built[row[0]] = [make_member(r[0], zip(M_COLS, r[2:], strict=False), on, complete=True)
                                      for r in rs]
+                    if as_bool is not None:
+                        for m in built[row[0]]:
+                            as_bool(m, _M_BOOLS)
             income = {r[0]: dict(zip(I_COLS, r[1:], strict=True)) for r in got["incomes"]}
             conds = {r[0]: dict(zip(C_COLS, r[1:], strict=True)) for r in got["conditions"]}
+            if as_bool is not None:
+                for c in conds.values():
+                    as_bool(c, _C_BOOLS)
             # measures and cadres as tuples straight from the rows (~5 measures a household)
             xs = {hid: list(g) for hid, g in groupby(map(_MEASURE, got["measures"]), itemgetter(0))}
             ks = {hid: list(g) for hid, g in groupby(
@@ -520,6 +548,9 @@ class CheckService:
                                     complete=True, income=income.get(row[0]), conditions=conds.get(row[0]),
                                     measures=xs.get(row[0], empty), cadres=ks.get(row[0], empty))
                      for row in hh]
+            if as_bool is not None:
+                for h in facts:
+                    as_bool(h, _H_BOOLS)
             current = [r for row in hh for r in member_rows.get(row[0], empty) if r[status] in CURRENT_MEMBER_STATUSES]
             return facts, {HOUSEHOLD: RowColumns(hh, _H_INDEX), MEMBER: RowColumns(current, _M_INDEX)}
         return load
