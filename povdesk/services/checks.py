@@ -30,13 +30,21 @@ from sqlalchemy import (
     literal,
     literal_column,
     null,
+    or_,
     select,
     update,
 )
 from sqlalchemy.orm import Session
 
 from povdesk.db.base import utcnow
-from povdesk.db.fast import RawSelect, bulk_insert, indexes_dropped, raw_rows
+from povdesk.db.fast import (
+    RawSelect,
+    bulk_insert,
+    driver_value,
+    indexes_dropped,
+    json_text,
+    raw_rows,
+)
 from povdesk.db.models import (
     Cadre,
     ChangeLog,
@@ -78,6 +86,7 @@ from povdesk.domain.rules.base import (
     HouseholdFacts,
     MeasureFacts,
     MemberFacts,
+    Renderer,
     Rule,
     make_household,
     make_member,
@@ -234,6 +243,10 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]
         yield items[i:i + size]
 
 
+#: the types JSON holds as they are: values of only these are stored without `_json_safe`'s copy
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in values.items():
@@ -321,6 +334,11 @@ class _Tracker:
         self.opened = self.rectified = self.lapsed = self.still_open = 0
         #: no problem was open or accepted when the run began (a first run): nothing to compare with
         self.fresh = fresh
+        #: the run's messages, rendered with the office's code book
+        self.render = Renderer(books)
+        #: rule code -> (category, severity, fields) as a problem files it
+        self.kinds: dict[str, tuple[str, str, str]] = {}
+        self._time: Callable[[Any], Any] | None = None
 
     def _known(self, household_ids: list[int]) -> dict[str, tuple[int, str, str, int, dt.datetime,
                                                                    tuple[str, str, str]]]:
@@ -329,48 +347,66 @@ class _Tracker:
         if self.fresh:  # (batches are disjoint: this run's own problems are never another batch's)
             return {}
         stmt = select(_P.id, _P.fingerprint, _P.status, _P.message_zh, _P.household_id, _P.opened_at,
-                      _P.category, _P.severity, _P.fields).where(_P.status.in_((OPEN, ACCEPTED)))
+                      _P.category, _P.severity, _P.fields).where(or_(_P.status == OPEN, _P.status == ACCEPTED))
+        rows: Iterable[Any]
         if len(household_ids) <= _CHUNK:
-            stmt = stmt.where(_P.household_id.in_(household_ids))
+            rows = self.conn.execute(stmt.where(_P.household_id.in_(household_ids)))
         else:  # a batch is a run of ascending ids: the ones between that are not in it are ignored
-            stmt = stmt.where(_P.household_id.between(household_ids[0], household_ids[-1]))
+            # the driver's rows (SQLite: times as text, made datetimes only for the problems
+            # that close, `_opened_at`): a re-run reads every open problem of the county
+            rows = raw_rows(self.conn, stmt.where(_P.household_id.between(household_ids[0], household_ids[-1])))
         known = {}
-        for pid, fp, st, msg, hid, opened, *kind in self.conn.execute(stmt):
+        for pid, fp, st, msg, hid, opened, *kind in rows:
             known[fp] = (pid, st, msg, hid, opened, tuple(kind))
         return known
+
+    def _opened_at(self, value: Any) -> Any:
+        """A problem's opening time as read (from a raw SQLite row: text) as a datetime."""
+        if not isinstance(value, str):
+            return value
+        if self._time is None:
+            dialect = self.conn.dialect
+            self._time = _P.opened_at.type.dialect_impl(dialect).result_processor(dialect, None)
+        return value if self._time is None else self._time(value)
 
     def record(self, household_ids: list[int], found: list[Finding]) -> None:
         """Record one batch: its households' findings against their open and accepted problems."""
         if not household_ids:
             return
         known = self._known(household_ids)
-        books, run_id, now = self.books, self.run_id, self.now
+        run_id, now = self.run_id, self.now
         new_rows: list[tuple[Any, ...]] = []
         seen: set[str] = set()
         still_open: list[int] = []
         changed: list[dict[str, Any]] = []
+        render, kinds = self.render.format, self.kinds
+        opened_at = driver_value(self.conn, _P.opened_at, now)  # (the same for every new problem)
         for f in found:
-            fp = f.fingerprint
+            r = f.rule
+            fp = f"{r.code}|{f.household_id}|{f.member_id or ''}"  # (Finding.fingerprint, inlined)
             if fp in seen:
                 continue
             seen.add(fp)
             hit = known.get(fp)
-            r = f.rule
+            kind = kinds.get(r.code)
+            if kind is None:
+                kind = kinds[r.code] = (r.category, r.severity, ",".join(r.fields))
             if hit is not None:
-                zh = f.message("zh", books)
-                kind = (r.category, r.severity, ",".join(r.fields))
+                zh = render(r, f.values, "zh")
                 if hit[1] == OPEN:
                     still_open.append(hit[0])
                 if zh != hit[2] or kind != hit[5]:  # new values, or the catalogue re-filed the rule
-                    changed.append({"b_id": hit[0], "b_zh": zh, "b_en": f.message("en", books),
+                    changed.append({"b_id": hit[0], "b_zh": zh, "b_en": render(r, f.values, "en"),
                                     "b_values": _json_safe(f.values), "b_category": kind[0],
                                     "b_severity": kind[1], "b_fields": kind[2]})
                 continue
-            new_rows.append((r.code, r.category, r.severity, f.household_id, f.member_id, fp, ",".join(r.fields),
-                             f.message("zh", books), f.message("en", books), _json_safe(f.values), OPEN,
-                             run_id, run_id, now))
+            values = f.values
+            new_rows.append((r.code, kind[0], kind[1], f.household_id, f.member_id, fp, kind[2],
+                             render(r, values, "zh"), render(r, values, "en"),
+                             json_text(values if all(map(_PLAIN.__contains__, map(type, values.values())))
+                                       else _json_safe(values)), OPEN, run_id, run_id, opened_at))
         conn = self.conn
-        bulk_insert(conn, Problem.__table__, _NEW_COLUMNS, new_rows)
+        bulk_insert(conn, Problem.__table__, _NEW_COLUMNS, new_rows, ready=("values", "opened_at"))
         for chunk in _chunks(still_open, 5000):
             conn.execute(update(Problem.__table__).where(_P.id.in_(chunk)).values(last_run_id=run_id))
         if changed:
@@ -383,7 +419,7 @@ class _Tracker:
             closing = []
             for pid, hid, opened in gone:
                 edit = edits.get(hid)
-                if edit is not None and edit[1] >= opened:  # the household was edited since: credit the editor
+                if edit is not None and edit[1] >= self._opened_at(opened):  # the household was edited since: credit the editor
                     closing.append((pid, RECTIFIED, edit[0], CORRECTED_RESOLUTION))
                     self.rectified += 1
                 else:  # the data did not change: a year setting or the rule did
