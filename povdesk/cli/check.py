@@ -79,7 +79,6 @@ def _rules(args: argparse.Namespace, db: Database) -> int:
 
 def run(args: argparse.Namespace, db: Database) -> int:
     from povdesk.domain.rules.catalogue import catalogue
-    from povdesk.reports.problem_lists import write_lists_by, write_problem_list
     from povdesk.services.checks import CheckService, ProblemQuery
     from povdesk.services.users import UserService
 
@@ -158,6 +157,9 @@ def run(args: argparse.Namespace, db: Database) -> int:
     if args.format == "json":
         _emit_json(checks.iter_problem_json(listed_query, lang=args.lang), summary, run_id, args.out, zh)
     elif args.format == "xlsx":
+        # (openpyxl, a second to import: only for xlsx)
+        from povdesk.reports.problem_lists import write_lists_by, write_problem_list
+
         titles = {r.code: r.title_zh for r in catalogue()}
         title = "全县" if scope == "county" else scope
         if args.split:

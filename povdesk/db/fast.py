@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import operator
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Select, Table, func, insert, select, text
+from sqlalchemy import Boolean, Column, Connection, Select, Table, func, insert, select, text
 
 #: rows handed to the driver at a time
 CHUNK = 20_000
@@ -40,9 +41,10 @@ BULK_CACHE_KIB = 131_072
 
 
 def bulk_insert(conn: Connection, table: Table, columns: Sequence[str],
-                rows: Iterable[Sequence[Any]]) -> None:
+                rows: Iterable[Sequence[Any]], *, ready: Collection[str] = ()) -> None:
     """Insert `rows` (sequences in the order of `columns`) into `table` on `conn` (a Connection
-    inside the caller's transaction)."""
+    inside the caller's transaction). `ready`: columns whose values the caller gives as the
+    driver takes them (`driver_value`, `json_text`): not converted row by row."""
     rows = list(rows)
     if not rows:
         return
@@ -56,7 +58,7 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str],
     procs: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = []
     for k, name in enumerate(columns):
         col_type = table.c[name].type
-        if isinstance(col_type, Boolean):  # both sqlite3 and psycopg take Python bools as they are
+        if isinstance(col_type, Boolean) or name in ready:  # (sqlite3 and psycopg take Python bools)
             continue
         convert = col_type.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
@@ -88,6 +90,20 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str],
         params = [getter(r) for r in rows]
     for start in range(0, len(params), CHUNK):
         conn.exec_driver_sql(compiled.string, params[start:start + CHUNK])
+
+
+def driver_value(conn: Connection, column: Column[Any], value: Any) -> Any:
+    """`value` of `column` as its type's bind processor gives it to the driver (for a `ready`
+    column of `bulk_insert` whose rows all hold the same value, converted once)."""
+    dialect = conn.dialect
+    convert = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return value if value is None or convert is None else convert(value)
+
+
+def json_text(value: Any) -> str | None:
+    """A JSON column's value as the driver takes it (the text the engine's default serializer,
+    `json.dumps`, makes; both dialects cast the bound text to JSON)."""
+    return None if value is None else json.dumps(value)
 
 
 @contextlib.contextmanager

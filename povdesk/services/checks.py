@@ -30,13 +30,21 @@ from sqlalchemy import (
     literal,
     literal_column,
     null,
+    or_,
     select,
     update,
 )
 from sqlalchemy.orm import Session
 
 from povdesk.db.base import utcnow
-from povdesk.db.fast import RawSelect, bulk_insert, indexes_dropped, raw_rows
+from povdesk.db.fast import (
+    RawSelect,
+    bulk_insert,
+    driver_value,
+    indexes_dropped,
+    json_text,
+    raw_rows,
+)
 from povdesk.db.models import (
     Cadre,
     ChangeLog,
@@ -78,6 +86,7 @@ from povdesk.domain.rules.base import (
     HouseholdFacts,
     MeasureFacts,
     MemberFacts,
+    Renderer,
     Rule,
     make_household,
     make_member,
@@ -129,6 +138,25 @@ X_COLS = [f for f in MeasureFacts._fields if f != "household_id"]
 #: columns the facts hold unchanged (make_member turns date text into dates).
 _H_INDEX = {c: i for i, c in enumerate(H_COLS, 1)}
 _M_INDEX = {c: i for i, c in enumerate(M_COLS, 2) if c not in ("birth_date", "change_date")}
+#: the yes/no columns of each table the loader reads (SQLite's driver gives them as 1/0)
+_H_BOOLS = tuple(c for c in H_COLS if dd.field(f"household.{c}").type == dd.FieldType.BOOL)
+_M_BOOLS = tuple(c for c in M_COLS if dd.field(f"member.{c}").type == dd.FieldType.BOOL)
+_C_BOOLS = tuple(c for c in C_COLS if dd.field(f"conditions.{c}").type == dd.FieldType.BOOL)
+
+
+class _Bools(dict[Any, Any]):
+    def __missing__(self, value: Any) -> Any:  # (a value SQLite holds other than 0/1)
+        return bool(value)
+
+
+_BOOL = _Bools({0: False, 1: True, None: None}).__getitem__
+
+
+def _as_bool(facts: dict[str, Any], columns: tuple[str, ...]) -> None:
+    """`columns` of `facts` (a record built from a raw SQLite row) as Python bools."""
+    facts.update(zip(columns, map(_BOOL, map(facts.__getitem__, columns)), strict=True))
+
+
 K_COLS = list(CadreFacts._fields[3:])  # the cadre columns, after the pairing dates
 _MEASURE = partial(tuple.__new__, MeasureFacts)  # a row as MeasureFacts, at C speed
 
@@ -213,6 +241,10 @@ _BY = {"status": (Problem.status,), "severity": (Problem.severity,), "category":
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+#: the types JSON holds as they are: values of only these are stored without `_json_safe`'s copy
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -302,6 +334,11 @@ class _Tracker:
         self.opened = self.rectified = self.lapsed = self.still_open = 0
         #: no problem was open or accepted when the run began (a first run): nothing to compare with
         self.fresh = fresh
+        #: the run's messages, rendered with the office's code book
+        self.render = Renderer(books)
+        #: rule code -> (category, severity, fields) as a problem files it
+        self.kinds: dict[str, tuple[str, str, str]] = {}
+        self._time: Callable[[Any], Any] | None = None
 
     def _known(self, household_ids: list[int]) -> dict[str, tuple[int, str, str, int, dt.datetime,
                                                                    tuple[str, str, str]]]:
@@ -310,48 +347,66 @@ class _Tracker:
         if self.fresh:  # (batches are disjoint: this run's own problems are never another batch's)
             return {}
         stmt = select(_P.id, _P.fingerprint, _P.status, _P.message_zh, _P.household_id, _P.opened_at,
-                      _P.category, _P.severity, _P.fields).where(_P.status.in_((OPEN, ACCEPTED)))
+                      _P.category, _P.severity, _P.fields).where(or_(_P.status == OPEN, _P.status == ACCEPTED))
+        rows: Iterable[Any]
         if len(household_ids) <= _CHUNK:
-            stmt = stmt.where(_P.household_id.in_(household_ids))
+            rows = self.conn.execute(stmt.where(_P.household_id.in_(household_ids)))
         else:  # a batch is a run of ascending ids: the ones between that are not in it are ignored
-            stmt = stmt.where(_P.household_id.between(household_ids[0], household_ids[-1]))
+            # the driver's rows (SQLite: times as text, made datetimes only for the problems
+            # that close, `_opened_at`): a re-run reads every open problem of the county
+            rows = raw_rows(self.conn, stmt.where(_P.household_id.between(household_ids[0], household_ids[-1])))
         known = {}
-        for pid, fp, st, msg, hid, opened, *kind in self.conn.execute(stmt):
+        for pid, fp, st, msg, hid, opened, *kind in rows:
             known[fp] = (pid, st, msg, hid, opened, tuple(kind))
         return known
+
+    def _opened_at(self, value: Any) -> Any:
+        """A problem's opening time as read (from a raw SQLite row: text) as a datetime."""
+        if not isinstance(value, str):
+            return value
+        if self._time is None:
+            dialect = self.conn.dialect
+            self._time = _P.opened_at.type.dialect_impl(dialect).result_processor(dialect, None)
+        return value if self._time is None else self._time(value)
 
     def record(self, household_ids: list[int], found: list[Finding]) -> None:
         """Record one batch: its households' findings against their open and accepted problems."""
         if not household_ids:
             return
         known = self._known(household_ids)
-        books, run_id, now = self.books, self.run_id, self.now
+        run_id, now = self.run_id, self.now
         new_rows: list[tuple[Any, ...]] = []
         seen: set[str] = set()
         still_open: list[int] = []
         changed: list[dict[str, Any]] = []
+        render, kinds = self.render.format, self.kinds
+        opened_at = driver_value(self.conn, _P.opened_at, now)  # (the same for every new problem)
         for f in found:
-            fp = f.fingerprint
+            r = f.rule
+            fp = f"{r.code}|{f.household_id}|{f.member_id or ''}"  # (Finding.fingerprint, inlined)
             if fp in seen:
                 continue
             seen.add(fp)
             hit = known.get(fp)
-            r = f.rule
+            kind = kinds.get(r.code)
+            if kind is None:
+                kind = kinds[r.code] = (r.category, r.severity, ",".join(r.fields))
             if hit is not None:
-                zh = f.message("zh", books)
-                kind = (r.category, r.severity, ",".join(r.fields))
+                zh = render(r, f.values, "zh")
                 if hit[1] == OPEN:
                     still_open.append(hit[0])
                 if zh != hit[2] or kind != hit[5]:  # new values, or the catalogue re-filed the rule
-                    changed.append({"b_id": hit[0], "b_zh": zh, "b_en": f.message("en", books),
+                    changed.append({"b_id": hit[0], "b_zh": zh, "b_en": render(r, f.values, "en"),
                                     "b_values": _json_safe(f.values), "b_category": kind[0],
                                     "b_severity": kind[1], "b_fields": kind[2]})
                 continue
-            new_rows.append((r.code, r.category, r.severity, f.household_id, f.member_id, fp, ",".join(r.fields),
-                             f.message("zh", books), f.message("en", books), _json_safe(f.values), OPEN,
-                             run_id, run_id, now))
+            values = f.values
+            new_rows.append((r.code, kind[0], kind[1], f.household_id, f.member_id, fp, kind[2],
+                             render(r, values, "zh"), render(r, values, "en"),
+                             json_text(values if all(map(_PLAIN.__contains__, map(type, values.values())))
+                                       else _json_safe(values)), OPEN, run_id, run_id, opened_at))
         conn = self.conn
-        bulk_insert(conn, Problem.__table__, _NEW_COLUMNS, new_rows)
+        bulk_insert(conn, Problem.__table__, _NEW_COLUMNS, new_rows, ready=("values", "opened_at"))
         for chunk in _chunks(still_open, 5000):
             conn.execute(update(Problem.__table__).where(_P.id.in_(chunk)).values(last_run_id=run_id))
         if changed:
@@ -364,7 +419,7 @@ class _Tracker:
             closing = []
             for pid, hid, opened in gone:
                 edit = edits.get(hid)
-                if edit is not None and edit[1] >= opened:  # the household was edited since: credit the editor
+                if edit is not None and edit[1] >= self._opened_at(opened):  # the household was edited since: credit the editor
                     closing.append((pid, RECTIFIED, edit[0], CORRECTED_RESOLUTION))
                     self.rectified += 1
                 else:  # the data did not change: a year setting or the rule did
@@ -496,6 +551,9 @@ class CheckService:
 
         status = M_COLS.index("status") + 2
         empty: list[Any] = []
+        # SQLite's driver gives yes/no columns as 1/0: the facts (and so the values findings show)
+        # get Python bools, as PostgreSQL's driver gives them
+        as_bool = _as_bool if conn.dialect.name == "sqlite" else None
 
         def load(first: int, last: int) -> tuple[list[HouseholdFacts], dict[str, RowColumns]]:
             got = load_rows(first, last)
@@ -509,8 +567,14 @@ class CheckService:
                 if rs is not None:
                     built[row[0]] = [make_member(r[0], zip(M_COLS, r[2:], strict=False), on, complete=True)
                                      for r in rs]
+                    if as_bool is not None:
+                        for m in built[row[0]]:
+                            as_bool(m, _M_BOOLS)
             income = {r[0]: dict(zip(I_COLS, r[1:], strict=True)) for r in got["incomes"]}
             conds = {r[0]: dict(zip(C_COLS, r[1:], strict=True)) for r in got["conditions"]}
+            if as_bool is not None:
+                for c in conds.values():
+                    as_bool(c, _C_BOOLS)
             # measures and cadres as tuples straight from the rows (~5 measures a household)
             xs = {hid: list(g) for hid, g in groupby(map(_MEASURE, got["measures"]), itemgetter(0))}
             ks = {hid: list(g) for hid, g in groupby(
@@ -520,6 +584,9 @@ class CheckService:
                                     complete=True, income=income.get(row[0]), conditions=conds.get(row[0]),
                                     measures=xs.get(row[0], empty), cadres=ks.get(row[0], empty))
                      for row in hh]
+            if as_bool is not None:
+                for h in facts:
+                    as_bool(h, _H_BOOLS)
             current = [r for row in hh for r in member_rows.get(row[0], empty) if r[status] in CURRENT_MEMBER_STATUSES]
             return facts, {HOUSEHOLD: RowColumns(hh, _H_INDEX), MEMBER: RowColumns(current, _M_INDEX)}
         return load

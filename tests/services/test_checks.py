@@ -284,3 +284,30 @@ def test_a_rule_runs_by_its_year_range_unless_the_office_switches_it(county_db: 
     third = checks.run()
     assert third.lapsed >= 1 and "switched off by the office" in third.not_run["EDU-009"]
     assert not any(p.rule == "EDU-009" for p in checks.open_problems(household_id))
+
+
+def test_a_county_rerun_read_by_id_ranges_closes_and_keeps_what_one_read_by_ids_does(county_db: Database,
+                                                                                   monkeypatch) -> None:
+    """A batch of more than `_CHUNK` households reads its open problems by a range of ids (the
+    driver's rows): fixed data is credited to its editor, everything else carried forward."""
+    import povdesk.services.checks as engine
+
+    monkeypatch.setattr(engine, "_CHUNK", 2)
+    checks = CheckService(db=county_db)
+    first = checks.run()
+    hid = _hid(county_db, "51343720420100001")
+    [problem] = [p for p in checks.open_problems(hid) if p.rule == "LAB-010"]
+    editor = Database.open(county_db.url, user="李文书")
+    try:
+        with editor.reading() as s:
+            head = s.scalar(select(Member.id).where(Member.household_id == hid, Member.relation == "01"))
+        registry = RegistryService(db=editor)
+        registry.update_field(entity="member", entity_id=head, key="member.work_status", value="01")
+        registry.update_field(entity="member", entity_id=head, key="member.work_months", value=6)
+    finally:
+        editor.close()
+    again = checks.run()
+    assert (again.opened, again.rectified, again.lapsed) == (0, 1, 0)
+    assert again.still_open == first.opened - 1
+    fixed = checks.problem(problem.id)
+    assert fixed.status == "rectified" and fixed.closed_by == "李文书"

@@ -473,6 +473,57 @@ class _Missing(dict[str, str]):
         return "?"
 
 
+#: field types whose few distinct values a run's messages show again and again (labels, 是/否)
+_REPEATED = frozenset({dd.FieldType.BOOL, dd.FieldType.CODE, dd.FieldType.CODES})
+
+
+class Renderer:
+    """`Rule.format` for the many messages of one run, with one code book: the text shown for a
+    coded or yes/no value is looked up once per value (a thin roster's run renders half a million
+    messages that show the same few labels), and each rule's fields are matched to the values'
+    names once. The text is exactly `Rule.format`'s."""
+
+    def __init__(self, codebook: CodeBook | None = None) -> None:
+        self.codebook = codebook
+        self._fields: dict[tuple[tuple[str, ...], str], dd.Field | None] = {}
+        self._shown: dict[tuple[bool, int, type, Any], str] = {}
+
+    def format(self, rule: Rule, values: Mapping[str, Any], lang: str = "zh") -> str:
+        zh = not lang.startswith("en")
+        fields, known, memo = rule.fields, self._fields, self._shown
+        shown: dict[str, str] = {}
+        for name, value in values.items():
+            if value is None or value == "":
+                shown[name] = "空" if zh else "empty"
+                continue
+            key = (fields, name)
+            try:
+                f = known[key]
+            except KeyError:
+                f = known[key] = _field_for(fields, name)
+            if f is not None:
+                if f.type in _REPEATED:
+                    at = (zh, id(f), value.__class__, value)  # (fields live as long as the program)
+                    try:
+                        text = memo[at]
+                    except KeyError:
+                        text = memo[at] = dv.display(f, value, "zh" if zh else "en", self.codebook)
+                    except TypeError:  # unhashable
+                        text = dv.display(f, value, "zh" if zh else "en", self.codebook)
+                else:
+                    text = dv.display(f, value, "zh" if zh else "en", self.codebook)
+            elif isinstance(value, float):
+                text = f"{value:,.2f}"
+            else:
+                text = str(value)
+            shown[name] = text
+        template = rule.zh if zh else rule.en
+        try:
+            return template.format_map(_Missing(shown))
+        except (ValueError, IndexError):  # a broken template must not stop a run
+            return template
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """A rule failing on a household (and member): what the engine records as a problem."""
