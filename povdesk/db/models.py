@@ -174,6 +174,8 @@ class Member(Base):
         Index("ix_member_name_household", "name", "household_id"),
         # current members per household (the dashboard) without reading the member rows
         Index("ix_member_household_status", "household_id", "status"),
+        # a broad ID-number search tests each household for a member's number from the index only
+        Index("ix_member_household_id_number", "household_id", "id_number"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))

@@ -195,6 +195,12 @@ def education_met(absent: Sequence[MemberFacts], unknown: Sequence[MemberFacts])
 
 
 def medical_met(current: Sequence[MemberFacts], uninsured: Sequence[MemberFacts]) -> bool | None:
+    return medical_met_count(len(current), len(uninsured))
+
+
+def medical_met_count(current: int, uninsured: int) -> bool | None:
+    """The medical verdict from how many current members there are and how many of them are not
+    insured (the dashboard counts them in SQL): unknown without a current member."""
     return None if not current else not uninsured
 
 

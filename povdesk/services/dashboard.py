@@ -3,12 +3,14 @@
 Everything but the 两不愁三保障 compliance is a handful of SQL aggregates (GROUP BY over the
 scope's active households and current members): no household is loaded into Python.
 
-Compliance per indicator is the one assessment (`domain.assessment.assess`), which needs each
-child's age on the school-age date (from the birth date or the ID number, parsed only by
+Compliance per indicator is the one assessment (`domain.assessment`'s verdict functions), which
+needs each child's age on the school-age date (from the birth date or the ID number, parsed only by
 `domain.idnumber`): it cannot be written in SQL without a second copy of the standard. It is
-computed by reading the scope's households a bounded batch at a time (households, members, the
-year's income and conditions rows; `BATCH` households per batch, each dropped before the next)
-and kept in this service's cache, keyed by the scope, the year's settings and a fingerprint of the
+computed a bounded batch of households at a time (`BATCH`, each dropped before the next) from what
+each verdict reads: the households with the year's income and conditions row, per household the
+count of current members and of those not insured (SQL), and only the members who may be of
+compulsory-school age (`_BatchLoader`); no other member is loaded. The result is kept in this
+service's cache, keyed by the scope, the year's settings and a fingerprint of the
 registry (households' count, ids, versions and last update: every edit bumps a version). The window
 shows the SQL figures at once and the compliance when it is ready (`overview` gives the cached one
 when there is one; `compliance` computes it).
@@ -24,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, bindparam, case, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Date, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from povdesk.db.fast import RawSelect, raw_rows
@@ -60,9 +62,7 @@ from povdesk.domain.resolutions import OPEN
 from povdesk.domain.rules.base import (
     ERROR,
     WARNING,
-    HouseholdFacts,
     MemberFacts,
-    make_household,
     make_member,
 )
 from povdesk.errors import Cancelled, NotFound
@@ -299,66 +299,125 @@ class DashboardService:
         tally = {k: [0, 0, 0] for k in keys}
         failing: dict[str, list[int]] = {k: [] for k in keys}
         load = _BatchLoader(conn, where, settings)
+        combinations: dict[tuple[bool | None, ...], int] = {}  # at most 3**6 of them
         for start in range(0, len(ids), BATCH):
             if cancel is not None and cancel():
                 raise Cancelled()
             chunk = ids[start:start + BATCH]
-            for facts in load(chunk[0], chunk[-1]):
-                for key, met in zip(keys, asm.indicator_mets(facts, settings), strict=True):
-                    if met is True:
-                        tally[key][0] += 1
-                    elif met is False:
-                        tally[key][1] += 1
-                        failing[key].append(facts.id)
-                    else:
-                        tally[key][2] += 1
+            for hid, mets in load(chunk[0], chunk[-1]):
+                combinations[mets] = combinations.get(mets, 0) + 1
+                if False in mets:
+                    for key, met in zip(keys, mets, strict=True):
+                        if met is False:
+                            failing[key].append(hid)
+        for mets, n in combinations.items():
+            for key, met in zip(keys, mets, strict=True):
+                tally[key][0 if met is True else 1 if met is False else 2] += n
         indicators = tuple(IndicatorCompliance(k, asm.indicator_title(k, "zh"), asm.indicator_title(k, "en"),
                                                met=tally[k][0], not_met=tally[k][1], unknown=tally[k][2],
                                                failing=tuple(failing[k])) for k in keys)
         return Compliance(settings.year, len(ids), indicators, time.perf_counter() - t0)
 
 
-#: what `assessment.indicator_mets` reads (and `make_member`, `make_household` need) of each table
-_H_COLS = ("relocation_moved_in", "status")
+#: what the education verdict reads of a member (and `make_member` needs for its birth date)
 _M_COLS = ("name", "status", "sex", "birth_date", "change_date", "id_number", "school_status",
            "out_of_school_reason", "education", "health", "ins_medical", "ins_employee_medical", "relation",
            "work_months", "dibao")
+#: what the housing, water and power verdicts read of the year's conditions row
 _C_COLS = ("dangerous_house", "house_grade", "house_area", "drinking_safe", "drinking_difficult",
            "electricity", "radio_tv")
 
 
+def _insured(m: type[Member]) -> ColumnElement[bool]:
+    """SQL for `assessment.medically_insured` (resident or employee basic medical insurance):
+    a test holds the two equal, NULLs and falses included."""
+    return or_(m.ins_medical.is_(True), m.ins_employee_medical.is_(True))
+
+
+def school_birth_window(settings: YearSettingRecord) -> tuple[dt.date, dt.date]:
+    """Birth dates that may be of compulsory-school age on the school-age date: the whole birth
+    years a completed age from `school_age_from` to `school_age_to` can fall in (an age on a day
+    of year Y is Y - birth year, or one less). A member born outside them cannot be of school age
+    (`assessment.of_school_age`); one inside is judged by the assessment itself."""
+    year = settings.school_date.year
+    return dt.date(year - settings.school_age_to - 1, 1, 1), dt.date(year - settings.school_age_from, 12, 31)
+
+
 class _BatchLoader:
-    """The rules' facts of the scope's households with ids in [lo, hi], with what the assessment
-    reads: four selects compiled once, run per batch, rows straight from the driver."""
+    """Each indicator's verdict of the scope's households with ids in [lo, hi], in id order.
+
+    Three selects compiled once, run per batch, rows straight from the driver: the households with
+    the year's income and conditions row (income, housing, water, power: the assessment's own
+    functions over those values); per household its current members and how many of them are not
+    insured (medical, counted in SQL); and only the current members who may be of compulsory-school
+    age (born in `school_birth_window` or with no birth date recorded), made into the rules' member
+    facts and judged by `assessment.education_members` (every other member cannot be of school
+    age, so the verdict is the same as over all of them). No member is loaded but those."""
 
     def __init__(self, conn: Any, where: Sequence[ColumnElement[bool]], settings: YearSettingRecord) -> None:
         lo: BindParameter[int] = bindparam("lo")
         hi: BindParameter[int] = bindparam("hi")
         in_batch = [*where, Household.id.between(lo, hi)]
+        self.settings = settings
         self.on = settings.reference_date
-        self.households = RawSelect(conn, select(Household.id, *[getattr(Household, c) for c in _H_COLS])
-                                    .where(*in_batch).order_by(Household.id))
-        self.members = RawSelect(conn, select(Member.id, Member.household_id, *[getattr(Member, c) for c in _M_COLS])
-                                 .join(Household, Household.id == Member.household_id).where(*in_batch)
-                                 .order_by(Member.household_id, Member.sort_order, Member.id))
-        self.incomes = RawSelect(conn, select(Income.household_id, Income.per_capita_net)
-                                 .join(Household, Household.id == Income.household_id)
-                                 .where(*in_batch, Income.year == settings.year))
-        self.conditions = RawSelect(conn, select(Conditions.household_id, *[getattr(Conditions, c) for c in _C_COLS])
-                                    .join(Household, Household.id == Conditions.household_id)
-                                    .where(*in_batch, Conditions.year == settings.year))
+        self.line = float(settings.exit_income_line)
+        #: (moved in, no conditions row, the row's values) -> housing, water and power verdicts
+        self._living: dict[tuple[Any, ...], tuple[bool | None, bool | None, bool | None]] = {}
+        year = settings.year
+        self.households = RawSelect(conn, select(
+            Household.id, Household.relocation_moved_in, Income.per_capita_net, Conditions.id,
+            *[getattr(Conditions, c) for c in _C_COLS])
+            .outerjoin(Income, and_(Income.household_id == Household.id, Income.year == year))
+            .outerjoin(Conditions, and_(Conditions.household_id == Household.id, Conditions.year == year))
+            .where(*in_batch).order_by(Household.id))
+        self.insurance = RawSelect(conn, select(
+            Member.household_id, func.count(), func.sum(case((_insured(Member), 0), else_=1)))
+            .join(Household, Household.id == Member.household_id)
+            .where(*in_batch, Member.current).group_by(Member.household_id))
+        first, last = school_birth_window(settings)
+        self.children = RawSelect(conn, select(Member.id, Member.household_id, *[getattr(Member, c) for c in _M_COLS])
+                                  .join(Household, Household.id == Member.household_id)
+                                  .where(*in_batch, Member.current,
+                                         or_(Member.birth_date.is_(None),
+                                             Member.birth_date.between(bindparam("first", first, type_=Date),
+                                                                       bindparam("last", last, type_=Date))))
+                                  .order_by(Member.household_id, Member.sort_order, Member.id))
 
-    def __call__(self, lo: int, hi: int) -> Iterator[HouseholdFacts]:
-        on = self.on
-        members: dict[int, list[MemberFacts]] = {}
-        for r in self.members(lo=lo, hi=hi):
-            members.setdefault(r[1], []).append(make_member(r[0], zip(_M_COLS, r[2:], strict=True), on,
-                                                            complete=True))
-        incomes = {r[0]: {"per_capita_net": r[1]} for r in self.incomes(lo=lo, hi=hi)}
-        conds = {r[0]: dict(zip(_C_COLS, r[1:], strict=True)) for r in self.conditions(lo=lo, hi=hi)}
+    def __call__(self, lo: int, hi: int) -> Iterator[tuple[int, tuple[bool | None, ...]]]:
+        on, settings, line = self.on, self.settings, self.line
+        children: dict[int, list[MemberFacts]] = {}
+        for r in self.children(lo=lo, hi=hi):
+            m = make_member(r[0], zip(_M_COLS, r[2:], strict=True), on, complete=True)
+            if m.current:
+                children.setdefault(r[1], []).append(m)
+        insured = {r[0]: (r[1], r[2]) for r in self.insurance(lo=lo, hi=hi)}
+        no_child = asm.education_met((), ())
+        living = self._living
         for r in self.households(lo=lo, hi=hi):
-            yield make_household(r[0], zip(_H_COLS, r[1:], strict=True), members.get(r[0], []), complete=True,
-                                 income=incomes.get(r[0]), conditions=conds.get(r[0]))
+            hid = r[0]
+            kids = children.get(hid)
+            if kids is None:
+                education = no_child
+            else:
+                _of_age, absent, unknown = asm.education_members(kids, settings)
+                education = asm.education_met(absent, unknown)
+            # the same recorded values give the same verdicts: a few hundred combinations a county
+            key = (r[1], r[3] is None, *r[4:])
+            housing_water_power = living.get(key)
+            if housing_water_power is None:
+                housing_water_power = living[key] = self._housing_water_power(r[1], r[3], r[4:])
+            yield hid, (asm.income_met(r[2], line), education, asm.medical_met_count(*insured.get(hid, (0, 0))),
+                        *housing_water_power)
+
+    @staticmethod
+    def _housing_water_power(moved_in: Any, cond_id: int | None, cond: Sequence[Any]
+                             ) -> tuple[bool | None, bool | None, bool | None]:
+        row = None if cond_id is None else dict(zip(_C_COLS, cond, strict=True))
+        return (asm.housing_met(row, moved_in),
+                asm.water_met(None if row is None else row["drinking_safe"],
+                              None if row is None else row["drinking_difficult"]),
+                asm.power_met(None if row is None else row["electricity"],
+                              None if row is None else row["radio_tv"]))
 
 
 def _with(board: Dashboard, compliance: Compliance) -> Dashboard:

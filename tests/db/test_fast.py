@@ -180,3 +180,13 @@ def test_new_ids_ascend_above_the_highest_and_stay_clear_of_the_sequence(db: Dat
         assert fast.new_ids(conn, table, 1, after=40)[0] > 40
         conn.execute(table.insert(), [row])  # the id left to the database: no collision
         assert s.scalar(select(func.max(AuditEntry.id))) > 40
+
+
+def test_first_column_is_the_rows_first_values_with_a_list_rendered_at_execution(county_db: Database) -> None:
+    stmt = select(Village.id, Village.name).order_by(Village.name.desc(), Village.id)
+    with county_db.reading() as s:
+        expected = [r[0] for r in s.execute(stmt)]
+        assert fast.first_column(s.connection(), stmt) == expected and len(expected) == 3
+        picked = stmt.where(Village.id.in_(expected[1:]))
+        assert fast.first_column(s.connection(), picked) == expected[1:]
+        assert fast.first_column(s.connection(), stmt.where(Village.id.in_([]))) == []
