@@ -4,16 +4,16 @@ A search by the start of an ID number that most members share (the county's code
 each household for a member whose number starts so (`RegistryService._search_clause`); with this
 index the test reads the index only, not every member row (issue 13 §2: search p95 <= 50 ms).
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
