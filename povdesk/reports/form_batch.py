@@ -34,7 +34,7 @@ from povdesk.reports.form_pdf import (
     Progress,
 )
 from povdesk.reports.forms import BatchInfo, HouseholdForm
-from povdesk.reports.pdf_join import PdfJoiner
+from povdesk.reports.pdf_join import PdfJoiner, Source
 
 #: Households drawn on one canvas: memory grows with it (about 0.1 MB a household), the file by one
 #: embedding of the font's used glyphs per chunk (about 2 % of a chunk's size at 200).
@@ -139,7 +139,7 @@ class BatchPdf:
             if not self._villages:
                 cover_source.add(range(page))
                 written = page
-            sources = {}
+            sources: dict[int, Source] = {}
             for village in self._villages.values():
                 first, n = covers.get(village.code, (0, 0))
                 cover_source.add(range(first, first + n))

@@ -61,7 +61,7 @@ class Source:
             if "/Parent" in page:
                 del page["/Parent"]
             queue: deque[int] = deque()
-            page = self._remap(page, queue)
+            self._remap(page, queue)  # in place: the page's own dictionary
             page[NameObject("/Parent")] = IndirectObject(j.pages_number, 0, None)
             j.write(number, page)
             j.kids.append(number)

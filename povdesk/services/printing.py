@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, delete, exists, insert, select, update
 from sqlalchemy.orm import selectinload
@@ -57,6 +57,7 @@ from povdesk.services.registry import detail_of
 from povdesk.services.settings import YearSettingsService
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -363,12 +364,10 @@ class PrintService:
                     items += (_Item.of(f) for f in forms)
                     done += len(forms)
                     report(done)
-                    start = done
-                    drawn.add(forms, cancel=cancel, progress=lambda d, _t, start=start: report(start + d))
+                    drawn.add(forms, cancel=cancel, progress=_offset(report, done))
                     done += len(forms)
                     if book is not None:
-                        start = done
-                        book.add(forms, cancel=cancel, progress=lambda d, _t, start=start: report(start + d))
+                        book.add(forms, cancel=cancel, progress=_offset(report, done))
                         done += len(forms)
                     del forms
                 result = drawn.finish()
@@ -511,7 +510,12 @@ def remove_stale_parts(folders: Collection[Path], *, ours: Collection[Path] = ()
     return removed
 
 
-def _chunks(ids: list[int], size: int) -> list[list[int]]:
+def _chunks(ids: list[_T], size: int) -> list[list[_T]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def _offset(report: Callable[[int], None], start: int) -> Progress:
+    """A chunk's progress (done, of) as the run's: `start` plus what the chunk has done."""
+    return lambda done, _total: report(start + done)
 
 
