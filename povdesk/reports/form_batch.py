@@ -23,7 +23,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from povdesk.errors import Cancelled
-from povdesk.reports import fonts
+from povdesk.reports import fonts, form_pdf
 from povdesk.reports.form_pdf import (
     FONT_SIZE,
     PAGE_H,
@@ -110,6 +110,7 @@ class BatchPdf:
             if progress is not None:
                 progress(n, len(forms))
         c.save()
+        form_pdf._WRAPPED.clear()  # names and numbers wrapped for this chunk: not needed again
         self._parts.append(part)
         self.households += len(forms)
 
