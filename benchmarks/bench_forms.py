@@ -5,13 +5,19 @@ row on the same number of pages with plain `drawString`, without measuring, wrap
 ratio says what the form layout costs on top of putting the content on paper.
 Run: `.venv/bin/python -m benchmarks.bench_forms` (optionally `--households N`);
 `--batch-only --households 5000`: one whole print run with its workbook, its time and peak memory.
+`--memory 500 5000` (issue 17 §4): each size printed in a child process of its own (`--repeat`
+times), its peak resident memory as the kernel counts it (wait4) against the 300 MB target.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -125,6 +131,31 @@ def batch_only(households: int) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def memory(sizes: list[int], repeat: int) -> None:
+    """Print `sizes` households, each run in a fresh child process: peak RSS (kernel's count of the
+    whole child, imports included), median wall and processor time."""
+    for households in sizes:
+        runs: list[dict[str, float]] = []
+        for _ in range(repeat):
+            child = subprocess.Popen([sys.executable, "-m", "benchmarks.bench_forms", "--batch-only",
+                                      "--households", str(households)], stdout=subprocess.PIPE, text=True)
+            out = child.stdout.read() if child.stdout else ""
+            _pid, status, usage = os.wait4(child.pid, 0)
+            child.returncode = os.waitstatus_to_exitcode(status)
+            if child.returncode:
+                raise SystemExit(f"the print run of {households} households failed ({child.returncode})")
+            row = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+            row["child_peak_rss_mb"] = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+            runs.append(row)
+        report("forms_batch_memory", households=households, runs=len(runs),
+               pages=runs[0]["pages"], pdf_mb=runs[0]["pdf_mb"], xlsx_mb=runs[0]["xlsx_mb"],
+               pdf_kb_per_household=round(runs[0]["pdf_mb"] * 1024 / runs[0]["households"], 1),
+               peak_rss_mb=round(max(r["child_peak_rss_mb"] for r in runs), 1),
+               median_s=round(statistics.median(r["seconds"] for r in runs), 2),
+               median_cpu_s=round(statistics.median(r["cpu_s"] for r in runs), 2),
+               target_rss_mb=300, load=os.getloadavg()[0])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=1000)
@@ -132,7 +163,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-only", action="store_true",
                         help="only the print run with its workbook, as `povdesk forms --xlsx` does it (issue 17: "
                              "5,000 households within 300 MB), in this process")
+    parser.add_argument("--memory", type=int, nargs="+", metavar="HOUSEHOLDS",
+                        help="print each size in a child process and report its peak memory (issue 17)")
     args = parser.parse_args(argv)
+    if args.memory:
+        memory(args.memory, args.repeat)
+        return
     if args.batch_only:
         batch_only(args.households)
         return

@@ -10,16 +10,18 @@ fails or is cancelled before the items are written leaves no file and gives its 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import math
 import random
 import time
+import zlib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, delete, exists, select
+from sqlalchemy import ColumnElement, and_, delete, exists, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from povdesk.config import Settings
@@ -55,6 +57,7 @@ from povdesk.services.registry import detail_of
 from povdesk.services.settings import YearSettingsService
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -303,25 +306,20 @@ class PrintService:
             raise BadInput("input.no_households", "No household matches these choices.",
                            "没有符合条件的户。")
         n_ids = len(ids)
-        total = n_ids * 2 + (n_ids if xlsx else 0)
+        steps = 3 if xlsx else 2  # per household: load, draw, and write its sheet
+        total = n_ids * steps
 
         def report(done: int) -> None:
             if progress is not None:
                 progress(min(done, total), total)
 
-        details: list[HouseholdDetail] = []
-        for chunk in _chunks(ids, 200):
-            if cancel is not None and cancel():
-                raise Cancelled()
-            details += self.details(chunk)
-            report(len(details))
-        problems = self.open_problems(ids)
         opts = self.form_options(mask_ids=mask_ids)
         books = self.db.codebook()
         params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(selection).items()
                   if v not in (None, (), False)}
         params.update(year=opts.year, mask_ids=opts.mask_ids)
-        from povdesk.reports import form_pdf, form_xlsx  # reportlab, openpyxl: loaded when printing
+        # reportlab, openpyxl, pypdf: loaded when printing
+        from povdesk.reports import form_batch, form_pdf, form_xlsx
 
         now = form_pdf.printed_at_now()
         tmp_pdf = pdf.with_name(pdf.name + ".part")
@@ -337,32 +335,50 @@ class PrintService:
         # know or would give out again, and a committed batch may at worst lack its file
         # (detectable: its file is missing; recoverable: print again).
         with self.db.transaction() as s:
-            batch = PrintBatch(user=self.db.user, params=params, household_count=len(details),
+            batch = PrintBatch(user=self.db.user, params=params, household_count=n_ids,
                                file_name=str(pdf), created_at=now.astimezone(dt.UTC).replace(tzinfo=None))
             s.add(batch)
             s.flush()
             batch_id = batch.id
         items_written = False
+        info = BatchInfo(batch_id=batch_id, printed_at=now, user=self.db.user, year=opts.year,
+                         params_text=selection.described(self._place_names(selection, books)))
+        # Memory stays flat however many households: a chunk at a time is read, laid out, drawn to
+        # its own part of the PDF (`form_batch`) and written to the workbook (write-only), and only
+        # what the items need is kept, the snapshot compressed (~1 kB a household).
+        items: list[_Item] = []
         try:
-            forms: list[HouseholdForm] = []
-            for n, d in enumerate(details, start=1):
-                forms.append(build_form(d, problems=problems.get(d.household.id, ()), books=books,
-                                        opts=opts, batch_id=batch_id, serial=form_serial(batch_id, n)))
-            forms.sort(key=sort_key)
-            del details  # the forms hold what is printed; free the records before drawing
-            info = BatchInfo(batch_id=batch_id, printed_at=now, user=self.db.user, year=opts.year,
-                             params_text=selection.described(self._place_names(selection, books)))
-            result = form_pdf.write_pdf(tmp_pdf, forms, batch=info, progress=lambda d, _t: report(n_ids + d),
-                                        cancel=cancel)
-            if tmp_xlsx is not None:
-                form_xlsx.write_xlsx(tmp_xlsx, forms, batch=info, cancel=cancel,
-                                     progress=lambda d, _t: report(2 * n_ids + d))
+            with form_batch.BatchPdf(tmp_pdf, batch=info) as drawn:
+                book = form_xlsx.FormsWorkbook(batch=info) if tmp_xlsx is not None else None
+                done = 0
+                for chunk in _chunks(ids, form_batch.CHUNK):
+                    if cancel is not None and cancel():
+                        raise Cancelled()
+                    details = self.details(chunk)
+                    problems = self.open_problems(chunk)
+                    forms = [build_form(d, problems=problems.get(d.household.id, ()), books=books, opts=opts,
+                                        batch_id=batch_id, serial=form_serial(batch_id, len(items) + n))
+                             for n, d in enumerate(details, start=1)]
+                    del details, problems
+                    forms.sort(key=sort_key)  # the order `select` gave: village, group, number
+                    items += (_Item.of(f) for f in forms)
+                    done += len(forms)
+                    report(done)
+                    drawn.add(forms, cancel=cancel, progress=_offset(report, done))
+                    done += len(forms)
+                    if book is not None:
+                        book.add(forms, cancel=cancel, progress=_offset(report, done))
+                        done += len(forms)
+                    del forms
+                result = drawn.finish()
+            if book is not None and tmp_xlsx is not None:
+                book.save(tmp_xlsx)
             with self.db.transaction() as s:
-                s.add_all(PrintBatchItem(batch_id=batch_id, household_id=f.household_id,
-                                         household_version=f.version, serial=f.serial,
-                                         snapshot=f.snapshot()) for f in forms)
+                for part in _chunks(items, 500):
+                    s.execute(insert(PrintBatchItem), [item.row(batch_id) for item in part])
+                s.execute(update(PrintBatch).where(PrintBatch.id == batch_id).values(household_count=len(items)))
                 audit.record(s, user=self.db.user, action=audit.PRINT_BATCH, subject=str(batch_id),
-                             detail={"forms": len(forms), "year": opts.year})
+                             detail={"forms": len(items), "year": opts.year})
             items_written = True
             for tmp, final in ((tmp_pdf, pdf), (tmp_xlsx, xlsx)):
                 if tmp is None or final is None:
@@ -385,8 +401,8 @@ class PrintService:
             if not items_written:
                 self._give_back(batch_id)
         report(total)
-        return PrintResult(batch_id, len(forms), result.pages, pdf, xlsx, selection.seed,
-                           tuple(f.household_no for f in forms))
+        return PrintResult(batch_id, len(items), result.pages, pdf, xlsx, selection.seed,
+                           tuple(item.household_no for item in items))
 
     def _give_back(self, batch_id: int) -> None:
         """Remove a batch whose items were never written (its run failed or was cancelled). Best
@@ -448,6 +464,26 @@ class PrintService:
 
 
 # ------------------------------------------------------------------ helpers
+@dataclass(frozen=True)
+class _Item:
+    """What a batch item needs of a drawn form, kept small until the items are written."""
+
+    household_id: int
+    household_no: str
+    version: int
+    serial: str
+    snapshot: bytes  # the form's snapshot as compressed JSON
+
+    @classmethod
+    def of(cls, form: HouseholdForm) -> _Item:
+        data = json.dumps(form.snapshot(), ensure_ascii=False, separators=(",", ":")).encode()
+        return cls(form.household_id, form.household_no, form.version, form.serial, zlib.compress(data))
+
+    def row(self, batch_id: int) -> dict[str, Any]:
+        return {"batch_id": batch_id, "household_id": self.household_id, "household_version": self.version,
+                "serial": self.serial, "snapshot": json.loads(zlib.decompress(self.snapshot))}
+
+
 def _has_items(batch_id: Any) -> ColumnElement[bool]:
     """Whether a batch's items were written: a batch without them is a run that never finished."""
     return exists().where(PrintBatchItem.batch_id == batch_id)
@@ -474,7 +510,12 @@ def remove_stale_parts(folders: Collection[Path], *, ours: Collection[Path] = ()
     return removed
 
 
-def _chunks(ids: list[int], size: int) -> list[list[int]]:
+def _chunks(ids: list[_T], size: int) -> list[list[_T]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def _offset(report: Callable[[int], None], start: int) -> Progress:
+    """A chunk's progress (done, of) as the run's: `start` plus what the chunk has done."""
+    return lambda done, _total: report(start + done)
 
 

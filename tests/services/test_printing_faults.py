@@ -103,9 +103,9 @@ def test_other_desks_write_while_a_batch_is_drawn(service: PrintService, tmp_pat
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Drawing a whole county takes minutes: no transaction is open meanwhile, so an import or an
     edit at another desk goes on (the batch used to hold SQLite's write lock while it drew)."""
-    from povdesk.reports import form_pdf
+    from povdesk.reports import form_batch
 
-    draw = form_pdf.write_pdf
+    draw = form_batch.BatchPdf.add
     other = Database.open(service.db.url, user="another desk", lock_wait=0.5)
     written: list[str] = []
 
@@ -115,7 +115,7 @@ def test_other_desks_write_while_a_batch_is_drawn(service: PrintService, tmp_pat
         written.append("yes")
         return draw(*args, **kw)
 
-    monkeypatch.setattr(form_pdf, "write_pdf", drawing)
+    monkeypatch.setattr(form_batch.BatchPdf, "add", drawing)
     try:
         result = service.print_batch(PrintSelection(), pdf=tmp_path / "a.pdf")
     finally:
