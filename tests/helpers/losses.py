@@ -5,7 +5,9 @@ the change journal, ...), following the foreign keys, in one transaction."""
 
 from __future__ import annotations
 
-from sqlalchemy import Table, delete, select
+from typing import Any
+
+from sqlalchemy import Table, delete, select, tuple_
 
 from povdesk.db.models import Base
 from povdesk.services.database import Database
@@ -15,7 +17,7 @@ def delete_household(db: Database, household_no: str) -> dict[str, int]:
     """Delete the household `household_no` with everything hanging from it; rows deleted by table."""
     tables: list[Table] = list(Base.metadata.sorted_tables)
     by_name = {t.name: t for t in tables}
-    doomed: dict[str, set[int]] = {}
+    doomed: dict[str, set[Any]] = {}
     with db.engine.begin() as conn:
         household = by_name["household"]
         doomed["household"] = set(conn.scalars(
@@ -23,15 +25,20 @@ def delete_household(db: Database, household_no: str) -> dict[str, int]:
         if not doomed["household"]:
             raise LookupError(household_no)
         for table in tables:  # parents before children: a row is doomed when a parent of it is
-            found: set[int] = set(doomed.get(table.name, ()))
+            key = tuple(table.primary_key.columns)  # `id`, or a pair (member_year's)
+            found: set[Any] = set(doomed.get(table.name, ()))
             for fk in table.foreign_keys:
                 parents = doomed.get(fk.column.table.name)
                 if parents:
-                    found |= set(conn.scalars(select(table.c.id).where(fk.parent.in_(sorted(parents)))))
+                    rows = conn.execute(select(*key).where(fk.parent.in_(sorted(parents))))
+                    found |= {r[0] if len(key) == 1 else tuple(r) for r in rows}
             if found:
                 doomed[table.name] = found
         for table in reversed(tables):
-            ids = doomed.get(table.name)
-            if ids:
-                conn.execute(delete(table).where(table.c.id.in_(sorted(ids))))
-    return {name: len(ids) for name, ids in doomed.items()}
+            rows = doomed.get(table.name)
+            key = tuple(table.primary_key.columns)
+            if rows and len(key) == 1:
+                conn.execute(delete(table).where(key[0].in_(sorted(rows))))
+            elif rows:
+                conn.execute(delete(table).where(tuple_(*key).in_(sorted(rows))))
+    return {name: len(rows) for name, rows in doomed.items()}
