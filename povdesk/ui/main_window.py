@@ -827,4 +827,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.live.stop()  # a closed window listens to no other desk
         super().closeEvent(event)

@@ -37,7 +37,8 @@ def test_file_menu_opens_settings_and_ok_stores_language_masking_and_folder(qtbo
     from povdesk.ui import main_window
 
     qtbot.waitUntil(lambda: not window.isVisible())
-    [switched] = [w for w in main_window._windows if w.isVisible()]
+    switched = next(w for w in reversed(main_window._windows) if w.services is window.services and w is not window)
+    assert switched.isVisible()
     qtbot.addWidget(switched)
     assert switched.services is window.services
     assert switched.menus["file"].title() == "&File" and current_language() == "en"
