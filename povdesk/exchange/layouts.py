@@ -281,19 +281,20 @@ class _Noted(Exception):  # not an error: a value read, with a note of what was 
         self.value, self.zh, self.en = value, zh, en
 
 
-@dataclass
+@dataclass(slots=True)  # slots: 600,000 of them in a large roster
 class ParsedMember:
     row: int
     values: dict[str, Any]  # member column -> typed value
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedHousehold:
     household_no: str
     rows: list[int] = field(default_factory=list)
     place: dict[str, Any] = field(default_factory=dict)  # location column -> text
     values: dict[str, dict[str, Any]] = field(default_factory=dict)  # entity -> column -> value
-    value_rows: dict[str, int] = field(default_factory=dict)  # field key -> first row that set it
+    #: field key -> the row that set it, when not the household's first row (most never are)
+    value_rows: dict[str, int] = field(default_factory=dict)
     members: list[ParsedMember] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     #: what was read but changed on the way (control characters removed, duplicate rows merged)
@@ -478,7 +479,6 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
     call = operator.call
     # a household's first row, when every cell reads: its facts go straight into fresh buckets
     hh_fast = [_converter(f, books, memos, fast=True) for _, _, f, *_ in hh_cols]
-    hh_keys = [c[5] for c in hh_cols]
     groups: dict[str, list[int]] = {}
     for pos, hc in enumerate(hh_cols):
         groups.setdefault(hc[3], []).append(pos)
@@ -537,7 +537,6 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
                         h.place = fresh
                     else:
                         h.values[entity] = fresh
-                h.value_rows = dict.fromkeys(hh_keys, row_no)
                 h.first_raw = raw
         if raw != h.first_raw:  # household facts as on the household's first row: nothing to do
             errors_before = len(h.errors)
@@ -669,12 +668,13 @@ def _household_fact(h: ParsedHousehold, bucket: dict[str, Any], column: str, key
                     f: Field, row_no: int, header: str, index: int) -> None:
     if column not in bucket:
         bucket[column] = value
-        h.value_rows[key] = row_no
+        if row_no != h.rows[0]:
+            h.value_rows[key] = row_no
         return
     old = bucket[column]
     if old == value or (value is None and old is None):
         return
-    first = h.value_rows.get(key)
+    first = h.value_rows.get(key, h.rows[0])
     if old is None:  # blank on the first rows, given later: take it
         bucket[column] = value
         return

@@ -885,6 +885,7 @@ class _Plan:
                 raise Cancelled()
             with indexes_dropped(conn, _TABLES[Entity.HOUSEHOLD], adding=len(rows)):
                 bulk_insert(conn, _TABLES[Entity.HOUSEHOLD], hcols, rows)
+            del rows
             report(850, _SCALE)
             numbers = {h.household_no for h, _ in self.new_households}
             ids = {no: hid for hid, no in conn.execute(select(Household.id, Household.household_no))
@@ -893,15 +894,12 @@ class _Plan:
             self.new_ids = sorted(ids.values())
             self._new_id_of = ids
             mcols = self._member_columns()
-            members: list[tuple[Any, ...]] = []
             yearly: dict[Entity, list[tuple[Any, ...]]] = {Entity.INCOME: [], Entity.CONDITIONS: []}
             ycols = {e: ["household_id", "year", *self.present[e]] for e in yearly}
             logs: list[Any] = []  # tuples here, the journal's mappings below
             member_row = self._member_rows(mcols)
             for h, _ in self.new_households:
                 hid = ids[h.household_no]
-                for order, pm in enumerate(h.members):
-                    members.append(member_row(hid, pm, order))
                 year = h.year or self.data_year
                 for entity, bucket in yearly.items():
                     given = h.values.get(entity)
@@ -913,7 +911,11 @@ class _Plan:
                              JournalEvent.HOUSEHOLD_IMPORTED, None, h.household_no, reason, reference))
             if stop():
                 raise Cancelled()
-            with indexes_dropped(conn, _TABLES[Entity.MEMBER], adding=len(members)):
+            # the members' rows made as they are inserted (600,000 tuples never held at once)
+            members = (member_row(ids[h.household_no], pm, order)
+                       for h, _ in self.new_households for order, pm in enumerate(h.members))
+            adding = sum(len(h.members) for h, _ in self.new_households)
+            with indexes_dropped(conn, _TABLES[Entity.MEMBER], adding=adding):
                 bulk_insert(conn, _TABLES[Entity.MEMBER], mcols, members)
             if stop():
                 raise Cancelled()
