@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 import json
 import operator
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -44,16 +45,28 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str],
                 rows: Iterable[Sequence[Any]], *, ready: Collection[str] = ()) -> None:
     """Insert `rows` (sequences in the order of `columns`) into `table` on `conn` (a Connection
     inside the caller's transaction). `ready`: columns whose values the caller gives as the
-    driver takes them (`driver_value`, `json_text`): not converted row by row."""
-    rows = list(rows)
-    if not rows:
+    driver takes them (`driver_value`, `json_text`): not converted row by row.
+
+    `rows` is taken `CHUNK` rows at a time, converted and handed to the driver: a generator of
+    600,000 rows is never held whole, nor a converted copy of it."""
+    pending = iter(rows)
+    first = list(itertools.islice(pending, CHUNK))
+    if not first:
         return
+
+    def chunks() -> Iterator[list[Sequence[Any]]]:
+        chunk: list[Sequence[Any]] = first
+        while chunk:
+            yield chunk
+            chunk = list(itertools.islice(pending, CHUNK))
+
     dialect = conn.dialect
     stmt = insert(table)
     compiled = stmt.compile(dialect=dialect, column_keys=list(columns))
     names = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
     if set(names) != set(columns):  # a column default SQLAlchemy would fill: take the normal path
-        conn.execute(stmt, [dict(zip(columns, r, strict=True)) for r in rows])
+        for chunk in chunks():
+            conn.execute(stmt, [dict(zip(columns, r, strict=True)) for r in chunk])
         return
     procs: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = []
     for k, name in enumerate(columns):
@@ -63,33 +76,34 @@ def bulk_insert(conn: Connection, table: Table, columns: Sequence[str],
         convert = col_type.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
             procs.append((k, convert, {}))
-    if procs:  # dates and times repeat a lot (every row's timestamp is the same): convert each once
-        converted = []
-        for r in rows:
-            out = list(r)
-            for i, proc, memo in procs:
-                value = out[i]
-                if value is not None:
-                    try:
-                        hit = memo.get(value)
-                        if hit is None:
-                            hit = memo[value] = proc(value)
-                    except TypeError:  # unhashable (a JSON value): converted every time
-                        hit = proc(value)
-                    out[i] = hit
-            converted.append(tuple(out))
-        rows = converted
     index = {c: i for i, c in enumerate(columns)}
     order = [index[n] for n in names]
-    if not compiled.positional:
-        params: list[Any] = [dict(zip(columns, r, strict=True)) for r in rows]
-    elif order == list(range(len(columns))):
-        params = [r if r.__class__ is tuple else tuple(r) for r in rows]
-    else:
-        getter = operator.itemgetter(*order)
-        params = [getter(r) for r in rows]
-    for start in range(0, len(params), CHUNK):
-        conn.exec_driver_sql(compiled.string, params[start:start + CHUNK])
+    getter = operator.itemgetter(*order) if order != list(range(len(columns))) else None
+    for rows_ in chunks():
+        if procs:  # dates and times repeat a lot (every row's timestamp is the same): convert each once
+            converted: list[Sequence[Any]] = []
+            for r in rows_:
+                out = list(r)
+                for i, proc, memo in procs:
+                    value = out[i]
+                    if value is not None:
+                        try:
+                            hit = memo.get(value)
+                            if hit is None:
+                                hit = memo[value] = proc(value)
+                        except TypeError:  # unhashable (a JSON value): converted every time
+                            hit = proc(value)
+                        out[i] = hit
+                converted.append(tuple(out))
+            rows_ = converted
+        params: list[Any]
+        if not compiled.positional:
+            params = [dict(zip(columns, r, strict=True)) for r in rows_]
+        elif getter is None:
+            params = [r if r.__class__ is tuple else tuple(r) for r in rows_]
+        else:
+            params = [getter(r) for r in rows_]
+        conn.exec_driver_sql(compiled.string, params)
 
 
 def driver_value(conn: Connection, column: Column[Any], value: Any) -> Any:

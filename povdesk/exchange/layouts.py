@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -281,19 +281,86 @@ class _Noted(Exception):  # not an error: a value read, with a note of what was 
         self.value, self.zh, self.en = value, zh, en
 
 
-@dataclass
+class MemberColumns:
+    """The member columns of a file, in its order: shared by every `MemberCells` of the file."""
+
+    __slots__ = ("_pickers", "index", "keys")
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = tuple(keys)
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        self._pickers: dict[tuple[str, ...], Callable[[tuple[Any, ...]], tuple[Any, ...]]] = {}
+
+    def picker(self, columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+        """Cells -> the values of `columns` (None for a column the file lacks), made once."""
+        pick = self._pickers.get(columns)
+        if pick is None:
+            at = [self.index.get(c) for c in columns]
+            if columns == self.keys:
+                def pick(cells: tuple[Any, ...]) -> tuple[Any, ...]:
+                    return cells
+            elif len(at) > 1 and None not in at:
+                pick = operator.itemgetter(*at)
+            else:
+                def pick(cells: tuple[Any, ...]) -> tuple[Any, ...]:
+                    return tuple(None if i is None else cells[i] for i in at)
+            self._pickers[columns] = pick
+        return pick
+
+
+class MemberCells(Mapping[str, Any]):
+    """A member's values read cleanly: its cells in one tuple, their column names in the file's
+    `MemberColumns`. A dict per member held ~630 bytes more at 21 columns, and a large roster has
+    600,000 members."""
+
+    __slots__ = ("cells", "columns")
+
+    def __init__(self, columns: MemberColumns, cells: tuple[Any, ...]) -> None:
+        self.columns, self.cells = columns, cells
+
+    def __getitem__(self, key: str) -> Any:
+        return self.cells[self.columns.index[key]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        i = self.columns.index.get(key)
+        return default if i is None else self.cells[i]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.columns.index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.columns.keys)
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def pick(self, columns: tuple[str, ...]) -> tuple[Any, ...]:
+        """The values of `columns` in their order, None for a column the file lacks."""
+        return self.columns.picker(columns)(self.cells)
+
+
+def pick(values: Mapping[str, Any], columns: tuple[str, ...]) -> tuple[Any, ...]:
+    """A member's values of `columns`, None where it has none."""
+    if values.__class__ is MemberCells:
+        return values.pick(columns)
+    return tuple(map(values.get, columns))
+
+
+@dataclass(slots=True)  # slots: 600,000 of them in a large roster
 class ParsedMember:
     row: int
-    values: dict[str, Any]  # member column -> typed value
+    #: member column -> typed value (a `MemberCells` when every cell read cleanly, else a dict)
+    values: Mapping[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedHousehold:
     household_no: str
     rows: list[int] = field(default_factory=list)
     place: dict[str, Any] = field(default_factory=dict)  # location column -> text
     values: dict[str, dict[str, Any]] = field(default_factory=dict)  # entity -> column -> value
-    value_rows: dict[str, int] = field(default_factory=dict)  # field key -> first row that set it
+    #: field key -> the row that set it, when not the household's first row (most never are)
+    value_rows: dict[str, int] = field(default_factory=dict)
     members: list[ParsedMember] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     #: what was read but changed on the way (control characters removed, duplicate rows merged)
@@ -472,13 +539,13 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
     hn_convert = _converter(dd.field("household.household_no"), books, memos)
     # a member's cells in one C-level pass: pick the cells, convert each with its column's converter
     mem_keys = tuple(c[2] for c in mem_cols)
+    mem_columns = MemberColumns(mem_keys)
     mem_indexes = [c[0] for c in mem_cols]
     member_raw = (operator.itemgetter(*mem_indexes) if len(mem_indexes) > 1
                   else (lambda cells: tuple(cells[i] for i in mem_indexes)))
     call = operator.call
     # a household's first row, when every cell reads: its facts go straight into fresh buckets
     hh_fast = [_converter(f, books, memos, fast=True) for _, _, f, *_ in hh_cols]
-    hh_keys = [c[5] for c in hh_cols]
     groups: dict[str, list[int]] = {}
     for pos, hc in enumerate(hh_cols):
         groups.setdefault(hc[3], []).append(pos)
@@ -537,7 +604,6 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
                         h.place = fresh
                     else:
                         h.values[entity] = fresh
-                h.value_rows = dict.fromkeys(hh_keys, row_no)
                 h.first_raw = raw
         if raw != h.first_raw:  # household facts as on the household's first row: nothing to do
             errors_before = len(h.errors)
@@ -565,16 +631,17 @@ def parse_rows(hmap: HeaderMap, rows: Iterable[tuple[int, list[Any]]], books: Co
             h.notices.append(_repeated_row(h, row_no))
         if person:
             try:
-                member = dict(zip(mem_keys, map(call, mem_fast, member_raw(cells)), strict=True))
+                member: dict[str, Any] | MemberCells = MemberCells(
+                    mem_columns, tuple(map(call, mem_fast, member_raw(cells))))
             except (InvalidValue, TypeError, _Noted):  # again cell by cell, to report each one
-                member = {}
+                member = read = {}
                 for index, header, column, convert in mem_cols:
                     try:
-                        member[column] = convert(cells[index])
+                        read[column] = convert(cells[index])
                     except InvalidValue as exc:
                         h.errors.append(RowError(row_no, header, index, no, exc.zh, exc.en))
                     except _Noted as note:
-                        member[column] = note.value
+                        read[column] = note.value
                         h.notices.append(RowError(row_no, header, index, no, note.zh, note.en))
             if name_index is not None and member.get("name", "") is None:  # blank, not unreadable
                 h.errors.append(RowError(row_no, name_header, name_index, no, "姓名为空", "Name is empty"))
@@ -628,7 +695,8 @@ class _SameMember:
             cells = m.values
             # a member read cleanly has every column, in the header's order (a faulty one: not)
             first = seen.setdefault(
-                tuple(cells.values() if len(cells) == complete else cells.items()), m)
+                cells.cells if isinstance(cells, MemberCells)
+                else tuple(cells.values() if len(cells) == complete else cells.items()), m)
             if first is not m:
                 h.notices.append(RowError(
                     m.row, None, None, h.household_no,
@@ -669,12 +737,13 @@ def _household_fact(h: ParsedHousehold, bucket: dict[str, Any], column: str, key
                     f: Field, row_no: int, header: str, index: int) -> None:
     if column not in bucket:
         bucket[column] = value
-        h.value_rows[key] = row_no
+        if row_no != h.rows[0]:
+            h.value_rows[key] = row_no
         return
     old = bucket[column]
     if old == value or (value is None and old is None):
         return
-    first = h.value_rows.get(key)
+    first = h.value_rows.get(key, h.rows[0])
     if old is None:  # blank on the first rows, given later: take it
         bucket[column] = value
         return

@@ -36,6 +36,9 @@ from povdesk.errors import BadInput, Where
 #: about 300,000 people, so one file of 600,000 rows imports in one go (issue 17); an office raises
 #: it with `import_limits` ("max_rows") in settings.json.
 MAX_ROWS = 600_000
+#: the header row a file holds besides its `max_rows` rows of data (a workbook as a CSV file): a
+#: person list of 600,000 members, 600,001 rows in all, imports
+HEADER_ROWS = 1
 
 
 @dataclass(frozen=True)
@@ -368,7 +371,7 @@ def _scan_piece(path: Path, data: bytes, scan: _SheetScan, limits: ReadLimits, p
         scan.numbered = max(scan.numbered, max(numbered, default=0))
         scan.unnumbered += len(numbers) - len(numbered)
         scan.rows = scan.numbered + scan.unnumbered
-        if scan.rows > limits.max_rows:
+        if scan.rows > limits.max_rows + HEADER_ROWS:
             raise _too_many(path, scan.rows, limits)
     counted = False
     for m in pat.cells.finditer(data):
@@ -470,7 +473,7 @@ def _workbook_rows(source: SheetSource,
             ws = wb.get_sheet_by_name(source.sheet) if source.sheet else wb.get_sheet_by_index(0)
         finally:
             wb.close()
-        if ws.total_height > limits.max_rows:
+        if ws.total_height > limits.max_rows + HEADER_ROWS:
             raise _too_many(path, ws.total_height, limits)
         if ws.width > limits.max_columns:
             raise _too_wide(path, ws.width, limits)
@@ -566,8 +569,8 @@ def count_lines(path: Path, limit: int) -> int:
 
 def _csv_rows(path: Path, encoding: str, on_total: Callable[[int], None] | None,
               limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[tuple[int, list[Any]]]:
-    lines = count_lines(path, limits.max_rows + 1)
-    if lines > limits.max_rows + 1:
+    lines = count_lines(path, limits.max_rows + HEADER_ROWS)
+    if lines > limits.max_rows + HEADER_ROWS:
         raise _too_many(path, lines, limits)
     if on_total is not None:
         on_total(lines + 1)

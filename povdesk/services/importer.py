@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import gc
 import logging
-import operator
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -816,8 +815,9 @@ class _Plan:
                 unmatched.remove(hit)
                 matches.append((pm, hit))
         mcols = self.present[Entity.MEMBER]
+        picked = tuple(mcols)
         for pm, r in matches:
-            new_m = tuple(map(pm.values.get, mcols))
+            new_m = layouts.pick(pm.values, picked)
             if id(pm) in self._partial:  # a cell that could not be read leaves its field as held
                 new_m = tuple(pm.values.get(c, held) for c, held in zip(mcols, r[7:], strict=True))
             if tuple(r[7:]) == new_m:
@@ -885,6 +885,7 @@ class _Plan:
                 raise Cancelled()
             with indexes_dropped(conn, _TABLES[Entity.HOUSEHOLD], adding=len(rows)):
                 bulk_insert(conn, _TABLES[Entity.HOUSEHOLD], hcols, rows)
+            del rows
             report(850, _SCALE)
             numbers = {h.household_no for h, _ in self.new_households}
             ids = {no: hid for hid, no in conn.execute(select(Household.id, Household.household_no))
@@ -893,15 +894,12 @@ class _Plan:
             self.new_ids = sorted(ids.values())
             self._new_id_of = ids
             mcols = self._member_columns()
-            members: list[tuple[Any, ...]] = []
             yearly: dict[Entity, list[tuple[Any, ...]]] = {Entity.INCOME: [], Entity.CONDITIONS: []}
             ycols = {e: ["household_id", "year", *self.present[e]] for e in yearly}
             logs: list[Any] = []  # tuples here, the journal's mappings below
             member_row = self._member_rows(mcols)
             for h, _ in self.new_households:
                 hid = ids[h.household_no]
-                for order, pm in enumerate(h.members):
-                    members.append(member_row(hid, pm, order))
                 year = h.year or self.data_year
                 for entity, bucket in yearly.items():
                     given = h.values.get(entity)
@@ -913,7 +911,11 @@ class _Plan:
                              JournalEvent.HOUSEHOLD_IMPORTED, None, h.household_no, reason, reference))
             if stop():
                 raise Cancelled()
-            with indexes_dropped(conn, _TABLES[Entity.MEMBER], adding=len(members)):
+            # the members' rows made as they are inserted (600,000 tuples never held at once)
+            members = (member_row(ids[h.household_no], pm, order)
+                       for h, _ in self.new_households for order, pm in enumerate(h.members))
+            adding = sum(len(h.members) for h, _ in self.new_households)
+            with indexes_dropped(conn, _TABLES[Entity.MEMBER], adding=adding):
                 bulk_insert(conn, _TABLES[Entity.MEMBER], mcols, members)
             if stop():
                 raise Cancelled()
@@ -1019,22 +1021,14 @@ class _Plan:
 
     def _member_rows(self, columns: list[str]) -> Callable[[int, ParsedMember, int], tuple[Any, ...]]:
         """`_member_row` for many members: the column lookups made once."""
-        rest = columns[5:]
-        pick: Callable[[dict[str, Any]], tuple[Any, ...]]
-        if len(rest) > 1:
-            pick = operator.itemgetter(*rest)
-        else:
-            def pick(v: dict[str, Any]) -> tuple[Any, ...]:
-                return tuple(v[c] for c in rest)
+        rest = tuple(columns[5:])
+        pick = layouts.pick
         derive_sex, derive_birth = self._derive_sex, self._derive_birth
         sex_and_birth = idnumber.sex_and_birth
 
         def row(hid: int, pm: ParsedMember, order: int) -> tuple[Any, ...]:
             v = pm.values
-            try:
-                picked = pick(v)
-            except KeyError:  # a member read cell by cell may lack a column
-                picked = tuple(map(v.get, rest))
+            picked = pick(v, rest)  # a member read cell by cell may lack a column: None
             get = v.get
             sex, born = get("sex"), get("birth_date")
             if sex is None or born is None:

@@ -58,6 +58,25 @@ def test_bulk_insert_of_nothing_does_nothing(db: Database) -> None:
     assert import_runs(db) == []
 
 
+def test_bulk_insert_takes_a_generator_a_chunk_at_a_time(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A generator of rows is drawn `CHUNK` rows ahead of the insert at most (an import's 600,000
+    member rows are made as they go in, never held whole), and every row is stored."""
+    monkeypatch.setattr(fast, "CHUNK", 2)
+    columns = ["layout", "sha256", "file_name", "user", "at"]
+    stored: list[int] = []
+
+    def rows() -> Any:
+        for i in range(5):
+            with_run = s.connection().execute(select(func.count()).select_from(IMPORT_RUN)).scalar_one()
+            stored.append(with_run)
+            yield ("a", f"{i:064d}", f"花名册{i}.xlsx", "张三", AT)
+
+    with db.transaction() as s:
+        fast.bulk_insert(s.connection(), IMPORT_RUN, columns, rows())
+    assert stored == [0, 0, 2, 2, 4]  # rows 3 and 5 are drawn after the chunk before them went in
+    assert [r[2] for r in import_runs(db)] == [f"花名册{i}.xlsx" for i in range(5)]
+
+
 def test_bulk_insert_fills_the_column_defaults_left_out(db: Database) -> None:
     """`at` has a Python default: the rows take SQLAlchemy's own path, which fills it."""
     before = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=1)

@@ -136,3 +136,22 @@ def test_csv_ids_guarded_by_excel_formula_quotes_are_text(tmp_path: Path) -> Non
     rows[0][col("证件号码")] = f'="{rows[0][col("证件号码")]}"'
     roster = read(write_csv(tmp_path / "g.csv", PERSON_HEADER, rows, encoding="gbk"))
     assert roster.households["51343720420100001"].members[0].values["id_number"] == person_rows()[0][7]
+
+
+def test_members_read_cleanly_share_one_column_index(tmp_path: Path) -> None:
+    """Issue 17: 600,000 members are held at once while an import plans. A member read cleanly is
+    its cells in one tuple against the file's column index (not a dict each); a household whose
+    facts all come from its first row keeps no per-field row numbers."""
+    rows = person_rows()
+    rows[1][col("与户主关系")] = "表哥"  # not in the code list: that member is read cell by cell
+    roster = read(person_xlsx(tmp_path / "a.xlsx", rows))
+    h = roster.households["51343720420100001"]
+    clean, faulty = h.members[0].values, h.members[1].values
+    assert isinstance(clean, layouts.MemberCells) and isinstance(faulty, dict)
+    assert all(isinstance(m.values, layouts.MemberCells) and m.values.columns is clean.columns
+               for m in roster.households["51343720420100002"].members)
+    assert dict(clean) == {k: clean[k] for k in clean.columns.keys} and len(clean) == len(clean.columns.keys)
+    assert clean["relation"] == "01" and "relation" in clean and clean.get("sex") is None and "sex" not in clean
+    assert layouts.pick(clean, ("name", "sex")) == (clean["name"], None)
+    assert layouts.pick(faulty, ("name", "relation")) == (faulty["name"], None)
+    assert h.value_rows == {} and not hasattr(h, "__dict__") and not hasattr(h.members[0], "__dict__")

@@ -493,3 +493,18 @@ def test_other_csv_errors_keep_python_text_out_of_chinese(tmp_path: Path) -> Non
     error = readers._csv_error(tmp_path / "x.csv", csv.Error("some new csv problem"), 7)
     assert "some new csv problem" in error.en and "some new csv problem" not in error.zh
     assert error.where.row == 7 and "第 7 行" in error.zh
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_file_of_max_rows_members_and_its_header_is_read(tmp_path: Path, kind: str) -> None:
+    """Issue 17: 600,000 members are 600,001 rows with the header; a workbook was refused at the
+    header row (a CSV was not). The limit counts data rows in both, and one row more is refused."""
+    rows = person_rows()
+    path = (person_xlsx(tmp_path / "a.xlsx", rows) if kind == "xlsx"
+            else write_csv(tmp_path / "a.csv", PERSON_HEADER, rows))
+    fits = readers.DEFAULT_LIMITS.with_overrides({"max_rows": len(rows)})
+    assert layouts.read_roster(str(path), builtin_codebook(), limits=fits).data_rows == len(rows)
+    short = readers.DEFAULT_LIMITS.with_overrides({"max_rows": len(rows) - 1})
+    with pytest.raises(BadInput) as info:
+        layouts.read_roster(str(path), builtin_codebook(), limits=short)
+    assert info.value.code == "input.too_many_rows"
