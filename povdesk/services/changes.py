@@ -60,7 +60,6 @@ from povdesk.domain.meanings import (
 )
 from povdesk.errors import Conflict, InvalidValue, NotAllowed, NotFound, PovdeskError
 from povdesk.exchange.filled_forms import FilledSheet, cell_text, column_letters, read_filled_forms
-from povdesk.reports.form_xlsx import correction_cells
 from povdesk.reports.forms import mask_id, short_label
 from povdesk.reports.printed import PrintedValues, key_of_label, printed_values
 from povdesk.services import audit
@@ -1087,6 +1086,9 @@ class ChangeRequestService:
                    errors: list[tuple[str, str]]) -> _FilledForm:
         """The filled correction cells of one sheet as fields (checked against their dictionary type
         and code list) and notes; each error names file, sheet, cell and field."""
+        # openpyxl: imported here, not at the window's start
+        from povdesk.reports.form_xlsx import correction_cells
+
         form = snap.form
         out = _FilledForm(sheet.title, snap, {}, {}, [])
         titles = {t.key: t.title or sec.title for sec in form.sections for t in sec.tables}

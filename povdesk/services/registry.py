@@ -25,7 +25,6 @@ from sqlalchemy import (
 from sqlalchemy import cast as sa_cast
 from sqlalchemy.orm import Session
 
-from povdesk import workbook
 from povdesk.db import columns
 from povdesk.db.fast import first_column
 from povdesk.db.models import (
@@ -402,6 +401,8 @@ class RegistryService:
                     if text:
                         cells.append("、".join(matches.get(r.id, ())))
                     yield cells
+
+        from povdesk import workbook  # openpyxl: imported on export, not at the window's start
 
         widths = [12.0 if f.type != FieldType.TEXT else 18.0 for f in heads] + ([18.0] if text else [])
         sheet = workbook.PlainSheet(self.EXPORT_TITLE, headers, widths, rows(),

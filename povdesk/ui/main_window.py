@@ -87,6 +87,10 @@ def server_place(url: str) -> str:
     return QCoreApplication.translate("MainWindow", "{0} on {1}").format(name, host) if host else name  # windows opened from File > Open stay alive here
 
 
+#: rows the first start fits the columns to (the list's first pages)
+FIT_ROWS = 40
+
+
 def ui_state() -> QSettings:
     """Window geometry, splitters and column widths: UI state, kept apart from the app settings."""
     return QSettings(str(data_dir() / "ui-state.ini"), QSettings.Format.IniFormat)
@@ -105,6 +109,8 @@ class MainWindow(QMainWindow):
         self._header_restored = False
         self._state_restored = False  # a saved layout (docks, splitters) was put back
         self._laid_out = False
+        #: the first household's detail is shown once the list has painted (off the start's path)
+        self.detail_due = False
         self._totals = (0, 0)  # households, members in the database (the navigator's load sets them)
         #: the bottom docks' height per central view ("dashboard", "list"): low under the charts,
         #: a quarter of the window under the list; what the user sets in a view is kept for it
@@ -154,7 +160,9 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
-        header.setResizeContentsPrecision(0)  # fit to the visible rows only, never page the whole list
+        # fit to the first rows only, never page the whole list (0 means the visible rows, but every
+        # row while the list is hidden behind the dashboard's tab: 52,000 rows fetched at first start)
+        header.setResizeContentsPrecision(FIT_ROWS)
         header.setStretchLastSection(False)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # first, or enabling sorts descending
         self.table.setSortingEnabled(True)
@@ -641,7 +649,10 @@ class MainWindow(QMainWindow):
         if count and self._first_load and not self._header_restored:
             self._fit_columns()
         if count and (self._first_load or not self.table.currentIndex().isValid()):
+            self.detail_due = self._first_load  # at start: the list first, its first household's detail just after
             self._select_row(0)
+            if self.detail_due:
+                QTimer.singleShot(0, self._show_due_detail)
         elif not count:
             self.detail.clear()
         self._first_load = False
@@ -670,6 +681,16 @@ class MainWindow(QMainWindow):
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         household_id = self.table_model.household_id(current.row()) if current.isValid() else None
+        if household_id is not None and household_id != self.detail.household_id():
+            if self.detail_due:  # shown by _show_due_detail, once the list has painted
+                return
+            self._show_household(household_id, None)
+
+    def _show_due_detail(self) -> None:
+        if not self.detail_due:
+            return
+        self.detail_due = False
+        household_id = self.current_household_id()
         if household_id is not None and household_id != self.detail.household_id():
             self._show_household(household_id, None)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from povdesk.domain.roles import DIRECTOR
-from povdesk.services.packages import PublicKeyRecord
 from povdesk.ui.messages import ERROR_STYLE, OK_STYLE, error_text
 from povdesk.ui.package_history import local_time
 from povdesk.ui.package_wizard import mono_font, package_folder
 from povdesk.ui.tasks import Task, run_in_background
+
+if TYPE_CHECKING:  # the service (reportlab, cryptography) loads when the dialog is used
+    from povdesk.services.packages import PublicKeyRecord
 
 
 class OfficeKeyDialog(QDialog):

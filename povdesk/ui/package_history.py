@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from povdesk.domain import changes as cr
-from povdesk.services.packages import PackageRecord
 from povdesk.ui.application import lang_key
 from povdesk.ui.messages import ERROR_STYLE, OK_STYLE, error_text
 from povdesk.ui.package_wizard import (
@@ -46,6 +45,9 @@ from povdesk.ui.package_wizard import (
 )
 from povdesk.ui.table_models import ROOT, Index, ReadOnlyTableModel
 from povdesk.ui.tasks import Task, run_in_background
+
+if TYPE_CHECKING:  # the service (reportlab, cryptography) loads when a package action is used
+    from povdesk.services.packages import PackageRecord
 
 
 def local_time(at: dt.datetime | None) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase
@@ -37,10 +37,12 @@ from povdesk.config import data_dir
 from povdesk.domain import changes as cr
 from povdesk.domain.roles import DIRECTOR, role_label
 from povdesk.errors import Conflict
-from povdesk.services.packages import ExportResult, PackagePreview
 from povdesk.ui.application import lang_key
 from povdesk.ui.messages import ERROR_STYLE, OK_STYLE, error_text
 from povdesk.ui.tasks import Task, run_in_background
+
+if TYPE_CHECKING:  # the service (reportlab, cryptography) loads when the wizard is used
+    from povdesk.services.packages import ExportResult, PackagePreview
 
 NOTE_STYLE = ("background: #fff6e0; border: 1px solid #e0c080; border-radius: 3px; padding: 8px;"
               " color: #5a4100;")

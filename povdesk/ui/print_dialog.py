@@ -38,7 +38,6 @@ from povdesk.errors import PovdeskError
 from povdesk.services.printing import PrintResult, PrintSelection
 from povdesk.ui.application import lang_key
 from povdesk.ui.messages import error_text
-from povdesk.ui.pdf_preview import PdfPreview
 from povdesk.ui.people import display_names, person
 from povdesk.ui.tasks import Task, run_in_background
 
@@ -93,6 +92,8 @@ class PrintDialog(QDialog):
         self._count_timer.timeout.connect(self.update_count)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._choose_tab(), self.tr("Households"))
+        from povdesk.ui.pdf_preview import PdfPreview  # QtPdf: loaded when the dialog opens
+
         self.preview = PdfPreview(parent=self)
         self.tabs.addTab(self.preview, self.tr("Preview and print"))
         self.tabs.addTab(self._find_tab(), self.tr("Find printed form"))

@@ -68,6 +68,8 @@ def wait_loaded(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     if window.table_model.loading:
         with qtbot.waitSignal(window.table_model.loaded, timeout=10_000):
             pass
+    if window.detail_due:  # the first household's detail follows the first list just after
+        qtbot.waitUntil(lambda: not window.detail_due, timeout=10_000)
 
 
 # ------------------------------------------------------------------ change requests (issue 11 §5)
