@@ -210,10 +210,11 @@ class SettingsDialog(QDialog):
         switched = (chosen.language or system_language()) != current_language()
         self.settings = chosen
         super().accept()
-        reopen, app = getattr(self.parent(), "reopen", None), QCoreApplication.instance()
-        if switched and app is not None and reopen is not None:
+        window, app = self.parent(), QCoreApplication.instance()
+        reopen = getattr(window, "reopen", None)
+        if switched and app is not None and window is not None and reopen is not None:
             set_language(app, chosen.language or system_language())
-            QTimer.singleShot(0, reopen)  # the main window, after this dialog has closed
+            QTimer.singleShot(0, window, reopen)  # after this dialog has closed; not if the window has gone
 
 
 def install_settings(window: Any) -> QAction:

@@ -59,8 +59,14 @@ def make_window(qtbot, ui_language) -> Iterator[Callable[..., object]]:  # type:
 
     yield make
     wait_for_tasks()
-    for window in windows:
-        window.close()
+    from PySide6.QtWidgets import QApplication
+
+    from povdesk.ui import main_window
+
+    QApplication.processEvents()  # a pending reopen (the language switch) happens in this test
+    for window in [*windows, *main_window._windows]:  # and the windows it or File > Open made
+        window.close()  # which stops their listeners to other desks
+    main_window._windows.clear()
 
 
 def wait_loaded(qtbot, window) -> None:  # type: ignore[no-untyped-def]

@@ -309,6 +309,11 @@ def test_task_11_language_and_office_settings_in_one_dialog(qtbot, make_window, 
     dialog.accept()
     saved = Settings.load()
     assert (saved.language, saved.mask_id_on_print, saved.print_folder) == ("en", True, str(tmp_path / "对照表"))
+    from povdesk.ui import main_window
+
+    qtbot.waitUntil(lambda: not window.isVisible())  # reopened at once in the new language
+    window = next(w for w in reversed(main_window._windows) if w.services is window.services and w is not window)
+    assert window.isVisible() and window.menus["file"].title() == "&File"
     window.actions_by_name["print"].trigger()  # the print dialog takes the office's folder
     printing = window._print_dialog
     qtbot.addWidget(printing)
