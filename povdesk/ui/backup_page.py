@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from povdesk.services.backups import BackupRecord
+from povdesk.services.backups import BackupRecord, RestoreResult
 from povdesk.services.facade import Services
 from povdesk.ui.messages import error_text, show_error, show_info
 from povdesk.ui.tasks import run_in_background
@@ -197,16 +197,24 @@ class BackupPage(QWidget):
         name = str(record.path) if record is not None else self.choose_file()
         if not name or not self.confirm_restore(Path(name), record):
             return
-        try:
-            result = self.services.backups.restore(name)
-        except Exception as exc:  # every refusal is shown; nothing was changed
+        self.restore_button.setEnabled(False)
+
+        def done(result: RestoreResult) -> None:
+            self.show_availability()
+            self.reload()
+            show_info(self, self.tr("Restored"), self.tr(
+                "Restored from {0}. The database as it was is kept as {1}.\n\nClose povdesk and start it "
+                "again to work on the restored data.").format(Path(name).name, result.kept))
+            self.restored.emit(name)
+
+        def failed(exc: BaseException) -> None:  # every refusal is shown; nothing was changed
+            self.show_availability()
             show_error(self, exc)
-            return
-        self.reload()
-        show_info(self, self.tr("Restored"), self.tr(
-            "Restored from {0}. The database as it was is kept as {1}.\n\nClose povdesk and start it "
-            "again to work on the restored data.").format(Path(name).name, result.kept))
-        self.restored.emit(name)
+
+        # off the window's thread: a large county's copy, or a server waiting up to 30 s for a desk
+        run_in_background(lambda progress, cancel: self.services.backups.restore(name), parent=self,
+                          on_done=done, on_error=failed, progress_label=self.tr("Restoring…"),
+                          cancellable=False, writes=True)
 
 
 class BackupDialog(QDialog):

@@ -198,6 +198,10 @@
         <translation>从备份恢复</translation>
     </message>
     <message>
+        <source>Restoring…</source>
+        <translation>正在恢复…</translation>
+    </message>
+    <message>
         <source>Backups (*.sqlite);;All files (*)</source>
         <translation>备份文件 (*.sqlite);;所有文件 (*)</translation>
     </message>
@@ -1762,11 +1766,12 @@ Please send the details (Copy details) to whoever supports povdesk in your offic
     <name>MainWindow</name>
     <message>
         <source>{0} on {1}</source>
-        <extracomment>a docked panel taller than this at its smallest scrolls inside its dock</extracomment>
+        <extracomment>a docked panel scrolls inside its dock below one row of its text and this margin (its buttons)</extracomment>
         <translation>{1} 上的 {0}</translation>
     </message>
     <message>
         <source>Search by name, ID number or household number</source>
+        <extracomment>rows the first start fits the columns to (the list&apos;s first pages) the first household&apos;s detail is shown once the list has painted (off the start&apos;s path) the bottom docks&apos; height per central view (&quot;dashboard&quot;, &quot;list&quot;): low under the charts, a quarter of the window under the list; what the user sets in a view is kept for it</extracomment>
         <translation>按姓名、证件号码或户编号查找</translation>
     </message>
     <message>
