@@ -447,25 +447,9 @@ class Rule:
         return _field_for(self.fields, name)
 
     def format(self, values: Mapping[str, Any], lang: str = "zh", codebook: CodeBook | None = None) -> str:
-        """The message with the actual values, code labels in the language asked for."""
-        zh = not lang.startswith("en")
-        shown: dict[str, str] = {}
-        for name, value in values.items():
-            f = _field_for(self.fields, name)
-            if value is None or value == "":
-                text = "空" if zh else "empty"
-            elif f is not None:
-                text = dv.display(f, value, "zh" if zh else "en", codebook)
-            elif isinstance(value, float):
-                text = f"{value:,.2f}"
-            else:
-                text = str(value)
-            shown[name] = text
-        template = self.zh if zh else self.en
-        try:
-            return template.format_map(_Missing(shown))
-        except (ValueError, IndexError):  # a broken template must not stop a run
-            return template
+        """The message with the actual values, code labels in the language asked for (one
+        message; a run's many go through one `Renderer`, which remembers the labels)."""
+        return Renderer(codebook).format(self, values, lang)
 
 
 class _Missing(dict[str, str]):
@@ -481,7 +465,7 @@ class Renderer:
     """`Rule.format` for the many messages of one run, with one code book: the text shown for a
     coded or yes/no value is looked up once per value (a thin roster's run renders half a million
     messages that show the same few labels), and each rule's fields are matched to the values'
-    names once. The text is exactly `Rule.format`'s."""
+    names once. `Rule.format` is one message through a renderer of its own."""
 
     def __init__(self, codebook: CodeBook | None = None) -> None:
         self.codebook = codebook
