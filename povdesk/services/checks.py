@@ -88,6 +88,7 @@ from povdesk.domain.rules.base import (
     MemberFacts,
     Renderer,
     Rule,
+    fingerprint,
     make_household,
     make_member,
 )
@@ -383,7 +384,7 @@ class _Tracker:
         opened_at = driver_value(self.conn, _P.opened_at, now)  # (the same for every new problem)
         for f in found:
             r = f.rule
-            fp = f"{r.code}|{f.household_id}|{f.member_id or ''}"  # (Finding.fingerprint, inlined)
+            fp = fingerprint(r.code, f.household_id, f.member_id)
             if fp in seen:
                 continue
             seen.add(fp)
