@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
-import shutil
-import subprocess
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -15,16 +12,8 @@ from povdesk.domain.codelists import builtin_codebook
 from povdesk.reports import form_pdf
 from povdesk.reports.form_batch import BatchPdf
 from povdesk.reports.forms import BatchInfo, build_form, form_serial
+from tests.helpers.pdf import page_texts
 from tests.reports.test_forms import OPTS, detail
-
-
-def _page_texts(pdf: Path) -> list[str]:
-    if shutil.which("pdftotext"):
-        out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-        pages = out.split("\f")[:-1]
-    else:
-        pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
-    return [re.sub(r"\s+", "", t) for t in pages]
 
 
 def test_chunks_joined_give_the_pages_of_one_canvas_in_the_same_order(tmp_path: Path) -> None:
@@ -46,11 +35,11 @@ def test_chunks_joined_give_the_pages_of_one_canvas_in_the_same_order(tmp_path: 
     reader = PdfReader(joined.path)
     assert len(reader.pages) == joined.pages
     assert reader.metadata is not None and reader.metadata.title == f"{base.title} 批次 7"
-    assert _page_texts(joined.path) == _page_texts(one.path)
+    assert page_texts(joined.path) == page_texts(one.path)
 
 
 def test_an_empty_batch_is_one_readable_page(tmp_path: Path) -> None:
     batch = BatchInfo(batch_id=3, printed_at=dt.datetime(2020, 1, 2, 3, 4), user="tester", year=2019)
     with BatchPdf(tmp_path / "empty.pdf", batch=batch) as drawn:
         result = drawn.finish()
-    assert result.pages == 1 and "本批次没有选中任何户" in _page_texts(result.path)[0]
+    assert result.pages == 1 and "本批次没有选中任何户" in page_texts(result.path)[0]

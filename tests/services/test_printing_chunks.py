@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -22,6 +21,7 @@ from povdesk.services.database import Database
 from povdesk.services.printing import PrintResult, PrintSelection, PrintService
 from povdesk.services.users import UserService
 from tests.helpers.databases import DatabaseFactory
+from tests.helpers.pdf import page_texts
 
 FORM_PAGE = re.compile(r"户编号(\d+)·记录版本(\d+)·打印批次(\d+)")
 PAGE_NO = re.compile(r"本户第(\d+)页共(\d+)页")
@@ -47,21 +47,11 @@ def chunked(tmp_path_factory: pytest.TempPathFactory,
     db_factory.drop(target)
 
 
-def _pages(pdf: Path) -> list[str]:
-    """Each page's text without spaces and line breaks (pdftotext where installed: fast)."""
-    if shutil.which("pdftotext"):
-        out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-        pages = out.split("\f")[:-1]
-    else:
-        pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
-    return [re.sub(r"\s+", "", t) for t in pages]
-
-
 def test_joined_chunks_have_every_household_in_order_with_page_and_batch_numbers(
         chunked: tuple[PrintService, PrintResult]) -> None:
     service, result = chunked
     assert result.households > 20  # more than two chunks of 10
-    pages = _pages(result.pdf)
+    pages = page_texts(result.pdf)
     assert len(pages) == result.pages == len(PdfReader(result.pdf).pages)
     seen: list[str] = []  # households in the order their forms come
     villages_listed = 0
