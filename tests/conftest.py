@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,6 +60,22 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only(reason): tests a SQLite feature (backup API, WAL, "
                             "file bytes); left out of the PostgreSQL pass")
+    config.addinivalue_line("markers", "tools(*names): system programs the test runs (pdftotext, zbarimg); "
+                            "missing ones skip it on a developer's machine and fail it under CI")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked `tools(...)` needs those programs: tools/dev.py installs them, so under CI a
+    missing one is a broken set-up (the test fails), elsewhere the test is skipped."""
+    marker = item.get_closest_marker("tools")
+    if marker is None:
+        return
+    missing = [name for name in marker.args if not shutil.which(name)]
+    if missing:
+        why = f"{', '.join(missing)} not installed (tools/dev.py test installs them)"
+        if IN_CI:
+            pytest.fail(why)
+        pytest.skip(why)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from povdesk.cli import main
 from povdesk.services.database import Database
 
-needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+needs_poppler = pytest.mark.tools("pdftotext")
 
 
 def _text(pdf: Path) -> str:

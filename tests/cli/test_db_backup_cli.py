@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -80,6 +78,7 @@ def _pg_households(url: str) -> int:
         engine.dispose()
 
 
+@pytest.mark.tools("pg_restore")  # the PostgreSQL client, which tools/dev.py installs
 def test_postgresql_is_restored_with_pg_restore(pg_db: Database, pg_factory, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,10 +88,6 @@ def test_postgresql_is_restored_with_pg_restore(pg_db: Database, pg_factory, tmp
     from povdesk.services.backups import BackupService
     from tests.factories import build_small_county
 
-    if shutil.which("pg_restore") is None:  # the PostgreSQL client, which tools/dev.py installs
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("pg_restore is not on the PATH")
-        pytest.skip("pg_restore is not on the PATH")
     build_small_county(pg_db)
     record = BackupService(db=pg_db, folder=tmp_path / "b").backup()
     target = pg_factory.new(tmp_path, "restored", migrated=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +29,7 @@ from tests.reports.test_forms_fixtures import (
     build_county_with_big_household,
 )
 
-needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+needs_poppler = pytest.mark.tools("pdftotext")
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +231,7 @@ def test_font_is_embedded(printed: tuple[PrintService, PrintResult, Path]) -> No
     assert all(r[-5] == "yes" for r in rows)  # the "emb" column
 
 
-@pytest.mark.skipif(not (shutil.which("zbarimg") and shutil.which("pdftoppm")), reason="needs zbar and poppler")
+@pytest.mark.tools("zbarimg", "pdftoppm")
 def test_qr_code_decodes_to_the_payload_that_finds_the_snapshot(printed: tuple[PrintService, PrintResult, Path],
                                                                 tmp_path: Path) -> None:
     service, result, _ = printed

@@ -6,7 +6,6 @@ chunk boundaries (the real chunk is 200; memory is measured in benchmarks/bench_
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 
@@ -94,7 +93,7 @@ def test_joined_chunks_make_one_workbook_sheet_per_household_in_order(
     book.close()
 
 
-@pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils not installed")
+@pytest.mark.tools("pdffonts")
 def test_joined_file_embeds_its_fonts(chunked: tuple[PrintService, PrintResult]) -> None:
     _, result = chunked
     out = subprocess.run(["pdffonts", str(result.pdf)], capture_output=True, text=True, check=True).stdout

@@ -57,13 +57,11 @@ def test_the_file_menu_opens_the_page(make_window, county_db: Database) -> None:
     dialogs[0].close()
 
 
+@pytest.mark.tools("pg_dump", "pg_restore")
 def test_postgresql_backs_up_and_restores_from_the_page(qtbot, ui_language,  # type: ignore[no-untyped-def]
                                                         pg_db: Database, tmp_path, monkeypatch) -> None:
     """The same page on a PostgreSQL server: pg_dump, then pg_restore over the open database with
     the current one kept as a pg_dump first; without the client tools the page says why."""
-    import os
-    import shutil
-
     from sqlalchemy import func, select
 
     from povdesk.db.models import Household
@@ -72,11 +70,6 @@ def test_postgresql_backs_up_and_restores_from_the_page(qtbot, ui_language,  # t
     from povdesk.ui.tasks import wait_for_tasks
     from tests.factories import build_small_county
     from tests.helpers.losses import delete_household
-
-    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("pg_dump/pg_restore are not on the PATH")
-        pytest.skip("pg_dump/pg_restore are not on the PATH")
 
     def households() -> int:
         with pg_db.reading() as s:

@@ -3,7 +3,6 @@ into the household list."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -98,7 +97,7 @@ def test_drill_down_criteria_are_the_lists_filter() -> None:
     assert DrillDown(problems="any").to_filter().problem_severity is None
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+@pytest.mark.tools("pdftotext")
 def test_the_pdf_report_from_the_dashboard(qtbot, make_window, county_db, tmp_path: Path):
     window = make_window(county_db, "en", first_view=True)
     view = _loaded(qtbot, window)
