@@ -204,24 +204,6 @@ def medical_met_count(current: int, uninsured: int) -> bool | None:
     return None if not current else not uninsured
 
 
-def indicator_mets(facts: HouseholdFacts, settings: YearSettingRecord) -> tuple[bool | None, ...]:
-    """Each indicator's `met` in `INDICATORS` order, as `assess` decides it (the same functions),
-    without the texts and records: the dashboard counts a whole county's households with it."""
-    current = facts.current
-    inc, cond = facts.income, facts.conditions
-    pcn = None if inc is None else inc.get("per_capita_net")
-    _of_age, absent, unknown = education_members(current, settings)
-    uninsured = [m for m in current if not medically_insured(m)]
-    return (income_met(pcn, float(settings.exit_income_line)),
-            education_met(absent, unknown),
-            medical_met(current, uninsured),
-            housing_met(cond, facts.get("relocation_moved_in")),
-            water_met(None if cond is None else cond.get("drinking_safe"),
-                      None if cond is None else cond.get("drinking_difficult")),
-            power_met(None if cond is None else cond.get("electricity"),
-                      None if cond is None else cond.get("radio_tv")))
-
-
 def indicator_title(key: str, lang: str = "zh") -> str:
     """An indicator's printed (zh) or English name."""
     return _INDICATOR[key][1 if lang.startswith("en") else 0]
