@@ -15,7 +15,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,18 +202,59 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     return u.set(drivername="postgresql", password=None).render_as_string(hide_password=False), env
 
 
-def pg_restore(url: str, dump: Path, *, clean: bool) -> None:
+def psql_program() -> str | None:
+    return shutil.which("psql")
+
+
+def pg_dump_tables(dump: Path) -> set[str]:
+    """The tables a `pg_dump --format=custom` file creates, from its table of contents
+    (`pg_restore --list`: lines such as ``215; 1259 16390 TABLE public household povdesk``)."""
+    program = pg_restore_program()
+    if program is None:
+        raise FileNotFoundError("pg_restore")
+    listing = subprocess.run([program, "--list", str(dump)], check=True, capture_output=True, timeout=600).stdout
+    tables = set()
+    for line in listing.decode("utf-8", "replace").splitlines():
+        parts = line.split()
+        if len(parts) >= 6 and not line.startswith(";") and parts[3] == "TABLE":
+            tables.add(parts[5])
+    return tables
+
+
+def pg_restore(url: str, dump: Path, *, clean: bool, drop: Sequence[str] = ()) -> None:
     """`pg_restore` of a `pg_dump --format=custom` file into the database at `url`, in one
     transaction (a failure leaves the database as it was); `clean` drops the dump's objects first
-    (`--clean --if-exists`). Raises CalledProcessError."""
+    (`--clean --if-exists`). Raises CalledProcessError.
+
+    `drop`: tables the database holds that the dump does not (a newer schema's, restoring an older
+    backup), dropped first in the same transaction; their foreign keys onto the dump's tables
+    would stop `--clean`, and a migration afterwards would find them already there. pg_restore
+    cannot run a statement of ours inside its transaction, so then it writes the script to a
+    temporary file and `psql --single-transaction` runs the DROP and the script together (any
+    error rolls both back)."""
     program = pg_restore_program()
     if program is None:
         raise FileNotFoundError("pg_restore")
     plain, env = _libpq(url)
     options = ["--clean", "--if-exists"] if clean else []
-    subprocess.run([program, "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
-                    *options, f"--dbname={plain}", str(dump)],
-                   check=True, env=env, capture_output=True, timeout=3600)
+    if not drop:
+        subprocess.run([program, "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
+                        *options, f"--dbname={plain}", str(dump)],
+                       check=True, env=env, capture_output=True, timeout=3600)
+        return
+    psql = psql_program()
+    if psql is None:
+        raise FileNotFoundError("psql")
+    tables = ", ".join('"' + name.replace('"', '""') + '"' for name in drop)
+    with tempfile.TemporaryDirectory(prefix="povdesk-restore-") as folder:
+        # the whole script first: psql given a script cut short (pg_restore failing half-way through
+        # a pipe) would commit the half it read
+        script = Path(folder) / "restore.sql"
+        subprocess.run([program, "--no-owner", "--no-privileges", *options, f"--file={script}", str(dump)],
+                       check=True, env=env, capture_output=True, timeout=3600)
+        subprocess.run([psql, "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
+                        f"--dbname={plain}", f"--command=DROP TABLE IF EXISTS {tables} CASCADE", f"--file={script}"],
+                       check=True, env=env, capture_output=True, timeout=3600)
 
 
 def pg_dump_header(dump: Path) -> bool:

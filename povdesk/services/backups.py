@@ -146,6 +146,16 @@ def restore_needs_pg_dump() -> BadInput:
                     "没有 pg_dump。请安装 PostgreSQL 客户端工具；未做任何更改。")
 
 
+def restore_needs_psql(backup: Path, newer: list[str]) -> BadInput:
+    return BadInput("backup.restore_no_psql",
+                    f"{backup.name} is older than this database's schema, which has tables it does not "
+                    f"({', '.join(newer)}): povdesk drops them in the restore's transaction with psql, which is not "
+                    "on the PATH of this computer. Install the PostgreSQL client tools; nothing was changed.",
+                    f"备份“{backup.name}”早于当前数据库的结构，当前数据库有备份中没有的表（{'、'.join(newer)}）："
+                    "povdesk 要用 psql 在恢复的同一事务中删除它们，但本机的 PATH 中没有 psql。"
+                    "请安装 PostgreSQL 客户端工具；未做任何更改。")
+
+
 class BackupService:
     def __init__(self, *, db: Database, folder: Path | None = None,
                  clock: Callable[[], dt.datetime] | None = None) -> None:
@@ -413,6 +423,10 @@ def restore_postgresql(url: str, backup: Path, *, replace: bool = False, keep: b
                            "请恢复到空数据库，或加 --replace 覆盖它（覆盖前先用 pg_dump 备份）。")
         if tables and keep and files.pg_dump_program() is None:
             raise restore_needs_pg_dump()
+        # a newer schema's tables the backup does not have: dropped in the restore's transaction
+        newer = sorted(set(tables) - files.pg_dump_tables(backup)) if tables else []
+        if newer and files.psql_program() is None:
+            raise restore_needs_psql(backup, newer)
         if tables and files.tables_held(engine, tables):
             raise Busy("backup.restore_busy",
                        f"Another desk is working on the database {engine.url.database} (its tables stayed "
@@ -430,7 +444,7 @@ def restore_postgresql(url: str, backup: Path, *, replace: bool = False, keep: b
             kept = target
         engine.dispose()
         try:
-            files.pg_restore(url, backup, clean=bool(tables))
+            files.pg_restore(url, backup, clean=bool(tables), drop=newer)
         except subprocess.CalledProcessError as exc:
             detail = (exc.stderr or b"").decode("utf-8", "replace").strip()[:300]
             raise PovdeskError("backup.pg_restore",
