@@ -497,7 +497,11 @@ def install_dashboard(window: MainWindow) -> DashboardView:
         view.set_scope(Scope(township_id=place[1] if place and place[0] == "township" else None,
                              village_id=place[1] if place and place[0] == "village" else None))
 
-    window.navigator.selectionModel().currentChanged.connect(place_changed)
+    def start() -> None:  # the county's figures are read once the list shows (they took its CPU)
+        window.navigator.selectionModel().currentChanged.connect(place_changed)
+        place_changed()
+
+    window.after_list_shown(start)
 
     def find_household() -> None:  # Ctrl+F: the search box is on the list's tab
         window.show_list()
@@ -506,7 +510,6 @@ def install_dashboard(window: MainWindow) -> DashboardView:
 
     window.actions_by_name["find"].triggered.connect(find_household)
     view.drill_down.connect(lambda criteria: open_drill_down(window, criteria))
-    view.set_scope(COUNTY)
     return view
 
 
