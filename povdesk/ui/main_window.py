@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -67,7 +68,7 @@ from povdesk.ui.household_table import COLUMNS, HouseholdTableModel
 from povdesk.ui.messages import show_error, ui_language
 from povdesk.ui.navigator import NavigatorModel
 from povdesk.ui.people import display_names
-from povdesk.ui.tasks import run_in_background
+from povdesk.ui.tasks import read_ahead, run_in_background
 
 SEARCH_DELAY_MS = 250
 #: a docked panel scrolls inside its dock below one row of its text and this margin (its buttons)
@@ -123,6 +124,11 @@ class MainWindow(QMainWindow):
         #: a quarter of the window under the list; what the user sets in a view is kept for it
         self._dock_heights: dict[str, int] = {}
         self._view = "list"
+        # the places with their household and member counts (0.15 s of SQL at 52,000 households)
+        # are read beside the building of the window; _load_navigator takes them (the features
+        # are built before it, or their first call of places())
+        self._places: list[CountyNode] = []
+        self._places_ahead: Future[list[CountyNode]] | None = read_ahead(services.registry.navigator)
 
         # ---------------------------------------------------------------- navigator
         self.navigator_model = NavigatorModel(parent=self)
@@ -233,8 +239,9 @@ class MainWindow(QMainWindow):
         self.table_model.loaded.connect(self._list_loaded)
         self.table_model.load_failed.connect(self._list_failed)
 
-        self._load_navigator()  # before the features, which reuse the tree through places()
-        self._wire_features()
+        self._wire_features()  # a feature asking for places() takes them (they are read meanwhile)
+        if self._places_ahead is not None:
+            self._load_navigator()
         self._arrange_keys()
         self._one_menu_each()
         self._hide_empty_menus()
@@ -381,6 +388,8 @@ class MainWindow(QMainWindow):
 
     def places(self) -> list[CountyNode]:
         """The county → township → village tree with counts, as last loaded (reuse, don't re-query)."""
+        if self._places_ahead is not None:  # still being read beside the window's building
+            self._load_navigator()
         return list(self._places)
 
     def current_household_id(self) -> int | None:
@@ -612,7 +621,8 @@ class MainWindow(QMainWindow):
         return f"{name} — {APP_DISPLAY_NAME}"
 
     def _load_navigator(self) -> None:
-        counties = self.services.registry.navigator()
+        ahead, self._places_ahead = self._places_ahead, None
+        counties = ahead.result() if ahead is not None else self.services.registry.navigator()
         self._places = counties
         place = self.current_place()
         self.navigator_model.set_tree(counties, {})

@@ -1,6 +1,6 @@
 """The window's start (issue 17 §3): the household list first, then what the features read at start
 (the dashboard's figures, the navigator's problem counts, the problems and the change queues), which
-waits for the list's first rows instead of taking its CPU."""
+waits for the list's first rows instead of taking its CPU; the places are read beside the building."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from povdesk.errors import NotFound
 from povdesk.services.facade import Services
 from povdesk.ui.main_window import MainWindow
+from povdesk.ui.tasks import wait_for_tasks
 from tests.ui.conftest import wait_loaded
 
 
@@ -94,3 +96,18 @@ def test_the_features_start_when_the_list_fails(qtbot, make_window, county_db, m
     box.close()
     window.close()
 
+
+def test_a_place_read_ahead_that_fails_fails_the_window_as_before(qtbot, county_db, monkeypatch):
+    services = Services(db=county_db)
+
+    def broken() -> list[Any]:
+        raise NotFound("test.places", "No places.", "没有地点。")
+
+    monkeypatch.setattr(services.registry, "navigator", broken)
+    try:
+        with pytest.raises(NotFound) as raised:
+            MainWindow(services=services)
+        assert raised.value.code == "test.places"
+    finally:  # the list's read the window had started, and what follows it
+        wait_for_tasks()
+        wait_for_tasks()
