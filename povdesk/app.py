@@ -51,7 +51,8 @@ def run_gui(args: argparse.Namespace) -> int:
         window = MainWindow(services=services)
         state["window"] = window
         window.show()
-        daily_backup(services, window)
+        # the day's first copy of the database (a whole county's file) once the list shows, not beside it
+        window.after_list_shown(lambda: daily_backup(services, window))
         window.live.start()  # other desks' commits refresh this window
 
     def failed(exc: BaseException) -> None:

@@ -4,6 +4,9 @@ waits for the list's first rows instead of taking its CPU; the places are read b
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -13,9 +16,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from povdesk.errors import NotFound
 from povdesk.services.facade import Services
+from povdesk.ui.application import QUIT_AFTER_ENV
 from povdesk.ui.main_window import MainWindow
 from povdesk.ui.tasks import wait_for_tasks
-from tests.ui.conftest import wait_loaded
+from tests.ui.conftest import ROOT, wait_loaded
 
 
 def _counted(calls: list[str], name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -111,3 +115,15 @@ def test_a_place_read_ahead_that_fails_fails_the_window_as_before(qtbot, county_
     finally:  # the list's read the window had started, and what follows it
         wait_for_tasks()
         wait_for_tasks()
+
+
+def test_the_desk_makes_the_days_backup_once_its_list_shows(county_db, db_url, tmp_path):
+    """`povdesk` (the window through `app.run_gui`): the first start of a day still copies the
+    database, now after the list's first rows rather than beside them."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), QUIT_AFTER_ENV: "6"}
+    proc = subprocess.run([sys.executable, "-m", "povdesk", "--db", db_url, "--lang", "en"], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "windows shown: MainWindow" in proc.stderr
+    backups = Services(db=county_db).backups
+    assert [r for r in backups.entries() if r.taken_at.date() == backups.clock().date()]
