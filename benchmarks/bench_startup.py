@@ -213,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         figures: dict[str, Any] = {}
         if not args.no_scroll:
             _start, figures = one_run(db, scroll=True, data_dir=data_dir, code=args.code)
+            figures.pop("problems_shown", None)  # the start runs' is reported (the report refused a second)
     def median(key: str) -> float | None:
         values = [r[1][key] for r in runs if r[1].get(key) is not None]
         return round(statistics.median(values), 3) if values else None

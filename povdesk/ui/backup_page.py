@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -30,10 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from povdesk.services.backups import BackupRecord, RestoreResult
 from povdesk.services.facade import Services
 from povdesk.ui.messages import error_text, show_error, show_info
 from povdesk.ui.tasks import run_in_background
+
+if TYPE_CHECKING:  # the backup service is imported when the page is first opened
+    from povdesk.services.backups import BackupRecord, RestoreResult
 
 
 def reason_label(reason: str) -> str:

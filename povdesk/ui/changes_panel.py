@@ -146,7 +146,8 @@ class ChangesPanel(QWidget):
 
     changed = Signal()  # a request was approved (the registry changed) or moved between queues
 
-    def __init__(self, *, services: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, *, services: Any, parent: QWidget | None = None, load: bool = True) -> None:
+        """`load=False`: the owner calls `reload()` when it is time (the window, once its list shows)."""
         super().__init__(parent)
         self.setObjectName("changesPanel")
         self.services = services
@@ -155,24 +156,23 @@ class ChangesPanel(QWidget):
         self._box: Any = None
         self.role = services.users.role_of()
         me = services.db.user
-        changes = services.changes
         reviews = self.role in (REVIEWER, DIRECTOR)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("changeQueues")
         self.tabs.setDocumentMode(True)
         specs: list[tuple[str, Callable[[], Sequence[cr.ChangeRequestRecord]], Callable[[int], str], bool]] = [
-            (MY_DRAFTS, lambda: changes.queue(cr.DRAFT, maker=me),
+            (MY_DRAFTS, lambda: services.changes.queue(cr.DRAFT, maker=me),
              lambda n: self.tr("My drafts ({0})").format(n), True),
-            (RETURNED_TO_ME, lambda: changes.queue(cr.RETURNED, maker=me),
+            (RETURNED_TO_ME, lambda: services.changes.queue(cr.RETURNED, maker=me),
              lambda n: self.tr("Returned to me ({0})").format(n), True),
-            (TO_REVIEW, lambda: changes.queue(cr.SUBMITTED, not_maker=me),
+            (TO_REVIEW, lambda: services.changes.queue(cr.SUBMITTED, not_maker=me),
              lambda n: self.tr("Awaiting my review ({0})").format(n), reviews),
-            (TO_SIGN_OFF, lambda: changes.queue(cr.APPROVED),
+            (TO_SIGN_OFF, lambda: services.changes.queue(cr.APPROVED),
              lambda n: self.tr("Awaiting sign-off ({0})").format(n), self.role == DIRECTOR),
         ]
         self.queues: dict[str, _Queue] = {}
-        for key, load, title, allowed in specs:
+        for key, read, title, allowed in specs:
             model = RequestTableModel(parent=self)
             view = QTableView()
             view.setObjectName(f"queue_{key}")
@@ -188,7 +188,7 @@ class ChangesPanel(QWidget):
             view.doubleClicked.connect(lambda index, m=model: self._activated(m, index))
             self.tabs.addTab(view, title(0))
             self.tabs.setTabEnabled(self.tabs.count() - 1, allowed)
-            self.queues[key] = _Queue(key, model, view, load, title, allowed)
+            self.queues[key] = _Queue(key, model, view, read, title, allowed)
         self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
 
         # ---------------------------------------------------------------- the review view
@@ -275,7 +275,12 @@ class ChangesPanel(QWidget):
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(self.splitter)
         self.on_edit: Callable[[cr.ChangeRequestRecord], Any] | None = None  # the window opens the dialog
-        self.reload()
+        self._counts = dict.fromkeys(self.queues, 0)
+        self._stale = set(self.queues)
+        if load:
+            self.reload()
+        else:
+            self._update_buttons()
 
     # ------------------------------------------------------------------ the queues
     def reload(self) -> None:
@@ -573,7 +578,8 @@ def install_changes_panel(window: Any) -> ChangesPanel:
     from povdesk.ui.adjust_dialog import open_adjustment
     from povdesk.ui.change_dialog import open_correction
 
-    panel = ChangesPanel(services=window.services, parent=window)
+    panel = ChangesPanel(services=window.services, parent=window, load=False)
+    window.after_list_shown(panel.reload)  # the queues' counts once the list shows
     panel.changed.connect(window.refresh)
 
     def edit(record: cr.ChangeRequestRecord) -> Any:

@@ -46,18 +46,12 @@ from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import FieldType
 from povdesk.errors import PovdeskError
 from povdesk.services.facade import Services
-from povdesk.services.importer import (
-    IDENTITY_FIELDS,
-    FieldChange,
-    HeaderPreview,
-    ImportIssue,
-    ImportResult,
-)
 from povdesk.ui.messages import error_text, show_error, ui_language
 from povdesk.ui.tasks import Task, run_in_background
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the importer is imported when the wizard first reads a file (the window's start)
     from povdesk.services.checks import CheckRunResult
+    from povdesk.services.importer import FieldChange, HeaderPreview, ImportIssue, ImportResult
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -236,12 +230,16 @@ class ChangeModel(QAbstractTableModel):
         super().__init__(parent)
         self._changes: list[FieldChange] = []
         self._codebook: CodeBook | None = None
+        self._identity: frozenset[str] = frozenset()
 
     def set_changes(self, changes: tuple[FieldChange, ...] | list[FieldChange],
                     codebook: CodeBook | None = None) -> None:
+        from povdesk.services.importer import IDENTITY_FIELDS
+
         self.beginResetModel()
         self._changes = list(changes)
         self._codebook = codebook
+        self._identity = IDENTITY_FIELDS
         self.endResetModel()
 
     def _value(self, key: str, value: str | None) -> str:
@@ -279,7 +277,7 @@ class ChangeModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._changes):
             return None
         c = self._changes[index.row()]
-        identity = c.field_key in IDENTITY_FIELDS and c.old not in (None, "")
+        identity = c.field_key in self._identity and c.old not in (None, "")
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if role == Qt.ItemDataRole.ToolTipRole and identity:
                 return QCoreApplication.translate("ImportWizard", "A changed ID number is a change of identity: "

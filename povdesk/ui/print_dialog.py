@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, QTimer, Signal
 from PySide6.QtGui import QAction, QFontDatabase, QKeySequence
@@ -35,11 +35,13 @@ from PySide6.QtWidgets import (
 from povdesk.config import Settings
 from povdesk.domain.filenames import safe_file_name
 from povdesk.errors import PovdeskError
-from povdesk.services.printing import PrintResult, PrintSelection
 from povdesk.ui.application import lang_key
 from povdesk.ui.messages import error_text
 from povdesk.ui.people import display_names, person
 from povdesk.ui.tasks import Task, run_in_background
+
+if TYPE_CHECKING:  # the print service and its forms are imported when a batch is made
+    from povdesk.services.printing import PrintResult, PrintSelection
 
 TAB_CHOOSE, TAB_PREVIEW, TAB_FIND = 0, 1, 2
 
@@ -268,6 +270,8 @@ class PrintDialog(QDialog):
             self.pdf_path.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
 
     def selection(self) -> PrintSelection:
+        from povdesk.services.printing import PrintSelection
+
         sample = self.sample_pct.value() if self.sample.isChecked() else None
         seed = (self.seed.value() or None) if sample is not None else None
         if self.use_selection.isChecked():

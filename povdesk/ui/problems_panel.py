@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
@@ -819,15 +818,7 @@ def install_checks(window: Any) -> ProblemsPanel:
     from povdesk.ui.year_settings_dialog import YearSettingsDialog
 
     panel = ProblemsPanel(services=window.services, places=window.places(), parent=window, load=False)
-
-    def list_shown(_count: int) -> None:  # the problem counts come once the list is usable
-        window.table_model.loaded.disconnect(list_shown)
-        QTimer.singleShot(0, panel.reload)  # after the list has painted its rows
-
-    if window.table_model.loading:
-        window.table_model.loaded.connect(list_shown)
-    else:
-        panel.reload()
+    window.after_list_shown(panel.reload)  # the problem counts come once the list has painted its rows
     window.problems_dock = window.add_dock(panel, QCoreApplication.translate("ProblemsPanel", "Problems"))
     window.problems_panel = panel
     panel.problem_activated.connect(lambda hid, key, member: window.open_household(hid, key or None, member))

@@ -50,7 +50,8 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
@@ -62,6 +63,7 @@ from povdesk.ui.messages import ask_retry, show_error
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
 Work = Callable[[Progress, CancelCheck], Any]
+T = TypeVar("T")
 
 _PROGRESS_INTERVAL = 0.05  # seconds between progress signals, so the GUI thread is not flooded
 _running: set[Task] = set()
@@ -277,6 +279,25 @@ def run_in_background(fn: Work, *, parent: QObject | None, on_done: Callable[[An
     _running.add(task)
     task._start()
     return task
+
+
+def read_ahead(fn: Callable[[], T]) -> Future[T]:
+    """Start the read `fn()` on a thread of its own now, for the GUI thread to take later with
+    `.result()` (waiting only if it has not finished): SQL the window needs while it is being built
+    runs beside the building. A thread of its own, not the pool, so a long task on the pool never
+    holds the GUI thread waiting. `fn` reads only (no widgets); its exception comes out of `result()`."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(fn())
+        except BaseException as exc:  # for the GUI thread to raise, as if it had read itself
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="povdesk-read-ahead", daemon=True).start()
+    return future
 
 
 def running_tasks() -> int:

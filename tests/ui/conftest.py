@@ -76,6 +76,8 @@ def wait_loaded(qtbot, window) -> None:  # type: ignore[no-untyped-def]
             pass
     if window.detail_due:  # the first household's detail follows the first list just after
         qtbot.waitUntil(lambda: not window.detail_due, timeout=10_000)
+    if window.starting:  # and the features' start-up reads (figures, counts, queues) just after it
+        qtbot.waitUntil(lambda: not window.starting, timeout=10_000)
 
 
 # ------------------------------------------------------------------ change requests (issue 11 §5)

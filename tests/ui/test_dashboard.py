@@ -145,3 +145,23 @@ def test_the_pdf_is_offered_in_documents_under_a_safe_name(qtbot, make_window, c
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     assert str(suggested.parent) == str(Path(documents)) and suggested.suffix == ".pdf"
     assert "/" not in suggested.name and ".." not in suggested.name and "八合" in suggested.name
+
+
+def test_a_scope_being_read_is_not_read_again(qtbot, make_window, county_db, monkeypatch):
+    window = make_window(county_db, "en", first_view=True)
+    view = _loaded(qtbot, window)
+    dashboard = window.services.dashboard
+    reads: list[object] = []
+    overview = dashboard.overview
+
+    def counted(scope, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append(scope)
+        return overview(scope, **kwargs)
+
+    monkeypatch.setattr(dashboard, "overview", counted)
+    view.board = None  # as at the start: nothing shown yet
+    view.reload()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        view.set_scope(view.scope)  # the tree setting its current place while the county is read
+    assert reads == [view.scope]
+    _loaded(qtbot, window)

@@ -13,7 +13,9 @@ from pathlib import Path
 from povdesk.services.database import Database
 from tests.ui.conftest import ROOT
 
-HEAVY = ("openpyxl", "reportlab", "pypdf", "cryptography", "PySide6.QtPdf")
+HEAVY = ("openpyxl", "reportlab", "pypdf", "cryptography", "PySide6.QtPdf",
+         # and the services of the import wizard and the backup page, imported when first used
+         "povdesk.services.importer", "povdesk.services.backups")
 
 CHILD = r"""
 import json, sys

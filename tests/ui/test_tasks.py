@@ -9,7 +9,7 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QWidget
 
 from povdesk.errors import Cancelled, NotFound
-from povdesk.ui.tasks import run_in_background, wait_for_tasks
+from povdesk.ui.tasks import read_ahead, run_in_background, wait_for_tasks
 
 
 @pytest.fixture
@@ -97,3 +97,24 @@ def test_writes_run_one_at_a_time(qtbot, owner):
             with qtbot.waitSignal(task.ended, timeout=5000):
                 pass
     assert most == 1
+
+
+def test_a_read_ahead_gives_its_result_or_its_error_to_the_gui_thread():
+    gate = threading.Event()
+    seen: list[bool] = []
+
+    def read() -> int:
+        seen.append(threading.current_thread() is not threading.main_thread())
+        gate.wait(5)
+        return 7
+
+    ahead = read_ahead(read)
+    assert not ahead.done()  # read beside the caller, which goes on meanwhile
+    gate.set()
+    assert ahead.result(timeout=5) == 7 and seen == [True]
+
+    def broken() -> int:
+        raise NotFound("household.missing", "No household 7.", "找不到户 7。")
+
+    with pytest.raises(NotFound):  # as if the caller had read itself
+        read_ahead(broken).result(timeout=5)
