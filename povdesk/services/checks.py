@@ -110,7 +110,6 @@ from povdesk.domain.rules.catalogue import (
 from povdesk.domain.yearsettings import DEFAULT_DATA_YEAR
 from povdesk.errors import Cancelled, Conflict, InvalidValue, NotFound
 from povdesk.services import audit, member_years
-from povdesk.services.batch_helper import BatchHelper
 from povdesk.services.database import Database
 from povdesk.services.settings import YearSettingsService
 from povdesk.services.users import UserService
@@ -844,6 +843,9 @@ class CheckService:
         with contextlib.ExitStack() as stack:
             helper = None
             if codebook is not None and chosen is None and self._helper_wanted(s, len(ids)):  # (a run)
+                # (imported here: multiprocessing is not for the window's start)
+                from povdesk.services.batch_helper import BatchHelper
+
                 helper = stack.enter_context(BatchHelper())  # starts now: it gets ready while the context is built
             year = self._data_year(s)
             ctx = self._context(s, scope, whole, year, chosen)
