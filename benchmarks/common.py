@@ -114,10 +114,17 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[k]
 
 
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far (Linux reports KiB, macOS bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident set size of this process so far (Linux reports KiB, macOS bytes); with
+    `resource.RUSAGE_CHILDREN`, of its largest child process that has ended (a check run's helper)."""
+    peak = resource.getrusage(who).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def children_cpu_s() -> float:
+    """Processor time of this process's child processes that have ended (a check run's helper)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def report(name: str, **figures: Any) -> dict[str, Any]:

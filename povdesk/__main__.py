@@ -1,7 +1,13 @@
-"""Allows `python -m povdesk`."""
+"""Allows `python -m povdesk`; the bundle's entry point."""
 
 from __future__ import annotations
 
-from povdesk.cli import main
+import multiprocessing
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    # a helper process of the bundle (the check run's, `services.batch_helper`) starts here and
+    # does its work inside this call; the program itself goes on
+    multiprocessing.freeze_support()
+    from povdesk.cli import main
+
+    raise SystemExit(main())

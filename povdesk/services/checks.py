@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import json
+import os
 import time
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
@@ -12,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
@@ -37,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from povdesk.db.base import utcnow
+from povdesk.db.engine import make_engine, make_session_factory
 from povdesk.db.fast import (
     RawSelect,
     bulk_insert,
@@ -65,6 +68,7 @@ from povdesk.db.models import (
 )
 from povdesk.domain import dictionary as dd
 from povdesk.domain import idnumber
+from povdesk.domain.codelists import CodeBook
 from povdesk.domain.dictionary import Entity
 from povdesk.domain.meanings import CURRENT_MEMBER_STATUSES
 from povdesk.domain.records import ProblemRecord, YearSettingRecord
@@ -78,6 +82,7 @@ from povdesk.domain.resolutions import (
 )
 from povdesk.domain.roles import DECIDES_EXCEPTIONS
 from povdesk.domain.rules.base import (
+    ERROR,
     HOUSEHOLD,
     MEMBER,
     CadreFacts,
@@ -115,6 +120,19 @@ _Ts = TypeVarTuple("_Ts")
 
 _CHUNK = 900  # ids per IN (...) list
 _BATCH = 2000  # households loaded and checked at a time
+#: A run over at least this many households shares its work with a helper process on a machine of
+#: two cores or more (`CheckService._helper_wanted`); below it the helper's start-up (about a second
+#: of the other core) would not be repaid.
+HELPER_MIN_HOUSEHOLDS = 8_000
+#: True or False: a run always (where the database allows it) or never uses the helper, whatever
+#: its size and the cores (tests); None: by `HELPER_MIN_HOUSEHOLDS` and the cores
+USE_HELPER: bool | None = None
+
+
+def _cores() -> int:
+    """The processor cores this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
 
 
 def _columns(entity: Entity) -> list[str]:
@@ -260,6 +278,53 @@ def _json_safe(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: A finding as a problem records it: the columns of `_NEW_COLUMNS` up to `values` (rule, category,
+#: severity, household_id, member_id, fingerprint, fields, message_zh, message_en, values as JSON
+#: text), plain values only, so a batch checked in another process is sent as it is
+Row = tuple[str, str, str, int, "int | None", str, str, str, str, "str | None"]
+_FINGERPRINT = 5  # a row's fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One batch of households checked and made ready to record: a row per problem found (each
+    fingerprint once, in the order found) and the counts of every finding."""
+
+    rows: list[Row]
+    findings: int
+    by_rule: dict[str, int]
+    errors: int
+
+
+def prepare(found: Sequence[Finding], render: Renderer) -> Prepared:
+    """A batch's findings as rows ready to record: the pure part of recording, done where the batch
+    was checked (both messages, the values' JSON text)."""
+    rows: list[Row] = []
+    seen: set[str] = set()
+    kinds: dict[str, tuple[str, str, str]] = {}
+    both = render.both
+    for f in found:
+        r = f.rule
+        fp = fingerprint(r.code, f.household_id, f.member_id)
+        if fp in seen:
+            continue
+        seen.add(fp)
+        kind = kinds.get(r.code)
+        if kind is None:
+            kind = kinds[r.code] = (r.category, r.severity, ",".join(r.fields))
+        values = f.values
+        zh, en = both(r, values)
+        rows.append((r.code, kind[0], kind[1], f.household_id, f.member_id, fp, kind[2], zh, en,
+                     json_text(values if all(map(_PLAIN.__contains__, map(type, values.values())))
+                               else _json_safe(values))))
+    by_rule = Counter(map(_RULE_CODE, found))  # (every finding, a repeated one too)
+    errors = sum(n for code, n in by_rule.items() if kinds[code][1] == ERROR)
+    return Prepared(rows, len(found), dict(by_rule), errors)
+
+
+_RULE_CODE = attrgetter("rule.code")
+
+
 #: longest reason, remark or history note kept (the columns' width)
 NOTE_LIMIT = 200
 
@@ -320,25 +385,21 @@ _CLOSE = (update(Problem.__table__).where(_P.id == bindparam("b_id"))
 
 
 class _Tracker:
-    """Records a run's findings one batch of households at a time: the batch's open and accepted
-    problems are read by key (fingerprint, id, message, filing), compared with its findings, and
-    the differences written in bulk (core executemany; the opening events by one INSERT ... SELECT
+    """Records a run's findings one batch of households at a time, every scope the same way (one
+    household, a batch of approvals, the county): the batch's rows (`prepare`) are compared with
+    its open and accepted problems, read by key (fingerprint, id, message, filing), and the
+    differences written in bulk (core executemany; the opening events by one INSERT ... SELECT
     at the end). Nothing county-wide is held but the counts."""
 
-    def __init__(self, s: Session, run_id: int, user: str, books: Any, *, fresh: bool = False) -> None:
+    def __init__(self, s: Session, run_id: int, user: str, *, fresh: bool = False) -> None:
         self.s = s
         self.conn = s.connection()
         self.run_id = run_id
         self.user = user
-        self.books = books
         self.now = utcnow()
         self.opened = self.rectified = self.lapsed = self.still_open = 0
         #: no problem was open or accepted when the run began (a first run): nothing to compare with
         self.fresh = fresh
-        #: the run's messages, rendered with the office's code book
-        self.render = Renderer(books)
-        #: rule code -> (category, severity, fields) as a problem files it
-        self.kinds: dict[str, tuple[str, str, str]] = {}
         self._time: Callable[[Any], Any] | None = None
 
     def _known(self, household_ids: list[int]) -> dict[str, tuple[int, str, str, int, dt.datetime,
@@ -370,42 +431,33 @@ class _Tracker:
             self._time = _P.opened_at.type.dialect_impl(dialect).result_processor(dialect, None)
         return value if self._time is None else self._time(value)
 
-    def record(self, household_ids: list[int], found: list[Finding]) -> None:
-        """Record one batch: its households' findings against their open and accepted problems."""
+    def record(self, household_ids: list[int], batch: Prepared) -> None:
+        """Record one batch: its households' problems found (`prepare`d rows) against their open
+        and accepted problems."""
         if not household_ids:
             return
         known = self._known(household_ids)
         run_id, now = self.run_id, self.now
-        new_rows: list[tuple[Any, ...]] = []
-        seen: set[str] = set()
+        opened_at = driver_value(self.conn, _P.opened_at, now)  # (the same for every new problem)
+        new = (OPEN, run_id, run_id, opened_at)
         still_open: list[int] = []
         changed: list[dict[str, Any]] = []
-        render, kinds = self.render.format, self.kinds
-        opened_at = driver_value(self.conn, _P.opened_at, now)  # (the same for every new problem)
-        for f in found:
-            r = f.rule
-            fp = fingerprint(r.code, f.household_id, f.member_id)
-            if fp in seen:
-                continue
-            seen.add(fp)
-            hit = known.get(fp)
-            kind = kinds.get(r.code)
-            if kind is None:
-                kind = kinds[r.code] = (r.category, r.severity, ",".join(r.fields))
-            if hit is not None:
-                zh = render(r, f.values, "zh")
+        if known:
+            new_rows: list[tuple[Any, ...]] = []
+            for row in batch.rows:
+                hit = known.get(row[5])  # (the fingerprint)
+                if hit is None:
+                    new_rows.append(row + new)
+                    continue
                 if hit[1] == OPEN:
                     still_open.append(hit[0])
-                if zh != hit[2] or kind != hit[5]:  # new values, or the catalogue re-filed the rule
-                    changed.append({"b_id": hit[0], "b_zh": zh, "b_en": render(r, f.values, "en"),
-                                    "b_values": _json_safe(f.values), "b_category": kind[0],
+                kind = (row[1], row[2], row[6])
+                if row[7] != hit[2] or kind != hit[5]:  # new values, or the catalogue re-filed the rule
+                    changed.append({"b_id": hit[0], "b_zh": row[7], "b_en": row[8],
+                                    "b_values": json.loads(row[9] or "null"), "b_category": kind[0],
                                     "b_severity": kind[1], "b_fields": kind[2]})
-                continue
-            values = f.values
-            new_rows.append((r.code, kind[0], kind[1], f.household_id, f.member_id, fp, kind[2],
-                             render(r, values, "zh"), render(r, values, "en"),
-                             json_text(values if all(map(_PLAIN.__contains__, map(type, values.values())))
-                                       else _json_safe(values)), OPEN, run_id, run_id, opened_at))
+        else:  # a first run, or a batch with nothing open: every row is a new problem
+            new_rows = [row + new for row in batch.rows]
         conn = self.conn
         bulk_insert(conn, Problem.__table__, _NEW_COLUMNS, new_rows, ready=("values", "opened_at"))
         for chunk in _chunks(still_open, 5000):
@@ -413,6 +465,7 @@ class _Tracker:
         if changed:
             conn.execute(_UPDATE_TEXT, changed)
         in_scope = set(household_ids)
+        seen = set(map(itemgetter(_FINGERPRINT), batch.rows)) if known else set()
         gone = [(pid, hid, opened) for fp, (pid, st, _m, hid, opened, _k) in known.items()
                 if st == OPEN and hid in in_scope and fp not in seen]
         if gone:
@@ -469,12 +522,46 @@ _CADRE_ROWS = select(Cadre.id_number, Cadre.phone).order_by(Cadre.id)
 _SWITCH_ROWS = select(RuleSwitch.year, RuleSwitch.rule, RuleSwitch.enabled).order_by(RuleSwitch.year, RuleSwitch.rule)
 
 
+@dataclass(frozen=True)
+class _HelperJob:
+    """What the helper process of a run needs to prepare its batches (sent by pickle): the
+    database, the scope, the check context built by the run and the code book of its messages."""
+
+    url: str
+    lock_wait: float
+    user: str
+    village_id: int | None
+    township_id: int | None
+    whole: bool
+    year: int
+    context: CheckContext
+    codebook: CodeBook
+    #: the first and last household id of each batch
+    bounds: list[tuple[int, int]]
+
+
+@contextlib.contextmanager
+def _helper_steps(job: _HelperJob) -> Iterator[Callable[[int], Prepared]]:
+    """The helper process's side of a run (`batch_helper`): `step(i)` prepares batch i exactly as
+    the run's own `_step` does, reading through a connection of its own in one read snapshot."""
+    engine = make_engine(job.url, lock_wait=job.lock_wait)
+    try:
+        db = Database(engine, make_session_factory(engine), job.user, lock_wait=job.lock_wait)
+        checks = CheckService(db=db)
+        with db.reading(snapshot=True) as s:
+            scope = checks._scope(village_id=job.village_id, township_id=job.township_id)
+            step = checks._step(s, scope, job.year, job.context, job.whole, None, job.codebook)
+            yield lambda i: step(*job.bounds[i])
+    finally:
+        engine.dispose()
+
+
 class CheckService:
     def __init__(self, *, db: Database, settings: YearSettingsService | None = None) -> None:
         self.db = db
         self.settings = settings or YearSettingsService(db=db)
         self._users = UserService(db=db)
-        self._evaluator = Evaluator()
+        self._evaluator = self._catalogue = Evaluator()
         #: the county-wide facts of the last run, keyed by the rows they were built from
         self._county: _CountyFacts | None = None
         #: selects compiled once (a few households' loader, the rows keying `_county`), by shape
@@ -717,15 +804,19 @@ class CheckService:
 
     def _batches(self, s: Session, *, village_id: int | None, township_id: int | None,
                  household_id: int | None, progress: Progress | None,
-                 cancel: CancelCheck | None,
-                 household_ids: Iterable[int] | None = None) -> Iterator[tuple[list[int], list[Finding]]]:
-        """The households in scope, a batch at a time, with the batch's findings.
+                 cancel: CancelCheck | None, household_ids: Iterable[int] | None = None,
+                 codebook: CodeBook | None = None) -> Iterator[tuple[list[int], Any]]:
+        """The households in scope, a batch at a time, with the batch's findings; with `codebook`
+        (a run recording them), the batch `prepare`d, its messages in that code book.
 
         The households are loaded and checked a few thousand at a time, each batch dropped
         before the next is read: the working set stays small (a county at once is half a
         gigabyte of Python objects, and a fresh process pays for every page of it) and progress
         and cancel follow the households. A run records each batch's findings before the next
         batch is read, so the findings are never all held either.
+
+        A run over a large scope shares the preparing with a helper process (`_helper_wanted`,
+        `batch_helper`); the batches still come in order, each exactly as prepared here.
 
         `household_ids`: a set of chosen households (the ones a batch of approvals changed); the
         inactive and missing ones among them are left out."""
@@ -748,23 +839,72 @@ class CheckService:
                                f"找不到编号为 {household_id} 的户。")
         else:
             ids = [r[0] for r in raw_rows(s.connection(), select(Household.id).where(*scope).order_by(Household.id))]
-        year = self._data_year(s)
-        ctx = self._context(s, scope, whole, year, chosen)
-        load = self._loader(s, scope, year, ctx.reference_date, whole, chosen)
-        with _collector_paused():
-            for start in range(0, len(ids), size):
-                if cancel is not None and cancel():
-                    raise Cancelled()
-                batch = ids[start:start + size]
-                facts, columns = load(batch[0], batch[-1])
-                found = self._evaluator.run(facts, ctx, cancel=cancel, columns=columns)
-                for h in facts:  # members point back at their household: break the cycles now
-                    h.members = h.current = []
-                    h.first_head = None
-                del facts, columns
-                yield batch, found
+        bounds = [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+        with contextlib.ExitStack() as stack:
+            helper = None
+            if codebook is not None and chosen is None and self._helper_wanted(s, len(ids)):  # (a run)
+                # (imported here: multiprocessing is not for the window's start)
+                from povdesk.services.batch_helper import BatchHelper
+
+                helper = stack.enter_context(BatchHelper())  # starts now: it gets ready while the context is built
+            year = self._data_year(s)
+            ctx = self._context(s, scope, whole, year, chosen)
+            step = self._step(s, scope, year, ctx, whole, chosen, codebook)
+            shared: Iterable[tuple[int, Any]]
+            if helper is not None and codebook is not None:
+                helper.send(_helper_steps, _HelperJob(self.db.url, self.db.lock_wait, self.db.user, village_id,
+                                                      township_id, whole, year, ctx, codebook, bounds), len(bounds))
+                shared = helper.batches(len(bounds), lambda i: step(*bounds[i], cancel), cancel)
+            else:
+                shared = self._serial(bounds, step, cancel)
+            stack.enter_context(_collector_paused())
+            for index, got in shared:
+                batch = ids[index * size:(index + 1) * size]
+                yield batch, got
                 if progress is not None:
-                    progress(start + len(batch), len(ids))
+                    progress(index * size + len(batch), len(ids))
+
+    @staticmethod
+    def _serial(bounds: list[tuple[int, int]], step: Callable[..., Any],
+                cancel: CancelCheck | None) -> Iterator[tuple[int, Any]]:
+        for index, (first, last) in enumerate(bounds):
+            if cancel is not None and cancel():
+                raise Cancelled()
+            yield index, step(first, last, cancel)
+
+    def _step(self, s: Session, scope: list[Any], year: int, ctx: CheckContext, whole: bool,
+              chosen: Sequence[int] | None, codebook: CodeBook | None) -> Callable[..., Any]:
+        """`step(first, last, cancel=None)`: the households of the scope with ids in [first, last]
+        loaded and checked: their findings, or with `codebook` the batch `prepare`d. Pure work on
+        reads: the helper process runs the same."""
+        load = self._loader(s, scope, year, ctx.reference_date, whole, chosen)
+        evaluator = self._evaluator
+        render = None if codebook is None else Renderer(codebook)
+
+        def step(first: int, last: int, cancel: CancelCheck | None = None) -> Any:
+            facts, columns = load(first, last)
+            found = evaluator.run(facts, ctx, cancel=cancel, columns=columns)
+            for h in facts:  # members point back at their household: break the cycles now
+                h.members = h.current = []
+                h.first_head = None
+            del facts, columns
+            return found if render is None else prepare(found, render)
+        return step
+
+    def _helper_wanted(self, s: Session, households: int) -> bool:
+        """Whether a run over this many households shares its work with a helper process: a large
+        scope (`HELPER_MIN_HOUSEHOLDS`) on a machine of two cores or more, the catalogue's rules (the
+        helper runs the catalogue), and a SQLite file in WAL mode: the helper's read then sees
+        exactly the run's snapshot (the run holds the write lock from its first read, and the
+        helper reads no table the run writes). PostgreSQL runs in one process: see DEVELOPERS.md."""
+        if USE_HELPER is False or (USE_HELPER is None and (households < HELPER_MIN_HOUSEHOLDS or _cores() < 2)):
+            return False
+        if self._evaluator is not self._catalogue:
+            return False
+        conn = s.connection()
+        if conn.dialect.name != "sqlite" or self.db.path is None:
+            return False
+        return str(conn.exec_driver_sql("PRAGMA journal_mode").scalar()).lower() == "wal"
 
     # ------------------------------------------------------------------ running and tracking
     def run(self, *, village_id: int | None = None, township_id: int | None = None,
@@ -797,21 +937,21 @@ class CheckService:
             # with the table's indexes dropped and built again at the end (SQLite; one sort instead
             # of half a million B-tree inserts per index)
             fresh = s.scalar(select(_P.id).where(_P.status.in_((OPEN, ACCEPTED))).limit(1)) is None
-            tracker = _Tracker(s, run.id, self.db.user, self.db.codebook(), fresh=fresh)
+            tracker = _Tracker(s, run.id, self.db.user, fresh=fresh)
             by_rule: Counter[str] = Counter()
             households = findings = errors = 0
             adding = (s.scalar(select(func.count(Household.id)).where(Household.active.is_(True))) or 0
                       if fresh and household_id is None and household_ids is None else 0)
             with _collector_paused(), indexes_dropped(s.connection(), Problem.__table__, adding=adding):
-                for batch, found in self._batches(s, village_id=village_id, township_id=township_id,
-                                                  household_id=household_id, progress=progress, cancel=cancel,
-                                                  household_ids=household_ids):
-                    tracker.record(batch, found)
+                for batch, prepared in self._batches(s, village_id=village_id, township_id=township_id,
+                                                     household_id=household_id, progress=progress, cancel=cancel,
+                                                     household_ids=household_ids, codebook=self.db.codebook()):
+                    tracker.record(batch, prepared)
                     households += len(batch)
-                    findings += len(found)
-                    by_rule.update(f.rule.code for f in found)
-                    errors += sum(1 for f in found if f.rule.severity == "error")
-                    del found
+                    findings += prepared.findings
+                    by_rule.update(prepared.by_rule)
+                    errors += prepared.errors
+                    del prepared
                 if cancel is not None and cancel():
                     raise Cancelled()
                 tracker.finish()

@@ -209,3 +209,21 @@ def test_first_column_is_the_rows_first_values_with_a_list_rendered_at_execution
         picked = stmt.where(Village.id.in_(expected[1:]))
         assert fast.first_column(s.connection(), picked) == expected[1:]
         assert fast.first_column(s.connection(), stmt.where(Village.id.in_([]))) == []
+
+
+# ---------------------------------------------------------------------------- json_text
+def test_json_text_is_json_dumps_text_byte_for_byte() -> None:
+    import json
+
+    values: list[Any] = [
+        {}, {"name": "张三", "id_number": "51343719800101123X", "ins_medical": None},
+        {"b": True, "c": False, "i": -7, "big": 10**30, "f": 1.5, "e": 1e16, "tiny": 5e-324, "z": -0.0,
+         "nan": float("nan"), "inf": float("inf"), "minf": float("-inf"),
+         "s": '引号"\\ 斜杠\n\t\x00\u2028 é 😀', "list": [1, "a", None, [2.5]], "nested": {"k": {"x": [True]}}},
+        {1: "an int key", 2.5: "a float key", False: "a bool key", None: "no key"},
+        ["a list"], "text", 3, None,
+    ]
+    for value in values:
+        assert fast.json_text(value) == (None if value is None else json.dumps(value)), value
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        fast.json_text({"when": dt.date(2019, 1, 1)})

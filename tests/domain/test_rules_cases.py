@@ -389,3 +389,23 @@ def test_school_age_is_counted_on_the_school_age_date_whatever_the_reference_dat
     sixteen = seq(born(2, dt.date(2003, 10, 1)), M(2, school_status="01"),
                   lambda s: s.__setitem__("settings", late))  # 15 on 2019-09-01, 16 on the reference date
     assert "EDU-001" in codes(variant(sixteen))
+
+
+def test_a_renderer_gives_both_languages_as_each_message_alone() -> None:
+    """`Renderer.both` (a run records both messages) is `Rule.format` in each language."""
+    from povdesk.domain.rules.base import Renderer
+
+    hlt, exit_rule, con = rule("HLT-001"), rule("EXIT-001"), rule("CON-008")
+    cases = [(hlt, {"name": "张三", "id_number": "51343719800101123X", "ins_medical": None,
+                    "ins_employee_medical": ""}),
+             (hlt, {"name": "李四", "id_number": None, "ins_medical": False, "ins_employee_medical": True}),
+             (exit_rule, {"exit_year": 2018, "year": 2019, "per_capita_net": 3520.0, "line": 3750.0,
+                          "line_year": 2019}),
+             (con, {"production_power": True, "electricity": False}),
+             (con, {"production_power": ["unhashable"], "electricity": 1})]
+    renderer = Renderer()
+    for r, values in cases * 2:  # (the second time from the remembered labels)
+        assert renderer.both(r, values) == (r.format(values, "zh"), r.format(values, "en"))
+    zh, en = renderer.both(hlt, cases[0][1])
+    assert "张三" in zh and "空" in zh and "empty" in en
+    assert renderer.format(con, cases[3][1], "en_US") == con.format(cases[3][1], "en")

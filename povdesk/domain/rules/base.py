@@ -465,47 +465,55 @@ class Renderer:
     """`Rule.format` for the many messages of one run, with one code book: the text shown for a
     coded or yes/no value is looked up once per value (a thin roster's run renders half a million
     messages that show the same few labels), and each rule's fields are matched to the values'
-    names once. `Rule.format` is one message through a renderer of its own."""
+    names once. A run records both languages of every message: `both` makes the two in one pass
+    over the values. `Rule.format` is one message through a renderer of its own."""
 
     def __init__(self, codebook: CodeBook | None = None) -> None:
         self.codebook = codebook
         self._fields: dict[tuple[tuple[str, ...], str], dd.Field | None] = {}
-        self._shown: dict[tuple[bool, int, type, Any], str] = {}
+        #: (field, value's class, value) -> (Chinese, English) text of a coded or yes/no value
+        self._shown: dict[tuple[int, type, Any], tuple[str, str]] = {}
 
     def format(self, rule: Rule, values: Mapping[str, Any], lang: str = "zh") -> str:
-        zh = not lang.startswith("en")
-        fields, known, memo = rule.fields, self._fields, self._shown
-        shown: dict[str, str] = {}
+        return self.both(rule, values)[1 if lang.startswith("en") else 0]
+
+    def both(self, rule: Rule, values: Mapping[str, Any]) -> tuple[str, str]:
+        """The message in Chinese and in English (`format`'s two texts)."""
+        fields, known, memo, books = rule.fields, self._fields, self._shown, self.codebook
+        zh, en = _Missing(), _Missing()
         for name, value in values.items():
             if value is None or value == "":
-                shown[name] = "空" if zh else "empty"
+                zh[name], en[name] = "空", "empty"
                 continue
             key = (fields, name)
             try:
                 f = known[key]
             except KeyError:
                 f = known[key] = _field_for(fields, name)
-            if f is not None:
-                if f.type in _REPEATED:
-                    at = (zh, id(f), value.__class__, value)  # (fields live as long as the program)
-                    try:
-                        text = memo[at]
-                    except KeyError:
-                        text = memo[at] = dv.display(f, value, "zh" if zh else "en", self.codebook)
-                    except TypeError:  # unhashable
-                        text = dv.display(f, value, "zh" if zh else "en", self.codebook)
+            if f is None:
+                if value.__class__ is str:
+                    zh[name] = en[name] = value
                 else:
-                    text = dv.display(f, value, "zh" if zh else "en", self.codebook)
-            elif isinstance(value, float):
-                text = f"{value:,.2f}"
+                    zh[name] = en[name] = f"{value:,.2f}" if isinstance(value, float) else str(value)
+            elif f.type in _REPEATED:
+                at = (id(f), value.__class__, value)  # (fields live as long as the program)
+                try:
+                    zh[name], en[name] = memo[at]
+                except KeyError:
+                    zh[name], en[name] = memo[at] = (dv.display(f, value, "zh", books),
+                                                     dv.display(f, value, "en", books))
+                except TypeError:  # unhashable
+                    zh[name], en[name] = dv.display(f, value, "zh", books), dv.display(f, value, "en", books)
             else:
-                text = str(value)
-            shown[name] = text
-        template = rule.zh if zh else rule.en
-        try:
-            return template.format_map(_Missing(shown))
-        except (ValueError, IndexError):  # a broken template must not stop a run
-            return template
+                zh[name], en[name] = dv.display(f, value, "zh", books), dv.display(f, value, "en", books)
+        return _filled(rule.zh, zh), _filled(rule.en, en)
+
+
+def _filled(template: str, shown: _Missing) -> str:
+    try:
+        return template.format_map(shown)
+    except (ValueError, IndexError):  # a broken template must not stop a run
+        return template
 
 
 @dataclass(frozen=True, slots=True)
