@@ -8,9 +8,11 @@ Peak memory is one piece of the sheet, the shared strings and the styles' date f
 
 One path for every .xlsx, not calamine below a size: streamed, a sheet is read once, where calamine
 needed the zip guard's scan of the XML first (rows, columns and formulas without values had to be
-known before it allocated anything) and then its own parse. The stream checks the same limits as it
-goes, so it replaces both passes; measured on the 250,000-member benchmark roster it reads the
-sheet in less time than the scan and calamine together (DEVELOPERS.md, "Reading files").
+known before it allocated anything) and then its own parse. The stream keeps the same limits as it
+goes, so it replaces both passes, and it is the faster at every size measured (2 shared cores,
+medians of alternating runs): the 250,000-row benchmark roster opened and read in 8.3 s (5.6 s
+CPU) and 28 MB against 10.3 s (7.0 s) and 785 MB; saved with shared strings, as Excel saves it,
+8.7 s and 85 MB against 10.3 s and 657 MB; 2,100 rows in 49 ms against 57 ms.
 
 The values are the ones calamine gives: text (shared or inline, rich-text runs joined, phonetic runs
 left out, ``<t>`` trimmed unless ``xml:space="preserve"``, ``_x000D_`` escapes undone), numbers as
@@ -243,7 +245,7 @@ def _t_text(raw: str, preserve: bool) -> str:
     return _x_escapes(text if preserve else text.strip(_WS))
 
 
-_RUN_T = re.compile(r"<(?:\w+:)?t(\s[^>]*)?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
+_RUN_T = re.compile(r"<(?:\w+:)?t(\s[^>]*?)?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
 _PHONETIC = re.compile(r"<(?:\w+:)?rPh(?=[\s/>])[^>]*?(?:/>|>.*?</(?:\w+:)?rPh>)", re.S)
 _PRESERVE = re.compile(r"""xml:space\s*=\s*["']preserve["']""")
 
@@ -274,7 +276,7 @@ def read_strings(zf: zipfile.ZipFile, member: str | None, max_bytes: int) -> lis
         m = re.search(rb"<(\w+:)?sst[\s>/]", head)
         prefix = m.group(1) or b"" if m else b""
         p = re.escape(prefix)
-        entry = re.compile(b"<" + p + rb"si(?:\s[^>]*)?(?:/>|>(?:<" + p + rb"t>([^<]*)</" + p + rb"t>|(.*?))</"
+        entry = re.compile(b"<" + p + rb"si(?:\s[^>]*?)?(?:/>|>(?:<" + p + rb"t>([^<]*)</" + p + rb"t>|(.*?))</"
                            + p + rb"si>)", re.S)
         close = b"</" + prefix + b"si>"
         size = len(head)
@@ -388,11 +390,11 @@ def _syntax(prefix: bytes) -> _Syntax:
         fast=re.compile(c + rb' r="([A-Z]{1,3})\d+"(?: s="([1-9]\d*|0)")?(?: t="([a-zA-Z]+)")?(?:/>|>(?:'
                         + v + b"([^<]*)" + v_end + b"|" + inline + b")?" + c_end + b")"),
         full=re.compile(c + rb"(?=[\s>/])" + attrs + rb"([^>]*?)(?:/>|>(?:" + v + b"([^<]*)" + v_end + b"|"
-                        + inline + b"|<" + p + rb"f(?:\s[^>]*)?(?:/>|>[^<]*</" + p + b"f>)" + v + b"([^<]+)"
+                        + inline + b"|<" + p + rb"f(?:\s[^>]*?)?(?:/>|>[^<]*</" + p + b"f>)" + v + b"([^<]+)"
                         + v_end + rb"|((?:[^<]|<(?!/?" + p + rb"c[\s>/]))*))" + c_end + b")"),
-        value=re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?(?:/>|>(.*?)</(?:\w+:)?v>)", re.S),
-        formula=re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S),
-        inline=re.compile(rb"<(?:\w+:)?is(?:\s[^>]*)?(?:/>|>(.*?)</(?:\w+:)?is>)", re.S),
+        value=re.compile(rb"<(?:\w+:)?v(?:\s[^>]*?)?(?:/>|>(.*?)</(?:\w+:)?v>)", re.S),
+        formula=re.compile(rb"<(?:\w+:)?f(?:\s[^>]*?)?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S),
+        inline=re.compile(rb"<(?:\w+:)?is(?:\s[^>]*?)?(?:/>|>(.*?)</(?:\w+:)?is>)", re.S),
     )
 
 
@@ -450,7 +452,7 @@ class Reader:
             chunk = fh.read(CHUNK)
             size += len(chunk)
             data += chunk
-            start = re.search(rb"<(\w+:)?sheetData(?:\s[^>]*)?(/?)>", data)
+            start = re.search(rb"<(\w+:)?sheetData(?:\s[^>]*?)?(/?)>", data)
             if not chunk and start is None:
                 raise _damaged("the sheet has no <sheetData>")
             if len(data) > max_bytes // 8:

@@ -343,6 +343,21 @@ def test_handmade_sheets_as_calamine_reads_them(tmp_path: Path, case: str, prefi
     assert_same(path)
 
 
+def test_empty_tags_with_attributes(tmp_path: Path) -> None:
+    """``<t xml:space="preserve"/>``, ``<v a="1"/>``, ``<f .../>``, ``<sheetData a="1"/>``: each ends
+    where it starts, the text, value or rows after it are not taken into it."""
+    strings = b'<si><t xml:space="preserve"/></si><si count="1"/><si><t>b</t></si>'
+    data = (b'<row r="1"><c r="A1" t="s"><v>2</v></c><c r="B1" t="inlineStr"><is><r><t xml:space="preserve"/></r>'
+            b'<r><t>x</t></r></is></c><c r="C1"><v a="1"/><extLst/></c><c r="D1"><f t="shared" si="0"/><v>5</v>'
+            b'</c><c r="E1"><f t="shared" si="0"/><v a="1"/></c><c r="F1"><v>6</v></c></row>')
+    path = handmade(tmp_path / "empty.xlsx", data, strings=strings)
+    assert stream_rows(path) == [(1, ["b", "x", "", 5.0, "=", 6.0])]
+    with zipfile.ZipFile(handmade(tmp_path / "none.xlsx", b""), "a") as zf:
+        zf.writestr("xl/worksheets/sheet2.xml", b'<worksheet ' + _NS + b'><sheetData a="1"/><mergeCells/></worksheet>')
+    source = readers.SheetSource(tmp_path / "none.xlsx", "xlsx", sheet="S", part="xl/worksheets/sheet2.xml")
+    assert list(source.rows()) == []
+
+
 def test_the_1904_date_system_and_a_dimension(tmp_path: Path) -> None:
     data = b'<row r="1"><c r="A1" s="1"><v>0</v></c><c r="B1" s="4"><v>1.5</v></c><c r="C1" s="3"><v>2</v></c></row>'
     path = handmade(tmp_path / "mac.xlsx", data, styles=_STYLES, date1904=True, dimension=b'<dimension ref="A1:C1"/>')
