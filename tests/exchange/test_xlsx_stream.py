@@ -15,6 +15,8 @@ from typing import Any
 import openpyxl
 import pytest
 import python_calamine as pc
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -22,6 +24,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from povdesk.errors import BadInput
 from povdesk.exchange import readers, xlsx_stream
 from tests.exchange.rosters import PERSON_HEADER, person_rows
+from tests.exchange.test_fuzz_readers import FUZZ
 
 Rows = list[tuple[int, list[Any]]]
 
@@ -282,6 +285,35 @@ def test_formulas_rich_text_and_the_person_roster(tmp_path: Path) -> None:
         rows = dict(assert_same(path))
         assert rows[3][29] == "红色  x" and len(rows[2]) == len(PERSON_HEADER)  # calamine: the formula is blank
         assert dict(stream_rows(path))[2][28] == "=A2&B2"
+
+
+_VALUE = st.one_of(
+    st.none(), st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
+    st.sampled_from([" x ", "\t", "a\nb", "&<>\"'", "_x0041_", "\u3000", "0", "1e5", "=notaformula"]),
+    st.integers(min_value=-10**15, max_value=10**15), st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(), st.dates(min_value=dt.date(1900, 1, 1)),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 1, 1)),
+    st.times(), st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=9999)))
+
+
+@FUZZ
+@given(rows=st.lists(st.lists(_VALUE, max_size=8), min_size=1, max_size=8), skip=st.integers(0, 3),
+       formats=st.lists(st.sampled_from(_FORMATS), min_size=1, max_size=3))
+def test_random_cells_read_as_calamine_reads_them(rows: list[list[Any]], skip: int, formats: list[str]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        for r, row in enumerate(rows, start=1 + skip):
+            for c, value in enumerate(row, start=1 + skip):
+                cell = ws.cell(row=r, column=c, value=value)
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e8:
+                    cell.number_format = formats[(r + c) % len(formats)]  # calamine panics past that
+        path = Path(tmp) / "random.xlsx"
+        wb.save(path)
+        assert_same(path)
+        assert_same(shared_strings(path))
 
 
 # --------------------------------------------------------------------------- sheets written by hand
