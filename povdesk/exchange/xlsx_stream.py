@@ -186,9 +186,13 @@ def read_date_styles(zf: zipfile.ZipFile, member: str | None) -> dict[bytes, int
         attrs = _attrs(tag)
         if "numFmtId" in attrs and "formatCode" in attrs:
             formats[attrs["numFmtId"]] = attrs["formatCode"]
-    section = re.search(r"<(?:\w+:)?cellXfs(?=[\s/>])[^>]*?(?:/>|>(.*?)</(?:\w+:)?cellXfs>)", text, re.S)
+    section = ""
+    start = re.search(r"<(\w+:)?cellXfs(?=[\s/>])[^>]*?(/?)>", text)
+    if start and not start.group(2):
+        end = text.find(f"</{start.group(1) or ''}cellXfs>", start.end())
+        section = text[start.end():end if end >= 0 else len(text)]
     kinds = {}
-    xfs = re.findall(r"<(?:\w+:)?xf(?=[\s/>])[^>]*>", section.group(1) or "") if section else []
+    xfs = re.findall(r"<(?:\w+:)?xf(?=[\s/>])[^>]*>", section)
     for index, tag in enumerate(xfs):
         fid = _attrs(tag).get("numFmtId")
         kind = 0 if fid is None else _format_kind(formats[fid]) if fid in formats else _BUILTIN.get(fid, 0)
@@ -201,7 +205,6 @@ def read_date_styles(zf: zipfile.ZipFile, member: str | None) -> dict[bytes, int
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _X_ESCAPE = re.compile(r"_x00([0-9A-Fa-f]{2})_")
-_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>|<!--.*?-->", re.S)
 
 
 def _entity(m: re.Match[str]) -> str:
@@ -218,20 +221,28 @@ def _unescape(text: str) -> str:
     return _ENTITY.sub(_entity, text) if "&" in text else text
 
 
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def _xml_text(raw: str) -> str:
     """Character data as an XML parser gives it: line ends made "\\n", entities and CDATA undone."""
-    if "<" in raw:  # CDATA sections (taken as they are) and comments (left out)
-        out, at = [], 0
-        for m in _CDATA.finditer(raw):
-            out.append(_xml_text(raw[at:m.start()]))
-            if m.group(1) is not None:
-                out.append(m.group(1).replace("\r\n", "\n").replace("\r", "\n"))
-            at = m.end()
-        out.append(_xml_text(raw[at:].replace("<", "")))
-        return "".join(out)
-    if "\r" in raw:
-        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    return _unescape(raw)
+    if "<" not in raw:
+        return _unescape(_lines(raw))
+    out, at = [], 0  # CDATA sections are taken as they are, comments (and stray tags' "<") left out
+    while (i := raw.find("<", at)) >= 0:
+        out.append(_unescape(_lines(raw[at:i])))
+        if raw.startswith("<![CDATA[", i):
+            end = raw.find("]]>", i)
+            out.append(_lines(raw[i + 9:end if end >= 0 else len(raw)]))
+            at = end + 3 if end >= 0 else len(raw)
+        elif raw.startswith("<!--", i):
+            end = raw.find("-->", i)
+            at = end + 3 if end >= 0 else len(raw)
+        else:
+            at = i + 1
+    out.append(_unescape(_lines(raw[at:])))
+    return "".join(out)
 
 
 def _x_escapes(text: str) -> str:
@@ -245,8 +256,15 @@ def _t_text(raw: str, preserve: bool) -> str:
     return _x_escapes(text if preserve else text.strip(_WS))
 
 
-_RUN_T = re.compile(r"<(?:\w+:)?t(\s[^>]*?)?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
-_PHONETIC = re.compile(r"<(?:\w+:)?rPh(?=[\s/>])[^>]*?(?:/>|>.*?</(?:\w+:)?rPh>)", re.S)
+def _element(name: str) -> str:
+    """An element's pattern, its content a group that stops at the next tag of that name (so a
+    crafted run of opening tags costs one pass, not one per tag)."""
+    return (rf"<(?:\w+:)?{name}(?=[\s/>])[^>]*?(?:/>|>((?:[^<]|<(?!/?(?:\w+:)?{name}[\s/>]))*)"
+            rf"</(?:\w+:)?{name}>)")
+
+
+_RUN_T = re.compile(r"<(?:\w+:)?t(\s[^>]*?)?(?:/>|>((?:[^<]|<(?!/?(?:\w+:)?t[\s/>]))*)</(?:\w+:)?t>)")
+_PHONETIC = re.compile(_element("rPh"))
 _PRESERVE = re.compile(r"""xml:space\s*=\s*["']preserve["']""")
 
 
@@ -392,9 +410,9 @@ def _syntax(prefix: bytes) -> _Syntax:
         full=re.compile(c + rb"(?=[\s>/])" + attrs + rb"([^>]*?)(?:/>|>(?:" + v + b"([^<]*)" + v_end + b"|"
                         + inline + b"|<" + p + rb"f(?:\s[^>]*?)?(?:/>|>[^<]*</" + p + b"f>)" + v + b"([^<]+)"
                         + v_end + rb"|((?:[^<]|<(?!/?" + p + rb"c[\s>/]))*))" + c_end + b")"),
-        value=re.compile(rb"<(?:\w+:)?v(?:\s[^>]*?)?(?:/>|>(.*?)</(?:\w+:)?v>)", re.S),
-        formula=re.compile(rb"<(?:\w+:)?f(?:\s[^>]*?)?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S),
-        inline=re.compile(rb"<(?:\w+:)?is(?:\s[^>]*?)?(?:/>|>(.*?)</(?:\w+:)?is>)", re.S),
+        value=re.compile(_element("v").encode()),
+        formula=re.compile(_element("f").encode()),
+        inline=re.compile(_element("is").encode()),
     )
 
 

@@ -390,6 +390,25 @@ def test_empty_tags_with_attributes(tmp_path: Path) -> None:
     assert list(source.rows()) == []
 
 
+def test_cells_of_opening_tags_that_never_close_are_read_in_one_pass(tmp_path: Path) -> None:
+    """Crafted cells and strings of 40,000 opening tags and no closing one: each pattern stops at
+    the next tag of its name, so this is one pass (a lazy "anything up to the closing tag" took a
+    pass per tag: minutes)."""
+    many = 40_000
+    strings = (b"<si><rPh>" + b"<rPh>x" * many + b"</si><si><t>" + b"x<![CDATA[" * many + b"</t></si>"
+               b"<si><t>" + b"x<!--" * many + b"</t></si>")
+    data = (b'<row r="1"><c r="A1" t="inlineStr"><is>' + b"<t>x" * many + b'</is></c><c r="B1"><f>1</f>'
+            + b"<v>" * many + b'</c><c r="C1" t="inlineStr"><is>' + b"<is>" * many + b'</is></c>'
+            b'<c r="D1" t="s"><v>0</v></c><c r="E1" t="s"><v>1</v></c><c r="F1" t="s"><v>2</v></c></row>')
+    path = handmade(tmp_path / "tags.xlsx", data, strings=strings)
+    try:
+        rows = stream_rows(path)
+    except BadInput as exc:
+        assert exc.code == "input.corrupt"
+    else:
+        assert rows[0][0] == 1
+
+
 def test_the_1904_date_system_and_a_dimension(tmp_path: Path) -> None:
     data = b'<row r="1"><c r="A1" s="1"><v>0</v></c><c r="B1" s="4"><v>1.5</v></c><c r="C1" s="3"><v>2</v></c></row>'
     path = handmade(tmp_path / "mac.xlsx", data, styles=_STYLES, date1904=True, dimension=b'<dimension ref="A1:C1"/>')
