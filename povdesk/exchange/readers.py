@@ -1,17 +1,18 @@
-"""Read the rows of a roster file (.xlsx/.xls through python-calamine, .csv in UTF-8 or GBK), refusing bad files clearly.
+"""Read the rows of a roster file (.xlsx streamed, .xls through python-calamine, .csv in UTF-8 or GBK), refusing bad files clearly.
 
 A file is recognised by its first bytes, not its name: a password-protected workbook is an OLE
 container with an ``EncryptedPackage`` stream even when it is called ``.xlsx``. Rows come out as
-lists of raw cell values with their 1-based row number as a spreadsheet shows it.
+lists of raw cell values with their 1-based row number as a spreadsheet shows it; in a workbook
+``cells[i]`` is column i + 1 (A is 0) wherever the data starts.
 
-Size is checked before anything is loaded, against `ReadLimits`: calamine loads a sheet whole, as
-one dense block of (last row - first row + 1) x (last column - first column + 1) cells, and it
-trusts neither the <dimension> of a sheet nor the declared sizes alone (the zip crate stops at a
-member's declared size). So before calamine opens an .xlsx, every zip member's declared size, their
-total and the compression ratio are checked (a "zip bomb" of a few MB would otherwise expand to
-gigabytes and abort the process), and every worksheet is streamed once: its real size, its rows,
-the columns its cells name, and formula cells saved without a computed value (`UncomputedFormula`).
-A CSV is streamed and refused at the same row bound.
+Size is bounded against `ReadLimits`. Before an .xlsx is read, every zip member's declared size,
+their total and the compression ratio are checked (a "zip bomb" of a few MB would otherwise expand
+to gigabytes). Its sheets are then read as a stream (`povdesk.exchange.xlsx_stream`, where the
+reasons are): memory stays at a piece of the sheet whatever its size, and the stream refuses the
+sheet as soon as it passes the row or column limit, or unzips to more than a member may (counted,
+not taken from the zip header). A formula cell saved without a computed value comes out as an
+`UncomputedFormula`. An .xls is loaded whole by calamine, after its size on disk is checked. A CSV
+is streamed and refused at the same row bound.
 """
 
 from __future__ import annotations
@@ -19,18 +20,18 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import html
 import itertools
-import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import python_calamine as pc
 
 from povdesk.errors import BadInput, Where
+from povdesk.exchange import xlsx_stream
+from povdesk.exchange.xlsx_stream import SheetProblem, column_letters
 
 #: Largest number of rows a roster may have by default: the largest registered-poor counties hold
 #: about 300,000 people, so one file of 600,000 rows imports in one go (issue 17); an office raises
@@ -52,7 +53,7 @@ class ReadLimits:
     """
 
     max_rows: int = MAX_ROWS
-    #: columns a sheet's cells may reach (calamine allocates rows x columns cells)
+    #: columns a sheet's cells may reach (calamine allocates rows x columns cells for an .xls)
     max_columns: int = 1_000
     #: a workbook file (.xlsx, .xls) on disk
     max_file_bytes: int = 1_000_000_000
@@ -93,12 +94,6 @@ _ZIP = b"PK\x03\x04"
 _ZIP_EMPTY = b"PK\x05\x06"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData[\s>/]")
-_CELL_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')
-_FORMULA_TYPE = re.compile(rb'\st="str"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]+)</(?:\w+:)?v>")
-_ATTR = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
-_CHUNK = 1 << 20
 
 
 def _bad(code: str, path: Path, en: str, zh: str, **where: Any) -> BadInput:
@@ -114,19 +109,23 @@ class SheetSource:
     sheet: str | None = None
     encoding: str | None = None  # CSV only
     limits: ReadLimits = DEFAULT_LIMITS
-    #: formula cells without a computed value: (0-based row, 0-based column) -> "=formula" (xlsx)
-    uncomputed: Mapping[tuple[int, int], str] = field(default_factory=dict, compare=False, repr=False)
+    part: str | None = None  # xlsx: the worksheet's member in the zip
 
     def rows(self, on_total: Callable[[int], None] | None = None) -> Iterator[tuple[int, list[Any]]]:
-        """(row number, cell values) for every row, title rows included; empty rows skipped.
+        """(row number, cell values) for every row, title rows included. A CSV's empty lines are
+        skipped; a workbook gives the rows between its first and last row with a value, blank ones
+        too, and ``cells[i]`` is column i + 1.
 
-        `on_total` hears the number of rows (an upper bound) once it is known, for progress bars.
-        A formula cell saved without its value comes out as an `UncomputedFormula`, never as blank.
+        `on_total` hears the number of rows (an estimate for an .xlsx) before the first row comes,
+        for progress bars. A formula cell saved without its value comes out as an
+        `UncomputedFormula`, never as blank.
         """
         if self.kind == "csv":
             yield from _csv_rows(self.path, self.encoding or "utf-8", on_total, self.limits)
+        elif self.kind == "xlsx":
+            yield from _xlsx_rows(self, on_total)
         else:
-            yield from _workbook_rows(self, on_total)
+            yield from _xls_rows(self, on_total)
 
 
 def open_sources(path: str | Path, limits: ReadLimits | None = None) -> list[SheetSource]:
@@ -187,9 +186,9 @@ def _bomb(path: Path, member: str, ratio: float, limits: ReadLimits) -> BadInput
 
 def _check_zip(path: Path, zf: zipfile.ZipFile, limits: ReadLimits) -> None:
     """Every member's declared size, their total and the compression ratio, before anything is
-    unzipped. calamine's zip reader stops at a member's declared size, so a member cannot give more
-    than it declares; and only stored and deflated members are accepted, so a member cannot expand
-    more than ~1032 times its zipped size either."""
+    unzipped. Python's zip reader stops at a member's declared size (and the sheet's stream counts
+    what it unzips), so a member cannot give more than it declares; and only stored and deflated
+    members are accepted, so a member cannot expand more than ~1032 times its zipped size either."""
     infos = zf.infolist()
     if len(infos) > limits.max_members:
         raise _bad("zip_bomb", path,
@@ -217,206 +216,67 @@ def _check_zip(path: Path, zf: zipfile.ZipFile, limits: ReadLimits) -> None:
 
 # --------------------------------------------------------------------------- workbooks
 def _open_xlsx(path: Path, limits: ReadLimits) -> list[SheetSource]:
+    """The visible worksheets (all worksheets when none is visible), from the workbook's XML."""
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "xl/workbook.xml" not in names:
+            if "xl/workbook.xml" not in set(zf.namelist()):
                 raise _bad("not_spreadsheet", path,
                            "The file is a ZIP archive but not an Excel workbook (.xlsx).",
                            "该文件是压缩包，但不是 Excel 工作簿（.xlsx）。")
             _check_zip(path, zf, limits)
-            scans = {name: _scan_sheet(path, zf, name, limits) for name in sorted(names)
-                     if name.startswith("xl/worksheets/") and name.endswith(".xml")}
-            targets = _sheet_targets(zf)
+            book = xlsx_stream.read_book(zf)
     except BadInput:
         raise
+    except SheetProblem as exc:
+        raise _sheet_problem(path, exc, "xl/workbook.xml", limits) from None
     except Exception:  # BadZipFile, zlib.error, EOFError, struct.error...: the zip is damaged somewhere
         raise _bad("corrupt", path, "The workbook is damaged (not a readable ZIP file).",
                    "工作簿已损坏（无法作为 ZIP 文件读取）。") from None
-    sources = _calamine_sheets(path, "xlsx", limits)
-    return [replace(s, uncomputed=scans[targets[s.sheet]].uncomputed)
-            if targets.get(s.sheet) in scans and scans[targets[s.sheet]].uncomputed else s
-            for s in sources]
+    sheets = [s for s in book.sheets if s.worksheet]
+    shown = [s for s in sheets if s.visible] or sheets
+    if not shown:
+        raise _bad("empty", path, "The workbook has no worksheet.", "工作簿中没有工作表。")
+    return [SheetSource(path, "xlsx", sheet=s.name, limits=limits, part=s.part) for s in shown]
 
 
-def _sheet_targets(zf: zipfile.ZipFile) -> dict[str | None, str]:
-    """Sheet name -> its member in the zip, from xl/workbook.xml and its relationships."""
+def _xlsx_rows(source: SheetSource,
+               on_total: Callable[[int], None] | None) -> Iterator[tuple[int, list[Any]]]:
+    """The sheet's rows streamed (`xlsx_stream.Reader`), its limits kept as it is read."""
+    path, limits, part = source.path, source.limits, source.part
     try:
-        workbook = _small_member(zf, "xl/workbook.xml").decode("utf-8", "replace")
-        rels = _small_member(zf, "xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    except KeyError:
-        return {}
-    targets = {}
-    for tag in re.findall(r"<(?:\w+:)?Relationship\s[^>]*>", rels):
-        attrs = dict(_ATTR.findall(tag))
-        target = attrs.get("Target", "")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        targets[attrs.get("Id")] = target
-    out: dict[str | None, str] = {}
-    for tag in re.findall(r"<(?:\w+:)?sheet\s[^>]*>", workbook):
-        attrs = dict(_ATTR.findall(tag))
-        rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
-        if "name" in attrs and rid in targets:
-            out[html.unescape(attrs["name"])] = targets[rid]
-    return out
-
-
-def _small_member(zf: zipfile.ZipFile, name: str, limit: int = 64 << 20) -> bytes:
-    with zf.open(name) as fh:
-        return fh.read(limit)
-
-
-@dataclass
-class _SheetScan:
-    rows: int = 0  # a bound of the sheet's height as calamine will build it
-    numbered: int = 0  # the largest row number seen
-    unnumbered: int = 0  # row tags without a number
-    columns: int = 0  # the last column a cell names (or reaches, for cells without a reference)
-    uncomputed: dict[tuple[int, int], str] = field(default_factory=dict)
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
-def _column_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
-@dataclass(frozen=True)
-class _Patterns:
-    """The byte patterns of one sheet's XML, with its namespace prefix (usually none, "x:" from some
-    programs)."""
-
-    row_close: bytes
-    cell_close: bytes
-    rows: re.Pattern[bytes]  # every row tag, with its number when it has one
-    cells: re.Pattern[bytes]  # cell tags that are not a plain reference within the column limit
-    cell_start: re.Pattern[bytes]
-    formulas: re.Pattern[bytes]
-    prefix: bytes
-
-    @classmethod
-    def of(cls, prefix: bytes, max_columns: int) -> _Patterns:
-        p = re.escape(prefix)
-        letters = len(_column_letters(max(max_columns, 1)))
-        plain = (rb'(?!r="[A-Z]{1,%d}\d)' % (letters - 1)) if letters > 1 else b""
-        return cls(
-            row_close=b"</" + prefix + b"row>", cell_close=b"</" + prefix + b"c>",
-            rows=re.compile(b"<" + p + rb'row(?=[\s>/])(?:[^>]*?\sr="(\d+)")?'),
-            cells=re.compile(b"<" + p + rb"c[\s>/]" + plain),
-            cell_start=re.compile(b"<" + p + rb"c[\s>/]"),
-            formulas=re.compile(b"<" + p + rb"f[\s>/]"), prefix=prefix)
-
-
-def _scan_sheet(path: Path, zf: zipfile.ZipFile, name: str, limits: ReadLimits) -> _SheetScan:
-    """Stream one worksheet once, refusing it as soon as it is too large: its unzipped size (counted,
-    not taken from the zip header), its rows, the columns its cells reach. Along the way, formula
-    cells without a computed value are noted.
-
-    The sheet is cut into pieces that end after a row (or a cell), so no row or cell is split. A
-    plain cell (`<c r="B7"`, within the column limit) costs one step of one regex search; only the
-    others are looked at: a reference past the limit, or cells without one (calamine places those
-    by counting).
-    """
-    scan = _SheetScan()
-    try:
-        with zf.open(name) as fh:
-            buffer = fh.read(_CHUNK)
-            size = len(buffer)
-            m = _SHEET_DATA.search(buffer)
-            pat = _Patterns.of((m.group(1) or b"") if m else b"", limits.max_columns)
-            tail = b""
-            while buffer:
-                chunk = fh.read(_CHUNK)
-                size += len(chunk)
-                if size > limits.max_member_bytes:
-                    raise _too_large(path, f"its part '{name}' unzipped", f"其中的“{name}”解压后",
-                                     size, limits.max_member_bytes)
-                data = tail + buffer if tail else buffer
-                tail = b""
-                if chunk:  # keep what follows the last complete row (or cell) for the next piece
-                    cut = data.rfind(pat.row_close)
-                    if cut >= 0:
-                        cut += len(pat.row_close)
-                    else:
-                        cut = data.rfind(pat.cell_close)
-                        cut = cut + len(pat.cell_close) if cut >= 0 else 0
-                    data, tail = data[:cut], data[cut:]
-                    if len(tail) > limits.max_member_bytes // 8:
-                        raise zipfile.BadZipFile(f"{name}: a row or cell that never ends")
-                buffer = chunk
-                if data:
-                    _scan_piece(path, data, scan, limits, pat)
+        with zipfile.ZipFile(path) as zf:
+            book = xlsx_stream.read_book(zf)
+            if part is None:
+                raise SheetProblem("damaged", detail=f"the part of sheet '{source.sheet}' is missing")
+            reader = xlsx_stream.Reader(strings=lambda: xlsx_stream.read_strings(zf, book.strings, limits.max_member_bytes),
+                            dates=xlsx_stream.read_date_styles(zf, book.styles), date1904=book.date1904,
+                            max_rows=limits.max_rows + HEADER_ROWS, max_columns=limits.max_columns,
+                            max_bytes=limits.max_member_bytes, uncomputed=UncomputedFormula)
+            yield from reader.rows(zf, part, on_total)
     except BadInput:
         raise
-    except Exception as exc:  # zlib.error, EOFError, CRC errors: a damaged member
-        raise zipfile.BadZipFile(str(exc)) from exc
-    return scan
+    except SheetProblem as exc:
+        raise _sheet_problem(path, exc, part or "", limits) from None
+    except Exception as exc:  # zlib.error, BadZipFile (a CRC, a member larger than it says), bad XML
+        raise _bad("corrupt", path, f"The workbook is damaged and cannot be read ({exc}). Open it in "
+                   "Excel and save it again.", "工作簿已损坏，无法读取。请用 Excel 打开后重新保存再导入。") from None
 
 
-def _scan_piece(path: Path, data: bytes, scan: _SheetScan, limits: ReadLimits, pat: _Patterns) -> None:
-    # rows: calamine makes the sheet as tall as its largest row number (r="..."), and a row tag
-    # without a number comes one after the one before it
-    numbers = pat.rows.findall(data)
-    if numbers:
-        numbered = [int(n) for n in numbers if n]
-        scan.numbered = max(scan.numbered, max(numbered, default=0))
-        scan.unnumbered += len(numbers) - len(numbered)
-        scan.rows = scan.numbered + scan.unnumbered
-        if scan.rows > limits.max_rows + HEADER_ROWS:
-            raise _too_many(path, scan.rows, limits)
-    counted = False
-    for m in pat.cells.finditer(data):
-        ref = _CELL_REF.search(data, m.start(), data.find(b">", m.start()))
-        if ref is not None:
-            column = _column_number(ref.group(1))
-            if column > limits.max_columns:
-                raise _too_wide(path, column, limits)
-            scan.columns = max(scan.columns, column)
-        elif not counted:  # a cell without a reference: count the cells of every row of the piece
-            counted = True
-            for row in data.split(pat.row_close):
-                named = max((_column_number(letters) for letters, _ in _CELL_REF.findall(row)), default=0)
-                scan.columns = max(scan.columns, named + len(pat.cell_start.findall(row)))
-            if scan.columns > limits.max_columns:
-                raise _too_wide(path, scan.columns, limits)
-    for m in pat.formulas.finditer(data):
-        _formula(data, m.start(), scan, pat)
-
-
-def _formula(data: bytes, at: int, scan: _SheetScan, pat: _Patterns) -> None:
-    """Note the cell holding the formula tag at `at` if it has no computed value: no <v>, or an
-    empty one (an empty text result, t="str" with <v></v>, is a value)."""
-    start = max((m.start() for m in pat.cell_start.finditer(data, max(0, at - 4096), at)), default=-1)
-    end = data.find(pat.cell_close, at)
-    prefix = pat.prefix
-    if start < 0 or end < 0:
-        return
-    tag_end = data.find(b">", start)
-    tag = data[start:tag_end]
-    ref = _CELL_REF.search(tag)
-    if ref is None:
-        return  # a cell placed by counting: where calamine puts it is not known here
-    body = data[tag_end:end]
-    if _VALUE.search(body) or (_FORMULA_TYPE.search(tag) and b"v>" in body):
-        return
-    f_end = body.find(b">", body.find(b"<" + prefix + b"f"))
-    f_close = body.find(b"</" + prefix + b"f>")
-    text = body[f_end + 1:f_close] if 0 <= f_end < f_close else b""
-    formula = "=" + html.unescape(text.decode("utf-8", "replace"))
-    scan.uncomputed[(int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1)] = formula
+def _sheet_problem(path: Path, exc: SheetProblem, part: str, limits: ReadLimits) -> BadInput:
+    if exc.kind == "rows":
+        return _too_many(path, exc.count, limits)
+    if exc.kind == "columns":
+        return _too_wide(path, exc.count, limits)
+    if exc.kind == "size":
+        name = exc.detail or part
+        return _too_large(path, f"its part '{name}' unzipped", f"其中的“{name}”解压后", exc.count,
+                          limits.max_member_bytes)
+    return _bad("corrupt", path, f"The workbook is damaged and cannot be read ({exc.detail}). Open it in "
+                "Excel and save it again.", "工作簿已损坏，无法读取。请用 Excel 打开后重新保存再导入。")
 
 
 def _too_wide(path: Path, column: int, limits: ReadLimits) -> BadInput:
-    letters = _column_letters(min(column, 10**6))
+    letters = column_letters(min(column, 10**6))
     return _bad("too_many_columns", path,
                 f"The sheet has cells as far as column {letters} (column {column:,}); povdesk reads at "
                 f"most {limits.max_columns:,} columns. Delete the columns that are not part of the roster.",
@@ -463,9 +323,10 @@ def _calamine_sheets(path: Path, kind: str, limits: ReadLimits) -> list[SheetSou
     return [SheetSource(path, kind, sheet=name, limits=limits) for name in sheets]
 
 
-def _workbook_rows(source: SheetSource,
-                   on_total: Callable[[int], None] | None) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, cells) pairs made in C (zip/count): blank cells are "", blank rows included."""
+def _xls_rows(source: SheetSource,
+              on_total: Callable[[int], None] | None) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cells) pairs made in C (zip/count): blank cells are "", blank rows included,
+    each row widened on the left to start at column A."""
     path, limits = source.path, source.limits
     with _calamine_errors(path):
         wb = pc.CalamineWorkbook.from_path(str(path))
@@ -479,47 +340,15 @@ def _workbook_rows(source: SheetSource,
             raise _too_wide(path, ws.width, limits)
         if on_total is not None:
             on_total(ws.height)
-        first_row, first_col = ws.start if ws.start else (0, 0)
-        rows = ws.iter_rows()
-    numbered = zip(itertools.count(first_row + 1), rows)
-    if not source.uncomputed:
+        if ws.start is None:
+            return iter(())
+        first_col = ws.start[1]
+        rows = ws.iter_rows()  # from row 1: the rows above the first value come blank
+    numbered = zip(itertools.count(1), rows)
+    if not first_col:
         return numbered
-    return _with_uncomputed(numbered, source.uncomputed, first_col)
-
-
-def _with_uncomputed(rows: Iterable[tuple[int, list[Any]]], uncomputed: Mapping[tuple[int, int], str],
-                     first_col: int) -> Iterator[tuple[int, list[Any]]]:
-    """The rows with each uncomputed formula cell in its place. calamine leaves these cells out as
-    empty, so they may lie outside the block it read: rows before or after it are made, and every
-    row is widened on the left when such a cell sits left of the block."""
-    by_row: dict[int, list[tuple[int, str]]] = {}
-    for (row, col), formula in uncomputed.items():
-        by_row.setdefault(row + 1, []).append((col, formula))
-    base = min(first_col, min(col for _, col in uncomputed))
-    lead = [""] * (first_col - base)
-    pending = sorted(by_row)
-    i = 0
-
-    def place(row_no: int, cells: list[Any]) -> list[Any]:
-        cells = [*lead, *cells] if lead else list(cells)
-        for col, formula in by_row[row_no]:
-            index = col - base
-            if index >= len(cells):
-                cells.extend([""] * (index + 1 - len(cells)))
-            cells[index] = UncomputedFormula(formula)
-        return cells
-
-    for row_no, cells in rows:
-        while i < len(pending) and pending[i] < row_no:
-            yield pending[i], place(pending[i], [])
-            i += 1
-        if i < len(pending) and pending[i] == row_no:
-            i += 1
-            yield row_no, place(row_no, cells)
-        else:
-            yield row_no, [*lead, *cells] if lead else cells
-    for row_no in pending[i:]:
-        yield row_no, place(row_no, [])
+    lead = [""] * first_col
+    return ((number, [*lead, *cells]) for number, cells in numbered)
 
 
 def _too_many(path: Path, rows: int, limits: ReadLimits = DEFAULT_LIMITS) -> BadInput:

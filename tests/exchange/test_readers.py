@@ -15,7 +15,7 @@ import pytest
 
 from povdesk.domain.codelists import builtin_codebook
 from povdesk.errors import BadInput
-from povdesk.exchange import layouts, readers
+from povdesk.exchange import layouts, readers, xlsx_stream
 from tests.exchange.rosters import PERSON_HEADER, person_rows, person_xlsx, write_csv, write_xlsx
 
 
@@ -161,30 +161,36 @@ def test_a_roster_of_the_largest_county_is_not_refused_by_default(tmp_path: Path
     assert readers.count_lines(path, small.max_rows + 1) > small.max_rows + 1  # an office may still lower it
 
 
-def test_million_row_workbook_is_refused_without_loading_it(tmp_path: Path) -> None:
-    """A sheet without a <dimension> is counted while streaming; calamine never loads it."""
+def test_million_row_workbook_is_refused_as_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet of a million rows without a <dimension>: the stream refuses it at the first row past
+    the limit, formatted rows as filled ones (calamine, which would hold it whole, never opens it)."""
     path = tmp_path / "huge.xlsx"
     person_xlsx(path)
     src = zipfile.ZipFile(path)
     out = tmp_path / "huge2.xlsx"
+    header = b"".join(b'<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>' % (xlsx_stream.column_letters(i).encode(),
+                                                                          h.encode()) for i, h in
+                     enumerate(PERSON_HEADER, start=1))
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for item in src.infolist():
             if item.filename == "xl/worksheets/sheet1.xml":
                 with zf.open("xl/worksheets/sheet1.xml", "w") as fh:
                     fh.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                             b'spreadsheetml/2006/main"><sheetData>')
+                             b'spreadsheetml/2006/main"><sheetData><row r="1">' + header + b"</row>")
                     buf = io.BytesIO()
-                    for r in range(1, 1_000_001):
-                        buf.write(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r))
+                    for r in range(2, 1_000_001):
+                        buf.write(b'<row r="%d"><c r="A%d" s="0"/><c r="B%d" s="0"/></row>' % (r, r, r))
                         if r % 50_000 == 0:
                             fh.write(buf.getvalue())
                             buf = io.BytesIO()
-                    fh.write(b"</sheetData></worksheet>")
+                    fh.write(buf.getvalue() + b"</sheetData></worksheet>")
             else:
                 zf.writestr(item, src.read(item.filename))
     src.close()
+    _never_calamine(monkeypatch)
     exc = refused(out)
     assert exc.code == "input.too_many_rows"
+    assert f"{readers.MAX_ROWS + readers.HEADER_ROWS + 1:,}" in exc.en  # the first row past the limit
 
 
 def test_title_rows_and_merged_title_are_skipped(tmp_path: Path) -> None:
@@ -224,12 +230,16 @@ def test_rows_numbered_past_the_limit_are_refused_without_loading(tmp_path: Path
     assert refused(path).code == "input.too_many_rows"
 
 
-def test_row_bound_counts_unnumbered_rows_after_the_last_numbered_one(tmp_path: Path) -> None:
+def test_unnumbered_rows_follow_the_row_before_and_count_towards_the_limit(tmp_path: Path) -> None:
     rows = b"".join(b'<row r="%d"><c><v>1</v></c></row>' % n for n in range(1, 6))
     rows += b'<row spans="1:1"><c><v>1</v></c></row>' * 3
     path = _sheet_xml_workbook(tmp_path, rows)
-    with zipfile.ZipFile(path) as zf:
-        assert readers._scan_sheet(path, zf, "xl/worksheets/sheet1.xml", readers.DEFAULT_LIMITS).rows >= 8
+    (source,) = readers.open_sources(path)
+    assert [number for number, _ in source.rows()] == list(range(1, 9))
+    (source,) = readers.open_sources(path, readers.DEFAULT_LIMITS.with_overrides({"max_rows": 6}))
+    with pytest.raises(BadInput) as info:
+        list(source.rows())
+    assert info.value.code == "input.too_many_rows" and "counted 8" in info.value.en
 
 
 # --------------------------------------------------------------------------- zip bombs (issue 9, item 7)
