@@ -56,6 +56,8 @@ class BatchHelper:
         self._recorded = mp.RawValue("q", 0)
         self._stop = mp.Event()
         self._sent = False
+        #: batches the helper prepared (the log says how the work was shared)
+        self.received = 0
         #: the helper ended without sending the batches it took: this process prepares them
         self._gone = False
         self._process = mp.Process(target=_serve, name="povdesk-check-helper", daemon=True,
@@ -79,7 +81,13 @@ class BatchHelper:
         `own(i)` whenever the next one is not ready and a batch is left to take. A helper that
         ended without a word (it could not start, or was killed) leaves its batches to this
         process; one that failed stops the run (`PovdeskError` "check.helper")."""
-        pending: dict[int, Any] = {}
+        try:
+            yield from self._in_order(n, own, cancel, {})
+        finally:
+            log.info("the check's helper process prepared %d of %d batches", self.received, n)
+
+    def _in_order(self, n: int, own: Callable[[int], Any], cancel: Callable[[], bool] | None,
+                  pending: dict[int, Any]) -> Iterator[tuple[int, Any]]:
         ready = 0
         while ready < n:
             if cancel is not None and cancel():
@@ -123,6 +131,7 @@ class BatchHelper:
             log.error("the check's helper process failed on batch %s:\n%s", i, error[1])
             raise _failed(error[0])
         pending[i] = got
+        self.received += 1
         return True
 
     def close(self) -> None:
