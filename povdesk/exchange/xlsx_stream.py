@@ -139,7 +139,11 @@ def read_book(zf: zipfile.ZipFile) -> Book:
 
 
 # --------------------------------------------------------------------------- styles: date formats
-_BUILTIN = {**{str(i): _DATE for i in (*range(14, 23), 45, 47)}, "46": _DURATION}
+#: the built-in formats (a style names them by id, without a format code) that show a date or time:
+#: 14-22 and 45-47 everywhere, and the East Asian ones a Chinese Excel saves by id (27-36, 50-58:
+#: ``yyyy"年"m"月"d"日"`` is 31, ``h"时"mm"分"`` 32), which calamine reads as plain numbers: a birth
+#: date formatted the Chinese way would arrive as 26,000-odd
+_BUILTIN = {**{str(i): _DATE for i in (*range(14, 23), *range(27, 37), 45, 47, *range(50, 59))}, "46": _DURATION}
 
 
 def _format_kind(fmt: str) -> int:

@@ -487,3 +487,14 @@ def test_a_large_sheet_is_read_a_piece_at_a_time_and_never_by_calamine(tmp_path:
     assert size > 100 * 4096 and sheet.tell() <= 2 * 4096
     assert 0.8 * 2101 < totals[0] < 1.25 * 2101  # the rows, estimated from the first piece
     assert sum(1 for _ in rows) == 2100
+
+
+def test_the_chinese_built_in_date_formats_are_dates(tmp_path: Path) -> None:
+    """A Chinese Excel saves ``yyyy年m月d日`` as the built-in format 31 and ``h时mm分`` as 32, by id
+    alone: dates and times, not serial numbers (calamine reads them as numbers; here the stream
+    knows better)."""
+    styles = (b'<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="31"/><xf numFmtId="57"/><xf numFmtId="32"/>'
+              b'</cellXfs>')
+    data = b'<row r="1"><c r="A1" s="1"><v>27485</v></c><c r="B1" s="2"><v>43466</v></c><c r="C1" s="3"><v>0.5</v></c></row>'
+    rows = stream_rows(handmade(tmp_path / "zh.xlsx", data, styles=styles))
+    assert rows == [(1, [dt.date(1975, 4, 1), dt.date(2019, 1, 1), dt.time(12)])]
