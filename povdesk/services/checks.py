@@ -408,8 +408,12 @@ class _Tracker:
         of the batch's open and accepted problems."""
         if self.fresh:  # (batches are disjoint: this run's own problems are never another batch's)
             return {}
+        # the status compared as an expression the planner leaves alone: on the status index SQLite
+        # walked every open problem of the county for each batch, or for one household's re-check
+        # (a re-run of a million problems: 26 walks), where the household index reads the batch's own
         stmt = select(_P.id, _P.fingerprint, _P.status, _P.message_zh, _P.household_id, _P.opened_at,
-                      _P.category, _P.severity, _P.fields).where(or_(_P.status == OPEN, _P.status == ACCEPTED))
+                      _P.category, _P.severity, _P.fields).where(or_(func.coalesce(_P.status, "") == OPEN,
+                                                                     func.coalesce(_P.status, "") == ACCEPTED))
         rows: Iterable[Any]
         if len(household_ids) <= _CHUNK:
             rows = self.conn.execute(stmt.where(_P.household_id.in_(household_ids)))
