@@ -13,43 +13,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 import povdesk.services.checks as engine
-from povdesk.db.models import CheckRun, Member, Problem, ProblemEvent
-from povdesk.demo.service import DemoService
+from povdesk.db.models import CheckRun, Problem, ProblemEvent
 from povdesk.errors import Cancelled, PovdeskError
 from povdesk.services.batch_helper import BatchHelper
 from povdesk.services.checks import CheckService
 from povdesk.services.database import Database
-from povdesk.services.settings import YearSettingsService
+from tests.helpers.check_runs import four_runs, thin_county
 from tests.helpers.databases import DatabaseFactory
 
 pytestmark = pytest.mark.sqlite_only(reason="the helper reads a SQLite file in WAL mode; PostgreSQL runs "
                                             "in one process")
 
 BATCH = 7
-
-
-def _county(db: Database) -> None:
-    """120 households; the medical insurance of every member missing (a problem on nearly each)."""
-    DemoService(db=db).build(households=120, seed=2)
-    with db.transaction() as s:
-        s.execute(update(Member).values(ins_medical=None, ins_employee_medical=None))
-
-
-def _runs(db: Database) -> list[tuple[Any, ...]]:
-    """Open, keep, lapse (a higher exit line) and open again: each run's counts."""
-    checks = CheckService(db=db)
-    settings = YearSettingsService(db=db)
-    line = settings.get(2019).exit_income_line
-    out = []
-    for exit_line in (line, line, line * 3, line):
-        settings.update(2019, exit_income_line=exit_line)
-        r = checks.run()
-        out.append((r.households, r.findings, r.opened, r.still_open, r.rectified, r.lapsed, r.errors,
-                    r.warnings, sorted(r.by_rule.items())))
-    return out
 
 
 def _table(db: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -74,8 +52,8 @@ def serial(db_factory: DatabaseFactory, tmp_path: Path, monkeypatch: pytest.Monk
     target = db_factory.new(tmp_path, "serial")
     one = Database.open(target, user="tester")
     try:
-        _county(one)
-        return _runs(one), _table(one)
+        thin_county(one)
+        return four_runs(one), _table(one)
     finally:
         one.close()
         db_factory.drop(target)
@@ -111,8 +89,8 @@ def _helper_only(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_every_batch_prepared_by_the_helper_records_what_one_process_does(
         db: Database, serial: Any, helped: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
     _helper_only(monkeypatch)
-    _county(db)
-    runs = _runs(db)
+    thin_county(db)
+    runs = four_runs(db)
     assert runs == serial[0] and runs[0][2] > 300  # opened, kept, lapsed, opened again
     assert runs[2][2] > 0 and runs[3][5] == runs[2][2]  # a higher line opens more, the old one lapses them
     assert _table(db) == serial[1]  # ids, fingerprints, messages, values, events: the same
@@ -135,14 +113,14 @@ def test_batches_shared_by_both_processes_record_what_one_process_does(
         return batches(self, n, mine, cancel)
 
     monkeypatch.setattr(BatchHelper, "batches", slowed)
-    _county(db)
-    assert _runs(db) == serial[0]
+    thin_county(db)
+    assert four_runs(db) == serial[0]
     assert _table(db) == serial[1]
     assert own and helped["received"] > 0 and len(own) + helped["received"] == 4 * -(-120 // BATCH)
 
 
 def test_cancel_stops_the_helper_and_writes_nothing(db: Database, helped: dict[str, int]) -> None:
-    _county(db)
+    thin_county(db)
     steps: list[int] = []
 
     def cancel() -> bool:
@@ -183,7 +161,7 @@ def test_a_helper_that_fails_stops_the_run_with_a_clear_error_and_nothing_writte
         db: Database, helped: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
     _helper_only(monkeypatch)
     monkeypatch.setattr(engine, "_helper_steps", _failing_steps)
-    _county(db)
+    thin_county(db)
     with pytest.raises(PovdeskError) as failed:
         CheckService(db=db).run()
     assert failed.value.code == "check.helper"
@@ -202,8 +180,8 @@ def test_a_helper_that_dies_leaves_its_batches_to_the_run(db: Database, serial: 
     """A helper that ends without a word (killed, or it could not start) costs speed, not the run."""
     _helper_only(monkeypatch)
     monkeypatch.setattr(engine, "_helper_steps", _dying_steps)
-    _county(db)
-    assert _runs(db) == serial[0]
+    thin_county(db)
+    assert four_runs(db) == serial[0]
     assert _table(db) == serial[1]
     # at most the two batches before it died came from the helper (the last may be lost with it)
     assert helped["received"] <= 4 * 2
@@ -213,7 +191,7 @@ def test_a_helper_that_dies_leaves_its_batches_to_the_run(db: Database, serial: 
 def test_a_small_scope_or_a_chosen_few_stay_in_one_process(db: Database, monkeypatch: pytest.MonkeyPatch,
                                                           helped: dict[str, int]) -> None:
     monkeypatch.setattr(engine, "USE_HELPER", None)
-    _county(db)
+    thin_county(db)
     checks = CheckService(db=db)
     checks.run()
     with db.reading() as s:

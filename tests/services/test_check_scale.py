@@ -10,23 +10,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from povdesk.db.models import Household, Member, Problem, ProblemEvent
-from povdesk.demo.service import DemoService
 from povdesk.domain.records import ProblemRecord
 from povdesk.services.checks import AVALANCHE_MINIMUM, CheckService, ProblemQuery
 from povdesk.services.database import Database
-from povdesk.services.settings import YearSettingsService
 from povdesk.services.users import UserService
+from tests.helpers.check_runs import four_runs, thin_county
 from tests.helpers.databases import DatabaseFactory
-
-
-def _thin(db: Database, households: int = 120) -> None:
-    """A demo county whose members' medical insurance columns were not imported."""
-    DemoService(db=db).build(households=households, seed=2)
-    with db.transaction() as s:
-        s.execute(update(Member).values(ins_medical=None, ins_employee_medical=None))
 
 
 def _outcome(db: Database) -> tuple[list[str], list[str]]:
@@ -42,26 +34,18 @@ def _outcome(db: Database) -> tuple[list[str], list[str]]:
 
 def _runs(db: Database) -> list[tuple[int, int, int, int]]:
     """Open, keep, lapse (a higher exit line, then the old one again) and re-open problems."""
-    checks = CheckService(db=db)
-    settings = YearSettingsService(db=db)
-    line = settings.get(2019).exit_income_line
-    out = []
-    for exit_line in (line, line, line * 3, line):
-        settings.update(2019, exit_income_line=exit_line)
-        r = checks.run()
-        out.append((r.opened, r.still_open, r.rectified, r.lapsed))
-    return out
+    return [(r[2], r[3], r[4], r[5]) for r in four_runs(db)]
 
 
 def test_a_run_records_each_batch_before_reading_the_next(db: Database, db_factory: DatabaseFactory,
                                                          tmp_path: Path, monkeypatch) -> None:
     import povdesk.services.checks as engine
 
-    _thin(db)
+    thin_county(db)
     target = db_factory.new(tmp_path, "one_batch")
     one = Database.open(target, user="tester")
     try:
-        _thin(one)
+        thin_county(one)
         whole = _runs(one)
         expected = _outcome(one)
     finally:
@@ -95,7 +79,7 @@ def test_a_run_records_each_batch_before_reading_the_next(db: Database, db_facto
 
 
 def test_problems_are_counted_paged_and_grouped_in_sql(db: Database) -> None:
-    _thin(db)
+    thin_county(db)
     checks = CheckService(db=db)
     checks.run()
     everything = checks.problems()
@@ -163,7 +147,7 @@ def _as_json(p: ProblemRecord, lang: str) -> dict[str, object]:
 def test_json_lines_built_by_the_database_are_the_problems_records(db: Database, lang: str) -> None:
     """`check --format json` takes its lines from the database: the same keys, values, order and
     text (Chinese unescaped) as the records, open and closed, with and without a member."""
-    _thin(db, households=40)
+    thin_county(db, households=40)
     UserService(db=db).save("tester", role="reviewer")  # who may accept an exception
     checks = CheckService(db=db)
     checks.run()
