@@ -17,6 +17,7 @@ from typing import Any
 
 from povdesk.errors import BadInput, Where
 from povdesk.exchange.readers import ReadLimits, UncomputedFormula, open_sources
+from povdesk.exchange.xlsx_stream import column_letters
 
 #: the printed form's code as `forms --xlsx` writes it in a sheet's second row (查询码 PD1-B1-H…-V1)
 _PAYLOAD = re.compile(r"PD1-B\d+-H[0-9A-Za-z]+-V\d+", re.IGNORECASE)
@@ -42,14 +43,6 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
-
-
-def column_letters(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def read_filled_forms(path: str | Path, limits: ReadLimits | None = None) -> list[FilledSheet]:

@@ -59,7 +59,8 @@ from povdesk.domain.meanings import (
     is_head,
 )
 from povdesk.errors import Conflict, InvalidValue, NotAllowed, NotFound, PovdeskError
-from povdesk.exchange.filled_forms import FilledSheet, cell_text, column_letters, read_filled_forms
+from povdesk.exchange.filled_forms import FilledSheet, cell_text, read_filled_forms
+from povdesk.exchange.xlsx_stream import column_letters
 from povdesk.reports.forms import mask_id, short_label
 from povdesk.reports.printed import PrintedValues, key_of_label, printed_values
 from povdesk.services import audit

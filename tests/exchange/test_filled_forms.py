@@ -9,7 +9,8 @@ import pytest
 from openpyxl import Workbook
 
 from povdesk.errors import BadInput
-from povdesk.exchange.filled_forms import cell_text, column_letters, read_filled_forms
+from povdesk.exchange.filled_forms import cell_text, read_filled_forms
+from povdesk.exchange.xlsx_stream import column_letters
 
 
 def _workbook(path: Path, *, formula: bool = False) -> Path:
